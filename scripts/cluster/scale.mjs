@@ -1,0 +1,82 @@
+// Scale helpers for benchmarks: many fake nodes and many pods, quickly.
+// Pods are either created by a Deployment (exercises controller-manager and scheduler, the
+// realistic path) or directly with spec.nodeName set (skips both: fastest way to fill a cluster).
+import { kubectl, nodeManifest } from './lib.mjs';
+
+const CHUNK = 500;
+
+function applyInChunks(name, items) {
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const list = { apiVersion: 'v1', kind: 'List', items: items.slice(i, i + CHUNK) };
+    kubectl(name, 'admin', ['create', '-f', '-', '-o', 'name'], { input: JSON.stringify(list), timeoutMs: 600_000 });
+  }
+}
+
+/**
+ * Makes cluster `name` have at least `count` fake nodes called `<prefix>-<i>`, all Ready.
+ * @returns {string[]} the node names
+ */
+export function scaleNodes(name, count, { prefix = 'kwok-node' } = {}) {
+  const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  kubectl(name, 'admin', ['apply', '-f', '-'], { input: nodeManifest(names), timeoutMs: 600_000 });
+  kubectl(name, 'admin', ['wait', '--for=condition=Ready', '--timeout=300s', 'node', '-l', 'type=kwok'], {
+    timeoutMs: 330_000,
+  });
+  return names;
+}
+
+/**
+ * Creates `count` pods in `namespace` and waits until they are Running.
+ * mode 'deployment': one Deployment `bench` with `count` replicas (controller-manager + scheduler).
+ * mode 'direct': bare pods bound round-robin to the Ready fake nodes (no controllers involved).
+ */
+export function scalePods(name, { namespace = 'bench', count, mode = 'deployment', timeoutSeconds = 600 }) {
+  kubectl(name, 'admin', ['create', 'namespace', namespace], { allowFail: true });
+  const labels = { app: 'bench' };
+  const container = { name: 'app', image: 'registry.example/bench:1', resources: { requests: { cpu: '1m', memory: '1Mi' } } };
+  if (mode === 'deployment') {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'bench', namespace },
+      spec: { replicas: count, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } },
+    };
+    kubectl(name, 'admin', ['apply', '-f', '-'], { input: JSON.stringify(deployment) });
+  } else if (mode === 'direct') {
+    const nodes = kubectl(name, 'admin', ['get', 'nodes', '-l', 'type=kwok', '-o', 'jsonpath={.items[*].metadata.name}'])
+      .split(' ')
+      .filter(Boolean);
+    if (!nodes.length) throw new Error(`cluster "${name}" has no fake nodes`);
+    const pods = Array.from({ length: count }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `bench-${i}`, namespace, labels },
+      spec: { nodeName: nodes[i % nodes.length], containers: [container] },
+    }));
+    applyInChunks(name, pods);
+  } else {
+    throw new Error(`unknown mode "${mode}" (deployment | direct)`);
+  }
+  waitRunning(name, namespace, count, timeoutSeconds);
+}
+
+function waitRunning(name, namespace, count, timeoutSeconds) {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const out = kubectl(name, 'admin', [
+      'get',
+      'pods',
+      '-n',
+      namespace,
+      '-l',
+      'app=bench',
+      '--field-selector=status.phase=Running',
+      '-o',
+      'name',
+    ]);
+    const running = out.split('\n').filter(Boolean).length;
+    if (running >= count) return running;
+    if (Date.now() > deadline) throw new Error(`only ${running}/${count} pods Running after ${timeoutSeconds}s`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+}
