@@ -1,0 +1,65 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Type } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import type { Logger as Pino } from 'pino';
+import { AuditMiddleware } from './audit/audit.middleware';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { BodyParserMiddleware } from './common/body-parser.middleware';
+import { EnvelopeExceptionFilter } from './common/envelope-exception.filter';
+import { EnvelopeInterceptor } from './common/envelope.interceptor';
+import { RequestContextMiddleware } from './common/request-context.middleware';
+import { createValidationPipe } from './common/validation.pipe';
+import { LoadedConfig } from './config/config-loader';
+import { ConfigModule } from './config/config.module';
+import { ConfigProvider, InstantConfigProvider, ServerConfigProvider } from './config/config.provider';
+import { AppMode } from './config/config.types';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
+import { AccessLogMiddleware } from './logging/access-log.middleware';
+import { LoggingModule } from './logging/logging.module';
+import { SystemModule } from './system/system.module';
+
+interface ModeVariant {
+  configProvider: new (...args: ConstructorParameters<typeof ServerConfigProvider>) => ConfigProvider;
+  /** Modules that exist only in this mode (e.g. the database-backed cluster registry in server mode). */
+  imports: Array<Type<unknown> | DynamicModule>;
+}
+
+/** The one place where the two modes differ. */
+const MODE_VARIANTS: Record<AppMode, ModeVariant> = {
+  server: { configProvider: ServerConfigProvider, imports: [] },
+  instant: { configProvider: InstantConfigProvider, imports: [] },
+};
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(loaded: LoadedConfig, pino: Pino): DynamicModule {
+    const variant = MODE_VARIANTS[loaded.config.mode];
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(new variant.configProvider(loaded.config, loaded.sources)),
+        LoggingModule.forRoot(pino),
+        DatabaseModule,
+        HealthModule,
+        AuthModule,
+        AuditModule,
+        SystemModule,
+        ...variant.imports,
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_FILTER, useClass: EnvelopeExceptionFilter },
+      ],
+    };
+  }
+
+  /** One ordered chain: context first (request id), then observers, then body parsing. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(RequestContextMiddleware, HttpMetricsMiddleware, AccessLogMiddleware, AuditMiddleware, BodyParserMiddleware)
+      .forRoutes('{*path}');
+  }
+}

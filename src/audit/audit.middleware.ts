@@ -1,0 +1,43 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { requestContext } from '../common/request-context';
+import { AuditService } from './audit.service';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** What a request acted on, from its route parameters and namespace: never from its body. */
+function targetOf(request: Request): string | null {
+  const params = Object.entries(request.params ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+  const namespace = typeof request.query?.namespace === 'string' ? [`namespace=${request.query.namespace}`] : [];
+  const parts = [...params, ...namespace];
+  return parts.length ? parts.join(' ').slice(0, 1024) : null;
+}
+
+/**
+ * Records every mutating request on a matched route once its response is finished, so the entry
+ * has the final status and code (including refusals: 401, 403, validation errors).
+ */
+@Injectable()
+export class AuditMiddleware implements NestMiddleware {
+  constructor(private readonly audit: AuditService) {}
+
+  use(request: Request, response: Response, next: NextFunction): void {
+    if (!MUTATING.has(request.method)) return next();
+    const ctx = requestContext.current();
+    response.on('finish', () => {
+      if (!request.route || !ctx) return;
+      void this.audit.record({
+        actor: ctx.principal?.name ?? 'anonymous',
+        role: ctx.principal?.role ?? null,
+        method: request.method,
+        route: String(request.route.path),
+        path: request.originalUrl.split('?')[0].slice(0, 1024),
+        target: targetOf(request),
+        status: response.statusCode,
+        resultCode: ctx.resultCode ?? (response.statusCode < 400 ? 'OK' : 'UNKNOWN'),
+        requestId: ctx.requestId,
+      });
+    });
+    next();
+  }
+}

@@ -1,0 +1,34 @@
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import type { Role } from '../common/request-context';
+import { ROLES } from './roles';
+
+export class CreateTokenDto {
+  /** Unique, human-readable name; recorded as the actor in the audit log. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'name must be 1-128 characters of letters, digits, ".", "_" or "-"' })
+  name: string;
+
+  /** viewer reads, operator also acts on clusters, admin also manages clusters and tokens. */
+  @IsIn(ROLES as Role[])
+  role: Role;
+
+  /** Days until the token stops working; omitted means it never expires. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  expiresInDays?: number;
+}
+
+export class TokenResponseDto {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export class CreatedTokenResponseDto extends TokenResponseDto {
+  /** The bearer token. Shown only in this response: CloudPilot stores only its hash. */
+  token: string;
+}

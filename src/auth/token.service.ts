@@ -1,0 +1,83 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { AppError } from '../common/app-error';
+import { Principal } from '../common/request-context';
+import { ConfigProvider } from '../config/config.provider';
+import { ApiToken } from './api-token.entity';
+import { CreatedTokenResponseDto, CreateTokenDto, TokenResponseDto } from './token.dto';
+import { constantTimeEquals, issueToken, sha256Hex, splitToken } from './token-format';
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
+
+@Injectable()
+export class TokenService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TokenService.name);
+
+  constructor(
+    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+    private readonly configProvider: ConfigProvider,
+  ) {}
+
+  /** First start on an empty database without CLOUDPILOT_ADMIN_TOKEN: mint an admin token and show it once. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { auth } = this.configProvider.config;
+    if (auth.mode === 'none' || auth.adminToken || (await this.tokens.count()) > 0) return;
+    const created = await this.create({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin' });
+    // Written to stderr outside the JSON log on purpose: the log pipeline must never carry a token.
+    process.stderr.write(
+      `\n=== CloudPilot generated the first admin token. It is shown only once; store it now. ===\n${created.token}\n\n`,
+    );
+    this.logger.warn({ tokenId: created.id }, 'generated the bootstrap admin token (printed once on stderr)');
+  }
+
+  async create(dto: CreateTokenDto): Promise<CreatedTokenResponseDto> {
+    if (await this.tokens.existsBy({ name: dto.name })) throw new AppError('CONFLICT', `A token named "${dto.name}" already exists`);
+    const issued = issueToken();
+    const now = new Date();
+    const row = this.tokens.create({
+      id: randomUUID(),
+      name: dto.name,
+      role: dto.role,
+      publicId: issued.publicId,
+      secretHash: issued.secretHash,
+      createdAt: now.toISOString(),
+      expiresAt: dto.expiresInDays ? new Date(now.getTime() + dto.expiresInDays * 86_400_000).toISOString() : null,
+      lastUsedAt: null,
+    });
+    await this.tokens.insert(row);
+    return { ...toResponse(row), token: issued.token };
+  }
+
+  async list(): Promise<TokenResponseDto[]> {
+    const rows = await this.tokens.find({ order: { createdAt: 'ASC' } });
+    return rows.map(toResponse);
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.tokens.delete({ id });
+    if (!result.affected) throw new AppError('NOT_FOUND', `No token with id ${id}`);
+  }
+
+  /** Resolves a presented bearer token to a principal, or null when it is unknown, wrong or expired. */
+  async authenticate(presented: string): Promise<Principal | null> {
+    const { adminToken } = this.configProvider.config.auth;
+    if (adminToken && constantTimeEquals(presented, adminToken)) return { name: 'env-admin', role: 'admin', tokenId: null };
+    const parts = splitToken(presented);
+    if (!parts) return null;
+    const row = await this.tokens.findOneBy({ publicId: parts.publicId });
+    if (!row || !constantTimeEquals(sha256Hex(parts.secret), row.secretHash)) return null;
+    const now = Date.now();
+    if (row.expiresAt && Date.parse(row.expiresAt) <= now) return null;
+    if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
+      await this.tokens.update({ id: row.id }, { lastUsedAt: new Date(now).toISOString() });
+    }
+    return { name: row.name, role: row.role, tokenId: row.id };
+  }
+}
+
+function toResponse(row: ApiToken): TokenResponseDto {
+  return { id: row.id, name: row.name, role: row.role, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt };
+}

@@ -1,0 +1,60 @@
+import { applyDecorators, HttpCode, Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { RequireRole } from '../auth/roles';
+import type { Role } from './request-context';
+import { ERROR_CATALOGUE, ErrorCode } from './error-codes';
+import { EnvelopeDto, ErrorEnvelopeDto } from './envelope.dto';
+
+export interface EndpointSpec {
+  summary: string;
+  /** Least role needed; defaults to viewer. */
+  role?: Role;
+  /** DTO carried in `data`; omit for `data: null`. */
+  response?: Type<unknown>;
+  isArray?: boolean;
+  status?: 200 | 201 | 202 | 204;
+  /** Error codes this route can return besides the ones every authenticated route can. */
+  errors?: ErrorCode[];
+}
+
+const ALWAYS: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL_ERROR'];
+
+function dataSchema(spec: EndpointSpec): Record<string, unknown> {
+  if (!spec.response) return { type: 'null', nullable: true };
+  const ref = { $ref: getSchemaPath(spec.response) };
+  return spec.isArray ? { type: 'array', items: ref } : ref;
+}
+
+/**
+ * Declares an /api endpoint once: its role, its OpenAPI summary, the success envelope around its
+ * DTO, and every error envelope it can answer with, grouped by HTTP status.
+ */
+export function ApiEndpoint(spec: EndpointSpec): MethodDecorator & ClassDecorator {
+  const status = spec.status ?? 200;
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of [...ALWAYS, ...(spec.errors ?? [])]) {
+    const list = byStatus.get(ERROR_CATALOGUE[code].status) ?? [];
+    if (!list.includes(code)) list.push(code);
+    byStatus.set(ERROR_CATALOGUE[code].status, list);
+  }
+  const errorResponses = [...byStatus].map(([errorStatus, codes]) =>
+    ApiResponse({
+      status: errorStatus,
+      description: codes.map((c) => `${c}: ${ERROR_CATALOGUE[c].description}`).join('; '),
+      schema: { allOf: [{ $ref: getSchemaPath(ErrorEnvelopeDto) }, { properties: { code: { type: 'string', enum: codes } } }] },
+    }),
+  );
+  return applyDecorators(
+    RequireRole(spec.role ?? 'viewer'),
+    HttpCode(status),
+    ApiBearerAuth(),
+    ApiOperation({ summary: spec.summary, description: `Requires the ${spec.role ?? 'viewer'} role.` }),
+    ApiExtraModels(EnvelopeDto, ErrorEnvelopeDto, ...(spec.response ? [spec.response] : [])),
+    ApiResponse({
+      status,
+      description: 'Success envelope',
+      schema: { allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }] },
+    }),
+    ...errorResponses,
+  );
+}

@@ -1,0 +1,45 @@
+import { bool, databaseUrl, httpUrl, intRange, nonEmpty, oneOf, Parser, secretToken } from './config-parsers';
+
+/**
+ * One row per configuration key: its YAML path, environment variable, CLI flag, default and parser.
+ * This table is the single source for loading, validation, unknown-key detection, secret masking
+ * and the README's config table. Seed variable names (DEBUG, LOG_LEVEL, DATABASE_URL, K8S_*, LLM_*)
+ * are kept exactly; new keys use CLOUDPILOT_*.
+ */
+export interface ConfigKey {
+  path: string;
+  env?: string;
+  flag?: string;
+  default: unknown;
+  parse: Parser<unknown>;
+  secret?: boolean;
+  doc: string;
+}
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  { path: 'mode', env: 'CLOUDPILOT_MODE', flag: 'mode', default: 'server', parse: oneOf('server', 'instant'), doc: 'server: many clusters from the database; instant: the one cluster CloudPilot runs in or points at' },
+  { path: 'server.host', env: 'CLOUDPILOT_HOST', flag: 'host', default: '127.0.0.1', parse: nonEmpty, doc: 'Address to listen on (0.0.0.0 in a container)' },
+  { path: 'server.port', env: 'CLOUDPILOT_PORT', flag: 'port', default: 8000, parse: intRange(1, 65535), doc: 'TCP port to listen on' },
+  { path: 'server.bodyLimitBytes', env: 'CLOUDPILOT_BODY_LIMIT_BYTES', default: 1048576, parse: intRange(1024, 64 * 1048576), doc: 'Largest accepted request body; larger bodies get 413 PAYLOAD_TOO_LARGE' },
+  { path: 'server.shutdownTimeoutSeconds', env: 'CLOUDPILOT_SHUTDOWN_TIMEOUT_SECONDS', default: 10, parse: intRange(0, 600), doc: 'How long SIGTERM waits for in-flight requests before closing them' },
+  { path: 'log.level', env: 'LOG_LEVEL', flag: 'log-level', default: 'info', parse: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal'), doc: 'Minimum level of the JSON log lines' },
+  { path: 'log.debug', env: 'DEBUG', default: false, parse: bool, doc: 'true lowers the log level to debug (seed compatibility)' },
+  { path: 'database.url', env: 'DATABASE_URL', default: 'sqlite:///./cloudpilot.db', parse: databaseUrl, secret: true, doc: 'sqlite:///<path> (embedded, one replica) or postgres://… (several replicas)' },
+  { path: 'auth.mode', env: 'CLOUDPILOT_AUTH', flag: 'auth', default: 'token', parse: oneOf('token', 'none'), doc: 'token: bearer tokens required; none: development only, refused unless host is 127.0.0.1' },
+  { path: 'auth.adminToken', env: 'CLOUDPILOT_ADMIN_TOKEN', default: undefined, parse: secretToken, secret: true, doc: 'A fixed admin token (≥ 32 chars). Unset on an empty database: one is generated and printed once' },
+  { path: 'kubernetes.inCluster', env: 'K8S_IN_CLUSTER', default: false, parse: bool, doc: 'Instant mode: use the pod ServiceAccount' },
+  { path: 'kubernetes.apiServer', env: 'K8S_API_SERVER', default: undefined, parse: httpUrl, doc: 'Instant mode: API server URL (with kubernetes.token)' },
+  { path: 'kubernetes.token', env: 'K8S_TOKEN', default: undefined, parse: nonEmpty, secret: true, doc: 'Instant mode: bearer token for kubernetes.apiServer' },
+  { path: 'kubernetes.kubeconfig', env: 'KUBECONFIG', default: undefined, parse: nonEmpty, doc: 'Instant mode: kubeconfig file (current context); default ~/.kube/config' },
+  { path: 'kubernetes.requestTimeoutSeconds', env: 'CLOUDPILOT_K8S_REQUEST_TIMEOUT_SECONDS', default: 10, parse: intRange(1, 300), doc: 'Deadline of every Kubernetes API request (watches excepted)' },
+  { path: 'llm.provider', env: 'LLM_PROVIDER', default: 'openai', parse: oneOf('openai', 'azure', 'deepseek', 'qwen', 'ollama', 'vllm'), doc: 'OpenAI-compatible provider of the assistant' },
+  { path: 'llm.apiKey', env: 'LLM_API_KEY', default: undefined, parse: nonEmpty, secret: true, doc: 'API key of the LLM provider' },
+  { path: 'llm.model', env: 'LLM_MODEL', default: 'gpt-4o-mini', parse: nonEmpty, doc: 'Model name passed to the provider' },
+  { path: 'llm.baseUrl', env: 'CLOUDPILOT_LLM_BASE_URL', default: undefined, parse: httpUrl, doc: 'Base URL of the OpenAI-compatible API (Ollama, vLLM, Azure…)' },
+  { path: 'monitor.refreshIntervalSeconds', env: 'CLOUDPILOT_MONITOR_REFRESH_INTERVAL_SECONDS', default: 30, parse: intRange(5, 3600), doc: 'Interval of the scheduled monitor tick' },
+  { path: 'monitor.cacheTtlSeconds', env: 'CLOUDPILOT_MONITOR_CACHE_TTL_SECONDS', default: 60, parse: intRange(5, 3600), doc: 'Polling interval for kinds that may be listed but not watched' },
+];
+
+/** Flags that are not config keys: they steer loading itself. */
+export const CLI_ONLY_FLAGS = { config: 'YAML config file (or CLOUDPILOT_CONFIG)', help: 'Print this help and exit' } as const;
+

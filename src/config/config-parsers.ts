@@ -1,0 +1,68 @@
+/**
+ * Value parsers shared by every config key. Each takes the raw value (a string from env/CLI, or
+ * any YAML scalar) and returns the typed value or throws a message meant for a human.
+ */
+export type Parser<T> = (raw: unknown) => T;
+
+export const str: Parser<string> = (raw) => {
+  if (typeof raw === 'string' || typeof raw === 'number') return String(raw);
+  throw new Error(`must be a string, got ${JSON.stringify(raw)}`);
+};
+
+export const nonEmpty: Parser<string> = (raw) => {
+  const value = str(raw).trim();
+  if (!value) throw new Error('must not be empty');
+  return value;
+};
+
+export function intRange(min: number, max: number): Parser<number> {
+  return (raw) => {
+    const text = typeof raw === 'number' ? String(raw) : str(raw).trim();
+    if (!/^-?\d+$/.test(text)) throw new Error(`must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+    const value = Number(text);
+    if (value < min || value > max) throw new Error(`must be an integer between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+}
+
+export const bool: Parser<boolean> = (raw) => {
+  if (typeof raw === 'boolean') return raw;
+  const text = str(raw).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(text)) return false;
+  throw new Error(`must be true or false, got ${JSON.stringify(raw)}`);
+};
+
+export function oneOf<T extends string>(...allowed: T[]): Parser<T> {
+  return (raw) => {
+    const text = str(raw).trim().toLowerCase() as T;
+    if (!allowed.includes(text)) throw new Error(`must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+    return text;
+  };
+}
+
+export const databaseUrl: Parser<string> = (raw) => {
+  const url = nonEmpty(raw);
+  if (/^sqlite:\/\/\/.+/.test(url) || url === 'sqlite::memory:') return url;
+  if (/^postgres(ql)?:\/\/[^/]+/.test(url)) return url;
+  throw new Error('must be sqlite:///<path>, sqlite::memory: or postgres://user:pass@host:port/db');
+};
+
+export const httpUrl: Parser<string> = (raw) => {
+  const url = nonEmpty(raw);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`must be an absolute URL, got ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('must be an http(s) URL');
+  return url;
+};
+
+/** Random API tokens are ≥ 32 bytes; an operator-chosen admin token must be at least as long. */
+export const secretToken: Parser<string> = (raw) => {
+  const value = nonEmpty(raw);
+  if (value.length < 32) throw new Error('must be at least 32 characters');
+  return value;
+};

@@ -1,0 +1,11 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigProvider } from './config.provider';
+
+/** Makes the ConfigProvider chosen by AppModule.forRoot(mode) injectable everywhere. */
+@Global()
+@Module({})
+export class ConfigModule {
+  static forRoot(provider: ConfigProvider): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: ConfigProvider, useValue: provider }], exports: [ConfigProvider] };
+  }
+}

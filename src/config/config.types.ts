@@ -1,0 +1,40 @@
+/** The two ways CloudPilot runs: one in-cluster target, or a central registry of many clusters. */
+export type AppMode = 'server' | 'instant';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export type AuthMode = 'token' | 'none';
+export type LlmProvider = 'openai' | 'azure' | 'deepseek' | 'qwen' | 'ollama' | 'vllm';
+
+/** Where the effective value of a key came from, lowest precedence first. */
+export type ConfigSource = 'default' | 'file' | 'env' | 'cli';
+
+/** The typed, validated configuration; built once at start-up and never mutated. */
+export interface AppConfig {
+  mode: AppMode;
+  server: { host: string; port: number; bodyLimitBytes: number; shutdownTimeoutSeconds: number };
+  log: { level: LogLevel; debug: boolean };
+  database: { url: string };
+  auth: { mode: AuthMode; adminToken: string | undefined };
+  kubernetes: {
+    inCluster: boolean;
+    apiServer: string | undefined;
+    token: string | undefined;
+    kubeconfig: string | undefined;
+    requestTimeoutSeconds: number;
+  };
+  llm: { provider: LlmProvider; apiKey: string | undefined; model: string; baseUrl: string | undefined };
+  monitor: { refreshIntervalSeconds: number; cacheTtlSeconds: number };
+}
+
+export interface ConfigProblem {
+  key: string;
+  origin: string;
+  message: string;
+}
+
+/** Thrown when configuration cannot be built; main prints one line per problem and exits 2. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((p) => `${p.key} (${p.origin}): ${p.message}`).join('\n'));
+    this.name = 'ConfigValidationError';
+  }
+}

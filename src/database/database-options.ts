@@ -1,0 +1,37 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { ApiToken } from '../auth/api-token.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { MIGRATIONS } from './migrations';
+
+/** Every entity of the service; migrations create exactly these tables. */
+export const ENTITIES = [ApiToken, AuditEntry];
+
+/** `sqlite:///./x.db` → ./x.db, `sqlite:////abs/x.db` → /abs/x.db, `sqlite::memory:` → :memory:. */
+export function sqlitePath(url: string): string {
+  if (url === 'sqlite::memory:') return ':memory:';
+  return url.slice('sqlite:///'.length);
+}
+
+/**
+ * TypeORM options for DATABASE_URL. SQLite runs in WAL with synchronous=FULL because it holds
+ * credentials: an acknowledged write must survive a power cut. Schema changes only by migrations.
+ */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
+  if (url.startsWith('postgres')) return { ...common, type: 'postgres', url };
+  const database = sqlitePath(url);
+  if (database !== ':memory:') mkdirSync(dirname(resolve(database)), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database,
+    enableWAL: database !== ':memory:',
+    timeout: 5000,
+    prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { Logger as Pino } from 'pino';
+
+/** Injection token of the process's pino instance. */
+export const PINO = Symbol('PINO');
+
+@Global()
+@Module({})
+export class LoggingModule {
+  static forRoot(pino: Pino): DynamicModule {
+    return { module: LoggingModule, providers: [{ provide: PINO, useValue: pino }], exports: [PINO] };
+  }
+}

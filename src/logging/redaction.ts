@@ -1,0 +1,19 @@
+/**
+ * Last line of defence for log output: whatever a library put in a message (client-node errors
+ * embed request headers), bearer tokens, CloudPilot tokens and known secret values never reach
+ * the log stream.
+ */
+const RULES: Array<[RegExp, string]> = [
+  [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [REDACTED]'],
+  [/\bcpt_[A-Za-z0-9]{16}_[A-Za-z0-9_-]{43}/g, '[REDACTED]'],
+];
+
+export function createRedactor(secrets: readonly string[]): (line: string) => string {
+  const literal = secrets.filter((s) => s.length >= 8);
+  return (line) => {
+    let out = line;
+    for (const secret of literal) out = out.split(secret).join('[REDACTED]');
+    for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
+    return out;
+  };
+}
