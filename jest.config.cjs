@@ -50,6 +50,8 @@ const shared = {
   // Only the innermost node_modules segment decides, so an ESM package nested under a CommonJS one is still transformed.
   transformIgnorePatterns: [`/node_modules/(?!(${esm})/)(?!.*/node_modules/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // Sources import siblings as './x.js' (nodenext); under Jest the .ts file is what exists.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/test/setup/reflect-metadata.cjs'],
 };
 
@@ -61,8 +63,8 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
-      globalSetup: '<rootDir>/test/setup/integration-global-setup.cjs',
-      globalTeardown: '<rootDir>/test/setup/integration-global-teardown.cjs',
+      globalSetup: '<rootDir>/test/setup/cluster-global-setup.mjs',
+      globalTeardown: '<rootDir>/test/setup/cluster-global-teardown.mjs',
     },
   ],
 };

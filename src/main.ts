@@ -9,7 +9,7 @@ import { installGracefulShutdown } from './shutdown';
 async function main(): Promise<void> {
   let loaded;
   try {
-    loaded = loadConfig(process.argv.slice(2), process.env);
+    loaded = loadConfig(process.argv.slice(2));
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       for (const p of error.problems) process.stderr.write(`config error: ${p.key} (${p.origin}): ${p.message}\n`);

@@ -20,7 +20,7 @@ export interface EndpointSpec {
 const ALWAYS: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL_ERROR'];
 
 function dataSchema(spec: EndpointSpec): Record<string, unknown> {
-  if (!spec.response) return { type: 'null', nullable: true };
+  if (!spec.response) return { type: 'object', nullable: true, example: null };
   const ref = { $ref: getSchemaPath(spec.response) };
   return spec.isArray ? { type: 'array', items: ref } : ref;
 }

@@ -25,7 +25,7 @@ export class ErrorEnvelopeDto extends EnvelopeDto {
   @ApiProperty({ example: 'VALIDATION_FAILED' })
   declare code: string;
 
-  @ApiProperty({ type: 'null', nullable: true, example: null })
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Always null on errors' })
   data: null;
 
   @ApiProperty({ required: false, description: 'Structured detail, e.g. one entry per invalid field' })

@@ -95,7 +95,7 @@ function pick(key: ConfigKey, cli: CliArgs, env: NodeJS.ProcessEnv, file: Map<st
  * Builds the AppConfig from defaults < YAML file < environment < CLI flags. Every problem is
  * collected before failing, so an operator fixes them all in one go.
  */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): LoadedConfig & { help: boolean } {
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadedConfig & { help: boolean } {
   const cli = parseCli(argv);
   const problems: ConfigProblem[] = [];
   const fileName = cli.configFile ?? env.CLOUDPILOT_CONFIG;
