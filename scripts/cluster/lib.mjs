@@ -551,6 +551,9 @@ export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, node
         `--kwok-controller-binary=${bin('kwok')}`,
         '--secure-port=true',
         '--kube-authorization=true',
+        // Client-side rate limits in controller-manager/scheduler/kwok would make a 1000-pod
+        // benchmark take ~50 s of throttling instead of measuring anything.
+        '--disable-qps-limits',
         // Let tests create Logs/ClusterLogs objects at run time, so `kubectl logs` can be scripted.
         '--enable-crds=Logs,ClusterLogs',
         `--config=${kwokConfig}`,
