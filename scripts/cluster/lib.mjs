@@ -240,6 +240,10 @@ function writeKwokConfig(file) {
       return text;
     });
   docs.push(fs.readFileSync(path.join(here, 'stages', 'faults.yaml'), 'utf8'));
+  // kwokctl binds every component to 0.0.0.0 by default; tests need (and may only use) loopback.
+  docs.unshift(
+    ['apiVersion: config.kwok.x-k8s.io/v1alpha1', 'kind: KwokctlConfiguration', 'options:', '  bindAddress: 127.0.0.1'].join('\n'),
+  );
   fs.writeFileSync(file, docs.map((d) => d.trim()).join('\n---\n') + '\n');
 }
 
