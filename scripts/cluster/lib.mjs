@@ -591,7 +591,28 @@ export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, node
   });
 }
 
+/**
+ * kwokctl stops components by the pids it recorded, without checking what those pids are now.
+ * After a reboot or a killed session a recorded pid may belong to an unrelated process, so drop
+ * every pid file whose process does not run from this cluster's directory.
+ */
+function forgetForeignPids(name) {
+  const dir = path.join(kwokClusterDir(name), 'pids');
+  if (!fs.existsSync(dir)) return;
+  for (const file of fs.readdirSync(dir)) {
+    const pid = Number(fs.readFileSync(path.join(dir, file), 'utf8').trim());
+    let cmdline = '';
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      // process gone
+    }
+    if (!pid || !cmdline.includes(kwokClusterDir(name) + path.sep)) fs.rmSync(path.join(dir, file), { force: true });
+  }
+}
+
 function deleteKwokCluster(name) {
+  forgetForeignPids(name);
   kwokctl(['--name', name, 'delete', 'cluster'], { timeoutMs: 120_000, allowFail: true });
   fs.rmSync(kwokClusterDir(name), { recursive: true, force: true });
 }
