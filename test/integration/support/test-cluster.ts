@@ -26,8 +26,8 @@ export const testCluster = {
   get kubeconfigDir(): string {
     return requiredEnv('CLOUDPILOT_TEST_KUBECONFIG_DIR');
   },
-  kubeconfigPath(role: ClusterRole, dir = this.kubeconfigDir): string {
-    return join(dir, `${role}.kubeconfig`);
+  kubeconfigPath(role: ClusterRole, dir?: string): string {
+    return join(dir ?? requiredEnv('CLOUDPILOT_TEST_KUBECONFIG_DIR'), `${role}.kubeconfig`);
   },
 };
 
