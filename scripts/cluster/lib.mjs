@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ACCESS_NAMESPACE, accessManifest, nodeManifest } from './manifests.mjs';
+
+export { ACCESS_NAMESPACE, nodeManifest };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -31,8 +34,6 @@ export const REQUIRED_BINARIES = [
   'kwokctl',
 ];
 
-/** Namespace holding the viewer/operator ServiceAccounts whose tokens go into the kubeconfigs. */
-export const ACCESS_NAMESPACE = 'cloudpilot-access';
 /** Label that the fault stages (stages/faults.yaml) react to. */
 export const FAULT_LABEL = 'cloudpilot.dev/fault';
 export const DEFAULT_CLUSTER = 'dev';
@@ -313,113 +314,6 @@ function writeTokenKubeconfigs(name, server) {
 // ---------------------------------------------------------------------------------------------
 // Cluster content
 
-/** Fake node objects that kwok-controller manages (it selects nodes by the kwok annotation). */
-export function nodeManifest(names) {
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'List',
-    items: names.map((nodeName) => ({
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: {
-        name: nodeName,
-        annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-        labels: {
-          'kubernetes.io/arch': 'amd64',
-          'kubernetes.io/hostname': nodeName,
-          'kubernetes.io/os': 'linux',
-          'kubernetes.io/role': 'agent',
-          'node-role.kubernetes.io/agent': '',
-          type: 'kwok',
-        },
-      },
-      status: {
-        allocatable: { cpu: '8', memory: '32Gi', pods: '110' },
-        capacity: { cpu: '8', memory: '32Gi', pods: '110' },
-      },
-    })),
-  });
-}
-
-const ACCESS_RBAC = () => ({
-  apiVersion: 'v1',
-  kind: 'List',
-  items: [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ACCESS_NAMESPACE } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'viewer', namespace: ACCESS_NAMESPACE } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'operator', namespace: ACCESS_NAMESPACE } },
-    // The built-in `view` role covers namespaced workloads only. An Istio install adds reader
-    // rules for its CRDs to `view` through aggregation; do the same so a viewer sees them.
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: {
-        name: 'cloudpilot-mesh-view',
-        labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' },
-      },
-      rules: [
-        {
-          apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'gateway.networking.k8s.io'],
-          resources: ['*'],
-          verbs: ['get', 'list', 'watch'],
-        },
-      ],
-    },
-    // Cluster-scoped reads a monitoring tool needs and `view` (namespaced by design) lacks.
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: 'cloudpilot-cluster-reader' },
-      rules: [
-        {
-          apiGroups: [''],
-          resources: ['nodes', 'namespaces', 'persistentvolumes'],
-          verbs: ['get', 'list', 'watch'],
-        },
-        { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
-      ],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: 'cloudpilot-operator' },
-      rules: [
-        {
-          apiGroups: ['apps'],
-          resources: ['deployments/scale', 'statefulsets/scale', 'replicasets/scale'],
-          verbs: ['get', 'update', 'patch'],
-        },
-        // Rollout restart patches the pod template annotation.
-        { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['patch'] },
-        { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
-        { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
-        { apiGroups: [''], resources: ['nodes'], verbs: ['patch'] },
-        {
-          apiGroups: ['networking.istio.io'],
-          resources: ['*'],
-          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-        },
-      ],
-    },
-    binding('cloudpilot-viewer-view', 'view', 'viewer'),
-    binding('cloudpilot-viewer-cluster-reader', 'cloudpilot-cluster-reader', 'viewer'),
-    binding('cloudpilot-operator-view', 'view', 'operator'),
-    binding('cloudpilot-operator-cluster-reader', 'cloudpilot-cluster-reader', 'operator'),
-    binding('cloudpilot-operator', 'cloudpilot-operator', 'operator'),
-  ],
-});
-
-function binding(name, role, sa) {
-  return {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-    subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ACCESS_NAMESPACE }],
-  };
-}
-
 function crdFiles() {
   const dir = path.join(assetsDir(), 'crds');
   const gw = path.join(dir, 'gateway-api');
@@ -522,14 +416,7 @@ export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, node
   ensureBinaries({ log });
   return withLock(name, async () => {
     const state = readState(name);
-    if (state && isClusterReady(name)) {
-      if (state.istio !== istio) {
-        await reconcileMesh(name, istio, log);
-        fs.writeFileSync(path.join(kubeconfigDir(name), 'cluster.json'), JSON.stringify({ ...state, istio }, null, 2));
-      }
-      log(`cluster "${name}" is already running at ${state.server}; reusing it`);
-      return { name, kubeconfigDir: kubeconfigDir(name), server: state.server, started: false };
-    }
+    if (state && isClusterReady(name)) return reuseCluster(name, state, istio, log);
     const t0 = Date.now();
     if (fs.existsSync(kwokClusterDir(name))) {
       log(`cluster "${name}" exists but does not answer; recreating it`);
@@ -537,58 +424,75 @@ export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, node
     }
     fs.rmSync(kubeconfigDir(name), { recursive: true, force: true });
     fs.mkdirSync(kubeconfigDir(name), { recursive: true, mode: 0o700 });
-
-    const kwokConfig = path.join(kubeconfigDir(name), 'kwok.yaml');
-    writeKwokConfig(kwokConfig);
-    log(`starting cluster "${name}" (kube ${versions.K8S_VERSION}, etcd ${versions.ETCD_VERSION}, kwok ${versions.KWOK_VERSION})…`);
-    kwokctl(
-      [
-        '--name',
-        name,
-        'create',
-        'cluster',
-        '--runtime=binary',
-        `--kube-apiserver-binary=${bin('kube-apiserver')}`,
-        `--kube-controller-manager-binary=${bin('kube-controller-manager')}`,
-        `--kube-scheduler-binary=${bin('kube-scheduler')}`,
-        `--etcd-binary=${bin('etcd')}`,
-        `--kwok-controller-binary=${bin('kwok')}`,
-        '--secure-port=true',
-        '--kube-authorization=true',
-        // Client-side rate limits in controller-manager/scheduler/kwok would make a 1000-pod
-        // benchmark take ~50 s of throttling instead of measuring anything.
-        '--disable-qps-limits',
-        // Let tests create Logs/ClusterLogs objects at run time, so `kubectl logs` can be scripted.
-        '--enable-crds=Logs,ClusterLogs',
-        `--config=${kwokConfig}`,
-        // Leave ~/.kube/config alone: CloudPilot's kubeconfigs are written below.
-        '--kubeconfig=',
-        '--wait=3m',
-        '--timeout=5m',
-      ],
-      { timeoutMs: 6 * 60_000 },
-    );
-    const server = readKwokServer(name);
-    writeAdminKubeconfig(name, server);
-    await waitFor('kube-apiserver /readyz', () => isClusterReady(name));
-
-    const nodeNames = Array.from({ length: nodes }, (_, i) => `kwok-node-${i}`);
-    kubectl(name, 'admin', ['apply', '-f', '-'], { input: nodeManifest(nodeNames) });
-    kubectl(name, 'admin', ['apply', '-f', '-'], { input: JSON.stringify(ACCESS_RBAC()) });
-    await reconcileMesh(name, istio, log);
-    kubectl(name, 'admin', ['wait', '--for=condition=Ready', '--timeout=120s', 'node', ...nodeNames], { timeoutMs: 150_000 });
-    // Pods cannot be created in a namespace before its default ServiceAccount exists.
-    await waitFor('the default ServiceAccount', () =>
-      kubectl(name, 'admin', ['get', 'serviceaccount', 'default', '-n', 'default'], { allowFail: true }) !== null,
-    );
-    writeTokenKubeconfigs(name, server);
-    fs.writeFileSync(
-      path.join(kubeconfigDir(name), 'cluster.json'),
-      JSON.stringify({ name, server, istio, k8sVersion: versions.K8S_VERSION, startedAt: new Date().toISOString() }, null, 2),
-    );
-    log(`cluster "${name}" ready at ${server} in ${((Date.now() - t0) / 1000).toFixed(1)}s; kubeconfigs in ${kubeconfigDir(name)}`);
-    return { name, kubeconfigDir: kubeconfigDir(name), server, started: true };
+    try {
+      const server = startProcesses(name, log);
+      await provision(name, server, { istio, nodes, log });
+      log(`cluster "${name}" ready at ${server} in ${((Date.now() - t0) / 1000).toFixed(1)}s; kubeconfigs in ${kubeconfigDir(name)}`);
+      return { name, kubeconfigDir: kubeconfigDir(name), server, started: true };
+    } catch (err) {
+      // Leave no half-started processes behind (a failed Jest set-up would otherwise leak them).
+      deleteKwokCluster(name);
+      fs.rmSync(kubeconfigDir(name), { recursive: true, force: true });
+      throw err;
+    }
   });
+}
+
+async function reuseCluster(name, state, istio, log) {
+  if (state.istio !== istio) {
+    await reconcileMesh(name, istio, log);
+    fs.writeFileSync(path.join(kubeconfigDir(name), 'cluster.json'), JSON.stringify({ ...state, istio }, null, 2));
+  }
+  log(`cluster "${name}" is already running at ${state.server}; reusing it`);
+  return { name, kubeconfigDir: kubeconfigDir(name), server: state.server, started: false };
+}
+
+/** Starts the control plane and kwok-controller; returns the API server URL. */
+function startProcesses(name, log) {
+  const kwokConfig = path.join(kubeconfigDir(name), 'kwok.yaml');
+  writeKwokConfig(kwokConfig);
+  log(`starting cluster "${name}" (kube ${versions.K8S_VERSION}, etcd ${versions.ETCD_VERSION}, kwok ${versions.KWOK_VERSION})…`);
+  kwokctl(
+    [
+      ...['--name', name, 'create', 'cluster', '--runtime=binary'],
+      `--kube-apiserver-binary=${bin('kube-apiserver')}`,
+      `--kube-controller-manager-binary=${bin('kube-controller-manager')}`,
+      `--kube-scheduler-binary=${bin('kube-scheduler')}`,
+      `--etcd-binary=${bin('etcd')}`,
+      `--kwok-controller-binary=${bin('kwok')}`,
+      ...['--secure-port=true', '--kube-authorization=true'],
+      // Client-side rate limits in controller-manager/scheduler/kwok would make a 1000-pod
+      // benchmark take ~50 s of throttling instead of measuring anything.
+      '--disable-qps-limits',
+      // Let tests create Logs/ClusterLogs objects at run time, so `kubectl logs` can be scripted.
+      '--enable-crds=Logs,ClusterLogs',
+      `--config=${kwokConfig}`,
+      // Leave ~/.kube/config alone: CloudPilot's kubeconfigs are written by us.
+      '--kubeconfig=',
+      ...['--wait=3m', '--timeout=5m'],
+    ],
+    { timeoutMs: 6 * 60_000 },
+  );
+  const server = readKwokServer(name);
+  writeAdminKubeconfig(name, server);
+  return server;
+}
+
+/** Nodes, access, CRDs; then waits until pods can be created and writes the token kubeconfigs. */
+async function provision(name, server, { istio, nodes, log }) {
+  await waitFor('kube-apiserver /readyz', () => isClusterReady(name));
+  const nodeNames = Array.from({ length: nodes }, (_, i) => `kwok-node-${i}`);
+  kubectl(name, 'admin', ['apply', '-f', '-'], { input: nodeManifest(nodeNames) });
+  kubectl(name, 'admin', ['apply', '-f', '-'], { input: JSON.stringify(accessManifest()) });
+  await reconcileMesh(name, istio, log);
+  kubectl(name, 'admin', ['wait', '--for=condition=Ready', '--timeout=120s', 'node', ...nodeNames], { timeoutMs: 150_000 });
+  // Pods cannot be created in a namespace before its default ServiceAccount exists.
+  await waitFor('the default ServiceAccount', () =>
+    kubectl(name, 'admin', ['get', 'serviceaccount', 'default', '-n', 'default'], { allowFail: true }) !== null,
+  );
+  writeTokenKubeconfigs(name, server);
+  const state = { name, server, istio, k8sVersion: versions.K8S_VERSION, startedAt: new Date().toISOString() };
+  fs.writeFileSync(path.join(kubeconfigDir(name), 'cluster.json'), JSON.stringify(state, null, 2));
 }
 
 /**

@@ -1,7 +1,8 @@
 // Scale helpers for benchmarks: many fake nodes and many pods, quickly.
 // Pods are either created by a Deployment (exercises controller-manager and scheduler, the
 // realistic path) or directly with spec.nodeName set (skips both: fastest way to fill a cluster).
-import { kubectl, nodeManifest } from './lib.mjs';
+import { kubectl } from './lib.mjs';
+import { nodeManifest } from './manifests.mjs';
 
 const CHUNK = 500;
 
