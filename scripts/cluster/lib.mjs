@@ -413,6 +413,7 @@ export function clusterStatus(name) {
  */
 export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, nodes = DEFAULT_NODES, log = defaultLog } = {}) {
   validateName(name);
+  if (!Number.isInteger(nodes) || nodes < 1) throw new ClusterError(`--nodes must be a positive integer, not ${nodes}`);
   ensureBinaries({ log });
   return withLock(name, async () => {
     const state = readState(name);
