@@ -11,6 +11,7 @@ import {
   kubectlOk,
   readKubeconfig,
   readyzStatus,
+  testCluster,
 } from './support/test-cluster';
 
 // Acceptance of issue 3: the test cluster behaves like a real cluster, with real RBAC and CRDs.
@@ -237,6 +238,25 @@ describe('test cluster RBAC', () => {
     expect(kubectl('operator', ['delete', 'pod', pods[0].metadata.name, '-n', ns, '--wait=false']).status).toBe(0);
     await expect(apiRequest('operator', 'GET', `/api/v1/namespaces/${ns}/secrets/db`)).resolves.toMatchObject({ status: 403 });
   });
+});
+
+describe('cluster:seed', () => {
+  it('applies the fixtures: healthy samples Ready, a Service without endpoints, broken pods broken, logs served', () => {
+    const seed = clusterCli(['seed', '--name', testCluster.name]);
+
+    expect(seed.stderr).toContain('seeded');
+    expect(seed.status).toBe(0);
+    const slices = JSON.parse(kubectlOk('admin', ['get', 'endpointslices', '-n', 'shop', '-o', 'json'])) as {
+      items: { metadata: { labels: Record<string, string> }; endpoints?: unknown[] }[];
+    };
+    const endpointsOf = (svc: string) =>
+      slices.items.filter((s) => s.metadata.labels['kubernetes.io/service-name'] === svc).flatMap((s) => s.endpoints ?? []);
+    expect(endpointsOf('web')).toHaveLength(3);
+    expect(endpointsOf('legacy-search')).toHaveLength(0);
+    expect(kubectlOk('admin', ['get', 'pods', '-n', 'faults', '-o', 'name']).trim().split('\n')).toHaveLength(5);
+    expect(kubectlOk('admin', ['logs', '-n', 'shop', 'deployment/web'])).toContain('server listening');
+    expect(kubectlOk('admin', ['get', 'events', '-n', 'faults', '--field-selector=reason=OOMKilling', '-o', 'name'])).not.toBe('');
+  }, 180_000);
 });
 
 describe('two test clusters side by side', () => {
