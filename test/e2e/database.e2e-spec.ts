@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ApiToken } from '../../src/auth/api-token.entity';
+import { AuditEntry } from '../../src/audit/audit-entry.entity';
+import { dataSourceOptions } from '../../src/database/database-options';
+import { startPostgres, PostgresServer } from '../support/postgres-server';
+import { ADMIN_TOKEN, bearer, startTestApp } from './support/test-app';
+
+async function roundTrip(url: string): Promise<void> {
+  const source = await new DataSource(dataSourceOptions(url)).initialize();
+  try {
+    expect(await source.showMigrations()).toBe(false);
+    const token = { id: randomUUID(), name: `t-${randomUUID()}`, role: 'viewer' as const, publicId: randomUUID().replace(/-/g, '').slice(0, 16), secretHash: 'a'.repeat(64), createdAt: new Date().toISOString(), expiresAt: null, lastUsedAt: null };
+    await source.getRepository(ApiToken).insert(token);
+    await expect(source.getRepository(ApiToken).findOneByOrFail({ id: token.id })).resolves.toEqual(token);
+    const entry = { id: randomUUID(), at: new Date().toISOString(), actor: 'a', role: 'admin', method: 'POST', route: '/r', path: '/r', target: null, status: 201, resultCode: 'OK', requestId: 'rid' };
+    await source.getRepository(AuditEntry).insert(entry);
+    await expect(source.getRepository(AuditEntry).findOneByOrFail({ id: entry.id })).resolves.toEqual(entry);
+    await expect(source.getRepository(ApiToken).insert({ ...token, id: randomUUID(), publicId: 'other' })).rejects.toThrow();
+  } finally {
+    await source.destroy();
+  }
+  // A second start finds every migration applied and keeps the data.
+  const again = await new DataSource(dataSourceOptions(url)).initialize();
+  try {
+    expect(await again.getRepository(ApiToken).count()).toBeGreaterThan(0);
+  } finally {
+    await again.destroy();
+  }
+}
+
+describe('the database on SQLite (better-sqlite3)', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'cp-sqlite-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the migrations and round-trips tokens and audit entries', async () => {
+    await roundTrip(`sqlite:///${join(dir, 'nested', 'cloudpilot.db')}`);
+  });
+
+  it('uses WAL and synchronous=FULL, because it stores credentials', async () => {
+    const source = await new DataSource(dataSourceOptions(`sqlite:///${join(dir, 'pragma.db')}`)).initialize();
+    try {
+      await expect(source.query('PRAGMA journal_mode')).resolves.toEqual([{ journal_mode: 'wal' }]);
+      await expect(source.query('PRAGMA synchronous')).resolves.toEqual([{ synchronous: 2 }]);
+    } finally {
+      await source.destroy();
+    }
+  });
+});
+
+describe('the database on PostgreSQL', () => {
+  let pg: PostgresServer;
+  beforeAll(async () => (pg = await startPostgres()), 60_000);
+  afterAll(() => pg?.stop());
+
+  it('runs the same migrations and round-trips tokens and audit entries', async () => {
+    await roundTrip(pg.url);
+  });
+
+  it('serves the whole application from it', async () => {
+    const t = await startTestApp({ env: { DATABASE_URL: pg.url } });
+    try {
+      await t.http().post('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).send({ name: 'pg-token', role: 'viewer' }).expect(201);
+      await expect(t.http().get('/readyz')).resolves.toMatchObject({ status: 200 });
+    } finally {
+      await t.close();
+    }
+  });
+});
