@@ -19,11 +19,23 @@ function applyInChunks(name, items) {
  */
 export function scaleNodes(name, count, { prefix = 'kwok-node' } = {}) {
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-  kubectl(name, 'admin', ['apply', '-f', '-'], { input: nodeManifest(names), timeoutMs: 600_000 });
-  kubectl(name, 'admin', ['wait', '--for=condition=Ready', '--timeout=300s', 'node', '-l', 'type=kwok'], {
-    timeoutMs: 330_000,
+  // Server-side apply: idempotent like apply, without apply's GET before every object.
+  kubectl(name, 'admin', ['apply', '--server-side', '-f', '-'], { input: nodeManifest(names), timeoutMs: 600_000 });
+  // One list per second instead of `kubectl wait`, which checks nodes one by one (~0.1 s each).
+  const readyPath = '{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}';
+  pollUntil(`${count} Ready nodes`, 300, () => {
+    const out = kubectl(name, 'admin', ['get', 'nodes', '-l', 'type=kwok', '-o', `jsonpath=${readyPath}`]);
+    return out.split('\n').filter((l) => l === 'True').length >= count;
   });
   return names;
+}
+
+function pollUntil(what, timeoutSeconds, check) {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutSeconds}s waiting for ${what}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
 }
 
 /**
@@ -62,22 +74,8 @@ export function scalePods(name, { namespace = 'bench', count, mode = 'deployment
 }
 
 function waitRunning(name, namespace, count, timeoutSeconds) {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  for (;;) {
-    const out = kubectl(name, 'admin', [
-      'get',
-      'pods',
-      '-n',
-      namespace,
-      '-l',
-      'app=bench',
-      '--field-selector=status.phase=Running',
-      '-o',
-      'name',
-    ]);
-    const running = out.split('\n').filter(Boolean).length;
-    if (running >= count) return running;
-    if (Date.now() > deadline) throw new Error(`only ${running}/${count} pods Running after ${timeoutSeconds}s`);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
-  }
+  const args = ['get', 'pods', '-n', namespace, '-l', 'app=bench', '--field-selector=status.phase=Running', '-o', 'name'];
+  pollUntil(`${count} Running pods in ${namespace}`, timeoutSeconds, () => {
+    return kubectl(name, 'admin', args).split('\n').filter(Boolean).length >= count;
+  });
 }
