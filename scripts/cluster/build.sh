@@ -53,10 +53,10 @@ MOD
   mv "$bin_dir/etcd.tmp" "$bin_dir/etcd"
 }
 
-build_go_install() { # name package version
+build_go_install() { # name package version [extra ldflags]
   have "$1" && return 0
   log "$1 $3"
-  GOBIN="$bin_dir" go install "${build_flags[@]}" -ldflags "-s -w" "$2@$3"
+  GOBIN="$bin_dir" go install "${build_flags[@]}" -ldflags "-s -w ${4:-}" "$2@$3"
 }
 
 build_kubernetes() {
@@ -140,7 +140,9 @@ case "$what" in
     build_go_install kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION"
     build_go_install kwokctl sigs.k8s.io/kwok/cmd/kwokctl "$KWOK_VERSION"
     build_kubernetes
-    build_go_install helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
+    # Unstamped, helm reports only "v3.22".
+    build_go_install helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" \
+      "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
     ;;
   *) echo "usage: build.sh [all|assets]" >&2; exit 2 ;;
 esac
