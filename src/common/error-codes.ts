@@ -18,6 +18,21 @@ export const ERROR_CATALOGUE = {
   TOO_MANY_REQUESTS: { status: 429, description: 'Too many requests' },
   SERVICE_UNAVAILABLE: { status: 503, description: 'A dependency is not ready' },
   INTERNAL_ERROR: { status: 500, description: 'Unexpected error; the log has the detail under the request id' },
+  // Untrusted kubeconfigs and cluster URLs (src/kubernetes/*-guard.ts)
+  CLUSTER_URL_INVALID: { status: 400, description: 'The cluster URL is not an absolute URL with a host, or carries credentials, a query or a fragment' },
+  CLUSTER_URL_INSECURE_SCHEME: { status: 400, description: 'The cluster URL is not https (plain http only for loopback, when the operator allows it)' },
+  CLUSTER_URL_FORBIDDEN_ADDRESS: { status: 400, description: 'The cluster host is a link-local, metadata, unspecified, multicast or broadcast address' },
+  CLUSTER_URL_LOOPBACK_FORBIDDEN: { status: 400, description: 'The cluster host is loopback, which the operator has not allowed' },
+  KUBECONFIG_INVALID: { status: 400, description: 'The kubeconfig is not valid YAML of kind Config, is over 1 MiB, or has malformed fields or certificate data' },
+  KUBECONFIG_CONTEXT_NOT_FOUND: { status: 400, description: 'The requested (or current) context, or the cluster or user it names, is missing from the kubeconfig' },
+  KUBECONFIG_EXEC_FORBIDDEN: { status: 400, description: 'A kubeconfig user runs an exec credential plugin' },
+  KUBECONFIG_AUTH_PROVIDER_FORBIDDEN: { status: 400, description: 'A kubeconfig user relies on an auth-provider plugin' },
+  KUBECONFIG_FILE_REFERENCE_FORBIDDEN: { status: 400, description: 'A kubeconfig names a token, certificate, key or CA file; only inline *-data fields and token are accepted' },
+  KUBECONFIG_BASIC_AUTH_FORBIDDEN: { status: 400, description: 'A kubeconfig user has a username/password' },
+  KUBECONFIG_IMPERSONATION_FORBIDDEN: { status: 400, description: 'A kubeconfig user impersonates (as, as-groups, as-uid, as-user-extra)' },
+  KUBECONFIG_PROXY_FORBIDDEN: { status: 400, description: 'A kubeconfig cluster sets proxy-url' },
+  KUBECONFIG_INSECURE_TLS_FORBIDDEN: { status: 400, description: 'A kubeconfig cluster sets insecure-skip-tls-verify, which the operator has not allowed' },
+  KUBECONFIG_NO_CREDENTIALS: { status: 400, description: 'A kubeconfig user has neither a token nor a client certificate and key' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
