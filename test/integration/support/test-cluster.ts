@@ -68,7 +68,7 @@ export function createNamespace(prefix: string): string {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
   kubectlOk('admin', ['create', 'namespace', name]);
   // Pods need the namespace's default ServiceAccount, which controller-manager adds shortly after.
-  const wait = kubectl('admin', ['wait', '-n', name, '--for=jsonpath={.metadata.name}=default', 'serviceaccount/default', '--timeout=30s']);
+  const wait = kubectl('admin', ['wait', '-n', name, '--for=create', 'serviceaccount/default', '--timeout=30s']);
   if (wait.status !== 0) throw new Error(`namespace ${name}: default ServiceAccount never appeared: ${wait.stderr}`);
   return name;
 }
