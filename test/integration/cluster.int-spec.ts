@@ -63,7 +63,7 @@ describe('test cluster', () => {
 
   beforeAll(() => {
     ns = createNamespace('it-cluster');
-  });
+  }, 30_000);
 
   afterAll(() => {
     deleteNamespace(ns);
@@ -210,7 +210,7 @@ describe('test cluster RBAC', () => {
     ns = createNamespace('it-rbac');
     kubectlOk('admin', ['create', 'secret', 'generic', 'db', '-n', ns, '--from-literal=password=x']);
     kubectlOk('admin', ['apply', '-f', '-'], { input: deploymentManifest(ns, 'api', 1) });
-  });
+  }, 30_000);
 
   afterAll(() => {
     deleteNamespace(ns);
@@ -264,7 +264,7 @@ describe('two test clusters side by side', () => {
 
   afterAll(() => {
     clusterCli(['down', '--name', other]);
-  });
+  }, 120_000);
 
   it('starts a second cluster beside the first and cluster:down stops only that one', async () => {
     const up = clusterCli(['up', '--name', other, '--no-istio', '--nodes', '1']);
