@@ -50,6 +50,8 @@ const shared = {
   // Only the innermost node_modules segment decides, so an ESM package nested under a CommonJS one is still transformed.
   transformIgnorePatterns: [`/node_modules/(?!(${esm})/)(?!.*/node_modules/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // The test clusters' state (etcd snapshots) lives there; it is not source.
+  modulePathIgnorePatterns: ['<rootDir>/.cloudpilot/', '<rootDir>/dist/'],
   // Sources import siblings as './x.js' (nodenext); under Jest the .ts file is what exists.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/test/setup/reflect-metadata.cjs'],

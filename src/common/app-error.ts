@@ -2,7 +2,7 @@ import { ErrorCode, statusOf } from './error-codes';
 
 /**
  * A domain error with a stable code. Services throw these; the exception filter turns them into
- * the error envelope with the catalogue's HTTP status.
+ * the error envelope with the catalogue's HTTP status and any extra response headers.
  */
 export class AppError extends Error {
   readonly status: number;
@@ -11,6 +11,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Response headers the client needs to act on the error, e.g. Retry-After. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';

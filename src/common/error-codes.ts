@@ -33,6 +33,20 @@ export const ERROR_CATALOGUE = {
   KUBECONFIG_PROXY_FORBIDDEN: { status: 400, description: 'A kubeconfig cluster sets proxy-url' },
   KUBECONFIG_INSECURE_TLS_FORBIDDEN: { status: 400, description: 'A kubeconfig cluster sets insecure-skip-tls-verify, which the operator has not allowed' },
   KUBECONFIG_NO_CREDENTIALS: { status: 400, description: 'A kubeconfig user has neither a token nor a client certificate and key' },
+  // Kubernetes API answers and cluster reachability (src/kubernetes/k8s-error-mapping.ts)
+  K8S_NOT_FOUND: { status: 404, description: 'The Kubernetes object or resource does not exist in that cluster' },
+  K8S_CONFLICT: { status: 409, description: 'The object changed since it was read (resourceVersion) or already exists' },
+  K8S_INVALID: { status: 422, description: 'The API server rejected the object or request as invalid (400 or 422 from the cluster)' },
+  K8S_FORBIDDEN: { status: 403, description: "The cluster refused CloudPilot's credential for this action (RBAC)" },
+  K8S_THROTTLED: { status: 429, description: 'The API server is throttling requests; retry after details.retryAfterSeconds' },
+  CLUSTER_AUTH_FAILED: { status: 502, description: "The cluster rejected CloudPilot's credential (401)" },
+  CLUSTER_UNREACHABLE: { status: 503, description: 'The cluster cannot be reached (connection refused, DNS, TLS)' },
+  CLUSTER_TIMEOUT: { status: 504, description: 'The cluster did not answer within the request deadline' },
+  CLUSTER_ERROR: { status: 502, description: 'The API server answered with an unexpected error' },
+  // Cluster registry (src/cluster-registry)
+  CLUSTER_NOT_FOUND: { status: 404, description: 'No registered cluster has this id or name' },
+  CLUSTER_NAME_TAKEN: { status: 409, description: 'Another cluster already has this name' },
+  NOT_AVAILABLE_IN_INSTANT_MODE: { status: 405, description: 'Instant mode has exactly one cluster from its start-up configuration; the registry is read-only' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -7,6 +7,7 @@ export interface MappedError {
   code: ErrorCode;
   message: string;
   details?: unknown;
+  headers?: Record<string, string>;
   /** True when the client must not see the original message (it may carry internals). */
   unexpected: boolean;
 }
@@ -30,7 +31,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
  */
 export function mapError(error: unknown, routeMatched: boolean): MappedError {
   if (error instanceof AppError) {
-    return { status: error.status, code: error.code, message: error.message, details: error.details, unexpected: false };
+    return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers, unexpected: false };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -1,4 +1,4 @@
-import { bool, databaseUrl, httpUrl, intRange, nonEmpty, oneOf, Parser, secretToken } from './config-parsers';
+import { bool, databaseUrl, dnsLabel, httpUrl, intRange, nonEmpty, oneOf, Parser, secretToken } from './config-parsers';
 
 /**
  * One row per configuration key: its YAML path, environment variable, CLI flag, default and parser.
@@ -27,8 +27,15 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'database.url', env: 'DATABASE_URL', default: 'sqlite:///./cloudpilot.db', parse: databaseUrl, secret: true, doc: 'sqlite:///<path> (embedded, one replica) or postgres://… (several replicas)' },
   { path: 'auth.mode', env: 'CLOUDPILOT_AUTH', flag: 'auth', default: 'token', parse: oneOf('token', 'none'), doc: 'token: bearer tokens required; none: development only, refused unless host is 127.0.0.1' },
   { path: 'auth.adminToken', env: 'CLOUDPILOT_ADMIN_TOKEN', default: undefined, parse: secretToken, secret: true, doc: 'A fixed admin token (≥ 32 chars). Unset on an empty database: one is generated and printed once' },
+  { path: 'security.encryptionKey', env: 'CLOUDPILOT_ENCRYPTION_KEY', default: undefined, parse: nonEmpty, secret: true, doc: 'Base64 of 32 random bytes: the AES-256-GCM key of stored cluster credentials (overrides the key file)' },
+  { path: 'security.encryptionKeyFile', env: 'CLOUDPILOT_ENCRYPTION_KEY_FILE', default: './cloudpilot.key', parse: nonEmpty, doc: 'File holding the key (base64). Created on first start when no cluster is stored yet; back it up' },
+  { path: 'clusters.allowLoopback', env: 'CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS', default: false, parse: bool, doc: 'Accept cluster API servers on loopback addresses (demo, tests); refused by default' },
+  { path: 'clusters.allowPlainHttpLoopback', env: 'CLOUDPILOT_ALLOW_PLAIN_HTTP_LOOPBACK', default: false, parse: bool, doc: 'Accept http:// API servers, only on loopback' },
+  { path: 'clusters.allowInsecureSkipTlsVerify', env: 'CLOUDPILOT_ALLOW_INSECURE_SKIP_TLS_VERIFY', default: false, parse: bool, doc: 'Accept kubeconfigs with insecure-skip-tls-verify: true' },
+  { path: 'kubernetes.instantClusterName', env: 'CLOUDPILOT_INSTANT_CLUSTER_NAME', default: 'local', parse: dnsLabel, doc: 'Instant mode: id and name of the one cluster' },
   { path: 'kubernetes.inCluster', env: 'K8S_IN_CLUSTER', default: false, parse: bool, doc: 'Instant mode: use the pod ServiceAccount' },
   { path: 'kubernetes.apiServer', env: 'K8S_API_SERVER', default: undefined, parse: httpUrl, doc: 'Instant mode: API server URL (with kubernetes.token)' },
+  { path: 'kubernetes.caFile', env: 'CLOUDPILOT_K8S_CA_FILE', default: undefined, parse: nonEmpty, doc: 'Instant mode: PEM CA file that signed kubernetes.apiServer (default: system trust)' },
   { path: 'kubernetes.token', env: 'K8S_TOKEN', default: undefined, parse: nonEmpty, secret: true, doc: 'Instant mode: bearer token for kubernetes.apiServer' },
   { path: 'kubernetes.kubeconfig', env: 'KUBECONFIG', default: undefined, parse: nonEmpty, doc: 'Instant mode: kubeconfig file (current context); default ~/.kube/config' },
   { path: 'kubernetes.requestTimeoutSeconds', env: 'CLOUDPILOT_K8S_REQUEST_TIMEOUT_SECONDS', default: 10, parse: intRange(1, 300), doc: 'Deadline of every Kubernetes API request (watches excepted)' },

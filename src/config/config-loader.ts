@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { CLI_ONLY_FLAGS, CONFIG_KEYS, ConfigKey } from './config-keys';
@@ -116,10 +117,22 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
   }
   const typed = config as unknown as AppConfig;
+  applyEnvironmentFacts(typed, sources, env);
   if (problems.length === 0) problems.push(...crossChecks(typed));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   if (typed.log.debug && typed.log.level !== 'trace') typed.log.level = 'debug';
   return { config: deepFreeze(typed), sources, help: cli.help };
+}
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** Facts of the environment that stand in for unset keys: running in a pod, the home kubeconfig. */
+function applyEnvironmentFacts(config: AppConfig, sources: Record<string, ConfigSource>, env: NodeJS.ProcessEnv): void {
+  if (sources['kubernetes.inCluster'] === 'default' && env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
+    config.kubernetes.inCluster = true;
+    sources['kubernetes.inCluster'] = 'env';
+  }
+  if (config.kubernetes.kubeconfig === undefined && env.HOME) config.kubernetes.kubeconfig = join(env.HOME, '.kube', 'config');
 }
 
 function isLoopbackHost(host: string): boolean {

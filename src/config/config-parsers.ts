@@ -66,3 +66,10 @@ export const secretToken: Parser<string> = (raw) => {
   if (value.length < 32) throw new Error('must be at least 32 characters');
   return value;
 };
+
+/** A DNS-1123 label, as Kubernetes names and CloudPilot cluster names are. */
+export const dnsLabel: Parser<string> = (raw) => {
+  const value = nonEmpty(raw);
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) throw new Error('must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)');
+  return value;
+};

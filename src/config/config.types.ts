@@ -14,10 +14,14 @@ export interface AppConfig {
   log: { level: LogLevel; debug: boolean };
   database: { url: string };
   auth: { mode: AuthMode; adminToken: string | undefined };
+  security: { encryptionKey: string | undefined; encryptionKeyFile: string };
+  clusters: { allowLoopback: boolean; allowPlainHttpLoopback: boolean; allowInsecureSkipTlsVerify: boolean };
   kubernetes: {
+    instantClusterName: string;
     inCluster: boolean;
     apiServer: string | undefined;
     token: string | undefined;
+    caFile: string | undefined;
     kubeconfig: string | undefined;
     requestTimeoutSeconds: number;
   };

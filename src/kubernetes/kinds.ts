@@ -1,0 +1,67 @@
+/**
+ * One descriptor per kind CloudPilot knows by name: where it lives in the API and whether it is
+ * namespaced. Features look kinds up here; nobody builds an API path by hand.
+ * `versions` lists the served versions CloudPilot understands, preferred first.
+ */
+export interface KindDescriptor {
+  kind: string;
+  group: string;
+  versions: string[];
+  plural: string;
+  namespaced: boolean;
+  /** What CloudPilot uses it for: `core` kinds feed overviews and browsing, the others their modules. */
+  scope: 'core' | 'istio' | 'gateway-api';
+}
+
+const core = (kind: string, plural: string, namespaced: boolean, group = '', versions = ['v1']): KindDescriptor => ({ kind, group, versions, plural, namespaced, scope: 'core' });
+const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
+
+export const KINDS: readonly KindDescriptor[] = [
+  core('Pod', 'pods', true),
+  core('Service', 'services', true),
+  core('ConfigMap', 'configmaps', true),
+  core('Secret', 'secrets', true),
+  core('PersistentVolumeClaim', 'persistentvolumeclaims', true),
+  core('PersistentVolume', 'persistentvolumes', false),
+  core('Node', 'nodes', false),
+  core('Namespace', 'namespaces', false),
+  core('Event', 'events', true),
+  core('ServiceAccount', 'serviceaccounts', true),
+  core('Deployment', 'deployments', true, 'apps'),
+  core('StatefulSet', 'statefulsets', true, 'apps'),
+  core('DaemonSet', 'daemonsets', true, 'apps'),
+  core('ReplicaSet', 'replicasets', true, 'apps'),
+  core('Job', 'jobs', true, 'batch'),
+  core('CronJob', 'cronjobs', true, 'batch'),
+  core('EndpointSlice', 'endpointslices', true, 'discovery.k8s.io'),
+  core('Ingress', 'ingresses', true, 'networking.k8s.io'),
+  core('NetworkPolicy', 'networkpolicies', true, 'networking.k8s.io'),
+  core('HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, 'autoscaling', ['v2', 'v1']),
+  core('PodDisruptionBudget', 'poddisruptionbudgets', true, 'policy'),
+  core('StorageClass', 'storageclasses', false, 'storage.k8s.io'),
+  { kind: 'Gateway', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'gateways', namespaced: true, scope: 'istio' },
+  { kind: 'VirtualService', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'virtualservices', namespaced: true, scope: 'istio' },
+  { kind: 'DestinationRule', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'destinationrules', namespaced: true, scope: 'istio' },
+  { kind: 'ServiceEntry', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'serviceentries', namespaced: true, scope: 'istio' },
+  { kind: 'Gateway', group: 'gateway.networking.k8s.io', versions: ['v1'], plural: 'gateways', namespaced: true, scope: 'gateway-api' },
+  { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', versions: ['v1'], plural: 'httproutes', namespaced: true, scope: 'gateway-api' },
+];
+
+/** `plural.group` (or the plural alone for the core group): unique across the table. */
+export function kindKey(kind: KindDescriptor): string {
+  return kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
+}
+
+/** The collection path of a kind at a version, optionally within a namespace. */
+export function collectionPath(kind: KindDescriptor, version: string, namespace?: string): string {
+  const base = kind.group ? `/apis/${kind.group}/${version}` : `/api/${version}`;
+  return kind.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}` : `${base}/${kind.plural}`;
+}
+
+export function objectPath(kind: KindDescriptor, version: string, name: string, namespace?: string): string {
+  return `${collectionPath(kind, version, namespace)}/${encodeURIComponent(name)}`;
+}
+
+export function findKind(key: string): KindDescriptor | undefined {
+  return KINDS.find((k) => kindKey(k) === key);
+}
