@@ -4,6 +4,7 @@ import type { Logger as Pino } from 'pino';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ClusterRegistryModule } from './cluster-registry/cluster-registry.module';
 import { BodyParserMiddleware } from './common/body-parser.middleware';
 import { EnvelopeExceptionFilter } from './common/envelope-exception.filter';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
@@ -28,8 +29,8 @@ interface ModeVariant {
 
 /** The one place where the two modes differ. */
 const MODE_VARIANTS: Record<AppMode, ModeVariant> = {
-  server: { configProvider: ServerConfigProvider, imports: [] },
-  instant: { configProvider: InstantConfigProvider, imports: [] },
+  server: { configProvider: ServerConfigProvider, imports: [ClusterRegistryModule.forServer()] },
+  instant: { configProvider: InstantConfigProvider, imports: [ClusterRegistryModule.forInstant()] },
 };
 
 @Module({})

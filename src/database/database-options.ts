@@ -3,10 +3,11 @@ import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ApiToken } from '../auth/api-token.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
+import { ClusterEntity } from '../cluster-registry/cluster.entity';
 import { MIGRATIONS } from './migrations';
 
 /** Every entity of the service; migrations create exactly these tables. */
-export const ENTITIES = [ApiToken, AuditEntry];
+export const ENTITIES = [ApiToken, AuditEntry, ClusterEntity];
 
 /** `sqlite:///./x.db` → ./x.db, `sqlite:////abs/x.db` → /abs/x.db, `sqlite::memory:` → :memory:. */
 export function sqlitePath(url: string): string {

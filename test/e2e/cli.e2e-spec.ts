@@ -29,12 +29,17 @@ interface Running {
   exit: Promise<number | null>;
 }
 
+const children: ChildProcess[] = [];
+// A failed assertion must not leave a server running (it would keep Jest alive).
+afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
 async function start(dir: string, extraEnv: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN, '--mode', 'server', '--port', String(port)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite:///${join(dir, 'cloudpilot.db')}`, ...extraEnv },
+    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite:///${join(dir, 'cloudpilot.db')}`, CLOUDPILOT_ENCRYPTION_KEY_FILE: join(dir, 'cloudpilot.key'), ...extraEnv },
   });
+  children.push(child);
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));

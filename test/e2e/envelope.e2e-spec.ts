@@ -15,7 +15,7 @@ describe.each(['server', 'instant'] as const)('the response envelope in %s mode'
   let viewerToken: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ argv: ['--mode', mode], env: { KUBECONFIG: '/nonexistent/kubeconfig' } });
+    t = await startTestApp({ argv: ['--mode', mode], env: { K8S_API_SERVER: 'https://127.0.0.1:1', K8S_TOKEN: 'no-cluster-needed-for-envelope-tests' } });
     const created = await t.http().post('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).send({ name: 'e2e-viewer', role: 'viewer' });
     expect(created.status).toBe(201);
     viewerToken = created.body.data.token;

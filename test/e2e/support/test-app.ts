@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createApp } from '../../../src/bootstrap';
@@ -17,7 +18,7 @@ export interface TestApp {
 
 /** Boots the real AppModule exactly as main.ts does, with logs captured in memory. */
 export async function startTestApp(options: { argv?: string[]; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const env = { DATABASE_URL: 'sqlite::memory:', CLOUDPILOT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'debug', ...options.env };
+  const env = { DATABASE_URL: 'sqlite::memory:', CLOUDPILOT_ADMIN_TOKEN: ADMIN_TOKEN, CLOUDPILOT_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'debug', ...options.env };
   const loaded = loadConfig(options.argv ?? [], env);
   let raw = '';
   const sink = new Writable({

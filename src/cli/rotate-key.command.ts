@@ -1,0 +1,37 @@
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { CredentialCipher, parseEncryptionKey } from '../cluster-registry/credential-cipher';
+import { readConfiguredKey, StartupError } from '../cluster-registry/credential-keyring';
+import { rotateCredentials } from '../cluster-registry/key-rotation';
+import { loadConfig } from '../config/config-loader';
+import { dataSourceOptions } from '../database/database-options';
+
+/**
+ * `cloudpilot rotate-encryption-key --new-key-file FILE [config flags]`: re-encrypts every stored
+ * credential under the new key, atomically. When the old key came from the key file, that file
+ * then holds the new key (the old one is kept as <file>.old); otherwise set the new
+ * CLOUDPILOT_ENCRYPTION_KEY before the next start.
+ */
+export async function rotateKeyCommand(argv: string[]): Promise<string> {
+  const at = argv.indexOf('--new-key-file');
+  const newKeyFile = at >= 0 ? argv[at + 1] : undefined;
+  if (!newKeyFile) throw new StartupError('rotate-encryption-key needs --new-key-file FILE (base64 of 32 random bytes)');
+  const rest = [...argv.slice(0, at), ...argv.slice(at + 2)];
+  const { config } = loadConfig(rest);
+  const to = new CredentialCipher(parseEncryptionKey(readFileSync(newKeyFile, 'utf8').trim()));
+  const dataSource = await new DataSource(dataSourceOptions(config.database.url)).initialize();
+  try {
+    const from = new CredentialCipher(readConfiguredKey(config.security, true));
+    const count = await rotateCredentials(dataSource, from, to);
+    const keyFile = resolve(config.security.encryptionKeyFile);
+    if (!config.security.encryptionKey && existsSync(keyFile)) {
+      copyFileSync(keyFile, `${keyFile}.old`);
+      writeFileSync(keyFile, readFileSync(newKeyFile));
+      return `re-encrypted ${count} cluster credential(s) under key ${to.keyId}; ${keyFile} now holds the new key (old key in ${keyFile}.old)`;
+    }
+    return `re-encrypted ${count} cluster credential(s) under key ${to.keyId}; set CLOUDPILOT_ENCRYPTION_KEY to the new key before the next start`;
+  } finally {
+    await dataSource.destroy();
+  }
+}

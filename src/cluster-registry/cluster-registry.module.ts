@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { KubernetesModule } from '../kubernetes/kubernetes.module';
+import { ClusterDirectory } from './cluster-directory';
+import { ClusterController } from './cluster.controller';
+import { ClusterEntity } from './cluster.entity';
+import { CredentialKeyring } from './credential-keyring';
+import { InstantClusterDirectory } from './instant-cluster-directory';
+import { RegistryClusterDirectory } from './registry-cluster-directory';
+
+/** Same routes in both modes; AppModule picks the directory behind them. */
+@Module({})
+export class ClusterRegistryModule {
+  static forServer(): DynamicModule {
+    return {
+      module: ClusterRegistryModule,
+      imports: [TypeOrmModule.forFeature([ClusterEntity]), KubernetesModule],
+      controllers: [ClusterController],
+      providers: [CredentialKeyring, { provide: ClusterDirectory, useClass: RegistryClusterDirectory }],
+      exports: [ClusterDirectory],
+    };
+  }
+
+  static forInstant(): DynamicModule {
+    return {
+      module: ClusterRegistryModule,
+      imports: [KubernetesModule],
+      controllers: [ClusterController],
+      providers: [{ provide: ClusterDirectory, useClass: InstantClusterDirectory }],
+      exports: [ClusterDirectory],
+    };
+  }
+}

@@ -1,0 +1,170 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+
+/** The connection of a cluster given field by field instead of as a kubeconfig. */
+export class ClusterCredentialsDto {
+  /** https URL of the API server. */
+  @IsString()
+  @MaxLength(2048)
+  server: string;
+
+  /** Bearer token (ServiceAccount token or similar). Give either this or a client certificate. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(16384)
+  token?: string;
+
+  /** Base64 PEM of the CA that signed the API server's certificate. */
+  @IsOptional()
+  @Matches(BASE64)
+  @MaxLength(65536)
+  caData?: string;
+
+  /** Base64 PEM client certificate (with clientKeyData). */
+  @IsOptional()
+  @Matches(BASE64)
+  @MaxLength(65536)
+  clientCertificateData?: string;
+
+  /** Base64 PEM client key (with clientCertificateData). */
+  @IsOptional()
+  @Matches(BASE64)
+  @MaxLength(65536)
+  clientKeyData?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  tlsServerName?: string;
+}
+
+export class CreateClusterDto {
+  /** Unique DNS-1123 label; usable in URLs instead of the id. */
+  @Matches(DNS_LABEL, { message: 'name must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)' })
+  name: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  displayName?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  description?: string;
+
+  /** String labels for grouping clusters (env=prod, region=eu…). */
+  @IsOptional()
+  @IsObject()
+  labels?: Record<string, string>;
+
+  /** Kubeconfig text. Only inline data is accepted: no exec plugins, auth providers or file paths. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1048576)
+  kubeconfig?: string;
+
+  /** Context of the kubeconfig to use; default its current-context. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  context?: string;
+
+  /** The connection field by field, instead of a kubeconfig. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClusterCredentialsDto)
+  credentials?: ClusterCredentialsDto;
+
+  /** Make this the default cluster. */
+  @IsOptional()
+  @IsBoolean()
+  isDefault?: boolean;
+}
+
+export class UpdateClusterDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  displayName?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  description?: string;
+
+  @IsOptional()
+  @IsObject()
+  labels?: Record<string, string>;
+
+  /** Replace the connection with a new kubeconfig (and context). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1048576)
+  kubeconfig?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  context?: string;
+
+  /** Replace the connection field by field. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClusterCredentialsDto)
+  credentials?: ClusterCredentialsDto;
+}
+
+export class ImportKubeconfigDto {
+  /** Kubeconfig text; every context (or those listed) becomes one cluster named after its context. */
+  @IsString()
+  @MaxLength(1048576)
+  kubeconfig: string;
+
+  /** Contexts to import; default all. */
+  @IsOptional()
+  @IsString({ each: true })
+  contexts?: string[];
+}
+
+export class RegisterQueryDto {
+  /** Store without testing the connection first (status stays unknown). */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  skipTest?: 'true' | 'false';
+}
+
+export class ClusterStatusDto {
+  /** unknown (never tested), connected, or error (see errorCode). */
+  state: 'unknown' | 'connected' | 'error';
+  kubernetesVersion: string | null;
+  checkedAt: string | null;
+  errorCode: string | null;
+}
+
+export class ClusterResponseDto {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  labels: Record<string, string>;
+  server: string;
+  /** token, clientCertificate or inCluster: never the credential itself. */
+  authType: string;
+  isDefault: boolean;
+  status: ClusterStatusDto;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class ClusterTestResponseDto {
+  reachable: boolean;
+  kubernetesVersion: string;
+  platform: string;
+  /** What CloudPilot may do in this cluster, per feature, from SelfSubjectAccessReviews. */
+  permissions: Record<string, boolean>;
+  checkedAt: string;
+}
