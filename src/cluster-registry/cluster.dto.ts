@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
@@ -85,38 +86,8 @@ export class CreateClusterDto {
   isDefault?: boolean;
 }
 
-export class UpdateClusterDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  displayName?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  description?: string;
-
-  @IsOptional()
-  @IsObject()
-  labels?: Record<string, string>;
-
-  /** Replace the connection with a new kubeconfig (and context). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(1048576)
-  kubeconfig?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(253)
-  context?: string;
-
-  /** Replace the connection field by field. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ClusterCredentialsDto)
-  credentials?: ClusterCredentialsDto;
-}
+/** Any of the registration fields except the name; a kubeconfig or credentials replace the connection. */
+export class UpdateClusterDto extends PartialType(OmitType(CreateClusterDto, ['name', 'isDefault'] as const)) {}
 
 export class ImportKubeconfigDto {
   /** Kubeconfig text; every context (or those listed) becomes one cluster named after its context. */
