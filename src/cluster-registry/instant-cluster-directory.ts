@@ -51,7 +51,7 @@ export class InstantClusterDirectory extends ClusterDirectory implements OnModul
 
   async client(idOrName: string): Promise<KubeClient> {
     this.assertKnown(idOrName);
-    return this.pool.get(this.name, this.source.connection, 'instant');
+    return this.pool.get(this.name, this.source.connection, 'instant', this.source.policy);
   }
 
   async test(idOrName: string): Promise<ClusterTestResponseDto> {

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../config/config.types';
-import { ClusterConnection } from '../kubernetes/cluster-connection';
+import { ClusterConnection, ConnectionPolicy } from '../kubernetes/cluster-connection';
 import { parseUntrustedKubeconfig } from '../kubernetes/kubeconfig-guard';
 import { StartupError } from './credential-keyring';
 
 export interface InstantSource {
   connection: ClusterConnection;
+  /** The operator chose this cluster, so loopback is fine; metadata addresses still are not. */
+  policy: ConnectionPolicy;
   /** Said at start-up: which of the three sources was used. */
   description: string;
 }
@@ -17,10 +19,11 @@ export interface InstantSource {
  */
 export function resolveInstantSource(config: AppConfig): InstantSource {
   const k8s = config.kubernetes;
-  if (k8s.inCluster) return { connection: { server: 'https://kubernetes.default.svc', auth: { type: 'inCluster' } }, description: 'in-cluster ServiceAccount' };
+  const policy = { allowLoopback: true, allowPlainHttpLoopback: config.clusters.allowPlainHttpLoopback, allowInsecureSkipTlsVerify: config.clusters.allowInsecureSkipTlsVerify };
+  if (k8s.inCluster) return { connection: { server: 'https://kubernetes.default.svc', auth: { type: 'inCluster' } }, description: 'in-cluster ServiceAccount', policy };
   if (k8s.apiServer && k8s.token) {
     const caData = k8s.caFile ? readFileSync(k8s.caFile).toString('base64') : undefined;
-    return { connection: { server: k8s.apiServer, caData, auth: { type: 'token', token: k8s.token } }, description: `K8S_API_SERVER ${k8s.apiServer}` };
+    return { connection: { server: k8s.apiServer, caData, auth: { type: 'token', token: k8s.token } }, description: `K8S_API_SERVER ${k8s.apiServer}`, policy };
   }
   let text: string | undefined;
   try {
@@ -34,7 +37,6 @@ export function resolveInstantSource(config: AppConfig): InstantSource {
         `or point KUBECONFIG at a kubeconfig file (tried ${k8s.kubeconfig ?? '~/.kube/config'})`,
     );
   }
-  const policy = { allowLoopback: true, allowPlainHttpLoopback: config.clusters.allowPlainHttpLoopback, allowInsecureSkipTlsVerify: config.clusters.allowInsecureSkipTlsVerify };
   const [current] = parseUntrustedKubeconfig(text, policy);
-  return { connection: current.connection, description: `kubeconfig ${k8s.kubeconfig} (context ${current.context})` };
+  return { connection: current.connection, description: `kubeconfig ${k8s.kubeconfig} (context ${current.context})`, policy };
 }

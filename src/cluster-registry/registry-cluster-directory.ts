@@ -45,7 +45,7 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
 
   async client(idOrName: string): Promise<KubeClient> {
     const entity = await this.find(idOrName);
-    return this.pool.get(entity.id, this.open(entity), `${entity.updatedAt}/${entity.credentialKeyId}`);
+    return this.pool.get(entity.id, this.open(entity), `${entity.updatedAt}/${entity.credentialKeyId}`, connectionPolicy(this.configProvider));
   }
 
   async test(idOrName: string): Promise<ClusterTestResponseDto> {
@@ -136,7 +136,7 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
 
   private async probeNew(id: string, connection: ClusterConnection) {
     try {
-      const probe = await probeCluster(this.pool.get(id, connection, 'registration'));
+      const probe = await probeCluster(this.pool.get(id, connection, 'registration', connectionPolicy(this.configProvider)));
       return { lastStatus: 'connected', kubernetesVersion: probe.kubernetesVersion, checkedAt: new Date().toISOString() };
     } finally {
       this.pool.drop(id);

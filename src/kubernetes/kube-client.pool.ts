@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigProvider } from '../config/config.provider';
-import { ClusterConnection } from './cluster-connection';
+import { ClusterConnection, ConnectionPolicy } from './cluster-connection';
+import { ResolvedAddressGuard } from './resolved-address-guard';
 import { buildKubeConfig } from './kubeconfig-builder';
 import { KubeClient } from './kube-client';
 
@@ -15,11 +16,13 @@ export class KubeClientPool {
   constructor(private readonly configProvider: ConfigProvider) {}
 
   /** `fingerprint` identifies the connection version (e.g. updatedAt) so a changed cluster gets a new client. */
-  get(clusterId: string, connection: ClusterConnection, fingerprint: string): KubeClient {
+  /** `policy`: the address rules the connection was accepted under, enforced again on every DNS answer. */
+  get(clusterId: string, connection: ClusterConnection, fingerprint: string, policy: ConnectionPolicy): KubeClient {
     const cached = this.clients.get(clusterId);
     if (cached && cached.fingerprint === fingerprint) return cached.client;
     const timeoutMs = this.configProvider.config.kubernetes.requestTimeoutSeconds * 1000;
-    const client = new KubeClient(clusterId, buildKubeConfig(clusterId, connection), timeoutMs);
+    const guard = connection.auth.type === 'inCluster' ? undefined : new ResolvedAddressGuard(new URL(connection.server).hostname, policy);
+    const client = new KubeClient(clusterId, buildKubeConfig(clusterId, connection), timeoutMs, guard);
     this.clients.set(clusterId, { fingerprint, client });
     return client;
   }

@@ -1,6 +1,7 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { AppError } from '../common/app-error';
 import { mapK8sResponse, mapK8sTransportError } from './k8s-error-mapping';
+import { ResolvedAddressGuard } from './resolved-address-guard';
 
 export interface K8sRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -27,6 +28,8 @@ export class KubeClient {
     readonly clusterId: string,
     private readonly kc: KubeConfig,
     private readonly defaultTimeoutMs: number,
+    /** Absent only for CloudPilot's own in-cluster identity, whose address is trusted. */
+    private readonly addressGuard?: ResolvedAddressGuard,
   ) {}
 
   get server(): string {
@@ -44,6 +47,7 @@ export class KubeClient {
     const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
     let response;
     try {
+      await this.addressGuard?.assertSafe(this.clusterId);
       const context = await this.context(req, signal);
       response = await http.send(context).toPromise();
       const text = await response.body.text();
