@@ -10,6 +10,7 @@ import { EnvelopeExceptionFilter } from './common/envelope-exception.filter';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { createValidationPipe } from './common/validation.pipe';
+import { K8sResourcesModule } from './k8s-resources/k8s-resources.module';
 import { LoadedConfig } from './config/config-loader';
 import { ConfigModule } from './config/config.module';
 import { ConfigProvider, InstantConfigProvider, ServerConfigProvider } from './config/config.provider';
@@ -48,6 +49,7 @@ export class AppModule implements NestModule {
         AuditModule,
         SystemModule,
         ...variant.imports,
+        K8sResourcesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -8,12 +8,13 @@ import { CredentialKeyring } from './credential-keyring';
 import { InstantClusterDirectory } from './instant-cluster-directory';
 import { RegistryClusterDirectory } from './registry-cluster-directory';
 
-/** Same routes in both modes; AppModule picks the directory behind them. */
+/** Same routes in both modes; AppModule picks the directory behind them. Global: every feature needs clusters. */
 @Module({})
 export class ClusterRegistryModule {
   static forServer(): DynamicModule {
     return {
       module: ClusterRegistryModule,
+      global: true,
       imports: [TypeOrmModule.forFeature([ClusterEntity]), KubernetesModule],
       controllers: [ClusterController],
       providers: [CredentialKeyring, { provide: ClusterDirectory, useClass: RegistryClusterDirectory }],
@@ -24,6 +25,7 @@ export class ClusterRegistryModule {
   static forInstant(): DynamicModule {
     return {
       module: ClusterRegistryModule,
+      global: true,
       imports: [KubernetesModule],
       controllers: [ClusterController],
       providers: [{ provide: ClusterDirectory, useClass: InstantClusterDirectory }],
