@@ -18,14 +18,26 @@ export class ResourcesService {
 
   constructor(private readonly clusters: ClusterDirectory) {}
 
+  /** The cluster's client and the served resource a `:kind` reference means. */
+  async resolve(clusterId: string, kindRef: string): Promise<{ client: KubeClient; resource: ServedResource }> {
+    const client = await this.clusters.client(clusterId);
+    return { client, resource: resolveKind(await this.served(client), kindRef) };
+  }
+
+  /** Path of a resource's collection, or of one object when `name` is given. */
+  path(resource: ServedResource, namespace: string | undefined, name?: string): string {
+    const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
+    const collection = resource.namespaced && namespace ? `${base}/namespaces/${namespace}/${resource.plural}` : `${base}/${resource.plural}`;
+    return name === undefined ? collection : `${collection}/${encodeURIComponent(name)}`;
+  }
+
   async kinds(clusterId: string): Promise<ServedResourceDto[]> {
     const client = await this.clusters.client(clusterId);
     return (await this.served(client)).map((r) => ({ key: resourceKey(r), ...r }));
   }
 
   async list(clusterId: string, kindRef: string, query: ListQueryDto): Promise<ResourceListDto> {
-    const client = await this.clusters.client(clusterId);
-    const resource = resolveKind(await this.served(client), kindRef);
+    const { client, resource } = await this.resolve(clusterId, kindRef);
     assertVerb(resource, 'list');
     const page = await client.request<{ metadata?: { continue?: string; remainingItemCount?: number }; items: K8sObject[] }>({
       path: this.path(resource, resource.namespaced ? query.namespace : undefined),
@@ -41,13 +53,12 @@ export class ResourcesService {
   }
 
   async get(clusterId: string, kindRef: string, name: string, query: ObjectQueryDto): Promise<Record<string, unknown>> {
-    const client = await this.clusters.client(clusterId);
-    const resource = resolveKind(await this.served(client), kindRef);
+    const { client, resource } = await this.resolve(clusterId, kindRef);
     assertVerb(resource, 'get');
     if (resource.namespaced && !query.namespace) {
       throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'namespace', errors: [`${resource.kind} is namespaced: namespace is required`] }]);
     }
-    const obj = await client.request<K8sObject>({ path: `${this.path(resource, query.namespace)}/${encodeURIComponent(name)}` });
+    const obj = await client.request<K8sObject>({ path: this.path(resource, query.namespace, name) });
     return this.view(obj, resource, query.view);
   }
 
@@ -55,11 +66,6 @@ export class ResourcesService {
     const key = resourceKey(resource);
     if (view === 'summary' && hasSummary(key)) return summarize(key, obj);
     return objectView(obj, resource.kind, view === 'full');
-  }
-
-  private path(resource: ServedResource, namespace: string | undefined): string {
-    const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
-    return resource.namespaced && namespace ? `${base}/namespaces/${namespace}/${resource.plural}` : `${base}/${resource.plural}`;
   }
 
   private async served(client: KubeClient): Promise<ServedResource[]> {

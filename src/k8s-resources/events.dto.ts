@@ -1,0 +1,57 @@
+import { IsIn, IsOptional, Matches } from 'class-validator';
+
+export class EventQueryDto {
+  /** Only events of this namespace; all namespaces when omitted. */
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' })
+  namespace?: string;
+
+  @IsOptional()
+  @IsIn(['Normal', 'Warning'])
+  type?: 'Normal' | 'Warning';
+
+  /** Kind of the object the events are about, e.g. Pod. */
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9]{0,62}$/)
+  involvedKind?: string;
+
+  @IsOptional()
+  @Matches(/^[^/%\s]{1,253}$/)
+  involvedName?: string;
+
+  /** Only events last seen at or after this: ISO-8601, or a window like 30s, 15m, 2h, 7d. */
+  @IsOptional()
+  @Matches(/^(\d{1,6}[smhd]|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2}))$/, { message: 'since must be ISO-8601 or a window like 15m, 2h, 7d' })
+  since?: string;
+}
+
+export class ObjectEventQueryDto {
+  /** Namespace of a namespaced object. */
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' })
+  namespace?: string;
+}
+
+export class EventObjectRefDto {
+  kind: string;
+  name: string;
+  namespace: string | null;
+}
+
+export class EventRowDto {
+  type: string;
+  reason: string;
+  message: string;
+  object: EventObjectRefDto;
+  /** Occurrences folded into this row. */
+  count: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  source: string | null;
+}
+
+export class EventListDto {
+  items: EventRowDto[];
+  /** True when the cluster had more events than CloudPilot reads for one answer (5,000). */
+  truncated: boolean;
+}
