@@ -1,0 +1,38 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class ActionQueryDto {
+  /** Namespace of the object. */
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' })
+  namespace?: string;
+
+  /** true: the API server validates and answers as if it were done, and stores nothing. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  dryRun?: 'true' | 'false';
+}
+
+export class ScaleDto {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  replicas: number;
+
+  /** Optimistic concurrency: refused with 409 K8S_CONFLICT if the object changed since this version. */
+  @IsOptional()
+  @MaxLength(64)
+  @Matches(/^\d+$/)
+  resourceVersion?: string;
+}
+
+export class ActionResultDto {
+  kind: string;
+  name: string;
+  namespace: string | null;
+  action: string;
+  dryRun: boolean;
+  /** What the API server answered, slimmed (e.g. the Scale object, the patched object). */
+  result: Record<string, unknown> | null;
+}
