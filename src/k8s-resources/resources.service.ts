@@ -24,6 +24,18 @@ export class ResourcesService {
     return { client, resource: resolveKind(await this.served(client), kindRef) };
   }
 
+  async client(clusterId: string): Promise<KubeClient> {
+    return this.clusters.client(clusterId);
+  }
+
+  /** The served resource of a manifest's group and kind (its version may differ from the preferred one). */
+  async resolveGroupKind(clusterId: string, group: string, kind: string): Promise<ServedResource> {
+    const served = await this.served(await this.clusters.client(clusterId));
+    const match = served.find((r) => r.group === group && r.kind === kind);
+    if (!match) throw new AppError('K8S_NOT_FOUND', `This cluster serves no ${kind} in group "${group || 'core'}"`, { group, kind });
+    return match;
+  }
+
   /** Path of a resource's collection, or of one object when `name` is given. */
   path(resource: ServedResource, namespace: string | undefined, name?: string): string {
     const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
