@@ -42,6 +42,7 @@ export const ERROR_CATALOGUE = {
   CLUSTER_AUTH_FAILED: { status: 502, description: "The cluster rejected CloudPilot's credential (401)" },
   CLUSTER_UNREACHABLE: { status: 503, description: 'The cluster cannot be reached (connection refused, DNS, TLS)' },
   CLUSTER_TIMEOUT: { status: 504, description: 'The cluster did not answer within the request deadline' },
+  K8S_PREVIOUS_LOG_NOT_FOUND: { status: 404, description: 'The container has no previous (terminated) instance, so no previous log' },
   K8S_DISRUPTION_BUDGET_VIOLATION: { status: 409, description: 'The eviction would violate a PodDisruptionBudget; try later or scale first' },
   CLUSTER_ERROR: { status: 502, description: 'The API server answered with an unexpected error' },
   // Cluster registry (src/cluster-registry)

@@ -5,12 +5,14 @@ import { ApplyController } from './apply.controller';
 import { ApplyService } from './apply.service';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
+import { LogsController } from './logs.controller';
+import { LogsService } from './logs.service';
 import { ResourcesController } from './resources.controller';
 import { ResourcesService } from './resources.service';
 
-/** K8sResources: browsing any kind, events, safe actions and apply. Pod logs follow (issue 6). */
+/** K8sResources: browsing any kind, events, safe actions and apply, pod logs. */
 @Module({
-  controllers: [EventsController, ResourcesController, ActionsController, ApplyController],
-  providers: [ResourcesService, EventsService, ActionsService, ApplyService],
+  controllers: [EventsController, ResourcesController, ActionsController, ApplyController, LogsController],
+  providers: [ResourcesService, EventsService, ActionsService, ApplyService, LogsService],
 })
 export class K8sResourcesModule {}

@@ -1,0 +1,36 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
+import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { RawResponse } from '../common/envelope.interceptor';
+import { ErrorCode } from '../common/error-codes';
+import { LogQueryDto, PodLogDto } from './logs.dto';
+import { LogsService } from './logs.service';
+import { ObjectNamePipe } from './resource-ref.pipe';
+
+const ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'CLUSTER_NOT_FOUND', 'CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'K8S_FORBIDDEN', 'K8S_NOT_FOUND', 'K8S_PREVIOUS_LOG_NOT_FOUND'];
+
+@ApiTags('logs')
+@Controller('api/v1/clusters/:clusterId/pods/:name/logs')
+export class LogsController {
+  constructor(private readonly logs: LogsService) {}
+
+  @Get()
+  @ApiEndpoint({ summary: "A container's log as text in the envelope, capped at 1 MiB (truncated flag)", response: PodLogDto, errors: ERRORS })
+  read(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('name', ObjectNamePipe) name: string, @Query() q: LogQueryDto): Promise<PodLogDto> {
+    return this.logs.read(clusterId, name, q);
+  }
+
+  @Get('download')
+  @RawResponse()
+  @ApiProduces('text/plain')
+  @ApiEndpoint({ summary: 'The same log as a text/plain attachment (errors still come as the envelope)', errors: ERRORS })
+  async download(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('name', ObjectNamePipe) name: string, @Query() q: LogQueryDto, @Res() res: Response): Promise<void> {
+    const log = await this.logs.read(clusterId, name, q);
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${name}_${log.container}${log.previous ? '_previous' : ''}.log"`);
+    if (log.truncated) res.setHeader('X-CloudPilot-Truncated', 'true');
+    res.send(log.text);
+  }
+}
