@@ -1,5 +1,5 @@
 import { applyDecorators, HttpCode, Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { RequireRole } from '../auth/roles';
 import type { Role } from './request-context';
 import { ERROR_CATALOGUE, ErrorCode } from './error-codes';
@@ -15,6 +15,8 @@ export interface EndpointSpec {
   status?: 200 | 201 | 202 | 204;
   /** Error codes this route can return besides the ones every authenticated route can. */
   errors?: ErrorCode[];
+  /** A success that is not JSON (a download): documented as this content type, marked x-raw-response. Errors stay enveloped. */
+  rawContentType?: string;
 }
 
 const ALWAYS: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL_ERROR'];
@@ -50,11 +52,16 @@ export function ApiEndpoint(spec: EndpointSpec): MethodDecorator & ClassDecorato
     ApiBearerAuth(),
     ApiOperation({ summary: spec.summary, description: `Requires the ${spec.role ?? 'viewer'} role.` }),
     ApiExtraModels(EnvelopeDto, ErrorEnvelopeDto, ...(spec.response ? [spec.response] : [])),
-    ApiResponse({
-      status,
-      description: 'Success envelope',
-      schema: { allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }] },
-    }),
+    spec.rawContentType
+      ? applyDecorators(
+          ApiExtension('x-raw-response', true),
+          ApiResponse({ status, description: `Raw ${spec.rawContentType} body (not enveloped)`, content: { [spec.rawContentType]: { schema: { type: 'string' } } } }),
+        )
+      : ApiResponse({
+          status,
+          description: 'Success envelope',
+          schema: { allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }] },
+        }),
     ...errorResponses,
   );
 }

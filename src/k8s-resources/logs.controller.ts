@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
@@ -24,8 +24,7 @@ export class LogsController {
 
   @Get('download')
   @RawResponse()
-  @ApiProduces('text/plain')
-  @ApiEndpoint({ summary: 'The same log as a text/plain attachment (errors still come as the envelope)', errors: ERRORS })
+  @ApiEndpoint({ summary: 'The same log as a text/plain attachment (errors still come as the envelope)', rawContentType: 'text/plain', errors: ERRORS })
   async download(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('name', ObjectNamePipe) name: string, @Query() q: LogQueryDto, @Res() res: Response): Promise<void> {
     const log = await this.logs.read(clusterId, name, q);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');

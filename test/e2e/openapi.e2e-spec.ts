@@ -7,7 +7,7 @@ import { startTestApp, TestApp } from './support/test-app';
 const COMMITTED = join(__dirname, '..', '..', 'openapi.json');
 const PUBLIC_PATHS = ['/healthz', '/readyz'];
 
-type Operation = { responses: Record<string, { content?: { 'application/json'?: { schema?: { allOf?: Array<{ $ref?: string }> } } } }>; security?: unknown[] };
+type Operation = { responses: Record<string, { content?: Record<string, { schema?: { allOf?: Array<{ $ref?: string }> } }> }>; security?: unknown[]; 'x-raw-response'?: boolean };
 
 describe('the OpenAPI document', () => {
   let t: TestApp;
@@ -37,7 +37,11 @@ describe('the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThanOrEqual(6);
     for (const { id, op } of operations) {
       const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
-      expect([id, success?.[1].content?.['application/json']?.schema?.allOf?.[0]?.$ref]).toEqual([id, '#/components/schemas/EnvelopeDto']);
+      // Downloads declare themselves (x-raw-response) and must then really not be JSON.
+      if (op['x-raw-response']) expect([id, Object.keys(success?.[1].content ?? {})]).toEqual([id, [expect.not.stringMatching(/json/)]]);
+      else expect([id, success?.[1].content?.['application/json']?.schema?.allOf?.[0]?.$ref]).toEqual([id, '#/components/schemas/EnvelopeDto']);
+      const unauthenticated = op.responses['401']?.content?.['application/json']?.schema?.allOf?.[0]?.$ref;
+      expect([id, unauthenticated]).toEqual([id, '#/components/schemas/ErrorEnvelopeDto']);
       expect([id, op.responses['401']]).toEqual([id, expect.anything()]);
       expect([id, op.security]).toEqual([id, [{ bearer: [] }]]);
     }
