@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ApiToken } from '../auth/api-token.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { ClusterEntity } from '../cluster-registry/cluster.entity';
+import { StartupError } from '../cluster-registry/credential-keyring';
 import { MIGRATIONS } from './migrations';
 
 /** Every entity of the service; migrations create exactly these tables. */
@@ -23,7 +24,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
   if (url.startsWith('postgres')) return { ...common, type: 'postgres', url };
   const database = sqlitePath(url);
-  if (database !== ':memory:') mkdirSync(dirname(resolve(database)), { recursive: true });
+  if (database !== ':memory:') ensureWritableDirectory(dirname(resolve(database)));
   return {
     ...common,
     type: 'better-sqlite3',
@@ -35,4 +36,21 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       db.pragma('foreign_keys = ON');
     },
   };
+}
+
+/**
+ * SQLite writes the database, its WAL and its lock files beside each other, so the directory itself
+ * must be writable. In the container that is the /data volume; a read-only one is an operator
+ * mistake, reported as one line (exit 2) rather than SQLite's "unable to open database file".
+ */
+export function ensureWritableDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new StartupError(
+      `the SQLite directory ${dir} is not writable (${code}): mount a writable volume there (the image writes only /data and /tmp) or set DATABASE_URL`,
+    );
+  }
 }

@@ -1,0 +1,19 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StartupError } from '../cluster-registry/credential-keyring';
+import { dataSourceOptions, ensureWritableDirectory } from './database-options';
+
+describe('the SQLite directory check', () => {
+  it('creates a missing directory', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'cp-db-')), 'a', 'b');
+    expect(() => ensureWritableDirectory(dir)).not.toThrow();
+  });
+
+  it('refuses a directory that cannot be created with a StartupError naming it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cp-db-')), 'not-a-dir');
+    writeFileSync(file, '');
+    expect(() => dataSourceOptions(`sqlite:///${file}/sub/cloudpilot.db`)).toThrow(StartupError);
+    expect(() => ensureWritableDirectory(join(file, 'sub'))).toThrow(`the SQLite directory ${join(file, 'sub')} is not writable (ENOTDIR)`);
+  });
+});
