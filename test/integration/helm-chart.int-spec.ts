@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { loadConfig } from '../../src/config/config-loader';
+import { ADMIN_TOKEN, bearer, startTestApp } from '../e2e/support/test-app';
+import { CommandResult, createNamespace, deleteNamespace, kubectl, kubectlOk, readKubeconfig } from './support/test-cluster';
+
+/**
+ * helm/cloudpilot against the real test API server: lint, the three documented renders, the values
+ * schema, a server-side dry run of every manifest, and CloudPilot reading the cluster with a token
+ * of the chart's own ServiceAccount under the chart's own RBAC.
+ */
+const CHART = join(__dirname, '..', '..', 'helm', 'cloudpilot');
+const HELM = join(dirname(process.env.CLOUDPILOT_TEST_KUBECTL ?? ''), 'helm');
+const POSTGRES = ['--set', 'mode=server', '--set', 'database.type=postgres', '--set', 'database.url=postgres://cp:pw@db:5432/cp', '--set', 'replicaCount=3'];
+// Cluster-scoped RBAC objects are named after the release: unique per run.
+const release = `cp-${randomBytes(3).toString('hex')}`;
+const tmp = mkdtempSync(join(tmpdir(), 'cp-helm-'));
+let namespace: string;
+
+type Manifest = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string>; rules?: any[] };
+
+function helm(args: string[]): CommandResult {
+  const res = spawnSync(HELM, args, { encoding: 'utf8', timeout: 60_000 });
+  return { status: res.status ?? -1, stdout: res.stdout ?? '', stderr: res.stderr ?? String(res.error ?? '') };
+}
+
+function render(args: string[] = [], ns = 'default'): { yaml: string; manifests: Manifest[] } {
+  const res = helm(['template', release, CHART, '--namespace', ns, ...args]);
+  if (res.status !== 0) throw new Error(`helm template ${args.join(' ')} failed: ${res.stderr}`);
+  const manifests = parseAllDocuments(res.stdout)
+    .map((d) => d.toJS() as Manifest)
+    .filter(Boolean);
+  return { yaml: res.stdout, manifests };
+}
+
+const one = (manifests: Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
+const deployment = (manifests: Manifest[]) => one(manifests, 'Deployment')[0];
+
+beforeAll(() => {
+  namespace = createNamespace('helm');
+  // The restricted profile's warnings appear on any Deployment that would create violating pods.
+  kubectlOk('admin', ['label', 'namespace', namespace, 'pod-security.kubernetes.io/warn=restricted', 'pod-security.kubernetes.io/enforce=restricted']);
+});
+
+afterAll(() => {
+  kubectl('admin', ['delete', 'clusterrole,clusterrolebinding', '-l', `app.kubernetes.io/instance=${release}`, '--ignore-not-found']);
+  deleteNamespace(namespace);
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('helm/cloudpilot renders', () => {
+  it('passes helm lint --strict for instant and server values', () => {
+    for (const args of [[], ['--set', 'mode=server'], POSTGRES]) {
+      const res = helm(['lint', '--strict', CHART, ...args]);
+      expect({ status: res.status, out: res.stdout }).toMatchObject({ status: 0, out: expect.stringContaining('0 chart(s) failed') });
+      expect(res.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+    }
+  });
+
+  it('renders instant defaults: one replica, Recreate, read-only RBAC, in-cluster identity, no PVC', () => {
+    const { manifests } = render();
+    expect(manifests.map((m) => m.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'Secret', 'Service', 'ServiceAccount']);
+    const pod = deployment(manifests).spec.template.spec;
+    expect(deployment(manifests).spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(pod.containers[0].env).toContainEqual({ name: 'K8S_IN_CLUSTER', value: 'true' });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.containers[0]).toMatchObject({ startupProbe: { httpGet: { path: '/healthz' } }, readinessProbe: { httpGet: { path: '/readyz' } }, livenessProbe: { httpGet: { path: '/healthz' } } });
+    expect(pod.volumes).toEqual(expect.arrayContaining([{ name: 'tmp', emptyDir: {} }, { name: 'data', emptyDir: {} }]));
+    const rules = one(manifests, 'ClusterRole')[0].rules!;
+    expect(rules.flatMap((r) => r.verbs)).not.toEqual(expect.arrayContaining(['create']));
+    expect(rules.flatMap((r) => r.resources)).not.toContain('secrets');
+    expect(JSON.stringify(manifests)).not.toContain('cluster-admin');
+  });
+
+  it('renders server mode with SQLite on a PVC, forced to one replica with Recreate', () => {
+    const { manifests } = render(['--set', 'mode=server', '--set', 'replicaCount=3']);
+    expect(one(manifests, 'PersistentVolumeClaim')).toHaveLength(1);
+    expect(one(manifests, 'ClusterRole')).toHaveLength(0);
+    expect(deployment(manifests).spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+    expect(deployment(manifests).spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: `${release}-cloudpilot` } });
+  });
+
+  it('renders server mode with PostgreSQL and 3 replicas, the URL only in the Secret', () => {
+    const { manifests } = render(POSTGRES);
+    expect(one(manifests, 'PersistentVolumeClaim')).toHaveLength(0);
+    expect(deployment(manifests).spec).toMatchObject({ replicas: 3, strategy: { type: 'RollingUpdate' } });
+    expect(deployment(manifests).spec.template.spec.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: `${release}-cloudpilot`, key: 'database-url' } } });
+    expect(one(manifests, 'Secret')[0].data!['database-url']).toBe(Buffer.from('postgres://cp:pw@db:5432/cp').toString('base64'));
+  });
+
+  it('renders a config.yaml that CloudPilot itself accepts (unknown keys would exit 2)', () => {
+    const { manifests } = render(['--set', 'config.llm.provider=ollama', '--set', 'config.clusters.allowLoopback=true']);
+    const file = join(tmp, 'config.yaml');
+    writeFileSync(file, one(manifests, 'ConfigMap')[0].data!['config.yaml']);
+    const loaded = loadConfig(['--config', file], {});
+    expect(loaded.config).toMatchObject({ log: { level: 'info' }, llm: { provider: 'ollama' }, clusters: { allowLoopback: true } });
+  });
+
+  it('rejects wrong types and unknown keys through values.schema.json', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['replicaCount: three\n', /replicaCount.*want integer/],
+      ['rbac:\n  secrets: "yes"\n', /rbac\/secrets.*want boolean/],
+      ['mode: cluster\n', /mode/],
+      ['config:\n  log:\n    colour: true\n', /colour/],
+    ];
+    for (const [values, message] of cases) {
+      const file = join(tmp, 'bad-values.yaml');
+      writeFileSync(file, values);
+      const res = helm(['template', release, CHART, '-f', file]);
+      expect({ status: res.status, stderr: res.stderr }).toMatchObject({ status: 1, stderr: expect.stringMatching(message) });
+    }
+  });
+});
+
+describe('helm/cloudpilot on the real API server', () => {
+  it('has every rendered manifest accepted by a server-side dry run, within the restricted Pod Security profile', () => {
+    const variants = [[], ['--set', 'mode=server', '--set', 'ingress.enabled=true', '--set', 'networkPolicy.enabled=true'], POSTGRES, ['--set', 'rbac.secrets=true', ...allWrites()]];
+    for (const args of variants) {
+      const { yaml } = render(args, namespace);
+      const res = kubectl('admin', ['apply', '--dry-run=server', '-n', namespace, '-f', '-'], { input: yaml });
+      expect({ args, status: res.status, stderr: res.stderr }).toEqual({ args, status: 0, stderr: '' });
+    }
+  });
+
+  it('gives CloudPilot exactly the read permissions by default, and the actions only when enabled', async () => {
+    const caFile = join(tmp, 'ca.pem');
+    writeFileSync(caFile, readKubeconfig('admin').ca);
+    applyRbac([]);
+    const token = kubectlOk('admin', ['create', 'token', `${release}-cloudpilot`, '-n', namespace, '--duration=10m']).trim();
+    const t = await startTestApp({
+      argv: ['--mode', 'instant'],
+      env: { K8S_API_SERVER: readKubeconfig('admin').server, K8S_TOKEN: token, CLOUDPILOT_K8S_CA_FILE: caFile, CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true' },
+    });
+    try {
+      const permissions = async () => {
+        const res = await t.http().post('/api/v1/clusters/local/test').set(bearer(ADMIN_TOKEN));
+        expect(res.status).toBe(200);
+        return res.body.data.permissions as Record<string, boolean>;
+      };
+      await expect(permissions()).resolves.toEqual({
+        overview: true, overviewSecrets: false, logs: true, events: true, istioRead: true,
+        scale: false, restart: false, deletePods: false, evict: false, cordon: false, istioWrite: false,
+      });
+      applyRbac(['--set', 'rbac.secrets=true', ...allWrites()]);
+      await expect(permissions()).resolves.toEqual({
+        overview: true, overviewSecrets: true, logs: true, events: true, istioRead: true,
+        scale: true, restart: true, deletePods: true, evict: true, cordon: true, istioWrite: true,
+      });
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
+
+function allWrites(): string[] {
+  return ['scale', 'restart', 'deletePods', 'evict', 'cordon', 'istio', 'apply'].flatMap((w) => ['--set', `rbac.write.${w}=true`]);
+}
+
+/** Applies the chart's ServiceAccount and RBAC for real (the Deployment's pods could not run here). */
+function applyRbac(args: string[]): void {
+  const { manifests } = render(args, namespace);
+  const rbac = manifests.filter((m) => ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'].includes(m.kind));
+  kubectlOk('admin', ['apply', '-n', namespace, '-f', '-'], { input: rbac.map((m) => JSON.stringify(m)).join('\n') });
+}
