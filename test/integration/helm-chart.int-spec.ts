@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/config-loader';
 import { ADMIN_TOKEN, bearer, startTestApp } from '../e2e/support/test-app';
-import { CommandResult, createNamespace, deleteNamespace, kubectl, kubectlOk, readKubeconfig } from './support/test-cluster';
+import { CommandResult, createNamespace, deleteNamespace, kubectl, kubectlOk, readKubeconfig, testCluster } from './support/test-cluster';
 
 /**
  * helm/cloudpilot against the real test API server: lint, the three documented renders, the values
@@ -156,6 +156,28 @@ describe('helm/cloudpilot on the real API server', () => {
       await t.close();
     }
   }, 60_000);
+});
+
+describe('helm install and upgrade', () => {
+  it('installs (KWOK runs the pod), and an upgrade keeps the generated admin token and encryption key', () => {
+    const ns = createNamespace('helm-up');
+    const name = `${release}-up`;
+    const kube = ['--kubeconfig', testCluster.kubeconfigPath('admin'), '-n', ns];
+    const secret = () => kubectlOk('admin', ['get', 'secret', `${name}-cloudpilot`, '-n', ns, '-o', 'jsonpath={.data.admin-token}/{.data.encryption-key}']);
+    try {
+      const install = helm(['install', name, CHART, ...kube, '--wait', '--timeout', '60s']);
+      expect({ status: install.status, stderr: install.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(install.stdout).toContain(`kubectl -n ${ns} get secret ${name}-cloudpilot -o jsonpath='{.data.admin-token}'`);
+      const before = secret();
+      expect(Buffer.from(before.split('/')[1], 'base64').toString()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      const upgrade = helm(['upgrade', name, CHART, ...kube, '--set', 'config.log.level=debug', '--wait', '--timeout', '60s']);
+      expect({ status: upgrade.status, stderr: upgrade.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(secret()).toBe(before);
+    } finally {
+      helm(['uninstall', name, ...kube]);
+      deleteNamespace(ns);
+    }
+  }, 150_000);
 });
 
 function allWrites(): string[] {
