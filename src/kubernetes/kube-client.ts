@@ -17,6 +17,18 @@ export interface K8sRequest {
   signal?: AbortSignal;
 }
 
+/** A streaming GET (a watch): no overall deadline, only one for the response headers. */
+export interface K8sStreamRequest extends Omit<K8sRequest, 'method' | 'body' | 'contentType' | 'timeoutMs'> {
+  /** Deadline for connecting and receiving the response headers; the cluster's default when absent. */
+  connectTimeoutMs?: number;
+}
+
+/** An open stream; `close()` aborts the request and releases its connection. */
+export interface K8sStream {
+  body: ReadableStream<Uint8Array>;
+  close(): void;
+}
+
 const http = new IsomorphicFetchHttpLibrary();
 
 /**
@@ -59,14 +71,46 @@ export class KubeClient {
     }
   }
 
-  private async context(req: K8sRequest, signal: AbortSignal): Promise<RequestContext> {
+  /**
+   * Opens a long-lived GET whose body is read as it arrives (watches), on the same authentication,
+   * TLS and address checks as request(). Only the wait for the headers has a deadline: a watch
+   * legitimately stays open for minutes, so the caller detects a silent stream itself.
+   * Non-2xx answers and transport failures throw AppErrors exactly as request() does.
+   */
+  async stream(req: K8sStreamRequest): Promise<K8sStream> {
+    const controller = new AbortController();
+    const signal = req.signal ? AbortSignal.any([controller.signal, req.signal]) : controller.signal;
+    let headersLate = false;
+    const deadline = setTimeout(() => {
+      headersLate = true;
+      controller.abort();
+    }, req.connectTimeoutMs ?? this.defaultTimeoutMs);
+    try {
+      await this.addressGuard?.assertSafe(this.clusterId);
+      const response = await http.send(await this.context(req, signal)).toPromise();
+      if (response.httpStatusCode < 200 || response.httpStatusCode >= 300) {
+        throw mapK8sResponse(this.clusterId, response.httpStatusCode, await response.body.text(), response.headers['retry-after'] ?? null);
+      }
+      const body = response.body.stream();
+      if (!body) throw new AppError('CLUSTER_ERROR', `Cluster ${this.clusterId} answered a watch without a body`, { cluster: this.clusterId });
+      return { body, close: () => controller.abort() };
+    } catch (error) {
+      controller.abort();
+      if (error instanceof AppError) throw error;
+      throw mapK8sTransportError(this.clusterId, error, headersLate);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  private async context(req: K8sRequest | K8sStreamRequest, signal: AbortSignal): Promise<RequestContext> {
     const url = new URL(req.path, this.server.endsWith('/') ? this.server : `${this.server}/`);
     // Keep a path prefix of the server URL (e.g. a proxy at https://host/k8s/clusters/x).
     url.pathname = `${new URL(this.server).pathname.replace(/\/$/, '')}${req.path}`;
     for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
-    const context = new RequestContext(url.toString(), HttpMethod[req.method ?? 'GET']);
+    const context = new RequestContext(url.toString(), HttpMethod['method' in req ? (req.method ?? 'GET') : 'GET']);
     context.setHeaderParam('Accept', req.accept ?? 'application/json');
-    if (req.body !== undefined) {
+    if ('body' in req && req.body !== undefined) {
       context.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
       context.setBody(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
     }

@@ -1,0 +1,243 @@
+import { AppError } from '../common/app-error';
+import { Backoff, BackoffOptions } from './backoff';
+import { K8sRequest, KubeClient } from './kube-client';
+import { WatchCache, WatchCacheHandlers } from './watch-cache';
+import { WatchEvent, readWatchEvents } from './watch-stream';
+
+/** Where a list+watch stands; `stale` means the last good data is kept while the watch is down. */
+export type ListWatchState = 'syncing' | 'synced' | 'stale' | 'forbidden' | 'error';
+
+/** Callbacks of one list+watch. Records are what `transform` returned. */
+export interface ListWatchHandlers<T> extends WatchCacheHandlers<T> {
+  /** After every complete LIST (the first sync and each relist): the cache is exact at that point. */
+  onSynced?(): void;
+  /** On every change of state, with the AppError that caused stale, forbidden or error. */
+  onStateChange?(state: ListWatchState, error?: AppError): void;
+}
+
+/** What to list and watch, and how patiently. */
+export interface ListWatchOptions<T> {
+  /** Collection path, e.g. /api/v1/pods or /api/v1/namespaces/x/configmaps. */
+  path: string;
+  /** Lists and watches PartialObjectMetadata only: object bodies (Secret data) are never downloaded. */
+  metadataOnly?: boolean;
+  /** Applied to each object on arrival; only its result is kept. Default: the object itself. */
+  transform?: (object: Record<string, any>) => T;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** LIST page size (default 500). */
+  pageSize?: number;
+  /** Skip the first LIST and watch from this resourceVersion (a restored cache); a 410 then relists. */
+  startFromResourceVersion?: string;
+  /** Deadline for a watch's response headers (default: the client's request deadline). */
+  connectTimeoutMs?: number;
+  /** A watch silent this long is reconnected (default 120 s; the API server bookmarks about every minute). */
+  idleTimeoutMs?: number;
+  /** Server-side watch lifetime, drawn uniformly in [min, max] seconds per watch (default 300–600). */
+  watchTimeoutSeconds?: [number, number];
+  backoff?: BackoffOptions;
+  /** Retry interval after a 403: RBAC rarely changes, so no retry storm (default 5 min). */
+  forbiddenRetryMs?: number;
+}
+
+/** Counters for tests and benchmarks (e.g. LIST requests in steady state should stay at zero). */
+export interface ListWatchStats {
+  lists: number;
+  pages: number;
+  watches: number;
+  relistsAfterGone: number;
+  events: number;
+}
+
+const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+const META_WATCH = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+/** A watch that ends normally sooner than this counts as a failure, so a flapping server is not hammered. */
+const MIN_HEALTHY_WATCH_MS = 5_000;
+
+/** A 410 Gone, as an HTTP answer or an ERROR event: the resourceVersion is compacted away. */
+function isGone(error: unknown): boolean {
+  return error instanceof AppError && (error.details as { reason?: string } | undefined)?.reason === 'Expired';
+}
+
+function eventError(cluster: string, status: Record<string, any>): AppError {
+  if (status.code === 410) return new AppError('K8S_CONFLICT', 'The watch resourceVersion is too old (410 Gone)', { cluster, reason: 'Expired' });
+  const code = status.code === 403 ? 'K8S_FORBIDDEN' : 'CLUSTER_ERROR';
+  return new AppError(code, String(status.message ?? `Cluster ${cluster} ended the watch with an error`).slice(0, 1000), { cluster, reason: status.reason });
+}
+
+/**
+ * Informer semantics over KubeClient: a paginated LIST, then a WATCH from its resourceVersion with
+ * bookmarks, rotated every 5–10 minutes; a 410 relists, any other failure or a silent stream
+ * reconnects with exponential backoff and jitter; a 403 is reported `forbidden` and retried slowly.
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
+ */
+export class ListWatch<T = Record<string, any>> {
+  private readonly cache: WatchCache<T>;
+  private readonly backoff: Backoff;
+  private readonly abort = new AbortController();
+  private readonly counters: ListWatchStats = { lists: 0, pages: 0, watches: 0, relistsAfterGone: 0, events: 0 };
+  private current: ListWatchState | undefined;
+  private resourceVersion: string | undefined;
+  private needList: boolean;
+  private everSynced = false;
+  private lastFailureGone = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly options: ListWatchOptions<T>,
+    private readonly handlers: ListWatchHandlers<T> = {},
+  ) {
+    this.cache = new WatchCache(options.transform ?? ((o) => o as T), handlers);
+    this.backoff = new Backoff(options.backoff ?? { initialMs: 800, maxMs: 30_000 });
+    this.resourceVersion = options.startFromResourceVersion;
+    this.needList = options.startFromResourceVersion === undefined;
+  }
+
+  get state(): ListWatchState {
+    return this.current ?? 'syncing';
+  }
+
+  get stats(): ListWatchStats {
+    return { ...this.counters };
+  }
+
+  /** The kept records, in no particular order. */
+  values(): T[] {
+    return this.cache.values();
+  }
+
+  /** Starts listing and watching in the background; errors surface as states, never as rejections. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Aborts the open request and any wait; resolves once nothing of this list+watch is left running. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wake?.();
+    await this.loop;
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    this.setState('syncing');
+    while (!this.stopped) {
+      try {
+        if (this.needList) await this.list();
+        await this.watch();
+      } catch (error) {
+        if (!this.stopped) await this.recover(error);
+      }
+    }
+  }
+
+  private async list(): Promise<void> {
+    this.counters.lists += 1;
+    this.cache.beginRelist();
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.request<{ metadata?: { continue?: string; resourceVersion?: string }; items?: Record<string, any>[] }>(this.listRequest(token));
+        this.counters.pages += 1;
+        for (const item of page.items ?? []) this.cache.upsert(item);
+        token = page.metadata?.continue || undefined;
+        this.resourceVersion = page.metadata?.resourceVersion;
+      } while (token && !this.stopped);
+    } catch (error) {
+      this.cache.abandonRelist();
+      throw error;
+    }
+    if (this.stopped) return this.cache.abandonRelist();
+    this.cache.endRelist();
+    this.needList = false;
+    this.everSynced = true;
+    this.setState('synced');
+    this.handlers.onSynced?.();
+  }
+
+  private listRequest(token: string | undefined): K8sRequest {
+    const { path, labelSelector, fieldSelector, pageSize = 500 } = this.options;
+    // No resourceVersion: a consistent read that the API server paginates (RV=0 would ignore limit).
+    const query = { limit: pageSize, continue: token, labelSelector, fieldSelector };
+    return { path, query, accept: this.options.metadataOnly ? META_LIST : undefined, signal: this.abort.signal };
+  }
+
+  private async watch(): Promise<void> {
+    const [min, max] = this.options.watchTimeoutSeconds ?? [300, 600];
+    const { path, labelSelector, fieldSelector, metadataOnly, connectTimeoutMs, idleTimeoutMs = 120_000 } = this.options;
+    const query = {
+      watch: true,
+      resourceVersion: this.resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds: min + Math.floor(Math.random() * (max - min + 1)),
+      labelSelector,
+      fieldSelector,
+    };
+    this.counters.watches += 1;
+    const stream = await this.client.stream({ path, query, accept: metadataOnly ? META_WATCH : undefined, connectTimeoutMs, signal: this.abort.signal });
+    const opened = Date.now();
+    if (this.everSynced) this.setState('synced');
+    this.lastFailureGone = false;
+    this.backoff.reset();
+    await readWatchEvents(this.client.clusterId, stream, idleTimeoutMs, (event) => this.apply(event));
+    // The server ended the watch (timeoutSeconds): resume from the last resourceVersion at once.
+    if (Date.now() - opened < MIN_HEALTHY_WATCH_MS && !this.stopped) await this.sleep(this.backoff.next());
+  }
+
+  private apply(event: WatchEvent): void {
+    if (this.stopped) return;
+    this.counters.events += 1;
+    if (event.type === 'ERROR') throw eventError(this.client.clusterId, event.object);
+    if (event.type === 'ADDED' || event.type === 'MODIFIED') this.cache.upsert(event.object);
+    else if (event.type === 'DELETED') this.cache.remove(event.object);
+    this.resourceVersion = event.object.metadata?.resourceVersion ?? this.resourceVersion;
+  }
+
+  private async recover(error: unknown): Promise<void> {
+    const failure = error instanceof AppError ? error : new AppError('CLUSTER_ERROR', `Cluster ${this.client.clusterId} failed a list or watch`, { cluster: this.client.clusterId });
+    if (isGone(failure)) {
+      this.needList = true;
+      this.counters.relistsAfterGone += 1;
+      // One immediate relist; a second 410 in a row waits like any other failure.
+      const immediate = !this.lastFailureGone;
+      this.lastFailureGone = true;
+      if (!immediate) await this.sleep(this.backoff.next());
+      return;
+    }
+    this.lastFailureGone = false;
+    if (failure.code === 'K8S_FORBIDDEN') {
+      this.needList = true;
+      this.setState('forbidden', failure);
+      return this.sleep(this.options.forbiddenRetryMs ?? 300_000);
+    }
+    this.setState(this.everSynced ? 'stale' : 'error', failure);
+    await this.sleep(this.backoff.next());
+  }
+
+  private setState(state: ListWatchState, error?: AppError): void {
+    // Only changes are reported: a cluster that stays down must not flood the owner.
+    if (state === this.current) return;
+    this.current = state;
+    this.handlers.onStateChange?.(state, error);
+  }
+
+  /** A wait that stop() cuts short, leaving no timer behind. */
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    }).then(() => {
+      this.wake = undefined;
+    });
+  }
+}
