@@ -128,7 +128,7 @@ describe('helm/cloudpilot on the real API server', () => {
     }
   });
 
-  it('gives CloudPilot exactly the read permissions by default, and the actions only when enabled', async () => {
+  it('gives CloudPilot read access by default (browse works, Secrets and scale K8S_FORBIDDEN) and the actions only when enabled', async () => {
     const caFile = join(tmp, 'ca.pem');
     writeFileSync(caFile, readKubeconfig('admin').ca);
     applyRbac([]);
@@ -147,11 +147,21 @@ describe('helm/cloudpilot on the real API server', () => {
         overview: true, overviewSecrets: false, logs: true, events: true, istioRead: true,
         scale: false, restart: false, deletePods: false, evict: false, cordon: false, istioWrite: false,
       });
+      // The K8sResources routes under the same identity: reads work, Secrets and writes are refused.
+      kubectlOk('admin', ['create', 'deployment', 'web', '-n', namespace, '--image=registry.example/web:1', '--replicas=1']);
+      const resources = `/api/v1/clusters/local/resources`;
+      const browse = await t.http().get(`${resources}/deployments?namespace=${namespace}`).set(bearer(ADMIN_TOKEN));
+      expect([browse.status, JSON.stringify(browse.body.data)]).toEqual([200, expect.stringContaining('"web"')]);
+      await expect(t.http().get(`${resources}/secrets?namespace=${namespace}`).set(bearer(ADMIN_TOKEN))).resolves.toMatchObject({ body: { code: 'K8S_FORBIDDEN' } });
+      const scale = () => t.http().put(`${resources}/deployments/web/scale?namespace=${namespace}`).set(bearer(ADMIN_TOKEN)).send({ replicas: 2 });
+      await expect(scale()).resolves.toMatchObject({ body: { code: 'K8S_FORBIDDEN' } });
       applyRbac(['--set', 'rbac.secrets=true', ...allWrites()]);
       await expect(permissions()).resolves.toEqual({
         overview: true, overviewSecrets: true, logs: true, events: true, istioRead: true,
         scale: true, restart: true, deletePods: true, evict: true, cordon: true, istioWrite: true,
       });
+      await expect(scale()).resolves.toMatchObject({ status: 200 });
+      expect(kubectlOk('admin', ['get', 'deployment', 'web', '-n', namespace, '-o', 'jsonpath={.spec.replicas}'])).toBe('2');
     } finally {
       await t.close();
     }
