@@ -6,6 +6,7 @@ import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { RawResponse } from '../common/envelope.interceptor';
 import { ErrorCode } from '../common/error-codes';
 import { LogQueryDto, PodLogDto } from './logs.dto';
+import { pipeLogAsSse } from './log-stream';
 import { LogsService } from './logs.service';
 import { ObjectNamePipe } from './resource-ref.pipe';
 
@@ -20,6 +21,15 @@ export class LogsController {
   @ApiEndpoint({ summary: "A container's log as text in the envelope, capped at 1 MiB (truncated flag)", response: PodLogDto, errors: ERRORS })
   read(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('name', ObjectNamePipe) name: string, @Query() q: LogQueryDto): Promise<PodLogDto> {
     return this.logs.read(clusterId, name, q);
+  }
+
+  @Get('stream')
+  @RawResponse()
+  @ApiEndpoint({ summary: 'Follow the log as Server-Sent Events: one `line` event per line, heartbeats every 15 s, `end` when the container stops', rawContentType: 'text/event-stream', errors: ERRORS })
+  async stream(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('name', ObjectNamePipe) name: string, @Query() q: LogQueryDto, @Res() res: Response): Promise<void> {
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    await pipeLogAsSse(await this.logs.follow(clusterId, name, q, gone.signal), res);
   }
 
   @Get('download')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { KubeClient } from '../kubernetes/kube-client';
+import { K8sStream, KubeClient } from '../kubernetes/kube-client';
 import { LogQueryDto, PodLogDto } from './logs.dto';
 import { K8sObject } from './object-views';
 import { ResourcesService } from './resources.service';
@@ -27,6 +27,12 @@ export class LogsService {
     });
     const truncated = Buffer.byteLength(text) > LOG_CAP_BYTES;
     return { pod, namespace: q.namespace, container: target.container, previous: q.previous === 'true', text: truncated ? truncateUtf8(text, LOG_CAP_BYTES) : text, truncated };
+  }
+
+  /** Opens the followed log of a container; the caller relays and closes it. */
+  async follow(clusterId: string, pod: string, q: LogQueryDto, signal: AbortSignal): Promise<K8sStream> {
+    const target = await this.target(clusterId, pod, q, true);
+    return target.client.stream({ path: target.path, accept: '*/*', query: target.query, signal });
   }
 
   /** Everything a log request needs, for text and for streams. */

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
+import { parse } from 'yaml';
+import { ADMIN_TOKEN, bearer, kubeconfigText, register, startServer, TestApp } from './support/cloudpilot-app';
 import { createNamespace, deleteNamespace, eventually, kubectl, kubectlOk } from './support/test-cluster';
 
 describe('pod logs through the API', () => {
@@ -21,7 +23,7 @@ describe('pod logs through the API', () => {
     writeFileSync(join(dir, 'app.log'), `${lines}\n`);
     kubectlOk('admin', ['apply', '-f', '-'], { input: pod('single', ['app']) });
     kubectlOk('admin', ['apply', '-f', '-'], { input: pod('double', ['app', 'sidecar']) });
-    kubectlOk('admin', ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'ClusterLogs', metadata: { name: `${ns}-logs` }, spec: { selector: { matchNamespaces: [ns] }, logs: [{ logsFile: join(dir, 'app.log') }] } }) });
+    kubectlOk('admin', ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'ClusterLogs', metadata: { name: `${ns}-logs` }, spec: { selector: { matchNamespaces: [ns] }, logs: [{ logsFile: join(dir, 'app.log'), follow: true }] } }) });
     await eventually('logs served by KWOK', () => {
       const res = kubectl('admin', ['logs', '-n', ns, 'single']);
       return res.status === 0 && res.stdout.includes('line 49') ? true : undefined;
@@ -66,5 +68,61 @@ describe('pod logs through the API', () => {
     await expect(api(`absent/logs?namespace=${ns}`)).resolves.toMatchObject({ status: 404, body: { code: 'K8S_NOT_FOUND' } });
     await expect(api('single/logs')).resolves.toMatchObject({ status: 400, body: { details: [expect.objectContaining({ field: 'namespace' })] } });
     await expect(api(`single/logs?namespace=${ns}&tailLines=0`)).resolves.toMatchObject({ status: 400 });
+  });
+
+  describe('followed as Server-Sent Events', () => {
+    /** Established TCP connections of this very process to a port (Linux /proc), e.g. the API server's. */
+    function socketsTo(port: number): string[] {
+      const inodes = new Set(readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } }).filter((l) => l.startsWith('socket:')).map((l) => l.slice(8, -1)));
+      const rows = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => readFileSync(f, 'utf8').trim().split('\n').slice(1));
+      return rows.map((r) => r.trim().split(/\s+/)).filter((c) => parseInt(c[2].split(':')[1], 16) === port && c[3] === '01' && inodes.has(c[9])).map((c) => c[9]);
+    }
+
+    async function readUntil(reader: ReadableStreamDefaultReader<string>, seen: { text: string }, needle: string, ms: number): Promise<void> {
+      const deadline = Date.now() + ms;
+      while (!seen.text.includes(needle)) {
+        if (Date.now() > deadline) throw new Error(`no "${needle}" within ${ms} ms; got ${seen.text}`);
+        const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('read timed out')), ms))]);
+        if (done) throw new Error(`stream ended before "${needle}"`);
+        seen.text += value;
+      }
+    }
+
+    it('delivers new lines as they are written and lets go of every socket when the client leaves', async () => {
+      await t.app.listen(0, '127.0.0.1');
+      const server = t.app.getHttpServer() as Server;
+      const { port } = server.address() as { port: number };
+      const apiServerPort = Number(new URL(String(parse(kubeconfigText('admin')).clusters[0].cluster.server)).port);
+      await api(`single/logs?namespace=${ns}&tailLines=1`).expect(200); // discovery and keep-alive pool warmed first
+      const before = new Set(socketsTo(apiServerPort));
+      const gone = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/clusters/lg/pods/single/logs/stream?namespace=${ns}&tailLines=1`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, signal: gone.signal });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const seen = { text: '' };
+      await readUntil(reader, seen, 'data: line 49 héllo', 10_000);
+      const started = Date.now();
+      appendFileSync(join(dir, 'app.log'), '2026-11-01T10:01:00Z stdout F written while following\n');
+      await readUntil(reader, seen, 'event: line\ndata: written while following', 10_000);
+      process.stdout.write(`SSE: appended line delivered in ${Date.now() - started} ms\n`);
+      const opened = socketsTo(apiServerPort).filter((i) => !before.has(i));
+      expect(opened.length).toBeGreaterThan(0); // the followed log holds its own connection
+      const stillOpen = () => opened.filter((i) => socketsTo(apiServerPort).includes(i)).length;
+      gone.abort();
+      await reader.cancel().catch(() => undefined);
+      const connections = () => new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
+      // Every connection this stream opened to the API server must be gone soon after the client
+      // left. undici releases an aborted stream's socket lazily (seen: 4-6 s, with its idle
+      // keep-alive timeout), so allow 10 s; a stream left following would hold its socket forever.
+      for (let i = 0; i < 100 && ((await connections()) > 0 || stillOpen() > 0); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await connections()).toBe(0);
+      expect(stillOpen()).toBe(0);
+    }, 40_000);
+
+    it('answers errors before the stream starts as the envelope', async () => {
+      await expect(api(`double/logs/stream?namespace=${ns}`)).resolves.toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+      await expect(api(`absent/logs/stream?namespace=${ns}`)).resolves.toMatchObject({ status: 404, body: { code: 'K8S_NOT_FOUND' } });
+    });
   });
 });
