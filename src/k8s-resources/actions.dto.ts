@@ -1,10 +1,10 @@
+import { IsK8sNamespace } from '../common/k8s-validators';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class ActionQueryDto {
   /** Namespace of the object. */
-  @IsOptional()
-  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' })
+  @IsK8sNamespace({ optional: true })
   namespace?: string;
 
   /** true: the API server validates and answers as if it were done, and stores nothing. */

@@ -1,4 +1,5 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ActionQueryDto } from './actions.dto';
 
 export class ApplyDto {
   /** One or several YAML (or JSON) documents separated by `---`. */
@@ -12,17 +13,8 @@ export class ApplyDto {
   force?: boolean;
 }
 
-export class ApplyQueryDto {
-  /** Namespace for documents that name none. */
-  @IsOptional()
-  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' })
-  namespace?: string;
-
-  /** true: every document is applied as a server-side dry run and the answer carries a diff. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  dryRun?: 'true' | 'false';
-}
+/** `namespace` is the default for documents that name none; `dryRun=true` answers with a diff per object. */
+export class ApplyQueryDto extends ActionQueryDto {}
 
 export class DiffEntryDto {
   path: string;

@@ -1,9 +1,9 @@
+import { IsK8sNamespace } from '../common/k8s-validators';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
 export class EventQueryDto {
   /** Only events of this namespace; all namespaces when omitted. */
-  @IsOptional()
-  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' })
+  @IsK8sNamespace({ optional: true })
   namespace?: string;
 
   @IsOptional()
@@ -27,8 +27,7 @@ export class EventQueryDto {
 
 export class ObjectEventQueryDto {
   /** Namespace of a namespaced object. */
-  @IsOptional()
-  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' })
+  @IsK8sNamespace({ optional: true })
   namespace?: string;
 }
 

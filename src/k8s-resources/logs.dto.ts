@@ -1,13 +1,13 @@
+import { IsK8sContainerName, IsK8sNamespace } from '../common/k8s-validators';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class LogQueryDto {
-  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'namespace must be a DNS-1123 label' })
+  @IsK8sNamespace()
   namespace: string;
 
   /** Container name; required when the pod has more than one. */
-  @IsOptional()
-  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'container must be a DNS-1123 label' })
+  @IsK8sContainerName({ optional: true })
   container?: string;
 
   /** Only the last N lines. */

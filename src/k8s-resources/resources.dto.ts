@@ -1,14 +1,13 @@
+import { IsK8sNamespace } from '../common/k8s-validators';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // Selector syntax is checked by the API server; this only keeps out what can never be part of one.
 const SELECTOR = /^[A-Za-z0-9._\-/=!,()\s]*$/;
 
 export class ObjectQueryDto {
   /** Namespace of a namespaced object. */
-  @IsOptional()
-  @Matches(NAMESPACE, { message: 'namespace must be a DNS-1123 label' })
+  @IsK8sNamespace({ optional: true })
   namespace?: string;
 
   /** slim (default: no managedFields or last-applied annotation), full, or summary (pods, deployments, nodes). */
