@@ -15,7 +15,7 @@ export interface InstantSource {
 /**
  * Instant mode's one cluster: the pod's ServiceAccount, else K8S_API_SERVER + K8S_TOKEN, else the
  * kubeconfig's current context. A kubeconfig goes through the same guard as uploads: the
- * operator's own file is trusted more, but exec plugins still run code and rewrite process.env.
+ * operator's own file is trusted more, but exec plugins still run code and rewrite the process environment.
  */
 export function resolveInstantSource(config: AppConfig): InstantSource {
   const k8s = config.kubernetes;

@@ -3,7 +3,7 @@ import { ClusterConnection } from './cluster-connection';
 
 /**
  * Builds client-node's KubeConfig from a validated connection. Only inline data is passed, so
- * client-node never reads a file, runs a plugin or touches process.env on our behalf — except
+ * client-node never reads a file, runs a plugin or touches the process environment on our behalf — except
  * for the in-cluster ServiceAccount, which is CloudPilot's own trusted identity.
  */
 export function buildKubeConfig(name: string, connection: ClusterConnection): KubeConfig {
