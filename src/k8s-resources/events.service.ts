@@ -19,10 +19,10 @@ export class EventsService {
   async list(clusterId: string, query: EventQueryDto): Promise<EventListDto> {
     const since = query.since ? parseSince(query.since) : undefined;
     if (query.since && !since) throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'since', errors: ['since must be ISO-8601 or a window like 15m'] }]);
-    const { client } = await this.resources.resolve(clusterId, 'events');
+    const { client, resource: events } = await this.resources.resolve(clusterId, 'events');
     const selector = [query.type && `type=${query.type}`, query.involvedKind && `involvedObject.kind=${query.involvedKind}`, query.involvedName && `involvedObject.name=${query.involvedName}`].filter(Boolean).join(',');
-    const { events, truncated } = await readEvents(client, query.namespace, selector || undefined);
-    return { items: aggregateEvents(events, since), truncated };
+    const read = await readEvents(client, this.resources.path(events, query.namespace), selector || undefined);
+    return { items: aggregateEvents(read.events, since), truncated: read.truncated };
   }
 
   async forObject(clusterId: string, kindRef: string, name: string, namespace: string | undefined): Promise<EventListDto> {
@@ -30,7 +30,8 @@ export class EventsService {
     if (resource.namespaced && !namespace) throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'namespace', errors: [`${resource.kind} is namespaced: namespace is required`] }]);
     const obj = await client.request<K8sObject>({ path: this.resources.path(resource, namespace, name) });
     const refs = [{ kind: resource.kind, name }, ...(await this.dependents(clusterId, obj, namespace))];
-    const { events, truncated } = await readEvents(client, resource.namespaced ? namespace : undefined, undefined);
+    const eventsPath = this.resources.path((await this.resources.resolve(clusterId, 'events')).resource, resource.namespaced ? namespace : undefined);
+    const { events, truncated } = await readEvents(client, eventsPath, undefined);
     const wanted = new Set(refs.map((r) => `${r.kind}/${r.name}`));
     return { items: aggregateEvents(events.filter((e) => wanted.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))), truncated };
   }
@@ -50,8 +51,7 @@ export class EventsService {
   }
 }
 
-async function readEvents(client: KubeClient, namespace: string | undefined, fieldSelector: string | undefined): Promise<{ events: K8sEvent[]; truncated: boolean }> {
-  const path = namespace ? `/api/v1/namespaces/${namespace}/events` : '/api/v1/events';
+async function readEvents(client: KubeClient, path: string, fieldSelector: string | undefined): Promise<{ events: K8sEvent[]; truncated: boolean }> {
   const events: K8sEvent[] = [];
   let token: string | undefined;
   do {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
+import { collectionPath, objectPath } from '../kubernetes/kinds';
 import { KubeClient } from '../kubernetes/kube-client';
 import { discoverResources, ServedResource } from '../kubernetes/resource-discovery';
 import { resolveKind, resourceKey } from './kind-resolver';
@@ -38,10 +39,9 @@ export class ResourcesService {
 
   /** Path of a resource's collection, or of one object when `name` is given. */
   path(resource: ServedResource, namespace: string | undefined, name?: string): string {
-    const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
-    const collection = resource.namespaced && namespace ? `${base}/namespaces/${namespace}/${resource.plural}` : `${base}/${resource.plural}`;
-    return name === undefined ? collection : `${collection}/${encodeURIComponent(name)}`;
+    return name === undefined ? collectionPath(resource, resource.version, namespace) : objectPath(resource, resource.version, name, namespace);
   }
+
 
   async kinds(clusterId: string): Promise<ServedResourceDto[]> {
     const client = await this.clusters.client(clusterId);

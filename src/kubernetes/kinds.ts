@@ -52,13 +52,16 @@ export function kindKey(kind: KindDescriptor): string {
   return kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
 }
 
+/** What a path needs to know of a kind; both table descriptors and discovered resources have it. */
+export type PathKind = Pick<KindDescriptor, 'group' | 'plural' | 'namespaced'>;
+
 /** The collection path of a kind at a version, optionally within a namespace. */
-export function collectionPath(kind: KindDescriptor, version: string, namespace?: string): string {
+export function collectionPath(kind: PathKind, version: string, namespace?: string): string {
   const base = kind.group ? `/apis/${kind.group}/${version}` : `/api/${version}`;
   return kind.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}` : `${base}/${kind.plural}`;
 }
 
-export function objectPath(kind: KindDescriptor, version: string, name: string, namespace?: string): string {
+export function objectPath(kind: PathKind, version: string, name: string, namespace?: string): string {
   return `${collectionPath(kind, version, namespace)}/${encodeURIComponent(name)}`;
 }
 
