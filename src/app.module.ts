@@ -20,6 +20,7 @@ import { HealthModule } from './health/health.module';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
 import { AccessLogMiddleware } from './logging/access-log.middleware';
 import { LoggingModule } from './logging/logging.module';
+import { OverviewModule } from './overview/overview.module';
 import { SystemModule } from './system/system.module';
 
 interface ModeVariant {
@@ -50,6 +51,7 @@ export class AppModule implements NestModule {
         SystemModule,
         ...variant.imports,
         K8sResourcesModule,
+        OverviewModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { KubernetesModule } from '../kubernetes/kubernetes.module';
 import { ClusterDirectory } from './cluster-directory';
+import { ClusterEvents } from './cluster-events';
 import { ClusterController } from './cluster.controller';
 import { ClusterEntity } from './cluster.entity';
 import { CredentialKeyring } from './credential-keyring';
@@ -17,8 +18,8 @@ export class ClusterRegistryModule {
       global: true,
       imports: [TypeOrmModule.forFeature([ClusterEntity]), KubernetesModule],
       controllers: [ClusterController],
-      providers: [CredentialKeyring, { provide: ClusterDirectory, useClass: RegistryClusterDirectory }],
-      exports: [ClusterDirectory],
+      providers: [CredentialKeyring, ClusterEvents, { provide: ClusterDirectory, useClass: RegistryClusterDirectory }],
+      exports: [ClusterDirectory, ClusterEvents],
     };
   }
 
@@ -28,8 +29,8 @@ export class ClusterRegistryModule {
       global: true,
       imports: [KubernetesModule],
       controllers: [ClusterController],
-      providers: [{ provide: ClusterDirectory, useClass: InstantClusterDirectory }],
-      exports: [ClusterDirectory],
+      providers: [ClusterEvents, { provide: ClusterDirectory, useClass: InstantClusterDirectory }],
+      exports: [ClusterDirectory, ClusterEvents],
     };
   }
 }

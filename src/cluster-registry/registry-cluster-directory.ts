@@ -10,6 +10,7 @@ import { parseUntrustedKubeconfig } from '../kubernetes/kubeconfig-guard';
 import { KubeClient } from '../kubernetes/kube-client';
 import { KubeClientPool } from '../kubernetes/kube-client.pool';
 import { ClusterDirectory } from './cluster-directory';
+import { ClusterEvents } from './cluster-events';
 import { connectionPolicy, isUuid, nameFromContext, toClusterResponse } from './cluster-mapping';
 import { ClusterEntity } from './cluster.entity';
 import { ClusterResponseDto, ClusterTestResponseDto, CreateClusterDto, ImportKubeconfigDto, UpdateClusterDto } from './cluster.dto';
@@ -26,6 +27,7 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
     private readonly keyring: CredentialKeyring,
     private readonly pool: KubeClientPool,
     private readonly configProvider: ConfigProvider,
+    private readonly events: ClusterEvents,
   ) {
     super();
   }
@@ -87,6 +89,7 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
     }
     await this.clusters.update({ id: entity.id }, patch);
     this.pool.drop(entity.id);
+    if (patch.credentialCiphertext !== undefined) this.events.emit({ type: 'changed', clusterId: entity.id });
     return this.get(entity.id);
   }
 
@@ -94,6 +97,7 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
     const entity = await this.find(idOrName);
     await this.clusters.delete({ id: entity.id });
     this.pool.drop(entity.id);
+    this.events.emit({ type: 'removed', clusterId: entity.id });
   }
 
   async setDefault(idOrName: string): Promise<ClusterResponseDto> {
@@ -131,6 +135,7 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
       rows.forEach((row, i) => (row.isDefault = i === makeDefault || (first && makeDefault < 0 && i === 0)));
       await tx.insert(ClusterEntity, rows);
     });
+    for (const row of rows) this.events.emit({ type: 'changed', clusterId: row.id });
     return rows.map(toClusterResponse);
   }
 

@@ -45,6 +45,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'llm.baseUrl', env: 'CLOUDPILOT_LLM_BASE_URL', default: undefined, parse: httpUrl, doc: 'Base URL of the OpenAI-compatible API (Ollama, vLLM, Azure…)' },
   { path: 'monitor.refreshIntervalSeconds', env: 'CLOUDPILOT_MONITOR_REFRESH_INTERVAL_SECONDS', default: 30, parse: intRange(5, 3600), doc: 'Interval of the scheduled monitor tick' },
   { path: 'monitor.cacheTtlSeconds', env: 'CLOUDPILOT_MONITOR_CACHE_TTL_SECONDS', default: 60, parse: intRange(5, 3600), doc: 'Polling interval for kinds that may be listed but not watched' },
+  { path: 'monitor.historySize', env: 'CLOUDPILOT_MONITOR_HISTORY_SIZE', default: 120, parse: intRange(1, 10000), doc: 'Overview samples kept per cluster (one per tick) for trends' },
+  { path: 'monitor.fleetDeadlineSeconds', env: 'CLOUDPILOT_MONITOR_FLEET_DEADLINE_SECONDS', default: 5, parse: intRange(1, 60), doc: 'Longest the fleet overview waits for a cluster still on its first sync' },
 ];
 
 /** Flags that are not config keys: they steer loading itself. */

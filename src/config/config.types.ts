@@ -26,7 +26,7 @@ export interface AppConfig {
     requestTimeoutSeconds: number;
   };
   llm: { provider: LlmProvider; apiKey: string | undefined; model: string; baseUrl: string | undefined };
-  monitor: { refreshIntervalSeconds: number; cacheTtlSeconds: number };
+  monitor: { refreshIntervalSeconds: number; cacheTtlSeconds: number; historySize: number; fleetDeadlineSeconds: number };
 }
 
 export interface ConfigProblem {

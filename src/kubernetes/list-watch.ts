@@ -38,7 +38,15 @@ export interface ListWatchOptions<T> {
   backoff?: BackoffOptions;
   /** Retry interval after a 403: RBAC rarely changes, so no retry storm (default 5 min). */
   forbiddenRetryMs?: number;
+  /**
+   * A credential that may list but not watch (403 on the WATCH after a good LIST) falls back to a
+   * relist every this many ms; without it such a kind is reported `forbidden`.
+   */
+  pollIntervalMs?: number;
 }
+
+/** How a synced list+watch keeps up: a watch, or a relist every pollIntervalMs. */
+export type ListWatchMode = 'watch' | 'poll';
 
 /** Counters for tests and benchmarks (e.g. LIST requests in steady state should stay at zero). */
 export interface ListWatchStats {
@@ -83,6 +91,11 @@ export class ListWatch<T = Record<string, any>> {
   private lastFailureGone = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private polling = false;
+  private watching = false;
+  /** Only backoff waits may be cut short by retryNow(); forbidden and poll waits keep their pace. */
+  private inBackoff = false;
+  private lastSyncAt: number | undefined;
 
   constructor(
     private readonly client: KubeClient,
@@ -103,9 +116,35 @@ export class ListWatch<T = Record<string, any>> {
     return { ...this.counters };
   }
 
+  get mode(): ListWatchMode {
+    return this.polling ? 'poll' : 'watch';
+  }
+
+  /** When the data was last known exact: the end of a LIST or the last sign of a live watch (epoch ms). */
+  get lastSyncedAt(): number | undefined {
+    return this.lastSyncAt;
+  }
+
+  /**
+   * Cuts a backoff wait short, e.g. when the owner has seen the API server answer again, so a
+   * cluster that comes back is resynced at once rather than after up to 30 s of backoff.
+   */
+  retryNow(): void {
+    if (this.inBackoff) this.wake?.();
+  }
+
   /** The kept records, in no particular order. */
   values(): T[] {
     return this.cache.values();
+  }
+
+  /** One record by `namespace/name` (or `name` for cluster-scoped kinds). */
+  get(key: string): T | undefined {
+    return this.cache.get(key);
+  }
+
+  get size(): number {
+    return this.cache.size;
   }
 
   /** Starts listing and watching in the background; errors surface as states, never as rejections. */
@@ -129,6 +168,11 @@ export class ListWatch<T = Record<string, any>> {
     while (!this.stopped) {
       try {
         if (this.needList) await this.list();
+        if (this.polling) {
+          await this.sleep(this.options.pollIntervalMs!);
+          this.needList = true;
+          continue;
+        }
         await this.watch();
       } catch (error) {
         if (!this.stopped) await this.recover(error);
@@ -156,6 +200,7 @@ export class ListWatch<T = Record<string, any>> {
     this.cache.endRelist();
     this.needList = false;
     this.everSynced = true;
+    this.lastSyncAt = Date.now();
     this.setState('synced');
     this.handlers.onSynced?.();
   }
@@ -179,8 +224,11 @@ export class ListWatch<T = Record<string, any>> {
       fieldSelector,
     };
     this.counters.watches += 1;
+    this.watching = true;
     const stream = await this.client.stream({ path, query, accept: metadataOnly ? META_WATCH : undefined, connectTimeoutMs, signal: this.abort.signal });
+    this.watching = false;
     const opened = Date.now();
+    this.lastSyncAt = opened;
     if (this.everSynced) this.setState('synced');
     this.lastFailureGone = false;
     this.backoff.reset();
@@ -193,6 +241,7 @@ export class ListWatch<T = Record<string, any>> {
     if (this.stopped) return;
     this.counters.events += 1;
     if (event.type === 'ERROR') throw eventError(this.client.clusterId, event.object);
+    this.lastSyncAt = Date.now();
     if (event.type === 'ADDED' || event.type === 'MODIFIED') this.cache.upsert(event.object);
     else if (event.type === 'DELETED') this.cache.remove(event.object);
     this.resourceVersion = event.object.metadata?.resourceVersion ?? this.resourceVersion;
@@ -210,13 +259,23 @@ export class ListWatch<T = Record<string, any>> {
       return;
     }
     this.lastFailureGone = false;
+    const watchRefused = this.watching;
+    this.watching = false;
+    if (failure.code === 'K8S_FORBIDDEN' && watchRefused && this.options.pollIntervalMs) {
+      // Listed fine, may not watch: keep the listed data and relist on a timer.
+      this.polling = true;
+      this.needList = true;
+      return this.sleep(this.options.pollIntervalMs);
+    }
     if (failure.code === 'K8S_FORBIDDEN') {
       this.needList = true;
       this.setState('forbidden', failure);
       return this.sleep(this.options.forbiddenRetryMs ?? 300_000);
     }
     this.setState(this.everSynced ? 'stale' : 'error', failure);
+    this.inBackoff = true;
     await this.sleep(this.backoff.next());
+    this.inBackoff = false;
   }
 
   private setState(state: ListWatchState, error?: AppError): void {

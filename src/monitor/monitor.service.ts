@@ -1,0 +1,101 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ClusterDirectory } from '../cluster-registry/cluster-directory';
+import { ClusterEvents } from '../cluster-registry/cluster-events';
+import { AppError } from '../common/app-error';
+import { ConfigProvider } from '../config/config.provider';
+import { ReadinessRegistry } from '../health/readiness.registry';
+import { ClusterCache } from './cluster-cache';
+
+/**
+ * Owns one live ClusterCache per registered cluster: started at start-up and on registration,
+ * restarted when a cluster's connection changes, stopped on removal and at shutdown. The
+ * scheduled tick reconciles with the directory too, so replicas that missed an event catch up.
+ */
+@Injectable()
+export class MonitorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Monitor');
+  private readonly caches = new Map<string, ClusterCache>();
+  /** Starts in flight, so an event and a reconcile for the same cluster never start two caches. */
+  private readonly starting = new Map<string, Promise<ClusterCache>>();
+  private reconciled = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly directory: ClusterDirectory,
+    private readonly events: ClusterEvents,
+    private readonly configProvider: ConfigProvider,
+    readiness: ReadinessRegistry,
+  ) {
+    // Ready once every cluster has finished its first sync or said why it cannot.
+    readiness.register({ name: 'monitor', check: async () => this.reconciled && [...this.caches.values()].every((c) => c.settled) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.unsubscribe = this.events.subscribe((event) => void this.onClusterEvent(event.type, event.clusterId));
+    await this.reconcile().catch((error) => this.logger.warn(`Could not list clusters to monitor: ${(error as Error).message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.all([...this.caches.keys()].map((id) => this.stopCache(id)));
+  }
+
+  /** Starts caches for new clusters, restarts changed ones, stops removed ones. */
+  async reconcile(): Promise<void> {
+    const clusters = await this.directory.list();
+    const wanted = new Set(clusters.map((c) => c.id));
+    for (const id of [...this.caches.keys()]) if (!wanted.has(id)) await this.stopCache(id);
+    await Promise.all(clusters.map((c) => this.ensure(c.id).catch((error) => this.logger.warn(`Cluster ${c.name} cannot be monitored: ${(error as AppError).code ?? (error as Error).message}`))));
+    this.reconciled = true;
+  }
+
+  /** The live cache of a cluster (by id or name); throws CLUSTER_NOT_FOUND like every cluster route. */
+  async cache(idOrName: string): Promise<ClusterCache> {
+    const cluster = await this.directory.get(idOrName);
+    return this.ensure(cluster.id);
+  }
+
+  /** Every running cache, keyed by cluster id. */
+  all(): ReadonlyMap<string, ClusterCache> {
+    return this.caches;
+  }
+
+  private ensure(id: string): Promise<ClusterCache> {
+    const pending = this.starting.get(id);
+    if (pending) return pending;
+    const started = this.startOrReuse(id).finally(() => this.starting.delete(id));
+    this.starting.set(id, started);
+    return started;
+  }
+
+  private async startOrReuse(id: string): Promise<ClusterCache> {
+    const client = await this.directory.client(id);
+    const existing = this.caches.get(id);
+    // The client pool hands out a new client when the connection changed: the cache follows it.
+    if (existing?.client === client) return existing;
+    if (existing) await this.stopCache(id);
+    const cache = new ClusterCache(client, {
+      pollIntervalMs: this.configProvider.config.monitor.cacheTtlSeconds * 1000,
+      historySize: this.configProvider.config.monitor.historySize,
+      onStateChange: (kind, state, error) => this.logger.log(`Cluster ${id} ${kind}: ${state}${error ? ` (${error.code})` : ''}`),
+    });
+    this.caches.set(id, cache);
+    cache.start();
+    return cache;
+  }
+
+  private async stopCache(id: string): Promise<void> {
+    const cache = this.caches.get(id);
+    this.caches.delete(id);
+    await cache?.stop();
+  }
+
+  private async onClusterEvent(type: 'changed' | 'removed', id: string): Promise<void> {
+    try {
+      if (type === 'removed') await this.stopCache(id);
+      else await this.ensure(id);
+    } catch (error) {
+      this.logger.warn(`Cluster ${id} cannot be monitored: ${(error as AppError).code ?? (error as Error).message}`);
+    }
+  }
+}

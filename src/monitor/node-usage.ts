@@ -1,0 +1,31 @@
+import { CpuMemoryNanos } from '../overview/pod-resources';
+import { parseQuantityNanos } from '../overview/quantity';
+
+/** Live usage from metrics.k8s.io (metrics-server), which has no watch: refreshed by the scheduled tick. */
+export interface ClusterUsage {
+  /** When the numbers were read (ISO time). */
+  at: string;
+  total: CpuMemoryNanos;
+  byNode: Map<string, CpuMemoryNanos>;
+}
+
+function nanos(text: unknown): bigint {
+  try {
+    return typeof text === 'string' ? parseQuantityNanos(text) : 0n;
+  } catch {
+    return 0n;
+  }
+}
+
+/** Sums a NodeMetricsList (`/apis/metrics.k8s.io/v1beta1/nodes`); malformed entries count as zero. */
+export function usageFromNodeMetrics(list: { items?: Array<{ metadata?: { name?: string }; usage?: Record<string, unknown> }> }, at: Date): ClusterUsage {
+  const byNode = new Map<string, CpuMemoryNanos>();
+  const total: CpuMemoryNanos = { cpu: 0n, memory: 0n };
+  for (const item of list.items ?? []) {
+    const usage = { cpu: nanos(item.usage?.cpu), memory: nanos(item.usage?.memory) };
+    total.cpu += usage.cpu;
+    total.memory += usage.memory;
+    if (item.metadata?.name) byNode.set(item.metadata.name, usage);
+  }
+  return { at: at.toISOString(), total, byNode };
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { ClusterDirectory } from '../cluster-registry/cluster-directory';
+import { AppError } from '../common/app-error';
+import { ConfigProvider } from '../config/config.provider';
+import { ClusterCache } from '../monitor/cluster-cache';
+import { MonitorService } from '../monitor/monitor.service';
+import { FleetEntryDto, FleetOverviewDto, NamespaceListDto, NodeDetailDto, NodeListDto, ResourceOverviewDto } from './overview.dto';
+import { CacheSnapshot, namespaceDetails, nodeDetail, overallState, resourceOverview } from './overview-views';
+
+interface ClusterRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * Overviews read from the Monitor's live caches: no API server request per answer, so the cost of
+ * an answer does not grow with the cluster. A cache still on its first sync is waited for up to
+ * monitor.fleetDeadlineSeconds; a cache that never synced answers with the reason instead of zeros.
+ */
+@Injectable()
+export class OverviewService {
+  constructor(
+    private readonly monitor: MonitorService,
+    private readonly directory: ClusterDirectory,
+    private readonly configProvider: ConfigProvider,
+  ) {}
+
+  async overview(clusterId: string): Promise<ResourceOverviewDto> {
+    const { cluster, cache } = await this.live(clusterId);
+    return resourceOverview(this.snapshot(cluster, cache));
+  }
+
+  async namespaces(clusterId: string): Promise<NamespaceListDto> {
+    const { cache } = await this.live(clusterId);
+    const status = cache.status();
+    return { items: namespaceDetails(cache.namespaces(), cache.aggregates), state: overallState(status), lastUpdated: iso(cache.lastUpdated), cache: status };
+  }
+
+  async nodes(clusterId: string): Promise<NodeListDto> {
+    const { cache } = await this.live(clusterId);
+    const status = cache.status();
+    if (status.nodes.state === 'forbidden') throw forbidden(status.nodes.error);
+    const items = cache.nodes().sort((a, b) => a.name.localeCompare(b.name)).map((n) => nodeDetail(n, cache.aggregates.allocation(n.name), cache.usage?.byNode.get(n.name)));
+    return { items, state: overallState(status), lastUpdated: iso(cache.lastUpdated), cache: status };
+  }
+
+  async node(clusterId: string, name: string): Promise<NodeDetailDto> {
+    const { cache } = await this.live(clusterId);
+    const status = cache.status().nodes;
+    if (status.state === 'forbidden') throw forbidden(status.error);
+    const node = cache.node(name);
+    if (!node) throw new AppError('K8S_NOT_FOUND', `Node ${name} does not exist in cluster ${clusterId}`, { cluster: clusterId, kind: 'nodes', name });
+    return nodeDetail(node, cache.aggregates.allocation(name), cache.usage?.byNode.get(name));
+  }
+
+  /** One entry per cluster, each data or error; a dead cluster costs at most the deadline. */
+  async fleet(): Promise<FleetOverviewDto> {
+    const clusters = await this.directory.list();
+    const items = await Promise.all(clusters.map((c) => this.fleetEntry({ id: c.id, name: c.name })));
+    return { items, deadlineSeconds: this.configProvider.config.monitor.fleetDeadlineSeconds };
+  }
+
+  private async fleetEntry(cluster: ClusterRef): Promise<FleetEntryDto> {
+    try {
+      const cache = await this.monitor.cache(cluster.id);
+      await cache.whenSettled(this.deadlineMs);
+      const failure = unavailable(cluster, cache);
+      if (failure) return { cluster, error: { code: failure.code, message: failure.message, details: failure.details as Record<string, unknown> } };
+      return { cluster, data: resourceOverview(this.snapshot(cluster, cache)) };
+    } catch (error) {
+      const e = error instanceof AppError ? error : new AppError('INTERNAL_ERROR', 'The cluster overview failed');
+      return { cluster, error: { code: e.code, message: e.message } };
+    }
+  }
+
+  /** A per-cluster answer serves stale data with its age, but never a cache that has no data at all. */
+  private async live(clusterId: string): Promise<{ cluster: ClusterRef; cache: ClusterCache }> {
+    const found = await this.directory.get(clusterId);
+    const cluster = { id: found.id, name: found.name };
+    const cache = await this.monitor.cache(cluster.id);
+    await cache.whenSettled(this.deadlineMs);
+    const neverSynced = Object.values(cache.status()).every((s) => s.lastSyncedAt === null);
+    if (neverSynced) throw unavailable(cluster, cache) ?? syncTimeout(cluster, this.deadlineMs);
+    return { cluster, cache };
+  }
+
+  private snapshot(cluster: ClusterRef, cache: ClusterCache): CacheSnapshot {
+    return { cluster, aggregates: cache.aggregates, status: cache.status(), lastUpdated: cache.lastUpdated, usage: cache.usage, health: cache.health };
+  }
+
+  private get deadlineMs(): number {
+    return this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
+  }
+}
+
+const iso = (ms: number): string | null => (ms ? new Date(ms).toISOString() : null);
+
+function forbidden(error: { code: string; message: string } | undefined): AppError {
+  return new AppError('K8S_FORBIDDEN', error?.message ?? 'CloudPilot may not list nodes in this cluster');
+}
+
+function syncTimeout(cluster: ClusterRef, deadlineMs: number): AppError {
+  return new AppError('CLUSTER_TIMEOUT', `Cluster ${cluster.name} has not finished its first sync within ${deadlineMs / 1000} s`, { cluster: cluster.id });
+}
+
+/** Why a cluster has no live data (every kind stale, in error or forbidden), or undefined when it has. */
+function unavailable(cluster: ClusterRef, cache: ClusterCache): AppError | undefined {
+  if (!cache.down) return undefined;
+  const [first] = cache.failures();
+  const cause = first?.error;
+  const lastUpdated = iso(cache.lastUpdated);
+  const ageSeconds = cache.lastUpdated ? Math.round((Date.now() - cache.lastUpdated) / 1000) : null;
+  const code = cause?.code ?? 'CLUSTER_UNREACHABLE';
+  return new AppError(code as AppError['code'], cause?.message ?? `Cluster ${cluster.name} cannot be read`, { cluster: cluster.id, state: cache.worstState(), lastUpdated, ageSeconds });
+}
