@@ -219,8 +219,9 @@ function kwokClusterDir(name) {
 
 /**
  * The stages kwok-controller runs: the stock "fast" set plus CloudPilot's fault stages. The stock
- * pod-ready stage is told to leave pods carrying the fault label alone, otherwise an
- * ImagePullBackOff pod (still Pending) would be made Running a moment later.
+ * pod-ready and node-initialize stages are told to leave objects carrying the fault label alone,
+ * otherwise an ImagePullBackOff pod (still Pending) would be made Running a moment later, and a
+ * NotReady node made Ready.
  */
 function writeKwokConfig(file) {
   const stagesDir = path.join(assetsDir(), 'stages');
@@ -230,9 +231,9 @@ function writeKwokConfig(file) {
     .sort()
     .map((f) => {
       let text = fs.readFileSync(path.join(stagesDir, f), 'utf8');
-      if (f === 'pod-ready.yaml') {
+      if (f === 'pod-ready.yaml' || f === 'node-initialize.yaml') {
         const marker = '    matchExpressions:\n';
-        if (!text.includes(marker)) throw new ClusterError(`unexpected layout of ${f}: cannot exclude fault pods`);
+        if (!text.includes(marker)) throw new ClusterError(`unexpected layout of ${f}: cannot exclude fault objects`);
         text = text.replace(
           marker,
           `${marker}    - key: '.metadata.labels["${FAULT_LABEL}"]'\n      operator: 'DoesNotExist'\n`,

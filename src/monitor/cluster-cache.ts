@@ -28,6 +28,10 @@ export interface KindStatus {
   /** When this kind was last known exact (ISO time); with `stale`, the data is this old. */
   lastSyncedAt: string | null;
   ageSeconds: number | null;
+  /** Complete LISTs so far (the first sync, relists, polls): flat in steady state. */
+  lists: number;
+  /** Relists forced by 410 Gone (the watch's resourceVersion was compacted away). */
+  relistsAfterGone: number;
   /** Why the kind is stale, forbidden or in error. */
   error?: { code: string; message: string };
 }
@@ -119,6 +123,8 @@ export class ClusterCache {
         count: watch.size,
         lastSyncedAt: last ? new Date(healthy ? now : last).toISOString() : null,
         ageSeconds: last ? (healthy ? 0 : Math.round((now - last) / 100) / 10) : null,
+        lists: watch.stats.lists,
+        relistsAfterGone: watch.stats.relistsAfterGone,
         ...(error && !healthy ? { error: { code: error.code, message: error.message } } : {}),
       };
     }

@@ -9,6 +9,10 @@ export class KindStatusDto {
   lastSyncedAt: string | null;
   /** How old the data of this kind is: 0 while live. */
   ageSeconds: number | null;
+  /** LISTs so far (first sync, relists, polls): flat while the watch keeps up. */
+  lists: number;
+  /** Relists forced by 410 Gone. */
+  relistsAfterGone: number;
   error?: { code: string; message: string };
 }
 
