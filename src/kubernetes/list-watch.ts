@@ -96,6 +96,7 @@ export class ListWatch<T = Record<string, any>> {
   /** Only backoff waits may be cut short by retryNow(); forbidden and poll waits keep their pace. */
   private inBackoff = false;
   private lastSyncAt: number | undefined;
+  private failure: AppError | undefined;
 
   constructor(
     private readonly client: KubeClient,
@@ -114,6 +115,11 @@ export class ListWatch<T = Record<string, any>> {
 
   get stats(): ListWatchStats {
     return { ...this.counters };
+  }
+
+  /** The latest failure while not synced (updated on every retry, unlike onStateChange). */
+  get lastError(): AppError | undefined {
+    return this.current === 'synced' ? undefined : this.failure;
   }
 
   get mode(): ListWatchMode {
@@ -249,6 +255,7 @@ export class ListWatch<T = Record<string, any>> {
 
   private async recover(error: unknown): Promise<void> {
     const failure = error instanceof AppError ? error : new AppError('CLUSTER_ERROR', `Cluster ${this.client.clusterId} failed a list or watch`, { cluster: this.client.clusterId });
+    this.failure = failure;
     if (isGone(failure)) {
       this.needList = true;
       this.counters.relistsAfterGone += 1;

@@ -47,7 +47,6 @@ export interface ClusterHealth {
 interface Section {
   spec: MonitoredKindSpec;
   watch: ListWatch<any>;
-  error?: AppError;
 }
 
 const STATE_RANK: Record<ListWatchState, number> = { synced: 0, syncing: 1, forbidden: 2, stale: 3, error: 4 };
@@ -114,7 +113,8 @@ export class ClusterCache {
   status(): Record<MonitoredKind, KindStatus> {
     const now = Date.now();
     const result = {} as Record<MonitoredKind, KindStatus>;
-    for (const [key, { watch, error }] of this.sections) {
+    for (const [key, { watch }] of this.sections) {
+      const error = watch.lastError;
       const last = watch.lastSyncedAt;
       const healthy = watch.state === 'synced';
       result[key] = {
@@ -139,7 +139,7 @@ export class ClusterCache {
 
   /** Each section whose watch is down, with its error: what the fleet reports when nothing is live. */
   failures(): { kind: MonitoredKind; state: ListWatchState; error?: AppError }[] {
-    return [...this.sections.entries()].filter(([, s]) => s.watch.state === 'stale' || s.watch.state === 'error').map(([kind, s]) => ({ kind, state: s.watch.state, error: s.error }));
+    return [...this.sections.entries()].filter(([, s]) => s.watch.state === 'stale' || s.watch.state === 'error').map(([kind, s]) => ({ kind, state: s.watch.state, error: s.watch.lastError }));
   }
 
   /** True when no kind is live: every kind is stale, in error or forbidden. */
@@ -219,7 +219,6 @@ export class ClusterCache {
   }
 
   private stateChanged(section: Section, state: ListWatchState, error?: AppError): void {
-    section.error = error;
     this.options.onStateChange?.(section.spec.key, state, error);
     if (this.settled) this.releaseWaiters();
     if (state === 'stale' || state === 'error') this.startRecoveryProbe();

@@ -64,7 +64,7 @@ export class OverviewService {
     try {
       const cache = await this.monitor.cache(cluster.id);
       await cache.whenSettled(this.deadlineMs);
-      const failure = unavailable(cluster, cache);
+      const failure = unavailable(cluster, cache) ?? (neverSynced(cache) ? syncTimeout(cluster, this.deadlineMs) : undefined);
       if (failure) return { cluster, error: { code: failure.code, message: failure.message, details: failure.details as Record<string, unknown> } };
       return { cluster, data: resourceOverview(this.snapshot(cluster, cache)) };
     } catch (error) {
@@ -79,8 +79,7 @@ export class OverviewService {
     const cluster = { id: found.id, name: found.name };
     const cache = await this.monitor.cache(cluster.id);
     await cache.whenSettled(this.deadlineMs);
-    const neverSynced = Object.values(cache.status()).every((s) => s.lastSyncedAt === null);
-    if (neverSynced) throw unavailable(cluster, cache) ?? syncTimeout(cluster, this.deadlineMs);
+    if (neverSynced(cache)) throw unavailable(cluster, cache) ?? syncTimeout(cluster, this.deadlineMs);
     return { cluster, cache };
   }
 
@@ -94,6 +93,11 @@ export class OverviewService {
 }
 
 const iso = (ms: number): string | null => (ms ? new Date(ms).toISOString() : null);
+
+/** No kind has any data yet: zeros would be a lie, so the answer is the reason instead. */
+function neverSynced(cache: ClusterCache): boolean {
+  return Object.values(cache.status()).every((s) => s.lastSyncedAt === null);
+}
 
 function forbidden(error: { code: string; message: string } | undefined): AppError {
   return new AppError('K8S_FORBIDDEN', error?.message ?? 'CloudPilot may not list nodes in this cluster');

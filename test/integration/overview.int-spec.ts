@@ -3,7 +3,7 @@ import { KubeClient } from '../../src/kubernetes/kube-client';
 import { buildKubeConfig } from '../../src/kubernetes/kubeconfig-builder';
 import { parseUntrustedKubeconfig } from '../../src/kubernetes/kubeconfig-guard';
 import { ADMIN_TOKEN, bearer, kubeconfigText, register, startServer, TestApp } from './support/cloudpilot-app';
-import { ClusterSnapshot, expectedNamespace, expectedNode, expectedOverview, rounded, snapshot } from './support/expected-overview';
+import { expectExact, expectedNamespace, expectedNode, expectedOverview, overviewNumbers, snapshot } from './support/expected-overview';
 import { createNamespace, deleteNamespace, kubectl, kubectlOk, testCluster } from './support/test-cluster';
 
 jest.setTimeout(240_000);
@@ -28,6 +28,7 @@ function adminClient(): KubeClient {
   return new KubeClient('test-admin', buildKubeConfig('test-admin', ctx.connection), 10_000);
 }
 
+const admin0 = () => testCluster.kubeconfigPath('admin');
 const pick = <T>(list: T[]): T => list[randomInt(list.length)];
 
 async function get(path: string): Promise<Record<string, any>> {
@@ -111,46 +112,6 @@ async function createComposition(): Promise<void> {
   }
 }
 
-/**
- * Compares under concurrent churn (other suites share the cluster): the overview must equal a
- * kubectl snapshot taken just before it that an identical snapshot just after it confirms.
- */
-async function expectExact<T>(what: string, read: () => Promise<T>, expected: (s: ClusterSnapshot) => unknown, project: (actual: T) => unknown = (a) => a): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let last: { actual: unknown; wanted: unknown } | undefined;
-  let churn = '';
-  for (;;) {
-    const before = await snapshot(testCluster.kubeconfigPath('admin'));
-    await new Promise((r) => setTimeout(r, 300)); // the watch's delivery time
-    const actual = rounded(project(await read()));
-    const after = await snapshot(testCluster.kubeconfigPath('admin'));
-    const wanted = rounded(expected(before));
-    const confirmed = rounded(expected(after));
-    if (JSON.stringify(wanted) === JSON.stringify(confirmed)) {
-      if (JSON.stringify(actual) === JSON.stringify(wanted)) return;
-      last = { actual, wanted };
-    } else {
-      churn = firstDifference(wanted, confirmed);
-    }
-    if (Date.now() > deadline) {
-      expect({ what, ...last }).toEqual({ what, actual: last?.wanted, wanted: last?.wanted });
-      throw new Error(`${what}: the cluster never held still long enough to compare (last change: ${churn})`);
-    }
-  }
-}
-
-function firstDifference(a: unknown, b: unknown, path = ''): string {
-  if (JSON.stringify(a) === JSON.stringify(b)) return '';
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const found = firstDifference((a as any)[key], (b as any)[key], `${path}.${key}`);
-      if (found) return found;
-    }
-  }
-  return `${path}: ${JSON.stringify(a)} then ${JSON.stringify(b)}`;
-}
-
-const overviewNumbers = (o: Record<string, any>) => ({ nodes: o.nodes, counts: o.counts, pods: o.pods, cpu: { ...o.cpu, usage: undefined }, memory: { ...o.memory, usage: undefined } });
 
 describe('Overview from the Monitor cache (real cluster)', () => {
   beforeAll(async () => {
@@ -168,7 +129,7 @@ describe('Overview from the Monitor cache (real cluster)', () => {
   });
 
   it('answers a ResourceOverview equal to what kubectl shows, for the seed plus a random composition', async () => {
-    await expectExact('overview', () => get(`/api/v1/clusters/${adminId}/overview`), (s) => overviewNumbers(expectedOverview(s)), overviewNumbers);
+    await expectExact('overview', admin0, () => get(`/api/v1/clusters/${adminId}/overview`), (s) => overviewNumbers(expectedOverview(s)), overviewNumbers);
     const overview = await get(`/api/v1/clusters/${adminId}/overview`);
     expect(overview.state).toBe('synced');
     expect(Object.values(overview.cache).every((k: any) => k.state === 'synced' && k.mode === 'watch')).toBe(true);
@@ -183,13 +144,13 @@ describe('Overview from the Monitor cache (real cluster)', () => {
 
   it('answers NamespaceDetail for every namespace equal to kubectl', async () => {
     const project = (list: Record<string, any>) => list.items.map(({ created, ...rest }: Record<string, any>) => rest);
-    await expectExact('namespaces', () => get(`/api/v1/clusters/${adminId}/namespaces`), (s) => s.namespaces.map((n) => n.metadata.name).sort().map((name) => expectedNamespace(s, name)), project);
+    await expectExact('namespaces', admin0, () => get(`/api/v1/clusters/${adminId}/namespaces`), (s) => s.namespaces.map((n) => n.metadata.name).sort().map((name) => expectedNamespace(s, name)), project);
   });
 
   it('answers NodeDetail for every node equal to kubectl, cordoned and NotReady ones included', async () => {
     const project = (list: Record<string, any>) =>
       list.items.map((n: Record<string, any>) => ({ name: n.name, status: n.status, unschedulable: n.unschedulable, pods: n.pods, allocatable: n.allocatable, capacity: n.capacity, requests: n.allocated.requests, limits: n.allocated.limits, taints: n.taints.map((t: any) => t.key).sort() }));
-    await expectExact('nodes', () => get(`/api/v1/clusters/${adminId}/nodes`), (s) => s.nodes.map((n) => n.metadata.name).sort().map((name) => expectedNode(s, name)), project);
+    await expectExact('nodes', admin0, () => get(`/api/v1/clusters/${adminId}/nodes`), (s) => s.nodes.map((n) => n.metadata.name).sort().map((name) => expectedNode(s, name)), project);
     const down = await get(`/api/v1/clusters/${adminId}/nodes/${DOWN}`);
     expect(down).toMatchObject({ name: DOWN, status: 'NotReady', unschedulable: false, conditions: expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'False', reason: 'KubeletNotReady' })]) });
     const cordoned = await get(`/api/v1/clusters/${adminId}/nodes/${CORDONED}`);
@@ -232,7 +193,7 @@ describe('Overview from the Monitor cache (real cluster)', () => {
     expect(overview.counts.secrets).toBeNull();
     expect(overview.state).toBe('synced');
     const withoutSecrets = (o: Record<string, any>) => ({ ...overviewNumbers(o), counts: { ...o.counts, secrets: undefined } });
-    await expectExact('viewer overview', () => get(`/api/v1/clusters/${viewerId}/overview`), (s) => withoutSecrets(expectedOverview(s)), withoutSecrets);
+    await expectExact('viewer overview', admin0, () => get(`/api/v1/clusters/${viewerId}/overview`), (s) => withoutSecrets(expectedOverview(s)), withoutSecrets);
   });
 
   it('never puts Secret data anywhere in overview answers', async () => {

@@ -162,3 +162,47 @@ export function rounded<T>(value: T): T {
     }),
   );
 }
+
+/**
+ * Compares under concurrent churn (other suites share the cluster): the overview must equal a
+ * kubectl snapshot taken just before it that an identical snapshot just after it confirms.
+ * Resolves with the time of the read that matched.
+ */
+export async function expectExact<T>(what: string, kubeconfig: () => string, read: () => Promise<T>, expected: (s: ClusterSnapshot) => unknown, project: (actual: T) => unknown = (a) => a): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  let last: { actual: unknown; wanted: unknown } | undefined;
+  let churn = '';
+  for (;;) {
+    const before = await snapshot(kubeconfig());
+    await new Promise((r) => setTimeout(r, 300)); // the watch's delivery time
+    const readAt = Date.now();
+    const actual = rounded(project(await read()));
+    const after = await snapshot(kubeconfig());
+    const wanted = rounded(expected(before));
+    const confirmed = rounded(expected(after));
+    if (JSON.stringify(wanted) === JSON.stringify(confirmed)) {
+      if (JSON.stringify(actual) === JSON.stringify(wanted)) return readAt;
+      last = { actual, wanted };
+    } else {
+      churn = firstDifference(wanted, confirmed);
+    }
+    if (Date.now() > deadline) {
+      expect({ what, ...last }).toEqual({ what, actual: last?.wanted, wanted: last?.wanted });
+      throw new Error(`${what}: the cluster never held still long enough to compare (last change: ${churn})`);
+    }
+  }
+}
+
+function firstDifference(a: unknown, b: unknown, path = ''): string {
+  if (JSON.stringify(a) === JSON.stringify(b)) return '';
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const found = firstDifference((a as any)[key], (b as any)[key], `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)} then ${JSON.stringify(b)}`;
+}
+
+/** The numbers of a ResourceOverview the kubectl side can compute (usage needs metrics-server). */
+export const overviewNumbers = (o: Record<string, any>) => ({ nodes: o.nodes, counts: o.counts, pods: o.pods, cpu: { ...o.cpu, usage: undefined }, memory: { ...o.memory, usage: undefined } });
