@@ -232,6 +232,27 @@ describe('ListWatch against the real API server', () => {
     expect(lw.values()).toEqual([]);
   });
 
+  it('falls back to polling when the credential may list but not watch, and still sees changes', async () => {
+    const ns = namespace('lw-poll');
+    kubectlOk('admin', ['create', 'serviceaccount', 'lister', '-n', ns]);
+    kubectlOk('admin', ['create', 'role', 'list-only', '-n', ns, '--verb=list', '--resource=configmaps']);
+    kubectlOk('admin', ['create', 'rolebinding', 'list-only', '-n', ns, '--role=list-only', `--serviceaccount=${ns}:lister`]);
+    const kubeconfig = JSON.parse(kubeconfigText('viewer'));
+    kubeconfig.users[0].user.token = kubectlOk('admin', ['create', 'token', 'lister', '-n', ns]).trim();
+    const [ctx] = parseUntrustedKubeconfig(JSON.stringify(kubeconfig), { allowLoopback: true, allowPlainHttpLoopback: false, allowInsecureSkipTlsVerify: false });
+    const lister = new KubeClient('dev', buildKubeConfig('dev', ctx.connection), 10_000);
+    kubectlOk('admin', ['create', 'configmap', 'first', '-n', ns]);
+
+    const { lw, states } = watch({ path: `/api/v1/namespaces/${ns}/configmaps`, pollIntervalMs: 1_000, transform: (o) => o.metadata.name as string }, {}, lister);
+    await until('the first list', () => (lw.values().includes('first') ? true : undefined));
+    await until('poll mode', () => (lw.mode === 'poll' ? true : undefined), 10_000);
+    kubectlOk('admin', ['create', 'configmap', 'second', '-n', ns]);
+    await until('the polled change', () => (lw.values().includes('second') ? true : undefined), 5_000);
+    expect(lw.state).toBe('synced');
+    expect(states).not.toContain('forbidden');
+    expect(lw.stats.lists).toBeGreaterThanOrEqual(2);
+  });
+
   it('reconnects a silent watch and resumes without a relist', async () => {
     const ns = namespace('lw-idle');
     const { lw, states } = watch({ path: `/api/v1/namespaces/${ns}/configmaps`, idleTimeoutMs: 1000, backoff: { initialMs: 100, maxMs: 200 } });

@@ -2,6 +2,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { KubeClient } from '../../src/kubernetes/kube-client';
 import { buildKubeConfig } from '../../src/kubernetes/kubeconfig-builder';
 import { parseUntrustedKubeconfig } from '../../src/kubernetes/kubeconfig-guard';
+import { MonitorScheduler } from '../../src/monitor/monitor.scheduler';
+import { MonitorService } from '../../src/monitor/monitor.service';
 import { ADMIN_TOKEN, bearer, kubeconfigText, register, startServer, TestApp } from './support/cloudpilot-app';
 import { expectExact, expectedNamespace, expectedNode, expectedOverview, overviewNumbers, snapshot } from './support/expected-overview';
 import { createNamespace, deleteNamespace, kubectl, kubectlOk, testCluster } from './support/test-cluster';
@@ -202,6 +204,30 @@ describe('Overview from the Monitor cache (real cluster)', () => {
       expect(res.text).not.toContain(`canary-${suffix}`);
       expect(res.text).not.toContain(Buffer.from(`canary-${suffix}`).toString('base64'));
     }
+  });
+
+  it('the scheduled tick records reachability, version and a trend sample, and a tick never overlaps itself', async () => {
+    const scheduler = app.app.get(MonitorScheduler);
+    const first = scheduler.tick();
+    expect(scheduler.tick()).toBe(first); // joined, not doubled
+    await first;
+    const overview = await get(`/api/v1/clusters/${adminId}/overview`);
+    expect(overview.health).toMatchObject({ reachable: true, kubernetesVersion: 'v1.36.3' });
+    const cache = await app.app.get(MonitorService).cache(adminId);
+    const [sample] = cache.history.list().slice(-1);
+    expect(sample).toMatchObject({ nodesReady: overview.nodes.ready, podsRunning: expect.any(Number), cpuUsage: null });
+    expect(overview.cpu.usage).toBeNull(); // the test cluster serves no metrics.k8s.io
+  });
+
+  it("stops a cluster's cache when the cluster is deleted", async () => {
+    const extra = await register(app, `ov-extra-${suffix}`, 'admin');
+    await get(`/api/v1/clusters/${extra.id}/overview`);
+    const monitor = app.app.get(MonitorService);
+    expect(monitor.all().has(extra.id)).toBe(true);
+    const res = await app.http().delete(`/api/v1/clusters/${extra.id}`).set(bearer(ADMIN_TOKEN));
+    expect(res.status).toBeLessThan(300);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(monitor.all().has(extra.id)).toBe(false);
   });
 
   it('is ready on /readyz once every cache has synced', async () => {
