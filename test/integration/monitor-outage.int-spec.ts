@@ -135,7 +135,7 @@ describe('Monitor through an API server outage, and the fleet with a dead cluste
     }, 5_000);
     const resyncedIn = Date.now() - returnedAt;
     const exactAt = await expectExact('after the return', otherKubeconfig, () => get(`/api/v1/clusters/${otherId}/overview`), (s) => overviewNumbers(expectedOverview(s)), overviewNumbers);
-    console.log(`outage: live again ${resyncedIn} ms after the API server answered; an exact overview read ${exactAt - returnedAt} ms after`);
+    process.stdout.write(`outage: live again ${resyncedIn} ms after the API server answered; an exact overview read ${exactAt - returnedAt} ms after` + '\n');
     expect(exactAt - returnedAt).toBeLessThanOrEqual(5_000);
     const after = await get(`/api/v1/clusters/${otherId}/overview`);
     expect(after.cache.configmaps.relistsAfterGone).toBeGreaterThanOrEqual(1);
