@@ -83,7 +83,8 @@ beforeAll(() => {
   const install = spawnSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
     cwd: app,
     encoding: 'utf8',
-    timeout: 170_000,
+    // Compiling better-sqlite3 takes minutes on a busy 2-core machine.
+    timeout: 420_000,
     env: {
       ...process.env,
       PATH: `${dirname(NODE)}:${process.env.PATH}`,
@@ -93,7 +94,7 @@ beforeAll(() => {
   });
   if (install.status !== 0) throw new Error(`npm ci --omit=dev failed (${install.status}): ${install.stderr}`);
   chmodSync(app, 0o755);
-}, 200_000);
+}, 450_000);
 
 describe('the production start path (docker/Dockerfile without Docker)', () => {
   it('installs production dependencies only, with better-sqlite3 built', () => {

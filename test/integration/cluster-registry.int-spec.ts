@@ -230,7 +230,7 @@ describe('credentials at rest', () => {
     } finally {
       await after.close();
     }
-  });
+  }, 60_000);
 });
 
 describe('instant mode', () => {
