@@ -6,6 +6,8 @@ export type Loaded = { [K in SnapshotPart]: NonNullable<MeshSnapshot[K]> };
 /** One validation: its stable code, what it reads, and the pure function that finds problems. */
 export interface Check {
   code: string;
+  /** API group of the objects the check reports on. */
+  group: string;
   severity: Severity;
   kialiCode: string | null;
   istioctlCode: string | null;
@@ -21,7 +23,7 @@ export function emitter(check: Omit<Check, 'run' | 'needs'>): Emit {
   return (kind, obj, path, message, suggestedFix) => ({
     code: check.code,
     severity: check.severity,
-    object: refOf(kind, obj),
+    object: refOf(check.group, kind, obj),
     path,
     message,
     suggestedFix,

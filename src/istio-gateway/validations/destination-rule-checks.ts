@@ -6,7 +6,7 @@ const hostOf = (dr: Obj): string | null => (typeof dr.spec?.host === 'string' ? 
 
 /** Wildcard rules (`*.example.com`, `*.ns.svc.cluster.local`) are policies for whatever matches: never "not found". */
 export const drHostNotFound = defineCheck(
-  { code: 'ISTIO_DR_HOST_NOT_FOUND', severity: 'warning', kialiCode: 'KIA0202', istioctlCode: 'IST0101', needs: ['destinationRules', 'services', 'serviceEntries'] },
+  { group: 'networking.istio.io', code: 'ISTIO_DR_HOST_NOT_FOUND', severity: 'warning', kialiCode: 'KIA0202', istioctlCode: 'IST0101', needs: ['destinationRules', 'services', 'serviceEntries'] },
   (s, emit) =>
     s.destinationRules.flatMap((dr) => {
       const fqdn = hostOf(dr);
@@ -21,7 +21,7 @@ export const drHostNotFound = defineCheck(
  * snapshot cannot see, so saying "no pods" there would be a guess.
  */
 export const drSubsetNoPods = defineCheck(
-  { code: 'ISTIO_DR_SUBSET_NO_PODS', severity: 'warning', kialiCode: 'KIA0203', istioctlCode: null, needs: ['destinationRules', 'services', 'pods'] },
+  { group: 'networking.istio.io', code: 'ISTIO_DR_SUBSET_NO_PODS', severity: 'warning', kialiCode: 'KIA0203', istioctlCode: null, needs: ['destinationRules', 'services', 'pods'] },
   (s, emit) =>
     s.destinationRules.flatMap((dr) => {
       const ref = serviceOfFqdn(hostOf(dr) ?? '');
@@ -42,7 +42,7 @@ export const drSubsetNoPods = defineCheck(
  * Rules in different namespaces are not a conflict: a client's own namespace's rule wins by design.
  */
 export const drDuplicateSubset = defineCheck(
-  { code: 'ISTIO_DR_DUPLICATE_SUBSET', severity: 'warning', kialiCode: 'KIA0201', istioctlCode: null, needs: ['destinationRules'] },
+  { group: 'networking.istio.io', code: 'ISTIO_DR_DUPLICATE_SUBSET', severity: 'warning', kialiCode: 'KIA0201', istioctlCode: null, needs: ['destinationRules'] },
   (s, emit) => {
     const found: Finding[] = [];
     for (const dr of s.destinationRules) {

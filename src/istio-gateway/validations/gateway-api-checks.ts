@@ -8,7 +8,7 @@ const exists = (objs: Obj[], namespace: string, name: string) => objs.some((o) =
 
 /** Gateway parents (the default kind) must exist; a Service parent (GAMMA, mesh routing) must too. */
 export const httpRouteParentNotFound = defineCheck(
-  { code: 'GWAPI_ROUTE_PARENT_NOT_FOUND', severity: 'error', kialiCode: 'KIA1401', istioctlCode: null, needs: ['httpRoutes', 'k8sGateways', 'services'] },
+  { group: GATEWAY_GROUP, code: 'GWAPI_ROUTE_PARENT_NOT_FOUND', severity: 'error', kialiCode: 'KIA1401', istioctlCode: null, needs: ['httpRoutes', 'k8sGateways', 'services'] },
   (s, emit) =>
     s.httpRoutes.flatMap((route) =>
       asArray(route.spec?.parentRefs).flatMap((p, i) => {
@@ -25,7 +25,7 @@ export const httpRouteParentNotFound = defineCheck(
 
 /** Service backends must exist; other backend kinds (ServiceImport, …) are not judged. */
 export const httpRouteBackendNotFound = defineCheck(
-  { code: 'GWAPI_ROUTE_BACKEND_NOT_FOUND', severity: 'error', kialiCode: 'KIA1402', istioctlCode: null, needs: ['httpRoutes', 'services'] },
+  { group: GATEWAY_GROUP, code: 'GWAPI_ROUTE_BACKEND_NOT_FOUND', severity: 'error', kialiCode: 'KIA1402', istioctlCode: null, needs: ['httpRoutes', 'services'] },
   (s, emit) =>
     s.httpRoutes.flatMap((route) =>
       asArray(route.spec?.rules).flatMap((rule, i) =>
@@ -42,7 +42,7 @@ export const httpRouteBackendNotFound = defineCheck(
 const listenerKey = (l: any) => `${Number(l?.port)}|${(l?.hostname ?? '*').toLowerCase()}`;
 
 export const listenerDuplicate = defineCheck(
-  { code: 'GWAPI_LISTENER_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA1503', istioctlCode: null, needs: ['k8sGateways'] },
+  { group: GATEWAY_GROUP, code: 'GWAPI_LISTENER_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA1503', istioctlCode: null, needs: ['k8sGateways'] },
   (s, emit) =>
     s.k8sGateways.flatMap((gw) => {
       const listeners = asArray(gw.spec?.listeners);
@@ -62,7 +62,7 @@ const addresses = (gw: Obj) => new Set(asArray(gw.spec?.addresses).map((a) => St
  * false positive there.
  */
 export const gatewayApiDuplicate = defineCheck(
-  { code: 'GWAPI_GATEWAY_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA1501', istioctlCode: null, needs: ['k8sGateways'] },
+  { group: GATEWAY_GROUP, code: 'GWAPI_GATEWAY_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA1501', istioctlCode: null, needs: ['k8sGateways'] },
   (s, emit) => {
     const found: Finding[] = [];
     for (const gw of s.k8sGateways) {

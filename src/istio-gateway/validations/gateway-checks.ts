@@ -26,7 +26,7 @@ export function bareHost(host: string): string {
 }
 
 export const gatewaySelectorNoPods = defineCheck(
-  { code: 'ISTIO_GW_SELECTOR_NO_PODS', severity: 'warning', kialiCode: 'KIA0302', istioctlCode: 'IST0101', needs: ['gateways', 'pods'] },
+  { group: 'networking.istio.io', code: 'ISTIO_GW_SELECTOR_NO_PODS', severity: 'warning', kialiCode: 'KIA0302', istioctlCode: 'IST0101', needs: ['gateways', 'pods'] },
   (s, emit) =>
     s.gateways
       .filter((gw) => Object.keys(selectorOf(gw)).length > 0 && gatewayPods(gw, s.pods).length === 0)
@@ -54,7 +54,7 @@ const sameSelector = (a: Obj, b: Obj) => JSON.stringify(Object.entries(selectorO
  * namespace part): `*.example.com` next to `a.example.com` is Istio's normal "most specific wins".
  */
 export const gatewayDuplicateHostPort = defineCheck(
-  { code: 'ISTIO_GW_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA0301', istioctlCode: 'IST0145', needs: ['gateways'] },
+  { group: 'networking.istio.io', code: 'ISTIO_GW_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA0301', istioctlCode: 'IST0145', needs: ['gateways'] },
   (s, emit) => {
     const all = s.gateways.flatMap(claims);
     const found: Finding[] = [];
@@ -91,7 +91,7 @@ export function credentialSecretName(credentialName: string): string | null {
  * check says nothing (ISTIO_GW_SELECTOR_NO_PODS already does).
  */
 export const gatewaySecretMissing = defineCheck(
-  { code: 'ISTIO_GW_TLS_SECRET_MISSING', severity: 'error', kialiCode: null, istioctlCode: 'IST0101', needs: ['gateways', 'pods', 'secrets'] },
+  { group: 'networking.istio.io', code: 'ISTIO_GW_TLS_SECRET_MISSING', severity: 'error', kialiCode: null, istioctlCode: 'IST0101', needs: ['gateways', 'pods', 'secrets'] },
   (s, emit) =>
     s.gateways.flatMap((gw) => {
       const namespaces = [...new Set(gatewayPods(gw, s.pods).map((p) => p.namespace))];
@@ -112,7 +112,7 @@ export function portNameFollowsConvention(name: string, protocol: string): boole
 }
 
 export const gatewayPortName = defineCheck(
-  { code: 'ISTIO_GW_PORT_NAME_CONVENTION', severity: 'info', kialiCode: null, istioctlCode: null, needs: ['gateways'] },
+  { group: 'networking.istio.io', code: 'ISTIO_GW_PORT_NAME_CONVENTION', severity: 'info', kialiCode: null, istioctlCode: null, needs: ['gateways'] },
   (s, emit) =>
     s.gateways.flatMap((gw) =>
       asArray(gw.spec?.servers).flatMap((server, i) => {

@@ -29,6 +29,8 @@ export type SnapshotPart = keyof MeshSnapshot;
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface ObjectRef {
+  /** API group, so an Istio Gateway and a Gateway API Gateway of one name stay apart. */
+  group: string;
   kind: string;
   namespace: string;
   name: string;
@@ -52,8 +54,8 @@ export interface SkippedCheck {
   reason: string;
 }
 
-export function refOf(kind: string, obj: Obj): ObjectRef {
-  return { kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
+export function refOf(group: string, kind: string, obj: Obj): ObjectRef {
+  return { group, kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
 }
 
 export function nsOf(obj: Obj): string {

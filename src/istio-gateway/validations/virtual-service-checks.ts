@@ -5,7 +5,7 @@ import { Finding, nsOf, Obj } from './snapshot';
 import { boundGateways, findGateway, gatewayRefs, resolveGatewayRef, routes } from './virtual-service-refs';
 
 export const vsGatewayNotFound = defineCheck(
-  { code: 'ISTIO_VS_GATEWAY_NOT_FOUND', severity: 'error', kialiCode: 'KIA1102', istioctlCode: 'IST0101', needs: ['virtualServices', 'gateways'] },
+  { group: 'networking.istio.io', code: 'ISTIO_VS_GATEWAY_NOT_FOUND', severity: 'error', kialiCode: 'KIA1102', istioctlCode: 'IST0101', needs: ['virtualServices', 'gateways'] },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       gatewayRefs(vs).flatMap(({ ref, path }) => {
@@ -29,7 +29,7 @@ export function serverAdmits(serverHost: string, gatewayNs: string, vsNs: string
 }
 
 export const vsHostNotInGateway = defineCheck(
-  { code: 'ISTIO_VS_HOST_NOT_IN_GATEWAY', severity: 'warning', kialiCode: null, istioctlCode: 'IST0132', needs: ['virtualServices', 'gateways'] },
+  { group: 'networking.istio.io', code: 'ISTIO_VS_HOST_NOT_IN_GATEWAY', severity: 'warning', kialiCode: null, istioctlCode: 'IST0132', needs: ['virtualServices', 'gateways'] },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       boundGateways(vs).flatMap((ref) => {
@@ -46,7 +46,7 @@ export const vsHostNotInGateway = defineCheck(
 );
 
 export const vsDestinationHostNotFound = defineCheck(
-  { code: 'ISTIO_VS_DESTINATION_HOST_NOT_FOUND', severity: 'warning', kialiCode: 'KIA1101', istioctlCode: 'IST0101', needs: ['virtualServices', 'services', 'serviceEntries'] },
+  { group: 'networking.istio.io', code: 'ISTIO_VS_DESTINATION_HOST_NOT_FOUND', severity: 'warning', kialiCode: 'KIA1101', istioctlCode: 'IST0101', needs: ['virtualServices', 'services', 'serviceEntries'] },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       routes(vs).flatMap((r) =>
@@ -66,7 +66,7 @@ export function rulesFor(fqdn: string, fromNamespace: string, rules: Obj[]): Obj
 }
 
 export const vsSubsetNotFound = defineCheck(
-  { code: 'ISTIO_VS_SUBSET_NOT_FOUND', severity: 'warning', kialiCode: 'KIA1107', istioctlCode: 'IST0101', needs: ['virtualServices', 'destinationRules'] },
+  { group: 'networking.istio.io', code: 'ISTIO_VS_SUBSET_NOT_FOUND', severity: 'warning', kialiCode: 'KIA1107', istioctlCode: 'IST0101', needs: ['virtualServices', 'destinationRules'] },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       routes(vs).flatMap((r) =>
@@ -82,7 +82,7 @@ export const vsSubsetNotFound = defineCheck(
 );
 
 export const vsWeightsNot100 = defineCheck(
-  { code: 'ISTIO_VS_WEIGHTS_NOT_100', severity: 'warning', kialiCode: null, istioctlCode: null, needs: ['virtualServices'] },
+  { group: 'networking.istio.io', code: 'ISTIO_VS_WEIGHTS_NOT_100', severity: 'warning', kialiCode: null, istioctlCode: null, needs: ['virtualServices'] },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       routes(vs).flatMap((r) => {
@@ -122,7 +122,7 @@ function servedKeys(vs: Obj): Array<{ key: string; index: number; gateway: strin
  * they are not reported.
  */
 export const vsDuplicateHost = defineCheck(
-  { code: 'ISTIO_VS_DUPLICATE_HOST', severity: 'warning', kialiCode: 'KIA1106', istioctlCode: null, needs: ['virtualServices'] },
+  { group: 'networking.istio.io', code: 'ISTIO_VS_DUPLICATE_HOST', severity: 'warning', kialiCode: 'KIA1106', istioctlCode: null, needs: ['virtualServices'] },
   (s, emit) => {
     const found: Finding[] = [];
     for (const vs of s.virtualServices) {
