@@ -118,18 +118,21 @@ abstract class IstioBodyDto {
 }
 
 export class GatewayBodyDto extends IstioBodyDto {
+  @IsObject()
   @ValidateNested()
   @Type(() => GatewaySpecDto)
   spec: GatewaySpecDto;
 }
 
 export class VirtualServiceBodyDto extends IstioBodyDto {
+  @IsObject()
   @ValidateNested()
   @Type(() => VirtualServiceSpecDto)
   spec: VirtualServiceSpecDto;
 }
 
 export class DestinationRuleBodyDto extends IstioBodyDto {
+  @IsObject()
   @ValidateNested()
   @Type(() => DestinationRuleSpecDto)
   spec: DestinationRuleSpecDto;

@@ -15,7 +15,7 @@ const WRITE: ErrorCode[] = [...READ, 'K8S_CONFLICT', 'K8S_INVALID'];
 const dry = (q: { dryRun?: 'true' | 'false' }) => q.dryRun === 'true';
 const KIND_PARAM = ApiParam({ name: 'kind', enum: ISTIO_KINDS.map((k) => k.segment) });
 const BODY = ApiBody({ description: 'The object; fields beyond the typed ones are kept as sent', schema: { oneOf: [GatewayBodyDto, VirtualServiceBodyDto, DestinationRuleBodyDto].map((d) => ({ $ref: getSchemaPath(d) })) } });
-type Body = Record<string, unknown>;
+type RawObject = Record<string, unknown>;
 
 @ApiTags('istio')
 @ApiExtraModels(GatewayBodyDto, VirtualServiceBodyDto, DestinationRuleBodyDto)
@@ -41,7 +41,7 @@ export class IstioObjectsController {
   @KIND_PARAM
   @BODY
   @ApiEndpoint({ summary: 'Create an Istio object (dryRun=true: validate only, store nothing)', role: 'operator', status: 201, response: IstioWriteResultDto, errors: WRITE })
-  create(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('kind', IstioKindPipe) kind: MeshKind, @Query() q: IstioCreateQueryDto, @Body() body: Body): Promise<IstioWriteResultDto> {
+  create(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('kind', IstioKindPipe) kind: MeshKind, @Query() q: IstioCreateQueryDto, @Body() body: RawObject): Promise<IstioWriteResultDto> {
     return this.objects.create(clusterId, kind, body, q.namespace, dry(q));
   }
 
@@ -49,7 +49,7 @@ export class IstioObjectsController {
   @KIND_PARAM
   @BODY
   @ApiEndpoint({ summary: 'Replace an Istio object; metadata.resourceVersion makes it conditional (409 if stale)', role: 'operator', response: IstioWriteResultDto, errors: WRITE })
-  replace(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('kind', IstioKindPipe) kind: MeshKind, @Param('name', ObjectNamePipe) name: string, @Query() q: IstioWriteQueryDto, @Body() body: Body): Promise<IstioWriteResultDto> {
+  replace(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('kind', IstioKindPipe) kind: MeshKind, @Param('name', ObjectNamePipe) name: string, @Query() q: IstioWriteQueryDto, @Body() body: RawObject): Promise<IstioWriteResultDto> {
     return this.objects.replace(clusterId, kind, name, body, q.namespace, dry(q));
   }
 
@@ -57,7 +57,7 @@ export class IstioObjectsController {
   @KIND_PARAM
   @ApiBody({ description: 'A JSON merge patch (application/merge-patch+json or application/json); metadata.resourceVersion makes it conditional', schema: { type: 'object' } })
   @ApiEndpoint({ summary: 'Merge-patch an Istio object; the patched result is validated before it is sent', role: 'operator', response: IstioWriteResultDto, errors: WRITE })
-  patch(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('kind', IstioKindPipe) kind: MeshKind, @Param('name', ObjectNamePipe) name: string, @Query() q: IstioWriteQueryDto, @Body() body: Body): Promise<IstioWriteResultDto> {
+  patch(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('kind', IstioKindPipe) kind: MeshKind, @Param('name', ObjectNamePipe) name: string, @Query() q: IstioWriteQueryDto, @Body() body: RawObject): Promise<IstioWriteResultDto> {
     return this.objects.patch(clusterId, kind, name, body, q.namespace, dry(q));
   }
 

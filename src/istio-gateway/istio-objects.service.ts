@@ -46,7 +46,7 @@ export class IstioObjectsService {
       path: this.api.collection(served, query.namespace),
       query: { labelSelector: query.labelSelector, limit: query.limit ?? DEFAULT_LIMIT, continue: query.continue },
     });
-    const items = page.items.map((item) => slim({ apiVersion: served.apiVersion, kind: served.descriptor.kind, ...item }));
+    const items = (page.items ?? []).map((item) => slim({ apiVersion: served.apiVersion, kind: served.descriptor.kind, ...item }));
     return { apiVersion: served.apiVersion, kind: served.descriptor.kind, items, continue: page.metadata?.continue || null };
   }
 

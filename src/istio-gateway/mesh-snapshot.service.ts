@@ -64,7 +64,8 @@ export class MeshSnapshotService {
     let token: string | undefined;
     do {
       const page = await client.request<{ items: Obj[]; metadata?: { continue?: string } }>({ path, accept: metadataOnly ? META_LIST : undefined, query: { limit: PAGE, continue: token } });
-      items.push(...page.items);
+      // An empty PartialObjectMetadataList comes back with items: null.
+      items.push(...(page.items ?? []));
       token = page.metadata?.continue || undefined;
     } while (token);
     return items;
