@@ -101,7 +101,8 @@ export class ObjectMetaDto {
   resourceVersion?: string;
 }
 
-abstract class IstioBodyDto {
+/** What every Istio body has; exported so the Swagger plugin metadata can describe the inherited fields. */
+export abstract class IstioBodyDto {
   /** Ignored: CloudPilot sends the version the cluster serves (see the response's apiVersion). */
   @IsOptional()
   @IsString()
