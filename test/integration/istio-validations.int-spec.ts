@@ -85,8 +85,9 @@ describe('Istio and Gateway API validations against the real cluster', () => {
       // ISTIO_VS_HOST_NOT_IN_GATEWAY
       istio('VirtualService', 'vs-host-bad', { hosts: [`elsewhere.${s}.test`], gateways: [shared], http: [{ route: [route('web')] }] }),
       istio('VirtualService', 'vs-host-ok', { hosts: [`host-ok.shared.${s}.test`], gateways: [shared], http: [{ route: [route('web')] }] }),
-      // ISTIO_VS_DESTINATION_HOST_NOT_FOUND
+      // ISTIO_VS_DESTINATION_HOST_NOT_FOUND (Istio does not expand Kubernetes DNS shorthand such as web.<namespace>)
       istio('VirtualService', 'vs-dest-bad', { hosts: [`dest-bad.${s}.test`], http: [{ route: [route('nothing')] }] }),
+      istio('VirtualService', 'vs-dest-bad-dns', { hosts: [`dest-bad-dns.${s}.test`], http: [{ route: [route(`web.${a}`)] }] }),
       istio('VirtualService', 'vs-dest-ok', { hosts: [`dest-ok.${s}.test`], http: [{ route: [route(`web.${a}.svc.cluster.local`)] }], tls: [{ match: [{ sniHosts: [`dest-ok.${s}.test`] }], route: [route(`ext.${s}.example.org`)] }] }),
       // ISTIO_VS_SUBSET_NOT_FOUND
       istio('VirtualService', 'vs-subset-bad', { hosts: [`subset-bad.${s}.test`], http: [{ route: [route('web', { subset: 'v9' })] }] }),
@@ -136,7 +137,7 @@ describe('Istio and Gateway API validations against the real cluster', () => {
     ['ISTIO_GW_PORT_NAME_CONVENTION', ['gw-portname-bad'], ['gw-portname-ok'], null],
     ['ISTIO_VS_GATEWAY_NOT_FOUND', ['vs-gwref-bad'], ['vs-gwref-ok'], 'KIA1102'],
     ['ISTIO_VS_HOST_NOT_IN_GATEWAY', ['vs-host-bad'], ['vs-host-ok'], null],
-    ['ISTIO_VS_DESTINATION_HOST_NOT_FOUND', ['vs-dest-bad'], ['vs-dest-ok'], 'KIA1101'],
+    ['ISTIO_VS_DESTINATION_HOST_NOT_FOUND', ['vs-dest-bad', 'vs-dest-bad-dns'], ['vs-dest-ok'], 'KIA1101'],
     ['ISTIO_VS_SUBSET_NOT_FOUND', ['vs-subset-bad'], ['vs-subset-ok'], 'KIA1107'],
     ['ISTIO_VS_WEIGHTS_NOT_100', ['vs-weights-bad'], ['vs-weights-ok'], null],
     ['ISTIO_VS_DUPLICATE_HOST', ['vs-dup-bad-1', 'vs-dup-bad-2'], ['vs-dup-ok-1', 'vs-dup-ok-2'], 'KIA1106'],
@@ -224,7 +225,7 @@ describe('a realistic correct mesh', () => {
     apply(front, [
       // The mesh route of another team for the shop's web, visible only in its own namespace, with its own (client-side) rule.
       istio('VirtualService', 'web-internal', { hosts: [`web.${shop}.svc.cluster.local`], exportTo: ['.'], http: [{ route: [{ destination: { host: `web.${shop}.svc.cluster.local`, subset: 'v1' } }], timeout: '3s' }] }),
-      istio('DestinationRule', 'web-client', { host: `web.${shop}`, exportTo: ['.'], subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
+      istio('DestinationRule', 'web-client', { host: `web.${shop}.svc.cluster.local`, exportTo: ['.'], subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
     ]);
   }, 120_000);
   afterAll(async () => {

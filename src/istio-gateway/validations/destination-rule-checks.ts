@@ -1,5 +1,5 @@
 import { defineCheck } from './check';
-import { asArray, hostExists, labelsMatch, resolveHost, serviceOfFqdn } from './hosts';
+import { asArray, hostExists, hostFix, labelsMatch, resolveHost, serviceOfFqdn } from './hosts';
 import { Finding, nsOf, Obj } from './snapshot';
 
 const hostOf = (dr: Obj): string | null => (typeof dr.spec?.host === 'string' ? resolveHost(dr.spec.host, nsOf(dr)) : null);
@@ -11,7 +11,7 @@ export const drHostNotFound = defineCheck(
     s.destinationRules.flatMap((dr) => {
       const fqdn = hostOf(dr);
       if (!fqdn || fqdn.includes('*') || hostExists(fqdn, nsOf(dr), s.services, s.serviceEntries)) return [];
-      return [emit('DestinationRule', dr, 'spec.host', `Host ${dr.spec.host} (${fqdn}) matches no Service or ServiceEntry visible from ${nsOf(dr)}`, `Point spec.host at an existing Service (short names resolve in ${nsOf(dr)}), or add a ServiceEntry`)];
+      return [emit('DestinationRule', dr, 'spec.host', `Host ${dr.spec.host} (${fqdn}) matches no Service or ServiceEntry visible from ${nsOf(dr)}`, hostFix(dr.spec.host, nsOf(dr), s.services, s.serviceEntries))];
     }),
 );
 

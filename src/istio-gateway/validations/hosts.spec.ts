@@ -1,11 +1,13 @@
-import { hostCovers, hostExists, hostsIntersect, resolveHost, serviceOfFqdn, visibleFrom } from './hosts';
+import { hostCovers, hostExists, hostsIntersect, kubernetesDnsForm, resolveHost, serviceOfFqdn, visibleFrom } from './hosts';
 import { service, serviceEntry } from './testing/mesh-builders';
 
 describe('host resolution', () => {
-  it('expands short, namespace-qualified and .svc names to the cluster-local FQDN and keeps others', () => {
+  it('expands only names without dots, as Istio does, and keeps every other form literally', () => {
     expect(resolveHost('reviews', 'bookinfo')).toBe('reviews.bookinfo.svc.cluster.local');
-    expect(resolveHost('reviews.prod', 'bookinfo')).toBe('reviews.prod.svc.cluster.local');
-    expect(resolveHost('reviews.prod.svc', 'bookinfo')).toBe('reviews.prod.svc.cluster.local');
+    expect(resolveHost('reviews.prod', 'bookinfo')).toBe('reviews.prod');
+    expect(resolveHost('reviews.prod.svc', 'bookinfo')).toBe('reviews.prod.svc');
+    expect(kubernetesDnsForm('reviews.prod.svc')).toBe('reviews.prod.svc.cluster.local');
+    expect(kubernetesDnsForm('api.example.com')).toBeNull();
     expect(resolveHost('Reviews.Prod.svc.cluster.local.', 'x')).toBe('reviews.prod.svc.cluster.local');
     expect(resolveHost('api.example.com', 'x')).toBe('api.example.com');
     expect(resolveHost('*.example.com', 'x')).toBe('*.example.com');

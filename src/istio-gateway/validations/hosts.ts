@@ -7,19 +7,21 @@ import { nsOf, Obj } from './snapshot';
 export const CLUSTER_DOMAIN = 'svc.cluster.local';
 
 /**
- * The FQDN a destination or DestinationRule host means when written in `namespace`: Istio expands
- * a short name (`reviews`) in the object's own namespace, and `reviews.bookinfo` or
- * `reviews.bookinfo.svc` to the cluster-local FQDN. Anything else is taken literally (external
- * hosts, ServiceEntry hosts, wildcards).
+ * The FQDN a destination or DestinationRule host means when written in `namespace`. Istio (and
+ * istioctl analyze) expand only a name without dots (`reviews`), in the object's own namespace;
+ * `reviews.prod` or `reviews.prod.svc` are taken literally and match no Service, however well
+ * Kubernetes DNS resolves them. Anything else is literal too (external hosts, wildcards).
  */
 export function resolveHost(host: string, namespace: string): string {
   const h = host.toLowerCase().replace(/\.$/, '');
-  if (h.includes('*')) return h;
-  const parts = h.split('.');
-  if (parts.length === 1) return `${h}.${namespace}.${CLUSTER_DOMAIN}`;
-  if (parts.length === 2) return `${h}.${CLUSTER_DOMAIN}`;
-  if (parts.length === 3 && parts[2] === 'svc') return `${h}.cluster.local`;
-  return h;
+  return h.includes('.') || h.includes('*') ? h : `${h}.${namespace}.${CLUSTER_DOMAIN}`;
+}
+
+/** The FQDN a user most likely meant by `name.namespace` or `name.namespace.svc`, for a suggested fix. */
+export function kubernetesDnsForm(host: string): string | null {
+  const parts = host.toLowerCase().replace(/\.$/, '').split('.');
+  if (parts.length === 2 || (parts.length === 3 && parts[2] === 'svc')) return `${parts[0]}.${parts[1]}.${CLUSTER_DOMAIN}`;
+  return null;
 }
 
 /** True when a host pattern (`*`, `*.example.com` or exact) covers a concrete or wildcard host. */
@@ -70,6 +72,13 @@ export function hostExists(fqdn: string, fromNamespace: string, services: Obj[],
   return serviceEntries.some(
     (se) => visibleFrom(se.spec?.exportTo, nsOf(se), fromNamespace) && asStrings(se.spec?.hosts).some((h) => hostCovers(resolveHost(h, nsOf(se)), fqdn)),
   );
+}
+
+/** Names the FQDN when the host is Kubernetes DNS shorthand for an existing Service, which Istio does not expand. */
+export function hostFix(host: string, namespace: string, services: Obj[], serviceEntries: Obj[]): string {
+  const meant = kubernetesDnsForm(host);
+  if (meant && hostExists(meant, namespace, services, serviceEntries)) return `Istio expands only names without dots: write ${meant}`;
+  return `Point at an existing Service (a name without dots resolves in ${namespace}; else use <name>.<namespace>.svc.cluster.local), or add a ServiceEntry for an external host`;
 }
 
 export function asStrings(value: unknown): string[] {

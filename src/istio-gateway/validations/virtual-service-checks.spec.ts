@@ -37,11 +37,22 @@ describe('VirtualService checks', () => {
     expect(codes({ gateways: [local], virtualServices: [onlyLocal], services })).toEqual([]);
   });
 
-  it('ISTIO_VS_DESTINATION_HOST_NOT_FOUND for an unknown host; none for short, .svc, FQDN and ServiceEntry hosts', () => {
+  it('ISTIO_VS_DESTINATION_HOST_NOT_FOUND for an unknown host; none for short names, FQDNs and ServiceEntry hosts', () => {
     const bad = virtualService('shop', 'bad', { hosts: ['web'], http: [{ route: [route('nothing')] }], tcp: [{ route: [route('ghost.example.com')] }] });
     expect(codes({ virtualServices: [bad], services })).toEqual(['ISTIO_VS_DESTINATION_HOST_NOT_FOUND spec.http[0].route[0].destination.host', 'ISTIO_VS_DESTINATION_HOST_NOT_FOUND spec.tcp[0].route[0].destination.host']);
-    const good = virtualService('front', 'good', { hosts: ['web.shop'], http: [{ route: [route('web.shop')] }, { route: [route('web.shop.svc')] }, { route: [route('web.shop.svc.cluster.local')] }], tls: [{ route: [route('api.stripe.com')] }] });
+    const good = virtualService('front', 'good', { hosts: ['web.shop.svc.cluster.local'], http: [{ route: [route('web.shop.svc.cluster.local')] }], tls: [{ route: [route('api.stripe.com')] }] });
     expect(codes({ virtualServices: [good], services, serviceEntries: [serviceEntry('ext', 'stripe', { hosts: ['*.stripe.com'] })] })).toEqual([]);
+    const local = virtualService('shop', 'local', { hosts: ['web'], http: [{ route: [route('web')] }] });
+    expect(codes({ virtualServices: [local], services })).toEqual([]);
+  });
+
+  it('flags Kubernetes DNS shorthand (web.shop, web.shop.svc), which Istio does not expand, and names the FQDN to write', () => {
+    const vs = virtualService('front', 'vs', { hosts: ['web.shop.svc.cluster.local'], http: [{ route: [route('web.shop')] }, { route: [route('web.shop.svc')] }] });
+    const report = runValidations(snapshot({ pods: [ingressPod], virtualServices: [vs], services }));
+    expect(report.findings.map((f) => [f.code, f.suggestedFix])).toEqual([
+      ['ISTIO_VS_DESTINATION_HOST_NOT_FOUND', 'Istio expands only names without dots: write web.shop.svc.cluster.local'],
+      ['ISTIO_VS_DESTINATION_HOST_NOT_FOUND', 'Istio expands only names without dots: write web.shop.svc.cluster.local'],
+    ]);
   });
 
   it('ISTIO_VS_SUBSET_NOT_FOUND when no visible DestinationRule defines the subset', () => {
@@ -68,7 +79,7 @@ describe('VirtualService checks', () => {
 
   it('no duplicate for the same short name in two namespaces, other gateways, or mesh VSs exported to disjoint namespaces', () => {
     const a = virtualService('shop', 'a', { hosts: ['web'], http: [{ route: [route('web')] }] });
-    const b = virtualService('front', 'b', { hosts: ['web'], http: [{ route: [route('web.shop')] }] });
+    const b = virtualService('front', 'b', { hosts: ['web'], http: [{ route: [route('web.shop.svc.cluster.local')] }] });
     const c = virtualService('shop', 'c', { hosts: ['web.shop.svc.cluster.local'], exportTo: ['front'], http: [{ route: [route('web')] }] });
     const d = virtualService('shop', 'd', { hosts: ['web'], exportTo: ['.'], http: [{ route: [route('web')] }] });
     expect(codes({ virtualServices: [b, c, d], services })).toEqual([]);

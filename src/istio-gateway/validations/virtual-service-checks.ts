@@ -1,6 +1,6 @@
 import { defineCheck } from './check';
 import { bareHost } from './gateway-checks';
-import { asArray, asStrings, hostCovers, hostExists, hostsIntersect, resolveHost, visibleFrom } from './hosts';
+import { asArray, asStrings, hostCovers, hostExists, hostFix, hostsIntersect, resolveHost, visibleFrom } from './hosts';
 import { Finding, nsOf, Obj } from './snapshot';
 import { boundGateways, findGateway, gatewayRefs, resolveGatewayRef, routes } from './virtual-service-refs';
 
@@ -54,7 +54,7 @@ export const vsDestinationHostNotFound = defineCheck(
           if (typeof destination.host !== 'string') return [];
           const fqdn = resolveHost(destination.host, nsOf(vs));
           if (fqdn.includes('*') || hostExists(fqdn, nsOf(vs), s.services, s.serviceEntries)) return [];
-          return [emit('VirtualService', vs, `${path}.destination.host`, `Destination host ${destination.host} (${fqdn}) matches no Service or ServiceEntry visible from ${nsOf(vs)}`, `Point the destination at an existing Service (short names resolve in ${nsOf(vs)}), or add a ServiceEntry for an external host`)];
+          return [emit('VirtualService', vs, `${path}.destination.host`, `Destination host ${destination.host} (${fqdn}) matches no Service or ServiceEntry visible from ${nsOf(vs)}`, hostFix(destination.host, nsOf(vs), s.services, s.serviceEntries))];
         }),
       ),
     ),
