@@ -18,6 +18,7 @@ import { AppMode } from './config/config.types';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
+import { IstioGatewayModule } from './istio-gateway/istio-gateway.module';
 import { AccessLogMiddleware } from './logging/access-log.middleware';
 import { LoggingModule } from './logging/logging.module';
 import { OverviewModule } from './overview/overview.module';
@@ -52,6 +53,7 @@ export class AppModule implements NestModule {
         ...variant.imports,
         K8sResourcesModule,
         OverviewModule,
+        IstioGatewayModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -49,6 +49,9 @@ export const ERROR_CATALOGUE = {
   CLUSTER_NOT_FOUND: { status: 404, description: 'No registered cluster has this id or name' },
   CLUSTER_NAME_TAKEN: { status: 409, description: 'Another cluster already has this name' },
   NOT_AVAILABLE_IN_INSTANT_MODE: { status: 405, description: 'Instant mode has exactly one cluster from its start-up configuration; the registry is read-only' },
+  // IstioGateway (src/istio-gateway)
+  ISTIO_NOT_INSTALLED: { status: 404, description: 'The cluster serves no networking.istio.io resources (Istio CRDs are not installed)' },
+  GATEWAY_API_NOT_INSTALLED: { status: 404, description: 'The cluster serves no gateway.networking.k8s.io resources (Gateway API CRDs are not installed)' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

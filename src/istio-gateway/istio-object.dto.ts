@@ -1,0 +1,205 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsK8sNamespace } from '../common/k8s-validators';
+import { DestinationRuleSpecDto, GatewaySpecDto, VirtualServiceSpecDto } from './istio-spec.dto';
+import { IsStringMap } from './string-map.validator';
+
+const SELECTOR = /^[A-Za-z0-9._\-/=!,()\s]*$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+export class MeshListQueryDto {
+  /** Only this namespace; all namespaces when absent. */
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  /** Label selector, as kubectl -l. */
+  @IsOptional()
+  @MaxLength(1024)
+  @Matches(SELECTOR, { message: 'labelSelector has characters no selector uses' })
+  labelSelector?: string;
+
+  /** Page size, 1–500 (default 100). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  /** The `continue` token of the previous page. */
+  @IsOptional()
+  @MaxLength(8192)
+  continue?: string;
+}
+
+export class MeshObjectQueryDto {
+  @IsK8sNamespace()
+  namespace: string;
+
+  /** false: skip the inline validations (they read the whole mesh). */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  validate?: 'true' | 'false';
+}
+
+export class IstioCreateQueryDto {
+  /** Namespace of the new object; metadata.namespace may give it instead. */
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  /** true: the API server validates and answers as if it were done (dryRun=All), and stores nothing. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  dryRun?: 'true' | 'false';
+}
+
+export class IstioWriteQueryDto {
+  @IsK8sNamespace()
+  namespace: string;
+
+  /** true: the API server validates and answers as if it were done (dryRun=All), and stores nothing. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  dryRun?: 'true' | 'false';
+}
+
+export class IstioDeleteQueryDto extends IstioWriteQueryDto {
+  /** Delete only if the object is still at this version (else 409 K8S_CONFLICT). */
+  @IsOptional()
+  @MaxLength(64)
+  @Matches(/^\d+$/)
+  resourceVersion?: string;
+}
+
+export class ValidationsQueryDto {
+  /** Report only objects of this namespace (the checks still see the whole mesh). */
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+}
+
+export class ObjectMetaDto {
+  @IsOptional()
+  @IsString()
+  @Matches(DNS_SUBDOMAIN, { message: 'name must be a DNS-1123 subdomain' })
+  name?: string;
+
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  @IsOptional()
+  @IsStringMap()
+  labels?: Record<string, string>;
+
+  @IsOptional()
+  @IsStringMap()
+  annotations?: Record<string, string>;
+
+  /** Optimistic concurrency: a write at another version is refused with 409 K8S_CONFLICT. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d+$/, { message: 'resourceVersion must be the decimal string the API server returned' })
+  resourceVersion?: string;
+}
+
+/** What every Istio body has; exported so the Swagger plugin metadata can describe the inherited fields. */
+export abstract class IstioBodyDto {
+  /** Ignored: CloudPilot sends the version the cluster serves (see the response's apiVersion). */
+  @IsOptional()
+  @IsString()
+  apiVersion?: string;
+
+  @IsOptional()
+  @IsString()
+  kind?: string;
+
+  @ValidateNested()
+  @Type(() => ObjectMetaDto)
+  @IsObject()
+  metadata: ObjectMetaDto;
+}
+
+export class GatewayBodyDto extends IstioBodyDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => GatewaySpecDto)
+  spec: GatewaySpecDto;
+}
+
+export class VirtualServiceBodyDto extends IstioBodyDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VirtualServiceSpecDto)
+  spec: VirtualServiceSpecDto;
+}
+
+export class DestinationRuleBodyDto extends IstioBodyDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DestinationRuleSpecDto)
+  spec: DestinationRuleSpecDto;
+}
+
+export class ObjectRefDto {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export class FindingDto {
+  /** CloudPilot's stable code, e.g. ISTIO_GW_SELECTOR_NO_PODS (docs/istio-validations.md). */
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  object: ObjectRefDto;
+  /** JSON path of the offending field, e.g. spec.servers[0].tls.credentialName. */
+  path: string;
+  message: string;
+  suggestedFix: string;
+  kialiCode: string | null;
+  istioctlCode: string | null;
+}
+
+export class SkippedCheckDto {
+  code: string;
+  /** Which input was missing and why, e.g. "secrets: forbidden for this cluster's credential". */
+  reason: string;
+}
+
+export class ValidationCountsDto {
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export class ValidationReportDto {
+  namespace: string | null;
+  counts: ValidationCountsDto;
+  findings: FindingDto[];
+  /** Checks that did not run because an input could not be read; they reported nothing. */
+  skipped: SkippedCheckDto[];
+}
+
+export class MeshObjectListDto {
+  /** The version the cluster serves and CloudPilot spoke, e.g. networking.istio.io/v1. */
+  apiVersion: string;
+  kind: string;
+  items: Record<string, unknown>[];
+  continue: string | null;
+}
+
+export class MeshObjectDto {
+  apiVersion: string;
+  kind: string;
+  object: Record<string, unknown>;
+  /** Findings about this object (null for Gateway API objects and with validate=false). */
+  validations: FindingDto[] | null;
+  skippedChecks: SkippedCheckDto[] | null;
+}
+
+export class IstioWriteResultDto {
+  apiVersion: string;
+  kind: string;
+  dryRun: boolean;
+  /** What the API server stored (or, on dryRun, would have stored), without managedFields. */
+  object: Record<string, unknown> | null;
+}

@@ -1,0 +1,243 @@
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsStringMap } from './string-map.validator';
+
+/**
+ * Typed views of the parts of Istio's API that CloudPilot validates before sending. They are
+ * checked without whitelisting: fields they do not declare are kept and sent as given, because
+ * Istio's API is larger than these classes (see istio-body.ts).
+ */
+const LABEL = '[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?';
+/** `*`, `*.example.com`, `example.com`, a short name, or an IP. */
+export const HOST = new RegExp(`^(\\*|(\\*\\.)?${LABEL}(\\.${LABEL})*)$`);
+/** A Gateway server host: `[namespace/]host` where namespace is a name, `*`, `.` or `~`. */
+export const GATEWAY_HOST = new RegExp(`^((\\*|\\.|~|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)/)?(\\*|(\\*\\.)?${LABEL}(\\.${LABEL})*)$`);
+/** `mesh`, `name`, `namespace/name` or the legacy `name.namespace[.svc.cluster.local]`. */
+export const GATEWAY_REF = /^(mesh|([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+export const SERVER_PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPC-WEB', 'HTTP2', 'MONGO', 'TCP', 'TLS'];
+export const SERVER_TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'];
+const hostMessage = { each: true, message: '$property must hold host names such as example.com, *.example.com or *' };
+
+export class PortDto {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  number: number;
+
+  /** By convention `<protocol>[-suffix]`; ISTIO_GW_PORT_NAME_CONVENTION reports others. */
+  @IsString()
+  @Matches(/^\S{1,63}$/)
+  name: string;
+
+  /** HTTP, HTTPS, GRPC, GRPC-WEB, HTTP2, MONGO, TCP or TLS (any case). */
+  @IsString()
+  @Matches(new RegExp(`^(${SERVER_PROTOCOLS.join('|')})$`, 'i'), { message: `protocol must be one of ${SERVER_PROTOCOLS.join(', ')}` })
+  protocol: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  targetPort?: number;
+}
+
+export class ServerTlsDto {
+  @IsOptional()
+  @IsIn(SERVER_TLS_MODES)
+  mode?: string;
+
+  /** Name of the TLS Secret, looked up in the namespace of the gateway pods. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  credentialName?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  httpsRedirect?: boolean;
+}
+
+export class ServerDto {
+  @ValidateNested()
+  @Type(() => PortDto)
+  port: PortDto;
+
+  /** `[namespace/]host`: the namespace part limits which VirtualServices may bind. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @Matches(GATEWAY_HOST, { each: true, message: 'each host must be [namespace/]host, e.g. example.com, prod/*.example.com or */*' })
+  hosts: string[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ServerTlsDto)
+  tls?: ServerTlsDto;
+}
+
+export class GatewaySpecDto {
+  /** Labels of the gateway pods this configuration applies to (any namespace by default). */
+  @IsOptional()
+  @IsStringMap()
+  selector?: Record<string, string>;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => ServerDto)
+  servers: ServerDto[];
+}
+
+export class DestinationPortDto {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  number: number;
+}
+
+export class DestinationDto {
+  /** A Service (short names resolve in the VirtualService's namespace) or ServiceEntry host. */
+  @IsString()
+  @Matches(HOST, { message: 'host must be a host name such as reviews, reviews.prod.svc.cluster.local or api.example.com' })
+  host: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/)
+  subset?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DestinationPortDto)
+  port?: DestinationPortDto;
+}
+
+export class RouteDestinationDto {
+  @ValidateNested()
+  @Type(() => DestinationDto)
+  destination: DestinationDto;
+
+  /** Share of traffic in percent; the weights of a route should add up to 100. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  weight?: number;
+}
+
+export class RouteDto {
+  @IsOptional()
+  @IsArray()
+  @IsObject({ each: true })
+  match?: Record<string, unknown>[];
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RouteDestinationDto)
+  route?: RouteDestinationDto[];
+}
+
+export class VirtualServiceSpecDto {
+  @IsOptional()
+  @IsArray()
+  @Matches(HOST, hostMessage)
+  hosts?: string[];
+
+  /** `mesh`, `name` (this namespace) or `namespace/name`. */
+  @IsOptional()
+  @IsArray()
+  @Matches(GATEWAY_REF, { each: true, message: 'each gateway must be mesh, name or namespace/name' })
+  gateways?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RouteDto)
+  http?: RouteDto[];
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RouteDto)
+  tcp?: RouteDto[];
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RouteDto)
+  tls?: RouteDto[];
+
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  exportTo?: string[];
+}
+
+export class LoadBalancerDto {
+  @IsOptional()
+  @IsIn(['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST'])
+  simple?: string;
+}
+
+export class ClientTlsDto {
+  @IsOptional()
+  @IsIn(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'])
+  mode?: string;
+}
+
+export class TrafficPolicyDto {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LoadBalancerDto)
+  loadBalancer?: LoadBalancerDto;
+
+  @IsOptional()
+  @IsObject()
+  connectionPool?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsObject()
+  outlierDetection?: Record<string, unknown>;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClientTlsDto)
+  tls?: ClientTlsDto;
+}
+
+export class SubsetDto {
+  @IsString()
+  @Matches(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { message: 'name must be 1-63 letters, digits, "-", "_" or "."' })
+  name: string;
+
+  @IsOptional()
+  @IsStringMap()
+  labels?: Record<string, string>;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TrafficPolicyDto)
+  trafficPolicy?: TrafficPolicyDto;
+}
+
+export class DestinationRuleSpecDto {
+  @IsString()
+  @Matches(HOST, { message: 'host must be a host name such as reviews, reviews.prod.svc.cluster.local or *.example.com' })
+  host: string;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => SubsetDto)
+  subsets?: SubsetDto[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TrafficPolicyDto)
+  trafficPolicy?: TrafficPolicyDto;
+
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  exportTo?: string[];
+}

@@ -1,0 +1,39 @@
+import { Finding, MeshSnapshot, Obj, refOf, Severity, SnapshotPart } from './snapshot';
+
+/** A snapshot whose parts a check declared it needs are all present. */
+export type Loaded = { [K in SnapshotPart]: NonNullable<MeshSnapshot[K]> };
+
+/** One validation: its stable code, what it reads, and the pure function that finds problems. */
+export interface Check {
+  code: string;
+  /** API group of the objects the check reports on. */
+  group: string;
+  severity: Severity;
+  kialiCode: string | null;
+  istioctlCode: string | null;
+  /** Snapshot parts the check reads; when one is missing the check is skipped, never guessed. */
+  needs: SnapshotPart[];
+  run(snapshot: Loaded): Finding[];
+}
+
+export type Emit = (kind: string, obj: Obj, path: string, message: string, suggestedFix: string) => Finding;
+
+/** Builds findings carrying the check's code, severity and Kiali/istioctl equivalents. */
+export function emitter(check: Omit<Check, 'run' | 'needs'>): Emit {
+  return (kind, obj, path, message, suggestedFix) => ({
+    code: check.code,
+    severity: check.severity,
+    object: refOf(check.group, kind, obj),
+    path,
+    message,
+    suggestedFix,
+    kialiCode: check.kialiCode,
+    istioctlCode: check.istioctlCode,
+  });
+}
+
+/** Declares a check from its metadata and a body that receives its emitter. */
+export function defineCheck(meta: Omit<Check, 'run'>, body: (snapshot: Loaded, emit: Emit) => Finding[]): Check {
+  const emit = emitter(meta);
+  return { ...meta, run: (snapshot) => body(snapshot, emit) };
+}

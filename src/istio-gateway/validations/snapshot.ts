@@ -1,0 +1,63 @@
+/**
+ * The plain-object view of a cluster that the validations read. Fetched on request through the
+ * adapter; a kind that could not be read (forbidden, or its CRDs absent) is `null`, and every
+ * check that needs it is skipped rather than guessing.
+ */
+export type Obj = Record<string, any> & { metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } };
+
+/** Only what the checks need of a pod or a Secret: read as PartialObjectMetadata, never their bodies. */
+export interface MetaOnly {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface MeshSnapshot {
+  gateways: Obj[] | null;
+  virtualServices: Obj[] | null;
+  destinationRules: Obj[] | null;
+  serviceEntries: Obj[] | null;
+  services: Obj[] | null;
+  pods: MetaOnly[] | null;
+  secrets: MetaOnly[] | null;
+  k8sGateways: Obj[] | null;
+  httpRoutes: Obj[] | null;
+}
+
+export type SnapshotPart = keyof MeshSnapshot;
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface ObjectRef {
+  /** API group, so an Istio Gateway and a Gateway API Gateway of one name stay apart. */
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface Finding {
+  /** Our stable code, e.g. ISTIO_GW_SELECTOR_NO_PODS. */
+  code: string;
+  severity: Severity;
+  object: ObjectRef;
+  /** JSON path of the offending field, e.g. spec.servers[0].port.name. */
+  path: string;
+  message: string;
+  suggestedFix: string;
+  kialiCode: string | null;
+  istioctlCode: string | null;
+}
+
+export interface SkippedCheck {
+  code: string;
+  reason: string;
+}
+
+export function refOf(group: string, kind: string, obj: Obj): ObjectRef {
+  return { group, kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
+}
+
+export function nsOf(obj: Obj): string {
+  return obj.metadata.namespace ?? '';
+}
