@@ -128,7 +128,7 @@ describe('helm/cloudpilot on the real API server', () => {
     }
   });
 
-  it('gives CloudPilot read access by default (browse works, Secrets and scale K8S_FORBIDDEN) and the actions only when enabled', async () => {
+  it('gives CloudPilot read access by default (overview, nodes, namespaces, browse, logs, Istio reads work; Secrets, scale and pod deletion K8S_FORBIDDEN) and the actions only when enabled', async () => {
     const caFile = join(tmp, 'ca.pem');
     writeFileSync(caFile, readKubeconfig('admin').ca);
     applyRbac([]);
@@ -155,6 +155,7 @@ describe('helm/cloudpilot on the real API server', () => {
       await expect(t.http().get(`${resources}/secrets?namespace=${namespace}`).set(bearer(ADMIN_TOKEN))).resolves.toMatchObject({ body: { code: 'K8S_FORBIDDEN' } });
       const scale = () => t.http().put(`${resources}/deployments/web/scale?namespace=${namespace}`).set(bearer(ADMIN_TOKEN)).send({ replicas: 2 });
       await expect(scale()).resolves.toMatchObject({ body: { code: 'K8S_FORBIDDEN' } });
+      await expectReadFeaturesWork(t);
       applyRbac(['--set', 'rbac.secrets=true', ...allWrites()]);
       await expect(permissions()).resolves.toEqual({
         overview: true, overviewSecrets: true, logs: true, events: true, istioRead: true,
@@ -165,8 +166,51 @@ describe('helm/cloudpilot on the real API server', () => {
     } finally {
       await t.close();
     }
-  }, 60_000);
+  }, 180_000);
 });
+
+/**
+ * Overview, node and namespace details, logs and Istio reads under the chart's read-only identity;
+ * Secrets are reported forbidden in the overview and pod deletion is refused.
+ */
+async function expectReadFeaturesWork(t: Awaited<ReturnType<typeof startTestApp>>): Promise<void> {
+  const api = (path: string) => t.http().get(`/api/v1/clusters/local${path}`).set(bearer(ADMIN_TOKEN));
+  const overview = await api('/overview');
+  expect(overview.status).toBe(200);
+  expect(overview.body.data).toMatchObject({ state: 'synced', cache: { secrets: { state: 'forbidden' }, pods: { state: 'synced' }, nodes: { state: 'synced' } }, counts: { secrets: null } });
+  expect(overview.body.data.nodes.total).toBeGreaterThan(0);
+  const namespaces = await api('/namespaces');
+  expect(namespaces.body.data.items.map((n: { name: string }) => n.name)).toContain(namespace);
+  const nodes = await api('/nodes');
+  const [node] = nodes.body.data.items;
+  await expect(api(`/nodes/${node.name}`)).resolves.toMatchObject({ status: 200, body: { data: { name: node.name } } });
+
+  // The chart's namespace enforces the restricted Pod Security profile: the logged pod lives elsewhere.
+  const logged = createNamespace('helm-logs');
+  const logFile = join(tmp, 'chart.log');
+  writeFileSync(logFile, '2026-11-01T10:00:00Z stdout F read by the chart identity\n');
+  kubectlOk('admin', ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'ClusterLogs', metadata: { name: `${logged}-logs` }, spec: { selector: { matchNamespaces: [logged] }, logs: [{ logsFile: logFile }] } }) });
+  try {
+    kubectlOk('admin', ['run', 'app', '-n', logged, '--image=registry.example/app:1']);
+    kubectlOk('admin', ['wait', '-n', logged, '--for=condition=Ready', 'pod/app', '--timeout=60s']);
+    let logs: string | undefined;
+    for (let i = 0; i < 60 && !logs?.includes('read by the chart identity'); i += 1) {
+      logs = (await api(`/pods/app/logs?namespace=${logged}`)).body.data?.text;
+      if (!logs?.includes('read by the chart identity')) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(logs).toContain('read by the chart identity');
+    const deletion = await t.http().delete(`/api/v1/clusters/local/resources/pods/app?namespace=${logged}`).set(bearer(ADMIN_TOKEN));
+    expect(deletion.body.code).toBe('K8S_FORBIDDEN');
+  } finally {
+    kubectl('admin', ['delete', 'clusterlogs', `${logged}-logs`, '--ignore-not-found']);
+    deleteNamespace(logged);
+  }
+
+  await expect(api(`/istio/virtual-services?namespace=${namespace}`)).resolves.toMatchObject({ status: 200 });
+  await expect(api(`/istio/gateways`)).resolves.toMatchObject({ status: 200 });
+  const validations = await api(`/istio/validations?namespace=${namespace}`);
+  expect(validations.status).toBe(200);
+}
 
 describe('helm install and upgrade', () => {
   it('installs (KWOK runs the pod), and an upgrade keeps the generated admin token and encryption key', () => {
