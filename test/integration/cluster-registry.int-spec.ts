@@ -9,6 +9,9 @@ import { ADMIN_TOKEN, bearer, kubeconfigText, newEncryptionKey, register, startS
 import { startTestApp } from '../e2e/support/test-app';
 import { ClusterDirectory } from '../../src/cluster-registry/cluster-directory';
 
+// Several tests start whole servers (and the CLI) one after another: seconds each on a busy machine.
+jest.setTimeout(60_000);
+
 const admin = () => parse(kubeconfigText('admin')) as Record<string, any>;
 const userOf = (kc: Record<string, any>) => kc.users[0].user as Record<string, unknown>;
 const clusterOf = (kc: Record<string, any>) => kc.clusters[0].cluster as Record<string, unknown>;
