@@ -1,10 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsK8sNamespace } from '../common/k8s-validators';
+import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsContinueToken, IsK8sNamespace, IsLabelSelector, IsPageLimit } from '../common/k8s-validators';
 import { DestinationRuleSpecDto, GatewaySpecDto, VirtualServiceSpecDto } from './istio-spec.dto';
 import { IsStringMap } from './string-map.validator';
 
-const SELECTOR = /^[A-Za-z0-9._\-/=!,()\s]*$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export class MeshListQueryDto {
@@ -13,22 +12,15 @@ export class MeshListQueryDto {
   namespace?: string;
 
   /** Label selector, as kubectl -l. */
-  @IsOptional()
-  @MaxLength(1024)
-  @Matches(SELECTOR, { message: 'labelSelector has characters no selector uses' })
+  @IsLabelSelector()
   labelSelector?: string;
 
   /** Page size, 1–500 (default 100). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsPageLimit()
   limit?: number;
 
   /** The `continue` token of the previous page. */
-  @IsOptional()
-  @MaxLength(8192)
+  @IsContinueToken()
   continue?: string;
 }
 

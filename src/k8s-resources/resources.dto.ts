@@ -1,9 +1,5 @@
-import { IsK8sNamespace } from '../common/k8s-validators';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
-
-// Selector syntax is checked by the API server; this only keeps out what can never be part of one.
-const SELECTOR = /^[A-Za-z0-9._\-/=!,()\s]*$/;
+import { IsContinueToken, IsFieldSelector, IsK8sNamespace, IsLabelSelector, IsPageLimit } from '../common/k8s-validators';
+import { IsIn, IsOptional } from 'class-validator';
 
 export class ObjectQueryDto {
   /** Namespace of a namespaced object. */
@@ -18,28 +14,19 @@ export class ObjectQueryDto {
 
 export class ListQueryDto extends ObjectQueryDto {
   /** Label selector, as kubectl -l (e.g. app=web,tier!=db). */
-  @IsOptional()
-  @MaxLength(1024)
-  @Matches(SELECTOR, { message: 'labelSelector has characters no selector uses' })
+  @IsLabelSelector()
   labelSelector?: string;
 
   /** Field selector, as kubectl --field-selector (e.g. status.phase=Running). */
-  @IsOptional()
-  @MaxLength(1024)
-  @Matches(SELECTOR, { message: 'fieldSelector has characters no selector uses' })
+  @IsFieldSelector()
   fieldSelector?: string;
 
   /** Page size, 1–500 (default 100). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsPageLimit()
   limit?: number;
 
   /** The `continue` token of the previous page, passed through from the API server. */
-  @IsOptional()
-  @MaxLength(8192)
+  @IsContinueToken()
   continue?: string;
 }
 

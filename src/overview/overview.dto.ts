@@ -1,6 +1,9 @@
+import type { KindStatus } from '../monitor/cluster-cache';
+
 /** Response shapes of the Overview routes. CPU is in cores, memory in bytes, both plain numbers. */
 
-export class KindStatusDto {
+/** The Monitor's KindStatus as documented in OpenAPI (implements keeps the two in step). */
+export class KindStatusDto implements KindStatus {
   /** syncing, synced, stale (watch down: last good data, see ageSeconds), forbidden (RBAC) or error. */
   state: 'syncing' | 'synced' | 'stale' | 'forbidden' | 'error';
   /** `watch`, or `poll` when the credential may list but not watch (relisted every monitor.cacheTtlSeconds). */
