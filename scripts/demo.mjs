@@ -85,6 +85,10 @@ async function main() {
     if (created.status !== 201) throw new Error(`registering the demo cluster failed: ${JSON.stringify(created.body)}`);
   }
   const test = await api('POST', '/api/v1/clusters/dev/test', token);
+  const overview = (await api('GET', '/api/v1/clusters/dev/overview', token)).body.data;
+  const summary = overview
+    ? `${overview.nodes.ready}/${overview.nodes.total} nodes ready, ${overview.pods.total} pods (${overview.pods.running} running, ${overview.pods.pending} pending, ${overview.pods.failed} failed), CPU requests ${overview.cpu.requests} of ${overview.cpu.allocatable} cores`
+    : 'not available yet';
   process.stdout.write(
     [
       '',
@@ -92,7 +96,8 @@ async function main() {
       `  Swagger UI:   http://127.0.0.1:${port}/docs   (Authorize → paste the token)`,
       `  Admin token:  ${token}`,
       `  Cluster:      dev — ${test.body.data?.kubernetesVersion ?? test.body.code}`,
-      `  Try:          curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${port}/api/v1/clusters`,
+      `  Overview:     ${summary}`,
+      `  Try:          curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${port}/api/v1/clusters/dev/overview`,
       `  Logs:         ${path.join(demoDir, 'cloudpilot.log')}`,
       'Press Ctrl-C to stop.',
       '',
