@@ -251,6 +251,8 @@ describe('ListWatch against the real API server', () => {
     expect(lw.state).toBe('synced');
     expect(states).not.toContain('forbidden');
     expect(lw.stats.lists).toBeGreaterThanOrEqual(2);
+    // Its poll timer would otherwise show up in the timer accounting of the stop() test below.
+    await lw.stop();
   });
 
   it('reconnects a silent watch and resumes without a relist', async () => {
