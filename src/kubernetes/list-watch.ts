@@ -54,6 +54,8 @@ export interface ListWatchStats {
   pages: number;
   watches: number;
   relistsAfterGone: number;
+  /** LISTs whose continue token expired mid-way and were redone unpaginated. */
+  expiredContinues: number;
   events: number;
 }
 
@@ -61,6 +63,8 @@ const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v
 const META_WATCH = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 /** A watch that ends normally sooner than this counts as a failure, so a flapping server is not hammered. */
 const MIN_HEALTHY_WATCH_MS = 5_000;
+/** One unpaginated LIST of a very large collection legitimately takes minutes. */
+const UNPAGINATED_LIST_TIMEOUT_MS = 10 * 60_000;
 
 /** A 410 Gone, as an HTTP answer or an ERROR event: the resourceVersion is compacted away. */
 function isGone(error: unknown): boolean {
@@ -83,7 +87,7 @@ export class ListWatch<T = Record<string, any>> {
   private readonly cache: WatchCache<T>;
   private readonly backoff: Backoff;
   private readonly abort = new AbortController();
-  private readonly counters: ListWatchStats = { lists: 0, pages: 0, watches: 0, relistsAfterGone: 0, events: 0 };
+  private readonly counters: ListWatchStats = { lists: 0, pages: 0, watches: 0, relistsAfterGone: 0, expiredContinues: 0, events: 0 };
   private current: ListWatchState | undefined;
   private resourceVersion: string | undefined;
   private needList: boolean;
@@ -189,18 +193,23 @@ export class ListWatch<T = Record<string, any>> {
   private async list(): Promise<void> {
     this.counters.lists += 1;
     this.cache.beginRelist();
-    let token: string | undefined;
     try {
-      do {
-        const page = await this.client.request<{ metadata?: { continue?: string; resourceVersion?: string }; items?: Record<string, any>[] }>(this.listRequest(token));
-        this.counters.pages += 1;
-        for (const item of page.items ?? []) this.cache.upsert(item);
-        token = page.metadata?.continue || undefined;
-        this.resourceVersion = page.metadata?.resourceVersion;
-      } while (token && !this.stopped);
+      await this.listPages(true);
     } catch (error) {
-      this.cache.abandonRelist();
-      throw error;
+      if (!isGone(error) || this.stopped) {
+        this.cache.abandonRelist();
+        throw error;
+      }
+      // The continue token expired mid-list (a list longer than the compaction interval): paging
+      // again would expire again, so take one unpaginated list, as client-go's pager does.
+      this.counters.expiredContinues += 1;
+      this.cache.beginRelist();
+      try {
+        await this.listPages(false);
+      } catch (retryError) {
+        this.cache.abandonRelist();
+        throw retryError;
+      }
     }
     if (this.stopped) return this.cache.abandonRelist();
     this.cache.endRelist();
@@ -211,11 +220,23 @@ export class ListWatch<T = Record<string, any>> {
     this.handlers.onSynced?.();
   }
 
-  private listRequest(token: string | undefined): K8sRequest {
+  /** One complete LIST into the cache, page by page or (paginate=false) in one answer. */
+  private async listPages(paginate: boolean): Promise<void> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.request<{ metadata?: { continue?: string; resourceVersion?: string }; items?: Record<string, any>[] }>(this.listRequest(token, paginate));
+      this.counters.pages += 1;
+      for (const item of page.items ?? []) this.cache.upsert(item);
+      token = page.metadata?.continue || undefined;
+      this.resourceVersion = page.metadata?.resourceVersion;
+    } while (token && !this.stopped);
+  }
+
+  private listRequest(token: string | undefined, paginate = true): K8sRequest {
     const { path, labelSelector, fieldSelector, pageSize = 500 } = this.options;
     // No resourceVersion: a consistent read that the API server paginates (RV=0 would ignore limit).
-    const query = { limit: pageSize, continue: token, labelSelector, fieldSelector };
-    return { path, query, accept: this.options.metadataOnly ? META_LIST : undefined, signal: this.abort.signal };
+    const query = { limit: paginate ? pageSize : undefined, continue: token, labelSelector, fieldSelector };
+    return { path, query, accept: this.options.metadataOnly ? META_LIST : undefined, signal: this.abort.signal, timeoutMs: paginate ? undefined : UNPAGINATED_LIST_TIMEOUT_MS };
   }
 
   private async watch(): Promise<void> {

@@ -7,7 +7,9 @@ import { AppError } from '../../src/common/app-error';
 import { KubeClient } from '../../src/kubernetes/kube-client';
 import { buildKubeConfig } from '../../src/kubernetes/kubeconfig-builder';
 import { parseUntrustedKubeconfig } from '../../src/kubernetes/kubeconfig-guard';
+import { K8sRequest, KubeClient as AdapterClient } from '../../src/kubernetes/kube-client';
 import { ListWatch, ListWatchHandlers, ListWatchOptions, ListWatchState } from '../../src/kubernetes/list-watch';
+import { compactEtcd, etcdUrlOf } from './support/control-plane';
 import { kubeconfigText } from './support/cloudpilot-app';
 import { createNamespace, deleteNamespace, kubectlOk, testCluster } from './support/test-cluster';
 
@@ -219,6 +221,32 @@ describe('ListWatch against the real API server', () => {
     kubectlOk('admin', ['delete', 'configmap', 'cm-0007', '-n', ns]);
     await until('the deletion', () => (lw.values().includes('cm-0007') ? undefined : true), 5_000);
     expect(lw.values().sort()).toEqual(kubectlNames('configmaps', ns));
+  });
+
+  it('redoes a LIST unpaginated when its continue token expires mid-way (compaction), ending exact', async () => {
+    const ns = namespace('lw-expire');
+    await createConfigMaps(ns, 30);
+    // The real client, with a real etcd compaction just before the first "next page" request:
+    // what a list slower than the compaction interval meets on a big cluster.
+    const etcd = etcdUrlOf(testCluster.name);
+    const [ctx] = parseUntrustedKubeconfig(kubeconfigText('admin'), { allowLoopback: true, allowPlainHttpLoopback: false, allowInsecureSkipTlsVerify: false });
+    let compacted = false;
+    const compacting = new (class extends AdapterClient {
+      override async request<T>(req: K8sRequest): Promise<T> {
+        if (req.query?.continue && !compacted) {
+          compacted = true;
+          kubectlOk('admin', ['create', 'configmap', 'during-list', '-n', ns]);
+          await compactEtcd(etcd);
+        }
+        return super.request<T>(req);
+      }
+    })('dev', buildKubeConfig('dev', ctx.connection), 10_000);
+    const { lw } = watch({ path: `/api/v1/namespaces/${ns}/configmaps`, pageSize: 10, transform: (o) => o.metadata.name as string }, {}, compacting);
+    await until('synced', () => (lw.state === 'synced' ? true : undefined), 30_000);
+    expect(compacted).toBe(true);
+    expect(lw.stats.expiredContinues).toBe(1);
+    expect(lw.values().sort()).toEqual(kubectlNames('configmaps', ns));
+    expect(lw.values()).toContain('during-list');
   });
 
   it('reports forbidden, without retrying in a storm, when the credential may not list the kind', async () => {

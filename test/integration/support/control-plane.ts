@@ -22,6 +22,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The etcd URL a running cluster's kube-apiserver uses (from its command line). */
+export function etcdUrlOf(cluster: string): string {
+  const pid = Number(readFileSync(join(clusterDir(cluster), 'pids', 'kube-apiserver.pid'), 'utf8').trim());
+  const arg = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.startsWith('--etcd-servers='));
+  if (!arg) throw new Error(`kube-apiserver of ${cluster} has no --etcd-servers`);
+  return arg.split('=')[1].split(',')[0];
+}
+
 export interface StoppedComponent {
   /** The etcd URL the API server was using (from its command line). */
   etcdUrl: string | undefined;
