@@ -18,7 +18,7 @@ const { values } = parseArgs({
     steady: { type: 'string', default: '180' },
     changes: { type: 'string', default: '100' },
     json: { type: 'string' },
-    'probe-namespace': { type: 'string', default: 'bench-delay' },
+    'probe-namespace': { type: 'string', default: `bench-delay-${Date.now().toString(36)}` },
   },
 });
 const log = (...a) => console.error(new Date().toISOString(), ...a);
