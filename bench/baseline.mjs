@@ -140,11 +140,7 @@ if (values.serve) {
       const r = await k.request('POST', `/api/v1/namespaces/${ns}/pods`, { body: pod });
       if (r.status !== 201) throw new Error(`probe-${i}: ${r.status} ${r.text.slice(0, 200)}`);
     }
-    for (;;) {
-      const list = await k.json('GET', `/api/v1/namespaces/${ns}/pods`);
-      if (list.items.filter((p) => p.status?.phase === 'Running').length === changes) break;
-      await sleep(500);
-    }
+    // Probes are patched to Failed from whatever phase they have (kwok may lag by minutes).
   }
   const s0 = { lists: ttl.lists, pages: ttl.pages };
   const w0 = performance.now();
