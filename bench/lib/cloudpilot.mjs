@@ -1,0 +1,34 @@
+// Loads CloudPilot's compiled adapter and Monitor from dist/ (run `npm run build` first) and builds
+// a KubeClient for the bench cluster exactly as test/integration/list-watch.int-spec.ts does.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { kubeconfigPath, repoRoot } from './kube.mjs';
+
+const require = createRequire(import.meta.url);
+
+export function dist(module) {
+  const file = join(repoRoot, 'dist', `${module}.js`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  return require(file);
+}
+
+export function benchClient(clusterId = 'bench', timeoutMs = 60_000) {
+  const { KubeClient } = dist('kubernetes/kube-client');
+  const { buildKubeConfig } = dist('kubernetes/kubeconfig-builder');
+  const { parseUntrustedKubeconfig } = dist('kubernetes/kubeconfig-guard');
+  const text = readFileSync(kubeconfigPath(), 'utf8');
+  const [ctx] = parseUntrustedKubeconfig(text, { allowLoopback: true, allowPlainHttpLoopback: false, allowInsecureSkipTlsVerify: false });
+  return new KubeClient(clusterId, buildKubeConfig(clusterId, ctx.connection), timeoutMs);
+}
+
+/** Full GCs until the heap stops shrinking, then the process's memory in bytes. */
+export async function settledMemory() {
+  if (typeof globalThis.gc !== 'function') throw new Error('run node with --expose-gc');
+  for (let i = 0; i < 4; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+}
