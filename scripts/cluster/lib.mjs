@@ -171,6 +171,16 @@ function pidAlive(pid) {
   }
 }
 
+/** The last lines of each component's log, for an error message (empty when there are none). */
+function componentLogTails(name, lines = 5) {
+  const dir = path.join(kwokClusterDir(name), 'logs');
+  if (!fs.existsSync(dir)) return '';
+  return fs
+    .readdirSync(dir)
+    .map((f) => `\n--- ${f}:\n${fs.readFileSync(path.join(dir, f), 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`)
+    .join('');
+}
+
 async function withLock(name, fn, { timeoutMs = 15 * 60_000 } = {}) {
   const dir = path.join(stateRoot(), 'locks');
   fs.mkdirSync(dir, { recursive: true });
@@ -427,11 +437,18 @@ export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, node
     fs.rmSync(kubeconfigDir(name), { recursive: true, force: true });
     fs.mkdirSync(kubeconfigDir(name), { recursive: true, mode: 0o700 });
     try {
-      const server = startProcesses(name, log);
-      await provision(name, server, { istio, nodes, log });
+      // kwokctl picks free ports itself: two clusters starting at once can pick the same one, so
+      // starts are serialised across processes (reuse above stays concurrent).
+      const server = await withLock('.start', async () => {
+        const url = startProcesses(name, log);
+        await provision(name, url, { istio, nodes, log });
+        return url;
+      });
       log(`cluster "${name}" ready at ${server} in ${((Date.now() - t0) / 1000).toFixed(1)}s; kubeconfigs in ${kubeconfigDir(name)}`);
       return { name, kubeconfigDir: kubeconfigDir(name), server, started: true };
     } catch (err) {
+      // Keep the components' last words before the logs go with the cluster.
+      err.message += componentLogTails(name);
       // Leave no half-started processes behind (a failed Jest set-up would otherwise leak them).
       deleteKwokCluster(name);
       fs.rmSync(kubeconfigDir(name), { recursive: true, force: true });
