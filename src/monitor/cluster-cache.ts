@@ -49,8 +49,6 @@ interface Section {
   watch: ListWatch<any>;
 }
 
-const STATE_RANK: Record<ListWatchState, number> = { synced: 0, syncing: 1, forbidden: 2, stale: 3, error: 4 };
-
 /**
  * The live cache of one cluster: a list+watch per monitored kind feeding one set of incremental
  * aggregates. While a watch is down, one cheap probe per second (not one retry per kind) notices the
@@ -131,12 +129,6 @@ export class ClusterCache {
     return result;
   }
 
-  /** The worst state over all kinds except the forbidden ones (which are a permanent, reported gap). */
-  worstState(): ListWatchState {
-    const states = [...this.sections.values()].map((s) => s.watch.state);
-    return states.reduce((worst, s) => (STATE_RANK[s] > STATE_RANK[worst] ? s : worst), 'synced' as ListWatchState);
-  }
-
   /** Each section whose watch is down, with its error: what the fleet reports when nothing is live. */
   failures(): { kind: MonitoredKind; state: ListWatchState; error?: AppError }[] {
     return [...this.sections.entries()].filter(([, s]) => s.watch.state === 'stale' || s.watch.state === 'error').map(([kind, s]) => ({ kind, state: s.watch.state, error: s.watch.lastError }));
@@ -163,10 +155,6 @@ export class ClusterCache {
 
   namespaces(): NamespaceRecord[] {
     return this.sections.get('namespaces')!.watch.values();
-  }
-
-  namespace(name: string): NamespaceRecord | undefined {
-    return this.sections.get('namespaces')!.watch.get(name);
   }
 
   /** Cuts every backoff wait short (the scheduled tick calls this for failed watches). */

@@ -52,7 +52,17 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
   /** The live cache of a cluster (by id or name); throws CLUSTER_NOT_FOUND like every cluster route. */
   async cache(idOrName: string): Promise<ClusterCache> {
     const cluster = await this.directory.get(idOrName);
-    return this.ensure(cluster.id);
+    return this.cacheFor(cluster.id);
+  }
+
+  /**
+   * The running cache of a cluster already resolved by id, started if there is none. This is the
+   * read path of every overview: it touches neither the database nor the credential, since
+   * connection changes restart caches through ClusterEvents and the tick's reconcile.
+   */
+  cacheFor(id: string): Promise<ClusterCache> {
+    const running = this.caches.get(id);
+    return running ? Promise.resolve(running) : this.ensure(id);
   }
 
   /** Every running cache, keyed by cluster id. */

@@ -26,28 +26,25 @@ export class OverviewService {
   ) {}
 
   async overview(clusterId: string): Promise<ResourceOverviewDto> {
-    const { cluster, cache } = await this.live(clusterId);
-    return resourceOverview(this.snapshot(cluster, cache));
+    const { cluster, cache, status } = await this.live(clusterId);
+    return resourceOverview(snapshot(cluster, cache, status));
   }
 
   async namespaces(clusterId: string): Promise<NamespaceListDto> {
-    const { cache } = await this.live(clusterId);
-    const status = cache.status();
+    const { cache, status } = await this.live(clusterId);
     return { items: namespaceDetails(cache.namespaces(), cache.aggregates), state: overallState(status), lastUpdated: iso(cache.lastUpdated), cache: status };
   }
 
   async nodes(clusterId: string): Promise<NodeListDto> {
-    const { cache } = await this.live(clusterId);
-    const status = cache.status();
+    const { cache, status } = await this.live(clusterId);
     if (status.nodes.state === 'forbidden') throw forbidden(status.nodes.error);
     const items = cache.nodes().sort((a, b) => a.name.localeCompare(b.name)).map((n) => nodeDetail(n, cache.aggregates.allocation(n.name), cache.usage?.byNode.get(n.name)));
     return { items, state: overallState(status), lastUpdated: iso(cache.lastUpdated), cache: status };
   }
 
   async node(clusterId: string, name: string): Promise<NodeDetailDto> {
-    const { cache } = await this.live(clusterId);
-    const status = cache.status().nodes;
-    if (status.state === 'forbidden') throw forbidden(status.error);
+    const { cache, status } = await this.live(clusterId);
+    if (status.nodes.state === 'forbidden') throw forbidden(status.nodes.error);
     const node = cache.node(name);
     if (!node) throw new AppError('K8S_NOT_FOUND', `Node ${name} does not exist in cluster ${clusterId}`, { cluster: clusterId, kind: 'nodes', name });
     return nodeDetail(node, cache.aggregates.allocation(name), cache.usage?.byNode.get(name));
@@ -62,11 +59,12 @@ export class OverviewService {
 
   private async fleetEntry(cluster: ClusterRef): Promise<FleetEntryDto> {
     try {
-      const cache = await this.monitor.cache(cluster.id);
+      const cache = await this.monitor.cacheFor(cluster.id);
       await cache.whenSettled(this.deadlineMs);
-      const failure = unavailable(cluster, cache) ?? (neverSynced(cache) ? syncTimeout(cluster, this.deadlineMs) : undefined);
+      const status = cache.status();
+      const failure = unavailable(cluster, cache, status) ?? (neverSynced(status) ? syncTimeout(cluster, this.deadlineMs) : undefined);
       if (failure) return { cluster, error: { code: failure.code, message: failure.message, details: failure.details as Record<string, unknown> } };
-      return { cluster, data: resourceOverview(this.snapshot(cluster, cache)) };
+      return { cluster, data: resourceOverview(snapshot(cluster, cache, status)) };
     } catch (error) {
       const e = error instanceof AppError ? error : new AppError('INTERNAL_ERROR', 'The cluster overview failed');
       return { cluster, error: { code: e.code, message: e.message } };
@@ -74,17 +72,14 @@ export class OverviewService {
   }
 
   /** A per-cluster answer serves stale data with its age, but never a cache that has no data at all. */
-  private async live(clusterId: string): Promise<{ cluster: ClusterRef; cache: ClusterCache }> {
+  private async live(clusterId: string): Promise<{ cluster: ClusterRef; cache: ClusterCache; status: CacheStatus }> {
     const found = await this.directory.get(clusterId);
     const cluster = { id: found.id, name: found.name };
-    const cache = await this.monitor.cache(cluster.id);
+    const cache = await this.monitor.cacheFor(cluster.id);
     await cache.whenSettled(this.deadlineMs);
-    if (neverSynced(cache)) throw unavailable(cluster, cache) ?? syncTimeout(cluster, this.deadlineMs);
-    return { cluster, cache };
-  }
-
-  private snapshot(cluster: ClusterRef, cache: ClusterCache): CacheSnapshot {
-    return { cluster, aggregates: cache.aggregates, status: cache.status(), lastUpdated: cache.lastUpdated, usage: cache.usage, health: cache.health };
+    const status = cache.status();
+    if (neverSynced(status)) throw unavailable(cluster, cache, status) ?? syncTimeout(cluster, this.deadlineMs);
+    return { cluster, cache, status };
   }
 
   private get deadlineMs(): number {
@@ -94,9 +89,15 @@ export class OverviewService {
 
 const iso = (ms: number): string | null => (ms ? new Date(ms).toISOString() : null);
 
+type CacheStatus = ReturnType<ClusterCache['status']>;
+
+function snapshot(cluster: ClusterRef, cache: ClusterCache, status: CacheStatus): CacheSnapshot {
+  return { cluster, aggregates: cache.aggregates, status, lastUpdated: cache.lastUpdated, usage: cache.usage, health: cache.health };
+}
+
 /** No kind has any data yet: zeros would be a lie, so the answer is the reason instead. */
-function neverSynced(cache: ClusterCache): boolean {
-  return Object.values(cache.status()).every((s) => s.lastSyncedAt === null);
+function neverSynced(status: CacheStatus): boolean {
+  return Object.values(status).every((s) => s.lastSyncedAt === null);
 }
 
 function forbidden(error: { code: string; message: string } | undefined): AppError {
@@ -108,12 +109,12 @@ function syncTimeout(cluster: ClusterRef, deadlineMs: number): AppError {
 }
 
 /** Why a cluster has no live data (every kind stale, in error or forbidden), or undefined when it has. */
-function unavailable(cluster: ClusterRef, cache: ClusterCache): AppError | undefined {
+function unavailable(cluster: ClusterRef, cache: ClusterCache, status: CacheStatus): AppError | undefined {
   if (!cache.down) return undefined;
   const [first] = cache.failures();
   const cause = first?.error;
   const lastUpdated = iso(cache.lastUpdated);
   const ageSeconds = cache.lastUpdated ? Math.round((Date.now() - cache.lastUpdated) / 1000) : null;
   const code = cause?.code ?? 'CLUSTER_UNREACHABLE';
-  return new AppError(code as AppError['code'], cause?.message ?? `Cluster ${cluster.name} cannot be read`, { cluster: cluster.id, state: cache.worstState(), lastUpdated, ageSeconds });
+  return new AppError(code as AppError['code'], cause?.message ?? `Cluster ${cluster.name} cannot be read`, { cluster: cluster.id, state: overallState(status), lastUpdated, ageSeconds });
 }
