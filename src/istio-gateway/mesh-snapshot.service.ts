@@ -2,13 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { findKind, KindDescriptor } from '../kubernetes/kinds';
 import { KubeClient } from '../kubernetes/kube-client';
+import { listAll } from '../kubernetes/list-all';
 import { MeshApiService } from './mesh-api.service';
 import { Unavailable } from './validations/run-validations';
 import { MeshSnapshot, MetaOnly, Obj, SnapshotPart } from './validations/snapshot';
-
-/** Pods and Secrets are read as PartialObjectMetadata: Secret data is never downloaded. */
-const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
-const PAGE = 500;
 
 const PARTS: Record<SnapshotPart, { key: string; metadataOnly?: boolean }> = {
   gateways: { key: 'gateways.networking.istio.io' },
@@ -55,20 +52,9 @@ export class MeshSnapshotService {
   private async read(client: KubeClient, part: SnapshotPart): Promise<Obj[] | MetaOnly[]> {
     const { key, metadataOnly } = PARTS[part];
     const served = await this.api.requireKind(client, findKind(key) as KindDescriptor);
-    const items = await this.listAll(client, this.api.collection(served), metadataOnly === true);
+    // Pods and Secrets as PartialObjectMetadata: Secret data is never downloaded.
+    const items = (await listAll(client, this.api.collection(served), { metadataOnly })) as Obj[];
     return metadataOnly ? items.map(toMetaOnly) : items;
-  }
-
-  private async listAll(client: KubeClient, path: string, metadataOnly: boolean): Promise<Obj[]> {
-    const items: Obj[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.request<{ items: Obj[]; metadata?: { continue?: string } }>({ path, accept: metadataOnly ? META_LIST : undefined, query: { limit: PAGE, continue: token } });
-      // An empty PartialObjectMetadataList comes back with items: null.
-      items.push(...(page.items ?? []));
-      token = page.metadata?.continue || undefined;
-    } while (token);
-    return items;
   }
 }
 

@@ -1,6 +1,7 @@
 import { AppError } from '../common/app-error';
 import { Backoff, BackoffOptions } from './backoff';
 import { K8sRequest, KubeClient } from './kube-client';
+import { METADATA_LIST_ACCEPT, METADATA_WATCH_ACCEPT } from './list-all';
 import { WatchCache, WatchCacheHandlers } from './watch-cache';
 import { WatchEvent, readWatchEvents } from './watch-stream';
 
@@ -59,8 +60,6 @@ export interface ListWatchStats {
   events: number;
 }
 
-const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
-const META_WATCH = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 /** A watch that ends normally sooner than this counts as a failure, so a flapping server is not hammered. */
 const MIN_HEALTHY_WATCH_MS = 5_000;
 /** One unpaginated LIST of a very large collection legitimately takes minutes. */
@@ -194,22 +193,17 @@ export class ListWatch<T = Record<string, any>> {
     this.counters.lists += 1;
     this.cache.beginRelist();
     try {
-      await this.listPages(true);
+      await this.listPages(true).catch((error: unknown) => {
+        if (!isGone(error) || this.stopped) throw error;
+        // The continue token expired mid-list (a list longer than the compaction interval): paging
+        // again would expire again, so take one unpaginated list, as client-go's pager does.
+        this.counters.expiredContinues += 1;
+        this.cache.beginRelist();
+        return this.listPages(false);
+      });
     } catch (error) {
-      if (!isGone(error) || this.stopped) {
-        this.cache.abandonRelist();
-        throw error;
-      }
-      // The continue token expired mid-list (a list longer than the compaction interval): paging
-      // again would expire again, so take one unpaginated list, as client-go's pager does.
-      this.counters.expiredContinues += 1;
-      this.cache.beginRelist();
-      try {
-        await this.listPages(false);
-      } catch (retryError) {
-        this.cache.abandonRelist();
-        throw retryError;
-      }
+      this.cache.abandonRelist();
+      throw error;
     }
     if (this.stopped) return this.cache.abandonRelist();
     this.cache.endRelist();
@@ -236,7 +230,7 @@ export class ListWatch<T = Record<string, any>> {
     const { path, labelSelector, fieldSelector, pageSize = 500 } = this.options;
     // No resourceVersion: a consistent read that the API server paginates (RV=0 would ignore limit).
     const query = { limit: paginate ? pageSize : undefined, continue: token, labelSelector, fieldSelector };
-    return { path, query, accept: this.options.metadataOnly ? META_LIST : undefined, signal: this.abort.signal, timeoutMs: paginate ? undefined : UNPAGINATED_LIST_TIMEOUT_MS };
+    return { path, query, accept: this.options.metadataOnly ? METADATA_LIST_ACCEPT : undefined, signal: this.abort.signal, timeoutMs: paginate ? undefined : UNPAGINATED_LIST_TIMEOUT_MS };
   }
 
   private async watch(): Promise<void> {
@@ -252,7 +246,7 @@ export class ListWatch<T = Record<string, any>> {
     };
     this.counters.watches += 1;
     this.watching = true;
-    const stream = await this.client.stream({ path, query, accept: metadataOnly ? META_WATCH : undefined, connectTimeoutMs, signal: this.abort.signal });
+    const stream = await this.client.stream({ path, query, accept: metadataOnly ? METADATA_WATCH_ACCEPT : undefined, connectTimeoutMs, signal: this.abort.signal });
     this.watching = false;
     const opened = Date.now();
     this.lastSyncAt = opened;
