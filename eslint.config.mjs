@@ -16,7 +16,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       'no-console': 'error',
     },
@@ -28,8 +31,17 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [adapterOnly('@kubernetes/client-node', 'src/kubernetes/'), adapterOnly('openai', 'src/llm/')],
-          patterns: [{ group: ['@kubernetes/client-node/*'], allowTypeImports: true, message: 'Only src/kubernetes/ may import client-node.' }],
+          paths: [
+            adapterOnly('@kubernetes/client-node', 'src/kubernetes/'),
+            adapterOnly('openai', 'src/llm/'),
+          ],
+          patterns: [
+            {
+              group: ['@kubernetes/client-node/*'],
+              allowTypeImports: true,
+              message: 'Only src/kubernetes/ may import client-node.',
+            },
+          ],
         },
       ],
     },
@@ -38,7 +50,14 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/config/**'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only src/config reads process.env; inject ConfigProvider.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only src/config reads process.env; inject ConfigProvider.',
+        },
+      ],
     },
   },
   {
@@ -46,13 +65,35 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'nock', message: 'Tests use the real test cluster, never HTTP mocks.' }, { name: 'msw', message: 'Tests use the real test cluster, never HTTP mocks.' }] },
+        {
+          paths: [
+            { name: 'nock', message: 'Tests use the real test cluster, never HTTP mocks.' },
+            { name: 'msw', message: 'Tests use the real test cluster, never HTTP mocks.' },
+          ],
+        },
       ],
     },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

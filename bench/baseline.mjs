@@ -53,11 +53,24 @@ class TtlOverview {
     const now = new Date().toISOString();
     MONITORED_KINDS.forEach((spec, i) => {
       for (const item of lists[i]) spec.feed(aggregates, spec.transform(item), 1);
-      status[spec.key] = { state: 'synced', mode: 'poll', count: lists[i].length, lastSyncedAt: now, ageSeconds: 0 };
+      status[spec.key] = {
+        state: 'synced',
+        mode: 'poll',
+        count: lists[i].length,
+        lastSyncedAt: now,
+        ageSeconds: 0,
+      };
       this.items.set(spec.key, lists[i]);
     });
     this.fetchedAt = Date.now();
-    this.overview = resourceOverview({ cluster: { id: 'local', name: 'local' }, aggregates, status, lastUpdated: this.fetchedAt, usage: undefined, health: undefined });
+    this.overview = resourceOverview({
+      cluster: { id: 'local', name: 'local' },
+      aggregates,
+      status,
+      lastUpdated: this.fetchedAt,
+      usage: undefined,
+      health: undefined,
+    });
     this.onRefresh?.();
     return this.overview;
   }
@@ -66,7 +79,11 @@ class TtlOverview {
     const items = [];
     let token;
     do {
-      const page = await this.client.request({ path: spec.path, query: { limit: 500, continue: token }, accept: spec.metadataOnly ? META_LIST : undefined });
+      const page = await this.client.request({
+        path: spec.path,
+        query: { limit: 500, continue: token },
+        accept: spec.metadataOnly ? META_LIST : undefined,
+      });
       this.pages += 1;
       for (const item of page.items ?? []) items.push(item);
       token = page.metadata?.continue || undefined;
@@ -88,12 +105,22 @@ if (values.serve) {
     }
     const data = await ttl.get();
     const body = JSON.stringify({ data });
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+    res
+      .writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      })
+      .end(body);
   });
   server.keepAliveTimeout = 60_000;
-  server.listen(Number(values.serve), '127.0.0.1', () => log(`baseline serving on 127.0.0.1:${values.serve}`));
+  server.listen(Number(values.serve), '127.0.0.1', () =>
+    log(`baseline serving on 127.0.0.1:${values.serve}`),
+  );
 } else {
-  const result = { when: new Date().toISOString(), approach: `TTL ${values.ttl} s re-LIST + recompute` };
+  const result = {
+    when: new Date().toISOString(),
+    approach: `TTL ${values.ttl} s re-LIST + recompute`,
+  };
   const before = await settledMemory();
   const t0 = performance.now();
   const first = await ttl.get();
@@ -109,7 +136,12 @@ if (values.serve) {
   });
   result.recomputeMs = Math.round(performance.now() - r0);
   const after = await settledMemory();
-  result.memory = { before, after, rssPerPodBytes: Math.round((after.rss - before.rss) / pods), heapPerPodBytes: Math.round((after.heapUsed - before.heapUsed) / pods) };
+  result.memory = {
+    before,
+    after,
+    rssPerPodBytes: Math.round((after.rss - before.rss) / pods),
+    heapPerPodBytes: Math.round((after.heapUsed - before.heapUsed) / pods),
+  };
   log('memory', result.memory);
 
   // Steady state with a client polling the overview every 100 ms, and phase changes meanwhile.
@@ -131,12 +163,31 @@ if (values.serve) {
     }
   };
   if (changes > 0) {
-    const created = await k.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
-    if (created.status !== 201 && created.status !== 409) throw new Error(`namespace ${ns}: ${created.status}`);
-    for (let i = 0; (await k.request('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status !== 200; i++) await sleep(100);
-    const nodes = (await k.json('GET', '/api/v1/nodes?limit=50', { accept: META_LIST })).items.map((n) => n.metadata.name);
+    const created = await k.request('POST', '/api/v1/namespaces', {
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    });
+    if (created.status !== 201 && created.status !== 409)
+      throw new Error(`namespace ${ns}: ${created.status}`);
+    for (
+      let i = 0;
+      (await k.request('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status !== 200;
+      i++
+    )
+      await sleep(100);
+    const nodes = (await k.json('GET', '/api/v1/nodes?limit=50', { accept: META_LIST })).items.map(
+      (n) => n.metadata.name,
+    );
     for (let i = 0; i < changes; i++) {
-      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `probe-${i}`, namespace: ns, labels: { app: 'bench-probe' } }, spec: { nodeName: nodes[i % nodes.length], restartPolicy: 'Never', containers: [{ name: 'app', image: 'registry.example/bench:1' }] } };
+      const pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `probe-${i}`, namespace: ns, labels: { app: 'bench-probe' } },
+        spec: {
+          nodeName: nodes[i % nodes.length],
+          restartPolicy: 'Never',
+          containers: [{ name: 'app', image: 'registry.example/bench:1' }],
+        },
+      };
       const r = await k.request('POST', `/api/v1/namespaces/${ns}/pods`, { body: pod });
       if (r.status !== 201) throw new Error(`probe-${i}: ${r.status} ${r.text.slice(0, 200)}`);
     }
@@ -153,25 +204,44 @@ if (values.serve) {
   })();
   // Changes spread uniformly over the first two thirds of the window, so each has time to show.
   const window = (steadySeconds * 1000 * 2) / 3;
-  const schedule = Array.from({ length: changes }, () => Math.random() * window).sort((a, b) => a - b);
+  const schedule = Array.from({ length: changes }, () => Math.random() * window).sort(
+    (a, b) => a - b,
+  );
   for (let i = 0; i < changes; i++) {
     const wait = w0 + schedule[i] - performance.now();
     if (wait > 0) await sleep(wait);
-    const r = await k.request('PATCH', `/api/v1/namespaces/${ns}/pods/probe-${i}/status`, { body: { status: { phase: 'Failed' } }, contentType: 'application/merge-patch+json' });
+    const r = await k.request('PATCH', `/api/v1/namespaces/${ns}/pods/probe-${i}/status`, {
+      body: { status: { phase: 'Failed' } },
+      contentType: 'application/merge-patch+json',
+    });
     if (r.status !== 200) throw new Error(`probe-${i}: ${r.status} ${r.text.slice(0, 200)}`);
     pending.set(`probe-${i}`, performance.now());
   }
   const remaining = w0 + steadySeconds * 1000 - performance.now();
   if (remaining > 0) await sleep(remaining);
   // Make sure every change has been seen (at most one more TTL).
-  while (pending.size && performance.now() - w0 < (steadySeconds + Number(values.ttl) + 30) * 1000) await sleep(200);
+  while (pending.size && performance.now() - w0 < (steadySeconds + Number(values.ttl) + 30) * 1000)
+    await sleep(200);
   stop = true;
   await poller;
   const minutes = (performance.now() - w0) / 60_000;
-  result.steady = { seconds: Math.round(minutes * 60), listsPerMinute: Math.round(((ttl.lists - s0.lists) / minutes) * 10) / 10, pagesPerMinute: Math.round(((ttl.pages - s0.pages) / minutes) * 10) / 10 };
+  result.steady = {
+    seconds: Math.round(minutes * 60),
+    listsPerMinute: Math.round(((ttl.lists - s0.lists) / minutes) * 10) / 10,
+    pagesPerMinute: Math.round(((ttl.pages - s0.pages) / minutes) * 10) / 10,
+  };
   if (changes > 0) {
     const d = delays.sort((a, b) => a - b);
-    result.changeDelayMs = { phase: { n: d.length, unseen: pending.size, p50: Math.round(percentile(d, 50)), p90: Math.round(percentile(d, 90)), p99: Math.round(percentile(d, 99)), max: Math.round(d[d.length - 1]) } };
+    result.changeDelayMs = {
+      phase: {
+        n: d.length,
+        unseen: pending.size,
+        p50: Math.round(percentile(d, 50)),
+        p90: Math.round(percentile(d, 90)),
+        p99: Math.round(percentile(d, 99)),
+        max: Math.round(d[d.length - 1]),
+      },
+    };
     await k.request('DELETE', `/api/v1/namespaces/${ns}`);
   }
   k.close();

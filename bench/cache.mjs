@@ -36,7 +36,9 @@ const t0 = performance.now();
 cache.start();
 const progress = setInterval(() => {
   const pods = cache.sections.get('pods').watch.stats;
-  log(`syncing: pods LISTs ${pods.lists}, pages ${pods.pages}, relists after 410 ${pods.relistsAfterGone}, state ${cache.status().pods.state}`);
+  log(
+    `syncing: pods LISTs ${pods.lists}, pages ${pods.pages}, relists after 410 ${pods.relistsAfterGone}, state ${cache.status().pods.state}`,
+  );
 }, 10_000);
 await cache.whenSettled(900_000);
 clearInterval(progress);
@@ -44,10 +46,22 @@ const syncMs = performance.now() - t0;
 const status = cache.status();
 const notSynced = Object.entries(status).filter(([, s]) => s.state !== 'synced');
 if (notSynced.length) throw new Error(`not synced: ${JSON.stringify(notSynced)}`);
-const snapshot = () => ({ cluster: { id: 'bench', name: 'bench' }, aggregates: cache.aggregates, status: cache.status(), lastUpdated: cache.lastUpdated, usage: undefined, health: undefined });
+const snapshot = () => ({
+  cluster: { id: 'bench', name: 'bench' },
+  aggregates: cache.aggregates,
+  status: cache.status(),
+  lastUpdated: cache.lastUpdated,
+  usage: undefined,
+  health: undefined,
+});
 const overview = resourceOverview(snapshot());
 const pods = status.pods.count;
-result.scale = { nodes: status.nodes.count, pods, namespaces: status.namespaces.count, objects: Object.values(status).reduce((n, s) => n + s.count, 0) };
+result.scale = {
+  nodes: status.nodes.count,
+  pods,
+  namespaces: status.namespaces.count,
+  objects: Object.values(status).reduce((n, s) => n + s.count, 0),
+};
 result.coldSyncMs = Math.round(syncMs);
 result.statsAfterSync = cache.stats();
 log(`cold sync ${result.coldSyncMs} ms`, result.scale, overview.pods);
@@ -105,38 +119,91 @@ if (changes > 0) {
       }
     });
   };
-  const seen = (key, test) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${key}: change not seen within 30 s`)), 30_000);
-    waiters.set(key, { test, resolve: (at) => { clearTimeout(timer); resolve(at); } });
-  });
+  const seen = (key, test) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${key}: change not seen within 30 s`)),
+        30_000,
+      );
+      waiters.set(key, {
+        test,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      });
+    });
   async function timedWrite(key, test, write) {
     const seenAt = seen(key, test);
     const sent = performance.now();
     const res = await write();
     const answered = performance.now();
-    if (res.status < 200 || res.status >= 300) throw new Error(`${key}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+    if (res.status < 200 || res.status >= 300)
+      throw new Error(`${key}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
     const at = await seenAt;
-    return { fromResponse: Math.max(0, at - answered), fromRequest: at - sent, requestMs: answered - sent };
+    return {
+      fromResponse: Math.max(0, at - answered),
+      fromRequest: at - sent,
+      requestMs: answered - sent,
+    };
   }
   const summary = (samples) => {
     const d = samples.map((s) => s.fromResponse).sort((a, b) => a - b);
     const r = samples.map((s) => s.requestMs).sort((a, b) => a - b);
     const round = (x) => Math.round(x * 10) / 10;
-    return { n: d.length, p50: round(percentile(d, 50)), p90: round(percentile(d, 90)), p99: round(percentile(d, 99)), max: round(d[d.length - 1]), writeP50: round(percentile(r, 50)) };
+    return {
+      n: d.length,
+      p50: round(percentile(d, 50)),
+      p90: round(percentile(d, 90)),
+      p99: round(percentile(d, 99)),
+      max: round(d[d.length - 1]),
+      writeP50: round(percentile(r, 50)),
+    };
   };
-  const created = await k.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
-  if (created.status !== 201 && created.status !== 409) throw new Error(`namespace ${ns}: ${created.status}`);
-  for (let i = 0; (await k.request('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status !== 200; i++) {
+  const created = await k.request('POST', '/api/v1/namespaces', {
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+  });
+  if (created.status !== 201 && created.status !== 409)
+    throw new Error(`namespace ${ns}: ${created.status}`);
+  for (
+    let i = 0;
+    (await k.request('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status !== 200;
+    i++
+  ) {
     if (i > 300) throw new Error(`no default ServiceAccount in ${ns}`);
     await sleep(100);
   }
-  const nodes = cache.nodes().map((n) => n.name).sort();
+  const nodes = cache
+    .nodes()
+    .map((n) => n.name)
+    .sort();
   const gap = () => sleep(100 + Math.random() * 100);
   const samples = { create: [], phase: [], delete: [] };
   for (let i = 0; i < changes; i++) {
     const name = `probe-${i}`;
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app: 'bench-probe' } }, spec: { nodeName: nodes[i % nodes.length], restartPolicy: 'Never', containers: [{ name: 'app', image: 'registry.example/bench:1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } };
-    samples.create.push(await timedWrite(`${ns}/${name}`, (r, sign) => sign === 1 && r !== undefined, () => k.request('POST', `/api/v1/namespaces/${ns}/pods`, { body: pod })));
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: ns, labels: { app: 'bench-probe' } },
+      spec: {
+        nodeName: nodes[i % nodes.length],
+        restartPolicy: 'Never',
+        containers: [
+          {
+            name: 'app',
+            image: 'registry.example/bench:1',
+            resources: { requests: { cpu: '10m', memory: '16Mi' } },
+          },
+        ],
+      },
+    };
+    samples.create.push(
+      await timedWrite(
+        `${ns}/${name}`,
+        (r, sign) => sign === 1 && r !== undefined,
+        () => k.request('POST', `/api/v1/namespaces/${ns}/pods`, { body: pod }),
+      ),
+    );
     await gap();
   }
   log('created probes', summary(samples.create));
@@ -144,17 +211,37 @@ if (changes > 0) {
   // so the measurement does not wait for kwok, which lags by minutes while it fills 100k pods.
   for (let i = 0; i < changes; i++) {
     const key = `${ns}/probe-${i}`;
-    samples.phase.push(await timedWrite(key, (r, sign) => sign === 1 && r?.phase === 'Failed', () => k.request('PATCH', `/api/v1/namespaces/${ns}/pods/probe-${i}/status`, { body: { status: { phase: 'Failed' } }, contentType: 'application/merge-patch+json' })));
+    samples.phase.push(
+      await timedWrite(
+        key,
+        (r, sign) => sign === 1 && r?.phase === 'Failed',
+        () =>
+          k.request('PATCH', `/api/v1/namespaces/${ns}/pods/probe-${i}/status`, {
+            body: { status: { phase: 'Failed' } },
+            contentType: 'application/merge-patch+json',
+          }),
+      ),
+    );
     await gap();
   }
   log('phase changes', summary(samples.phase));
   for (let i = 0; i < changes; i++) {
     const key = `${ns}/probe-${i}`;
-    samples.delete.push(await timedWrite(key, (r, sign) => sign === -1 && r === undefined, () => k.request('DELETE', `/api/v1/namespaces/${ns}/pods/probe-${i}?gracePeriodSeconds=0`)));
+    samples.delete.push(
+      await timedWrite(
+        key,
+        (r, sign) => sign === -1 && r === undefined,
+        () => k.request('DELETE', `/api/v1/namespaces/${ns}/pods/probe-${i}?gracePeriodSeconds=0`),
+      ),
+    );
     await gap();
   }
   log('deletes', summary(samples.delete));
-  result.changeDelayMs = { create: summary(samples.create), phase: summary(samples.phase), delete: summary(samples.delete) };
+  result.changeDelayMs = {
+    create: summary(samples.create),
+    phase: summary(samples.phase),
+    delete: summary(samples.delete),
+  };
   await k.request('DELETE', `/api/v1/namespaces/${ns}`);
   k.close();
 }

@@ -22,7 +22,9 @@ const perKind = await Promise.all(
     let more = true;
     while (more) {
       const query = `limit=500${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
-      const res = await k.request('GET', `${spec.path}?${query}`, { accept: spec.metadataOnly ? META_LIST : 'application/json' });
+      const res = await k.request('GET', `${spec.path}?${query}`, {
+        accept: spec.metadataOnly ? META_LIST : 'application/json',
+      });
       if (res.status === 410) {
         // Continue token compacted away (the test cluster compacts etcd every 20 s): start this
         // kind over, as an informer must; counted, so the floor stays honest about it.
@@ -44,4 +46,12 @@ const perKind = await Promise.all(
 );
 const ms = performance.now() - t0;
 k.close();
-console.log(JSON.stringify({ floorMs: Math.round(ms), restarts, objects: perKind.reduce((n, k) => n + k.objects, 0), megabytes: Math.round(perKind.reduce((n, k) => n + k.bytes, 0) / 1e5) / 10, perKind }));
+console.log(
+  JSON.stringify({
+    floorMs: Math.round(ms),
+    restarts,
+    objects: perKind.reduce((n, k) => n + k.objects, 0),
+    megabytes: Math.round(perKind.reduce((n, k) => n + k.bytes, 0) / 1e5) / 10,
+    perKind,
+  }),
+);

@@ -30,13 +30,21 @@ if (!url) {
   const port = values.port;
   app = spawn(process.execPath, ['dist/main.js', '--mode', 'instant', '--port', port], {
     cwd: repoRoot,
-    env: { ...process.env, KUBECONFIG: kubeconfigPath(), CLOUDPILOT_ADMIN_TOKEN: token, CLOUDPILOT_LOG_LEVEL: process.env.CLOUDPILOT_LOG_LEVEL ?? 'warn' },
+    env: {
+      ...process.env,
+      KUBECONFIG: kubeconfigPath(),
+      CLOUDPILOT_ADMIN_TOKEN: token,
+      CLOUDPILOT_LOG_LEVEL: process.env.CLOUDPILOT_LOG_LEVEL ?? 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   url = `http://127.0.0.1:${port}/api/v1/clusters/local/overview`;
   const started = performance.now();
   for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (app.exitCode !== null) throw new Error(`app exited with ${app.exitCode}`);
     if (performance.now() - started > 600_000) throw new Error('app not ready within 600 s');
@@ -49,11 +57,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const target = new URL(url);
 function get() {
   return new Promise((resolve) => {
-    const req = http.get({ host: target.hostname, port: target.port, path: target.pathname, headers, agent }, (res) => {
-      let bytes = 0;
-      res.on('data', (c) => (bytes += c.length));
-      res.on('end', () => resolve({ status: res.statusCode, bytes }));
-    });
+    const req = http.get(
+      { host: target.hostname, port: target.port, path: target.pathname, headers, agent },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (c) => (bytes += c.length));
+        res.on('end', () => resolve({ status: res.statusCode, bytes }));
+      },
+    );
     req.on('error', (error) => resolve({ status: 0, error: error.message }));
   });
 }
@@ -66,7 +77,7 @@ async function phase(seconds, record) {
   let bytes = 0;
   const inflight = [];
   const t0 = performance.now();
-  for (let sent = 0; sent < total; ) {
+  for (let sent = 0; sent < total;) {
     const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000) + 1);
     for (; sent < due; sent++) {
       const intended = t0 + (sent * 1000) / rate;
@@ -84,7 +95,19 @@ async function phase(seconds, record) {
   if (!record) return undefined;
   const sorted = latencies.sort((a, b) => a - b);
   const r = (x) => Math.round(x * 100) / 100;
-  return { requests: total, rate, seconds, achievedRate: Math.round(total / ((performance.now() - t0) / 1000)), statuses, responseBytes: bytes, p50: r(percentile(sorted, 50)), p90: r(percentile(sorted, 90)), p99: r(percentile(sorted, 99)), p999: r(percentile(sorted, 99.9)), max: r(sorted[sorted.length - 1]) };
+  return {
+    requests: total,
+    rate,
+    seconds,
+    achievedRate: Math.round(total / ((performance.now() - t0) / 1000)),
+    statuses,
+    responseBytes: bytes,
+    p50: r(percentile(sorted, 50)),
+    p90: r(percentile(sorted, 90)),
+    p99: r(percentile(sorted, 99)),
+    p999: r(percentile(sorted, 99.9)),
+    max: r(sorted[sorted.length - 1]),
+  };
 }
 
 /* global setImmediate */
@@ -101,10 +124,21 @@ try {
   await phase(Number(values.warmup), false);
   const cpu0 = appCpuMs();
   const result = await phase(Number(values.seconds), true);
-  if (app) result.appCpuMsPerRequest = Math.round(((appCpuMs() - cpu0) / result.requests) * 1000) / 1000;
+  if (app)
+    result.appCpuMsPerRequest = Math.round(((appCpuMs() - cpu0) / result.requests) * 1000) / 1000;
   result.loadavg = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
-  if (app) result.appRssMiB = Math.round(Number(/VmRSS:\s+(\d+)/.exec(await import('node:fs').then((fs) => fs.readFileSync(`/proc/${app.pid}/status`, 'utf8')))[1]) / 1024);
-  if (values.json) await import('node:fs').then((fs) => fs.writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n'));
+  if (app)
+    result.appRssMiB = Math.round(
+      Number(
+        /VmRSS:\s+(\d+)/.exec(
+          await import('node:fs').then((fs) => fs.readFileSync(`/proc/${app.pid}/status`, 'utf8')),
+        )[1],
+      ) / 1024,
+    );
+  if (values.json)
+    await import('node:fs').then((fs) =>
+      fs.writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n'),
+    );
   console.log(JSON.stringify(result));
 } finally {
   agent.destroy();

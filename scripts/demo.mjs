@@ -11,28 +11,40 @@ import { parseArgs } from 'node:util';
 import { ensureCluster, kubeconfigPath, repoRoot, stopCluster } from './cluster/lib.mjs';
 import { seedCluster } from './cluster/seed.mjs';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '8000' }, 'keep-cluster': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8000' },
+    'keep-cluster': { type: 'boolean', default: false },
+  },
+});
 const port = Number(values.port);
 const demoDir = path.join(repoRoot, '.cloudpilot', 'demo');
 const log = (m) => process.stderr.write(`[demo] ${m}\n`);
 
 function portFree(p) {
   return new Promise((resolve) => {
-    const server = net.createServer().once('error', () => resolve(false)).listen(p, '127.0.0.1', () => server.close(() => resolve(true)));
+    const server = net
+      .createServer()
+      .once('error', () => resolve(false))
+      .listen(p, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
 /** The demo's admin token survives restarts of the demo, so a saved Swagger authorisation keeps working. */
 function adminToken() {
   const file = path.join(demoDir, 'admin-token');
-  if (!fs.existsSync(file)) fs.writeFileSync(file, `cpdemo-${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, `cpdemo-${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   return fs.readFileSync(file, 'utf8').trim();
 }
 
 async function api(method, route, token, body) {
   const res = await fetch(`http://127.0.0.1:${port}${route}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: await res.json() };
@@ -41,7 +53,10 @@ async function api(method, route, token, body) {
 async function waitReady(child) {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`CloudPilot exited with code ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -49,23 +64,36 @@ async function waitReady(child) {
 }
 
 async function main() {
-  if (!(await portFree(port))) throw new Error(`port ${port} is in use: run npm run demo -- --port <free port>`);
+  if (!(await portFree(port)))
+    throw new Error(`port ${port} is in use: run npm run demo -- --port <free port>`);
   fs.mkdirSync(demoDir, { recursive: true });
   const cluster = await ensureCluster({ name: 'dev', log });
   await seedCluster('dev');
   const token = adminToken();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'main.js'), '--mode', 'server', '--host', '127.0.0.1', '--port', String(port)], {
-    cwd: repoRoot,
-    stdio: ['ignore', fs.openSync(path.join(demoDir, 'cloudpilot.log'), 'a'), 'inherit'],
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite:///${path.join(demoDir, 'cloudpilot.db')}`,
-      CLOUDPILOT_ENCRYPTION_KEY_FILE: path.join(demoDir, 'cloudpilot.key'),
-      CLOUDPILOT_ADMIN_TOKEN: token,
-      // The demo cluster listens on 127.0.0.1; loopback clusters are refused unless allowed.
-      CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true',
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'dist', 'main.js'),
+      '--mode',
+      'server',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', fs.openSync(path.join(demoDir, 'cloudpilot.log'), 'a'), 'inherit'],
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite:///${path.join(demoDir, 'cloudpilot.db')}`,
+        CLOUDPILOT_ENCRYPTION_KEY_FILE: path.join(demoDir, 'cloudpilot.key'),
+        CLOUDPILOT_ADMIN_TOKEN: token,
+        // The demo cluster listens on 127.0.0.1; loopback clusters are refused unless allowed.
+        CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true',
+      },
     },
-  });
+  );
   let stopping = false;
   const stop = async (code) => {
     if (stopping) return;
@@ -81,8 +109,13 @@ async function main() {
   await waitReady(child);
   const existing = await api('GET', '/api/v1/clusters/dev', token);
   if (existing.status === 404) {
-    const created = await api('POST', '/api/v1/clusters', token, { name: 'dev', displayName: 'Demo cluster (KWOK)', kubeconfig: fs.readFileSync(kubeconfigPath('dev', 'admin'), 'utf8') });
-    if (created.status !== 201) throw new Error(`registering the demo cluster failed: ${JSON.stringify(created.body)}`);
+    const created = await api('POST', '/api/v1/clusters', token, {
+      name: 'dev',
+      displayName: 'Demo cluster (KWOK)',
+      kubeconfig: fs.readFileSync(kubeconfigPath('dev', 'admin'), 'utf8'),
+    });
+    if (created.status !== 201)
+      throw new Error(`registering the demo cluster failed: ${JSON.stringify(created.body)}`);
   }
   const test = await api('POST', '/api/v1/clusters/dev/test', token);
   const overview = (await api('GET', '/api/v1/clusters/dev/overview', token)).body.data;

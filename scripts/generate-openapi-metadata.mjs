@@ -8,7 +8,14 @@ import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
 
 const generator = new PluginMetadataGenerator();
 generator.generate({
-  visitors: [new ReadonlyVisitor({ introspectComments: true, classValidatorShim: true, controllerFileNameSuffix: ['.openapi-from-api-endpoint-only.ts'], pathToSource: `${process.cwd()}/src` })],
+  visitors: [
+    new ReadonlyVisitor({
+      introspectComments: true,
+      classValidatorShim: true,
+      controllerFileNameSuffix: ['.openapi-from-api-endpoint-only.ts'],
+      pathToSource: `${process.cwd()}/src`,
+    }),
+  ],
   outputDir: `${process.cwd()}/src`,
   filename: 'metadata.ts',
   tsconfigPath: 'tsconfig.json',

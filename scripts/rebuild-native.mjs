@@ -7,11 +7,23 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const headers = join(process.cwd(), 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`);
+const headers = join(
+  process.cwd(),
+  'node_modules',
+  'node',
+  'node_modules',
+  `node-${process.platform}-${process.arch}`,
+);
 if (!existsSync(join(headers, 'include', 'node'))) {
-  console.log(`rebuild-native: no pinned node dev dependency (production install); better-sqlite3 stays built for ${process.version}`);
+  console.log(
+    `rebuild-native: no pinned node dev dependency (production install); better-sqlite3 stays built for ${process.version}`,
+  );
   process.exit(0);
 }
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
-const res = spawnSync(npm[0], [...npm.slice(1), 'rebuild', 'better-sqlite3', `--nodedir=${headers}`], { stdio: 'inherit' });
+const res = spawnSync(
+  npm[0],
+  [...npm.slice(1), 'rebuild', 'better-sqlite3', `--nodedir=${headers}`],
+  { stdio: 'inherit' },
+);
 process.exit(res.status ?? 1);

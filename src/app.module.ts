@@ -13,7 +13,11 @@ import { createValidationPipe } from './common/validation.pipe';
 import { K8sResourcesModule } from './k8s-resources/k8s-resources.module';
 import { LoadedConfig } from './config/config-loader';
 import { ConfigModule } from './config/config.module';
-import { ConfigProvider, InstantConfigProvider, ServerConfigProvider } from './config/config.provider';
+import {
+  ConfigProvider,
+  InstantConfigProvider,
+  ServerConfigProvider,
+} from './config/config.provider';
 import { AppMode } from './config/config.types';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -25,7 +29,9 @@ import { OverviewModule } from './overview/overview.module';
 import { SystemModule } from './system/system.module';
 
 interface ModeVariant {
-  configProvider: new (...args: ConstructorParameters<typeof ServerConfigProvider>) => ConfigProvider;
+  configProvider: new (
+    ...args: ConstructorParameters<typeof ServerConfigProvider>
+  ) => ConfigProvider;
   /** Modules that exist only in this mode (e.g. the database-backed cluster registry in server mode). */
   imports: Array<Type<unknown> | DynamicModule>;
 }
@@ -66,7 +72,13 @@ export class AppModule implements NestModule {
   /** One ordered chain: context first (request id), then observers, then body parsing. */
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(RequestContextMiddleware, HttpMetricsMiddleware, AccessLogMiddleware, AuditMiddleware, BodyParserMiddleware)
+      .apply(
+        RequestContextMiddleware,
+        HttpMetricsMiddleware,
+        AccessLogMiddleware,
+        AuditMiddleware,
+        BodyParserMiddleware,
+      )
       .forRoutes('{*path}');
   }
 }

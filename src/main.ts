@@ -21,19 +21,29 @@ async function main(): Promise<void> {
   }
   const pino = createPinoLogger(loaded.config);
   if (loaded.config.auth.mode === 'none') {
-    pino.warn('AUTHENTICATION IS DISABLED (--auth none): every request is admin. Development only, bound to 127.0.0.1.');
+    pino.warn(
+      'AUTHENTICATION IS DISABLED (--auth none): every request is admin. Development only, bound to 127.0.0.1.',
+    );
   }
   const app = await createApp(loaded, pino);
   const { host, port, shutdownTimeoutSeconds } = loaded.config.server;
   await app.listen(port, host);
   installGracefulShutdown(app, pino, shutdownTimeoutSeconds * 1000);
-  pino.info({ mode: loaded.config.mode, url: `http://${host}:${port}`, docs: `http://${host}:${port}/docs` }, 'CloudPilot is listening');
+  pino.info(
+    {
+      mode: loaded.config.mode,
+      url: `http://${host}:${port}`,
+      docs: `http://${host}:${port}/docs`,
+    },
+    'CloudPilot is listening',
+  );
 }
 
 /** Operator mistakes (configuration, keys, cluster source) exit 2 with one line each, no stack. */
 main().catch((error: unknown) => {
   if (error instanceof ConfigValidationError) {
-    for (const p of error.problems) process.stderr.write(`config error: ${p.key} (${p.origin}): ${p.message}\n`);
+    for (const p of error.problems)
+      process.stderr.write(`config error: ${p.key} (${p.origin}): ${p.message}\n`);
     process.exit(2);
   }
   if (error instanceof StartupError) {

@@ -6,7 +6,11 @@ import type { Logger as Pino } from 'pino';
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish for at most `timeoutMs`, then
  * close what is left and the database. A second signal exits at once.
  */
-export function installGracefulShutdown(app: INestApplication, pino: Pino, timeoutMs: number): void {
+export function installGracefulShutdown(
+  app: INestApplication,
+  pino: Pino,
+  timeoutMs: number,
+): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(130);

@@ -18,7 +18,11 @@ export function benchClient(clusterId = 'bench', timeoutMs = 60_000) {
   const { buildKubeConfig } = dist('kubernetes/kubeconfig-builder');
   const { parseUntrustedKubeconfig } = dist('kubernetes/kubeconfig-guard');
   const text = readFileSync(kubeconfigPath(), 'utf8');
-  const [ctx] = parseUntrustedKubeconfig(text, { allowLoopback: true, allowPlainHttpLoopback: false, allowInsecureSkipTlsVerify: false });
+  const [ctx] = parseUntrustedKubeconfig(text, {
+    allowLoopback: true,
+    allowPlainHttpLoopback: false,
+    allowInsecureSkipTlsVerify: false,
+  });
   return new KubeClient(clusterId, buildKubeConfig(clusterId, ctx.connection), timeoutMs);
 }
 

@@ -29,8 +29,18 @@ export function loadKubeconfig(file = kubeconfigPath()) {
 /** A keep-alive client: request(method, path, { body, accept, contentType }) → { status, text }. */
 export function kubeHttp(config = loadKubeconfig(), { maxSockets = 16 } = {}) {
   const url = new URL(config.server);
-  const agent = new https.Agent({ keepAlive: true, maxSockets, ca: config.ca, cert: config.cert, key: config.key });
-  function request(method, path, { body, accept = 'application/json', contentType = 'application/json' } = {}) {
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets,
+    ca: config.ca,
+    cert: config.cert,
+    key: config.key,
+  });
+  function request(
+    method,
+    path,
+    { body, accept = 'application/json', contentType = 'application/json' } = {},
+  ) {
     return new Promise((resolve, reject) => {
       const headers = { Accept: accept };
       if (config.token) headers.Authorization = `Bearer ${config.token}`;
@@ -40,12 +50,17 @@ export function kubeHttp(config = loadKubeconfig(), { maxSockets = 16 } = {}) {
         headers['Content-Type'] = contentType;
         headers['Content-Length'] = Buffer.byteLength(payload);
       }
-      const req = https.request({ host: url.hostname, port: url.port, path, method, agent, headers }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = https.request(
+        { host: url.hostname, port: url.port, path, method, agent, headers },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       if (payload !== undefined) req.write(payload);
       req.end();
@@ -53,7 +68,8 @@ export function kubeHttp(config = loadKubeconfig(), { maxSockets = 16 } = {}) {
   }
   async function json(method, path, opts) {
     const res = await request(method, path, opts);
-    if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${path}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+    if (res.status < 200 || res.status >= 300)
+      throw new Error(`${method} ${path}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
     return JSON.parse(res.text);
   }
   return { request, json, agent, server: config.server, close: () => agent.destroy() };

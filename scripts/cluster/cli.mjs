@@ -27,7 +27,11 @@ const commands = {
   async up(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { name: { type: 'string', default: DEFAULT_CLUSTER }, 'no-istio': { type: 'boolean' }, nodes: { type: 'string' } },
+      options: {
+        name: { type: 'string', default: DEFAULT_CLUSTER },
+        'no-istio': { type: 'boolean' },
+        nodes: { type: 'string' },
+      },
     });
     const res = await ensureCluster({
       name: values.name,
@@ -38,7 +42,10 @@ const commands = {
   },
 
   async down(argv) {
-    const { values } = parseArgs({ args: argv, options: { name: { type: 'string', default: DEFAULT_CLUSTER }, all: { type: 'boolean' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { name: { type: 'string', default: DEFAULT_CLUSTER }, all: { type: 'boolean' } },
+    });
     for (const name of values.all ? listClusters() : [values.name]) await stopCluster(name);
   },
 
@@ -49,12 +56,24 @@ const commands = {
       const s = clusterStatus(name);
       const nodes = s.nodes ? `${s.nodes.ready}/${s.nodes.total} nodes Ready` : '-';
       const mesh = s.istio === null ? '' : s.istio ? 'istio CRDs' : 'no istio';
-      console.log([name.padEnd(12), (s.ready ? 'running' : 'down').padEnd(8), s.server ?? '-', nodes, mesh, s.kubeconfigDir].join('  '));
+      console.log(
+        [
+          name.padEnd(12),
+          (s.ready ? 'running' : 'down').padEnd(8),
+          s.server ?? '-',
+          nodes,
+          mesh,
+          s.kubeconfigDir,
+        ].join('  '),
+      );
     }
   },
 
   async seed(argv) {
-    const { values } = parseArgs({ args: argv, options: { name: { type: 'string', default: DEFAULT_CLUSTER } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { name: { type: 'string', default: DEFAULT_CLUSTER } },
+    });
     await seedCluster(values.name);
   },
 
@@ -71,7 +90,9 @@ const commands = {
     const [what, n] = positionals;
     const count = Number(n);
     if (!['nodes', 'pods'].includes(what) || !Number.isInteger(count) || count < 1) {
-      throw new ClusterError('usage: cluster:scale nodes N | pods M [--mode deployment|direct] [--namespace NS] [--name NAME]');
+      throw new ClusterError(
+        'usage: cluster:scale nodes N | pods M [--mode deployment|direct] [--namespace NS] [--name NAME]',
+      );
     }
     const t0 = Date.now();
     if (what === 'nodes') scaleNodes(values.name, count);
@@ -83,7 +104,8 @@ const commands = {
     const name = process.env.CLOUDPILOT_CLUSTER || DEFAULT_CLUSTER;
     ensureBinaries();
     const config = kubeconfigPath(name);
-    if (!fs.existsSync(config)) throw new ClusterError(`cluster "${name}" is not up: run \`npm run cluster:up\` first`);
+    if (!fs.existsSync(config))
+      throw new ClusterError(`cluster "${name}" is not up: run \`npm run cluster:up\` first`);
     const res = spawnSync(bin('kubectl'), ['--kubeconfig', config, ...argv], { stdio: 'inherit' });
     process.exitCode = res.status ?? 1;
   },
@@ -91,13 +113,19 @@ const commands = {
 
 const [command, ...rest] = process.argv.slice(2);
 if (!commands[command]) {
-  console.error(`usage: node ${path.relative(process.cwd(), process.argv[1])} ${Object.keys(commands).join('|')} [options]`);
+  console.error(
+    `usage: node ${path.relative(process.cwd(), process.argv[1])} ${Object.keys(commands).join('|')} [options]`,
+  );
   process.exit(2);
 }
 try {
   await commands[command](rest);
 } catch (err) {
   // Our own failures are one clear line; anything else keeps its stack for debugging.
-  console.error(err instanceof ClusterError || err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `error: ${err.message}` : err);
+  console.error(
+    err instanceof ClusterError || err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+      ? `error: ${err.message}`
+      : err,
+  );
   process.exit(1);
 }

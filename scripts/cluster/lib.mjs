@@ -99,7 +99,9 @@ export function run(cmd, args, { env, input, timeoutMs = 120_000, allowFail = fa
   if (res.status !== 0) {
     if (allowFail) return null;
     const detail = (res.stderr || res.stdout || '').trim().split('\n').slice(-5).join(' | ');
-    throw new ClusterError(`${path.basename(cmd)} ${args.slice(0, 6).join(' ')} failed (exit ${res.status}): ${detail}`);
+    throw new ClusterError(
+      `${path.basename(cmd)} ${args.slice(0, 6).join(' ')} failed (exit ${res.status}): ${detail}`,
+    );
   }
   return res.stdout ?? '';
 }
@@ -122,7 +124,9 @@ async function waitFor(what, check, { timeoutMs = 120_000, intervalMs = 500 } = 
     }
     await sleep(intervalMs);
   }
-  throw new ClusterError(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${last.message}` : ''}`);
+  throw new ClusterError(
+    `timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${last.message}` : ''}`,
+  );
 }
 
 function hasGo() {
@@ -149,9 +153,14 @@ export function ensureBinaries({ log = defaultLog } = {}) {
     );
   }
   const what = missing.length ? 'all' : 'assets';
-  log(`building test cluster ${what === 'all' ? 'binaries (cold build: 20-40 min on 2 cores)' : 'assets'}…`);
+  log(
+    `building test cluster ${what === 'all' ? 'binaries (cold build: 20-40 min on 2 cores)' : 'assets'}…`,
+  );
   // Build output goes to stderr so that it never mixes with a CLI's stdout.
-  run('bash', [path.join(here, 'build.sh'), what], { timeoutMs: 90 * 60_000, stdio: ['ignore', 2, 2] });
+  run('bash', [path.join(here, 'build.sh'), what], {
+    timeoutMs: 90 * 60_000,
+    stdio: ['ignore', 2, 2],
+  });
 }
 
 function defaultLog(msg) {
@@ -177,7 +186,10 @@ function componentLogTails(name, lines = 5) {
   if (!fs.existsSync(dir)) return '';
   return fs
     .readdirSync(dir)
-    .map((f) => `\n--- ${f}:\n${fs.readFileSync(path.join(dir, f), 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`)
+    .map(
+      (f) =>
+        `\n--- ${f}:\n${fs.readFileSync(path.join(dir, f), 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`,
+    )
     .join('');
 }
 
@@ -197,7 +209,8 @@ async function withLock(name, fn, { timeoutMs = 15 * 60_000 } = {}) {
         fs.rmSync(file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new ClusterError(`cluster "${name}" is locked by pid ${owner} (${file})`);
+      if (Date.now() > deadline)
+        throw new ClusterError(`cluster "${name}" is locked by pid ${owner} (${file})`);
       await sleep(500);
     }
   }
@@ -243,7 +256,8 @@ function writeKwokConfig(file) {
       let text = fs.readFileSync(path.join(stagesDir, f), 'utf8');
       if (f === 'pod-ready.yaml' || f === 'node-initialize.yaml') {
         const marker = '    matchExpressions:\n';
-        if (!text.includes(marker)) throw new ClusterError(`unexpected layout of ${f}: cannot exclude fault objects`);
+        if (!text.includes(marker))
+          throw new ClusterError(`unexpected layout of ${f}: cannot exclude fault objects`);
         text = text.replace(
           marker,
           `${marker}    - key: '.metadata.labels["${FAULT_LABEL}"]'\n      operator: 'DoesNotExist'\n`,
@@ -254,7 +268,12 @@ function writeKwokConfig(file) {
   docs.push(fs.readFileSync(path.join(here, 'stages', 'faults.yaml'), 'utf8'));
   // kwokctl binds every component to 0.0.0.0 by default; tests need (and may only use) loopback.
   docs.unshift(
-    ['apiVersion: config.kwok.x-k8s.io/v1alpha1', 'kind: KwokctlConfiguration', 'options:', '  bindAddress: 127.0.0.1'].join('\n'),
+    [
+      'apiVersion: config.kwok.x-k8s.io/v1alpha1',
+      'kind: KwokctlConfiguration',
+      'options:',
+      '  bindAddress: 127.0.0.1',
+    ].join('\n'),
   );
   fs.writeFileSync(file, docs.map((d) => d.trim()).join('\n---\n') + '\n');
 }
@@ -262,7 +281,8 @@ function writeKwokConfig(file) {
 function readKwokServer(name) {
   const text = fs.readFileSync(path.join(kwokClusterDir(name), 'kubeconfig.yaml'), 'utf8');
   const match = /server:\s*(https:\/\/\S+)/.exec(text);
-  if (!match) throw new ClusterError(`no https server in kwokctl's kubeconfig for "${name}" (is TLS off?)`);
+  if (!match)
+    throw new ClusterError(`no https server in kwokctl's kubeconfig for "${name}" (is TLS off?)`);
   return match[1];
 }
 
@@ -277,9 +297,19 @@ function kubeconfig({ name, server, caPem, user, credentials }) {
     {
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: `cloudpilot-${name}`, cluster: { server, 'certificate-authority-data': b64(caPem) } }],
+      clusters: [
+        {
+          name: `cloudpilot-${name}`,
+          cluster: { server, 'certificate-authority-data': b64(caPem) },
+        },
+      ],
       users: [{ name: `cloudpilot-${name}-${user}`, user: credentials }],
-      contexts: [{ name: context, context: { cluster: `cloudpilot-${name}`, user: `cloudpilot-${name}-${user}` } }],
+      contexts: [
+        {
+          name: context,
+          context: { cluster: `cloudpilot-${name}`, user: `cloudpilot-${name}-${user}` },
+        },
+      ],
       'current-context': context,
     },
     null,
@@ -302,7 +332,10 @@ function writeAdminKubeconfig(name, server) {
       caPem: read('ca.crt'),
       user: 'admin',
       // kwokctl's admin certificate is in group system:masters.
-      credentials: { 'client-certificate-data': b64(read('admin.crt')), 'client-key-data': b64(read('admin.key')) },
+      credentials: {
+        'client-certificate-data': b64(read('admin.crt')),
+        'client-key-data': b64(read('admin.key')),
+      },
     }),
   );
 }
@@ -318,7 +351,10 @@ function writeTokenKubeconfigs(name, server) {
       ACCESS_NAMESPACE,
       `--duration=${TOKEN_DURATION}`,
     ]).trim();
-    writeSecret(kubeconfigPath(name, role), kubeconfig({ name, server, caPem, user: role, credentials: { token } }));
+    writeSecret(
+      kubeconfigPath(name, role),
+      kubeconfig({ name, server, caPem, user: role, credentials: { token } }),
+    );
   }
 }
 
@@ -358,12 +394,22 @@ async function reconcileMesh(name, istio, log) {
     return;
   }
   // Server-side apply: the Istio CRDs are too large for the last-applied annotation.
-  const args = ['apply', '--server-side', '--force-conflicts', '--field-manager=cloudpilot-cluster'];
+  const args = [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=cloudpilot-cluster',
+  ];
   for (const f of crdFiles()) args.push('-f', f);
   kubectl(name, 'admin', args, { timeoutMs: 180_000 });
-  kubectl(name, 'admin', ['wait', '--for=condition=Established', '--timeout=120s', 'crd', ...meshCrds(name)], {
-    timeoutMs: 150_000,
-  });
+  kubectl(
+    name,
+    'admin',
+    ['wait', '--for=condition=Established', '--timeout=120s', 'crd', ...meshCrds(name)],
+    {
+      timeoutMs: 150_000,
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,8 +427,10 @@ function readState(name) {
 export function isClusterReady(name = DEFAULT_CLUSTER) {
   if (!fs.existsSync(kubeconfigPath(name, 'admin')) || !fs.existsSync(bin('kubectl'))) return false;
   return (
-    kubectl(name, 'admin', ['get', '--raw', '/readyz', '--request-timeout=5s'], { allowFail: true, timeoutMs: 10_000 }) !==
-    null
+    kubectl(name, 'admin', ['get', '--raw', '/readyz', '--request-timeout=5s'], {
+      allowFail: true,
+      timeoutMs: 10_000,
+    }) !== null
   );
 }
 
@@ -400,15 +448,32 @@ export function clusterStatus(name) {
   const ready = isClusterReady(name);
   let nodes = null;
   if (ready) {
-    const out = kubectl(name, 'admin', ['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}'], {
-      allowFail: true,
-    });
+    const out = kubectl(
+      name,
+      'admin',
+      [
+        'get',
+        'nodes',
+        '-o',
+        'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+      ],
+      {
+        allowFail: true,
+      },
+    );
     if (out !== null) {
       const lines = out.split('\n').filter(Boolean);
       nodes = { total: lines.length, ready: lines.filter((l) => l === 'True').length };
     }
   }
-  return { name, ready, server: state?.server ?? null, istio: state?.istio ?? null, nodes, kubeconfigDir: kubeconfigDir(name) };
+  return {
+    name,
+    ready,
+    server: state?.server ?? null,
+    istio: state?.istio ?? null,
+    nodes,
+    kubeconfigDir: kubeconfigDir(name),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,9 +487,15 @@ export function clusterStatus(name) {
  * @returns {Promise<{name: string, kubeconfigDir: string, server: string, started: boolean}>}
  *   `started` is true only when this call created the cluster, so callers stop only what they started.
  */
-export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, nodes = DEFAULT_NODES, log = defaultLog } = {}) {
+export async function ensureCluster({
+  name = DEFAULT_CLUSTER,
+  istio = true,
+  nodes = DEFAULT_NODES,
+  log = defaultLog,
+} = {}) {
   validateName(name);
-  if (!Number.isInteger(nodes) || nodes < 1) throw new ClusterError(`--nodes must be a positive integer, not ${nodes}`);
+  if (!Number.isInteger(nodes) || nodes < 1)
+    throw new ClusterError(`--nodes must be a positive integer, not ${nodes}`);
   ensureBinaries({ log });
   return withLock(name, async () => {
     const state = readState(name);
@@ -444,7 +515,9 @@ export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, node
         await provision(name, url, { istio, nodes, log });
         return url;
       });
-      log(`cluster "${name}" ready at ${server} in ${((Date.now() - t0) / 1000).toFixed(1)}s; kubeconfigs in ${kubeconfigDir(name)}`);
+      log(
+        `cluster "${name}" ready at ${server} in ${((Date.now() - t0) / 1000).toFixed(1)}s; kubeconfigs in ${kubeconfigDir(name)}`,
+      );
       return { name, kubeconfigDir: kubeconfigDir(name), server, started: true };
     } catch (err) {
       // Keep the components' last words before the logs go with the cluster.
@@ -460,7 +533,10 @@ export async function ensureCluster({ name = DEFAULT_CLUSTER, istio = true, node
 async function reuseCluster(name, state, istio, log) {
   if (state.istio !== istio) {
     await reconcileMesh(name, istio, log);
-    fs.writeFileSync(path.join(kubeconfigDir(name), 'cluster.json'), JSON.stringify({ ...state, istio }, null, 2));
+    fs.writeFileSync(
+      path.join(kubeconfigDir(name), 'cluster.json'),
+      JSON.stringify({ ...state, istio }, null, 2),
+    );
   }
   log(`cluster "${name}" is already running at ${state.server}; reusing it`);
   return { name, kubeconfigDir: kubeconfigDir(name), server: state.server, started: false };
@@ -470,7 +546,9 @@ async function reuseCluster(name, state, istio, log) {
 function startProcesses(name, log) {
   const kwokConfig = path.join(kubeconfigDir(name), 'kwok.yaml');
   writeKwokConfig(kwokConfig);
-  log(`starting cluster "${name}" (kube ${versions.K8S_VERSION}, etcd ${versions.ETCD_VERSION}, kwok ${versions.KWOK_VERSION})…`);
+  log(
+    `starting cluster "${name}" (kube ${versions.K8S_VERSION}, etcd ${versions.ETCD_VERSION}, kwok ${versions.KWOK_VERSION})…`,
+  );
   kwokctl(
     [
       ...['--name', name, 'create', 'cluster', '--runtime=binary'],
@@ -510,13 +588,28 @@ async function provision(name, server, { istio, nodes, log }) {
   kubectl(name, 'admin', ['apply', '-f', '-'], { input: nodeManifest(nodeNames) });
   kubectl(name, 'admin', ['apply', '-f', '-'], { input: JSON.stringify(accessManifest()) });
   await reconcileMesh(name, istio, log);
-  kubectl(name, 'admin', ['wait', '--for=condition=Ready', '--timeout=120s', 'node', ...nodeNames], { timeoutMs: 150_000 });
+  kubectl(
+    name,
+    'admin',
+    ['wait', '--for=condition=Ready', '--timeout=120s', 'node', ...nodeNames],
+    { timeoutMs: 150_000 },
+  );
   // Pods cannot be created in a namespace before its default ServiceAccount exists.
-  await waitFor('the default ServiceAccount', () =>
-    kubectl(name, 'admin', ['get', 'serviceaccount', 'default', '-n', 'default'], { allowFail: true }) !== null,
+  await waitFor(
+    'the default ServiceAccount',
+    () =>
+      kubectl(name, 'admin', ['get', 'serviceaccount', 'default', '-n', 'default'], {
+        allowFail: true,
+      }) !== null,
   );
   writeTokenKubeconfigs(name, server);
-  const state = { name, server, istio, k8sVersion: versions.K8S_VERSION, startedAt: new Date().toISOString() };
+  const state = {
+    name,
+    server,
+    istio,
+    k8sVersion: versions.K8S_VERSION,
+    startedAt: new Date().toISOString(),
+  };
   fs.writeFileSync(path.join(kubeconfigDir(name), 'cluster.json'), JSON.stringify(state, null, 2));
 }
 
@@ -536,7 +629,8 @@ function forgetForeignPids(name) {
     } catch {
       // process gone
     }
-    if (!pid || !cmdline.includes(kwokClusterDir(name) + path.sep)) fs.rmSync(path.join(dir, file), { force: true });
+    if (!pid || !cmdline.includes(kwokClusterDir(name) + path.sep))
+      fs.rmSync(path.join(dir, file), { force: true });
   }
 }
 

@@ -36,8 +36,16 @@ export const accessManifest = () => ({
   kind: 'List',
   items: [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ACCESS_NAMESPACE } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'viewer', namespace: ACCESS_NAMESPACE } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'operator', namespace: ACCESS_NAMESPACE } },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'viewer', namespace: ACCESS_NAMESPACE },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'operator', namespace: ACCESS_NAMESPACE },
+    },
     // The built-in `view` role covers namespaced workloads only. An Istio install adds reader
     // rules for its CRDs to `view` through aggregation; do the same so a viewer sees them.
     {
@@ -49,7 +57,12 @@ export const accessManifest = () => ({
       },
       rules: [
         {
-          apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'gateway.networking.k8s.io'],
+          apiGroups: [
+            'networking.istio.io',
+            'security.istio.io',
+            'telemetry.istio.io',
+            'gateway.networking.k8s.io',
+          ],
           resources: ['*'],
           verbs: ['get', 'list', 'watch'],
         },
@@ -66,8 +79,16 @@ export const accessManifest = () => ({
           resources: ['nodes', 'namespaces', 'persistentvolumes'],
           verbs: ['get', 'list', 'watch'],
         },
-        { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: ['storage.k8s.io'],
+          resources: ['storageclasses'],
+          verbs: ['get', 'list', 'watch'],
+        },
+        {
+          apiGroups: ['apiextensions.k8s.io'],
+          resources: ['customresourcedefinitions'],
+          verbs: ['get', 'list', 'watch'],
+        },
       ],
     },
     {
@@ -81,7 +102,11 @@ export const accessManifest = () => ({
           verbs: ['get', 'update', 'patch'],
         },
         // Rollout restart patches the pod template annotation.
-        { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['patch'] },
+        {
+          apiGroups: ['apps'],
+          resources: ['deployments', 'statefulsets', 'daemonsets'],
+          verbs: ['patch'],
+        },
         { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
         { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
         { apiGroups: [''], resources: ['nodes'], verbs: ['patch'] },

@@ -9,7 +9,10 @@ const CHUNK = 500;
 function applyInChunks(name, items) {
   for (let i = 0; i < items.length; i += CHUNK) {
     const list = { apiVersion: 'v1', kind: 'List', items: items.slice(i, i + CHUNK) };
-    kubectl(name, 'admin', ['create', '-f', '-', '-o', 'name'], { input: JSON.stringify(list), timeoutMs: 600_000 });
+    kubectl(name, 'admin', ['create', '-f', '-', '-o', 'name'], {
+      input: JSON.stringify(list),
+      timeoutMs: 600_000,
+    });
   }
 }
 
@@ -20,11 +23,21 @@ function applyInChunks(name, items) {
 export function scaleNodes(name, count, { prefix = 'kwok-node' } = {}) {
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   // Server-side apply: idempotent like apply, without apply's GET before every object.
-  kubectl(name, 'admin', ['apply', '--server-side', '-f', '-'], { input: nodeManifest(names), timeoutMs: 600_000 });
+  kubectl(name, 'admin', ['apply', '--server-side', '-f', '-'], {
+    input: nodeManifest(names),
+    timeoutMs: 600_000,
+  });
   // One list per second instead of `kubectl wait`, which checks nodes one by one (~0.1 s each).
   const readyPath = '{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}';
   pollUntil(`${count} Ready nodes`, 300, () => {
-    const out = kubectl(name, 'admin', ['get', 'nodes', '-l', 'type=kwok', '-o', `jsonpath=${readyPath}`]);
+    const out = kubectl(name, 'admin', [
+      'get',
+      'nodes',
+      '-l',
+      'type=kwok',
+      '-o',
+      `jsonpath=${readyPath}`,
+    ]);
     return out.split('\n').filter((l) => l === 'True').length >= count;
   });
   return names;
@@ -33,7 +46,8 @@ export function scaleNodes(name, count, { prefix = 'kwok-node' } = {}) {
 function pollUntil(what, timeoutSeconds, check) {
   const deadline = Date.now() + timeoutSeconds * 1000;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutSeconds}s waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutSeconds}s waiting for ${what}`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
   }
 }
@@ -43,20 +57,38 @@ function pollUntil(what, timeoutSeconds, check) {
  * mode 'deployment': one Deployment `bench` with `count` replicas (controller-manager + scheduler).
  * mode 'direct': bare pods bound round-robin to the Ready fake nodes (no controllers involved).
  */
-export function scalePods(name, { namespace = 'bench', count, mode = 'deployment', timeoutSeconds = 600 }) {
+export function scalePods(
+  name,
+  { namespace = 'bench', count, mode = 'deployment', timeoutSeconds = 600 },
+) {
   kubectl(name, 'admin', ['create', 'namespace', namespace], { allowFail: true });
   const labels = { app: 'bench' };
-  const container = { name: 'app', image: 'registry.example/bench:1', resources: { requests: { cpu: '1m', memory: '1Mi' } } };
+  const container = {
+    name: 'app',
+    image: 'registry.example/bench:1',
+    resources: { requests: { cpu: '1m', memory: '1Mi' } },
+  };
   if (mode === 'deployment') {
     const deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'bench', namespace },
-      spec: { replicas: count, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } },
+      spec: {
+        replicas: count,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [container] } },
+      },
     };
     kubectl(name, 'admin', ['apply', '-f', '-'], { input: JSON.stringify(deployment) });
   } else if (mode === 'direct') {
-    const nodes = kubectl(name, 'admin', ['get', 'nodes', '-l', 'type=kwok', '-o', 'jsonpath={.items[*].metadata.name}'])
+    const nodes = kubectl(name, 'admin', [
+      'get',
+      'nodes',
+      '-l',
+      'type=kwok',
+      '-o',
+      'jsonpath={.items[*].metadata.name}',
+    ])
       .split(' ')
       .filter(Boolean);
     if (!nodes.length) throw new Error(`cluster "${name}" has no fake nodes`);
@@ -74,7 +106,17 @@ export function scalePods(name, { namespace = 'bench', count, mode = 'deployment
 }
 
 function waitRunning(name, namespace, count, timeoutSeconds) {
-  const args = ['get', 'pods', '-n', namespace, '-l', 'app=bench', '--field-selector=status.phase=Running', '-o', 'name'];
+  const args = [
+    'get',
+    'pods',
+    '-n',
+    namespace,
+    '-l',
+    'app=bench',
+    '--field-selector=status.phase=Running',
+    '-o',
+    'name',
+  ];
   pollUntil(`${count} Running pods in ${namespace}`, timeoutSeconds, () => {
     return kubectl(name, 'admin', args).split('\n').filter(Boolean).length >= count;
   });

@@ -8,7 +8,10 @@ import { ClusterError, FAULT_LABEL, isClusterReady, kubectl, repoRoot } from './
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 
 function hasIstioCrds(name) {
-  return kubectl(name, 'admin', ['get', 'crd', 'gateways.networking.istio.io'], { allowFail: true }) !== null;
+  return (
+    kubectl(name, 'admin', ['get', 'crd', 'gateways.networking.istio.io'], { allowFail: true }) !==
+    null
+  );
 }
 
 function wait(name, args) {
@@ -16,71 +19,116 @@ function wait(name, args) {
 }
 
 const faultChecks = [
-  ['pod', '-l', 'app=checkout', '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=CrashLoopBackOff'],
-  ['pod/image-pull', '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ImagePullBackOff'],
-  ['pod/oom-killed', '--for=jsonpath={.status.containerStatuses[0].state.terminated.reason}=OOMKilled'],
+  [
+    'pod',
+    '-l',
+    'app=checkout',
+    '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=CrashLoopBackOff',
+  ],
+  [
+    'pod/image-pull',
+    '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ImagePullBackOff',
+  ],
+  [
+    'pod/oom-killed',
+    '--for=jsonpath={.status.containerStatuses[0].state.terminated.reason}=OOMKilled',
+  ],
   ['pod/failed', '--for=jsonpath={.status.phase}=Failed'],
-  ['pod/unschedulable', '--for=jsonpath={.status.conditions[?(@.type=="PodScheduled")].reason}=Unschedulable'],
+  [
+    'pod/unschedulable',
+    '--for=jsonpath={.status.conditions[?(@.type=="PodScheduled")].reason}=Unschedulable',
+  ],
 ];
 
 // What a kubelet would record for each fault; kwok-controller records no events of its own.
 const kubeletEvents = {
-  CrashLoopBackOff: (c) => [['Warning', 'BackOff', `Back-off restarting failed container ${c.name}`]],
+  CrashLoopBackOff: (c) => [
+    ['Warning', 'BackOff', `Back-off restarting failed container ${c.name}`],
+  ],
   ImagePullBackOff: (c) => [
     ['Warning', 'Failed', `Failed to pull image "${c.image}": not found`],
     ['Normal', 'BackOff', `Back-off pulling image "${c.image}"`],
   ],
-  OOMKilled: () => [['Warning', 'OOMKilling', 'Memory cgroup out of memory: killed process 4242 (app)']],
+  OOMKilled: () => [
+    ['Warning', 'OOMKilling', 'Memory cgroup out of memory: killed process 4242 (app)'],
+  ],
   Failed: (c) => [['Warning', 'Failed', `Error: container ${c.name} exited with code 1`]],
 };
 
 /** Records kubelet-style events for the labelled fault pods in `namespace` (idempotent). */
 function recordKubeletEvents(name, namespace) {
-  const pods = JSON.parse(kubectl(name, 'admin', ['get', 'pods', '-n', namespace, '-l', FAULT_LABEL, '-o', 'json'])).items;
+  const pods = JSON.parse(
+    kubectl(name, 'admin', ['get', 'pods', '-n', namespace, '-l', FAULT_LABEL, '-o', 'json']),
+  ).items;
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const items = pods.flatMap((pod) => {
     const container = pod.spec.containers[0];
-    return kubeletEvents[pod.metadata.labels[FAULT_LABEL]](container).map(([type, reason, message]) => ({
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name: `${pod.metadata.name}.${reason.toLowerCase()}`, namespace },
-      involvedObject: {
+    return kubeletEvents[pod.metadata.labels[FAULT_LABEL]](container).map(
+      ([type, reason, message]) => ({
         apiVersion: 'v1',
-        kind: 'Pod',
-        namespace,
-        name: pod.metadata.name,
-        uid: pod.metadata.uid,
-        fieldPath: `spec.containers{${container.name}}`,
-      },
-      type,
-      reason,
-      message,
-      source: { component: 'kubelet', host: pod.spec.nodeName },
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    }));
+        kind: 'Event',
+        metadata: { name: `${pod.metadata.name}.${reason.toLowerCase()}`, namespace },
+        involvedObject: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          namespace,
+          name: pod.metadata.name,
+          uid: pod.metadata.uid,
+          fieldPath: `spec.containers{${container.name}}`,
+        },
+        type,
+        reason,
+        message,
+        source: { component: 'kubelet', host: pod.spec.nodeName },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      }),
+    );
   });
-  kubectl(name, 'admin', ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
+  kubectl(name, 'admin', ['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+  });
 }
 
-export async function seedCluster(name, { log = (m) => process.stderr.write(`[seed] ${m}\n`) } = {}) {
-  if (!isClusterReady(name)) throw new ClusterError(`cluster "${name}" is not up: run \`npm run cluster:up -- --name ${name}\``);
+export async function seedCluster(
+  name,
+  { log = (m) => process.stderr.write(`[seed] ${m}\n`) } = {},
+) {
+  if (!isClusterReady(name))
+    throw new ClusterError(
+      `cluster "${name}" is not up: run \`npm run cluster:up -- --name ${name}\``,
+    );
   const istio = hasIstioCrds(name);
-  const files = fs.readdirSync(fixturesDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(fixturesDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   for (const file of files) {
     if (file.includes('istio') && !istio) {
       log(`skipping ${file}: the cluster runs without Istio CRDs`);
       continue;
     }
-    const text = fs.readFileSync(path.join(fixturesDir, file), 'utf8').replaceAll('@FIXTURES@', fixturesDir);
+    const text = fs
+      .readFileSync(path.join(fixturesDir, file), 'utf8')
+      .replaceAll('@FIXTURES@', fixturesDir);
     kubectl(name, 'admin', ['apply', '-f', '-'], { input: text });
     log(`applied ${file}`);
   }
   wait(name, ['-n', 'shop', '--for=condition=Available', 'deployment', '--all']);
   wait(name, ['-n', 'payments', '--for=condition=Available', 'deployment', '--all']);
-  wait(name, ['-n', 'payments', '--for=jsonpath={.status.readyReplicas}=2', 'statefulset/postgres']);
-  kubectl(name, 'admin', ['-n', 'platform', 'rollout', 'status', 'daemonset/log-agent', '--timeout=120s'], { timeoutMs: 150_000 });
+  wait(name, [
+    '-n',
+    'payments',
+    '--for=jsonpath={.status.readyReplicas}=2',
+    'statefulset/postgres',
+  ]);
+  kubectl(
+    name,
+    'admin',
+    ['-n', 'platform', 'rollout', 'status', 'daemonset/log-agent', '--timeout=120s'],
+    { timeoutMs: 150_000 },
+  );
   for (const check of faultChecks) wait(name, ['-n', 'faults', ...check]);
   recordKubeletEvents(name, 'faults');
   log(`cluster "${name}" seeded: shop, payments, platform healthy; faults broken as designed`);

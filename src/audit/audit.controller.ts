@@ -10,7 +10,12 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiEndpoint({ summary: 'Audit log of mutating requests, newest first', role: 'admin', response: AuditPageResponseDto, errors: ['VALIDATION_FAILED'] })
+  @ApiEndpoint({
+    summary: 'Audit log of mutating requests, newest first',
+    role: 'admin',
+    response: AuditPageResponseDto,
+    errors: ['VALIDATION_FAILED'],
+  })
   list(@Query() query: AuditQueryDto): Promise<AuditPageResponseDto> {
     return this.audit.list(query);
   }

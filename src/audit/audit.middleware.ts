@@ -8,7 +8,8 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** What a request acted on, from its route parameters and namespace: never from its body. */
 function targetOf(request: Request): string | null {
   const params = Object.entries(request.params ?? {}).map(([k, v]) => `${k}=${String(v)}`);
-  const namespace = typeof request.query?.namespace === 'string' ? [`namespace=${request.query.namespace}`] : [];
+  const namespace =
+    typeof request.query?.namespace === 'string' ? [`namespace=${request.query.namespace}`] : [];
   const parts = [...params, ...namespace];
   return parts.length ? parts.join(' ').slice(0, 1024) : null;
 }

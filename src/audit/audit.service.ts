@@ -28,7 +28,12 @@ export class AuditService {
     if (query.method) where.method = query.method;
     if (query.resultCode) where.resultCode = query.resultCode;
     if (query.since) where.at = MoreThanOrEqual(new Date(query.since).toISOString());
-    const [items, total] = await this.entries.findAndCount({ where, order: { at: 'DESC' }, take: query.limit, skip: query.offset });
+    const [items, total] = await this.entries.findAndCount({
+      where,
+      order: { at: 'DESC' },
+      take: query.limit,
+      skip: query.offset,
+    });
     return { items, total, limit: query.limit, offset: query.offset };
   }
 }

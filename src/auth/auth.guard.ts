@@ -26,7 +26,10 @@ export class AuthGuard implements CanActivate {
     if (ctx) ctx.principal = principal;
     const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'viewer';
     if (!roleSatisfies(principal.role, required)) {
-      throw new AppError('FORBIDDEN', `This action needs the ${required} role; the token has ${principal.role}`);
+      throw new AppError(
+        'FORBIDDEN',
+        `This action needs the ${required} role; the token has ${principal.role}`,
+      );
     }
     return true;
   }
@@ -35,7 +38,11 @@ export class AuthGuard implements CanActivate {
     if (this.configProvider.config.auth.mode === 'none') return DEV_PRINCIPAL;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new AppError('UNAUTHENTICATED', 'Missing bearer token: send Authorization: Bearer <token>');
+    if (!match)
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'Missing bearer token: send Authorization: Bearer <token>',
+      );
     const principal = await this.tokens.authenticate(match[1]);
     if (!principal) throw new AppError('UNAUTHENTICATED', 'The bearer token is invalid or expired');
     return principal;

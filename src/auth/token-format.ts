@@ -17,7 +17,11 @@ export function sha256Hex(value: string): string {
 }
 
 export function issueToken(): IssuedToken {
-  const publicId = randomBytes(12).toString('base64url').replace(/[-_]/g, '').padEnd(16, '0').slice(0, 16);
+  const publicId = randomBytes(12)
+    .toString('base64url')
+    .replace(/[-_]/g, '')
+    .padEnd(16, '0')
+    .slice(0, 16);
   const secret = randomBytes(32).toString('base64url');
   return { token: `cpt_${publicId}_${secret}`, publicId, secretHash: sha256Hex(secret) };
 }
@@ -29,5 +33,8 @@ export function splitToken(token: string): { publicId: string; secret: string } 
 
 /** Constant-time comparison of two strings of any length (hashing first equalises the lengths). */
 export function constantTimeEquals(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+  return timingSafeEqual(
+    createHash('sha256').update(a).digest(),
+    createHash('sha256').update(b).digest(),
+  );
 }

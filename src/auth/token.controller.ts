@@ -11,24 +11,43 @@ export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
   @Post()
-  @ApiEndpoint({ summary: 'Create an API token (the token is shown only in this response)', role: 'admin', status: 201, response: CreatedTokenResponseDto, errors: ['VALIDATION_FAILED', 'CONFLICT'] })
+  @ApiEndpoint({
+    summary: 'Create an API token (the token is shown only in this response)',
+    role: 'admin',
+    status: 201,
+    response: CreatedTokenResponseDto,
+    errors: ['VALIDATION_FAILED', 'CONFLICT'],
+  })
   create(@Body() dto: CreateTokenDto): Promise<CreatedTokenResponseDto> {
     return this.tokens.create(dto);
   }
 
   @Get()
-  @ApiEndpoint({ summary: 'List API tokens (never their values)', role: 'admin', response: TokenResponseDto, isArray: true })
+  @ApiEndpoint({
+    summary: 'List API tokens (never their values)',
+    role: 'admin',
+    response: TokenResponseDto,
+    isArray: true,
+  })
   list(): Promise<TokenResponseDto[]> {
     return this.tokens.list();
   }
 
   @Delete(':id')
-  @ApiEndpoint({ summary: 'Revoke an API token', role: 'admin', errors: ['NOT_FOUND', 'VALIDATION_FAILED'] })
-  remove(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => invalidId() })) id: string): Promise<void> {
+  @ApiEndpoint({
+    summary: 'Revoke an API token',
+    role: 'admin',
+    errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
+  })
+  remove(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => invalidId() })) id: string,
+  ): Promise<void> {
     return this.tokens.remove(id);
   }
 }
 
 function invalidId() {
-  return new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'id', errors: ['id must be a UUID'] }]);
+  return new AppError('VALIDATION_FAILED', 'Request validation failed', [
+    { field: 'id', errors: ['id must be a UUID'] },
+  ]);
 }

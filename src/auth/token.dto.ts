@@ -4,7 +4,9 @@ import { ROLES } from './roles';
 
 export class CreateTokenDto {
   /** Unique, human-readable name; recorded as the actor in the audit log. */
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'name must be 1-128 characters of letters, digits, ".", "_" or "-"' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+    message: 'name must be 1-128 characters of letters, digits, ".", "_" or "-"',
+  })
   name: string;
 
   /** viewer reads, operator also acts on clusters, admin also manages clusters and tokens. */

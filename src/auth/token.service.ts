@@ -30,11 +30,15 @@ export class TokenService implements OnApplicationBootstrap {
     process.stderr.write(
       `\n=== CloudPilot generated the first admin token. It is shown only once; store it now. ===\n${created.token}\n\n`,
     );
-    this.logger.warn({ tokenId: created.id }, 'generated the bootstrap admin token (printed once on stderr)');
+    this.logger.warn(
+      { tokenId: created.id },
+      'generated the bootstrap admin token (printed once on stderr)',
+    );
   }
 
   async create(dto: CreateTokenDto): Promise<CreatedTokenResponseDto> {
-    if (await this.tokens.existsBy({ name: dto.name })) throw new AppError('CONFLICT', `A token named "${dto.name}" already exists`);
+    if (await this.tokens.existsBy({ name: dto.name }))
+      throw new AppError('CONFLICT', `A token named "${dto.name}" already exists`);
     const issued = issueToken();
     const now = new Date();
     const row = this.tokens.create({
@@ -44,7 +48,9 @@ export class TokenService implements OnApplicationBootstrap {
       publicId: issued.publicId,
       secretHash: issued.secretHash,
       createdAt: now.toISOString(),
-      expiresAt: dto.expiresInDays ? new Date(now.getTime() + dto.expiresInDays * 86_400_000).toISOString() : null,
+      expiresAt: dto.expiresInDays
+        ? new Date(now.getTime() + dto.expiresInDays * 86_400_000).toISOString()
+        : null,
       lastUsedAt: null,
     });
     await this.tokens.insert(row);
@@ -64,7 +70,8 @@ export class TokenService implements OnApplicationBootstrap {
   /** Resolves a presented bearer token to a principal, or null when it is unknown, wrong or expired. */
   async authenticate(presented: string): Promise<Principal | null> {
     const { adminToken } = this.configProvider.config.auth;
-    if (adminToken && constantTimeEquals(presented, adminToken)) return { name: 'env-admin', role: 'admin', tokenId: null };
+    if (adminToken && constantTimeEquals(presented, adminToken))
+      return { name: 'env-admin', role: 'admin', tokenId: null };
     const parts = splitToken(presented);
     if (!parts) return null;
     const row = await this.tokens.findOneBy({ publicId: parts.publicId });
@@ -79,5 +86,12 @@ export class TokenService implements OnApplicationBootstrap {
 }
 
 function toResponse(row: ApiToken): TokenResponseDto {
-  return { id: row.id, name: row.name, role: row.role, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
+  };
 }

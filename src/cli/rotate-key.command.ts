@@ -16,7 +16,10 @@ import { dataSourceOptions } from '../database/database-options';
 export async function rotateKeyCommand(argv: string[]): Promise<string> {
   const at = argv.indexOf('--new-key-file');
   const newKeyFile = at >= 0 ? argv[at + 1] : undefined;
-  if (!newKeyFile) throw new StartupError('rotate-encryption-key needs --new-key-file FILE (base64 of 32 random bytes)');
+  if (!newKeyFile)
+    throw new StartupError(
+      'rotate-encryption-key needs --new-key-file FILE (base64 of 32 random bytes)',
+    );
   const rest = [...argv.slice(0, at), ...argv.slice(at + 2)];
   const { config } = loadConfig(rest);
   const to = new CredentialCipher(parseEncryptionKey(readFileSync(newKeyFile, 'utf8').trim()));

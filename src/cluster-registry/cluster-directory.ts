@@ -1,5 +1,11 @@
 import type { KubeClient } from '../kubernetes/kube-client';
-import { ClusterResponseDto, ClusterTestResponseDto, CreateClusterDto, ImportKubeconfigDto, UpdateClusterDto } from './cluster.dto';
+import {
+  ClusterResponseDto,
+  ClusterTestResponseDto,
+  CreateClusterDto,
+  ImportKubeconfigDto,
+  UpdateClusterDto,
+} from './cluster.dto';
 
 /**
  * The clusters CloudPilot serves, as every feature sees them. Server mode backs it with the
@@ -12,7 +18,10 @@ export abstract class ClusterDirectory {
   abstract client(idOrName: string): Promise<KubeClient>;
   abstract test(idOrName: string): Promise<ClusterTestResponseDto>;
   abstract create(dto: CreateClusterDto, skipTest: boolean): Promise<ClusterResponseDto>;
-  abstract importKubeconfig(dto: ImportKubeconfigDto, skipTest: boolean): Promise<ClusterResponseDto[]>;
+  abstract importKubeconfig(
+    dto: ImportKubeconfigDto,
+    skipTest: boolean,
+  ): Promise<ClusterResponseDto[]>;
   abstract update(idOrName: string, dto: UpdateClusterDto): Promise<ClusterResponseDto>;
   abstract remove(idOrName: string): Promise<void>;
   abstract setDefault(idOrName: string): Promise<ClusterResponseDto>;

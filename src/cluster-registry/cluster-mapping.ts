@@ -13,14 +13,20 @@ export function toClusterResponse(entity: ClusterEntity): ClusterResponseDto {
     server: entity.server,
     authType: entity.authType,
     isDefault: entity.isDefault,
-    status: { state: entity.lastStatus as 'unknown' | 'connected' | 'error', kubernetesVersion: entity.kubernetesVersion, checkedAt: entity.checkedAt, errorCode: entity.lastErrorCode },
+    status: {
+      state: entity.lastStatus as 'unknown' | 'connected' | 'error',
+      kubernetesVersion: entity.kubernetesVersion,
+      checkedAt: entity.checkedAt,
+      errorCode: entity.lastErrorCode,
+    },
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   };
 }
 
 export function connectionPolicy(configProvider: ConfigProvider): ConnectionPolicy {
-  const { allowLoopback, allowPlainHttpLoopback, allowInsecureSkipTlsVerify } = configProvider.config.clusters;
+  const { allowLoopback, allowPlainHttpLoopback, allowInsecureSkipTlsVerify } =
+    configProvider.config.clusters;
   return { allowLoopback, allowPlainHttpLoopback, allowInsecureSkipTlsVerify };
 }
 
@@ -32,6 +38,11 @@ export function isUuid(value: string): boolean {
 
 /** Context names are free text; cluster names are DNS labels. */
 export function nameFromContext(context: string): string {
-  const name = context.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const name = context
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return name || 'cluster';
 }

@@ -18,7 +18,11 @@ export class ClusterRegistryModule {
       global: true,
       imports: [TypeOrmModule.forFeature([ClusterEntity]), KubernetesModule],
       controllers: [ClusterController],
-      providers: [CredentialKeyring, ClusterEvents, { provide: ClusterDirectory, useClass: RegistryClusterDirectory }],
+      providers: [
+        CredentialKeyring,
+        ClusterEvents,
+        { provide: ClusterDirectory, useClass: RegistryClusterDirectory },
+      ],
       exports: [ClusterDirectory, ClusterEvents],
     };
   }

@@ -4,9 +4,22 @@ import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
 import { ClusterDirectory } from './cluster-directory';
 import { ClusterIdPipe } from './cluster-id.pipe';
-import { ClusterResponseDto, ClusterTestResponseDto, CreateClusterDto, ImportKubeconfigDto, RegisterQueryDto, UpdateClusterDto } from './cluster.dto';
+import {
+  ClusterResponseDto,
+  ClusterTestResponseDto,
+  CreateClusterDto,
+  ImportKubeconfigDto,
+  RegisterQueryDto,
+  UpdateClusterDto,
+} from './cluster.dto';
 
-const CONNECTION_ERRORS: ErrorCode[] = ['CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'CLUSTER_AUTH_FAILED', 'CLUSTER_ERROR', 'K8S_FORBIDDEN'];
+const CONNECTION_ERRORS: ErrorCode[] = [
+  'CLUSTER_UNREACHABLE',
+  'CLUSTER_TIMEOUT',
+  'CLUSTER_AUTH_FAILED',
+  'CLUSTER_ERROR',
+  'K8S_FORBIDDEN',
+];
 const WRITE_ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'NOT_AVAILABLE_IN_INSTANT_MODE'];
 
 @ApiTags('clusters')
@@ -15,49 +28,99 @@ export class ClusterController {
   constructor(private readonly clusters: ClusterDirectory) {}
 
   @Post()
-  @ApiEndpoint({ summary: 'Register a cluster from a kubeconfig or fields (tests the connection first unless skipTest=true)', role: 'admin', status: 201, response: ClusterResponseDto, errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS] })
-  create(@Body() dto: CreateClusterDto, @Query() query: RegisterQueryDto): Promise<ClusterResponseDto> {
+  @ApiEndpoint({
+    summary:
+      'Register a cluster from a kubeconfig or fields (tests the connection first unless skipTest=true)',
+    role: 'admin',
+    status: 201,
+    response: ClusterResponseDto,
+    errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
+  })
+  create(
+    @Body() dto: CreateClusterDto,
+    @Query() query: RegisterQueryDto,
+  ): Promise<ClusterResponseDto> {
     return this.clusters.create(dto, query.skipTest === 'true');
   }
 
   @Post('import')
-  @ApiEndpoint({ summary: 'Register every context of a kubeconfig (or those listed) as one cluster each, all or none', role: 'admin', status: 201, response: ClusterResponseDto, isArray: true, errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS] })
-  importKubeconfig(@Body() dto: ImportKubeconfigDto, @Query() query: RegisterQueryDto): Promise<ClusterResponseDto[]> {
+  @ApiEndpoint({
+    summary:
+      'Register every context of a kubeconfig (or those listed) as one cluster each, all or none',
+    role: 'admin',
+    status: 201,
+    response: ClusterResponseDto,
+    isArray: true,
+    errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
+  })
+  importKubeconfig(
+    @Body() dto: ImportKubeconfigDto,
+    @Query() query: RegisterQueryDto,
+  ): Promise<ClusterResponseDto[]> {
     return this.clusters.importKubeconfig(dto, query.skipTest === 'true');
   }
 
   @Get()
-  @ApiEndpoint({ summary: 'List clusters (never their credentials)', response: ClusterResponseDto, isArray: true })
+  @ApiEndpoint({
+    summary: 'List clusters (never their credentials)',
+    response: ClusterResponseDto,
+    isArray: true,
+  })
   list(): Promise<ClusterResponseDto[]> {
     return this.clusters.list();
   }
 
   @Get(':clusterId')
-  @ApiEndpoint({ summary: 'Get a cluster by id or name', response: ClusterResponseDto, errors: ['CLUSTER_NOT_FOUND', 'VALIDATION_FAILED'] })
+  @ApiEndpoint({
+    summary: 'Get a cluster by id or name',
+    response: ClusterResponseDto,
+    errors: ['CLUSTER_NOT_FOUND', 'VALIDATION_FAILED'],
+  })
   get(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<ClusterResponseDto> {
     return this.clusters.get(clusterId);
   }
 
   @Patch(':clusterId')
-  @ApiEndpoint({ summary: 'Change display name, description, labels or the connection', role: 'admin', response: ClusterResponseDto, errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'] })
-  update(@Param('clusterId', ClusterIdPipe) clusterId: string, @Body() dto: UpdateClusterDto): Promise<ClusterResponseDto> {
+  @ApiEndpoint({
+    summary: 'Change display name, description, labels or the connection',
+    role: 'admin',
+    response: ClusterResponseDto,
+    errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'],
+  })
+  update(
+    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @Body() dto: UpdateClusterDto,
+  ): Promise<ClusterResponseDto> {
     return this.clusters.update(clusterId, dto);
   }
 
   @Delete(':clusterId')
-  @ApiEndpoint({ summary: 'Remove a cluster and its stored credential', role: 'admin', errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'] })
+  @ApiEndpoint({
+    summary: 'Remove a cluster and its stored credential',
+    role: 'admin',
+    errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'],
+  })
   remove(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<void> {
     return this.clusters.remove(clusterId);
   }
 
   @Post(':clusterId/test')
-  @ApiEndpoint({ summary: 'Test reachability, read the Kubernetes version and what CloudPilot may do there', response: ClusterTestResponseDto, errors: ['CLUSTER_NOT_FOUND', 'VALIDATION_FAILED', ...CONNECTION_ERRORS] })
+  @ApiEndpoint({
+    summary: 'Test reachability, read the Kubernetes version and what CloudPilot may do there',
+    response: ClusterTestResponseDto,
+    errors: ['CLUSTER_NOT_FOUND', 'VALIDATION_FAILED', ...CONNECTION_ERRORS],
+  })
   test(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<ClusterTestResponseDto> {
     return this.clusters.test(clusterId);
   }
 
   @Post(':clusterId/default')
-  @ApiEndpoint({ summary: 'Make this the default cluster', role: 'admin', response: ClusterResponseDto, errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'] })
+  @ApiEndpoint({
+    summary: 'Make this the default cluster',
+    role: 'admin',
+    response: ClusterResponseDto,
+    errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'],
+  })
   setDefault(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<ClusterResponseDto> {
     return this.clusters.setDefault(clusterId);
   }

@@ -1,6 +1,15 @@
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
@@ -44,7 +53,9 @@ export class ClusterCredentialsDto {
 
 export class CreateClusterDto {
   /** Unique DNS-1123 label; usable in URLs instead of the id. */
-  @Matches(DNS_LABEL, { message: 'name must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)' })
+  @Matches(DNS_LABEL, {
+    message: 'name must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)',
+  })
   name: string;
 
   @IsOptional()
@@ -87,7 +98,9 @@ export class CreateClusterDto {
 }
 
 /** Any of the registration fields except the name; a kubeconfig or credentials replace the connection. */
-export class UpdateClusterDto extends PartialType(OmitType(CreateClusterDto, ['name', 'isDefault'] as const)) {}
+export class UpdateClusterDto extends PartialType(
+  OmitType(CreateClusterDto, ['name', 'isDefault'] as const),
+) {}
 
 export class ImportKubeconfigDto {
   /** Kubeconfig text; every context (or those listed) becomes one cluster named after its context. */

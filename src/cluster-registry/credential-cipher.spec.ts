@@ -1,12 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { AppError } from '../common/app-error';
-import { CredentialCipher, CredentialDecryptError, CredentialKeyMismatchError, parseEncryptionKey, SealedCredential } from './credential-cipher';
+import {
+  CredentialCipher,
+  CredentialDecryptError,
+  CredentialKeyMismatchError,
+  parseEncryptionKey,
+  SealedCredential,
+} from './credential-cipher';
 
 const KEY = Buffer.alloc(32, 7);
 const OTHER_KEY = Buffer.alloc(32, 9);
 const CLUSTER_ID = '6f1c2a4e-8d1b-4c1e-9a55-3e0f6d2b7c10';
-const CREDENTIAL = { server: 'https://10.0.0.1:6443', auth: { type: 'token', token: 'sa-token-TOPSECRET' } };
+const CREDENTIAL = {
+  server: 'https://10.0.0.1:6443',
+  auth: { type: 'token', token: 'sa-token-TOPSECRET' },
+};
 
 function flipByte(base64: string, index: number): string {
   const bytes = Buffer.from(base64, 'base64');
@@ -36,19 +45,25 @@ describe('parseEncryptionKey', () => {
     ['base64url alphabet', `${'-_'.repeat(21)}A=`, /not valid base64/],
     ['text with a space inside', 'c2VjcmV0 IGtleQ==', /not valid base64/],
     ['an empty value', '  \n', /is empty/],
-  ])('refuses %s with a message that says why and never quotes the key', (_name, input, message) => {
-    const error = thrown(() => parseEncryptionKey(input)) as Error;
-    expect(error.message).toMatch(message);
-    expect(error.message).toContain('openssl rand -base64 32');
-    if (input.trim()) expect(error.message).not.toContain(input.trim().slice(0, 12));
-  });
+  ])(
+    'refuses %s with a message that says why and never quotes the key',
+    (_name, input, message) => {
+      const error = thrown(() => parseEncryptionKey(input)) as Error;
+      expect(error.message).toMatch(message);
+      expect(error.message).toContain('openssl rand -base64 32');
+      if (input.trim()) expect(error.message).not.toContain(input.trim().slice(0, 12));
+    },
+  );
 });
 
 describe('CredentialCipher', () => {
   const cipher = new CredentialCipher(KEY);
 
   it('derives a 16-hex key id from the key, stable per key and different across keys', () => {
-    const expected = createHash('sha256').update(Buffer.concat([Buffer.from('cloudpilot-key-id'), KEY])).digest('hex').slice(0, 16);
+    const expected = createHash('sha256')
+      .update(Buffer.concat([Buffer.from('cloudpilot-key-id'), KEY]))
+      .digest('hex')
+      .slice(0, 16);
     expect(cipher.keyId).toBe(expected);
     expect(new CredentialCipher(Buffer.from(KEY)).keyId).toBe(cipher.keyId);
     expect(new CredentialCipher(OTHER_KEY).keyId).not.toBe(cipher.keyId);
@@ -70,30 +85,61 @@ describe('CredentialCipher', () => {
     expect(Buffer.from(a.nonce, 'base64')).toHaveLength(12);
     expect(a.nonce).not.toBe(b.nonce);
     expect(a.ciphertext).not.toBe(b.ciphertext);
-    expect(Buffer.from(a.ciphertext, 'base64')).toHaveLength(Buffer.byteLength(JSON.stringify(CREDENTIAL)) + 16);
+    expect(Buffer.from(a.ciphertext, 'base64')).toHaveLength(
+      Buffer.byteLength(JSON.stringify(CREDENTIAL)) + 16,
+    );
   });
 
   it('stores nothing of the credential in readable form', () => {
     const sealed = cipher.seal(CREDENTIAL, CLUSTER_ID);
-    const stored = Buffer.concat([Buffer.from(JSON.stringify(sealed)), Buffer.from(sealed.ciphertext, 'base64')]).toString('latin1');
+    const stored = Buffer.concat([
+      Buffer.from(JSON.stringify(sealed)),
+      Buffer.from(sealed.ciphertext, 'base64'),
+    ]).toString('latin1');
     expect(stored).not.toContain('TOPSECRET');
     expect(stored).not.toContain('token');
   });
 
   it('refuses a ciphertext moved to another cluster row (aad)', () => {
     const sealed = cipher.seal(CREDENTIAL, CLUSTER_ID);
-    expect(thrown(() => cipher.open(sealed, 'another-cluster-id'))).toBeInstanceOf(CredentialDecryptError);
+    expect(thrown(() => cipher.open(sealed, 'another-cluster-id'))).toBeInstanceOf(
+      CredentialDecryptError,
+    );
   });
 
   it.each([
-    ['a flipped ciphertext byte', (s: SealedCredential) => ({ ...s, ciphertext: flipByte(s.ciphertext, 0) })],
-    ['a flipped tag byte', (s: SealedCredential) => ({ ...s, ciphertext: flipByte(s.ciphertext, -1) })],
+    [
+      'a flipped ciphertext byte',
+      (s: SealedCredential) => ({ ...s, ciphertext: flipByte(s.ciphertext, 0) }),
+    ],
+    [
+      'a flipped tag byte',
+      (s: SealedCredential) => ({ ...s, ciphertext: flipByte(s.ciphertext, -1) }),
+    ],
     ['a flipped nonce byte', (s: SealedCredential) => ({ ...s, nonce: flipByte(s.nonce, 0) })],
-    ['a truncated ciphertext', (s: SealedCredential) => ({ ...s, ciphertext: Buffer.from(s.ciphertext, 'base64').subarray(0, 15).toString('base64') })],
-    ['a dropped tag', (s: SealedCredential) => ({ ...s, ciphertext: Buffer.from(s.ciphertext, 'base64').subarray(0, -16).toString('base64') })],
-    ['a short nonce', (s: SealedCredential) => ({ ...s, nonce: Buffer.alloc(8).toString('base64') })],
+    [
+      'a truncated ciphertext',
+      (s: SealedCredential) => ({
+        ...s,
+        ciphertext: Buffer.from(s.ciphertext, 'base64').subarray(0, 15).toString('base64'),
+      }),
+    ],
+    [
+      'a dropped tag',
+      (s: SealedCredential) => ({
+        ...s,
+        ciphertext: Buffer.from(s.ciphertext, 'base64').subarray(0, -16).toString('base64'),
+      }),
+    ],
+    [
+      'a short nonce',
+      (s: SealedCredential) => ({ ...s, nonce: Buffer.alloc(8).toString('base64') }),
+    ],
     ['a nonce that is not base64', (s: SealedCredential) => ({ ...s, nonce: '!!not-base64!!' })],
-    ['a ciphertext that is not a string', (s: SealedCredential) => ({ ...s, ciphertext: null as unknown as string })],
+    [
+      'a ciphertext that is not a string',
+      (s: SealedCredential) => ({ ...s, ciphertext: null as unknown as string }),
+    ],
   ])('refuses %s with CredentialDecryptError', (_name, tamper) => {
     const tampered = tamper(cipher.seal(CREDENTIAL, CLUSTER_ID));
     expect(thrown(() => cipher.open(tampered, CLUSTER_ID))).toBeInstanceOf(CredentialDecryptError);
@@ -101,7 +147,9 @@ describe('CredentialCipher', () => {
 
   it('names both key ids when the credential was sealed under another key, without trying to decrypt', () => {
     const other = new CredentialCipher(OTHER_KEY);
-    const error = thrown(() => cipher.open(other.seal(CREDENTIAL, CLUSTER_ID), CLUSTER_ID)) as CredentialKeyMismatchError;
+    const error = thrown(() =>
+      cipher.open(other.seal(CREDENTIAL, CLUSTER_ID), CLUSTER_ID),
+    ) as CredentialKeyMismatchError;
     expect(error).toBeInstanceOf(CredentialKeyMismatchError);
     expect(error).not.toBeInstanceOf(AppError);
     expect([error.expectedKeyId, error.foundKeyId]).toEqual([cipher.keyId, other.keyId]);
@@ -109,7 +157,10 @@ describe('CredentialCipher', () => {
   });
 
   it('still authenticates when a wrong key claims the right key id', () => {
-    const forged = { ...new CredentialCipher(OTHER_KEY).seal(CREDENTIAL, CLUSTER_ID), keyId: cipher.keyId };
+    const forged = {
+      ...new CredentialCipher(OTHER_KEY).seal(CREDENTIAL, CLUSTER_ID),
+      keyId: cipher.keyId,
+    };
     expect(thrown(() => cipher.open(forged, CLUSTER_ID))).toBeInstanceOf(CredentialDecryptError);
   });
 

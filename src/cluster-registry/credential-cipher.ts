@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
 
 /** A credential as stored: the key id sits beside the ciphertext so a wrong key is named, not guessed. */
 export interface SealedCredential {
@@ -15,7 +22,9 @@ export class CredentialKeyMismatchError extends Error {
     readonly expectedKeyId: string,
     readonly foundKeyId: string,
   ) {
-    super(`credential was sealed with key ${foundKeyId}, but the configured key is ${expectedKeyId}`);
+    super(
+      `credential was sealed with key ${foundKeyId}, but the configured key is ${expectedKeyId}`,
+    );
     this.name = 'CredentialKeyMismatchError';
   }
 }
@@ -40,11 +49,17 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
  */
 export function parseEncryptionKey(base64: string): Buffer {
   const text = typeof base64 === 'string' ? base64.trim() : '';
-  if (text === '') throw new Error('the encryption key is empty; generate one with `openssl rand -base64 32`');
-  if (!STRICT_BASE64.test(text)) throw new Error('the encryption key is not valid base64; generate one with `openssl rand -base64 32`');
+  if (text === '')
+    throw new Error('the encryption key is empty; generate one with `openssl rand -base64 32`');
+  if (!STRICT_BASE64.test(text))
+    throw new Error(
+      'the encryption key is not valid base64; generate one with `openssl rand -base64 32`',
+    );
   const key = Buffer.from(text, 'base64');
   if (key.length !== KEY_BYTES) {
-    throw new Error(`the encryption key must decode to ${KEY_BYTES} bytes, not ${key.length}; generate one with \`openssl rand -base64 32\``);
+    throw new Error(
+      `the encryption key must decode to ${KEY_BYTES} bytes, not ${key.length}; generate one with \`openssl rand -base64 32\``,
+    );
   }
   return key;
 }
@@ -67,9 +82,14 @@ export class CredentialCipher {
   readonly #key: KeyObject;
 
   constructor(key: Buffer) {
-    if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) throw new Error(`the encryption key must be ${KEY_BYTES} bytes`);
+    if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES)
+      throw new Error(`the encryption key must be ${KEY_BYTES} bytes`);
     this.#key = createSecretKey(Buffer.from(key));
-    this.keyId = createHash('sha256').update('cloudpilot-key-id').update(key).digest('hex').slice(0, 16);
+    this.keyId = createHash('sha256')
+      .update('cloudpilot-key-id')
+      .update(key)
+      .digest('hex')
+      .slice(0, 16);
   }
 
   /** Encrypts `value` as JSON under a fresh random nonce; two seals of one value never match. */
@@ -80,7 +100,11 @@ export class CredentialCipher {
     const cipher = createCipheriv('aes-256-gcm', this.#key, nonce, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(json, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return { keyId: this.keyId, nonce: nonce.toString('base64'), ciphertext: body.toString('base64') };
+    return {
+      keyId: this.keyId,
+      nonce: nonce.toString('base64'),
+      ciphertext: body.toString('base64'),
+    };
   }
 
   /**
@@ -89,15 +113,21 @@ export class CredentialCipher {
    * authentication (tampered, truncated, or sealed for another row).
    */
   open(sealed: SealedCredential, aad: string): unknown {
-    if (sealed.keyId !== this.keyId) throw new CredentialKeyMismatchError(this.keyId, String(sealed.keyId));
+    if (sealed.keyId !== this.keyId)
+      throw new CredentialKeyMismatchError(this.keyId, String(sealed.keyId));
     const nonce = decodeField(sealed.nonce, NONCE_BYTES, NONCE_BYTES);
     const body = decodeField(sealed.ciphertext, TAG_BYTES, Number.MAX_SAFE_INTEGER);
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, nonce, { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, nonce, {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
     let json: string;
     try {
-      json = Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      json = Buffer.concat([
+        decipher.update(body.subarray(0, body.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new CredentialDecryptError();
     }

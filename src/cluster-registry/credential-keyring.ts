@@ -29,7 +29,9 @@ export class CredentialKeyring {
 
   /** `storedKeyIds`: key ids of every stored ciphertext; a mismatch stops start-up before any decrypt. */
   load(storedKeyIds: string[]): void {
-    const cipher = new CredentialCipher(readConfiguredKey(this.configProvider.config.security, storedKeyIds.length > 0, this.logger));
+    const cipher = new CredentialCipher(
+      readConfiguredKey(this.configProvider.config.security, storedKeyIds.length > 0, this.logger),
+    );
     const foreign = storedKeyIds.filter((id) => id !== cipher.keyId);
     if (foreign.length > 0) {
       throw new StartupError(
@@ -45,20 +47,32 @@ export class CredentialKeyring {
  * The configured key: CLOUDPILOT_ENCRYPTION_KEY, else the key file, else (only while nothing is
  * encrypted yet) a new random key written to the key file with mode 0600.
  */
-export function readConfiguredKey(security: AppConfig['security'], credentialsExist: boolean, logger?: Logger): Buffer {
+export function readConfiguredKey(
+  security: AppConfig['security'],
+  credentialsExist: boolean,
+  logger?: Logger,
+): Buffer {
   const { encryptionKey, encryptionKeyFile } = security;
   try {
     if (encryptionKey) return parseEncryptionKey(encryptionKey);
     const file = resolve(encryptionKeyFile);
     if (existsSync(file)) return parseEncryptionKey(readFileSync(file, 'utf8').trim());
-    if (credentialsExist) throw new StartupError(`cluster credentials are stored but no encryption key is configured: set CLOUDPILOT_ENCRYPTION_KEY or restore ${file}`);
+    if (credentialsExist)
+      throw new StartupError(
+        `cluster credentials are stored but no encryption key is configured: set CLOUDPILOT_ENCRYPTION_KEY or restore ${file}`,
+      );
     const key = randomBytes(32);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    logger?.warn({ file }, 'generated a new credential encryption key file: back it up, stored clusters cannot be read without it');
+    logger?.warn(
+      { file },
+      'generated a new credential encryption key file: back it up, stored clusters cannot be read without it',
+    );
     return key;
   } catch (error) {
     if (error instanceof StartupError) throw error;
-    throw new StartupError(`cannot load the credential encryption key: ${(error as Error).message}`);
+    throw new StartupError(
+      `cannot load the credential encryption key: ${(error as Error).message}`,
+    );
   }
 }

@@ -10,10 +10,18 @@ import { InstantSource, resolveInstantSource } from './instant-connection';
 
 /** Instant mode: exactly one cluster from the start-up configuration; the registry is read-only. */
 @Injectable()
-export class InstantClusterDirectory extends ClusterDirectory implements OnModuleInit, OnApplicationBootstrap {
+export class InstantClusterDirectory
+  extends ClusterDirectory
+  implements OnModuleInit, OnApplicationBootstrap
+{
   private readonly logger = new Logger(InstantClusterDirectory.name);
   private source: InstantSource;
-  private status: ClusterStatusDto = { state: 'unknown', kubernetesVersion: null, checkedAt: null, errorCode: null };
+  private status: ClusterStatusDto = {
+    state: 'unknown',
+    kubernetesVersion: null,
+    checkedAt: null,
+    errorCode: null,
+  };
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -25,14 +33,25 @@ export class InstantClusterDirectory extends ClusterDirectory implements OnModul
 
   onModuleInit(): void {
     this.source = resolveInstantSource(this.configProvider.config);
-    this.logger.log({ source: this.source.description, cluster: this.name }, 'instant mode cluster source');
+    this.logger.log(
+      { source: this.source.description, cluster: this.name },
+      'instant mode cluster source',
+    );
   }
 
   /** A first probe in the background, so the cluster's status is known without delaying start-up. */
   onApplicationBootstrap(): void {
     this.test(this.name).then(
-      (probe) => this.logger.log({ kubernetesVersion: probe.kubernetesVersion }, 'instant mode cluster connected'),
-      (error: unknown) => this.logger.warn({ code: error instanceof AppError ? error.code : 'INTERNAL_ERROR' }, 'instant mode cluster not reachable yet'),
+      (probe) =>
+        this.logger.log(
+          { kubernetesVersion: probe.kubernetesVersion },
+          'instant mode cluster connected',
+        ),
+      (error: unknown) =>
+        this.logger.warn(
+          { code: error instanceof AppError ? error.code : 'INTERNAL_ERROR' },
+          'instant mode cluster not reachable yet',
+        ),
     );
   }
 
@@ -59,10 +78,20 @@ export class InstantClusterDirectory extends ClusterDirectory implements OnModul
     const checkedAt = new Date().toISOString();
     try {
       const probe = await probeCluster(client);
-      this.status = { state: 'connected', kubernetesVersion: probe.kubernetesVersion, checkedAt, errorCode: null };
+      this.status = {
+        state: 'connected',
+        kubernetesVersion: probe.kubernetesVersion,
+        checkedAt,
+        errorCode: null,
+      };
       return { reachable: true, ...probe, checkedAt };
     } catch (error) {
-      this.status = { ...this.status, state: 'error', checkedAt, errorCode: error instanceof AppError ? error.code : 'INTERNAL_ERROR' };
+      this.status = {
+        ...this.status,
+        state: 'error',
+        checkedAt,
+        errorCode: error instanceof AppError ? error.code : 'INTERNAL_ERROR',
+      };
       throw error;
     }
   }
@@ -84,18 +113,34 @@ export class InstantClusterDirectory extends ClusterDirectory implements OnModul
   }
 
   private async readOnly(): Promise<never> {
-    throw new AppError('NOT_AVAILABLE_IN_INSTANT_MODE', 'Instant mode serves exactly one cluster from its configuration; run in server mode to manage clusters');
+    throw new AppError(
+      'NOT_AVAILABLE_IN_INSTANT_MODE',
+      'Instant mode serves exactly one cluster from its configuration; run in server mode to manage clusters',
+    );
   }
 
   private assertKnown(idOrName: string): void {
-    if (idOrName !== this.name) throw new AppError('CLUSTER_NOT_FOUND', `Instant mode has one cluster, "${this.name}"; no cluster "${idOrName}"`);
+    if (idOrName !== this.name)
+      throw new AppError(
+        'CLUSTER_NOT_FOUND',
+        `Instant mode has one cluster, "${this.name}"; no cluster "${idOrName}"`,
+      );
   }
 
   private describe(): ClusterResponseDto {
     const { connection } = this.source;
     return {
-      id: this.name, name: this.name, displayName: this.name, description: this.source.description, labels: {}, server: connection.server,
-      authType: connection.auth.type, isDefault: true, status: this.status, createdAt: this.startedAt, updatedAt: this.startedAt,
+      id: this.name,
+      name: this.name,
+      displayName: this.name,
+      description: this.source.description,
+      labels: {},
+      server: connection.server,
+      authType: connection.auth.type,
+      isDefault: true,
+      status: this.status,
+      createdAt: this.startedAt,
+      updatedAt: this.startedAt,
     };
   }
 }

@@ -19,11 +19,24 @@ export interface InstantSource {
  */
 export function resolveInstantSource(config: AppConfig): InstantSource {
   const k8s = config.kubernetes;
-  const policy = { allowLoopback: true, allowPlainHttpLoopback: config.clusters.allowPlainHttpLoopback, allowInsecureSkipTlsVerify: config.clusters.allowInsecureSkipTlsVerify };
-  if (k8s.inCluster) return { connection: { server: 'https://kubernetes.default.svc', auth: { type: 'inCluster' } }, description: 'in-cluster ServiceAccount', policy };
+  const policy = {
+    allowLoopback: true,
+    allowPlainHttpLoopback: config.clusters.allowPlainHttpLoopback,
+    allowInsecureSkipTlsVerify: config.clusters.allowInsecureSkipTlsVerify,
+  };
+  if (k8s.inCluster)
+    return {
+      connection: { server: 'https://kubernetes.default.svc', auth: { type: 'inCluster' } },
+      description: 'in-cluster ServiceAccount',
+      policy,
+    };
   if (k8s.apiServer && k8s.token) {
     const caData = k8s.caFile ? readFileSync(k8s.caFile).toString('base64') : undefined;
-    return { connection: { server: k8s.apiServer, caData, auth: { type: 'token', token: k8s.token } }, description: `K8S_API_SERVER ${k8s.apiServer}`, policy };
+    return {
+      connection: { server: k8s.apiServer, caData, auth: { type: 'token', token: k8s.token } },
+      description: `K8S_API_SERVER ${k8s.apiServer}`,
+      policy,
+    };
   }
   let text: string | undefined;
   try {
@@ -38,5 +51,9 @@ export function resolveInstantSource(config: AppConfig): InstantSource {
     );
   }
   const [current] = parseUntrustedKubeconfig(text, policy);
-  return { connection: current.connection, description: `kubeconfig ${k8s.kubeconfig} (context ${current.context})`, policy };
+  return {
+    connection: current.connection,
+    description: `kubeconfig ${k8s.kubeconfig} (context ${current.context})`,
+    policy,
+  };
 }

@@ -13,11 +13,20 @@ import { ClusterDirectory } from './cluster-directory';
 import { ClusterEvents } from './cluster-events';
 import { connectionPolicy, isUuid, nameFromContext, toClusterResponse } from './cluster-mapping';
 import { ClusterEntity } from './cluster.entity';
-import { ClusterResponseDto, ClusterTestResponseDto, CreateClusterDto, ImportKubeconfigDto, UpdateClusterDto } from './cluster.dto';
+import {
+  ClusterResponseDto,
+  ClusterTestResponseDto,
+  CreateClusterDto,
+  ImportKubeconfigDto,
+  UpdateClusterDto,
+} from './cluster.dto';
 import { connectionFromInput } from './connection-input';
 import { CredentialKeyring } from './credential-keyring';
 
-type NewCluster = Pick<CreateClusterDto, 'name' | 'displayName' | 'description' | 'labels' | 'isDefault'> & { connection: ClusterConnection };
+type NewCluster = Pick<
+  CreateClusterDto,
+  'name' | 'displayName' | 'description' | 'labels' | 'isDefault'
+> & { connection: ClusterConnection };
 
 /** Server mode: clusters in the database, connections sealed with AES-256-GCM bound to the cluster id. */
 @Injectable()
@@ -47,7 +56,12 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
 
   async client(idOrName: string): Promise<KubeClient> {
     const entity = await this.find(idOrName);
-    return this.pool.get(entity.id, this.open(entity), `${entity.updatedAt}/${entity.credentialKeyId}`, connectionPolicy(this.configProvider));
+    return this.pool.get(
+      entity.id,
+      this.open(entity),
+      `${entity.updatedAt}/${entity.credentialKeyId}`,
+      connectionPolicy(this.configProvider),
+    );
   }
 
   async test(idOrName: string): Promise<ClusterTestResponseDto> {
@@ -55,11 +69,22 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
     const checkedAt = new Date().toISOString();
     try {
       const probe = await probeCluster(await this.client(entity.id));
-      await this.clusters.update({ id: entity.id }, { lastStatus: 'connected', lastErrorCode: null, kubernetesVersion: probe.kubernetesVersion, checkedAt });
+      await this.clusters.update(
+        { id: entity.id },
+        {
+          lastStatus: 'connected',
+          lastErrorCode: null,
+          kubernetesVersion: probe.kubernetesVersion,
+          checkedAt,
+        },
+      );
       return { reachable: true, ...probe, checkedAt };
     } catch (error) {
       const code = error instanceof AppError ? error.code : 'INTERNAL_ERROR';
-      await this.clusters.update({ id: entity.id }, { lastStatus: 'error', lastErrorCode: code, checkedAt });
+      await this.clusters.update(
+        { id: entity.id },
+        { lastStatus: 'error', lastErrorCode: code, checkedAt },
+      );
       throw error;
     }
   }
@@ -70,12 +95,30 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
     return created;
   }
 
-  async importKubeconfig(dto: ImportKubeconfigDto, skipTest: boolean): Promise<ClusterResponseDto[]> {
-    const parsed = parseUntrustedKubeconfig(dto.kubeconfig, connectionPolicy(this.configProvider), '*');
+  async importKubeconfig(
+    dto: ImportKubeconfigDto,
+    skipTest: boolean,
+  ): Promise<ClusterResponseDto[]> {
+    const parsed = parseUntrustedKubeconfig(
+      dto.kubeconfig,
+      connectionPolicy(this.configProvider),
+      '*',
+    );
     const wanted = dto.contexts ? parsed.filter((p) => dto.contexts!.includes(p.context)) : parsed;
     const missing = (dto.contexts ?? []).filter((c) => !parsed.some((p) => p.context === c));
-    if (missing.length) throw new AppError('KUBECONFIG_CONTEXT_NOT_FOUND', `Unknown context(s): ${missing.join(', ')}`);
-    return this.insert(wanted.map((p) => ({ name: nameFromContext(p.context), displayName: p.context, connection: p.connection })), skipTest);
+    if (missing.length)
+      throw new AppError(
+        'KUBECONFIG_CONTEXT_NOT_FOUND',
+        `Unknown context(s): ${missing.join(', ')}`,
+      );
+    return this.insert(
+      wanted.map((p) => ({
+        name: nameFromContext(p.context),
+        displayName: p.context,
+        connection: p.connection,
+      })),
+      skipTest,
+    );
   }
 
   async update(idOrName: string, dto: UpdateClusterDto): Promise<ClusterResponseDto> {
@@ -85,11 +128,16 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
     if (dto.description !== undefined) patch.description = dto.description;
     if (dto.labels !== undefined) patch.labels = JSON.stringify(validLabels(dto.labels));
     if (dto.kubeconfig !== undefined || dto.credentials !== undefined) {
-      Object.assign(patch, this.seal(entity.id, connectionFromInput(dto, connectionPolicy(this.configProvider))), { lastStatus: 'unknown', lastErrorCode: null });
+      Object.assign(
+        patch,
+        this.seal(entity.id, connectionFromInput(dto, connectionPolicy(this.configProvider))),
+        { lastStatus: 'unknown', lastErrorCode: null },
+      );
     }
     await this.clusters.update({ id: entity.id }, patch);
     this.pool.drop(entity.id);
-    if (patch.credentialCiphertext !== undefined) this.events.emit({ type: 'changed', clusterId: entity.id });
+    if (patch.credentialCiphertext !== undefined)
+      this.events.emit({ type: 'changed', clusterId: entity.id });
     return this.get(entity.id);
   }
 
@@ -110,8 +158,11 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
   }
 
   private async find(idOrName: string): Promise<ClusterEntity> {
-    const entity = await this.clusters.findOneBy(isUuid(idOrName) ? { id: idOrName.toLowerCase() } : { name: idOrName });
-    if (!entity) throw new AppError('CLUSTER_NOT_FOUND', `No cluster with id or name "${idOrName}"`);
+    const entity = await this.clusters.findOneBy(
+      isUuid(idOrName) ? { id: idOrName.toLowerCase() } : { name: idOrName },
+    );
+    if (!entity)
+      throw new AppError('CLUSTER_NOT_FOUND', `No cluster with id or name "${idOrName}"`);
     return entity;
   }
 
@@ -122,17 +173,33 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
     const rows: ClusterEntity[] = [];
     for (const item of items) {
       const id = randomUUID();
-      const status = skipTest ? { lastStatus: 'unknown', kubernetesVersion: null, checkedAt: null } : await this.probeNew(id, item.connection);
-      rows.push(this.clusters.create({
-        id, name: item.name, displayName: item.displayName ?? item.name, description: item.description ?? '', labels: JSON.stringify(validLabels(item.labels ?? {})),
-        isDefault: false, createdAt: now, updatedAt: now, lastErrorCode: null, ...status, ...this.seal(id, item.connection),
-      }));
+      const status = skipTest
+        ? { lastStatus: 'unknown', kubernetesVersion: null, checkedAt: null }
+        : await this.probeNew(id, item.connection);
+      rows.push(
+        this.clusters.create({
+          id,
+          name: item.name,
+          displayName: item.displayName ?? item.name,
+          description: item.description ?? '',
+          labels: JSON.stringify(validLabels(item.labels ?? {})),
+          isDefault: false,
+          createdAt: now,
+          updatedAt: now,
+          lastErrorCode: null,
+          ...status,
+          ...this.seal(id, item.connection),
+        }),
+      );
     }
     await this.clusters.manager.transaction(async (tx) => {
       const first = (await tx.count(ClusterEntity)) === 0;
       const makeDefault = items.findIndex((i) => i.isDefault);
-      if (makeDefault >= 0) await tx.update(ClusterEntity, { isDefault: true }, { isDefault: false });
-      rows.forEach((row, i) => (row.isDefault = i === makeDefault || (first && makeDefault < 0 && i === 0)));
+      if (makeDefault >= 0)
+        await tx.update(ClusterEntity, { isDefault: true }, { isDefault: false });
+      rows.forEach(
+        (row, i) => (row.isDefault = i === makeDefault || (first && makeDefault < 0 && i === 0)),
+      );
       await tx.insert(ClusterEntity, rows);
     });
     for (const row of rows) this.events.emit({ type: 'changed', clusterId: row.id });
@@ -141,8 +208,14 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
 
   private async probeNew(id: string, connection: ClusterConnection) {
     try {
-      const probe = await probeCluster(this.pool.get(id, connection, 'registration', connectionPolicy(this.configProvider)));
-      return { lastStatus: 'connected', kubernetesVersion: probe.kubernetesVersion, checkedAt: new Date().toISOString() };
+      const probe = await probeCluster(
+        this.pool.get(id, connection, 'registration', connectionPolicy(this.configProvider)),
+      );
+      return {
+        lastStatus: 'connected',
+        kubernetesVersion: probe.kubernetesVersion,
+        checkedAt: new Date().toISOString(),
+      };
     } finally {
       this.pool.drop(id);
     }
@@ -150,24 +223,50 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
 
   private async assertNamesFree(names: string[]): Promise<void> {
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-    if (duplicate) throw new AppError('CLUSTER_NAME_TAKEN', `Two clusters in this request would be named "${duplicate}"`);
+    if (duplicate)
+      throw new AppError(
+        'CLUSTER_NAME_TAKEN',
+        `Two clusters in this request would be named "${duplicate}"`,
+      );
     for (const name of names) {
-      if (await this.clusters.existsBy({ name })) throw new AppError('CLUSTER_NAME_TAKEN', `A cluster named "${name}" already exists`);
+      if (await this.clusters.existsBy({ name }))
+        throw new AppError('CLUSTER_NAME_TAKEN', `A cluster named "${name}" already exists`);
     }
   }
 
   private seal(id: string, connection: ClusterConnection) {
     const sealed = this.keyring.cipher.seal(connection, id);
-    return { server: connection.server, authType: connection.auth.type, credentialKeyId: sealed.keyId, credentialNonce: sealed.nonce, credentialCiphertext: sealed.ciphertext };
+    return {
+      server: connection.server,
+      authType: connection.auth.type,
+      credentialKeyId: sealed.keyId,
+      credentialNonce: sealed.nonce,
+      credentialCiphertext: sealed.ciphertext,
+    };
   }
 
   private open(entity: ClusterEntity): ClusterConnection {
-    return this.keyring.cipher.open({ keyId: entity.credentialKeyId, nonce: entity.credentialNonce, ciphertext: entity.credentialCiphertext }, entity.id) as ClusterConnection;
+    return this.keyring.cipher.open(
+      {
+        keyId: entity.credentialKeyId,
+        nonce: entity.credentialNonce,
+        ciphertext: entity.credentialCiphertext,
+      },
+      entity.id,
+    ) as ClusterConnection;
   }
 }
 
 function validLabels(labels: Record<string, string>): Record<string, string> {
-  const bad = Object.entries(labels).find(([k, v]) => !/^[A-Za-z0-9._/-]{1,63}$/.test(k) || typeof v !== 'string' || v.length > 63);
-  if (bad) throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: `labels.${bad[0]}`, errors: ['labels are string keys and values of at most 63 characters'] }]);
+  const bad = Object.entries(labels).find(
+    ([k, v]) => !/^[A-Za-z0-9._/-]{1,63}$/.test(k) || typeof v !== 'string' || v.length > 63,
+  );
+  if (bad)
+    throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
+      {
+        field: `labels.${bad[0]}`,
+        errors: ['labels are string keys and values of at most 63 characters'],
+      },
+    ]);
   return labels;
 }

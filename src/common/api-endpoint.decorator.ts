@@ -1,5 +1,12 @@
 import { applyDecorators, HttpCode, Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiExtraModels,
+  ApiOperation,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { RequireRole } from '../auth/roles';
 import type { Role } from './request-context';
 import { ERROR_CATALOGUE, ErrorCode } from './error-codes';
@@ -43,24 +50,41 @@ export function ApiEndpoint(spec: EndpointSpec): MethodDecorator & ClassDecorato
     ApiResponse({
       status: errorStatus,
       description: codes.map((c) => `${c}: ${ERROR_CATALOGUE[c].description}`).join('; '),
-      schema: { allOf: [{ $ref: getSchemaPath(ErrorEnvelopeDto) }, { properties: { code: { type: 'string', enum: codes } } }] },
+      schema: {
+        allOf: [
+          { $ref: getSchemaPath(ErrorEnvelopeDto) },
+          { properties: { code: { type: 'string', enum: codes } } },
+        ],
+      },
     }),
   );
   return applyDecorators(
     RequireRole(spec.role ?? 'viewer'),
     HttpCode(status),
     ApiBearerAuth(),
-    ApiOperation({ summary: spec.summary, description: `Requires the ${spec.role ?? 'viewer'} role.` }),
+    ApiOperation({
+      summary: spec.summary,
+      description: `Requires the ${spec.role ?? 'viewer'} role.`,
+    }),
     ApiExtraModels(EnvelopeDto, ErrorEnvelopeDto, ...(spec.response ? [spec.response] : [])),
     spec.rawContentType
       ? applyDecorators(
           ApiExtension('x-raw-response', true),
-          ApiResponse({ status, description: `Raw ${spec.rawContentType} body (not enveloped)`, content: { [spec.rawContentType]: { schema: { type: 'string' } } } }),
+          ApiResponse({
+            status,
+            description: `Raw ${spec.rawContentType} body (not enveloped)`,
+            content: { [spec.rawContentType]: { schema: { type: 'string' } } },
+          }),
         )
       : ApiResponse({
           status,
           description: 'Success envelope',
-          schema: { allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }] },
+          schema: {
+            allOf: [
+              { $ref: getSchemaPath(EnvelopeDto) },
+              { properties: { data: dataSchema(spec) } },
+            ],
+          },
         }),
     ...errorResponses,
   );

@@ -9,7 +9,9 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];
-  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+  return (
+    (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined
+  );
 }
 
 function isJson(request: Request): boolean {
@@ -25,17 +27,26 @@ export class BodyParserMiddleware implements NestMiddleware {
   private readonly parse: ReturnType<typeof express.json>;
 
   constructor(configProvider: ConfigProvider) {
-    this.parse = express.json({ limit: configProvider.config.server.bodyLimitBytes, type: JSON_TYPES, strict: true });
+    this.parse = express.json({
+      limit: configProvider.config.server.bodyLimitBytes,
+      type: JSON_TYPES,
+      strict: true,
+    });
   }
 
   async use(request: Request, response: Response, next: NextFunction): Promise<void> {
     if (!BODY_METHODS.has(request.method) || !hasBody(request)) return next();
     if (!isJson(request)) {
       const type = request.headers['content-type'] ?? 'none';
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type} is not accepted; send application/json`);
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type ${type} is not accepted; send application/json`,
+      );
     }
     await new Promise<void>((resolve, reject) =>
-      this.parse(request, response, (error?: unknown) => (error ? reject(toAppError(error)) : resolve())),
+      this.parse(request, response, (error?: unknown) =>
+        error ? reject(toAppError(error)) : resolve(),
+      ),
     );
     next();
   }
@@ -43,8 +54,11 @@ export class BodyParserMiddleware implements NestMiddleware {
 
 function toAppError(error: unknown): AppError {
   const type = (error as { type?: string }).type;
-  if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts');
-  if (type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'The request body is not valid JSON');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
+  if (type === 'entity.too.large')
+    return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts');
+  if (type === 'entity.parse.failed')
+    return new AppError('MALFORMED_JSON', 'The request body is not valid JSON');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
   return new AppError('BAD_REQUEST', 'The request body could not be read');
 }

@@ -24,7 +24,10 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
       return;
     }
     response.setHeader('X-Request-Id', requestId);
-    for (const [name, value] of Object.entries(mapped.headers ?? {})) response.setHeader(name, value);
-    response.status(mapped.status).json(errorEnvelope(mapped.code, mapped.message, requestId, mapped.details));
+    for (const [name, value] of Object.entries(mapped.headers ?? {}))
+      response.setHeader(name, value);
+    response
+      .status(mapped.status)
+      .json(errorEnvelope(mapped.code, mapped.message, requestId, mapped.details));
   }
 }

@@ -5,13 +5,19 @@ export class EnvelopeDto {
   @ApiProperty({ example: true })
   success: boolean;
 
-  @ApiProperty({ example: 'OK', description: 'OK on success, else a stable UPPER_SNAKE error code' })
+  @ApiProperty({
+    example: 'OK',
+    description: 'OK on success, else a stable UPPER_SNAKE error code',
+  })
   code: string;
 
   @ApiProperty({ example: 'OK' })
   message: string;
 
-  @ApiProperty({ example: '7f7a4c1e-0c38-4c8e-9d43-0a4f0e7f3f55', description: 'X-Request-Id of the request' })
+  @ApiProperty({
+    example: '7f7a4c1e-0c38-4c8e-9d43-0a4f0e7f3f55',
+    description: 'X-Request-Id of the request',
+  })
   requestId: string;
 
   @ApiProperty({ example: '2026-11-25T12:00:00.000Z' })
@@ -25,9 +31,17 @@ export class ErrorEnvelopeDto extends EnvelopeDto {
   @ApiProperty({ example: 'VALIDATION_FAILED' })
   declare code: string;
 
-  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Always null on errors' })
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    example: null,
+    description: 'Always null on errors',
+  })
   data: null;
 
-  @ApiProperty({ required: false, description: 'Structured detail, e.g. one entry per invalid field' })
+  @ApiProperty({
+    required: false,
+    description: 'Structured detail, e.g. one entry per invalid field',
+  })
   details?: unknown;
 }

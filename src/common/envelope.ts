@@ -10,11 +10,30 @@ export interface Envelope<T = unknown> {
 }
 
 export function successEnvelope<T>(data: T, requestId: string): Envelope<T> {
-  return { success: true, code: 'OK', message: 'OK', data, requestId, timestamp: new Date().toISOString() };
+  return {
+    success: true,
+    code: 'OK',
+    message: 'OK',
+    data,
+    requestId,
+    timestamp: new Date().toISOString(),
+  };
 }
 
-export function errorEnvelope(code: string, message: string, requestId: string, details?: unknown): Envelope<null> {
-  const envelope: Envelope<null> = { success: false, code, message, data: null, requestId, timestamp: new Date().toISOString() };
+export function errorEnvelope(
+  code: string,
+  message: string,
+  requestId: string,
+  details?: unknown,
+): Envelope<null> {
+  const envelope: Envelope<null> = {
+    success: false,
+    code,
+    message,
+    data: null,
+    requestId,
+    timestamp: new Date().toISOString(),
+  };
   if (details !== undefined) envelope.details = details;
   return envelope;
 }

@@ -5,11 +5,17 @@
  */
 export const ERROR_CATALOGUE = {
   ROUTE_NOT_FOUND: { status: 404, description: 'No route matches the method and path' },
-  VALIDATION_FAILED: { status: 400, description: 'The request parameters or body are invalid; details lists each field' },
+  VALIDATION_FAILED: {
+    status: 400,
+    description: 'The request parameters or body are invalid; details lists each field',
+  },
   MALFORMED_JSON: { status: 400, description: 'The request body is not valid JSON' },
   BAD_REQUEST: { status: 400, description: 'The request cannot be processed as sent' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body exceeds server.bodyLimitBytes' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body has a content type this route does not accept' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'The request body has a content type this route does not accept',
+  },
   UNAUTHENTICATED: { status: 401, description: 'No valid bearer token was presented' },
   FORBIDDEN: { status: 403, description: "The token's role does not allow this action" },
   NOT_FOUND: { status: 404, description: 'The addressed object does not exist' },
@@ -17,41 +23,133 @@ export const ERROR_CATALOGUE = {
   CONFLICT: { status: 409, description: 'The request conflicts with the current state' },
   TOO_MANY_REQUESTS: { status: 429, description: 'Too many requests' },
   SERVICE_UNAVAILABLE: { status: 503, description: 'A dependency is not ready' },
-  INTERNAL_ERROR: { status: 500, description: 'Unexpected error; the log has the detail under the request id' },
+  INTERNAL_ERROR: {
+    status: 500,
+    description: 'Unexpected error; the log has the detail under the request id',
+  },
   // Untrusted kubeconfigs and cluster URLs (src/kubernetes/*-guard.ts)
-  CLUSTER_URL_INVALID: { status: 400, description: 'The cluster URL is not an absolute URL with a host, or carries credentials, a query or a fragment' },
-  CLUSTER_URL_INSECURE_SCHEME: { status: 400, description: 'The cluster URL is not https (plain http only for loopback, when the operator allows it)' },
-  CLUSTER_URL_FORBIDDEN_ADDRESS: { status: 400, description: 'The cluster host is a link-local, metadata, unspecified, multicast or broadcast address' },
-  CLUSTER_URL_LOOPBACK_FORBIDDEN: { status: 400, description: 'The cluster host is loopback, which the operator has not allowed' },
-  KUBECONFIG_INVALID: { status: 400, description: 'The kubeconfig is not valid YAML of kind Config, is over 1 MiB, or has malformed fields or certificate data' },
-  KUBECONFIG_CONTEXT_NOT_FOUND: { status: 400, description: 'The requested (or current) context, or the cluster or user it names, is missing from the kubeconfig' },
-  KUBECONFIG_EXEC_FORBIDDEN: { status: 400, description: 'A kubeconfig user runs an exec credential plugin' },
-  KUBECONFIG_AUTH_PROVIDER_FORBIDDEN: { status: 400, description: 'A kubeconfig user relies on an auth-provider plugin' },
-  KUBECONFIG_FILE_REFERENCE_FORBIDDEN: { status: 400, description: 'A kubeconfig names a token, certificate, key or CA file; only inline *-data fields and token are accepted' },
-  KUBECONFIG_BASIC_AUTH_FORBIDDEN: { status: 400, description: 'A kubeconfig user has a username/password' },
-  KUBECONFIG_IMPERSONATION_FORBIDDEN: { status: 400, description: 'A kubeconfig user impersonates (as, as-groups, as-uid, as-user-extra)' },
+  CLUSTER_URL_INVALID: {
+    status: 400,
+    description:
+      'The cluster URL is not an absolute URL with a host, or carries credentials, a query or a fragment',
+  },
+  CLUSTER_URL_INSECURE_SCHEME: {
+    status: 400,
+    description:
+      'The cluster URL is not https (plain http only for loopback, when the operator allows it)',
+  },
+  CLUSTER_URL_FORBIDDEN_ADDRESS: {
+    status: 400,
+    description:
+      'The cluster host is a link-local, metadata, unspecified, multicast or broadcast address',
+  },
+  CLUSTER_URL_LOOPBACK_FORBIDDEN: {
+    status: 400,
+    description: 'The cluster host is loopback, which the operator has not allowed',
+  },
+  KUBECONFIG_INVALID: {
+    status: 400,
+    description:
+      'The kubeconfig is not valid YAML of kind Config, is over 1 MiB, or has malformed fields or certificate data',
+  },
+  KUBECONFIG_CONTEXT_NOT_FOUND: {
+    status: 400,
+    description:
+      'The requested (or current) context, or the cluster or user it names, is missing from the kubeconfig',
+  },
+  KUBECONFIG_EXEC_FORBIDDEN: {
+    status: 400,
+    description: 'A kubeconfig user runs an exec credential plugin',
+  },
+  KUBECONFIG_AUTH_PROVIDER_FORBIDDEN: {
+    status: 400,
+    description: 'A kubeconfig user relies on an auth-provider plugin',
+  },
+  KUBECONFIG_FILE_REFERENCE_FORBIDDEN: {
+    status: 400,
+    description:
+      'A kubeconfig names a token, certificate, key or CA file; only inline *-data fields and token are accepted',
+  },
+  KUBECONFIG_BASIC_AUTH_FORBIDDEN: {
+    status: 400,
+    description: 'A kubeconfig user has a username/password',
+  },
+  KUBECONFIG_IMPERSONATION_FORBIDDEN: {
+    status: 400,
+    description: 'A kubeconfig user impersonates (as, as-groups, as-uid, as-user-extra)',
+  },
   KUBECONFIG_PROXY_FORBIDDEN: { status: 400, description: 'A kubeconfig cluster sets proxy-url' },
-  KUBECONFIG_INSECURE_TLS_FORBIDDEN: { status: 400, description: 'A kubeconfig cluster sets insecure-skip-tls-verify, which the operator has not allowed' },
-  KUBECONFIG_NO_CREDENTIALS: { status: 400, description: 'A kubeconfig user has neither a token nor a client certificate and key' },
+  KUBECONFIG_INSECURE_TLS_FORBIDDEN: {
+    status: 400,
+    description:
+      'A kubeconfig cluster sets insecure-skip-tls-verify, which the operator has not allowed',
+  },
+  KUBECONFIG_NO_CREDENTIALS: {
+    status: 400,
+    description: 'A kubeconfig user has neither a token nor a client certificate and key',
+  },
   // Kubernetes API answers and cluster reachability (src/kubernetes/k8s-error-mapping.ts)
-  K8S_NOT_FOUND: { status: 404, description: 'The Kubernetes object or resource does not exist in that cluster' },
-  K8S_CONFLICT: { status: 409, description: 'The object changed since it was read (resourceVersion) or already exists' },
-  K8S_INVALID: { status: 422, description: 'The API server rejected the object or request as invalid (400 or 422 from the cluster)' },
-  K8S_FORBIDDEN: { status: 403, description: "The cluster refused CloudPilot's credential for this action (RBAC)" },
-  K8S_THROTTLED: { status: 429, description: 'The API server is throttling requests; retry after details.retryAfterSeconds' },
-  CLUSTER_AUTH_FAILED: { status: 502, description: "The cluster rejected CloudPilot's credential (401)" },
-  CLUSTER_UNREACHABLE: { status: 503, description: 'The cluster cannot be reached (connection refused, DNS, TLS)' },
-  CLUSTER_TIMEOUT: { status: 504, description: 'The cluster did not answer within the request deadline' },
-  K8S_PREVIOUS_LOG_NOT_FOUND: { status: 404, description: 'The container has no previous (terminated) instance, so no previous log' },
-  K8S_DISRUPTION_BUDGET_VIOLATION: { status: 409, description: 'The eviction would violate a PodDisruptionBudget; try later or scale first' },
+  K8S_NOT_FOUND: {
+    status: 404,
+    description: 'The Kubernetes object or resource does not exist in that cluster',
+  },
+  K8S_CONFLICT: {
+    status: 409,
+    description: 'The object changed since it was read (resourceVersion) or already exists',
+  },
+  K8S_INVALID: {
+    status: 422,
+    description:
+      'The API server rejected the object or request as invalid (400 or 422 from the cluster)',
+  },
+  K8S_FORBIDDEN: {
+    status: 403,
+    description: "The cluster refused CloudPilot's credential for this action (RBAC)",
+  },
+  K8S_THROTTLED: {
+    status: 429,
+    description: 'The API server is throttling requests; retry after details.retryAfterSeconds',
+  },
+  CLUSTER_AUTH_FAILED: {
+    status: 502,
+    description: "The cluster rejected CloudPilot's credential (401)",
+  },
+  CLUSTER_UNREACHABLE: {
+    status: 503,
+    description: 'The cluster cannot be reached (connection refused, DNS, TLS)',
+  },
+  CLUSTER_TIMEOUT: {
+    status: 504,
+    description: 'The cluster did not answer within the request deadline',
+  },
+  K8S_PREVIOUS_LOG_NOT_FOUND: {
+    status: 404,
+    description: 'The container has no previous (terminated) instance, so no previous log',
+  },
+  K8S_DISRUPTION_BUDGET_VIOLATION: {
+    status: 409,
+    description: 'The eviction would violate a PodDisruptionBudget; try later or scale first',
+  },
   CLUSTER_ERROR: { status: 502, description: 'The API server answered with an unexpected error' },
   // Cluster registry (src/cluster-registry)
   CLUSTER_NOT_FOUND: { status: 404, description: 'No registered cluster has this id or name' },
   CLUSTER_NAME_TAKEN: { status: 409, description: 'Another cluster already has this name' },
-  NOT_AVAILABLE_IN_INSTANT_MODE: { status: 405, description: 'Instant mode has exactly one cluster from its start-up configuration; the registry is read-only' },
+  NOT_AVAILABLE_IN_INSTANT_MODE: {
+    status: 405,
+    description:
+      'Instant mode has exactly one cluster from its start-up configuration; the registry is read-only',
+  },
   // IstioGateway (src/istio-gateway)
-  ISTIO_NOT_INSTALLED: { status: 404, description: 'The cluster serves no networking.istio.io resources (Istio CRDs are not installed)' },
-  GATEWAY_API_NOT_INSTALLED: { status: 404, description: 'The cluster serves no gateway.networking.k8s.io resources (Gateway API CRDs are not installed)' },
+  ISTIO_NOT_INSTALLED: {
+    status: 404,
+    description:
+      'The cluster serves no networking.istio.io resources (Istio CRDs are not installed)',
+  },
+  GATEWAY_API_NOT_INSTALLED: {
+    status: 404,
+    description:
+      'The cluster serves no gateway.networking.k8s.io resources (Gateway API CRDs are not installed)',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

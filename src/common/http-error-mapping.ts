@@ -31,17 +31,34 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
  */
 export function mapError(error: unknown, routeMatched: boolean): MappedError {
   if (error instanceof AppError) {
-    return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers, unexpected: false };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      headers: error.headers,
+      unexpected: false,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 404 && !routeMatched) {
-      return { status, code: 'ROUTE_NOT_FOUND', message: 'No route matches this method and path', unexpected: false };
+      return {
+        status,
+        code: 'ROUTE_NOT_FOUND',
+        message: 'No route matches this method and path',
+        unexpected: false,
+      };
     }
     const code = CODE_BY_STATUS[status];
     if (code) return { status, code, message: messageOf(error), unexpected: false };
   }
-  return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal error; quote the request id when reporting it', unexpected: true };
+  return {
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    message: 'Internal error; quote the request id when reporting it',
+    unexpected: true,
+  };
 }
 
 function messageOf(error: HttpException): string {

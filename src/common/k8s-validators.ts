@@ -16,10 +16,12 @@ function dnsLabel(field: string, optional: boolean): PropertyDecorator {
 }
 
 /** A namespace name: a DNS-1123 label. */
-export const IsK8sNamespace = (options: { optional?: boolean } = {}) => dnsLabel('namespace', options.optional === true);
+export const IsK8sNamespace = (options: { optional?: boolean } = {}) =>
+  dnsLabel('namespace', options.optional === true);
 
 /** A container name: a DNS-1123 label. */
-export const IsK8sContainerName = (options: { optional?: boolean } = {}) => dnsLabel('container', options.optional === true);
+export const IsK8sContainerName = (options: { optional?: boolean } = {}) =>
+  dnsLabel('container', options.optional === true);
 
 /** Characters a label or field selector can use (the API server parses the rest). */
 const SELECTOR = /^[A-Za-z0-9._\-/=!,()\s]*$/;
@@ -41,7 +43,19 @@ export const IsFieldSelector = () => selector('fieldSelector');
 
 /** An optional page size for a Kubernetes LIST: 1–500 (the API server's own pages are 500 at most here). */
 export const IsPageLimit = () =>
-  applyDecorators(IsOptional(), Type(() => Number), IsInt(), Min(1), Max(500), ApiProperty({ required: false, minimum: 1, maximum: 500, type: Number }));
+  applyDecorators(
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(500),
+    ApiProperty({ required: false, minimum: 1, maximum: 500, type: Number }),
+  );
 
 /** An optional `continue` token of a previous page, passed through to the API server. */
-export const IsContinueToken = () => applyDecorators(IsOptional(), MaxLength(8192), ApiProperty({ required: false, maxLength: 8192, type: String }));
+export const IsContinueToken = () =>
+  applyDecorators(
+    IsOptional(),
+    MaxLength(8192),
+    ApiProperty({ required: false, maxLength: 8192, type: String }),
+  );

@@ -21,9 +21,16 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
         '`{ success, code, message, data, requestId, timestamp }`.\n\n| code | HTTP | meaning |\n|---|---|---|\n' +
         catalogue,
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A CloudPilot API token (cpt_…)' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A CloudPilot API token (cpt_…)',
+    })
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controller, method) =>
+      `${controller.replace(/Controller$/, '')}_${method}`,
+  });
 }
 
 type MetadataFn = () => Promise<Record<string, any>>;
@@ -44,5 +51,9 @@ async function loadPluginMetadata(): Promise<void> {
 }
 
 export function mountOpenApi(app: INestApplication, document: OpenAPIObject): void {
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml', customSiteTitle: 'CloudPilot API' });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    customSiteTitle: 'CloudPilot API',
+  });
 }

@@ -21,6 +21,7 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new AppError('VALIDATION_FAILED', 'Request validation failed', fieldErrors(errors)),
+    exceptionFactory: (errors) =>
+      new AppError('VALIDATION_FAILED', 'Request validation failed', fieldErrors(errors)),
   });
 }

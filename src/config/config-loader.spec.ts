@@ -16,7 +16,8 @@ function problemsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems.map((p) => `${p.key}|${p.message}`);
+    if (error instanceof ConfigValidationError)
+      return error.problems.map((p) => `${p.key}|${p.message}`);
     throw error;
   }
   throw new Error('expected a ConfigValidationError');
@@ -32,8 +33,13 @@ describe('loadConfig', () => {
   });
 
   it('layers defaults < YAML < environment < CLI and records each source', () => {
-    const file = yamlFile('server:\n  port: 9001\n  host: 0.0.0.0\nlog:\n  level: warn\nmonitor:\n  cacheTtlSeconds: 120\n');
-    const { config, sources } = loadConfig(['--config', file, '--port', '9003'], { CLOUDPILOT_PORT: '9002', LOG_LEVEL: 'error' });
+    const file = yamlFile(
+      'server:\n  port: 9001\n  host: 0.0.0.0\nlog:\n  level: warn\nmonitor:\n  cacheTtlSeconds: 120\n',
+    );
+    const { config, sources } = loadConfig(['--config', file, '--port', '9003'], {
+      CLOUDPILOT_PORT: '9002',
+      LOG_LEVEL: 'error',
+    });
     expect(config.server.port).toBe(9003);
     expect(sources['server.port']).toBe('cli');
     expect(config.log.level).toBe('error');
@@ -61,34 +67,53 @@ describe('loadConfig', () => {
     });
     expect(config.log.level).toBe('debug');
     expect(config.database.url).toBe('postgres://u:p@127.0.0.1:5432/cp');
-    expect(config.kubernetes).toMatchObject({ inCluster: true, apiServer: 'https://127.0.0.1:6443', token: 'abc' });
+    expect(config.kubernetes).toMatchObject({
+      inCluster: true,
+      apiServer: 'https://127.0.0.1:6443',
+      token: 'abc',
+    });
     expect(config.llm).toMatchObject({ provider: 'deepseek', apiKey: 'k', model: 'deepseek-chat' });
   });
 
   it('names the flag and key of a bad port', () => {
-    expect(problemsOf(() => loadConfig(['--port', 'abc'], {}))).toEqual(['server.port|must be an integer between 1 and 65535, got "abc"']);
+    expect(problemsOf(() => loadConfig(['--port', 'abc'], {}))).toEqual([
+      'server.port|must be an integer between 1 and 65535, got "abc"',
+    ]);
   });
 
   it('reports every bad key at once, including unknown YAML keys', () => {
     const file = yamlFile('server:\n  prot: 1\nlog:\n  level: loud\nsurprise: true\n');
-    const problems = problemsOf(() => loadConfig(['--config', file], { DATABASE_URL: 'mysql://x' }));
+    const problems = problemsOf(() =>
+      loadConfig(['--config', file], { DATABASE_URL: 'mysql://x' }),
+    );
     expect(problems).toEqual(
-      expect.arrayContaining(['server.prot|unknown key', 'surprise|unknown key', expect.stringMatching(/^log.level\|must be one of/), expect.stringMatching(/^database.url\|/)]),
+      expect.arrayContaining([
+        'server.prot|unknown key',
+        'surprise|unknown key',
+        expect.stringMatching(/^log.level\|must be one of/),
+        expect.stringMatching(/^database.url\|/),
+      ]),
     );
   });
 
   it('refuses unknown flags and a missing config file', () => {
     expect(problemsOf(() => parseCli(['--prot', '1']))[0]).toMatch(/^cli\|.*prot/);
-    expect(problemsOf(() => loadConfig(['--config', '/nonexistent.yaml'], {}))[0]).toMatch(/^config\|cannot read file/);
+    expect(problemsOf(() => loadConfig(['--config', '/nonexistent.yaml'], {}))[0]).toMatch(
+      /^config\|cannot read file/,
+    );
   });
 
   it('refuses --auth none unless listening on loopback', () => {
-    expect(problemsOf(() => loadConfig(['--auth', 'none', '--host', '0.0.0.0'], {}))[0]).toMatch(/^auth.mode\|/);
+    expect(problemsOf(() => loadConfig(['--auth', 'none', '--host', '0.0.0.0'], {}))[0]).toMatch(
+      /^auth.mode\|/,
+    );
     expect(loadConfig(['--auth', 'none'], {}).config.auth.mode).toBe('none');
   });
 
   it('refuses an admin token shorter than 32 characters', () => {
-    expect(problemsOf(() => loadConfig([], { CLOUDPILOT_ADMIN_TOKEN: 'short' }))).toEqual(['auth.adminToken|must be at least 32 characters']);
+    expect(problemsOf(() => loadConfig([], { CLOUDPILOT_ADMIN_TOKEN: 'short' }))).toEqual([
+      'auth.adminToken|must be at least 32 characters',
+    ]);
   });
 
   it('returns a frozen config', () => {
@@ -99,7 +124,11 @@ describe('loadConfig', () => {
 
 describe('ConfigProvider.effective', () => {
   it('lists every key with its source and masks secrets', () => {
-    const { config, sources } = loadConfig([], { CLOUDPILOT_ADMIN_TOKEN: 'x'.repeat(40), DATABASE_URL: 'postgres://cp:hunter2@127.0.0.1/cp', LLM_API_KEY: 'sk-secret' });
+    const { config, sources } = loadConfig([], {
+      CLOUDPILOT_ADMIN_TOKEN: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://cp:hunter2@127.0.0.1/cp',
+      LLM_API_KEY: 'sk-secret',
+    });
     const entries = new ServerConfigProvider(config, sources).effective();
     expect(entries.map((e) => e.key)).toEqual(CONFIG_KEYS.map((k) => k.path));
     const byKey = Object.fromEntries(entries.map((e) => [e.key, e]));

@@ -18,28 +18,44 @@ export interface CliArgs {
 
 /** Parses argv strictly: an unknown flag is a configuration problem, not something to ignore. */
 export function parseCli(argv: string[]): CliArgs {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { config: { type: 'string' }, help: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean' }> = {
+    config: { type: 'string' },
+    help: { type: 'boolean' },
+  };
   for (const key of CONFIG_KEYS) if (key.flag) options[key.flag] = { type: 'string' };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   } catch (error) {
-    throw new ConfigValidationError([{ key: 'cli', origin: 'command line', message: (error as Error).message }]);
+    throw new ConfigValidationError([
+      { key: 'cli', origin: 'command line', message: (error as Error).message },
+    ]);
   }
   const { help, config, ...rest } = parsed.values as Record<string, string | boolean | undefined>;
   const values: Record<string, string> = {};
-  for (const [flag, value] of Object.entries(rest)) if (typeof value === 'string') values[flag] = value;
-  return { help: help === true, configFile: typeof config === 'string' ? config : undefined, values };
+  for (const [flag, value] of Object.entries(rest))
+    if (typeof value === 'string') values[flag] = value;
+  return {
+    help: help === true,
+    configFile: typeof config === 'string' ? config : undefined,
+    values,
+  };
 }
 
 export function helpText(): string {
   const lines = ['Usage: cloudpilot [flags]', '', 'Flags:'];
-  for (const [flag, doc] of Object.entries(CLI_ONLY_FLAGS)) lines.push(`  --${flag.padEnd(14)} ${doc}`);
+  for (const [flag, doc] of Object.entries(CLI_ONLY_FLAGS))
+    lines.push(`  --${flag.padEnd(14)} ${doc}`);
   for (const key of CONFIG_KEYS) {
     if (!key.flag) continue;
-    lines.push(`  --${key.flag.padEnd(14)} ${key.doc} (default ${String(key.default)}; env ${key.env})`);
+    lines.push(
+      `  --${key.flag.padEnd(14)} ${key.doc} (default ${String(key.default)}; env ${key.env})`,
+    );
   }
-  lines.push('', 'Every key can also be set in the YAML file or the environment: see config/config.example.yaml.');
+  lines.push(
+    '',
+    'Every key can also be set in the YAML file or the environment: see config/config.example.yaml.',
+  );
   return lines.join('\n');
 }
 
@@ -57,14 +73,22 @@ function readYaml(file: string, problems: ConfigProblem[]): Map<string, unknown>
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push({ key: 'config', origin: file, message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    problems.push({
+      key: 'config',
+      origin: file,
+      message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    });
     return flat;
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (error) {
-    problems.push({ key: 'config', origin: file, message: `invalid YAML: ${(error as Error).message.split('\n')[0]}` });
+    problems.push({
+      key: 'config',
+      origin: file,
+      message: `invalid YAML: ${(error as Error).message.split('\n')[0]}`,
+    });
     return flat;
   }
   if (doc === null || doc === undefined) return flat;
@@ -74,7 +98,8 @@ function readYaml(file: string, problems: ConfigProblem[]): Map<string, unknown>
   }
   flatten(doc, '', flat);
   const known = new Set(CONFIG_KEYS.map((k) => k.path));
-  for (const key of flat.keys()) if (!known.has(key)) problems.push({ key, origin: file, message: 'unknown key' });
+  for (const key of flat.keys())
+    if (!known.has(key)) problems.push({ key, origin: file, message: 'unknown key' });
   return flat;
 }
 
@@ -85,10 +110,19 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[parts[parts.length - 1]] = value;
 }
 
-function pick(key: ConfigKey, cli: CliArgs, env: NodeJS.ProcessEnv, file: Map<string, unknown>, fileName: string) {
-  if (key.flag && cli.values[key.flag] !== undefined) return { raw: cli.values[key.flag], source: 'cli' as const, origin: `--${key.flag}` };
-  if (key.env && env[key.env] !== undefined && env[key.env] !== '') return { raw: env[key.env], source: 'env' as const, origin: key.env };
-  if (file.has(key.path)) return { raw: file.get(key.path), source: 'file' as const, origin: fileName };
+function pick(
+  key: ConfigKey,
+  cli: CliArgs,
+  env: NodeJS.ProcessEnv,
+  file: Map<string, unknown>,
+  fileName: string,
+) {
+  if (key.flag && cli.values[key.flag] !== undefined)
+    return { raw: cli.values[key.flag], source: 'cli' as const, origin: `--${key.flag}` };
+  if (key.env && env[key.env] !== undefined && env[key.env] !== '')
+    return { raw: env[key.env], source: 'env' as const, origin: key.env };
+  if (file.has(key.path))
+    return { raw: file.get(key.path), source: 'file' as const, origin: fileName };
   return { raw: key.default, source: 'default' as const, origin: 'default' };
 }
 
@@ -96,7 +130,10 @@ function pick(key: ConfigKey, cli: CliArgs, env: NodeJS.ProcessEnv, file: Map<st
  * Builds the AppConfig from defaults < YAML file < environment < CLI flags. Every problem is
  * collected before failing, so an operator fixes them all in one go.
  */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadedConfig & { help: boolean } {
+export function loadConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig & { help: boolean } {
   const cli = parseCli(argv);
   const problems: ConfigProblem[] = [];
   const fileName = cli.configFile ?? env.CLOUDPILOT_CONFIG;
@@ -127,12 +164,21 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** Facts of the environment that stand in for unset keys: running in a pod, the home kubeconfig. */
-function applyEnvironmentFacts(config: AppConfig, sources: Record<string, ConfigSource>, env: NodeJS.ProcessEnv): void {
-  if (sources['kubernetes.inCluster'] === 'default' && env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
+function applyEnvironmentFacts(
+  config: AppConfig,
+  sources: Record<string, ConfigSource>,
+  env: NodeJS.ProcessEnv,
+): void {
+  if (
+    sources['kubernetes.inCluster'] === 'default' &&
+    env.KUBERNETES_SERVICE_HOST &&
+    existsSync(SERVICE_ACCOUNT_TOKEN)
+  ) {
     config.kubernetes.inCluster = true;
     sources['kubernetes.inCluster'] = 'env';
   }
-  if (config.kubernetes.kubeconfig === undefined && env.HOME) config.kubernetes.kubeconfig = join(env.HOME, '.kube', 'config');
+  if (config.kubernetes.kubeconfig === undefined && env.HOME)
+    config.kubernetes.kubeconfig = join(env.HOME, '.kube', 'config');
 }
 
 function isLoopbackHost(host: string): boolean {
@@ -143,10 +189,18 @@ function isLoopbackHost(host: string): boolean {
 function crossChecks(config: AppConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (config.auth.mode === 'none' && !isLoopbackHost(config.server.host)) {
-    problems.push({ key: 'auth.mode', origin: 'auth', message: 'none is only allowed when server.host is 127.0.0.1 (development)' });
+    problems.push({
+      key: 'auth.mode',
+      origin: 'auth',
+      message: 'none is only allowed when server.host is 127.0.0.1 (development)',
+    });
   }
   if (config.kubernetes.apiServer && !config.kubernetes.token) {
-    problems.push({ key: 'kubernetes.token', origin: 'K8S_TOKEN', message: 'is required when kubernetes.apiServer is set' });
+    problems.push({
+      key: 'kubernetes.token',
+      origin: 'K8S_TOKEN',
+      message: 'is required when kubernetes.apiServer is set',
+    });
   }
   return problems;
 }

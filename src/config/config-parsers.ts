@@ -18,9 +18,11 @@ export const nonEmpty: Parser<string> = (raw) => {
 export function intRange(min: number, max: number): Parser<number> {
   return (raw) => {
     const text = typeof raw === 'number' ? String(raw) : str(raw).trim();
-    if (!/^-?\d+$/.test(text)) throw new Error(`must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+    if (!/^-?\d+$/.test(text))
+      throw new Error(`must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
     const value = Number(text);
-    if (value < min || value > max) throw new Error(`must be an integer between ${min} and ${max}, got ${value}`);
+    if (value < min || value > max)
+      throw new Error(`must be an integer between ${min} and ${max}, got ${value}`);
     return value;
   };
 }
@@ -36,7 +38,8 @@ export const bool: Parser<boolean> = (raw) => {
 export function oneOf<T extends string>(...allowed: T[]): Parser<T> {
   return (raw) => {
     const text = str(raw).trim().toLowerCase() as T;
-    if (!allowed.includes(text)) throw new Error(`must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+    if (!allowed.includes(text))
+      throw new Error(`must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
     return text;
   };
 }
@@ -56,7 +59,8 @@ export const httpUrl: Parser<string> = (raw) => {
   } catch {
     throw new Error(`must be an absolute URL, got ${JSON.stringify(url)}`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('must be an http(s) URL');
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new Error('must be an http(s) URL');
   return url;
 };
 
@@ -70,6 +74,7 @@ export const secretToken: Parser<string> = (raw) => {
 /** A DNS-1123 label, as Kubernetes names and CloudPilot cluster names are. */
 export const dnsLabel: Parser<string> = (raw) => {
   const value = nonEmpty(raw);
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) throw new Error('must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)');
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value))
+    throw new Error('must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)');
   return value;
 };

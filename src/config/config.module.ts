@@ -6,6 +6,10 @@ import { ConfigProvider } from './config.provider';
 @Module({})
 export class ConfigModule {
   static forRoot(provider: ConfigProvider): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: ConfigProvider, useValue: provider }], exports: [ConfigProvider] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: ConfigProvider, useValue: provider }],
+      exports: [ConfigProvider],
+    };
   }
 }

@@ -27,7 +27,9 @@ export abstract class ConfigProvider {
   /** Every key with its effective value and where it came from; secrets masked. */
   effective(): EffectiveConfigEntry[] {
     return CONFIG_KEYS.map((key) => {
-      const value = key.path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], this.config);
+      const value = key.path
+        .split('.')
+        .reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], this.config);
       return {
         key: key.path,
         value: key.secret && value !== undefined ? maskSecret(key.path, value) : value,
@@ -41,7 +43,8 @@ export abstract class ConfigProvider {
 
 /** Secrets are shown only as "set"; a database URL keeps its scheme and host but loses credentials. */
 function maskSecret(path: string, value: unknown): string {
-  if (path === 'database.url' && typeof value === 'string') return value.replace(/\/\/[^@/]*@/, '//***@');
+  if (path === 'database.url' && typeof value === 'string')
+    return value.replace(/\/\/[^@/]*@/, '//***@');
   return '***';
 }
 

@@ -15,7 +15,11 @@ export interface AppConfig {
   database: { url: string };
   auth: { mode: AuthMode; adminToken: string | undefined };
   security: { encryptionKey: string | undefined; encryptionKeyFile: string };
-  clusters: { allowLoopback: boolean; allowPlainHttpLoopback: boolean; allowInsecureSkipTlsVerify: boolean };
+  clusters: {
+    allowLoopback: boolean;
+    allowPlainHttpLoopback: boolean;
+    allowInsecureSkipTlsVerify: boolean;
+  };
   kubernetes: {
     instantClusterName: string;
     inCluster: boolean;
@@ -25,8 +29,18 @@ export interface AppConfig {
     kubeconfig: string | undefined;
     requestTimeoutSeconds: number;
   };
-  llm: { provider: LlmProvider; apiKey: string | undefined; model: string; baseUrl: string | undefined };
-  monitor: { refreshIntervalSeconds: number; cacheTtlSeconds: number; historySize: number; fleetDeadlineSeconds: number };
+  llm: {
+    provider: LlmProvider;
+    apiKey: string | undefined;
+    model: string;
+    baseUrl: string | undefined;
+  };
+  monitor: {
+    refreshIntervalSeconds: number;
+    cacheTtlSeconds: number;
+    historySize: number;
+    fleetDeadlineSeconds: number;
+  };
 }
 
 export interface ConfigProblem {

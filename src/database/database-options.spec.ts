@@ -14,6 +14,8 @@ describe('the SQLite directory check', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cp-db-')), 'not-a-dir');
     writeFileSync(file, '');
     expect(() => dataSourceOptions(`sqlite:///${file}/sub/cloudpilot.db`)).toThrow(StartupError);
-    expect(() => ensureWritableDirectory(join(file, 'sub'))).toThrow(`the SQLite directory ${join(file, 'sub')} is not writable (ENOTDIR)`);
+    expect(() => ensureWritableDirectory(join(file, 'sub'))).toThrow(
+      `the SQLite directory ${join(file, 'sub')} is not writable (ENOTDIR)`,
+    );
   });
 });

@@ -21,7 +21,13 @@ export function sqlitePath(url: string): string {
  * credentials: an acknowledged write must survive a power cut. Schema changes only by migrations.
  */
 export function dataSourceOptions(url: string): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  } as const;
   if (url.startsWith('postgres')) return { ...common, type: 'postgres', url };
   const database = sqlitePath(url);
   if (database !== ':memory:') ensureWritableDirectory(dirname(resolve(database)));

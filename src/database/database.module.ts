@@ -8,7 +8,10 @@ import { dataSourceOptions } from './database-options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [ConfigProvider],
-      useFactory: (provider: ConfigProvider) => ({ ...dataSourceOptions(provider.config.database.url), retryAttempts: 0 }),
+      useFactory: (provider: ConfigProvider) => ({
+        ...dataSourceOptions(provider.config.database.url),
+        retryAttempts: 0,
+      }),
     }),
   ],
 })

@@ -9,7 +9,12 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 
   use(request: Request, response: Response, next: NextFunction): void {
     const stop = this.metrics.httpDuration.startTimer({ method: request.method });
-    response.on('finish', () => stop({ route: request.route ? String(request.route.path) : 'unmatched', status: String(response.statusCode) }));
+    response.on('finish', () =>
+      stop({
+        route: request.route ? String(request.route.path) : 'unmatched',
+        status: String(response.statusCode),
+      }),
+    );
     next();
   }
 }

@@ -4,7 +4,11 @@ import { AppError } from '../common/app-error';
 import { fieldErrors, FieldError } from '../common/validation.pipe';
 import { DestinationRuleBodyDto, GatewayBodyDto, VirtualServiceBodyDto } from './istio-object.dto';
 
-const BODIES: Record<string, new () => object> = { Gateway: GatewayBodyDto, VirtualService: VirtualServiceBodyDto, DestinationRule: DestinationRuleBodyDto };
+const BODIES: Record<string, new () => object> = {
+  Gateway: GatewayBodyDto,
+  VirtualService: VirtualServiceBodyDto,
+  DestinationRule: DestinationRuleBodyDto,
+};
 const CREDENTIAL_MODES = new Set(['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL']);
 
 /**
@@ -13,11 +17,19 @@ const CREDENTIAL_MODES = new Set(['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL']);
  * entry per invalid field; pure, so unit-testable without Nest.
  */
 export function checkIstioBody(kind: string, body: unknown): FieldError[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [{ field: 'body', errors: ['body must be a JSON object'] }];
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return [{ field: 'body', errors: ['body must be a JSON object'] }];
   const instance = plainToInstance(BODIES[kind], body);
-  const errors = fieldErrors(validateSync(instance, { whitelist: false, forbidNonWhitelisted: false, forbidUnknownValues: false }));
+  const errors = fieldErrors(
+    validateSync(instance, {
+      whitelist: false,
+      forbidNonWhitelisted: false,
+      forbidUnknownValues: false,
+    }),
+  );
   const declared = (body as { kind?: unknown }).kind;
-  if (declared !== undefined && declared !== kind) errors.push({ field: 'kind', errors: [`kind must be ${kind} on this route`] });
+  if (declared !== undefined && declared !== kind)
+    errors.push({ field: 'kind', errors: [`kind must be ${kind} on this route`] });
   return [...errors, ...serverTlsErrors(kind, body as Record<string, any>)];
 }
 
@@ -25,11 +37,27 @@ export function checkIstioBody(kind: string, body: unknown): FieldError[] {
 function serverTlsErrors(kind: string, body: Record<string, any>): FieldError[] {
   if (kind !== 'Gateway' || !Array.isArray(body.spec?.servers)) return [];
   return body.spec.servers.flatMap((server: any, i: number) => {
-    const https = typeof server?.port?.protocol === 'string' && server.port.protocol.toUpperCase() === 'HTTPS';
+    const https =
+      typeof server?.port?.protocol === 'string' && server.port.protocol.toUpperCase() === 'HTTPS';
     const tls = server?.tls;
-    if (https && !tls) return [{ field: `spec.servers.${i}.tls`, errors: ['an HTTPS server needs tls settings'] }];
-    const needsCert = tls && CREDENTIAL_MODES.has(tls.mode) && !tls.credentialName && !(tls.serverCertificate && tls.privateKey) && !tls.credentialNames;
-    return needsCert ? [{ field: `spec.servers.${i}.tls.credentialName`, errors: [`tls mode ${tls.mode} needs credentialName (or serverCertificate and privateKey)`] }] : [];
+    if (https && !tls)
+      return [{ field: `spec.servers.${i}.tls`, errors: ['an HTTPS server needs tls settings'] }];
+    const needsCert =
+      tls &&
+      CREDENTIAL_MODES.has(tls.mode) &&
+      !tls.credentialName &&
+      !(tls.serverCertificate && tls.privateKey) &&
+      !tls.credentialNames;
+    return needsCert
+      ? [
+          {
+            field: `spec.servers.${i}.tls.credentialName`,
+            errors: [
+              `tls mode ${tls.mode} needs credentialName (or serverCertificate and privateKey)`,
+            ],
+          },
+        ]
+      : [];
   });
 }
 

@@ -1,6 +1,19 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsContinueToken, IsK8sNamespace, IsLabelSelector, IsPageLimit } from '../common/k8s-validators';
+import {
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  IsContinueToken,
+  IsK8sNamespace,
+  IsLabelSelector,
+  IsPageLimit,
+} from '../common/k8s-validators';
 import { DestinationRuleSpecDto, GatewaySpecDto, VirtualServiceSpecDto } from './istio-spec.dto';
 import { IsStringMap } from './string-map.validator';
 
@@ -89,7 +102,9 @@ export class ObjectMetaDto {
   /** Optimistic concurrency: a write at another version is refused with 409 K8S_CONFLICT. */
   @IsOptional()
   @IsString()
-  @Matches(/^\d+$/, { message: 'resourceVersion must be the decimal string the API server returned' })
+  @Matches(/^\d+$/, {
+    message: 'resourceVersion must be the decimal string the API server returned',
+  })
   resourceVersion?: string;
 }
 

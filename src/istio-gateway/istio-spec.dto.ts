@@ -1,5 +1,19 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsStringMap } from './string-map.validator';
 
 /**
@@ -11,12 +25,34 @@ const LABEL = '[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?';
 /** `*`, `*.example.com`, `example.com`, a short name, or an IP. */
 export const HOST = new RegExp(`^(\\*|(\\*\\.)?${LABEL}(\\.${LABEL})*)$`);
 /** A Gateway server host: `[namespace/]host` where namespace is a name, `*`, `.` or `~`. */
-export const GATEWAY_HOST = new RegExp(`^((\\*|\\.|~|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)/)?(\\*|(\\*\\.)?${LABEL}(\\.${LABEL})*)$`);
+export const GATEWAY_HOST = new RegExp(
+  `^((\\*|\\.|~|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)/)?(\\*|(\\*\\.)?${LABEL}(\\.${LABEL})*)$`,
+);
 /** `mesh`, `name`, `namespace/name` or the legacy `name.namespace[.svc.cluster.local]`. */
-export const GATEWAY_REF = /^(mesh|([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
-export const SERVER_PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPC-WEB', 'HTTP2', 'MONGO', 'TCP', 'TLS'];
-export const SERVER_TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'];
-const hostMessage = { each: true, message: '$property must hold host names such as example.com, *.example.com or *' };
+export const GATEWAY_REF =
+  /^(mesh|([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+export const SERVER_PROTOCOLS = [
+  'HTTP',
+  'HTTPS',
+  'GRPC',
+  'GRPC-WEB',
+  'HTTP2',
+  'MONGO',
+  'TCP',
+  'TLS',
+];
+export const SERVER_TLS_MODES = [
+  'PASSTHROUGH',
+  'SIMPLE',
+  'MUTUAL',
+  'AUTO_PASSTHROUGH',
+  'ISTIO_MUTUAL',
+  'OPTIONAL_MUTUAL',
+];
+const hostMessage = {
+  each: true,
+  message: '$property must hold host names such as example.com, *.example.com or *',
+};
 
 export class PortDto {
   @IsInt()
@@ -31,7 +67,9 @@ export class PortDto {
 
   /** HTTP, HTTPS, GRPC, GRPC-WEB, HTTP2, MONGO, TCP or TLS (any case). */
   @IsString()
-  @Matches(new RegExp(`^(${SERVER_PROTOCOLS.join('|')})$`, 'i'), { message: `protocol must be one of ${SERVER_PROTOCOLS.join(', ')}` })
+  @Matches(new RegExp(`^(${SERVER_PROTOCOLS.join('|')})$`, 'i'), {
+    message: `protocol must be one of ${SERVER_PROTOCOLS.join(', ')}`,
+  })
   protocol: string;
 
   @IsOptional()
@@ -65,7 +103,10 @@ export class ServerDto {
   /** `[namespace/]host`: the namespace part limits which VirtualServices may bind. */
   @IsArray()
   @ArrayMinSize(1)
-  @Matches(GATEWAY_HOST, { each: true, message: 'each host must be [namespace/]host, e.g. example.com, prod/*.example.com or */*' })
+  @Matches(GATEWAY_HOST, {
+    each: true,
+    message: 'each host must be [namespace/]host, e.g. example.com, prod/*.example.com or */*',
+  })
   hosts: string[];
 
   @IsOptional()
@@ -97,7 +138,10 @@ export class DestinationPortDto {
 export class DestinationDto {
   /** A Service (short names resolve in the VirtualService's namespace) or ServiceEntry host. */
   @IsString()
-  @Matches(HOST, { message: 'host must be a host name such as reviews, reviews.prod.svc.cluster.local or api.example.com' })
+  @Matches(HOST, {
+    message:
+      'host must be a host name such as reviews, reviews.prod.svc.cluster.local or api.example.com',
+  })
   host: string;
 
   @IsOptional()
@@ -146,7 +190,10 @@ export class VirtualServiceSpecDto {
   /** `mesh`, `name` (this namespace) or `namespace/name`. */
   @IsOptional()
   @IsArray()
-  @Matches(GATEWAY_REF, { each: true, message: 'each gateway must be mesh, name or namespace/name' })
+  @Matches(GATEWAY_REF, {
+    each: true,
+    message: 'each gateway must be mesh, name or namespace/name',
+  })
   gateways?: string[];
 
   @IsOptional()
@@ -207,7 +254,9 @@ export class TrafficPolicyDto {
 
 export class SubsetDto {
   @IsString()
-  @Matches(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { message: 'name must be 1-63 letters, digits, "-", "_" or "."' })
+  @Matches(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, {
+    message: 'name must be 1-63 letters, digits, "-", "_" or "."',
+  })
   name: string;
 
   @IsOptional()
@@ -222,7 +271,10 @@ export class SubsetDto {
 
 export class DestinationRuleSpecDto {
   @IsString()
-  @Matches(HOST, { message: 'host must be a host name such as reviews, reviews.prod.svc.cluster.local or *.example.com' })
+  @Matches(HOST, {
+    message:
+      'host must be a host name such as reviews, reviews.prod.svc.cluster.local or *.example.com',
+  })
   host: string;
 
   @IsOptional()

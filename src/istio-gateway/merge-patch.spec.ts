@@ -2,8 +2,19 @@ import { applyMergePatch } from './merge-patch';
 
 describe('applyMergePatch (RFC 7386)', () => {
   it('merges objects recursively, removes null members and replaces arrays and scalars', () => {
-    const target = { metadata: { name: 'a', labels: { x: '1', y: '2' } }, spec: { hosts: ['a', 'b'], keep: true } };
-    expect(applyMergePatch(target, { metadata: { labels: { y: null, z: '3' } }, spec: { hosts: ['c'] } })).toEqual({ metadata: { name: 'a', labels: { x: '1', z: '3' } }, spec: { hosts: ['c'], keep: true } });
+    const target = {
+      metadata: { name: 'a', labels: { x: '1', y: '2' } },
+      spec: { hosts: ['a', 'b'], keep: true },
+    };
+    expect(
+      applyMergePatch(target, {
+        metadata: { labels: { y: null, z: '3' } },
+        spec: { hosts: ['c'] },
+      }),
+    ).toEqual({
+      metadata: { name: 'a', labels: { x: '1', z: '3' } },
+      spec: { hosts: ['c'], keep: true },
+    });
     expect(target.metadata.labels).toEqual({ x: '1', y: '2' });
   });
 

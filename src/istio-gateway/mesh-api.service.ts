@@ -32,16 +32,32 @@ export class MeshApiService {
   /** The served version of a kind, or null when the cluster does not serve it. */
   async servedKind(client: KubeClient, descriptor: KindDescriptor): Promise<ServedMeshKind | null> {
     const match = (await this.servedKinds(client)).find((k) => k.key === kindKey(descriptor));
-    return match ? { descriptor, version: match.version, apiVersion: `${descriptor.group}/${match.version}` } : null;
+    return match
+      ? { descriptor, version: match.version, apiVersion: `${descriptor.group}/${match.version}` }
+      : null;
   }
 
   /** Like servedKind, but a missing Istio or Gateway API group is that group's NOT_INSTALLED error. */
   async requireKind(client: KubeClient, descriptor: KindDescriptor): Promise<ServedMeshKind> {
     const served = await this.servedKind(client, descriptor);
     if (served) return served;
-    if (descriptor.group === ISTIO_GROUP) throw new AppError('ISTIO_NOT_INSTALLED', `Cluster ${client.clusterId} does not serve ${ISTIO_GROUP}: Istio is not installed`, { cluster: client.clusterId });
-    if (descriptor.group === GATEWAY_API_GROUP) throw new AppError('GATEWAY_API_NOT_INSTALLED', `Cluster ${client.clusterId} does not serve ${GATEWAY_API_GROUP}: the Gateway API CRDs are not installed`, { cluster: client.clusterId });
-    throw new AppError('K8S_NOT_FOUND', `Cluster ${client.clusterId} does not serve ${kindKey(descriptor)}`, { cluster: client.clusterId });
+    if (descriptor.group === ISTIO_GROUP)
+      throw new AppError(
+        'ISTIO_NOT_INSTALLED',
+        `Cluster ${client.clusterId} does not serve ${ISTIO_GROUP}: Istio is not installed`,
+        { cluster: client.clusterId },
+      );
+    if (descriptor.group === GATEWAY_API_GROUP)
+      throw new AppError(
+        'GATEWAY_API_NOT_INSTALLED',
+        `Cluster ${client.clusterId} does not serve ${GATEWAY_API_GROUP}: the Gateway API CRDs are not installed`,
+        { cluster: client.clusterId },
+      );
+    throw new AppError(
+      'K8S_NOT_FOUND',
+      `Cluster ${client.clusterId} does not serve ${kindKey(descriptor)}`,
+      { cluster: client.clusterId },
+    );
   }
 
   collection(kind: ServedMeshKind, namespace?: string): string {

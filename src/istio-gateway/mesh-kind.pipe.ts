@@ -4,7 +4,11 @@ import { GATEWAY_API_KINDS, ISTIO_KINDS, MeshKind } from './mesh-kinds';
 
 function pick(kinds: readonly MeshKind[], segment: string): MeshKind {
   const kind = kinds.find((k) => k.segment === segment);
-  if (!kind) throw new AppError('ROUTE_NOT_FOUND', `No route for "${segment}"; use one of ${kinds.map((k) => k.segment).join(', ')}`);
+  if (!kind)
+    throw new AppError(
+      'ROUTE_NOT_FOUND',
+      `No route for "${segment}"; use one of ${kinds.map((k) => k.segment).join(', ')}`,
+    );
   return kind;
 }
 

@@ -20,7 +20,10 @@ export const ISTIO_KINDS: readonly MeshKind[] = [
 ];
 
 /** The Gateway API kinds CloudPilot reads. */
-export const GATEWAY_API_KINDS: readonly MeshKind[] = [kind('gateways', 'gateways.gateway.networking.k8s.io'), kind('http-routes', 'httproutes.gateway.networking.k8s.io')];
+export const GATEWAY_API_KINDS: readonly MeshKind[] = [
+  kind('gateways', 'gateways.gateway.networking.k8s.io'),
+  kind('http-routes', 'httproutes.gateway.networking.k8s.io'),
+];
 
 export const ISTIO_GROUP = 'networking.istio.io';
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';

@@ -40,8 +40,17 @@ export class MeshSnapshotService {
         try {
           return [part, await this.read(client, part)] as const;
         } catch (error) {
-          if (!(error instanceof AppError) || !['K8S_FORBIDDEN', 'ISTIO_NOT_INSTALLED', 'GATEWAY_API_NOT_INSTALLED'].includes(error.code)) throw error;
-          unavailable[part] = error.code === 'K8S_FORBIDDEN' ? "forbidden for this cluster's credential" : 'CRDs not installed';
+          if (
+            !(error instanceof AppError) ||
+            !['K8S_FORBIDDEN', 'ISTIO_NOT_INSTALLED', 'GATEWAY_API_NOT_INSTALLED'].includes(
+              error.code,
+            )
+          )
+            throw error;
+          unavailable[part] =
+            error.code === 'K8S_FORBIDDEN'
+              ? "forbidden for this cluster's credential"
+              : 'CRDs not installed';
           return [part, null] as const;
         }
       }),
@@ -59,5 +68,9 @@ export class MeshSnapshotService {
 }
 
 function toMetaOnly(item: Obj): MetaOnly {
-  return { namespace: item.metadata.namespace ?? '', name: item.metadata.name, labels: item.metadata.labels ?? {} };
+  return {
+    namespace: item.metadata.namespace ?? '',
+    name: item.metadata.name,
+    labels: item.metadata.labels ?? {},
+  };
 }

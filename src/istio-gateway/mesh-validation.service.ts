@@ -19,15 +19,33 @@ export class MeshValidationService {
     const client = await this.api.client(clusterId);
     await this.api.requireKind(client, ISTIO_KINDS[0].descriptor); // ISTIO_NOT_INSTALLED before reading anything
     const { snapshot, unavailable } = await this.snapshots.fetch(client);
-    const report = runValidations(snapshot, unavailable, (ref) => !namespace || ref.namespace === namespace);
+    const report = runValidations(
+      snapshot,
+      unavailable,
+      (ref) => !namespace || ref.namespace === namespace,
+    );
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of report.findings) counts[f.severity]++;
     return { namespace: namespace ?? null, counts, ...report };
   }
 
   /** The findings about one object, for the inline validations of its GET. */
-  async forObject(client: KubeClient, group: string, kind: string, namespace: string, name: string): Promise<ValidationReport> {
+  async forObject(
+    client: KubeClient,
+    group: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<ValidationReport> {
     const { snapshot, unavailable } = await this.snapshots.fetch(client);
-    return runValidations(snapshot, unavailable, (ref) => ref.group === group && ref.kind === kind && ref.namespace === namespace && ref.name === name);
+    return runValidations(
+      snapshot,
+      unavailable,
+      (ref) =>
+        ref.group === group &&
+        ref.kind === kind &&
+        ref.namespace === namespace &&
+        ref.name === name,
+    );
   }
 }

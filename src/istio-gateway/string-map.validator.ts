@@ -8,8 +8,13 @@ export function IsStringMap(): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       validator: {
-        validate: (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string'),
-        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be an object of string values`,
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.values(value).every((v) => typeof v === 'string'),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} must be an object of string values`,
       },
     });
 }

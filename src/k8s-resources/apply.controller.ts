@@ -12,12 +12,32 @@ export class ApplyController {
 
   @Post()
   @ApiEndpoint({
-    summary: 'Server-side apply of one or several YAML documents (field manager cloudpilot); dryRun=true returns what would be stored and a diff',
+    summary:
+      'Server-side apply of one or several YAML documents (field manager cloudpilot); dryRun=true returns what would be stored and a diff',
     role: 'operator',
     response: ApplyResultDto,
-    errors: ['VALIDATION_FAILED', 'CLUSTER_NOT_FOUND', 'CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'K8S_FORBIDDEN', 'K8S_NOT_FOUND', 'K8S_CONFLICT', 'K8S_INVALID'],
+    errors: [
+      'VALIDATION_FAILED',
+      'CLUSTER_NOT_FOUND',
+      'CLUSTER_UNREACHABLE',
+      'CLUSTER_TIMEOUT',
+      'K8S_FORBIDDEN',
+      'K8S_NOT_FOUND',
+      'K8S_CONFLICT',
+      'K8S_INVALID',
+    ],
   })
-  apply(@Param('clusterId', ClusterIdPipe) clusterId: string, @Query() query: ApplyQueryDto, @Body() dto: ApplyDto): Promise<ApplyResultDto> {
-    return this.applier.apply(clusterId, dto.manifest, query.namespace, query.dryRun === 'true', dto.force === true);
+  apply(
+    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @Query() query: ApplyQueryDto,
+    @Body() dto: ApplyDto,
+  ): Promise<ApplyResultDto> {
+    return this.applier.apply(
+      clusterId,
+      dto.manifest,
+      query.namespace,
+      query.dryRun === 'true',
+      dto.force === true,
+    );
   }
 }

@@ -38,4 +38,3 @@ export class ApplyResultDto {
   dryRun: boolean;
   items: AppliedObjectDto[];
 }
-

@@ -26,7 +26,13 @@ export interface EventRow {
 }
 
 function lastSeen(e: K8sEvent): string | null {
-  return e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? null;
+  return (
+    e.series?.lastObservedTime ??
+    e.lastTimestamp ??
+    e.eventTime ??
+    e.metadata.creationTimestamp ??
+    null
+  );
 }
 
 function firstSeen(e: K8sEvent): string | null {
@@ -47,11 +53,31 @@ export function aggregateEvents(events: readonly K8sEvent[], since?: Date): Even
   for (const e of events) {
     const seen = lastSeen(e);
     if (since && seen && Date.parse(seen) < since.getTime()) continue;
-    const object = { kind: e.involvedObject.kind ?? '', name: e.involvedObject.name ?? '', namespace: e.involvedObject.namespace ?? e.metadata.namespace ?? null };
-    const key = JSON.stringify([object.kind, object.namespace, object.name, e.type, e.reason, e.message]);
+    const object = {
+      kind: e.involvedObject.kind ?? '',
+      name: e.involvedObject.name ?? '',
+      namespace: e.involvedObject.namespace ?? e.metadata.namespace ?? null,
+    };
+    const key = JSON.stringify([
+      object.kind,
+      object.namespace,
+      object.name,
+      e.type,
+      e.reason,
+      e.message,
+    ]);
     const row = rows.get(key);
     if (!row) {
-      rows.set(key, { type: e.type ?? 'Normal', reason: e.reason ?? '', message: e.message ?? '', object, count: occurrences(e), firstSeen: firstSeen(e), lastSeen: seen, source: e.reportingComponent || e.source?.component || null });
+      rows.set(key, {
+        type: e.type ?? 'Normal',
+        reason: e.reason ?? '',
+        message: e.message ?? '',
+        object,
+        count: occurrences(e),
+        firstSeen: firstSeen(e),
+        lastSeen: seen,
+        source: e.reportingComponent || e.source?.component || null,
+      });
       continue;
     }
     row.count += occurrences(e);

@@ -21,7 +21,9 @@ export class EventQueryDto {
 
   /** Only events last seen at or after this: ISO-8601, or a window like 30s, 15m, 2h, 7d. */
   @IsOptional()
-  @Matches(/^(\d{1,6}[smhd]|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2}))$/, { message: 'since must be ISO-8601 or a window like 15m, 2h, 7d' })
+  @Matches(/^(\d{1,6}[smhd]|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2}))$/, {
+    message: 'since must be ISO-8601 or a window like 15m, 2h, 7d',
+  })
   since?: string;
 }
 

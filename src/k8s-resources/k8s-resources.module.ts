@@ -12,7 +12,13 @@ import { ResourcesService } from './resources.service';
 
 /** K8sResources: browsing any kind, events, safe actions and apply, pod logs. */
 @Module({
-  controllers: [EventsController, ResourcesController, ActionsController, ApplyController, LogsController],
+  controllers: [
+    EventsController,
+    ResourcesController,
+    ActionsController,
+    ApplyController,
+    LogsController,
+  ],
   providers: [ResourcesService, EventsService, ActionsService, ApplyService, LogsService],
 })
 export class K8sResourcesModule {}

@@ -14,9 +14,16 @@ export function resolveKind(served: readonly ServedResource[], ref: string): Ser
   const lower = ref.toLowerCase();
   const exact = served.find((r) => resourceKey(r) === lower);
   if (exact) return exact;
-  const matches = served.filter((r) => r.plural === lower || r.kind.toLowerCase() === lower || r.shortNames.includes(lower));
+  const matches = served.filter(
+    (r) => r.plural === lower || r.kind.toLowerCase() === lower || r.shortNames.includes(lower),
+  );
   if (matches.length === 1) return matches[0];
-  if (matches.length === 0) throw new AppError('K8S_NOT_FOUND', `This cluster serves no resource "${ref}"`, { kind: ref });
+  if (matches.length === 0)
+    throw new AppError('K8S_NOT_FOUND', `This cluster serves no resource "${ref}"`, { kind: ref });
   const candidates = matches.map(resourceKey);
-  throw new AppError('VALIDATION_FAILED', `"${ref}" is ambiguous in this cluster; use one of ${candidates.join(', ')}`, [{ field: 'kind', errors: [`ambiguous: ${candidates.join(', ')}`] }]);
+  throw new AppError(
+    'VALIDATION_FAILED',
+    `"${ref}" is ambiguous in this cluster; use one of ${candidates.join(', ')}`,
+    [{ field: 'kind', errors: [`ambiguous: ${candidates.join(', ')}`] }],
+  );
 }

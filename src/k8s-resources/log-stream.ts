@@ -18,7 +18,11 @@ function event(name: string, data: string): string {
  * Relays a followed container log as Server-Sent Events until the container's log ends or the
  * client leaves; either way the upstream request is aborted, so no socket or timer outlives it.
  */
-export async function pipeLogAsSse(log: K8sStream, res: Response, options: SseOptions = DEFAULT_SSE): Promise<void> {
+export async function pipeLogAsSse(
+  log: K8sStream,
+  res: Response,
+  options: SseOptions = DEFAULT_SSE,
+): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -45,7 +49,8 @@ export async function pipeLogAsSse(log: K8sStream, res: Response, options: SseOp
       const lines = (pending + value).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) res.write(event('line', line));
-      if (res.writableLength > options.maxBufferedBytes) return finish(event('error', 'client too slow: stream closed'));
+      if (res.writableLength > options.maxBufferedBytes)
+        return finish(event('error', 'client too slow: stream closed'));
     }
     if (pending) res.write(event('line', pending));
     finish(event('end', 'log ended'));

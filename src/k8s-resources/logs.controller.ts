@@ -10,7 +10,15 @@ import { pipeLogAsSse } from './log-stream';
 import { LogsService } from './logs.service';
 import { ObjectNamePipe } from './resource-ref.pipe';
 
-const ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'CLUSTER_NOT_FOUND', 'CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'K8S_FORBIDDEN', 'K8S_NOT_FOUND', 'K8S_PREVIOUS_LOG_NOT_FOUND'];
+const ERRORS: ErrorCode[] = [
+  'VALIDATION_FAILED',
+  'CLUSTER_NOT_FOUND',
+  'CLUSTER_UNREACHABLE',
+  'CLUSTER_TIMEOUT',
+  'K8S_FORBIDDEN',
+  'K8S_NOT_FOUND',
+  'K8S_PREVIOUS_LOG_NOT_FOUND',
+];
 
 @ApiTags('logs')
 @Controller('api/v1/clusters/:clusterId/pods/:name/logs')
@@ -18,15 +26,33 @@ export class LogsController {
   constructor(private readonly logs: LogsService) {}
 
   @Get()
-  @ApiEndpoint({ summary: "A container's log as text in the envelope, capped at 1 MiB (truncated flag)", response: PodLogDto, errors: ERRORS })
-  read(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('name', ObjectNamePipe) name: string, @Query() q: LogQueryDto): Promise<PodLogDto> {
+  @ApiEndpoint({
+    summary: "A container's log as text in the envelope, capped at 1 MiB (truncated flag)",
+    response: PodLogDto,
+    errors: ERRORS,
+  })
+  read(
+    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @Param('name', ObjectNamePipe) name: string,
+    @Query() q: LogQueryDto,
+  ): Promise<PodLogDto> {
     return this.logs.read(clusterId, name, q);
   }
 
   @Get('stream')
   @RawResponse()
-  @ApiEndpoint({ summary: 'Follow the log as Server-Sent Events: one `line` event per line, heartbeats every 15 s, `end` when the container stops', rawContentType: 'text/event-stream', errors: ERRORS })
-  async stream(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('name', ObjectNamePipe) name: string, @Query() q: LogQueryDto, @Res() res: Response): Promise<void> {
+  @ApiEndpoint({
+    summary:
+      'Follow the log as Server-Sent Events: one `line` event per line, heartbeats every 15 s, `end` when the container stops',
+    rawContentType: 'text/event-stream',
+    errors: ERRORS,
+  })
+  async stream(
+    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @Param('name', ObjectNamePipe) name: string,
+    @Query() q: LogQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     await pipeLogAsSse(await this.logs.follow(clusterId, name, q, gone.signal), res);
@@ -34,11 +60,23 @@ export class LogsController {
 
   @Get('download')
   @RawResponse()
-  @ApiEndpoint({ summary: 'The same log as a text/plain attachment (errors still come as the envelope)', rawContentType: 'text/plain', errors: ERRORS })
-  async download(@Param('clusterId', ClusterIdPipe) clusterId: string, @Param('name', ObjectNamePipe) name: string, @Query() q: LogQueryDto, @Res() res: Response): Promise<void> {
+  @ApiEndpoint({
+    summary: 'The same log as a text/plain attachment (errors still come as the envelope)',
+    rawContentType: 'text/plain',
+    errors: ERRORS,
+  })
+  async download(
+    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @Param('name', ObjectNamePipe) name: string,
+    @Query() q: LogQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
     const log = await this.logs.read(clusterId, name, q);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${name}_${log.container}${log.previous ? '_previous' : ''}.log"`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${name}_${log.container}${log.previous ? '_previous' : ''}.log"`,
+    );
     if (log.truncated) res.setHeader('X-CloudPilot-Truncated', 'true');
     res.send(log.text);
   }

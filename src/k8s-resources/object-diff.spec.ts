@@ -2,8 +2,24 @@ import { diffObjects } from './object-diff';
 
 describe('diffObjects', () => {
   it('reports replaced, added and removed fields by JSON path', () => {
-    const before = { spec: { replicas: 2, template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } }, metadata: { labels: { a: '1' } } };
-    const after = { spec: { replicas: 3, template: { spec: { containers: [{ name: 'a', image: 'x:2' }, { name: 'b', image: 'y' }] } } }, metadata: { labels: {} } };
+    const before = {
+      spec: { replicas: 2, template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } },
+      metadata: { labels: { a: '1' } },
+    };
+    const after = {
+      spec: {
+        replicas: 3,
+        template: {
+          spec: {
+            containers: [
+              { name: 'a', image: 'x:2' },
+              { name: 'b', image: 'y' },
+            ],
+          },
+        },
+      },
+      metadata: { labels: {} },
+    };
     expect(diffObjects(before, after)).toEqual([
       { path: 'metadata.labels.a', op: 'remove', from: '1' },
       { path: 'spec.replicas', op: 'replace', from: 2, to: 3 },
@@ -13,8 +29,14 @@ describe('diffObjects', () => {
   });
 
   it('ignores server-managed fields and status', () => {
-    const before = { metadata: { name: 'n', resourceVersion: '1', generation: 1, uid: 'u' }, status: { a: 1 } };
-    const after = { metadata: { name: 'n', resourceVersion: '2', generation: 2, uid: 'u' }, status: { a: 2 } };
+    const before = {
+      metadata: { name: 'n', resourceVersion: '1', generation: 1, uid: 'u' },
+      status: { a: 1 },
+    };
+    const after = {
+      metadata: { name: 'n', resourceVersion: '2', generation: 2, uid: 'u' },
+      status: { a: 2 },
+    };
     expect(diffObjects(before, after)).toEqual([]);
   });
 

@@ -7,9 +7,17 @@ export interface DiffEntry {
 }
 
 // Server-managed fields change on every write and say nothing about the user's change.
-const IGNORED = new Set(['metadata.resourceVersion', 'metadata.generation', 'metadata.managedFields', 'metadata.uid', 'metadata.creationTimestamp', 'status']);
+const IGNORED = new Set([
+  'metadata.resourceVersion',
+  'metadata.generation',
+  'metadata.managedFields',
+  'metadata.uid',
+  'metadata.creationTimestamp',
+  'status',
+]);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A structural diff of two Kubernetes objects as JSON paths (`spec.replicas`,
@@ -24,10 +32,14 @@ export function diffObjects(before: unknown, after: unknown, path = ''): DiffEnt
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const length = Math.max(before.length, after.length);
-    return Array.from({ length }, (_, i) => diffObjects(before[i], after[i], `${path}[${i}]`)).flat();
+    return Array.from({ length }, (_, i) =>
+      diffObjects(before[i], after[i], `${path}[${i}]`),
+    ).flat();
   }
   if (before === undefined && after === undefined) return [];
   if (before === undefined) return [{ path, op: 'add', to: after }];
   if (after === undefined) return [{ path, op: 'remove', from: before }];
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, op: 'replace', from: before, to: after }];
+  return JSON.stringify(before) === JSON.stringify(after)
+    ? []
+    : [{ path, op: 'replace', from: before, to: after }];
 }

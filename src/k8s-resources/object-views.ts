@@ -19,8 +19,17 @@ function withoutNoise(obj: K8sObject): K8sObject {
 
 /** Metadata, type and key names only; values are dropped before the object leaves the service. */
 export function redactSecret(secret: K8sObject): K8sObject {
-  const keys = [...new Set([...Object.keys(secret.data ?? {}), ...Object.keys(secret.stringData ?? {})])].sort();
-  return { apiVersion: secret.apiVersion, kind: 'Secret', metadata: withoutNoise(secret).metadata, type: secret.type, immutable: secret.immutable, keys };
+  const keys = [
+    ...new Set([...Object.keys(secret.data ?? {}), ...Object.keys(secret.stringData ?? {})]),
+  ].sort();
+  return {
+    apiVersion: secret.apiVersion,
+    kind: 'Secret',
+    metadata: withoutNoise(secret).metadata,
+    type: secret.type,
+    immutable: secret.immutable,
+    keys,
+  };
 }
 
 export function objectView(obj: K8sObject, kind: string, full: boolean): K8sObject {

@@ -7,7 +7,9 @@ const KIND = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
 const NAME = /^(?!\.{1,2}$)[^/%\s]{1,253}$/;
 
 function invalid(field: string, message: string): AppError {
-  return new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field, errors: [message] }]);
+  return new AppError('VALIDATION_FAILED', 'Request validation failed', [
+    { field, errors: [message] },
+  ]);
 }
 
 @Injectable()
@@ -21,7 +23,8 @@ export class KindRefPipe implements PipeTransform<string, string> {
 @Injectable()
 export class ObjectNamePipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!NAME.test(value)) throw invalid('name', 'name must be 1-253 characters without "/", "%" or spaces');
+    if (!NAME.test(value))
+      throw invalid('name', 'name must be 1-253 characters without "/", "%" or spaces');
     return value;
   }
 }

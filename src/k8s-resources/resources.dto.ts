@@ -1,4 +1,10 @@
-import { IsContinueToken, IsFieldSelector, IsK8sNamespace, IsLabelSelector, IsPageLimit } from '../common/k8s-validators';
+import {
+  IsContinueToken,
+  IsFieldSelector,
+  IsK8sNamespace,
+  IsLabelSelector,
+  IsPageLimit,
+} from '../common/k8s-validators';
 import { IsIn, IsOptional } from 'class-validator';
 
 export class ObjectQueryDto {

@@ -20,7 +20,10 @@ export class ResourcesService {
   constructor(private readonly clusters: ClusterDirectory) {}
 
   /** The cluster's client and the served resource a `:kind` reference means. */
-  async resolve(clusterId: string, kindRef: string): Promise<{ client: KubeClient; resource: ServedResource }> {
+  async resolve(
+    clusterId: string,
+    kindRef: string,
+  ): Promise<{ client: KubeClient; resource: ServedResource }> {
     const client = await this.clusters.client(clusterId);
     return { client, resource: resolveKind(await this.served(client), kindRef) };
   }
@@ -33,15 +36,21 @@ export class ResourcesService {
   async resolveGroupKind(clusterId: string, group: string, kind: string): Promise<ServedResource> {
     const served = await this.served(await this.clusters.client(clusterId));
     const match = served.find((r) => r.group === group && r.kind === kind);
-    if (!match) throw new AppError('K8S_NOT_FOUND', `This cluster serves no ${kind} in group "${group || 'core'}"`, { group, kind });
+    if (!match)
+      throw new AppError(
+        'K8S_NOT_FOUND',
+        `This cluster serves no ${kind} in group "${group || 'core'}"`,
+        { group, kind },
+      );
     return match;
   }
 
   /** Path of a resource's collection, or of one object when `name` is given. */
   path(resource: ServedResource, namespace: string | undefined, name?: string): string {
-    return name === undefined ? collectionPath(resource, resource.version, namespace) : objectPath(resource, resource.version, name, namespace);
+    return name === undefined
+      ? collectionPath(resource, resource.version, namespace)
+      : objectPath(resource, resource.version, name, namespace);
   }
-
 
   async kinds(clusterId: string): Promise<ServedResourceDto[]> {
     const client = await this.clusters.client(clusterId);
@@ -51,26 +60,49 @@ export class ResourcesService {
   async list(clusterId: string, kindRef: string, query: ListQueryDto): Promise<ResourceListDto> {
     const { client, resource } = await this.resolve(clusterId, kindRef);
     assertVerb(resource, 'list');
-    const page = await client.request<{ metadata?: { continue?: string; remainingItemCount?: number }; items: K8sObject[] }>({
+    const page = await client.request<{
+      metadata?: { continue?: string; remainingItemCount?: number };
+      items: K8sObject[];
+    }>({
       path: this.path(resource, resource.namespaced ? query.namespace : undefined),
-      query: { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, limit: query.limit ?? DEFAULT_LIMIT, continue: query.continue },
+      query: {
+        labelSelector: query.labelSelector,
+        fieldSelector: query.fieldSelector,
+        limit: query.limit ?? DEFAULT_LIMIT,
+        continue: query.continue,
+      },
     });
     return {
       apiVersion: apiVersion(resource),
       kind: resource.kind,
-      items: page.items.map((item) => this.view({ apiVersion: apiVersion(resource), kind: resource.kind, ...item }, resource, query.view)),
+      items: page.items.map((item) =>
+        this.view(
+          { apiVersion: apiVersion(resource), kind: resource.kind, ...item },
+          resource,
+          query.view,
+        ),
+      ),
       continue: page.metadata?.continue || null,
       remainingItemCount: page.metadata?.remainingItemCount ?? null,
     };
   }
 
-  async get(clusterId: string, kindRef: string, name: string, query: ObjectQueryDto): Promise<Record<string, unknown>> {
+  async get(
+    clusterId: string,
+    kindRef: string,
+    name: string,
+    query: ObjectQueryDto,
+  ): Promise<Record<string, unknown>> {
     const { client, resource } = await this.resolve(clusterId, kindRef);
     assertVerb(resource, 'get');
     if (resource.namespaced && !query.namespace) {
-      throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'namespace', errors: [`${resource.kind} is namespaced: namespace is required`] }]);
+      throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
+        { field: 'namespace', errors: [`${resource.kind} is namespaced: namespace is required`] },
+      ]);
     }
-    const obj = await client.request<K8sObject>({ path: this.path(resource, query.namespace, name) });
+    const obj = await client.request<K8sObject>({
+      path: this.path(resource, query.namespace, name),
+    });
     return this.view(obj, resource, query.view);
   }
 
@@ -94,5 +126,6 @@ function apiVersion(resource: ServedResource): string {
 }
 
 function assertVerb(resource: ServedResource, verb: string): void {
-  if (!resource.verbs.includes(verb)) throw new AppError('METHOD_NOT_ALLOWED', `${resourceKey(resource)} does not support ${verb}`);
+  if (!resource.verbs.includes(verb))
+    throw new AppError('METHOD_NOT_ALLOWED', `${resourceKey(resource)} does not support ${verb}`);
 }

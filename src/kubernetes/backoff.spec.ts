@@ -17,7 +17,9 @@ describe('Backoff', () => {
 
   it('spreads each delay by the jitter share in both directions', () => {
     expect(new Backoff({ initialMs: 1000, maxMs: 30_000, jitter: 0.2 }, () => 0).next()).toBe(800);
-    expect(new Backoff({ initialMs: 1000, maxMs: 30_000, jitter: 0.2 }, () => 0.999999).next()).toBe(1200);
+    expect(
+      new Backoff({ initialMs: 1000, maxMs: 30_000, jitter: 0.2 }, () => 0.999999).next(),
+    ).toBe(1200);
   });
 
   it('never exceeds the cap even with jitter', () => {

@@ -17,11 +17,26 @@ export interface ServedKind {
 
 /** Which of the known kinds this cluster serves, and at which version (one /api + /apis round trip). */
 export async function discoverServedKinds(client: KubeClient): Promise<ServedKind[]> {
-  const [core, groups] = await Promise.all([client.request<{ versions: string[] }>({ path: '/api' }), client.request<GroupList>({ path: '/apis' })]);
+  const [core, groups] = await Promise.all([
+    client.request<{ versions: string[] }>({ path: '/api' }),
+    client.request<GroupList>({ path: '/apis' }),
+  ]);
   const served = new Map<string, Set<string>>([['', new Set(core.versions)]]);
-  for (const group of groups.groups) served.set(group.name, new Set(group.versions.map((v) => v.version)));
+  for (const group of groups.groups)
+    served.set(group.name, new Set(group.versions.map((v) => v.version)));
   return KINDS.flatMap((kind) => {
     const version = kind.versions.find((v) => served.get(kind.group)?.has(v));
-    return version ? [{ key: kindKey(kind), kind: kind.kind, group: kind.group, version, namespaced: kind.namespaced, scope: kind.scope }] : [];
+    return version
+      ? [
+          {
+            key: kindKey(kind),
+            kind: kind.kind,
+            group: kind.group,
+            version,
+            namespaced: kind.namespaced,
+            scope: kind.scope,
+          },
+        ]
+      : [];
   });
 }

@@ -1,7 +1,8 @@
 import { AppError } from '../common/app-error';
 import { mapK8sResponse, mapK8sTransportError } from './k8s-error-mapping';
 
-const status = (message: string, reason: string, details: Record<string, unknown> = {}) => JSON.stringify({ kind: 'Status', status: 'Failure', message, reason, details });
+const status = (message: string, reason: string, details: Record<string, unknown> = {}) =>
+  JSON.stringify({ kind: 'Status', status: 'Failure', message, reason, details });
 
 describe('mapK8sResponse', () => {
   it.each([
@@ -22,14 +23,32 @@ describe('mapK8sResponse', () => {
   });
 
   it("relays the API server's message and causes for invalid objects", () => {
-    const body = status('Deployment.apps "x" is invalid: spec.replicas: Invalid value: -1', 'Invalid', { name: 'x', kind: 'deployments', causes: [{ field: 'spec.replicas', message: 'must be >= 0' }] });
+    const body = status(
+      'Deployment.apps "x" is invalid: spec.replicas: Invalid value: -1',
+      'Invalid',
+      {
+        name: 'x',
+        kind: 'deployments',
+        causes: [{ field: 'spec.replicas', message: 'must be >= 0' }],
+      },
+    );
     const error = mapK8sResponse('c1', 422, body, null);
     expect(error.message).toContain('spec.replicas');
-    expect(error.details).toMatchObject({ cluster: 'c1', kind: 'deployments', name: 'x', causes: [{ field: 'spec.replicas' }] });
+    expect(error.details).toMatchObject({
+      cluster: 'c1',
+      kind: 'deployments',
+      name: 'x',
+      causes: [{ field: 'spec.replicas' }],
+    });
   });
 
   it('never relays anything for a rejected credential', () => {
-    const error = mapK8sResponse('c1', 401, status('Unauthorized: token abc', 'Unauthorized'), null);
+    const error = mapK8sResponse(
+      'c1',
+      401,
+      status('Unauthorized: token abc', 'Unauthorized'),
+      null,
+    );
     expect(error.message).not.toContain('abc');
   });
 
@@ -45,21 +64,31 @@ describe('mapK8sResponse', () => {
 });
 
 describe('mapK8sTransportError', () => {
-  const withCause = (code: string) => Object.assign(new TypeError('fetch failed: Authorization: Bearer secret'), { cause: { code } });
+  const withCause = (code: string) =>
+    Object.assign(new TypeError('fetch failed: Authorization: Bearer secret'), { cause: { code } });
 
   it('maps an exceeded deadline to CLUSTER_TIMEOUT', () => {
-    expect(mapK8sTransportError('c1', new DOMException('aborted', 'TimeoutError'), true).code).toBe('CLUSTER_TIMEOUT');
-    expect(mapK8sTransportError('c1', withCause('UND_ERR_CONNECT_TIMEOUT'), false).code).toBe('CLUSTER_TIMEOUT');
+    expect(mapK8sTransportError('c1', new DOMException('aborted', 'TimeoutError'), true).code).toBe(
+      'CLUSTER_TIMEOUT',
+    );
+    expect(mapK8sTransportError('c1', withCause('UND_ERR_CONNECT_TIMEOUT'), false).code).toBe(
+      'CLUSTER_TIMEOUT',
+    );
   });
 
-  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET'])('maps %s to CLUSTER_UNREACHABLE naming the cause', (code) => {
-    const error = mapK8sTransportError('c1', withCause(code), false);
-    expect([error.code, error.status]).toEqual(['CLUSTER_UNREACHABLE', 503]);
-    expect(error.message).toContain(code);
-  });
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET'])(
+    'maps %s to CLUSTER_UNREACHABLE naming the cause',
+    (code) => {
+      const error = mapK8sTransportError('c1', withCause(code), false);
+      expect([error.code, error.status]).toEqual(['CLUSTER_UNREACHABLE', 503]);
+      expect(error.message).toContain(code);
+    },
+  );
 
   it('maps TLS failures to CLUSTER_UNREACHABLE', () => {
-    expect(mapK8sTransportError('c1', withCause('DEPTH_ZERO_SELF_SIGNED_CERT'), false).message).toMatch(/TLS handshake/);
+    expect(
+      mapK8sTransportError('c1', withCause('DEPTH_ZERO_SELF_SIGNED_CERT'), false).message,
+    ).toMatch(/TLS handshake/);
   });
 
   it('never relays the original message, which may embed headers', () => {

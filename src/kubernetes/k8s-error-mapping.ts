@@ -4,7 +4,12 @@ import { AppError } from '../common/app-error';
 interface K8sStatus {
   message?: string;
   reason?: string;
-  details?: { name?: string; kind?: string; causes?: Array<{ field?: string; message?: string; reason?: string }>; retryAfterSeconds?: number };
+  details?: {
+    name?: string;
+    kind?: string;
+    causes?: Array<{ field?: string; message?: string; reason?: string }>;
+    retryAfterSeconds?: number;
+  };
 }
 
 function parseStatus(body: string | undefined): K8sStatus {
@@ -26,35 +31,85 @@ function relay(message: string | undefined, fallback: string): string {
  * Maps a non-2xx answer of a cluster's API server to CloudPilot's stable codes. 401 means the
  * cluster rejected the credential itself (a registry problem, 502); 403 is RBAC for this action.
  */
-export function mapK8sResponse(cluster: string, status: number, body: string | undefined, retryAfter: string | null): AppError {
+export function mapK8sResponse(
+  cluster: string,
+  status: number,
+  body: string | undefined,
+  retryAfter: string | null,
+): AppError {
   const s = parseStatus(body);
-  const details = { cluster, reason: s.reason, kind: s.details?.kind, name: s.details?.name, causes: s.details?.causes };
+  const details = {
+    cluster,
+    reason: s.reason,
+    kind: s.details?.kind,
+    name: s.details?.name,
+    causes: s.details?.causes,
+  };
   switch (status) {
     case 400:
     case 422:
-      return new AppError('K8S_INVALID', relay(s.message, 'The API server rejected the request as invalid'), details);
+      return new AppError(
+        'K8S_INVALID',
+        relay(s.message, 'The API server rejected the request as invalid'),
+        details,
+      );
     case 401:
-      return new AppError('CLUSTER_AUTH_FAILED', `Cluster ${cluster} rejected CloudPilot's credential`, { cluster });
+      return new AppError(
+        'CLUSTER_AUTH_FAILED',
+        `Cluster ${cluster} rejected CloudPilot's credential`,
+        { cluster },
+      );
     case 403:
-      return new AppError('K8S_FORBIDDEN', relay(s.message, `Cluster ${cluster} does not allow this action for CloudPilot's credential`), details);
+      return new AppError(
+        'K8S_FORBIDDEN',
+        relay(
+          s.message,
+          `Cluster ${cluster} does not allow this action for CloudPilot's credential`,
+        ),
+        details,
+      );
     case 404:
       return new AppError('K8S_NOT_FOUND', relay(s.message, 'Not found'), details);
     case 409:
       return new AppError('K8S_CONFLICT', relay(s.message, 'Conflict'), details);
     case 410:
-      return new AppError('K8S_CONFLICT', relay(s.message, 'The requested resourceVersion is too old (410 Gone)'), { ...details, reason: 'Expired' });
+      return new AppError(
+        'K8S_CONFLICT',
+        relay(s.message, 'The requested resourceVersion is too old (410 Gone)'),
+        { ...details, reason: 'Expired' },
+      );
     case 429: {
       const seconds = Number(retryAfter ?? s.details?.retryAfterSeconds ?? 1) || 1;
-      return new AppError('K8S_THROTTLED', `Cluster ${cluster} is throttling requests`, { ...details, retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+      return new AppError(
+        'K8S_THROTTLED',
+        `Cluster ${cluster} is throttling requests`,
+        { ...details, retryAfterSeconds: seconds },
+        { 'Retry-After': String(seconds) },
+      );
     }
     case 504:
-      return new AppError('CLUSTER_TIMEOUT', `Cluster ${cluster} timed out serving the request`, { cluster });
+      return new AppError('CLUSTER_TIMEOUT', `Cluster ${cluster} timed out serving the request`, {
+        cluster,
+      });
     default:
-      return new AppError('CLUSTER_ERROR', `Cluster ${cluster} answered HTTP ${status}`, { ...details, status });
+      return new AppError('CLUSTER_ERROR', `Cluster ${cluster} answered HTTP ${status}`, {
+        ...details,
+        status,
+      });
   }
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -70,14 +125,41 @@ function errorCode(error: unknown): string | undefined {
  * Maps a failure to get any answer (network, TLS, deadline). The original error is never relayed:
  * client-node and undici messages can embed request details. Only a short, known code is kept.
  */
-export function mapK8sTransportError(cluster: string, error: unknown, deadlineExceeded: boolean): AppError {
+export function mapK8sTransportError(
+  cluster: string,
+  error: unknown,
+  deadlineExceeded: boolean,
+): AppError {
   const code = errorCode(error);
-  if (deadlineExceeded || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
-    return new AppError('CLUSTER_TIMEOUT', `Cluster ${cluster} did not answer within the deadline`, { cluster });
+  if (
+    deadlineExceeded ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'ETIMEDOUT'
+  ) {
+    return new AppError(
+      'CLUSTER_TIMEOUT',
+      `Cluster ${cluster} did not answer within the deadline`,
+      { cluster },
+    );
   }
-  if (code && (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN')) {
-    return new AppError('CLUSTER_UNREACHABLE', `TLS handshake with cluster ${cluster} failed (${code})`, { cluster, cause: code });
+  if (
+    code &&
+    (code.startsWith('ERR_TLS') ||
+      code.includes('CERT') ||
+      code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+      code === 'SELF_SIGNED_CERT_IN_CHAIN')
+  ) {
+    return new AppError(
+      'CLUSTER_UNREACHABLE',
+      `TLS handshake with cluster ${cluster} failed (${code})`,
+      { cluster, cause: code },
+    );
   }
   const known = code && UNREACHABLE_CODES.has(code) ? code : 'NETWORK_ERROR';
-  return new AppError('CLUSTER_UNREACHABLE', `Cluster ${cluster} is unreachable (${known})`, { cluster, cause: known });
+  return new AppError('CLUSTER_UNREACHABLE', `Cluster ${cluster} is unreachable (${known})`, {
+    cluster,
+    cause: known,
+  });
 }

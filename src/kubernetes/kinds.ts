@@ -13,7 +13,13 @@ export interface KindDescriptor {
   scope: 'core' | 'istio' | 'gateway-api';
 }
 
-const core = (kind: string, plural: string, namespaced: boolean, group = '', versions = ['v1']): KindDescriptor => ({ kind, group, versions, plural, namespaced, scope: 'core' });
+const core = (
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  group = '',
+  versions = ['v1'],
+): KindDescriptor => ({ kind, group, versions, plural, namespaced, scope: 'core' });
 const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 
 export const KINDS: readonly KindDescriptor[] = [
@@ -39,12 +45,54 @@ export const KINDS: readonly KindDescriptor[] = [
   core('HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, 'autoscaling', ['v2', 'v1']),
   core('PodDisruptionBudget', 'poddisruptionbudgets', true, 'policy'),
   core('StorageClass', 'storageclasses', false, 'storage.k8s.io'),
-  { kind: 'Gateway', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'gateways', namespaced: true, scope: 'istio' },
-  { kind: 'VirtualService', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'virtualservices', namespaced: true, scope: 'istio' },
-  { kind: 'DestinationRule', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'destinationrules', namespaced: true, scope: 'istio' },
-  { kind: 'ServiceEntry', group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural: 'serviceentries', namespaced: true, scope: 'istio' },
-  { kind: 'Gateway', group: 'gateway.networking.k8s.io', versions: ['v1'], plural: 'gateways', namespaced: true, scope: 'gateway-api' },
-  { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', versions: ['v1'], plural: 'httproutes', namespaced: true, scope: 'gateway-api' },
+  {
+    kind: 'Gateway',
+    group: 'networking.istio.io',
+    versions: ISTIO_VERSIONS,
+    plural: 'gateways',
+    namespaced: true,
+    scope: 'istio',
+  },
+  {
+    kind: 'VirtualService',
+    group: 'networking.istio.io',
+    versions: ISTIO_VERSIONS,
+    plural: 'virtualservices',
+    namespaced: true,
+    scope: 'istio',
+  },
+  {
+    kind: 'DestinationRule',
+    group: 'networking.istio.io',
+    versions: ISTIO_VERSIONS,
+    plural: 'destinationrules',
+    namespaced: true,
+    scope: 'istio',
+  },
+  {
+    kind: 'ServiceEntry',
+    group: 'networking.istio.io',
+    versions: ISTIO_VERSIONS,
+    plural: 'serviceentries',
+    namespaced: true,
+    scope: 'istio',
+  },
+  {
+    kind: 'Gateway',
+    group: 'gateway.networking.k8s.io',
+    versions: ['v1'],
+    plural: 'gateways',
+    namespaced: true,
+    scope: 'gateway-api',
+  },
+  {
+    kind: 'HTTPRoute',
+    group: 'gateway.networking.k8s.io',
+    versions: ['v1'],
+    plural: 'httproutes',
+    namespaced: true,
+    scope: 'gateway-api',
+  },
 ];
 
 /** `plural.group` (or the plural alone for the core group): unique across the table. */
@@ -58,10 +106,17 @@ export type PathKind = Pick<KindDescriptor, 'group' | 'plural' | 'namespaced'>;
 /** The collection path of a kind at a version, optionally within a namespace. */
 export function collectionPath(kind: PathKind, version: string, namespace?: string): string {
   const base = kind.group ? `/apis/${kind.group}/${version}` : `/api/${version}`;
-  return kind.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}` : `${base}/${kind.plural}`;
+  return kind.namespaced && namespace
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`
+    : `${base}/${kind.plural}`;
 }
 
-export function objectPath(kind: PathKind, version: string, name: string, namespace?: string): string {
+export function objectPath(
+  kind: PathKind,
+  version: string,
+  name: string,
+  namespace?: string,
+): string {
   return `${collectionPath(kind, version, namespace)}/${encodeURIComponent(name)}`;
 }
 

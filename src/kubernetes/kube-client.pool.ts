@@ -17,12 +17,25 @@ export class KubeClientPool {
 
   /** `fingerprint` identifies the connection version (e.g. updatedAt) so a changed cluster gets a new client. */
   /** `policy`: the address rules the connection was accepted under, enforced again on every DNS answer. */
-  get(clusterId: string, connection: ClusterConnection, fingerprint: string, policy: ConnectionPolicy): KubeClient {
+  get(
+    clusterId: string,
+    connection: ClusterConnection,
+    fingerprint: string,
+    policy: ConnectionPolicy,
+  ): KubeClient {
     const cached = this.clients.get(clusterId);
     if (cached && cached.fingerprint === fingerprint) return cached.client;
     const timeoutMs = this.configProvider.config.kubernetes.requestTimeoutSeconds * 1000;
-    const guard = connection.auth.type === 'inCluster' ? undefined : new ResolvedAddressGuard(new URL(connection.server).hostname, policy);
-    const client = new KubeClient(clusterId, buildKubeConfig(clusterId, connection), timeoutMs, guard);
+    const guard =
+      connection.auth.type === 'inCluster'
+        ? undefined
+        : new ResolvedAddressGuard(new URL(connection.server).hostname, policy);
+    const client = new KubeClient(
+      clusterId,
+      buildKubeConfig(clusterId, connection),
+      timeoutMs,
+      guard,
+    );
     this.clients.set(clusterId, { fingerprint, client });
     return client;
   }

@@ -1,4 +1,9 @@
-import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import {
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  KubeConfig,
+  RequestContext,
+} from '@kubernetes/client-node';
 import { AppError } from '../common/app-error';
 import { mapK8sResponse, mapK8sTransportError } from './k8s-error-mapping';
 import { ResolvedAddressGuard } from './resolved-address-guard';
@@ -18,7 +23,10 @@ export interface K8sRequest {
 }
 
 /** A streaming GET (a watch): no overall deadline, only one for the response headers. */
-export interface K8sStreamRequest extends Omit<K8sRequest, 'method' | 'body' | 'contentType' | 'timeoutMs'> {
+export interface K8sStreamRequest extends Omit<
+  K8sRequest,
+  'method' | 'body' | 'contentType' | 'timeoutMs'
+> {
   /** Deadline for connecting and receiving the response headers; the cluster's default when absent. */
   connectTimeoutMs?: number;
 }
@@ -64,7 +72,12 @@ export class KubeClient {
       response = await http.send(context).toPromise();
       const text = await response.body.text();
       if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return text;
-      throw mapK8sResponse(this.clusterId, response.httpStatusCode, text, response.headers['retry-after'] ?? null);
+      throw mapK8sResponse(
+        this.clusterId,
+        response.httpStatusCode,
+        text,
+        response.headers['retry-after'] ?? null,
+      );
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw mapK8sTransportError(this.clusterId, error, deadline.aborted);
@@ -79,7 +92,9 @@ export class KubeClient {
    */
   async stream(req: K8sStreamRequest): Promise<K8sStream> {
     const controller = new AbortController();
-    const signal = req.signal ? AbortSignal.any([controller.signal, req.signal]) : controller.signal;
+    const signal = req.signal
+      ? AbortSignal.any([controller.signal, req.signal])
+      : controller.signal;
     let headersLate = false;
     const deadline = setTimeout(() => {
       headersLate = true;
@@ -89,10 +104,20 @@ export class KubeClient {
       await this.addressGuard?.assertSafe(this.clusterId);
       const response = await http.send(await this.context(req, signal)).toPromise();
       if (response.httpStatusCode < 200 || response.httpStatusCode >= 300) {
-        throw mapK8sResponse(this.clusterId, response.httpStatusCode, await response.body.text(), response.headers['retry-after'] ?? null);
+        throw mapK8sResponse(
+          this.clusterId,
+          response.httpStatusCode,
+          await response.body.text(),
+          response.headers['retry-after'] ?? null,
+        );
       }
       const body = response.body.stream();
-      if (!body) throw new AppError('CLUSTER_ERROR', `Cluster ${this.clusterId} answered a watch without a body`, { cluster: this.clusterId });
+      if (!body)
+        throw new AppError(
+          'CLUSTER_ERROR',
+          `Cluster ${this.clusterId} answered a watch without a body`,
+          { cluster: this.clusterId },
+        );
       return { body, close: () => controller.abort() };
     } catch (error) {
       controller.abort();
@@ -103,12 +128,19 @@ export class KubeClient {
     }
   }
 
-  private async context(req: K8sRequest | K8sStreamRequest, signal: AbortSignal): Promise<RequestContext> {
+  private async context(
+    req: K8sRequest | K8sStreamRequest,
+    signal: AbortSignal,
+  ): Promise<RequestContext> {
     const url = new URL(req.path, this.server.endsWith('/') ? this.server : `${this.server}/`);
     // Keep a path prefix of the server URL (e.g. a proxy at https://host/k8s/clusters/x).
     url.pathname = `${new URL(this.server).pathname.replace(/\/$/, '')}${req.path}`;
-    for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
-    const context = new RequestContext(url.toString(), HttpMethod['method' in req ? (req.method ?? 'GET') : 'GET']);
+    for (const [key, value] of Object.entries(req.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    const context = new RequestContext(
+      url.toString(),
+      HttpMethod['method' in req ? (req.method ?? 'GET') : 'GET'],
+    );
     context.setHeaderParam('Accept', req.accept ?? 'application/json');
     if ('body' in req && req.body !== undefined) {
       context.setHeaderParam('Content-Type', req.contentType ?? 'application/json');

@@ -48,17 +48,45 @@ interface HostileField {
 
 /** Fields that make a client run code, read local files or act as someone else; see CVE-2022-24817. */
 const HOSTILE_USER_FIELDS: readonly HostileField[] = [
-  { fields: ['exec'], code: 'KUBECONFIG_EXEC_FORBIDDEN', why: 'runs a program on the CloudPilot host' },
-  { fields: ['auth-provider'], code: 'KUBECONFIG_AUTH_PROVIDER_FORBIDDEN', why: 'relies on an auth-provider plugin that runs commands and writes files' },
+  {
+    fields: ['exec'],
+    code: 'KUBECONFIG_EXEC_FORBIDDEN',
+    why: 'runs a program on the CloudPilot host',
+  },
+  {
+    fields: ['auth-provider'],
+    code: 'KUBECONFIG_AUTH_PROVIDER_FORBIDDEN',
+    why: 'relies on an auth-provider plugin that runs commands and writes files',
+  },
   // client-node reads "token-file" too, synchronously, from CloudPilot's own disk.
-  { fields: ['tokenFile', 'token-file', 'client-certificate', 'client-key'], code: 'KUBECONFIG_FILE_REFERENCE_FORBIDDEN', why: 'reads a file on the CloudPilot host; inline it with token or the *-data field' },
-  { fields: ['username', 'password'], code: 'KUBECONFIG_BASIC_AUTH_FORBIDDEN', why: 'uses basic authentication; use a token or a client certificate' },
-  { fields: ['as', 'as-uid', 'as-groups', 'as-user-extra'], code: 'KUBECONFIG_IMPERSONATION_FORBIDDEN', why: 'impersonates another identity; register that identity\'s own credential' },
+  {
+    fields: ['tokenFile', 'token-file', 'client-certificate', 'client-key'],
+    code: 'KUBECONFIG_FILE_REFERENCE_FORBIDDEN',
+    why: 'reads a file on the CloudPilot host; inline it with token or the *-data field',
+  },
+  {
+    fields: ['username', 'password'],
+    code: 'KUBECONFIG_BASIC_AUTH_FORBIDDEN',
+    why: 'uses basic authentication; use a token or a client certificate',
+  },
+  {
+    fields: ['as', 'as-uid', 'as-groups', 'as-user-extra'],
+    code: 'KUBECONFIG_IMPERSONATION_FORBIDDEN',
+    why: "impersonates another identity; register that identity's own credential",
+  },
 ];
 
 const HOSTILE_CLUSTER_FIELDS: readonly HostileField[] = [
-  { fields: ['certificate-authority'], code: 'KUBECONFIG_FILE_REFERENCE_FORBIDDEN', why: 'reads a CA file on the CloudPilot host; inline it with certificate-authority-data' },
-  { fields: ['proxy-url'], code: 'KUBECONFIG_PROXY_FORBIDDEN', why: 'routes traffic through a proxy, which would bypass the address checks' },
+  {
+    fields: ['certificate-authority'],
+    code: 'KUBECONFIG_FILE_REFERENCE_FORBIDDEN',
+    why: 'reads a CA file on the CloudPilot host; inline it with certificate-authority-data',
+  },
+  {
+    fields: ['proxy-url'],
+    code: 'KUBECONFIG_PROXY_FORBIDDEN',
+    why: 'routes traffic through a proxy, which would bypass the address checks',
+  },
 ];
 
 const CERTIFICATE_LABELS = ['CERTIFICATE'];
@@ -76,8 +104,10 @@ function quote(name: unknown): string {
 }
 
 function subjectOf(fault: Fault): string {
-  if (fault.user !== undefined) return `User ${quote(fault.user)} (context ${quote(fault.context)})`;
-  if (fault.cluster !== undefined) return `Cluster ${quote(fault.cluster)} (context ${quote(fault.context)})`;
+  if (fault.user !== undefined)
+    return `User ${quote(fault.user)} (context ${quote(fault.context)})`;
+  if (fault.cluster !== undefined)
+    return `Cluster ${quote(fault.cluster)} (context ${quote(fault.context)})`;
   return `Context ${quote(fault.context)}`;
 }
 
@@ -102,12 +132,23 @@ function isSet(mapping: Mapping, field: string): boolean {
 /** YAML → plain object, refusing oversize input, alias bombs, duplicate keys and unknown tags. */
 function readDocument(text: string): Mapping {
   if (typeof text !== 'string') throw invalidFile('must be text');
-  if (Buffer.byteLength(text, 'utf8') > MAX_KUBECONFIG_BYTES) throw invalidFile(`is larger than ${MAX_KUBECONFIG_BYTES} bytes`);
+  if (Buffer.byteLength(text, 'utf8') > MAX_KUBECONFIG_BYTES)
+    throw invalidFile(`is larger than ${MAX_KUBECONFIG_BYTES} bytes`);
   // Not logLevel 'silent': it also drops the "several documents" error. parseDocument logs nothing.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, stringKeys: true, resolveKnownTags: false, logLevel: 'error' });
+  const doc = parseDocument(text, {
+    prettyErrors: false,
+    uniqueKeys: true,
+    stringKeys: true,
+    resolveKnownTags: false,
+    logLevel: 'error',
+  });
   const problem = doc.errors[0] ?? doc.warnings[0];
   // Only the code and position: the parser's message may quote the text, tokens included.
-  if (problem) throw invalidFile(`is not valid YAML (${problem.code})`, { reason: problem.code, offset: problem.pos[0] });
+  if (problem)
+    throw invalidFile(`is not valid YAML (${problem.code})`, {
+      reason: problem.code,
+      offset: problem.pos[0],
+    });
   let config: unknown;
   try {
     config = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
@@ -115,21 +156,28 @@ function readDocument(text: string): Mapping {
     throw invalidFile('uses too many YAML aliases', { reason: 'ALIAS_LIMIT' });
   }
   if (!isMapping(config)) throw invalidFile('must be a YAML mapping (kind: Config)');
-  if (config.kind !== undefined && config.kind !== 'Config') throw invalidFile(`must be of kind Config, not ${quote(config.kind)}`);
+  if (config.kind !== undefined && config.kind !== 'Config')
+    throw invalidFile(`must be of kind Config, not ${quote(config.kind)}`);
   return config;
 }
 
 /** A name → body map of one of the three lists; duplicates are refused as ambiguous. */
-function namedEntries(config: Mapping, list: 'clusters' | 'users' | 'contexts', body: 'cluster' | 'user' | 'context'): Map<string, Mapping> {
+function namedEntries(
+  config: Mapping,
+  list: 'clusters' | 'users' | 'contexts',
+  body: 'cluster' | 'user' | 'context',
+): Map<string, Mapping> {
   const entries = config[list] ?? [];
   if (!Array.isArray(entries)) throw invalidFile(`field ${list} must be a list`);
   const byName = new Map<string, Mapping>();
   entries.forEach((entry: unknown, i) => {
     const name = isMapping(entry) ? entry.name : undefined;
-    if (typeof name !== 'string' || name === '') throw invalidFile(`entry ${list}[${i}] has no name`);
+    if (typeof name !== 'string' || name === '')
+      throw invalidFile(`entry ${list}[${i}] has no name`);
     if (byName.has(name)) throw invalidFile(`defines ${list} entry ${quote(name)} twice`);
     const inner = (entry as Mapping)[body] ?? {};
-    if (!isMapping(inner)) throw invalidFile(`entry ${list}[${i}] (${quote(name)}) field ${body} must be a mapping`);
+    if (!isMapping(inner))
+      throw invalidFile(`entry ${list}[${i}] (${quote(name)}) field ${body} must be a mapping`);
     byName.set(name, inner);
   });
   return byName;
@@ -146,26 +194,47 @@ function indexKubeconfig(config: Mapping): KubeconfigIndex {
 
 function selectContexts(index: KubeconfigIndex, contextName: string | undefined): string[] {
   if (contextName === ALL_CONTEXTS) {
-    if (index.contexts.size === 0) throw new AppError('KUBECONFIG_CONTEXT_NOT_FOUND', 'The kubeconfig has no contexts');
+    if (index.contexts.size === 0)
+      throw new AppError('KUBECONFIG_CONTEXT_NOT_FOUND', 'The kubeconfig has no contexts');
     return [...index.contexts.keys()];
   }
   const name = contextName || index.currentContext;
   if (typeof name !== 'string' || name === '') {
-    throw new AppError('KUBECONFIG_CONTEXT_NOT_FOUND', 'The kubeconfig has no current-context; name the context to import');
+    throw new AppError(
+      'KUBECONFIG_CONTEXT_NOT_FOUND',
+      'The kubeconfig has no current-context; name the context to import',
+    );
   }
-  if (!index.contexts.has(name)) throw new AppError('KUBECONFIG_CONTEXT_NOT_FOUND', `The kubeconfig has no context ${quote(name)}`, { context: name });
+  if (!index.contexts.has(name))
+    throw new AppError(
+      'KUBECONFIG_CONTEXT_NOT_FOUND',
+      `The kubeconfig has no context ${quote(name)}`,
+      { context: name },
+    );
   return [name];
 }
 
 /** The cluster or user entry a context names; a dangling reference is a missing entry. */
-function referenced(index: KubeconfigIndex, context: string, kind: 'cluster' | 'user'): [string, Mapping] {
+function referenced(
+  index: KubeconfigIndex,
+  context: string,
+  kind: 'cluster' | 'user',
+): [string, Mapping] {
   const name = index.contexts.get(context)![kind];
   if (typeof name !== 'string' || name === '') {
-    throw new AppError('KUBECONFIG_CONTEXT_NOT_FOUND', `Context ${quote(context)} names no ${kind}`, { context });
+    throw new AppError(
+      'KUBECONFIG_CONTEXT_NOT_FOUND',
+      `Context ${quote(context)} names no ${kind}`,
+      { context },
+    );
   }
   const entry = (kind === 'cluster' ? index.clusters : index.users).get(name);
   if (!entry) {
-    throw new AppError('KUBECONFIG_CONTEXT_NOT_FOUND', `Context ${quote(context)} refers to ${kind} ${quote(name)}, which the kubeconfig does not define`, { context, [kind]: name });
+    throw new AppError(
+      'KUBECONFIG_CONTEXT_NOT_FOUND',
+      `Context ${quote(context)} refers to ${kind} ${quote(name)}, which the kubeconfig does not define`,
+      { context, [kind]: name },
+    );
   }
   return [name, entry];
 }
@@ -177,7 +246,12 @@ function refuseHostileFields(entry: Mapping, rules: readonly HostileField[], fau
   }
 }
 
-function optionalString(entry: Mapping, field: string, fault: Fault, pattern?: RegExp): string | undefined {
+function optionalString(
+  entry: Mapping,
+  field: string,
+  fault: Fault,
+  pattern?: RegExp,
+): string | undefined {
   if (!isSet(entry, field)) return undefined;
   const value = entry[field];
   if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
@@ -190,15 +264,25 @@ function optionalString(entry: Mapping, field: string, fault: Fault, pattern?: R
  * Strict base64 of text holding PEM blocks of the expected labels; returns the base64 without
  * line breaks and the decoded PEM text. Messages say what is wrong, never what was found.
  */
-function decodePemData(entry: Mapping, field: string, labels: readonly string[], fault: Fault): { data: string; pem: string } {
+function decodePemData(
+  entry: Mapping,
+  field: string,
+  labels: readonly string[],
+  fault: Fault,
+): { data: string; pem: string } {
   const where = { ...fault, field };
   const raw = entry[field];
   const data = typeof raw === 'string' ? raw.replace(/\s+/g, '') : '';
-  if (data === '' || !BASE64.test(data)) throw refuse('KUBECONFIG_INVALID', where, `has a ${field} that is not base64`);
+  if (data === '' || !BASE64.test(data))
+    throw refuse('KUBECONFIG_INVALID', where, `has a ${field} that is not base64`);
   const pem = Buffer.from(data, 'base64').toString('latin1');
   const found = [...pem.matchAll(PEM_BLOCK)].map((m) => m[1]);
   if (found.length === 0 || !found.every((label) => labels.includes(label))) {
-    throw refuse('KUBECONFIG_INVALID', where, `has a ${field} that is not base64 of a PEM ${labels.join(' / ')} block`);
+    throw refuse(
+      'KUBECONFIG_INVALID',
+      where,
+      `has a ${field} that is not base64 of a PEM ${labels.join(' / ')} block`,
+    );
   }
   return { data, pem };
 }
@@ -208,7 +292,11 @@ function parseCertificates(pem: string, field: string, fault: Fault): X509Certif
   try {
     return [...pem.matchAll(PEM_BLOCK)].map((m) => new X509Certificate(m[0]));
   } catch {
-    throw refuse('KUBECONFIG_INVALID', { ...fault, field }, `has a ${field} that is not a valid X.509 certificate`);
+    throw refuse(
+      'KUBECONFIG_INVALID',
+      { ...fault, field },
+      `has a ${field} that is not a valid X.509 certificate`,
+    );
   }
 }
 
@@ -220,10 +308,18 @@ function readClientCertificate(user: Mapping, fault: Fault): ClusterAuth {
   try {
     privateKey = createPrivateKey(key.pem);
   } catch {
-    throw refuse('KUBECONFIG_INVALID', { ...fault, field: 'client-key-data' }, 'has a client-key-data that is not an unencrypted private key');
+    throw refuse(
+      'KUBECONFIG_INVALID',
+      { ...fault, field: 'client-key-data' },
+      'has a client-key-data that is not an unencrypted private key',
+    );
   }
   if (!certificate.checkPrivateKey(privateKey)) {
-    throw refuse('KUBECONFIG_INVALID', { ...fault, field: 'client-key-data' }, 'has a client-key-data that does not belong to its client-certificate-data');
+    throw refuse(
+      'KUBECONFIG_INVALID',
+      { ...fault, field: 'client-key-data' },
+      'has a client-key-data that does not belong to its client-certificate-data',
+    );
   }
   return { type: 'clientCertificate', certData: cert.data, keyData: key.data };
 }
@@ -234,7 +330,11 @@ function readCredentials(user: Mapping, fault: Fault): ClusterAuth {
   const hasCert = isSet(user, 'client-certificate-data');
   const hasKey = isSet(user, 'client-key-data');
   if (hasToken && (hasCert || hasKey)) {
-    throw refuse('KUBECONFIG_INVALID', fault, 'has both a token and a client certificate; keep one');
+    throw refuse(
+      'KUBECONFIG_INVALID',
+      fault,
+      'has both a token and a client certificate; keep one',
+    );
   }
   if (hasToken) {
     const token = optionalString(user, 'token', fault, TOKEN)!;
@@ -242,19 +342,41 @@ function readCredentials(user: Mapping, fault: Fault): ClusterAuth {
   }
   if (hasCert !== hasKey) {
     const field = hasCert ? 'client-key-data' : 'client-certificate-data';
-    throw refuse('KUBECONFIG_INVALID', { ...fault, field }, `has ${hasCert ? 'a client certificate without its key' : 'a client key without its certificate'}`);
+    throw refuse(
+      'KUBECONFIG_INVALID',
+      { ...fault, field },
+      `has ${hasCert ? 'a client certificate without its key' : 'a client key without its certificate'}`,
+    );
   }
-  if (!hasCert) throw refuse('KUBECONFIG_NO_CREDENTIALS', fault, 'has no token and no client-certificate-data with client-key-data');
+  if (!hasCert)
+    throw refuse(
+      'KUBECONFIG_NO_CREDENTIALS',
+      fault,
+      'has no token and no client-certificate-data with client-key-data',
+    );
   return readClientCertificate(user, fault);
 }
 
-function readInsecureSkipTlsVerify(cluster: Mapping, policy: ConnectionPolicy, fault: Fault): boolean {
+function readInsecureSkipTlsVerify(
+  cluster: Mapping,
+  policy: ConnectionPolicy,
+  fault: Fault,
+): boolean {
   const field = 'insecure-skip-tls-verify';
   const value = Object.hasOwn(cluster, field) ? cluster[field] : undefined;
   if (value === undefined || value === null || value === false) return false;
-  if (value !== true) throw refuse('KUBECONFIG_INVALID', { ...fault, field }, `has an ${field} that is not true or false`);
+  if (value !== true)
+    throw refuse(
+      'KUBECONFIG_INVALID',
+      { ...fault, field },
+      `has an ${field} that is not true or false`,
+    );
   if (!policy.allowInsecureSkipTlsVerify) {
-    throw refuse('KUBECONFIG_INSECURE_TLS_FORBIDDEN', { ...fault, field }, `sets ${field}, which the operator has not allowed`);
+    throw refuse(
+      'KUBECONFIG_INSECURE_TLS_FORBIDDEN',
+      { ...fault, field },
+      `sets ${field}, which the operator has not allowed`,
+    );
   }
   return true;
 }
@@ -262,27 +384,47 @@ function readInsecureSkipTlsVerify(cluster: Mapping, policy: ConnectionPolicy, f
 /** The server through the URL guard, its refusal re-worded to name the cluster at fault. */
 function checkedServer(cluster: Mapping, policy: ConnectionPolicy, fault: Fault): string {
   const server = cluster.server;
-  if (typeof server !== 'string' || server === '') throw refuse('KUBECONFIG_INVALID', { ...fault, field: 'server' }, 'has no server URL');
+  if (typeof server !== 'string' || server === '')
+    throw refuse('KUBECONFIG_INVALID', { ...fault, field: 'server' }, 'has no server URL');
   try {
     return formatServerUrl(assertSafeServerUrl(server, policy));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const details = isMapping(error.details) ? error.details : {};
-    throw new AppError(error.code, `${subjectOf(fault)}: ${error.message}`, { ...details, ...fault, field: 'server' });
+    throw new AppError(error.code, `${subjectOf(fault)}: ${error.message}`, {
+      ...details,
+      ...fault,
+      field: 'server',
+    });
   }
 }
 
-function readCluster(cluster: Mapping, policy: ConnectionPolicy, fault: Fault): Omit<ClusterConnection, 'auth'> {
+function readCluster(
+  cluster: Mapping,
+  policy: ConnectionPolicy,
+  fault: Fault,
+): Omit<ClusterConnection, 'auth'> {
   refuseHostileFields(cluster, HOSTILE_CLUSTER_FIELDS, fault);
   const insecure = readInsecureSkipTlsVerify(cluster, policy, fault);
-  const ca = isSet(cluster, 'certificate-authority-data') ? decodePemData(cluster, 'certificate-authority-data', CERTIFICATE_LABELS, fault) : undefined;
+  const ca = isSet(cluster, 'certificate-authority-data')
+    ? decodePemData(cluster, 'certificate-authority-data', CERTIFICATE_LABELS, fault)
+    : undefined;
   if (ca) parseCertificates(ca.pem, 'certificate-authority-data', fault);
   const tlsServerName = optionalString(cluster, 'tls-server-name', fault, TLS_SERVER_NAME);
   const server = checkedServer(cluster, policy, fault);
-  return { server, ...(ca && { caData: ca.data }), ...(insecure && { insecureSkipTlsVerify: true }), ...(tlsServerName !== undefined && { tlsServerName }) };
+  return {
+    server,
+    ...(ca && { caData: ca.data }),
+    ...(insecure && { insecureSkipTlsVerify: true }),
+    ...(tlsServerName !== undefined && { tlsServerName }),
+  };
 }
 
-function resolveContext(index: KubeconfigIndex, context: string, policy: ConnectionPolicy): ParsedContext {
+function resolveContext(
+  index: KubeconfigIndex,
+  context: string,
+  policy: ConnectionPolicy,
+): ParsedContext {
   const [clusterName, cluster] = referenced(index, context, 'cluster');
   const [userName, user] = referenced(index, context, 'user');
   const userFault: Fault = { context, user: userName };
@@ -290,8 +432,19 @@ function resolveContext(index: KubeconfigIndex, context: string, policy: Connect
   refuseHostileFields(user, HOSTILE_USER_FIELDS, userFault);
   const auth = readCredentials(user, userFault);
   const connection = { ...readCluster(cluster, policy, clusterFault), auth };
-  const namespace = optionalString(index.contexts.get(context)!, 'namespace', { context, field: 'namespace' }, DNS_LABEL);
-  return { context, cluster: clusterName, user: userName, ...(namespace !== undefined && { namespace }), connection };
+  const namespace = optionalString(
+    index.contexts.get(context)!,
+    'namespace',
+    { context, field: 'namespace' },
+    DNS_LABEL,
+  );
+  return {
+    context,
+    cluster: clusterName,
+    user: userName,
+    ...(namespace !== undefined && { namespace }),
+    connection,
+  };
 }
 
 /**
@@ -315,7 +468,13 @@ function resolveContext(index: KubeconfigIndex, context: string, policy: Connect
  * Build clients only from the returned `connection`, never from the uploaded text.
  * @see https://kubernetes.io/docs/reference/config-api/kubeconfig.v1/
  */
-export function parseUntrustedKubeconfig(text: string, policy: ConnectionPolicy, contextName?: string): ParsedContext[] {
+export function parseUntrustedKubeconfig(
+  text: string,
+  policy: ConnectionPolicy,
+  contextName?: string,
+): ParsedContext[] {
   const index = indexKubeconfig(readDocument(text));
-  return selectContexts(index, contextName).map((context) => resolveContext(index, context, policy));
+  return selectContexts(index, contextName).map((context) =>
+    resolveContext(index, context, policy),
+  );
 }

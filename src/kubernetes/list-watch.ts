@@ -67,13 +67,24 @@ const UNPAGINATED_LIST_TIMEOUT_MS = 10 * 60_000;
 
 /** A 410 Gone, as an HTTP answer or an ERROR event: the resourceVersion is compacted away. */
 function isGone(error: unknown): boolean {
-  return error instanceof AppError && (error.details as { reason?: string } | undefined)?.reason === 'Expired';
+  return (
+    error instanceof AppError &&
+    (error.details as { reason?: string } | undefined)?.reason === 'Expired'
+  );
 }
 
 function eventError(cluster: string, status: Record<string, any>): AppError {
-  if (status.code === 410) return new AppError('K8S_CONFLICT', 'The watch resourceVersion is too old (410 Gone)', { cluster, reason: 'Expired' });
+  if (status.code === 410)
+    return new AppError('K8S_CONFLICT', 'The watch resourceVersion is too old (410 Gone)', {
+      cluster,
+      reason: 'Expired',
+    });
   const code = status.code === 403 ? 'K8S_FORBIDDEN' : 'CLUSTER_ERROR';
-  return new AppError(code, String(status.message ?? `Cluster ${cluster} ended the watch with an error`).slice(0, 1000), { cluster, reason: status.reason });
+  return new AppError(
+    code,
+    String(status.message ?? `Cluster ${cluster} ended the watch with an error`).slice(0, 1000),
+    { cluster, reason: status.reason },
+  );
 }
 
 /**
@@ -86,7 +97,14 @@ export class ListWatch<T = Record<string, any>> {
   private readonly cache: WatchCache<T>;
   private readonly backoff: Backoff;
   private readonly abort = new AbortController();
-  private readonly counters: ListWatchStats = { lists: 0, pages: 0, watches: 0, relistsAfterGone: 0, expiredContinues: 0, events: 0 };
+  private readonly counters: ListWatchStats = {
+    lists: 0,
+    pages: 0,
+    watches: 0,
+    relistsAfterGone: 0,
+    expiredContinues: 0,
+    events: 0,
+  };
   private current: ListWatchState | undefined;
   private resourceVersion: string | undefined;
   private needList: boolean;
@@ -218,7 +236,10 @@ export class ListWatch<T = Record<string, any>> {
   private async listPages(paginate: boolean): Promise<void> {
     let token: string | undefined;
     do {
-      const page = await this.client.request<{ metadata?: { continue?: string; resourceVersion?: string }; items?: Record<string, any>[] }>(this.listRequest(token, paginate));
+      const page = await this.client.request<{
+        metadata?: { continue?: string; resourceVersion?: string };
+        items?: Record<string, any>[];
+      }>(this.listRequest(token, paginate));
       this.counters.pages += 1;
       for (const item of page.items ?? []) this.cache.upsert(item);
       token = page.metadata?.continue || undefined;
@@ -229,13 +250,31 @@ export class ListWatch<T = Record<string, any>> {
   private listRequest(token: string | undefined, paginate = true): K8sRequest {
     const { path, labelSelector, fieldSelector, pageSize = 500 } = this.options;
     // No resourceVersion: a consistent read that the API server paginates (RV=0 would ignore limit).
-    const query = { limit: paginate ? pageSize : undefined, continue: token, labelSelector, fieldSelector };
-    return { path, query, accept: this.options.metadataOnly ? METADATA_LIST_ACCEPT : undefined, signal: this.abort.signal, timeoutMs: paginate ? undefined : UNPAGINATED_LIST_TIMEOUT_MS };
+    const query = {
+      limit: paginate ? pageSize : undefined,
+      continue: token,
+      labelSelector,
+      fieldSelector,
+    };
+    return {
+      path,
+      query,
+      accept: this.options.metadataOnly ? METADATA_LIST_ACCEPT : undefined,
+      signal: this.abort.signal,
+      timeoutMs: paginate ? undefined : UNPAGINATED_LIST_TIMEOUT_MS,
+    };
   }
 
   private async watch(): Promise<void> {
     const [min, max] = this.options.watchTimeoutSeconds ?? [300, 600];
-    const { path, labelSelector, fieldSelector, metadataOnly, connectTimeoutMs, idleTimeoutMs = 120_000 } = this.options;
+    const {
+      path,
+      labelSelector,
+      fieldSelector,
+      metadataOnly,
+      connectTimeoutMs,
+      idleTimeoutMs = 120_000,
+    } = this.options;
     const query = {
       watch: true,
       resourceVersion: this.resourceVersion,
@@ -246,16 +285,25 @@ export class ListWatch<T = Record<string, any>> {
     };
     this.counters.watches += 1;
     this.watching = true;
-    const stream = await this.client.stream({ path, query, accept: metadataOnly ? METADATA_WATCH_ACCEPT : undefined, connectTimeoutMs, signal: this.abort.signal });
+    const stream = await this.client.stream({
+      path,
+      query,
+      accept: metadataOnly ? METADATA_WATCH_ACCEPT : undefined,
+      connectTimeoutMs,
+      signal: this.abort.signal,
+    });
     this.watching = false;
     const opened = Date.now();
     this.lastSyncAt = opened;
     if (this.everSynced) this.setState('synced');
     this.lastFailureGone = false;
     this.backoff.reset();
-    await readWatchEvents(this.client.clusterId, stream, idleTimeoutMs, (event) => this.apply(event));
+    await readWatchEvents(this.client.clusterId, stream, idleTimeoutMs, (event) =>
+      this.apply(event),
+    );
     // The server ended the watch (timeoutSeconds): resume from the last resourceVersion at once.
-    if (Date.now() - opened < MIN_HEALTHY_WATCH_MS && !this.stopped) await this.sleep(this.backoff.next());
+    if (Date.now() - opened < MIN_HEALTHY_WATCH_MS && !this.stopped)
+      await this.sleep(this.backoff.next());
   }
 
   private apply(event: WatchEvent): void {
@@ -269,7 +317,12 @@ export class ListWatch<T = Record<string, any>> {
   }
 
   private async recover(error: unknown): Promise<void> {
-    const failure = error instanceof AppError ? error : new AppError('CLUSTER_ERROR', `Cluster ${this.client.clusterId} failed a list or watch`, { cluster: this.client.clusterId });
+    const failure =
+      error instanceof AppError
+        ? error
+        : new AppError('CLUSTER_ERROR', `Cluster ${this.client.clusterId} failed a list or watch`, {
+            cluster: this.client.clusterId,
+          });
     this.failure = failure;
     if (isGone(failure)) {
       this.needList = true;

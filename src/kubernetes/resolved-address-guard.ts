@@ -26,7 +26,11 @@ export class ResolvedAddressGuard {
     try {
       addresses = await lookup(this.host, { all: true, verbatim: true });
     } catch {
-      throw new AppError('CLUSTER_UNREACHABLE', `Cluster ${clusterId}'s host name cannot be resolved`, { cluster: clusterId, cause: 'ENOTFOUND' });
+      throw new AppError(
+        'CLUSTER_UNREACHABLE',
+        `Cluster ${clusterId}'s host name cannot be resolved`,
+        { cluster: clusterId, cause: 'ENOTFOUND' },
+      );
     }
     for (const { address } of addresses) assertSafeResolvedAddress(address, this.policy);
     this.checkedUntil = Date.now() + TTL_MS;

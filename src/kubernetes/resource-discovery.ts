@@ -13,7 +13,13 @@ export interface ServedResource {
 
 interface ResourceList {
   groupVersion: string;
-  resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[]; shortNames?: string[] }>;
+  resources: Array<{
+    name: string;
+    kind: string;
+    namespaced: boolean;
+    verbs: string[];
+    shortNames?: string[];
+  }>;
 }
 
 interface GroupList {
@@ -23,7 +29,15 @@ interface GroupList {
 function toServed(list: ResourceList, group: string, version: string): ServedResource[] {
   return list.resources
     .filter((r) => !r.name.includes('/')) // subresources (pods/log, deployments/scale) are not kinds
-    .map((r) => ({ group, version, kind: r.kind, plural: r.name, namespaced: r.namespaced, verbs: r.verbs, shortNames: r.shortNames ?? [] }));
+    .map((r) => ({
+      group,
+      version,
+      kind: r.kind,
+      plural: r.name,
+      namespaced: r.namespaced,
+      verbs: r.verbs,
+      shortNames: r.shortNames ?? [],
+    }));
 }
 
 /**
@@ -32,11 +46,16 @@ function toServed(list: ResourceList, group: string, version: string): ServedRes
  * kubectl does.
  */
 export async function discoverResources(client: KubeClient): Promise<ServedResource[]> {
-  const [core, groups] = await Promise.all([client.request<ResourceList>({ path: '/api/v1' }), client.request<GroupList>({ path: '/apis' })]);
+  const [core, groups] = await Promise.all([
+    client.request<ResourceList>({ path: '/api/v1' }),
+    client.request<GroupList>({ path: '/apis' }),
+  ]);
   const perGroup = await Promise.all(
     groups.groups.map(async (g) => {
       try {
-        const list = await client.request<ResourceList>({ path: `/apis/${g.preferredVersion.groupVersion}` });
+        const list = await client.request<ResourceList>({
+          path: `/apis/${g.preferredVersion.groupVersion}`,
+        });
         return toServed(list, g.name, g.preferredVersion.version);
       } catch {
         return [];

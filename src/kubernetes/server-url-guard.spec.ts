@@ -1,8 +1,16 @@
 import { AppError } from '../common/app-error';
 import { ConnectionPolicy } from './cluster-connection';
-import { assertSafeResolvedAddress, assertSafeServerUrl, formatServerUrl } from './server-url-guard';
+import {
+  assertSafeResolvedAddress,
+  assertSafeServerUrl,
+  formatServerUrl,
+} from './server-url-guard';
 
-const STRICT: ConnectionPolicy = { allowLoopback: false, allowPlainHttpLoopback: false, allowInsecureSkipTlsVerify: false };
+const STRICT: ConnectionPolicy = {
+  allowLoopback: false,
+  allowPlainHttpLoopback: false,
+  allowInsecureSkipTlsVerify: false,
+};
 const LOOPBACK: ConnectionPolicy = { ...STRICT, allowLoopback: true };
 const DEMO: ConnectionPolicy = { ...STRICT, allowLoopback: true, allowPlainHttpLoopback: true };
 
@@ -27,7 +35,8 @@ function errorOf(fn: () => unknown): AppError {
   throw new Error('expected an AppError');
 }
 
-const url = (text: string, policy: ConnectionPolicy = STRICT) => outcome(() => assertSafeServerUrl(text, policy));
+const url = (text: string, policy: ConnectionPolicy = STRICT) =>
+  outcome(() => assertSafeServerUrl(text, policy));
 
 describe('assertSafeServerUrl', () => {
   describe('refuses what is not an absolute URL with a host, without credentials, query or fragment', () => {
@@ -65,18 +74,23 @@ describe('assertSafeServerUrl', () => {
     });
 
     it('never echoes a password or a query token in the error', () => {
-      for (const text of ['https://admin:s3cret-pw@example.com', 'https://example.com/?token=s3cret-pw']) {
+      for (const text of [
+        'https://admin:s3cret-pw@example.com',
+        'https://example.com/?token=s3cret-pw',
+      ]) {
         const error = errorOf(() => assertSafeServerUrl(text, STRICT));
         expect(JSON.stringify([error.message, error.details])).not.toContain('s3cret-pw');
       }
     });
 
-    it.each([['https://api.example.com'], ['https://api.example.com:6443/'], ['https://rancher.example.com/k8s/clusters/c-m-abc'], ['HTTPS://API.Example.COM:6443']])(
-      'accepts the nearest well-formed URL %j',
-      (text) => {
-        expect(url(text)).toBe('OK');
-      },
-    );
+    it.each([
+      ['https://api.example.com'],
+      ['https://api.example.com:6443/'],
+      ['https://rancher.example.com/k8s/clusters/c-m-abc'],
+      ['HTTPS://API.Example.COM:6443'],
+    ])('accepts the nearest well-formed URL %j', (text) => {
+      expect(url(text)).toBe('OK');
+    });
   });
 
   describe('refuses link-local, metadata, unspecified, multicast and broadcast hosts in every spelling', () => {
@@ -192,16 +206,23 @@ describe('assertSafeServerUrl', () => {
       expect(url(text, policy)).toBe('CLUSTER_URL_INSECURE_SCHEME');
     });
 
-    it.each([['http://127.0.0.1:8080'], ['http://localhost:8080'], ['http://[::1]:8080']])('accepts %s with allowPlainHttpLoopback and allowLoopback', (text) => {
-      expect(url(text, DEMO)).toBe('OK');
-    });
+    it.each([['http://127.0.0.1:8080'], ['http://localhost:8080'], ['http://[::1]:8080']])(
+      'accepts %s with allowPlainHttpLoopback and allowLoopback',
+      (text) => {
+        expect(url(text, DEMO)).toBe('OK');
+      },
+    );
 
     it('still needs allowLoopback for a plain-http loopback URL', () => {
-      expect(url('http://127.0.0.1:8080', { ...STRICT, allowPlainHttpLoopback: true })).toBe('CLUSTER_URL_LOOPBACK_FORBIDDEN');
+      expect(url('http://127.0.0.1:8080', { ...STRICT, allowPlainHttpLoopback: true })).toBe(
+        'CLUSTER_URL_LOOPBACK_FORBIDDEN',
+      );
     });
 
     it('names the scheme in the details', () => {
-      expect(errorOf(() => assertSafeServerUrl('http://10.0.0.1', STRICT)).details).toEqual({ scheme: 'http' });
+      expect(errorOf(() => assertSafeServerUrl('http://10.0.0.1', STRICT)).details).toEqual({
+        scheme: 'http',
+      });
     });
   });
 
@@ -216,7 +237,10 @@ describe('formatServerUrl', () => {
   it.each([
     ['https://api.example.com:6443/', 'https://api.example.com:6443'],
     ['https://api.example.com:443', 'https://api.example.com'],
-    ['https://rancher.example.com/k8s/clusters/c-1/', 'https://rancher.example.com/k8s/clusters/c-1'],
+    [
+      'https://rancher.example.com/k8s/clusters/c-1/',
+      'https://rancher.example.com/k8s/clusters/c-1',
+    ],
     ['https://[2001:DB8::1]:6443', 'https://[2001:db8::1]:6443'],
     ['https://167772161:6443', 'https://10.0.0.1:6443'],
   ])('%s → %s, the form client-node appends /api paths to', (text, expected) => {
@@ -225,23 +249,36 @@ describe('formatServerUrl', () => {
 });
 
 describe('assertSafeResolvedAddress', () => {
-  const address = (ip: string, policy: ConnectionPolicy = STRICT) => outcome(() => assertSafeResolvedAddress(ip, policy));
+  const address = (ip: string, policy: ConnectionPolicy = STRICT) =>
+    outcome(() => assertSafeResolvedAddress(ip, policy));
 
-  it.each([['169.254.169.254'], ['::ffff:169.254.169.254'], ['fe80::1%eth0'], ['0.0.0.0'], ['::'], ['224.0.0.251'], ['ff02::fb'], ['64:ff9b::a9fe:a9fe']])(
-    'refuses a name resolving to %s',
+  it.each([
+    ['169.254.169.254'],
+    ['::ffff:169.254.169.254'],
+    ['fe80::1%eth0'],
+    ['0.0.0.0'],
+    ['::'],
+    ['224.0.0.251'],
+    ['ff02::fb'],
+    ['64:ff9b::a9fe:a9fe'],
+  ])('refuses a name resolving to %s', (ip) => {
+    expect(address(ip)).toBe('CLUSTER_URL_FORBIDDEN_ADDRESS');
+  });
+
+  it.each([['127.0.0.1'], ['127.0.1.1'], ['::1'], ['::ffff:127.0.0.1']])(
+    'refuses loopback %s unless allowed',
     (ip) => {
-      expect(address(ip)).toBe('CLUSTER_URL_FORBIDDEN_ADDRESS');
+      expect(address(ip, STRICT)).toBe('CLUSTER_URL_LOOPBACK_FORBIDDEN');
+      expect(address(ip, LOOPBACK)).toBe('OK');
     },
   );
 
-  it.each([['127.0.0.1'], ['127.0.1.1'], ['::1'], ['::ffff:127.0.0.1']])('refuses loopback %s unless allowed', (ip) => {
-    expect(address(ip, STRICT)).toBe('CLUSTER_URL_LOOPBACK_FORBIDDEN');
-    expect(address(ip, LOOPBACK)).toBe('OK');
-  });
-
-  it.each([['10.0.0.1'], ['192.168.49.2'], ['2001:db8::1'], ['::ffff:10.1.2.3']])('accepts %s', (ip) => {
-    expect(address(ip)).toBe('OK');
-  });
+  it.each([['10.0.0.1'], ['192.168.49.2'], ['2001:db8::1'], ['::ffff:10.1.2.3']])(
+    'accepts %s',
+    (ip) => {
+      expect(address(ip)).toBe('OK');
+    },
+  );
 
   it('refuses something that is not an IP address', () => {
     expect(address('example.com')).toBe('CLUSTER_URL_INVALID');

@@ -19,17 +19,59 @@ interface AddressRule {
  * fc00::/7, 100.64/10) stay allowed: that is where real API servers live.
  */
 const ADDRESS_RULES: readonly AddressRule[] = [
-  { family: 'ipv4', network: '0.0.0.0', prefix: 8, verdict: 'forbidden', why: 'an unspecified address (it reaches this host)' },
-  { family: 'ipv4', network: '169.254.0.0', prefix: 16, verdict: 'forbidden', why: 'link-local, where cloud metadata services answer' },
+  {
+    family: 'ipv4',
+    network: '0.0.0.0',
+    prefix: 8,
+    verdict: 'forbidden',
+    why: 'an unspecified address (it reaches this host)',
+  },
+  {
+    family: 'ipv4',
+    network: '169.254.0.0',
+    prefix: 16,
+    verdict: 'forbidden',
+    why: 'link-local, where cloud metadata services answer',
+  },
   { family: 'ipv4', network: '224.0.0.0', prefix: 4, verdict: 'forbidden', why: 'multicast' },
-  { family: 'ipv4', network: '255.255.255.255', prefix: 32, verdict: 'forbidden', why: 'broadcast' },
-  { family: 'ipv4', network: '100.100.100.200', prefix: 32, verdict: 'forbidden', why: 'the Alibaba Cloud metadata service' },
-  { family: 'ipv4', network: '168.63.129.16', prefix: 32, verdict: 'forbidden', why: 'the Azure platform (WireServer) endpoint' },
+  {
+    family: 'ipv4',
+    network: '255.255.255.255',
+    prefix: 32,
+    verdict: 'forbidden',
+    why: 'broadcast',
+  },
+  {
+    family: 'ipv4',
+    network: '100.100.100.200',
+    prefix: 32,
+    verdict: 'forbidden',
+    why: 'the Alibaba Cloud metadata service',
+  },
+  {
+    family: 'ipv4',
+    network: '168.63.129.16',
+    prefix: 32,
+    verdict: 'forbidden',
+    why: 'the Azure platform (WireServer) endpoint',
+  },
   { family: 'ipv4', network: '127.0.0.0', prefix: 8, verdict: 'loopback', why: 'loopback' },
-  { family: 'ipv6', network: '::', prefix: 128, verdict: 'forbidden', why: 'an unspecified address (it reaches this host)' },
+  {
+    family: 'ipv6',
+    network: '::',
+    prefix: 128,
+    verdict: 'forbidden',
+    why: 'an unspecified address (it reaches this host)',
+  },
   { family: 'ipv6', network: 'fe80::', prefix: 10, verdict: 'forbidden', why: 'link-local' },
   { family: 'ipv6', network: 'ff00::', prefix: 8, verdict: 'forbidden', why: 'multicast' },
-  { family: 'ipv6', network: 'fd00:ec2::254', prefix: 128, verdict: 'forbidden', why: 'the AWS metadata service' },
+  {
+    family: 'ipv6',
+    network: 'fd00:ec2::254',
+    prefix: 128,
+    verdict: 'forbidden',
+    why: 'the AWS metadata service',
+  },
   { family: 'ipv6', network: '::1', prefix: 128, verdict: 'loopback', why: 'loopback' },
 ];
 
@@ -40,19 +82,43 @@ const MATCHERS = ADDRESS_RULES.map((rule) => {
 });
 
 /** Names that resolve to metadata services on the big clouds, whatever DNS a test would see. */
-const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_NAMES = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 
 /** RFC 6761 reserves localhost and *.localhost; the others are Debian's /etc/hosts defaults. */
-const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
+const LOOPBACK_NAMES = new Set([
+  'localhost',
+  'localhost.localdomain',
+  'ip6-localhost',
+  'ip6-loopback',
+]);
 
-const LOOPBACK_NAME_RULE: AddressRule = { family: 'ipv4', network: '127.0.0.0', prefix: 8, verdict: 'loopback', why: 'a loopback name' };
-const METADATA_NAME_RULE: AddressRule = { family: 'ipv4', network: '169.254.169.254', prefix: 32, verdict: 'forbidden', why: 'a cloud metadata service name' };
+const LOOPBACK_NAME_RULE: AddressRule = {
+  family: 'ipv4',
+  network: '127.0.0.0',
+  prefix: 8,
+  verdict: 'loopback',
+  why: 'a loopback name',
+};
+const METADATA_NAME_RULE: AddressRule = {
+  family: 'ipv4',
+  network: '169.254.169.254',
+  prefix: 32,
+  verdict: 'forbidden',
+  why: 'a cloud metadata service name',
+};
 
 /** Sixteen-bit groups of any textual IPv6 address (WHATWG serialises it compressed, hex only). */
 function ipv6Groups(address: string): number[] {
   const canonical = new URL(`http://[${address}]`).hostname.slice(1, -1);
   const [head, tail] = canonical.includes('::') ? canonical.split('::') : [canonical, undefined];
-  const parse = (part: string | undefined) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const parse = (part: string | undefined) =>
+    part ? part.split(':').map((group) => parseInt(group, 16)) : [];
   const before = parse(head);
   const after = parse(tail);
   return [...before, ...new Array<number>(8 - before.length - after.length).fill(0), ...after];
@@ -99,11 +165,14 @@ function invalid(message: string): AppError {
 
 /** Structural checks on the raw text, so no parser leniency decides what is connected to. */
 function parseStrictly(url: string): URL {
-  if (typeof url !== 'string' || url.length === 0 || url.length > 2048) throw invalid('must be a string of 1 to 2048 characters');
+  if (typeof url !== 'string' || url.length === 0 || url.length > 2048)
+    throw invalid('must be a string of 1 to 2048 characters');
   // WHATWG URL silently strips whitespace and control characters, reads "\" as "/" and maps
   // Unicode digits to ASCII; other parsers may not. Visible ASCII leaves nothing to interpret.
-  if (!/^[\x21-\x7e]+$/.test(url) || url.includes('\\')) throw invalid('may only contain visible ASCII without backslashes (write IDN hosts as xn--)');
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]/i.test(url)) throw invalid('is not an absolute URL with a host (scheme://host[:port][/path])');
+  if (!/^[\x21-\x7e]+$/.test(url) || url.includes('\\'))
+    throw invalid('may only contain visible ASCII without backslashes (write IDN hosts as xn--)');
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]/i.test(url))
+    throw invalid('is not an absolute URL with a host (scheme://host[:port][/path])');
   if (/[?#]/.test(url)) throw invalid('must not have a query or fragment');
   let parsed: URL;
   try {
@@ -111,17 +180,28 @@ function parseStrictly(url: string): URL {
   } catch {
     throw invalid('cannot be parsed');
   }
-  if (parsed.username || parsed.password) throw invalid('must not carry credentials (user:password@host); give them as a token or certificate');
+  if (parsed.username || parsed.password)
+    throw invalid(
+      'must not carry credentials (user:password@host); give them as a token or certificate',
+    );
   if (!parsed.hostname) throw invalid('has no host');
   return parsed;
 }
 
 function refuseByRule(host: string, rule: AddressRule | undefined, policy: ConnectionPolicy): void {
   if (rule?.verdict === 'forbidden') {
-    throw new AppError('CLUSTER_URL_FORBIDDEN_ADDRESS', `The cluster host ${host} is ${rule.why}; CloudPilot never connects there`, { host });
+    throw new AppError(
+      'CLUSTER_URL_FORBIDDEN_ADDRESS',
+      `The cluster host ${host} is ${rule.why}; CloudPilot never connects there`,
+      { host },
+    );
   }
   if (rule?.verdict === 'loopback' && !policy.allowLoopback) {
-    throw new AppError('CLUSTER_URL_LOOPBACK_FORBIDDEN', `The cluster host ${host} is ${rule.why}; loopback clusters are allowed only when the operator enables them`, { host });
+    throw new AppError(
+      'CLUSTER_URL_LOOPBACK_FORBIDDEN',
+      `The cluster host ${host} is ${rule.why}; loopback clusters are allowed only when the operator enables them`,
+      { host },
+    );
   }
 }
 
@@ -142,10 +222,15 @@ export function assertSafeServerUrl(url: string, policy: ConnectionPolicy): URL 
   const parsed = parseStrictly(url);
   const rule = ruleForHost(parsed.hostname);
   if (rule?.verdict === 'forbidden') refuseByRule(parsed.hostname, rule, policy);
-  const plainHttpAllowed = parsed.protocol === 'http:' && policy.allowPlainHttpLoopback && rule?.verdict === 'loopback';
+  const plainHttpAllowed =
+    parsed.protocol === 'http:' && policy.allowPlainHttpLoopback && rule?.verdict === 'loopback';
   if (parsed.protocol !== 'https:' && !plainHttpAllowed) {
     const scheme = parsed.protocol.slice(0, -1);
-    throw new AppError('CLUSTER_URL_INSECURE_SCHEME', `The cluster URL uses ${scheme}; CloudPilot connects to API servers over https only`, { scheme });
+    throw new AppError(
+      'CLUSTER_URL_INSECURE_SCHEME',
+      `The cluster URL uses ${scheme}; CloudPilot connects to API servers over https only`,
+      { scheme },
+    );
   }
   refuseByRule(parsed.hostname, rule, policy);
   return parsed;

@@ -1,17 +1,25 @@
 import { WatchCache, objectKey } from './watch-cache';
 
-const obj = (name: string, resourceVersion: string, namespace = 'ns', extra: Record<string, unknown> = {}) => ({
+const obj = (
+  name: string,
+  resourceVersion: string,
+  namespace = 'ns',
+  extra: Record<string, unknown> = {},
+) => ({
   metadata: { name, namespace, resourceVersion },
   ...extra,
 });
 
 function recordingCache() {
   const events: string[] = [];
-  const cache = new WatchCache((o) => ({ name: o.metadata.name as string, rv: o.metadata.resourceVersion as string }), {
-    onAdd: (r) => events.push(`add ${r.name}@${r.rv}`),
-    onUpdate: (r, p) => events.push(`update ${r.name}@${p.rv}->${r.rv}`),
-    onDelete: (r) => events.push(`delete ${r.name}@${r.rv}`),
-  });
+  const cache = new WatchCache(
+    (o) => ({ name: o.metadata.name as string, rv: o.metadata.resourceVersion as string }),
+    {
+      onAdd: (r) => events.push(`add ${r.name}@${r.rv}`),
+      onUpdate: (r, p) => events.push(`update ${r.name}@${p.rv}->${r.rv}`),
+      onDelete: (r) => events.push(`delete ${r.name}@${r.rv}`),
+    },
+  );
   return { cache, events };
 }
 

@@ -10,18 +10,25 @@ export interface WatchEvent {
 /** Thrown when a stream stays silent longer than the idle timeout (a half-open connection). */
 export class WatchIdleError extends AppError {
   constructor(cluster: string, idleMs: number) {
-    super('CLUSTER_TIMEOUT', `Watch on cluster ${cluster} was silent for ${Math.round(idleMs / 1000)} s`, { cluster });
+    super(
+      'CLUSTER_TIMEOUT',
+      `Watch on cluster ${cluster} was silent for ${Math.round(idleMs / 1000)} s`,
+      { cluster },
+    );
   }
 }
 
 function parseLine(cluster: string, line: string): WatchEvent {
   try {
     const event = JSON.parse(line) as WatchEvent;
-    if (event && typeof event.type === 'string' && event.object && typeof event.object === 'object') return event;
+    if (event && typeof event.type === 'string' && event.object && typeof event.object === 'object')
+      return event;
   } catch {
     // fall through: the text of a broken line is not worth relaying
   }
-  throw new AppError('CLUSTER_ERROR', `Cluster ${cluster} sent a malformed watch event`, { cluster });
+  throw new AppError('CLUSTER_ERROR', `Cluster ${cluster} sent a malformed watch event`, {
+    cluster,
+  });
 }
 
 /**
@@ -29,7 +36,12 @@ function parseLine(cluster: string, line: string): WatchEvent {
  * each in order. The stream is closed (its socket released) when it has been silent for
  * `idleTimeoutMs`, which then throws WatchIdleError; any read failure is rethrown as is.
  */
-export async function readWatchEvents(cluster: string, stream: K8sStream, idleTimeoutMs: number, onEvent: (event: WatchEvent) => void): Promise<void> {
+export async function readWatchEvents(
+  cluster: string,
+  stream: K8sStream,
+  idleTimeoutMs: number,
+  onEvent: (event: WatchEvent) => void,
+): Promise<void> {
   const reader = stream.body.getReader();
   const decoder = new TextDecoder();
   let idle = false;

@@ -8,6 +8,10 @@ export const PINO = Symbol('PINO');
 @Module({})
 export class LoggingModule {
   static forRoot(pino: Pino): DynamicModule {
-    return { module: LoggingModule, providers: [{ provide: PINO, useValue: pino }], exports: [PINO] };
+    return {
+      module: LoggingModule,
+      providers: [{ provide: PINO, useValue: pino }],
+      exports: [PINO],
+    };
   }
 }

@@ -12,8 +12,12 @@ describe('createRedactor', () => {
   });
 
   it('removes bearer credentials embedded in error messages', () => {
-    expect(redact('headers: {"authorization":"Bearer eyJhbGciOi.abc.def"}')).toBe('headers: {"authorization":"Bearer [REDACTED]"}');
-    expect(redact('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe('Authorization: Basic [REDACTED]');
+    expect(redact('headers: {"authorization":"Bearer eyJhbGciOi.abc.def"}')).toBe(
+      'headers: {"authorization":"Bearer [REDACTED]"}',
+    );
+    expect(redact('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe(
+      'Authorization: Basic [REDACTED]',
+    );
   });
 
   it('removes CloudPilot tokens', () => {

@@ -5,14 +5,36 @@ const GI = 1024n ** 3n * 1_000_000_000n;
 const CORE = 1_000_000_000n;
 
 function pod(overrides: Partial<PodRecord> = {}): PodRecord {
-  return { name: 'p', namespace: 'ns', nodeName: 'n1', phase: 'Running', ready: true, requests: { cpu: CORE / 2n, memory: GI }, limits: { cpu: CORE, memory: 2n * GI }, ...overrides };
+  return {
+    name: 'p',
+    namespace: 'ns',
+    nodeName: 'n1',
+    phase: 'Running',
+    ready: true,
+    requests: { cpu: CORE / 2n, memory: GI },
+    limits: { cpu: CORE, memory: 2n * GI },
+    ...overrides,
+  };
 }
 
 function node(overrides: Partial<NodeRecord> = {}): NodeRecord {
   return {
-    name: 'n1', ready: true, unschedulable: false, roles: [], kubeletVersion: '', osImage: '', kernelVersion: '', containerRuntimeVersion: '', architecture: '',
-    capacity: { cpu: 8n * CORE, memory: 32n * GI, pods: 110 }, allocatable: { cpu: 7n * CORE, memory: 30n * GI, pods: 110 },
-    conditions: [], taints: [], addresses: [], created: '', ...overrides,
+    name: 'n1',
+    ready: true,
+    unschedulable: false,
+    roles: [],
+    kubeletVersion: '',
+    osImage: '',
+    kernelVersion: '',
+    containerRuntimeVersion: '',
+    architecture: '',
+    capacity: { cpu: 8n * CORE, memory: 32n * GI, pods: 110 },
+    allocatable: { cpu: 7n * CORE, memory: 30n * GI, pods: 110 },
+    conditions: [],
+    taints: [],
+    addresses: [],
+    created: '',
+    ...overrides,
   };
 }
 
@@ -25,7 +47,14 @@ describe('ClusterAggregates', () => {
     a.pod(pod({ name: 'd', phase: 'Failed' }), 1);
     a.pod(pod({ name: 'e', phase: 'Succeeded' }), 1);
     a.pod(pod({ name: 'f', phase: 'Unknown' }), 1);
-    expect(a.phases).toEqual({ running: 2, pending: 1, succeeded: 1, failed: 1, unknown: 1, notReadyRunning: 1 });
+    expect(a.phases).toEqual({
+      running: 2,
+      pending: 1,
+      succeeded: 1,
+      failed: 1,
+      unknown: 1,
+      notReadyRunning: 1,
+    });
     expect(a.namespace('ns')!.phases).toEqual(a.phases);
     expect(a.namespace('ns')!.pods).toBe(6);
   });
@@ -38,7 +67,11 @@ describe('ClusterAggregates', () => {
     expect(a.pods.requests).toEqual({ cpu: CORE, memory: 2n * GI });
     expect(a.namespace('ns')!.limits).toEqual({ cpu: 2n * CORE, memory: 4n * GI });
     // The unscheduled and the terminated pod hold nothing on n1.
-    expect(a.allocation('n1')).toEqual({ pods: 1, requests: { cpu: CORE / 2n, memory: GI }, limits: { cpu: CORE, memory: 2n * GI } });
+    expect(a.allocation('n1')).toEqual({
+      pods: 1,
+      requests: { cpu: CORE / 2n, memory: GI },
+      limits: { cpu: CORE, memory: 2n * GI },
+    });
   });
 
   it('an update is remove-then-add: a phase change moves the pod and its resources', () => {
@@ -56,7 +89,10 @@ describe('ClusterAggregates', () => {
 
   it('stays exact after a million adds and removes of fractional quantities', () => {
     const a = new ClusterAggregates();
-    const odd = pod({ requests: { cpu: 1n, memory: 333_333_333n }, limits: { cpu: 0n, memory: 0n } });
+    const odd = pod({
+      requests: { cpu: 1n, memory: 333_333_333n },
+      limits: { cpu: 0n, memory: 0n },
+    });
     for (let i = 0; i < 1_000_000; i += 1) a.pod(odd, 1);
     for (let i = 0; i < 999_999; i += 1) a.pod(odd, -1);
     expect(a.pods.requests).toEqual({ cpu: 1n, memory: 333_333_333n });

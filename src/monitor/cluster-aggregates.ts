@@ -2,7 +2,8 @@ import type { CpuMemoryNanos } from '../overview/pod-resources';
 import type { NamedRecord, NodeRecord, PodRecord } from './slim-records';
 
 /** Kinds the Monitor only counts, cluster-wide and per namespace. */
-export type CountedKind = 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'configmaps' | 'secrets';
+export type CountedKind =
+  'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'configmaps' | 'secrets';
 
 export interface PhaseCounts {
   running: number;
@@ -47,9 +48,26 @@ const PHASE_FIELD: Record<PodRecord['phase'], keyof Omit<PhaseCounts, 'notReadyR
   Unknown: 'unknown',
 };
 
-const zeroPhases = (): PhaseCounts => ({ running: 0, pending: 0, succeeded: 0, failed: 0, unknown: 0, notReadyRunning: 0 });
-const zeroSums = (): ResourceSums => ({ requests: { cpu: 0n, memory: 0n }, limits: { cpu: 0n, memory: 0n } });
-const zeroCounts = (): Record<CountedKind, number> => ({ deployments: 0, statefulsets: 0, daemonsets: 0, services: 0, configmaps: 0, secrets: 0 });
+const zeroPhases = (): PhaseCounts => ({
+  running: 0,
+  pending: 0,
+  succeeded: 0,
+  failed: 0,
+  unknown: 0,
+  notReadyRunning: 0,
+});
+const zeroSums = (): ResourceSums => ({
+  requests: { cpu: 0n, memory: 0n },
+  limits: { cpu: 0n, memory: 0n },
+});
+const zeroCounts = (): Record<CountedKind, number> => ({
+  deployments: 0,
+  statefulsets: 0,
+  daemonsets: 0,
+  services: 0,
+  configmaps: 0,
+  secrets: 0,
+});
 
 /** Succeeded and Failed pods hold no resources: the scheduler and `kubectl describe node` skip them. */
 export function isTerminated(pod: PodRecord): boolean {
@@ -78,7 +96,14 @@ export class ClusterAggregates {
   readonly phases = zeroPhases();
   /** Requests and limits of every non-terminated pod, scheduled or not. */
   readonly pods = zeroSums();
-  readonly nodes: NodeTotals = { total: 0, ready: 0, notReady: 0, unschedulable: 0, capacity: { cpu: 0n, memory: 0n }, allocatable: { cpu: 0n, memory: 0n } };
+  readonly nodes: NodeTotals = {
+    total: 0,
+    ready: 0,
+    notReady: 0,
+    unschedulable: 0,
+    capacity: { cpu: 0n, memory: 0n },
+    allocatable: { cpu: 0n, memory: 0n },
+  };
   readonly counts = zeroCounts();
   private readonly byNamespace = new Map<string, NamespaceAggregate>();
   private readonly byNode = new Map<string, NodeAllocation>();
@@ -156,6 +181,7 @@ export class ClusterAggregates {
 
   /** Keeps the map from growing with every namespace ever seen. */
   private dropIfEmpty(name: string, entry: NamespaceAggregate): void {
-    if (entry.pods === 0 && Object.values(entry.counts).every((c) => c === 0)) this.byNamespace.delete(name);
+    if (entry.pods === 0 && Object.values(entry.counts).every((c) => c === 0))
+      this.byNamespace.delete(name);
   }
 }

@@ -131,13 +131,18 @@ export class ClusterCache {
 
   /** Each section whose watch is down, with its error: what the fleet reports when nothing is live. */
   failures(): { kind: MonitoredKind; state: ListWatchState; error?: AppError }[] {
-    return [...this.sections.entries()].filter(([, s]) => s.watch.state === 'stale' || s.watch.state === 'error').map(([kind, s]) => ({ kind, state: s.watch.state, error: s.watch.lastError }));
+    return [...this.sections.entries()]
+      .filter(([, s]) => s.watch.state === 'stale' || s.watch.state === 'error')
+      .map(([kind, s]) => ({ kind, state: s.watch.state, error: s.watch.lastError }));
   }
 
   /** True when no kind is live: every kind is stale, in error or forbidden. */
   get down(): boolean {
     const states = [...this.sections.values()].map((s) => s.watch.state);
-    return states.every((s) => s === 'stale' || s === 'error' || s === 'forbidden') && states.some((s) => s !== 'forbidden');
+    return (
+      states.every((s) => s === 'stale' || s === 'error' || s === 'forbidden') &&
+      states.some((s) => s !== 'forbidden')
+    );
   }
 
   /** Epoch ms of the last change applied to any kind, or of the last complete sync. */
@@ -159,7 +164,9 @@ export class ClusterCache {
 
   /** Cuts every backoff wait short (the scheduled tick calls this for failed watches). */
   retryFailed(): void {
-    for (const section of this.sections.values()) if (section.watch.state === 'stale' || section.watch.state === 'error') section.watch.retryNow();
+    for (const section of this.sections.values())
+      if (section.watch.state === 'stale' || section.watch.state === 'error')
+        section.watch.retryNow();
   }
 
   /** List and watch counters of every kind, summed (benchmarks check that steady state lists nothing). */
@@ -183,7 +190,13 @@ export class ClusterCache {
       spec,
       watch: new ListWatch(
         this.client,
-        { path: spec.path, metadataOnly: spec.metadataOnly, transform: spec.transform, pollIntervalMs: this.options.pollIntervalMs, backoff: this.options.backoff },
+        {
+          path: spec.path,
+          metadataOnly: spec.metadataOnly,
+          transform: spec.transform,
+          pollIntervalMs: this.options.pollIntervalMs,
+          backoff: this.options.backoff,
+        },
         {
           onAdd: (record) => {
             spec.feed(this.aggregates, record, 1);

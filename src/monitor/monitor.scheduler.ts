@@ -29,7 +29,10 @@ export class MonitorScheduler implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     const ms = this.configProvider.config.monitor.refreshIntervalSeconds * 1000;
-    this.scheduler.addInterval(TICK, setInterval(() => void this.tick(), ms));
+    this.scheduler.addInterval(
+      TICK,
+      setInterval(() => void this.tick(), ms),
+    );
   }
 
   onModuleDestroy(): void {
@@ -61,7 +64,10 @@ export class MonitorScheduler implements OnModuleInit, OnModuleDestroy {
       cache.retryFailed();
       await this.refreshUsage(cache);
     } catch (error) {
-      const e = error instanceof AppError ? error : new AppError('CLUSTER_ERROR', 'The cluster check failed');
+      const e =
+        error instanceof AppError
+          ? error
+          : new AppError('CLUSTER_ERROR', 'The cluster check failed');
       cache.health = { reachable: false, checkedAt, error: { code: e.code, message: e.message } };
     }
     this.sample(cache);
@@ -73,7 +79,10 @@ export class MonitorScheduler implements OnModuleInit, OnModuleDestroy {
    */
   private async refreshUsage(cache: ClusterCache): Promise<void> {
     try {
-      cache.usage = usageFromNodeMetrics(await cache.client.request({ path: NODE_METRICS }), new Date());
+      cache.usage = usageFromNodeMetrics(
+        await cache.client.request({ path: NODE_METRICS }),
+        new Date(),
+      );
     } catch {
       cache.usage = undefined;
     }

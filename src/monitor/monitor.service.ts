@@ -27,12 +27,19 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     readiness: ReadinessRegistry,
   ) {
     // Ready once every cluster has finished its first sync or said why it cannot.
-    readiness.register({ name: 'monitor', check: async () => this.reconciled && [...this.caches.values()].every((c) => c.settled) });
+    readiness.register({
+      name: 'monitor',
+      check: async () => this.reconciled && [...this.caches.values()].every((c) => c.settled),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = this.events.subscribe((event) => void this.onClusterEvent(event.type, event.clusterId));
-    await this.reconcile().catch((error) => this.logger.warn(`Could not list clusters to monitor: ${(error as Error).message}`));
+    this.unsubscribe = this.events.subscribe(
+      (event) => void this.onClusterEvent(event.type, event.clusterId),
+    );
+    await this.reconcile().catch((error) =>
+      this.logger.warn(`Could not list clusters to monitor: ${(error as Error).message}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -45,7 +52,15 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     const clusters = await this.directory.list();
     const wanted = new Set(clusters.map((c) => c.id));
     for (const id of [...this.caches.keys()]) if (!wanted.has(id)) await this.stopCache(id);
-    await Promise.all(clusters.map((c) => this.ensure(c.id).catch((error) => this.logger.warn(`Cluster ${c.name} cannot be monitored: ${(error as AppError).code ?? (error as Error).message}`))));
+    await Promise.all(
+      clusters.map((c) =>
+        this.ensure(c.id).catch((error) =>
+          this.logger.warn(
+            `Cluster ${c.name} cannot be monitored: ${(error as AppError).code ?? (error as Error).message}`,
+          ),
+        ),
+      ),
+    );
     this.reconciled = true;
   }
 
@@ -87,7 +102,8 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     const cache = new ClusterCache(client, {
       pollIntervalMs: this.configProvider.config.monitor.cacheTtlSeconds * 1000,
       historySize: this.configProvider.config.monitor.historySize,
-      onStateChange: (kind, state, error) => this.logger.log(`Cluster ${id} ${kind}: ${state}${error ? ` (${error.code})` : ''}`),
+      onStateChange: (kind, state, error) =>
+        this.logger.log(`Cluster ${id} ${kind}: ${state}${error ? ` (${error.code})` : ''}`),
     });
     this.caches.set(id, cache);
     cache.start();
@@ -105,7 +121,9 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
       if (type === 'removed') await this.stopCache(id);
       else await this.ensure(id);
     } catch (error) {
-      this.logger.warn(`Cluster ${id} cannot be monitored: ${(error as AppError).code ?? (error as Error).message}`);
+      this.logger.warn(
+        `Cluster ${id} cannot be monitored: ${(error as AppError).code ?? (error as Error).message}`,
+      );
     }
   }
 }

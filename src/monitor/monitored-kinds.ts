@@ -31,9 +31,27 @@ const counted = (kind: CountedKind, key: string, metadataOnly: boolean): Monitor
 
 /** Every kind an overview reads. ConfigMaps are counted only, so they are watched as metadata too. */
 export const MONITORED_KINDS: readonly MonitoredKindSpec[] = [
-  { key: 'nodes', path: path('nodes'), metadataOnly: false, transform: slimNode, feed: (a, r, s) => a.node(r, s) },
-  { key: 'namespaces', path: path('namespaces'), metadataOnly: false, transform: slimNamespace, feed: () => undefined },
-  { key: 'pods', path: path('pods'), metadataOnly: false, transform: slimPod, feed: (a, r, s) => a.pod(r, s) },
+  {
+    key: 'nodes',
+    path: path('nodes'),
+    metadataOnly: false,
+    transform: slimNode,
+    feed: (a, r, s) => a.node(r, s),
+  },
+  {
+    key: 'namespaces',
+    path: path('namespaces'),
+    metadataOnly: false,
+    transform: slimNamespace,
+    feed: () => undefined,
+  },
+  {
+    key: 'pods',
+    path: path('pods'),
+    metadataOnly: false,
+    transform: slimPod,
+    feed: (a, r, s) => a.pod(r, s),
+  },
   counted('deployments', 'deployments.apps', false),
   counted('statefulsets', 'statefulsets.apps', false),
   counted('daemonsets', 'daemonsets.apps', false),

@@ -18,7 +18,10 @@ function nanos(text: unknown): bigint {
 }
 
 /** Sums a NodeMetricsList (`/apis/metrics.k8s.io/v1beta1/nodes`); malformed entries count as zero. */
-export function usageFromNodeMetrics(list: { items?: Array<{ metadata?: { name?: string }; usage?: Record<string, unknown> }> }, at: Date): ClusterUsage {
+export function usageFromNodeMetrics(
+  list: { items?: Array<{ metadata?: { name?: string }; usage?: Record<string, unknown> }> },
+  at: Date,
+): ClusterUsage {
   const byNode = new Map<string, CpuMemoryNanos>();
   const total: CpuMemoryNanos = { cpu: 0n, memory: 0n };
   for (const item of list.items ?? []) {

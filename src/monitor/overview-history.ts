@@ -19,7 +19,8 @@ export class OverviewHistory {
 
   add(sample: OverviewSample): void {
     this.samples.push(sample);
-    if (this.samples.length > this.capacity) this.samples.splice(0, this.samples.length - this.capacity);
+    if (this.samples.length > this.capacity)
+      this.samples.splice(0, this.samples.length - this.capacity);
   }
 
   /** Oldest first. */

@@ -3,33 +3,88 @@ import { slimNamespace, slimNode, slimPod } from './slim-records';
 describe('slim records', () => {
   it('keeps only what the overview reads of a pod, with its effective requests in nano units', () => {
     const full = {
-      metadata: { name: 'web-1', namespace: 'shop', managedFields: [{ manager: 'x' }], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } },
-      spec: { nodeName: 'n1', containers: [{ name: 'a', resources: { requests: { cpu: '250m', memory: '1.5Gi' }, limits: { cpu: '1' } } }], initContainers: [{ name: 'i', resources: { requests: { cpu: '2' } } }] },
+      metadata: {
+        name: 'web-1',
+        namespace: 'shop',
+        managedFields: [{ manager: 'x' }],
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+      },
+      spec: {
+        nodeName: 'n1',
+        containers: [
+          {
+            name: 'a',
+            resources: { requests: { cpu: '250m', memory: '1.5Gi' }, limits: { cpu: '1' } },
+          },
+        ],
+        initContainers: [{ name: 'i', resources: { requests: { cpu: '2' } } }],
+      },
       status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
     };
     expect(slimPod(full)).toEqual({
-      name: 'web-1', namespace: 'shop', nodeName: 'n1', phase: 'Running', ready: false,
+      name: 'web-1',
+      namespace: 'shop',
+      nodeName: 'n1',
+      phase: 'Running',
+      ready: false,
       requests: { cpu: 2_000_000_000n, memory: 1_610_612_736_000_000_000n },
       limits: { cpu: 1_000_000_000n, memory: 0n },
     });
   });
 
   it('counts a pod with an unparsable quantity as zero and says so, instead of failing the cache', () => {
-    const record = slimPod({ metadata: { name: 'x', namespace: 'y' }, spec: { containers: [{ resources: { requests: { cpu: '1 core' } } }] }, status: { phase: 'Weird' } });
-    expect(record).toMatchObject({ phase: 'Unknown', resourceError: true, requests: { cpu: 0n, memory: 0n } });
+    const record = slimPod({
+      metadata: { name: 'x', namespace: 'y' },
+      spec: { containers: [{ resources: { requests: { cpu: '1 core' } } }] },
+      status: { phase: 'Weird' },
+    });
+    expect(record).toMatchObject({
+      phase: 'Unknown',
+      resourceError: true,
+      requests: { cpu: 0n, memory: 0n },
+    });
   });
 
   it('reads node roles from both label conventions and the Ready condition', () => {
     const node = slimNode({
-      metadata: { name: 'n', labels: { 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/': 'x', 'kubernetes.io/role': 'worker' }, creationTimestamp: '2026-01-01T00:00:00Z' },
+      metadata: {
+        name: 'n',
+        labels: {
+          'node-role.kubernetes.io/control-plane': '',
+          'node-role.kubernetes.io/': 'x',
+          'kubernetes.io/role': 'worker',
+        },
+        creationTimestamp: '2026-01-01T00:00:00Z',
+      },
       spec: { unschedulable: true, taints: [{ key: 'k', effect: 'NoSchedule' }] },
-      status: { capacity: { cpu: '4', memory: '16Gi', pods: '110' }, allocatable: { cpu: '3500m', memory: '15Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kubeletVersion: 'v1.36.3', architecture: 'arm64' } },
+      status: {
+        capacity: { cpu: '4', memory: '16Gi', pods: '110' },
+        allocatable: { cpu: '3500m', memory: '15Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: 'True' }],
+        nodeInfo: { kubeletVersion: 'v1.36.3', architecture: 'arm64' },
+      },
     });
-    expect(node).toMatchObject({ roles: ['control-plane', 'worker'], ready: true, unschedulable: true, kubeletVersion: 'v1.36.3', architecture: 'arm64', taints: [{ key: 'k', effect: 'NoSchedule' }] });
-    expect(node.allocatable).toEqual({ cpu: 3_500_000_000n, memory: 15n * 1024n ** 3n * 1_000_000_000n, pods: 110 });
+    expect(node).toMatchObject({
+      roles: ['control-plane', 'worker'],
+      ready: true,
+      unschedulable: true,
+      kubeletVersion: 'v1.36.3',
+      architecture: 'arm64',
+      taints: [{ key: 'k', effect: 'NoSchedule' }],
+    });
+    expect(node.allocatable).toEqual({
+      cpu: 3_500_000_000n,
+      memory: 15n * 1024n ** 3n * 1_000_000_000n,
+      pods: 110,
+    });
   });
 
   it('reports a namespace phase and creation time', () => {
-    expect(slimNamespace({ metadata: { name: 'a', creationTimestamp: 't' }, status: { phase: 'Terminating' } })).toEqual({ name: 'a', phase: 'Terminating', created: 't' });
+    expect(
+      slimNamespace({
+        metadata: { name: 'a', creationTimestamp: 't' },
+        status: { phase: 'Terminating' },
+      }),
+    ).toEqual({ name: 'a', phase: 'Terminating', created: 't' });
   });
 });

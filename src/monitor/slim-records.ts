@@ -78,16 +78,25 @@ function nanosOrZero(text: unknown): bigint {
 
 function resources(list: Record<string, unknown> | undefined): CpuMemoryNanos & { pods: number } {
   const pods = Number(list?.pods ?? 0);
-  return { cpu: nanosOrZero(list?.cpu), memory: nanosOrZero(list?.memory), pods: Number.isFinite(pods) ? pods : 0 };
+  return {
+    cpu: nanosOrZero(list?.cpu),
+    memory: nanosOrZero(list?.memory),
+    pods: Number.isFinite(pods) ? pods : 0,
+  };
 }
 
 function conditionTrue(object: K8sObject, type: string): boolean {
-  const conditions: K8sObject[] = Array.isArray(object.status?.conditions) ? object.status.conditions : [];
+  const conditions: K8sObject[] = Array.isArray(object.status?.conditions)
+    ? object.status.conditions
+    : [];
   return conditions.some((c) => c?.type === type && c?.status === 'True');
 }
 
 export function slimNamed(object: K8sObject): NamedRecord {
-  return { name: String(object.metadata?.name ?? ''), namespace: String(object.metadata?.namespace ?? '') };
+  return {
+    name: String(object.metadata?.name ?? ''),
+    namespace: String(object.metadata?.namespace ?? ''),
+  };
 }
 
 export function slimPod(object: K8sObject): PodRecord {
@@ -111,7 +120,11 @@ export function slimPod(object: K8sObject): PodRecord {
 }
 
 export function slimNamespace(object: K8sObject): NamespaceRecord {
-  return { name: String(object.metadata?.name ?? ''), phase: String(object.status?.phase ?? 'Active'), created: String(object.metadata?.creationTimestamp ?? '') };
+  return {
+    name: String(object.metadata?.name ?? ''),
+    phase: String(object.status?.phase ?? 'Active'),
+    created: String(object.metadata?.creationTimestamp ?? ''),
+  };
 }
 
 /** Roles as kubectl shows them: `node-role.kubernetes.io/<role>` labels, plus the legacy `kubernetes.io/role`. */
@@ -138,8 +151,18 @@ export function slimNode(object: K8sObject): NodeRecord {
     architecture: String(info.architecture ?? ''),
     capacity: resources(object.status?.capacity),
     allocatable: resources(object.status?.allocatable),
-    conditions: list(object.status?.conditions).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime: c.lastTransitionTime })),
-    taints: list(object.spec?.taints).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+    conditions: list(object.status?.conditions).map((c) => ({
+      type: c.type,
+      status: c.status,
+      reason: c.reason,
+      message: c.message,
+      lastTransitionTime: c.lastTransitionTime,
+    })),
+    taints: list(object.spec?.taints).map((t) => ({
+      key: t.key,
+      value: t.value,
+      effect: t.effect,
+    })),
     addresses: list(object.status?.addresses).map((a) => ({ type: a.type, address: a.address })),
     created: String(object.metadata?.creationTimestamp ?? ''),
   };

@@ -1,11 +1,25 @@
-import type { ClusterAggregates, NamespaceAggregate, NodeAllocation, PhaseCounts, ResourceSums } from '../monitor/cluster-aggregates';
+import type {
+  ClusterAggregates,
+  NamespaceAggregate,
+  NodeAllocation,
+  PhaseCounts,
+  ResourceSums,
+} from '../monitor/cluster-aggregates';
 import type { ClusterHealth, KindStatus } from '../monitor/cluster-cache';
 import type { MonitoredKind } from '../monitor/monitored-kinds';
 import type { ClusterUsage } from '../monitor/node-usage';
 import type { NamespaceRecord, NodeRecord } from '../monitor/slim-records';
 import type { CpuMemoryNanos } from './pod-resources';
 import { nanosToNumber } from './quantity';
-import type { CacheStatusDto, CpuMemoryDto, NamespaceDetailDto, NodeDetailDto, ObjectCountsDto, PodPhasesDto, ResourceOverviewDto } from './overview.dto';
+import type {
+  CacheStatusDto,
+  CpuMemoryDto,
+  NamespaceDetailDto,
+  NodeDetailDto,
+  ObjectCountsDto,
+  PodPhasesDto,
+  ResourceOverviewDto,
+} from './overview.dto';
 
 /** Everything a view reads of one cluster's cache, as plain data. */
 export interface CacheSnapshot {
@@ -29,7 +43,10 @@ export function overallState(status: Record<MonitoredKind, KindStatus>): Overall
   return worst;
 }
 
-const cpuMemory = (v: CpuMemoryNanos): CpuMemoryDto => ({ cpu: nanosToNumber(v.cpu), memory: nanosToNumber(v.memory) });
+const cpuMemory = (v: CpuMemoryNanos): CpuMemoryDto => ({
+  cpu: nanosToNumber(v.cpu),
+  memory: nanosToNumber(v.memory),
+});
 const iso = (ms: number): string | null => (ms ? new Date(ms).toISOString() : null);
 
 function phases(p: PhaseCounts): PodPhasesDto {
@@ -63,7 +80,12 @@ export function resourceOverview(s: CacheSnapshot): ResourceOverviewDto {
     cluster: s.cluster,
     state: overallState(status),
     lastUpdated: iso(s.lastUpdated),
-    nodes: { total: a.nodes.total, ready: a.nodes.ready, notReady: a.nodes.notReady, unschedulable: a.nodes.unschedulable },
+    nodes: {
+      total: a.nodes.total,
+      ready: a.nodes.ready,
+      notReady: a.nodes.notReady,
+      unschedulable: a.nodes.unschedulable,
+    },
     counts,
     pods: phases(a.phases),
     cpu: total('cpu'),
@@ -76,12 +98,23 @@ export function resourceOverview(s: CacheSnapshot): ResourceOverviewDto {
 const EMPTY: NamespaceAggregate = {
   pods: 0,
   phases: { running: 0, pending: 0, succeeded: 0, failed: 0, unknown: 0, notReadyRunning: 0 },
-  counts: { deployments: 0, statefulsets: 0, daemonsets: 0, services: 0, configmaps: 0, secrets: 0 },
+  counts: {
+    deployments: 0,
+    statefulsets: 0,
+    daemonsets: 0,
+    services: 0,
+    configmaps: 0,
+    secrets: 0,
+  },
   requests: { cpu: 0n, memory: 0n },
   limits: { cpu: 0n, memory: 0n },
 };
 
-export function namespaceDetail(name: string, record: NamespaceRecord | undefined, aggregate: NamespaceAggregate | undefined): NamespaceDetailDto {
+export function namespaceDetail(
+  name: string,
+  record: NamespaceRecord | undefined,
+  aggregate: NamespaceAggregate | undefined,
+): NamespaceDetailDto {
   const a = aggregate ?? EMPTY;
   return {
     name,
@@ -98,10 +131,15 @@ export function namespaceDetail(name: string, record: NamespaceRecord | undefine
 }
 
 /** Every namespace the cluster has, plus any that only its objects name (Namespace objects unreadable). */
-export function namespaceDetails(records: NamespaceRecord[], aggregates: ClusterAggregates): NamespaceDetailDto[] {
+export function namespaceDetails(
+  records: NamespaceRecord[],
+  aggregates: ClusterAggregates,
+): NamespaceDetailDto[] {
   const byName = new Map(records.map((r) => [r.name, r]));
   const names = new Set([...byName.keys(), ...aggregates.namespaceNames()]);
-  return [...names].sort().map((name) => namespaceDetail(name, byName.get(name), aggregates.namespace(name)));
+  return [...names]
+    .sort()
+    .map((name) => namespaceDetail(name, byName.get(name), aggregates.namespace(name)));
 }
 
 function share(part: bigint, whole: bigint): number | null {
@@ -115,9 +153,20 @@ function nodeStatus(node: NodeRecord): NodeDetailDto['status'] {
   return ready?.status === 'False' ? 'NotReady' : 'Unknown';
 }
 
-export function nodeDetail(node: NodeRecord, allocation: NodeAllocation | undefined, usage: CpuMemoryNanos | undefined): NodeDetailDto {
-  const alloc: NodeAllocation = allocation ?? { pods: 0, requests: { cpu: 0n, memory: 0n }, limits: { cpu: 0n, memory: 0n } };
-  const shares = (sums: ResourceSums['requests']) => ({ cpu: share(sums.cpu, node.allocatable.cpu), memory: share(sums.memory, node.allocatable.memory) });
+export function nodeDetail(
+  node: NodeRecord,
+  allocation: NodeAllocation | undefined,
+  usage: CpuMemoryNanos | undefined,
+): NodeDetailDto {
+  const alloc: NodeAllocation = allocation ?? {
+    pods: 0,
+    requests: { cpu: 0n, memory: 0n },
+    limits: { cpu: 0n, memory: 0n },
+  };
+  const shares = (sums: ResourceSums['requests']) => ({
+    cpu: share(sums.cpu, node.allocatable.cpu),
+    memory: share(sums.memory, node.allocatable.memory),
+  });
   return {
     name: node.name,
     status: nodeStatus(node),
@@ -129,7 +178,12 @@ export function nodeDetail(node: NodeRecord, allocation: NodeAllocation | undefi
     architecture: node.architecture,
     capacity: { ...cpuMemory(node.capacity), pods: node.capacity.pods },
     allocatable: { ...cpuMemory(node.allocatable), pods: node.allocatable.pods },
-    allocated: { requests: cpuMemory(alloc.requests), limits: cpuMemory(alloc.limits), requestsShare: shares(alloc.requests), limitsShare: shares(alloc.limits) },
+    allocated: {
+      requests: cpuMemory(alloc.requests),
+      limits: cpuMemory(alloc.limits),
+      requestsShare: shares(alloc.requests),
+      limitsShare: shares(alloc.limits),
+    },
     pods: alloc.pods,
     usage: usage ? cpuMemory(usage) : null,
     conditions: node.conditions,

@@ -4,8 +4,21 @@ import { AppError } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
 import { ClusterCache } from '../monitor/cluster-cache';
 import { MonitorService } from '../monitor/monitor.service';
-import { FleetEntryDto, FleetOverviewDto, NamespaceListDto, NodeDetailDto, NodeListDto, ResourceOverviewDto } from './overview.dto';
-import { CacheSnapshot, namespaceDetails, nodeDetail, overallState, resourceOverview } from './overview-views';
+import {
+  FleetEntryDto,
+  FleetOverviewDto,
+  NamespaceListDto,
+  NodeDetailDto,
+  NodeListDto,
+  ResourceOverviewDto,
+} from './overview.dto';
+import {
+  CacheSnapshot,
+  namespaceDetails,
+  nodeDetail,
+  overallState,
+  resourceOverview,
+} from './overview-views';
 
 interface ClusterRef {
   id: string;
@@ -32,28 +45,50 @@ export class OverviewService {
 
   async namespaces(clusterId: string): Promise<NamespaceListDto> {
     const { cache, status } = await this.live(clusterId);
-    return { items: namespaceDetails(cache.namespaces(), cache.aggregates), state: overallState(status), lastUpdated: iso(cache.lastUpdated), cache: status };
+    return {
+      items: namespaceDetails(cache.namespaces(), cache.aggregates),
+      state: overallState(status),
+      lastUpdated: iso(cache.lastUpdated),
+      cache: status,
+    };
   }
 
   async nodes(clusterId: string): Promise<NodeListDto> {
     const { cache, status } = await this.live(clusterId);
     if (status.nodes.state === 'forbidden') throw forbidden(status.nodes.error);
-    const items = cache.nodes().sort((a, b) => a.name.localeCompare(b.name)).map((n) => nodeDetail(n, cache.aggregates.allocation(n.name), cache.usage?.byNode.get(n.name)));
-    return { items, state: overallState(status), lastUpdated: iso(cache.lastUpdated), cache: status };
+    const items = cache
+      .nodes()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((n) =>
+        nodeDetail(n, cache.aggregates.allocation(n.name), cache.usage?.byNode.get(n.name)),
+      );
+    return {
+      items,
+      state: overallState(status),
+      lastUpdated: iso(cache.lastUpdated),
+      cache: status,
+    };
   }
 
   async node(clusterId: string, name: string): Promise<NodeDetailDto> {
     const { cache, status } = await this.live(clusterId);
     if (status.nodes.state === 'forbidden') throw forbidden(status.nodes.error);
     const node = cache.node(name);
-    if (!node) throw new AppError('K8S_NOT_FOUND', `Node ${name} does not exist in cluster ${clusterId}`, { cluster: clusterId, kind: 'nodes', name });
+    if (!node)
+      throw new AppError('K8S_NOT_FOUND', `Node ${name} does not exist in cluster ${clusterId}`, {
+        cluster: clusterId,
+        kind: 'nodes',
+        name,
+      });
     return nodeDetail(node, cache.aggregates.allocation(name), cache.usage?.byNode.get(name));
   }
 
   /** One entry per cluster, each data or error; a dead cluster costs at most the deadline. */
   async fleet(): Promise<FleetOverviewDto> {
     const clusters = await this.directory.list();
-    const items = await Promise.all(clusters.map((c) => this.fleetEntry({ id: c.id, name: c.name })));
+    const items = await Promise.all(
+      clusters.map((c) => this.fleetEntry({ id: c.id, name: c.name })),
+    );
     return { items, deadlineSeconds: this.configProvider.config.monitor.fleetDeadlineSeconds };
   }
 
@@ -62,23 +97,39 @@ export class OverviewService {
       const cache = await this.monitor.cacheFor(cluster.id);
       await cache.whenSettled(this.deadlineMs);
       const status = cache.status();
-      const failure = unavailable(cluster, cache, status) ?? (neverSynced(status) ? syncTimeout(cluster, this.deadlineMs) : undefined);
-      if (failure) return { cluster, error: { code: failure.code, message: failure.message, details: failure.details as Record<string, unknown> } };
+      const failure =
+        unavailable(cluster, cache, status) ??
+        (neverSynced(status) ? syncTimeout(cluster, this.deadlineMs) : undefined);
+      if (failure)
+        return {
+          cluster,
+          error: {
+            code: failure.code,
+            message: failure.message,
+            details: failure.details as Record<string, unknown>,
+          },
+        };
       return { cluster, data: resourceOverview(snapshot(cluster, cache, status)) };
     } catch (error) {
-      const e = error instanceof AppError ? error : new AppError('INTERNAL_ERROR', 'The cluster overview failed');
+      const e =
+        error instanceof AppError
+          ? error
+          : new AppError('INTERNAL_ERROR', 'The cluster overview failed');
       return { cluster, error: { code: e.code, message: e.message } };
     }
   }
 
   /** A per-cluster answer serves stale data with its age, but never a cache that has no data at all. */
-  private async live(clusterId: string): Promise<{ cluster: ClusterRef; cache: ClusterCache; status: CacheStatus }> {
+  private async live(
+    clusterId: string,
+  ): Promise<{ cluster: ClusterRef; cache: ClusterCache; status: CacheStatus }> {
     const found = await this.directory.get(clusterId);
     const cluster = { id: found.id, name: found.name };
     const cache = await this.monitor.cacheFor(cluster.id);
     await cache.whenSettled(this.deadlineMs);
     const status = cache.status();
-    if (neverSynced(status)) throw unavailable(cluster, cache, status) ?? syncTimeout(cluster, this.deadlineMs);
+    if (neverSynced(status))
+      throw unavailable(cluster, cache, status) ?? syncTimeout(cluster, this.deadlineMs);
     return { cluster, cache, status };
   }
 
@@ -92,7 +143,14 @@ const iso = (ms: number): string | null => (ms ? new Date(ms).toISOString() : nu
 type CacheStatus = ReturnType<ClusterCache['status']>;
 
 function snapshot(cluster: ClusterRef, cache: ClusterCache, status: CacheStatus): CacheSnapshot {
-  return { cluster, aggregates: cache.aggregates, status, lastUpdated: cache.lastUpdated, usage: cache.usage, health: cache.health };
+  return {
+    cluster,
+    aggregates: cache.aggregates,
+    status,
+    lastUpdated: cache.lastUpdated,
+    usage: cache.usage,
+    health: cache.health,
+  };
 }
 
 /** No kind has any data yet: zeros would be a lie, so the answer is the reason instead. */
@@ -101,20 +159,35 @@ function neverSynced(status: CacheStatus): boolean {
 }
 
 function forbidden(error: { code: string; message: string } | undefined): AppError {
-  return new AppError('K8S_FORBIDDEN', error?.message ?? 'CloudPilot may not list nodes in this cluster');
+  return new AppError(
+    'K8S_FORBIDDEN',
+    error?.message ?? 'CloudPilot may not list nodes in this cluster',
+  );
 }
 
 function syncTimeout(cluster: ClusterRef, deadlineMs: number): AppError {
-  return new AppError('CLUSTER_TIMEOUT', `Cluster ${cluster.name} has not finished its first sync within ${deadlineMs / 1000} s`, { cluster: cluster.id });
+  return new AppError(
+    'CLUSTER_TIMEOUT',
+    `Cluster ${cluster.name} has not finished its first sync within ${deadlineMs / 1000} s`,
+    { cluster: cluster.id },
+  );
 }
 
 /** Why a cluster has no live data (every kind stale, in error or forbidden), or undefined when it has. */
-function unavailable(cluster: ClusterRef, cache: ClusterCache, status: CacheStatus): AppError | undefined {
+function unavailable(
+  cluster: ClusterRef,
+  cache: ClusterCache,
+  status: CacheStatus,
+): AppError | undefined {
   if (!cache.down) return undefined;
   const [first] = cache.failures();
   const cause = first?.error;
   const lastUpdated = iso(cache.lastUpdated);
   const ageSeconds = cache.lastUpdated ? Math.round((Date.now() - cache.lastUpdated) / 1000) : null;
   const code = cause?.code ?? 'CLUSTER_UNREACHABLE';
-  return new AppError(code as AppError['code'], cause?.message ?? `Cluster ${cluster.name} cannot be read`, { cluster: cluster.id, state: overallState(status), lastUpdated, ageSeconds });
+  return new AppError(
+    code as AppError['code'],
+    cause?.message ?? `Cluster ${cluster.name} cannot be read`,
+    { cluster: cluster.id, state: overallState(status), lastUpdated, ageSeconds },
+  );
 }

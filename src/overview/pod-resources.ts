@@ -40,10 +40,19 @@ function nanos(list: Record<string, string> | undefined): CpuMemoryNanos {
   return { cpu: quantityNanosOrZero(list?.cpu), memory: quantityNanosOrZero(list?.memory) };
 }
 
-const add = (a: CpuMemoryNanos, b: CpuMemoryNanos): CpuMemoryNanos => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory });
+const add = (a: CpuMemoryNanos, b: CpuMemoryNanos): CpuMemoryNanos => ({
+  cpu: a.cpu + b.cpu,
+  memory: a.memory + b.memory,
+});
 const larger = (a: bigint, b: bigint): bigint => (a > b ? a : b);
-const max = (a: CpuMemoryNanos, b: CpuMemoryNanos): CpuMemoryNanos => ({ cpu: larger(a.cpu, b.cpu), memory: larger(a.memory, b.memory) });
-const toNumbers = (v: CpuMemoryNanos): CpuMemory => ({ cpu: nanosToNumber(v.cpu), memory: nanosToNumber(v.memory) });
+const max = (a: CpuMemoryNanos, b: CpuMemoryNanos): CpuMemoryNanos => ({
+  cpu: larger(a.cpu, b.cpu),
+  memory: larger(a.memory, b.memory),
+});
+const toNumbers = (v: CpuMemoryNanos): CpuMemory => ({
+  cpu: nanosToNumber(v.cpu),
+  memory: nanosToNumber(v.memory),
+});
 
 /**
  * One field (requests or limits) without overhead. Init containers run in order: a regular one
@@ -58,7 +67,10 @@ function containersTotal(spec: PodResourcesSpec, field: Field): CpuMemoryNanos {
     if (init.restartPolicy === 'Always') sidecars = add(sidecars, own);
     else initPeak = max(initPeak, add(own, sidecars));
   }
-  const running = (spec.containers ?? []).reduce((sum, c) => add(sum, nanos(c.resources?.[field])), sidecars);
+  const running = (spec.containers ?? []).reduce(
+    (sum, c) => add(sum, nanos(c.resources?.[field])),
+    sidecars,
+  );
   return max(running, initPeak);
 }
 
@@ -84,7 +96,10 @@ export function podEffectiveRequests(spec: PodResourcesSpec): PodEffectiveResour
 }
 
 /** {@link podEffectiveRequests} in nano units, for aggregates that add and subtract pods exactly. */
-export function podEffectiveNanos(spec: PodResourcesSpec): { requests: CpuMemoryNanos; limits: CpuMemoryNanos } {
+export function podEffectiveNanos(spec: PodResourcesSpec): {
+  requests: CpuMemoryNanos;
+  limits: CpuMemoryNanos;
+} {
   const overhead = nanos(spec.overhead);
   const limits = containersTotal(spec, 'limits');
   return {

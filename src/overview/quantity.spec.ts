@@ -76,12 +76,31 @@ describe('parseQuantity', () => {
     expect(parseQuantity('1.0000000001')).toBe(1.000000001);
   });
 
-  it.each(['', ' ', '1 Gi', 'Gi', '1GB', '1Kb', '1ki', '1K', '1mi', 'e3', '1e', '1e1.5', '+', '-', '1.2.3', 'abc', '1Gi ', '--1', '0x10', 'NaN', 'Infinity'])(
-    'refuses %j with an Error naming the input',
-    (text) => {
-      expect(() => parseQuantity(text)).toThrow(/Invalid Kubernetes quantity/);
-    },
-  );
+  it.each([
+    '',
+    ' ',
+    '1 Gi',
+    'Gi',
+    '1GB',
+    '1Kb',
+    '1ki',
+    '1K',
+    '1mi',
+    'e3',
+    '1e',
+    '1e1.5',
+    '+',
+    '-',
+    '1.2.3',
+    'abc',
+    '1Gi ',
+    '--1',
+    '0x10',
+    'NaN',
+    'Infinity',
+  ])('refuses %j with an Error naming the input', (text) => {
+    expect(() => parseQuantity(text)).toThrow(/Invalid Kubernetes quantity/);
+  });
 
   it('refuses a non-string at run time', () => {
     expect(() => parseQuantity(5 as unknown as string)).toThrow(/Invalid Kubernetes quantity/);

@@ -8,8 +8,26 @@
  * as the literal 0.1 and `1.5Gi` is exactly 1610612736.
  */
 
-const BINARY_SHIFT: Record<string, bigint> = { Ki: 10n, Mi: 20n, Gi: 30n, Ti: 40n, Pi: 50n, Ei: 60n };
-const DECIMAL_EXPONENT: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_SHIFT: Record<string, bigint> = {
+  Ki: 10n,
+  Mi: 20n,
+  Gi: 30n,
+  Ti: 40n,
+  Pi: 50n,
+  Ei: 60n,
+};
+const DECIMAL_EXPONENT: Record<string, number> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
+};
 
 // Numbers as Kubernetes accepts them; the exponent form needs an integer exponent.
 const QUANTITY = /^([+-]?)(\d+\.?\d*|\.\d+)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$/;
@@ -28,11 +46,13 @@ interface Parsed {
 
 function parse(text: string): Parsed {
   const match = typeof text === 'string' ? QUANTITY.exec(text) : null;
-  if (!match) throw new Error(`Invalid Kubernetes quantity ${JSON.stringify(String(text).slice(0, 64))}`);
+  if (!match)
+    throw new Error(`Invalid Kubernetes quantity ${JSON.stringify(String(text).slice(0, 64))}`);
   const [, sign, number, exponent, suffix = ''] = match;
   const [whole, fraction = ''] = number.split('.');
   const decimal = exponent ? Number(exponent.slice(1)) : (DECIMAL_EXPONENT[suffix] ?? 0);
-  if (!Number.isSafeInteger(decimal) || Math.abs(decimal) > 1000) throw new Error(`Kubernetes quantity ${JSON.stringify(text)} has an out-of-range exponent`);
+  if (!Number.isSafeInteger(decimal) || Math.abs(decimal) > 1000)
+    throw new Error(`Kubernetes quantity ${JSON.stringify(text)} has an out-of-range exponent`);
   return {
     negative: sign === '-',
     mantissa: BigInt(`${whole || '0'}${fraction}` || '0'),

@@ -10,13 +10,20 @@ export class SystemController {
   constructor(private readonly system: SystemService) {}
 
   @Get('config')
-  @ApiEndpoint({ summary: 'Effective configuration with the source of each value (secrets masked)', role: 'admin', response: SystemConfigResponseDto })
+  @ApiEndpoint({
+    summary: 'Effective configuration with the source of each value (secrets masked)',
+    role: 'admin',
+    response: SystemConfigResponseDto,
+  })
   config(): SystemConfigResponseDto {
     return this.system.effectiveConfig();
   }
 
   @Get('info')
-  @ApiEndpoint({ summary: 'Version, mode and runtime of this CloudPilot', response: SystemInfoResponseDto })
+  @ApiEndpoint({
+    summary: 'Version, mode and runtime of this CloudPilot',
+    response: SystemInfoResponseDto,
+  })
   info(): SystemInfoResponseDto {
     return this.system.info();
   }

@@ -10,10 +10,19 @@ export class SystemService {
   constructor(private readonly configProvider: ConfigProvider) {}
 
   effectiveConfig(): SystemConfigResponseDto {
-    return { mode: this.configProvider.mode, clusterSource: this.configProvider.describeClusterSource(), entries: this.configProvider.effective() };
+    return {
+      mode: this.configProvider.mode,
+      clusterSource: this.configProvider.describeClusterSource(),
+      entries: this.configProvider.effective(),
+    };
   }
 
   info(): SystemInfoResponseDto {
-    return { version: APP_VERSION, mode: this.configProvider.mode, nodeVersion: process.version, startedAt: this.startedAt };
+    return {
+      version: APP_VERSION,
+      mode: this.configProvider.mode,
+      nodeVersion: process.version,
+      startedAt: this.startedAt,
+    };
   }
 }

@@ -18,7 +18,12 @@ function freePort(): Promise<number> {
 }
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 30_000 });
+  return spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+    timeout: 30_000,
+  });
 }
 
 interface Running {
@@ -37,7 +42,12 @@ async function start(dir: string, extraEnv: Record<string, string> = {}): Promis
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN, '--mode', 'server', '--port', String(port)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite:///${join(dir, 'cloudpilot.db')}`, CLOUDPILOT_ENCRYPTION_KEY_FILE: join(dir, 'cloudpilot.key'), ...extraEnv },
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: `sqlite:///${join(dir, 'cloudpilot.db')}`,
+      CLOUDPILOT_ENCRYPTION_KEY_FILE: join(dir, 'cloudpilot.key'),
+      ...extraEnv,
+    },
   });
   children.push(child);
   let out = '';
@@ -48,14 +58,21 @@ async function start(dir: string, extraEnv: Record<string, string> = {}): Promis
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`exited early: ${err}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, stdout: () => out, stderr: () => err, url, exit };
 }
 
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: `npm test` builds it first (npm run build)');
+  if (!existsSync(MAIN))
+    throw new Error('dist/main.js is missing: `npm test` builds it first (npm run build)');
 });
 
 describe('the command line', () => {
@@ -66,13 +83,16 @@ describe('the command line', () => {
   it('prints every flag with --help', () => {
     const res = run(['--help']);
     expect(res.status).toBe(0);
-    for (const flag of ['--mode', '--host', '--port', '--config', '--auth', '--log-level']) expect(res.stdout).toContain(flag);
+    for (const flag of ['--mode', '--host', '--port', '--config', '--auth', '--log-level'])
+      expect(res.stdout).toContain(flag);
   });
 
   it('exits 2 naming the key for --port abc, without a stack trace', () => {
     const res = run(['--port', 'abc']);
     expect(res.status).toBe(2);
-    expect(res.stderr.trim()).toBe('config error: server.port (--port): must be an integer between 1 and 65535, got "abc"');
+    expect(res.stderr.trim()).toBe(
+      'config error: server.port (--port): must be an integer between 1 and 65535, got "abc"',
+    );
   });
 
   it('exits 2 naming an unknown YAML key', () => {
@@ -98,7 +118,9 @@ describe('a server started on an empty data directory', () => {
     const first = await start(dir);
     const token = /^(cpt_\S+)$/m.exec(first.stderr())?.[1];
     expect(token).toBeDefined();
-    const info = await fetch(`${first.url}/api/v1/system/info`, { headers: { Authorization: `Bearer ${token}`, 'X-Request-Id': 'cli-1' } });
+    const info = await fetch(`${first.url}/api/v1/system/info`, {
+      headers: { Authorization: `Bearer ${token}`, 'X-Request-Id': 'cli-1' },
+    });
     expect(info.status).toBe(200);
     const docs = await fetch(`${first.url}/docs-json`).then((r) => r.json());
     expect(docs).toEqual(JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8')));

@@ -13,13 +13,40 @@ async function roundTrip(url: string): Promise<void> {
   const source = await new DataSource(dataSourceOptions(url)).initialize();
   try {
     expect(await source.showMigrations()).toBe(false);
-    const token = { id: randomUUID(), name: `t-${randomUUID()}`, role: 'viewer' as const, publicId: randomUUID().replace(/-/g, '').slice(0, 16), secretHash: 'a'.repeat(64), createdAt: new Date().toISOString(), expiresAt: null, lastUsedAt: null };
+    const token = {
+      id: randomUUID(),
+      name: `t-${randomUUID()}`,
+      role: 'viewer' as const,
+      publicId: randomUUID().replace(/-/g, '').slice(0, 16),
+      secretHash: 'a'.repeat(64),
+      createdAt: new Date().toISOString(),
+      expiresAt: null,
+      lastUsedAt: null,
+    };
     await source.getRepository(ApiToken).insert(token);
-    await expect(source.getRepository(ApiToken).findOneByOrFail({ id: token.id })).resolves.toEqual(token);
-    const entry = { id: randomUUID(), at: new Date().toISOString(), actor: 'a', role: 'admin', method: 'POST', route: '/r', path: '/r', target: null, status: 201, resultCode: 'OK', requestId: 'rid' };
+    await expect(source.getRepository(ApiToken).findOneByOrFail({ id: token.id })).resolves.toEqual(
+      token,
+    );
+    const entry = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      actor: 'a',
+      role: 'admin',
+      method: 'POST',
+      route: '/r',
+      path: '/r',
+      target: null,
+      status: 201,
+      resultCode: 'OK',
+      requestId: 'rid',
+    };
     await source.getRepository(AuditEntry).insert(entry);
-    await expect(source.getRepository(AuditEntry).findOneByOrFail({ id: entry.id })).resolves.toEqual(entry);
-    await expect(source.getRepository(ApiToken).insert({ ...token, id: randomUUID(), publicId: 'other' })).rejects.toThrow();
+    await expect(
+      source.getRepository(AuditEntry).findOneByOrFail({ id: entry.id }),
+    ).resolves.toEqual(entry);
+    await expect(
+      source.getRepository(ApiToken).insert({ ...token, id: randomUUID(), publicId: 'other' }),
+    ).rejects.toThrow();
   } finally {
     await source.destroy();
   }
@@ -42,7 +69,9 @@ describe('the database on SQLite (better-sqlite3)', () => {
   });
 
   it('uses WAL and synchronous=FULL, because it stores credentials', async () => {
-    const source = await new DataSource(dataSourceOptions(`sqlite:///${join(dir, 'pragma.db')}`)).initialize();
+    const source = await new DataSource(
+      dataSourceOptions(`sqlite:///${join(dir, 'pragma.db')}`),
+    ).initialize();
     try {
       await expect(source.query('PRAGMA journal_mode')).resolves.toEqual([{ journal_mode: 'wal' }]);
       await expect(source.query('PRAGMA synchronous')).resolves.toEqual([{ synchronous: 2 }]);
@@ -64,7 +93,12 @@ describe('the database on PostgreSQL', () => {
   it('serves the whole application from it', async () => {
     const t = await startTestApp({ env: { DATABASE_URL: pg.url } });
     try {
-      await t.http().post('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).send({ name: 'pg-token', role: 'viewer' }).expect(201);
+      await t
+        .http()
+        .post('/api/v1/auth/tokens')
+        .set(bearer(ADMIN_TOKEN))
+        .send({ name: 'pg-token', role: 'viewer' })
+        .expect(201);
       await expect(t.http().get('/readyz')).resolves.toMatchObject({ status: 200 });
     } finally {
       await t.close();

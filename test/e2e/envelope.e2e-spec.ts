@@ -15,8 +15,18 @@ describe.each(['server', 'instant'] as const)('the response envelope in %s mode'
   let viewerToken: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ argv: ['--mode', mode], env: { K8S_API_SERVER: 'https://127.0.0.1:1', K8S_TOKEN: 'no-cluster-needed-for-envelope-tests' } });
-    const created = await t.http().post('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).send({ name: 'e2e-viewer', role: 'viewer' });
+    t = await startTestApp({
+      argv: ['--mode', mode],
+      env: {
+        K8S_API_SERVER: 'https://127.0.0.1:1',
+        K8S_TOKEN: 'no-cluster-needed-for-envelope-tests',
+      },
+    });
+    const created = await t
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: 'e2e-viewer', role: 'viewer' });
     expect(created.status).toBe(201);
     viewerToken = created.body.data.token;
   });
@@ -50,7 +60,10 @@ describe.each(['server', 'instant'] as const)('the response envelope in %s mode'
   });
 
   it('refuses an unknown token with 401', async () => {
-    const res = await t.http().get('/api/v1/system/info').set(bearer('cpt_AAAAAAAAAAAAAAAA_' + 'a'.repeat(43)));
+    const res = await t
+      .http()
+      .get('/api/v1/system/info')
+      .set(bearer('cpt_AAAAAAAAAAAAAAAA_' + 'a'.repeat(43)));
     expect(res.status).toBe(401);
     expectErrorEnvelope(res.body, 'UNAUTHENTICATED');
   });
@@ -62,7 +75,11 @@ describe.each(['server', 'instant'] as const)('the response envelope in %s mode'
   });
 
   it('reports invalid fields as 400 VALIDATION_FAILED with per-field details', async () => {
-    const res = await t.http().post('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).send({ name: 'bad name!', role: 'root', extra: 1 });
+    const res = await t
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: 'bad name!', role: 'root', extra: 1 });
     expect(res.status).toBe(400);
     expectErrorEnvelope(res.body, 'VALIDATION_FAILED');
     const fields = (res.body.details as Array<{ field: string }>).map((d) => d.field).sort();
@@ -70,25 +87,42 @@ describe.each(['server', 'instant'] as const)('the response envelope in %s mode'
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
-    const res = await t.http().post('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).set('Content-Type', 'application/json').send('{"name": ');
+    const res = await t
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(bearer(ADMIN_TOKEN))
+      .set('Content-Type', 'application/json')
+      .send('{"name": ');
     expect(res.status).toBe(400);
     expectErrorEnvelope(res.body, 'MALFORMED_JSON');
   });
 
   it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE', async () => {
-    const res = await t.http().post('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).send({ name: 'x'.repeat(1024 * 1024 + 10), role: 'viewer' });
+    const res = await t
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: 'x'.repeat(1024 * 1024 + 10), role: 'viewer' });
     expect(res.status).toBe(413);
     expectErrorEnvelope(res.body, 'PAYLOAD_TOO_LARGE');
   });
 
   it('answers a non-JSON body with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    const res = await t.http().post('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).set('Content-Type', 'text/plain').send('name=x');
+    const res = await t
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(bearer(ADMIN_TOKEN))
+      .set('Content-Type', 'text/plain')
+      .send('name=x');
     expect(res.status).toBe(415);
     expectErrorEnvelope(res.body, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('serves the health routes without a token', async () => {
-    await expect(t.http().get('/healthz')).resolves.toMatchObject({ status: 200, body: { status: 'ok' } });
+    await expect(t.http().get('/healthz')).resolves.toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
     const ready = await t.http().get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.info.database.status).toBe('up');
@@ -99,11 +133,19 @@ describe.each(['server', 'instant'] as const)('the response envelope in %s mode'
   });
 
   it('writes JSON log lines that carry the request id and never the admin token', async () => {
-    await t.http().get('/api/v1/system/info').set('X-Request-Id', `log-check-${mode}`).set(bearer(ADMIN_TOKEN));
+    await t
+      .http()
+      .get('/api/v1/system/info')
+      .set('X-Request-Id', `log-check-${mode}`)
+      .set(bearer(ADMIN_TOKEN));
     const lines = parsedLogs(t);
     expect(lines.length).toBeGreaterThan(0);
     const line = lines.find((l) => l.requestId === `log-check-${mode}`);
-    expect(line).toMatchObject({ route: '/api/v1/system/info', status: 200, msg: 'request completed' });
+    expect(line).toMatchObject({
+      route: '/api/v1/system/info',
+      status: 200,
+      msg: 'request completed',
+    });
     expect(t.rawLogs()).not.toContain(ADMIN_TOKEN);
     expect(t.rawLogs()).not.toContain(viewerToken);
   });
@@ -114,7 +156,11 @@ describe('an unexpected failure', () => {
     const t = await startTestApp();
     try {
       await t.app.get(DataSource).destroy();
-      const res = await t.http().get('/api/v1/auth/tokens').set(bearer(ADMIN_TOKEN)).set('X-Request-Id', 'boom-1');
+      const res = await t
+        .http()
+        .get('/api/v1/auth/tokens')
+        .set(bearer(ADMIN_TOKEN))
+        .set('X-Request-Id', 'boom-1');
       expect(res.status).toBe(500);
       expectErrorEnvelope(res.body, 'INTERNAL_ERROR');
       expect(res.body.message).not.toMatch(/sqlite|typeorm|connection|database/i);

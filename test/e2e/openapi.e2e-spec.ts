@@ -7,7 +7,14 @@ import { startTestApp, TestApp } from './support/test-app';
 const COMMITTED = join(__dirname, '..', '..', 'openapi.json');
 const PUBLIC_PATHS = ['/healthz', '/readyz'];
 
-type Operation = { responses: Record<string, { content?: Record<string, { schema?: { allOf?: Array<{ $ref?: string }> } }> }>; security?: unknown[]; 'x-raw-response'?: boolean };
+type Operation = {
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: { allOf?: Array<{ $ref?: string }> } }> }
+  >;
+  security?: unknown[];
+  'x-raw-response'?: boolean;
+};
 
 describe('the OpenAPI document', () => {
   let t: TestApp;
@@ -33,14 +40,25 @@ describe('the OpenAPI document', () => {
   it('documents every /api operation with the envelope, bearer auth and its error codes', () => {
     const operations = Object.entries(document.paths as Record<string, Record<string, Operation>>)
       .filter(([path]) => path.startsWith('/api/'))
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ id: `${method} ${path}`, op })));
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ id: `${method} ${path}`, op })),
+      );
     expect(operations.length).toBeGreaterThanOrEqual(6);
     for (const { id, op } of operations) {
       const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
       // Downloads declare themselves (x-raw-response) and must then really not be JSON.
-      if (op['x-raw-response']) expect([id, Object.keys(success?.[1].content ?? {})]).toEqual([id, [expect.not.stringMatching(/json/)]]);
-      else expect([id, success?.[1].content?.['application/json']?.schema?.allOf?.[0]?.$ref]).toEqual([id, '#/components/schemas/EnvelopeDto']);
-      const unauthenticated = op.responses['401']?.content?.['application/json']?.schema?.allOf?.[0]?.$ref;
+      if (op['x-raw-response'])
+        expect([id, Object.keys(success?.[1].content ?? {})]).toEqual([
+          id,
+          [expect.not.stringMatching(/json/)],
+        ]);
+      else
+        expect([id, success?.[1].content?.['application/json']?.schema?.allOf?.[0]?.$ref]).toEqual([
+          id,
+          '#/components/schemas/EnvelopeDto',
+        ]);
+      const unauthenticated =
+        op.responses['401']?.content?.['application/json']?.schema?.allOf?.[0]?.$ref;
       expect([id, unauthenticated]).toEqual([id, '#/components/schemas/ErrorEnvelopeDto']);
       expect([id, op.responses['401']]).toEqual([id, expect.anything()]);
       expect([id, op.security]).toEqual([id, [{ bearer: [] }]]);
@@ -54,7 +72,8 @@ describe('the OpenAPI document', () => {
   });
 
   it('lists the whole error catalogue in its description', () => {
-    for (const code of Object.keys(ERROR_CATALOGUE)) expect(document.info.description).toContain(code);
+    for (const code of Object.keys(ERROR_CATALOGUE))
+      expect(document.info.description).toContain(code);
   });
 
   it('keeps health routes public', () => {

@@ -27,8 +27,19 @@ function freePort(): Promise<number> {
 }
 
 /** `node dist/main.js` as the image's CMD (loopback instead of 0.0.0.0), as nobody when we are root. */
-function startProduction(dataDir: string, port: number): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
-  const args = [join(app, 'dist', 'main.js'), '--mode', 'instant', '--host', '127.0.0.1', '--port', String(port)];
+function startProduction(
+  dataDir: string,
+  port: number,
+): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
+  const args = [
+    join(app, 'dist', 'main.js'),
+    '--mode',
+    'instant',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+  ];
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NODE_ENV: 'production',
@@ -48,10 +59,20 @@ function startProduction(dataDir: string, port: number): { child: ChildProcess; 
   return { child, stderr: () => err, exit };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${stderr()}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no /healthz after 30 s: ${stderr()}`);
@@ -73,12 +94,17 @@ afterAll(() => {
 });
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('dist/main.js is missing: `npm test` builds it first (npm run build)');
+  if (!existsSync(join(ROOT, 'dist', 'main.js')))
+    throw new Error('dist/main.js is missing: `npm test` builds it first (npm run build)');
   app = mkdtempSync(join(tmpdir(), 'cp-prod-'));
   chmodSync(app, 0o755);
   // What a build context holds: tracked and new, not ignored, files of the working tree.
-  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0');
-  for (const file of files.filter((f) => f && existsSync(join(ROOT, f)))) cpSync(join(ROOT, file), join(app, file));
+  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout.split('\0');
+  for (const file of files.filter((f) => f && existsSync(join(ROOT, f))))
+    cpSync(join(ROOT, file), join(app, file));
   cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
   const install = spawnSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
     cwd: app,
@@ -89,17 +115,29 @@ beforeAll(() => {
       ...process.env,
       PATH: `${dirname(NODE)}:${process.env.PATH}`,
       // Offline stand-in for the headers node-gyp downloads in the image's build stage.
-      npm_config_nodedir: join(ROOT, 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`),
+      npm_config_nodedir: join(
+        ROOT,
+        'node_modules',
+        'node',
+        'node_modules',
+        `node-${process.platform}-${process.arch}`,
+      ),
     },
   });
-  if (install.status !== 0) throw new Error(`npm ci --omit=dev failed (${install.status}): ${install.stderr}`);
+  if (install.status !== 0)
+    throw new Error(`npm ci --omit=dev failed (${install.status}): ${install.stderr}`);
   chmodSync(app, 0o755);
 }, 450_000);
 
 describe('the production start path (docker/Dockerfile without Docker)', () => {
   it('installs production dependencies only, with better-sqlite3 built', () => {
-    expect(existsSync(join(app, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
-    for (const dev of ['node', 'jest', 'eslint', '@nestjs/cli']) expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
+    expect(
+      existsSync(
+        join(app, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+      ),
+    ).toBe(true);
+    for (const dev of ['node', 'jest', 'eslint', '@nestjs/cli'])
+      expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
   });
 
   it('serves /healthz and /readyz as a non-root user writing only its data directory', async () => {
@@ -123,7 +161,9 @@ describe('the production start path (docker/Dockerfile without Docker)', () => {
     chmodSync(data, 0o555);
     const running = startProduction(data, await freePort());
     await expect(running.exit).resolves.toBe(2);
-    expect(running.stderr()).toMatch(new RegExp(`^CloudPilot cannot start: .*${data}.* not writable \\(EACCES\\)`));
+    expect(running.stderr()).toMatch(
+      new RegExp(`^CloudPilot cannot start: .*${data}.* not writable \\(EACCES\\)`),
+    );
     expect(running.stderr()).not.toMatch(/^\s+at /m);
   }, 60_000);
 });

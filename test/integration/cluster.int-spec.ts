@@ -31,7 +31,9 @@ interface PodList {
 }
 
 const podsIn = (ns: string, selector: string): PodList =>
-  JSON.parse(kubectlOk('admin', ['get', 'pods', '-n', ns, '-l', selector, '-o', 'json'])) as PodList;
+  JSON.parse(
+    kubectlOk('admin', ['get', 'pods', '-n', ns, '-l', selector, '-o', 'json']),
+  ) as PodList;
 
 function deploymentManifest(ns: string, name: string, replicas: number): string {
   return JSON.stringify({
@@ -49,7 +51,11 @@ function deploymentManifest(ns: string, name: string, replicas: number): string 
   });
 }
 
-function podManifest(ns: string, name: string, extra: { labels?: Record<string, string>; spec?: object } = {}): string {
+function podManifest(
+  ns: string,
+  name: string,
+  extra: { labels?: Record<string, string>; spec?: object } = {},
+): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -85,7 +91,9 @@ describe('test cluster', () => {
       const text = JSON.stringify(readKubeconfig(role).raw);
 
       expect(text).toContain('certificate-authority-data');
-      expect(text).not.toMatch(/"(certificate-authority|client-certificate|client-key|tokenFile|exec|auth-provider)"/);
+      expect(text).not.toMatch(
+        /"(certificate-authority|client-certificate|client-key|tokenFile|exec|auth-provider)"/,
+      );
     }
     expect(readKubeconfig('viewer').token).toBeTruthy();
     expect(readKubeconfig('operator').token).toBeTruthy();
@@ -93,7 +101,10 @@ describe('test cluster', () => {
 
   it('has Ready KWOK nodes', () => {
     const nodes = JSON.parse(kubectlOk('admin', ['get', 'nodes', '-o', 'json'])) as {
-      items: { metadata: { annotations: Record<string, string> }; status: { conditions: { type: string; status: string }[] } }[];
+      items: {
+        metadata: { annotations: Record<string, string> };
+        status: { conditions: { type: string; status: string }[] };
+      }[];
     };
 
     expect(nodes.items.length).toBeGreaterThanOrEqual(1);
@@ -117,7 +128,10 @@ describe('test cluster', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'cloudpilot-logs-'));
     const logsFile = join(dir, 'web.log');
-    writeFileSync(logsFile, '2026-11-01T10:00:00Z stdout F hello from the test cluster\n2026-11-01T10:00:01Z stderr F second line\n');
+    writeFileSync(
+      logsFile,
+      '2026-11-01T10:00:00Z stdout F hello from the test cluster\n2026-11-01T10:00:01Z stderr F second line\n',
+    );
     const clusterLogs = `${ns}-logs`;
     kubectlOk('admin', ['apply', '-f', '-'], {
       input: JSON.stringify({
@@ -149,12 +163,24 @@ describe('test cluster', () => {
         metadata: { name: 'edge', namespace: ns },
         spec: {
           selector: { istio: 'ingressgateway' },
-          servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['edge.example.com'] }],
+          servers: [
+            { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['edge.example.com'] },
+          ],
         },
       }),
     });
 
-    const gw = JSON.parse(kubectlOk('admin', ['get', 'gateways.v1beta1.networking.istio.io', 'edge', '-n', ns, '-o', 'json'])) as {
+    const gw = JSON.parse(
+      kubectlOk('admin', [
+        'get',
+        'gateways.v1beta1.networking.istio.io',
+        'edge',
+        '-n',
+        ns,
+        '-o',
+        'json',
+      ]),
+    ) as {
       apiVersion: string;
       spec: { servers: { hosts: string[] }[] };
     };
@@ -174,13 +200,22 @@ describe('test cluster', () => {
       });
     }
     kubectlOk('admin', ['apply', '-f', '-'], {
-      input: podManifest(ns, 'unschedulable', { labels: { 'it-fault': 'yes' }, spec: { nodeSelector: { disktype: 'none-has-this' } } }),
+      input: podManifest(ns, 'unschedulable', {
+        labels: { 'it-fault': 'yes' },
+        spec: { nodeSelector: { disktype: 'none-has-this' } },
+      }),
     });
 
     const byName = await eventually('fault pods to settle', () => {
-      const pods = new Map(podsIn(ns, 'it-fault=yes').items.map((p) => [p.metadata.name, p.status]));
-      const scheduled = pods.get('unschedulable')?.conditions?.find((c) => c.type === 'PodScheduled');
-      const settled = faults.every((f) => pods.get(`fault-${f.toLowerCase()}`)?.containerStatuses?.length) && scheduled;
+      const pods = new Map(
+        podsIn(ns, 'it-fault=yes').items.map((p) => [p.metadata.name, p.status]),
+      );
+      const scheduled = pods
+        .get('unschedulable')
+        ?.conditions?.find((c) => c.type === 'PodScheduled');
+      const settled =
+        faults.every((f) => pods.get(`fault-${f.toLowerCase()}`)?.containerStatuses?.length) &&
+        scheduled;
       return settled ? pods : undefined;
     });
     // Give kwok a moment to (wrongly) move them on, then check they stayed put.
@@ -193,10 +228,15 @@ describe('test cluster', () => {
     expect(container('fault-crashloopbackoff')?.restartCount).toBeGreaterThan(0);
     expect(container('fault-imagepullbackoff')?.state.waiting?.reason).toBe('ImagePullBackOff');
     expect(after.get('fault-imagepullbackoff')?.phase).toBe('Pending');
-    expect(container('fault-oomkilled')?.state.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
+    expect(container('fault-oomkilled')?.state.terminated).toMatchObject({
+      reason: 'OOMKilled',
+      exitCode: 137,
+    });
     expect(after.get('fault-failed')?.phase).toBe('Failed');
     expect(after.get('unschedulable')?.phase).toBe('Pending');
-    expect(after.get('unschedulable')?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({
+    expect(
+      after.get('unschedulable')?.conditions?.find((c) => c.type === 'PodScheduled'),
+    ).toMatchObject({
       status: 'False',
       reason: 'Unschedulable',
     });
@@ -208,7 +248,15 @@ describe('test cluster RBAC', () => {
 
   beforeAll(() => {
     ns = createNamespace('it-rbac');
-    kubectlOk('admin', ['create', 'secret', 'generic', 'db', '-n', ns, '--from-literal=password=x']);
+    kubectlOk('admin', [
+      'create',
+      'secret',
+      'generic',
+      'db',
+      '-n',
+      ns,
+      '--from-literal=password=x',
+    ]);
     kubectlOk('admin', ['apply', '-f', '-'], { input: deploymentManifest(ns, 'api', 1) });
   }, 30_000);
 
@@ -218,25 +266,41 @@ describe('test cluster RBAC', () => {
 
   it('lets the viewer list pods', async () => {
     expect(kubectl('viewer', ['get', 'pods', '-n', ns]).status).toBe(0);
-    await expect(apiRequest('viewer', 'GET', `/api/v1/namespaces/${ns}/pods`)).resolves.toMatchObject({ status: 200 });
+    await expect(
+      apiRequest('viewer', 'GET', `/api/v1/namespaces/${ns}/pods`),
+    ).resolves.toMatchObject({ status: 200 });
   });
 
   it('answers 403 to the viewer reading a Secret or creating a pod', async () => {
-    await expect(apiRequest('viewer', 'GET', `/api/v1/namespaces/${ns}/secrets/db`)).resolves.toMatchObject({ status: 403 });
     await expect(
-      apiRequest('viewer', 'POST', `/api/v1/namespaces/${ns}/pods`, JSON.parse(podManifest(ns, 'intruder'))),
+      apiRequest('viewer', 'GET', `/api/v1/namespaces/${ns}/secrets/db`),
+    ).resolves.toMatchObject({ status: 403 });
+    await expect(
+      apiRequest(
+        'viewer',
+        'POST',
+        `/api/v1/namespaces/${ns}/pods`,
+        JSON.parse(podManifest(ns, 'intruder')),
+      ),
     ).resolves.toMatchObject({ status: 403 });
   });
 
   it('lets the operator scale a Deployment and delete a pod, but not read Secrets', async () => {
-    expect(kubectl('operator', ['scale', 'deployment/api', '-n', ns, '--replicas=2']).status).toBe(0);
+    expect(kubectl('operator', ['scale', 'deployment/api', '-n', ns, '--replicas=2']).status).toBe(
+      0,
+    );
     const pods = await eventually('2 api pods', () => {
       const list = podsIn(ns, 'app=api').items;
       return list.length === 2 ? list : undefined;
     });
 
-    expect(kubectl('operator', ['delete', 'pod', pods[0].metadata.name, '-n', ns, '--wait=false']).status).toBe(0);
-    await expect(apiRequest('operator', 'GET', `/api/v1/namespaces/${ns}/secrets/db`)).resolves.toMatchObject({ status: 403 });
+    expect(
+      kubectl('operator', ['delete', 'pod', pods[0].metadata.name, '-n', ns, '--wait=false'])
+        .status,
+    ).toBe(0);
+    await expect(
+      apiRequest('operator', 'GET', `/api/v1/namespaces/${ns}/secrets/db`),
+    ).resolves.toMatchObject({ status: 403 });
   });
 });
 
@@ -246,16 +310,34 @@ describe('cluster:seed', () => {
 
     expect(seed.stderr).toContain('seeded');
     expect(seed.status).toBe(0);
-    const slices = JSON.parse(kubectlOk('admin', ['get', 'endpointslices', '-n', 'shop', '-o', 'json'])) as {
+    const slices = JSON.parse(
+      kubectlOk('admin', ['get', 'endpointslices', '-n', 'shop', '-o', 'json']),
+    ) as {
       items: { metadata: { labels: Record<string, string> }; endpoints?: unknown[] }[];
     };
     const endpointsOf = (svc: string) =>
-      slices.items.filter((s) => s.metadata.labels['kubernetes.io/service-name'] === svc).flatMap((s) => s.endpoints ?? []);
+      slices.items
+        .filter((s) => s.metadata.labels['kubernetes.io/service-name'] === svc)
+        .flatMap((s) => s.endpoints ?? []);
     expect(endpointsOf('web')).toHaveLength(3);
     expect(endpointsOf('legacy-search')).toHaveLength(0);
-    expect(kubectlOk('admin', ['get', 'pods', '-n', 'faults', '-o', 'name']).trim().split('\n')).toHaveLength(5);
-    expect(kubectlOk('admin', ['logs', '-n', 'shop', 'deployment/web'])).toContain('server listening');
-    expect(kubectlOk('admin', ['get', 'events', '-n', 'faults', '--field-selector=reason=OOMKilling', '-o', 'name'])).not.toBe('');
+    expect(
+      kubectlOk('admin', ['get', 'pods', '-n', 'faults', '-o', 'name']).trim().split('\n'),
+    ).toHaveLength(5);
+    expect(kubectlOk('admin', ['logs', '-n', 'shop', 'deployment/web'])).toContain(
+      'server listening',
+    );
+    expect(
+      kubectlOk('admin', [
+        'get',
+        'events',
+        '-n',
+        'faults',
+        '--field-selector=reason=OOMKilling',
+        '-o',
+        'name',
+      ]),
+    ).not.toBe('');
   }, 180_000);
 });
 
@@ -276,7 +358,11 @@ describe('two test clusters side by side', () => {
     await expect(readyzStatus(otherConfig.server, otherConfig.ca)).resolves.toBe(200);
     await expect(readyzStatus(first.server, first.ca)).resolves.toBe(200);
     // --no-istio leaves the Istio CRDs out.
-    expect(kubectl('admin', ['get', 'crd', 'gateways.networking.istio.io'], { kubeconfigDir: up.stdout.trim() }).status).not.toBe(0);
+    expect(
+      kubectl('admin', ['get', 'crd', 'gateways.networking.istio.io'], {
+        kubeconfigDir: up.stdout.trim(),
+      }).status,
+    ).not.toBe(0);
 
     const down = clusterCli(['down', '--name', other]);
 

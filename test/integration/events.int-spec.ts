@@ -4,9 +4,16 @@ import { createNamespace, deleteNamespace, eventually, kubectlOk } from './suppo
 function warning(ns: string, name: string, pod: string, count: number): string {
   const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return JSON.stringify({
-    apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns },
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: ns },
     involvedObject: { kind: 'Pod', name: pod, namespace: ns, apiVersion: 'v1' },
-    type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container app', count, firstTimestamp: at, lastTimestamp: at,
+    type: 'Warning',
+    reason: 'BackOff',
+    message: 'Back-off restarting failed container app',
+    count,
+    firstTimestamp: at,
+    lastTimestamp: at,
     source: { component: 'kubelet' },
   });
 }
@@ -21,14 +28,30 @@ describe('events through the API', () => {
     t = await startServer();
     await register(t, 'ev');
     ns = createNamespace('events');
-    kubectlOk('admin', ['create', 'deployment', 'web', '-n', ns, '--image=registry.example/web:1', '--replicas=2']);
-    pod = await eventually('two web pods', () => {
-      const names = JSON.parse(kubectlOk('admin', ['get', 'pods', '-n', ns, '-l', 'app=web', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
-      return names.length === 2 ? names[0] : undefined;
-    }, { timeoutMs: 60_000 });
+    kubectlOk('admin', [
+      'create',
+      'deployment',
+      'web',
+      '-n',
+      ns,
+      '--image=registry.example/web:1',
+      '--replicas=2',
+    ]);
+    pod = await eventually(
+      'two web pods',
+      () => {
+        const names = JSON.parse(
+          kubectlOk('admin', ['get', 'pods', '-n', ns, '-l', 'app=web', '-o', 'json']),
+        ).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+        return names.length === 2 ? names[0] : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     kubectlOk('admin', ['create', '-f', '-'], { input: warning(ns, 'backoff-1', pod, 3) });
     kubectlOk('admin', ['create', '-f', '-'], { input: warning(ns, 'backoff-2', pod, 2) });
-    kubectlOk('admin', ['create', '-f', '-'], { input: warning(ns, 'elsewhere', 'unrelated-pod', 1) });
+    kubectlOk('admin', ['create', '-f', '-'], {
+      input: warning(ns, 'elsewhere', 'unrelated-pod', 1),
+    });
   }, 120_000);
   afterAll(async () => {
     deleteNamespace(ns);
@@ -41,13 +64,20 @@ describe('events through the API', () => {
     const rows = res.body.data.items;
     expect(rows.every((r: { type: string }) => r.type === 'Warning')).toBe(true);
     const backoff = rows.find((r: { object: { name: string } }) => r.object.name === pod);
-    expect(backoff).toMatchObject({ reason: 'BackOff', count: 5, object: { kind: 'Pod', namespace: ns }, source: 'kubelet' });
+    expect(backoff).toMatchObject({
+      reason: 'BackOff',
+      count: 5,
+      object: { kind: 'Pod', namespace: ns },
+      source: 'kubelet',
+    });
     expect(rows.filter((r: { object: { name: string } }) => r.object.name === pod)).toHaveLength(1);
   });
 
   it('filters by involved object', async () => {
     const res = await api(`/events?namespace=${ns}&involvedKind=Pod&involvedName=unrelated-pod`);
-    expect(res.body.data.items.map((r: { object: { name: string } }) => r.object.name)).toEqual(['unrelated-pod']);
+    expect(res.body.data.items.map((r: { object: { name: string } }) => r.object.name)).toEqual([
+      'unrelated-pod',
+    ]);
   });
 
   it("gives a Deployment's events together with its ReplicaSet's and Pods', and not others'", async () => {
@@ -61,18 +91,33 @@ describe('events through the API', () => {
     const names = rows.map((r) => r.object.name);
     expect(names).toContain(pod);
     expect(names).not.toContain('unrelated-pod');
-    expect(rows.find((r) => r.object.kind === 'Deployment')).toMatchObject({ reason: 'ScalingReplicaSet' });
+    expect(rows.find((r) => r.object.kind === 'Deployment')).toMatchObject({
+      reason: 'ScalingReplicaSet',
+    });
   });
 
   it('refuses bad filters with field details', async () => {
-    await expect(api('/events?type=Error')).resolves.toMatchObject({ status: 400, body: { details: [expect.objectContaining({ field: 'type' })] } });
-    await expect(api('/events?since=yesterday')).resolves.toMatchObject({ status: 400, body: { details: [expect.objectContaining({ field: 'since' })] } });
-    await expect(api('/resources/deployments/web/events')).resolves.toMatchObject({ status: 400, body: { details: [expect.objectContaining({ field: 'namespace' })] } });
-    await expect(api(`/resources/deployments/absent/events?namespace=${ns}`)).resolves.toMatchObject({ status: 404, body: { code: 'K8S_NOT_FOUND' } });
+    await expect(api('/events?type=Error')).resolves.toMatchObject({
+      status: 400,
+      body: { details: [expect.objectContaining({ field: 'type' })] },
+    });
+    await expect(api('/events?since=yesterday')).resolves.toMatchObject({
+      status: 400,
+      body: { details: [expect.objectContaining({ field: 'since' })] },
+    });
+    await expect(api('/resources/deployments/web/events')).resolves.toMatchObject({
+      status: 400,
+      body: { details: [expect.objectContaining({ field: 'namespace' })] },
+    });
+    await expect(
+      api(`/resources/deployments/absent/events?namespace=${ns}`),
+    ).resolves.toMatchObject({ status: 404, body: { code: 'K8S_NOT_FOUND' } });
   });
 
   it('honours since', async () => {
-    const res = await api(`/events?namespace=${ns}&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    const res = await api(
+      `/events?namespace=${ns}&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(res.body.data.items).toEqual([]);
   });
 });

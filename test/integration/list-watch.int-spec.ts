@@ -8,7 +8,12 @@ import { KubeClient } from '../../src/kubernetes/kube-client';
 import { buildKubeConfig } from '../../src/kubernetes/kubeconfig-builder';
 import { parseUntrustedKubeconfig } from '../../src/kubernetes/kubeconfig-guard';
 import { K8sRequest, KubeClient as AdapterClient } from '../../src/kubernetes/kube-client';
-import { ListWatch, ListWatchHandlers, ListWatchOptions, ListWatchState } from '../../src/kubernetes/list-watch';
+import {
+  ListWatch,
+  ListWatchHandlers,
+  ListWatchOptions,
+  ListWatchState,
+} from '../../src/kubernetes/list-watch';
 import { compactEtcd, etcdUrlOf } from './support/control-plane';
 import { kubeconfigText } from './support/cloudpilot-app';
 import { createNamespace, deleteNamespace, kubectlOk, testCluster } from './support/test-cluster';
@@ -18,7 +23,11 @@ jest.setTimeout(120_000);
 const run = promisify(execFile);
 
 function client(role: 'admin' | 'viewer' = 'admin'): KubeClient {
-  const [ctx] = parseUntrustedKubeconfig(kubeconfigText(role), { allowLoopback: true, allowPlainHttpLoopback: false, allowInsecureSkipTlsVerify: false });
+  const [ctx] = parseUntrustedKubeconfig(kubeconfigText(role), {
+    allowLoopback: true,
+    allowPlainHttpLoopback: false,
+    allowInsecureSkipTlsVerify: false,
+  });
   return new KubeClient('dev', buildKubeConfig('dev', ctx.connection), 10_000);
 }
 
@@ -28,14 +37,25 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
 /** Names in a namespace, read independently with kubectl and the admin kubeconfig. */
 function kubectlNames(kind: string, namespace: string): string[] {
-  return kubectlOk('admin', ['get', kind, '-n', namespace, '-o', 'jsonpath={.items[*].metadata.name}']).split(' ').filter(Boolean).sort();
+  return kubectlOk('admin', [
+    'get',
+    kind,
+    '-n',
+    namespace,
+    '-o',
+    'jsonpath={.items[*].metadata.name}',
+  ])
+    .split(' ')
+    .filter(Boolean)
+    .sort();
 }
 
 /** Creates ConfigMaps fast: one multi-document file per kubectl process, the processes in parallel. */
@@ -44,13 +64,22 @@ async function createConfigMaps(namespace: string, count: number, processes = 4)
   try {
     const files = Array.from({ length: processes }, (_, p) => {
       const docs = [];
-      for (let i = p; i < count; i += processes) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${String(i).padStart(4, '0')}\n  namespace: ${namespace}\ndata:\n  i: "${i}"\n`);
+      for (let i = p; i < count; i += processes)
+        docs.push(
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${String(i).padStart(4, '0')}\n  namespace: ${namespace}\ndata:\n  i: "${i}"\n`,
+        );
       const file = join(dir, `part-${p}.yaml`);
       writeFileSync(file, docs.join('---\n'));
       return file;
     });
     const kubectl = process.env.CLOUDPILOT_TEST_KUBECTL!;
-    await Promise.all(files.map((file) => run(kubectl, ['--kubeconfig', testCluster.kubeconfigPath('admin'), 'create', '-f', file], { maxBuffer: 16 * 1024 * 1024 })));
+    await Promise.all(
+      files.map((file) =>
+        run(kubectl, ['--kubeconfig', testCluster.kubeconfigPath('admin'), 'create', '-f', file], {
+          maxBuffer: 16 * 1024 * 1024,
+        }),
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -96,7 +125,11 @@ describe('ListWatch against the real API server', () => {
   const watchers: ListWatch<any>[] = [];
 
   /** Starts a watcher that is stopped in afterAll whatever happens, and records its states. */
-  function watch<T = Record<string, any>>(options: ListWatchOptions<T>, handlers: ListWatchHandlers<T> = {}, kube = admin) {
+  function watch<T = Record<string, any>>(
+    options: ListWatchOptions<T>,
+    handlers: ListWatchHandlers<T> = {},
+    kube = admin,
+  ) {
     const states: ListWatchState[] = [];
     const errors: AppError[] = [];
     const lw = new ListWatch<T>(kube, options, {
@@ -129,8 +162,14 @@ describe('ListWatch against the real API server', () => {
     const adds = new Map<string, number>();
     let synced = 0;
     const { lw } = watch<{ name: string }>(
-      { path: `/api/v1/namespaces/${ns}/configmaps`, transform: (o) => ({ name: o.metadata.name as string }) },
-      { onAdd: (r) => adds.set(r.name, (adds.get(r.name) ?? 0) + 1), onSynced: () => (synced += 1) },
+      {
+        path: `/api/v1/namespaces/${ns}/configmaps`,
+        transform: (o) => ({ name: o.metadata.name as string }),
+      },
+      {
+        onAdd: (r) => adds.set(r.name, (adds.get(r.name) ?? 0) + 1),
+        onSynced: () => (synced += 1),
+      },
     );
     await until('the first sync', () => (synced > 0 ? true : undefined));
     const expected = kubectlNames('configmaps', ns);
@@ -143,12 +182,27 @@ describe('ListWatch against the real API server', () => {
 
   it('never downloads Secret data in metadata-only mode, in the list or in watch events', async () => {
     const ns = namespace('lw-meta');
-    const secret = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { password: 'hunter2' } });
-    await admin.request({ method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, body: secret('listed') });
+    const secret = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name },
+      stringData: { password: 'hunter2' },
+    });
+    await admin.request({
+      method: 'POST',
+      path: `/api/v1/namespaces/${ns}/secrets`,
+      body: secret('listed'),
+    });
     const { lw } = watch({ path: `/api/v1/namespaces/${ns}/secrets`, metadataOnly: true });
     await until('synced', () => (lw.state === 'synced' ? true : undefined));
-    await admin.request({ method: 'POST', path: `/api/v1/namespaces/${ns}/secrets`, body: secret('watched') });
-    await until('the watched secret', () => (lw.values().some((o) => o.metadata.name === 'watched') ? true : undefined));
+    await admin.request({
+      method: 'POST',
+      path: `/api/v1/namespaces/${ns}/secrets`,
+      body: secret('watched'),
+    });
+    await until('the watched secret', () =>
+      lw.values().some((o) => o.metadata.name === 'watched') ? true : undefined,
+    );
     const objects = lw.values();
     expect(objects.map((o) => o.metadata.name).sort()).toEqual(['listed', 'watched']);
     for (const o of objects) {
@@ -178,11 +232,25 @@ describe('ListWatch against the real API server', () => {
       return Date.now() - started;
     };
     const pods = `/api/v1/namespaces/${ns}/pods`;
-    const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } };
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
+    };
     const delays = {
       create: await delay('add p', () => admin.request({ method: 'POST', path: pods, body })),
-      update: await delay('update p two', () => admin.request({ method: 'PATCH', path: `${pods}/p`, contentType: 'application/merge-patch+json', body: { metadata: { labels: { step: 'two' } } } })),
-      delete: await delay('delete p', () => admin.request({ method: 'DELETE', path: `${pods}/p`, query: { gracePeriodSeconds: 0 } })),
+      update: await delay('update p two', () =>
+        admin.request({
+          method: 'PATCH',
+          path: `${pods}/p`,
+          contentType: 'application/merge-patch+json',
+          body: { metadata: { labels: { step: 'two' } } },
+        }),
+      ),
+      delete: await delay('delete p', () =>
+        admin.request({ method: 'DELETE', path: `${pods}/p`, query: { gracePeriodSeconds: 0 } }),
+      ),
     };
     process.stdout.write(`list-watch event delays (ms): ${JSON.stringify(delays)}\n`);
     expect(Math.max(...Object.values(delays))).toBeLessThan(1000);
@@ -196,8 +264,14 @@ describe('ListWatch against the real API server', () => {
     const deadline = Date.now() + 90_000;
     for (;;) {
       const answer = await admin
-        .requestText({ path: `/api/v1/namespaces/${ns}/configmaps`, query: { watch: 'true', resourceVersion: '1', timeoutSeconds: 1 }, timeoutMs: 5_000 })
-        .catch((error: unknown) => (error instanceof AppError ? `"code":${error.status === 409 ? 410 : error.status}` : ''));
+        .requestText({
+          path: `/api/v1/namespaces/${ns}/configmaps`,
+          query: { watch: 'true', resourceVersion: '1', timeoutSeconds: 1 },
+          timeoutMs: 5_000,
+        })
+        .catch((error: unknown) =>
+          error instanceof AppError ? `"code":${error.status === 409 ? 410 : error.status}` : '',
+        );
       if (answer.includes('"code":410')) return;
       if (Date.now() > deadline) throw new Error('etcd revision 1 was not compacted within 90 s');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -211,7 +285,11 @@ describe('ListWatch against the real API server', () => {
     let synced = 0;
     const { lw } = watch(
       // resourceVersion 1 is long compacted away: the API server answers 410 Gone.
-      { path: `/api/v1/namespaces/${ns}/configmaps`, startFromResourceVersion: '1', transform: (o) => o.metadata.name as string },
+      {
+        path: `/api/v1/namespaces/${ns}/configmaps`,
+        startFromResourceVersion: '1',
+        transform: (o) => o.metadata.name as string,
+      },
       { onSynced: () => (synced += 1) },
     );
     await until('the relist', () => (synced > 0 ? true : undefined));
@@ -229,7 +307,11 @@ describe('ListWatch against the real API server', () => {
     // The real client, with a real etcd compaction just before the first "next page" request:
     // what a list slower than the compaction interval meets on a big cluster.
     const etcd = etcdUrlOf(testCluster.name);
-    const [ctx] = parseUntrustedKubeconfig(kubeconfigText('admin'), { allowLoopback: true, allowPlainHttpLoopback: false, allowInsecureSkipTlsVerify: false });
+    const [ctx] = parseUntrustedKubeconfig(kubeconfigText('admin'), {
+      allowLoopback: true,
+      allowPlainHttpLoopback: false,
+      allowInsecureSkipTlsVerify: false,
+    });
     let compacted = false;
     const compacting = new (class extends AdapterClient {
       override async request<T>(req: K8sRequest): Promise<T> {
@@ -241,7 +323,15 @@ describe('ListWatch against the real API server', () => {
         return super.request<T>(req);
       }
     })('dev', buildKubeConfig('dev', ctx.connection), 10_000);
-    const { lw } = watch({ path: `/api/v1/namespaces/${ns}/configmaps`, pageSize: 10, transform: (o) => o.metadata.name as string }, {}, compacting);
+    const { lw } = watch(
+      {
+        path: `/api/v1/namespaces/${ns}/configmaps`,
+        pageSize: 10,
+        transform: (o) => o.metadata.name as string,
+      },
+      {},
+      compacting,
+    );
     await until('synced', () => (lw.state === 'synced' ? true : undefined), 30_000);
     expect(compacted).toBe(true);
     expect(lw.stats.expiredContinues).toBe(1);
@@ -251,7 +341,11 @@ describe('ListWatch against the real API server', () => {
 
   it('reports forbidden, without retrying in a storm, when the credential may not list the kind', async () => {
     const ns = namespace('lw-rbac');
-    const { lw, states, errors } = watch({ path: `/api/v1/namespaces/${ns}/secrets`, metadataOnly: true }, {}, client('viewer'));
+    const { lw, states, errors } = watch(
+      { path: `/api/v1/namespaces/${ns}/secrets`, metadataOnly: true },
+      {},
+      client('viewer'),
+    );
     await until('forbidden', () => (lw.state === 'forbidden' ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(states).toEqual(['syncing', 'forbidden']);
@@ -263,19 +357,57 @@ describe('ListWatch against the real API server', () => {
   it('falls back to polling when the credential may list but not watch, and still sees changes', async () => {
     const ns = namespace('lw-poll');
     kubectlOk('admin', ['create', 'serviceaccount', 'lister', '-n', ns]);
-    kubectlOk('admin', ['create', 'role', 'list-only', '-n', ns, '--verb=list', '--resource=configmaps']);
-    kubectlOk('admin', ['create', 'rolebinding', 'list-only', '-n', ns, '--role=list-only', `--serviceaccount=${ns}:lister`]);
+    kubectlOk('admin', [
+      'create',
+      'role',
+      'list-only',
+      '-n',
+      ns,
+      '--verb=list',
+      '--resource=configmaps',
+    ]);
+    kubectlOk('admin', [
+      'create',
+      'rolebinding',
+      'list-only',
+      '-n',
+      ns,
+      '--role=list-only',
+      `--serviceaccount=${ns}:lister`,
+    ]);
     const kubeconfig = JSON.parse(kubeconfigText('viewer'));
-    kubeconfig.users[0].user.token = kubectlOk('admin', ['create', 'token', 'lister', '-n', ns]).trim();
-    const [ctx] = parseUntrustedKubeconfig(JSON.stringify(kubeconfig), { allowLoopback: true, allowPlainHttpLoopback: false, allowInsecureSkipTlsVerify: false });
+    kubeconfig.users[0].user.token = kubectlOk('admin', [
+      'create',
+      'token',
+      'lister',
+      '-n',
+      ns,
+    ]).trim();
+    const [ctx] = parseUntrustedKubeconfig(JSON.stringify(kubeconfig), {
+      allowLoopback: true,
+      allowPlainHttpLoopback: false,
+      allowInsecureSkipTlsVerify: false,
+    });
     const lister = new KubeClient('dev', buildKubeConfig('dev', ctx.connection), 10_000);
     kubectlOk('admin', ['create', 'configmap', 'first', '-n', ns]);
 
-    const { lw, states } = watch({ path: `/api/v1/namespaces/${ns}/configmaps`, pollIntervalMs: 1_000, transform: (o) => o.metadata.name as string }, {}, lister);
+    const { lw, states } = watch(
+      {
+        path: `/api/v1/namespaces/${ns}/configmaps`,
+        pollIntervalMs: 1_000,
+        transform: (o) => o.metadata.name as string,
+      },
+      {},
+      lister,
+    );
     await until('the first list', () => (lw.values().includes('first') ? true : undefined));
     await until('poll mode', () => (lw.mode === 'poll' ? true : undefined), 10_000);
     kubectlOk('admin', ['create', 'configmap', 'second', '-n', ns]);
-    await until('the polled change', () => (lw.values().includes('second') ? true : undefined), 5_000);
+    await until(
+      'the polled change',
+      () => (lw.values().includes('second') ? true : undefined),
+      5_000,
+    );
     expect(lw.state).toBe('synced');
     expect(states).not.toContain('forbidden');
     expect(lw.stats.lists).toBeGreaterThanOrEqual(2);
@@ -285,13 +417,21 @@ describe('ListWatch against the real API server', () => {
 
   it('reconnects a silent watch and resumes without a relist', async () => {
     const ns = namespace('lw-idle');
-    const { lw, states } = watch({ path: `/api/v1/namespaces/${ns}/configmaps`, idleTimeoutMs: 1000, backoff: { initialMs: 100, maxMs: 200 } });
+    const { lw, states } = watch({
+      path: `/api/v1/namespaces/${ns}/configmaps`,
+      idleTimeoutMs: 1000,
+      backoff: { initialMs: 100, maxMs: 200 },
+    });
     await until('a second watch', () => (lw.stats.watches >= 2 ? true : undefined), 10_000);
     await until('synced again', () => (lw.state === 'synced' ? true : undefined), 5_000);
     expect(states.slice(0, 3)).toEqual(['syncing', 'synced', 'stale']);
     expect(lw.stats.lists).toBe(1);
     kubectlOk('admin', ['create', 'configmap', 'after-reconnect', '-n', ns]);
-    await until('the event after reconnecting', () => (lw.values().some((o) => o.metadata.name === 'after-reconnect') ? true : undefined), 5_000);
+    await until(
+      'the event after reconnecting',
+      () => (lw.values().some((o) => o.metadata.name === 'after-reconnect') ? true : undefined),
+      5_000,
+    );
   });
 
   it('stop() ends the watch and leaves no timer of the adapter or request running', async () => {
@@ -300,7 +440,12 @@ describe('ListWatch against the real API server', () => {
       const lw = new ListWatch(admin, { path: '/api/v1/namespaces/default/configmaps' });
       lw.start();
       await until('synced', () => (lw.state === 'synced' ? true : undefined));
-      await until('the watch to be open (its idle timer armed)', () => ([...pending.values()].some((site) => site.includes('watch-stream')) ? true : undefined), 5_000);
+      await until(
+        'the watch to be open (its idle timer armed)',
+        () =>
+          [...pending.values()].some((site) => site.includes('watch-stream')) ? true : undefined,
+        5_000,
+      );
       await expect(lw.stop()).resolves.toBeUndefined();
       expect([...pending.values()]).toEqual([]);
       const watchesAtStop = lw.stats.watches;

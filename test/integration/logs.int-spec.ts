@@ -1,33 +1,77 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ADMIN_TOKEN, bearer, kubeconfigText, register, startServer, TestApp } from './support/cloudpilot-app';
-import { createNamespace, deleteNamespace, eventually, kubectl, kubectlOk } from './support/test-cluster';
+import {
+  ADMIN_TOKEN,
+  bearer,
+  kubeconfigText,
+  register,
+  startServer,
+  TestApp,
+} from './support/cloudpilot-app';
+import {
+  createNamespace,
+  deleteNamespace,
+  eventually,
+  kubectl,
+  kubectlOk,
+} from './support/test-cluster';
 
 describe('pod logs through the API', () => {
   let t: TestApp;
   let ns: string;
   let dir: string;
-  const api = (path: string) => t.http().get(`/api/v1/clusters/lg/pods/${path}`).set(bearer(ADMIN_TOKEN));
+  const api = (path: string) =>
+    t.http().get(`/api/v1/clusters/lg/pods/${path}`).set(bearer(ADMIN_TOKEN));
   const pod = (name: string, containers: string[]) =>
-    JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, spec: { containers: containers.map((c) => ({ name: c, image: `registry.example/${c}:1` })) } });
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: ns },
+      spec: { containers: containers.map((c) => ({ name: c, image: `registry.example/${c}:1` })) },
+    });
 
   beforeAll(async () => {
     t = await startServer();
     await register(t, 'lg');
     ns = createNamespace('logs');
     dir = mkdtempSync(join(tmpdir(), 'cloudpilot-logs-'));
-    const lines = Array.from({ length: 50 }, (_, i) => `2026-11-01T10:00:${String(i).padStart(2, '0')}Z stdout F line ${i} héllo`).join('\n');
+    const lines = Array.from(
+      { length: 50 },
+      (_, i) => `2026-11-01T10:00:${String(i).padStart(2, '0')}Z stdout F line ${i} héllo`,
+    ).join('\n');
     writeFileSync(join(dir, 'app.log'), `${lines}\n`);
     kubectlOk('admin', ['apply', '-f', '-'], { input: pod('single', ['app']) });
     kubectlOk('admin', ['apply', '-f', '-'], { input: pod('double', ['app', 'sidecar']) });
-    kubectlOk('admin', ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'ClusterLogs', metadata: { name: `${ns}-logs` }, spec: { selector: { matchNamespaces: [ns] }, logs: [{ logsFile: join(dir, 'app.log'), follow: true }] } }) });
-    await eventually('logs served by KWOK', () => {
-      const res = kubectl('admin', ['logs', '-n', ns, 'single']);
-      return res.status === 0 && res.stdout.includes('line 49') ? true : undefined;
-    }, { timeoutMs: 60_000 });
+    kubectlOk('admin', ['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'kwok.x-k8s.io/v1alpha1',
+        kind: 'ClusterLogs',
+        metadata: { name: `${ns}-logs` },
+        spec: {
+          selector: { matchNamespaces: [ns] },
+          logs: [{ logsFile: join(dir, 'app.log'), follow: true }],
+        },
+      }),
+    });
+    await eventually(
+      'logs served by KWOK',
+      () => {
+        const res = kubectl('admin', ['logs', '-n', ns, 'single']);
+        return res.status === 0 && res.stdout.includes('line 49') ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
   }, 90_000);
   afterAll(async () => {
     kubectl('admin', ['delete', 'clusterlogs', `${ns}-logs`, '--ignore-not-found']);
@@ -39,13 +83,21 @@ describe('pod logs through the API', () => {
   it('returns the log text KWOK serves, like kubectl logs', async () => {
     const res = await api(`single/logs?namespace=${ns}`);
     expect([res.status, res.body.code, res.body.message]).toEqual([200, 'OK', 'OK']);
-    expect(res.body.data).toMatchObject({ pod: 'single', container: 'app', previous: false, truncated: false });
+    expect(res.body.data).toMatchObject({
+      pod: 'single',
+      container: 'app',
+      previous: false,
+      truncated: false,
+    });
     expect(res.body.data.text).toBe(kubectlOk('admin', ['logs', '-n', ns, 'single']));
   });
 
   it('honours tailLines and timestamps', async () => {
     const res = await api(`single/logs?namespace=${ns}&tailLines=2&timestamps=true`);
-    expect(res.body.data.text.trim().split('\n')).toEqual([expect.stringMatching(/^2026-11-01T10:00:48(\.\d+)?Z line 48 héllo$/), expect.stringMatching(/line 49 héllo$/)]);
+    expect(res.body.data.text.trim().split('\n')).toEqual([
+      expect.stringMatching(/^2026-11-01T10:00:48(\.\d+)?Z line 48 héllo$/),
+      expect.stringMatching(/line 49 héllo$/),
+    ]);
   });
 
   it('offers the log as a text/plain download', async () => {
@@ -59,30 +111,75 @@ describe('pod logs through the API', () => {
   it('asks for a container on a multi-container pod, listing the valid ones', async () => {
     const res = await api(`double/logs?namespace=${ns}`);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'container', errors: ['one of: app, sidecar'] }] });
-    await expect(api(`double/logs?namespace=${ns}&container=nope`)).resolves.toMatchObject({ status: 400, body: { details: [{ field: 'container' }] } });
-    await expect(api(`double/logs?namespace=${ns}&container=sidecar&tailLines=1`)).resolves.toMatchObject({ status: 200, body: { data: { container: 'sidecar' } } });
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'container', errors: ['one of: app, sidecar'] }],
+    });
+    await expect(api(`double/logs?namespace=${ns}&container=nope`)).resolves.toMatchObject({
+      status: 400,
+      body: { details: [{ field: 'container' }] },
+    });
+    await expect(
+      api(`double/logs?namespace=${ns}&container=sidecar&tailLines=1`),
+    ).resolves.toMatchObject({ status: 200, body: { data: { container: 'sidecar' } } });
   });
 
   it('answers a missing pod with 404 and bad parameters with 400', async () => {
-    await expect(api(`absent/logs?namespace=${ns}`)).resolves.toMatchObject({ status: 404, body: { code: 'K8S_NOT_FOUND' } });
-    await expect(api('single/logs')).resolves.toMatchObject({ status: 400, body: { details: [expect.objectContaining({ field: 'namespace' })] } });
-    await expect(api(`single/logs?namespace=${ns}&tailLines=0`)).resolves.toMatchObject({ status: 400 });
+    await expect(api(`absent/logs?namespace=${ns}`)).resolves.toMatchObject({
+      status: 404,
+      body: { code: 'K8S_NOT_FOUND' },
+    });
+    await expect(api('single/logs')).resolves.toMatchObject({
+      status: 400,
+      body: { details: [expect.objectContaining({ field: 'namespace' })] },
+    });
+    await expect(api(`single/logs?namespace=${ns}&tailLines=0`)).resolves.toMatchObject({
+      status: 400,
+    });
   });
 
   describe('followed as Server-Sent Events', () => {
     /** Established TCP connections of this very process to a port (Linux /proc), e.g. the API server's. */
     function socketsTo(port: number): string[] {
-      const inodes = new Set(readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } }).filter((l) => l.startsWith('socket:')).map((l) => l.slice(8, -1)));
-      const rows = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => readFileSync(f, 'utf8').trim().split('\n').slice(1));
-      return rows.map((r) => r.trim().split(/\s+/)).filter((c) => parseInt(c[2].split(':')[1], 16) === port && c[3] === '01' && inodes.has(c[9])).map((c) => c[9]);
+      const inodes = new Set(
+        readdirSync('/proc/self/fd')
+          .map((fd) => {
+            try {
+              return readlinkSync(`/proc/self/fd/${fd}`);
+            } catch {
+              return '';
+            }
+          })
+          .filter((l) => l.startsWith('socket:'))
+          .map((l) => l.slice(8, -1)),
+      );
+      const rows = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) =>
+        readFileSync(f, 'utf8').trim().split('\n').slice(1),
+      );
+      return rows
+        .map((r) => r.trim().split(/\s+/))
+        .filter(
+          (c) => parseInt(c[2].split(':')[1], 16) === port && c[3] === '01' && inodes.has(c[9]),
+        )
+        .map((c) => c[9]);
     }
 
-    async function readUntil(reader: ReadableStreamDefaultReader<string>, seen: { text: string }, needle: string, ms: number): Promise<void> {
+    async function readUntil(
+      reader: ReadableStreamDefaultReader<string>,
+      seen: { text: string },
+      needle: string,
+      ms: number,
+    ): Promise<void> {
       const deadline = Date.now() + ms;
       while (!seen.text.includes(needle)) {
-        if (Date.now() > deadline) throw new Error(`no "${needle}" within ${ms} ms; got ${seen.text}`);
-        const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('read timed out')), ms))]);
+        if (Date.now() > deadline)
+          throw new Error(`no "${needle}" within ${ms} ms; got ${seen.text}`);
+        const { value, done } = await Promise.race([
+          reader.read(),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('read timed out')), ms),
+          ),
+        ]);
         if (done) throw new Error(`stream ended before "${needle}"`);
         seen.text += value;
       }
@@ -92,18 +189,26 @@ describe('pod logs through the API', () => {
       await t.app.listen(0, '127.0.0.1');
       const server = t.app.getHttpServer() as Server;
       const { port } = server.address() as { port: number };
-      const apiServerPort = Number(new URL(String(parse(kubeconfigText('admin')).clusters[0].cluster.server)).port);
+      const apiServerPort = Number(
+        new URL(String(parse(kubeconfigText('admin')).clusters[0].cluster.server)).port,
+      );
       await api(`single/logs?namespace=${ns}&tailLines=1`).expect(200); // discovery and keep-alive pool warmed first
       const before = new Set(socketsTo(apiServerPort));
       const gone = new AbortController();
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/clusters/lg/pods/single/logs/stream?namespace=${ns}&tailLines=1`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, signal: gone.signal });
+      const res = await fetch(
+        `http://127.0.0.1:${port}/api/v1/clusters/lg/pods/single/logs/stream?namespace=${ns}&tailLines=1`,
+        { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, signal: gone.signal },
+      );
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
       const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
       const seen = { text: '' };
       await readUntil(reader, seen, 'data: line 49 héllo', 10_000);
       const started = Date.now();
-      appendFileSync(join(dir, 'app.log'), '2026-11-01T10:01:00Z stdout F written while following\n');
+      appendFileSync(
+        join(dir, 'app.log'),
+        '2026-11-01T10:01:00Z stdout F written while following\n',
+      );
       await readUntil(reader, seen, 'event: line\ndata: written while following', 10_000);
       process.stdout.write(`SSE: appended line delivered in ${Date.now() - started} ms\n`);
       const opened = socketsTo(apiServerPort).filter((i) => !before.has(i));
@@ -111,18 +216,26 @@ describe('pod logs through the API', () => {
       const stillOpen = () => opened.filter((i) => socketsTo(apiServerPort).includes(i)).length;
       gone.abort();
       await reader.cancel().catch(() => undefined);
-      const connections = () => new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
+      const connections = () =>
+        new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
       // Every connection this stream opened to the API server must be gone soon after the client
       // left. undici releases an aborted stream's socket lazily (seen: 4-6 s, with its idle
       // keep-alive timeout), so allow 10 s; a stream left following would hold its socket forever.
-      for (let i = 0; i < 100 && ((await connections()) > 0 || stillOpen() > 0); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && ((await connections()) > 0 || stillOpen() > 0); i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(await connections()).toBe(0);
       expect(stillOpen()).toBe(0);
     }, 40_000);
 
     it('answers errors before the stream starts as the envelope', async () => {
-      await expect(api(`double/logs/stream?namespace=${ns}`)).resolves.toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
-      await expect(api(`absent/logs/stream?namespace=${ns}`)).resolves.toMatchObject({ status: 404, body: { code: 'K8S_NOT_FOUND' } });
+      await expect(api(`double/logs/stream?namespace=${ns}`)).resolves.toMatchObject({
+        status: 400,
+        body: { code: 'VALIDATION_FAILED' },
+      });
+      await expect(api(`absent/logs/stream?namespace=${ns}`)).resolves.toMatchObject({
+        status: 404,
+        body: { code: 'K8S_NOT_FOUND' },
+      });
     });
   });
 });

@@ -11,7 +11,9 @@ const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 describe('documentation stays true to the code', () => {
   it('config/config.example.yaml is a valid config that mentions every key and variable', () => {
     const text = read('config/config.example.yaml');
-    expect(() => loadConfig(['--config', join(ROOT, 'config/config.example.yaml')], {})).not.toThrow();
+    expect(() =>
+      loadConfig(['--config', join(ROOT, 'config/config.example.yaml')], {}),
+    ).not.toThrow();
     expect(parse(text)).toBeTruthy();
     for (const key of CONFIG_KEYS) {
       const leaf = key.path.split('.').pop()!;
@@ -24,13 +26,17 @@ describe('documentation stays true to the code', () => {
     const readme = read('README.md');
     for (const key of CONFIG_KEYS) {
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${key.path}\``));
-      expect([key.path, row]).toEqual([key.path, expect.stringContaining(key.env ? `\`${key.env}\`` : '')]);
+      expect([key.path, row]).toEqual([
+        key.path,
+        expect.stringContaining(key.env ? `\`${key.env}\`` : ''),
+      ]);
       if (key.flag) expect(row).toContain(`--${key.flag}`);
     }
   });
 
   it('docs/api.md lists every error code', () => {
     const api = read('docs/api.md');
-    for (const code of Object.keys(ERROR_CATALOGUE)) expect([code, api.includes(`\`${code}\``)]).toEqual([code, true]);
+    for (const code of Object.keys(ERROR_CATALOGUE))
+      expect([code, api.includes(`\`${code}\``)]).toEqual([code, true]);
   });
 });

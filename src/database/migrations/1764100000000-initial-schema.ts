@@ -38,8 +38,14 @@ export class InitialSchema1764100000000 implements MigrationInterface {
         ],
       }),
     );
-    await runner.createIndex('audit_entry', new TableIndex({ name: 'idx_audit_entry_at', columnNames: ['at'] }));
-    await runner.createIndex('audit_entry', new TableIndex({ name: 'idx_audit_entry_actor', columnNames: ['actor'] }));
+    await runner.createIndex(
+      'audit_entry',
+      new TableIndex({ name: 'idx_audit_entry_at', columnNames: ['at'] }),
+    );
+    await runner.createIndex(
+      'audit_entry',
+      new TableIndex({ name: 'idx_audit_entry_actor', columnNames: ['actor'] }),
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

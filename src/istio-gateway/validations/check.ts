@@ -16,7 +16,13 @@ export interface Check {
   run(snapshot: Loaded): Finding[];
 }
 
-export type Emit = (kind: string, obj: Obj, path: string, message: string, suggestedFix: string) => Finding;
+export type Emit = (
+  kind: string,
+  obj: Obj,
+  path: string,
+  message: string,
+  suggestedFix: string,
+) => Finding;
 
 /** Builds findings carrying the check's code, severity and Kiali/istioctl equivalents. */
 export function emitter(check: Omit<Check, 'run' | 'needs'>): Emit {
@@ -33,7 +39,10 @@ export function emitter(check: Omit<Check, 'run' | 'needs'>): Emit {
 }
 
 /** Declares a check from its metadata and a body that receives its emitter. */
-export function defineCheck(meta: Omit<Check, 'run'>, body: (snapshot: Loaded, emit: Emit) => Finding[]): Check {
+export function defineCheck(
+  meta: Omit<Check, 'run'>,
+  body: (snapshot: Loaded, emit: Emit) => Finding[],
+): Check {
   const emit = emitter(meta);
   return { ...meta, run: (snapshot) => body(snapshot, emit) };
 }

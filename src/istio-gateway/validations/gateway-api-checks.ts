@@ -4,11 +4,19 @@ import { Finding, nsOf, Obj } from './snapshot';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const isCore = (group: unknown) => group === undefined || group === '' || group === 'core';
-const exists = (objs: Obj[], namespace: string, name: string) => objs.some((o) => o.metadata.name === name && nsOf(o) === namespace);
+const exists = (objs: Obj[], namespace: string, name: string) =>
+  objs.some((o) => o.metadata.name === name && nsOf(o) === namespace);
 
 /** Gateway parents (the default kind) must exist; a Service parent (GAMMA, mesh routing) must too. */
 export const httpRouteParentNotFound = defineCheck(
-  { group: GATEWAY_GROUP, code: 'GWAPI_ROUTE_PARENT_NOT_FOUND', severity: 'error', kialiCode: 'KIA1401', istioctlCode: null, needs: ['httpRoutes', 'k8sGateways', 'services'] },
+  {
+    group: GATEWAY_GROUP,
+    code: 'GWAPI_ROUTE_PARENT_NOT_FOUND',
+    severity: 'error',
+    kialiCode: 'KIA1401',
+    istioctlCode: null,
+    needs: ['httpRoutes', 'k8sGateways', 'services'],
+  },
   (s, emit) =>
     s.httpRoutes.flatMap((route) =>
       asArray(route.spec?.parentRefs).flatMap((p, i) => {
@@ -18,14 +26,29 @@ export const httpRouteParentNotFound = defineCheck(
         const service = kind === 'Service' && isCore(p?.group);
         if (!gateway && !service) return [];
         if (exists(gateway ? s.k8sGateways : s.services, namespace, p?.name)) return [];
-        return [emit('HTTPRoute', route, `spec.parentRefs[${i}]`, `Parent ${kind} ${namespace}/${p?.name} does not exist`, `Reference an existing ${kind} (set parentRefs[].namespace when it lives in another namespace)`)];
+        return [
+          emit(
+            'HTTPRoute',
+            route,
+            `spec.parentRefs[${i}]`,
+            `Parent ${kind} ${namespace}/${p?.name} does not exist`,
+            `Reference an existing ${kind} (set parentRefs[].namespace when it lives in another namespace)`,
+          ),
+        ];
       }),
     ),
 );
 
 /** Service backends must exist; other backend kinds (ServiceImport, …) are not judged. */
 export const httpRouteBackendNotFound = defineCheck(
-  { group: GATEWAY_GROUP, code: 'GWAPI_ROUTE_BACKEND_NOT_FOUND', severity: 'error', kialiCode: 'KIA1402', istioctlCode: null, needs: ['httpRoutes', 'services'] },
+  {
+    group: GATEWAY_GROUP,
+    code: 'GWAPI_ROUTE_BACKEND_NOT_FOUND',
+    severity: 'error',
+    kialiCode: 'KIA1402',
+    istioctlCode: null,
+    needs: ['httpRoutes', 'services'],
+  },
   (s, emit) =>
     s.httpRoutes.flatMap((route) =>
       asArray(route.spec?.rules).flatMap((rule, i) =>
@@ -33,7 +56,15 @@ export const httpRouteBackendNotFound = defineCheck(
           if ((b?.kind ?? 'Service') !== 'Service' || !isCore(b?.group)) return [];
           const namespace = b?.namespace ?? nsOf(route);
           if (exists(s.services, namespace, b?.name)) return [];
-          return [emit('HTTPRoute', route, `spec.rules[${i}].backendRefs[${j}]`, `Backend Service ${namespace}/${b?.name} does not exist`, 'Point the backendRef at an existing Service (and port)')];
+          return [
+            emit(
+              'HTTPRoute',
+              route,
+              `spec.rules[${i}].backendRefs[${j}]`,
+              `Backend Service ${namespace}/${b?.name} does not exist`,
+              'Point the backendRef at an existing Service (and port)',
+            ),
+          ];
         }),
       ),
     ),
@@ -42,14 +73,29 @@ export const httpRouteBackendNotFound = defineCheck(
 const listenerKey = (l: any) => `${Number(l?.port)}|${(l?.hostname ?? '*').toLowerCase()}`;
 
 export const listenerDuplicate = defineCheck(
-  { group: GATEWAY_GROUP, code: 'GWAPI_LISTENER_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA1503', istioctlCode: null, needs: ['k8sGateways'] },
+  {
+    group: GATEWAY_GROUP,
+    code: 'GWAPI_LISTENER_DUPLICATE_HOST_PORT',
+    severity: 'warning',
+    kialiCode: 'KIA1503',
+    istioctlCode: null,
+    needs: ['k8sGateways'],
+  },
   (s, emit) =>
     s.k8sGateways.flatMap((gw) => {
       const listeners = asArray(gw.spec?.listeners);
       return listeners.flatMap((l, i) => {
         const twin = listeners.findIndex((o, j) => j !== i && listenerKey(o) === listenerKey(l));
         if (twin < 0) return [];
-        return [emit('Gateway', gw, `spec.listeners[${i}]`, `Listener ${l?.name} and listener ${listeners[twin]?.name} both take hostname ${l?.hostname ?? '(any)'} on port ${l?.port}`, 'Give each listener a distinct hostname or port')];
+        return [
+          emit(
+            'Gateway',
+            gw,
+            `spec.listeners[${i}]`,
+            `Listener ${l?.name} and listener ${listeners[twin]?.name} both take hostname ${l?.hostname ?? '(any)'} on port ${l?.port}`,
+            'Give each listener a distinct hostname or port',
+          ),
+        ];
       });
     }),
 );
@@ -62,13 +108,34 @@ const addresses = (gw: Obj) => new Set(asArray(gw.spec?.addresses).map((a) => St
  * false positive there.
  */
 export const gatewayApiDuplicate = defineCheck(
-  { group: GATEWAY_GROUP, code: 'GWAPI_GATEWAY_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA1501', istioctlCode: null, needs: ['k8sGateways'] },
+  {
+    group: GATEWAY_GROUP,
+    code: 'GWAPI_GATEWAY_DUPLICATE_HOST_PORT',
+    severity: 'warning',
+    kialiCode: 'KIA1501',
+    istioctlCode: null,
+    needs: ['k8sGateways'],
+  },
   (s, emit) => {
     const found: Finding[] = [];
     for (const gw of s.k8sGateways) {
       asArray(gw.spec?.listeners).forEach((l, i) => {
-        const other = s.k8sGateways.find((o) => o !== gw && [...addresses(o)].some((a) => addresses(gw).has(a)) && asArray(o.spec?.listeners).some((x) => listenerKey(x) === listenerKey(l)));
-        if (other) found.push(emit('Gateway', gw, `spec.listeners[${i}]`, `Gateway ${nsOf(other)}/${other.metadata.name} shares an address and also listens for ${l?.hostname ?? '(any)'} on port ${l?.port}`, 'Merge the listeners into one Gateway, or use distinct hostnames, ports or addresses'));
+        const other = s.k8sGateways.find(
+          (o) =>
+            o !== gw &&
+            [...addresses(o)].some((a) => addresses(gw).has(a)) &&
+            asArray(o.spec?.listeners).some((x) => listenerKey(x) === listenerKey(l)),
+        );
+        if (other)
+          found.push(
+            emit(
+              'Gateway',
+              gw,
+              `spec.listeners[${i}]`,
+              `Gateway ${nsOf(other)}/${other.metadata.name} shares an address and also listens for ${l?.hostname ?? '(any)'} on port ${l?.port}`,
+              'Merge the listeners into one Gateway, or use distinct hostnames, ports or addresses',
+            ),
+          );
       });
     }
     return found;

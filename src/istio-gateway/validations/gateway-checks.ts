@@ -26,11 +26,28 @@ export function bareHost(host: string): string {
 }
 
 export const gatewaySelectorNoPods = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_GW_SELECTOR_NO_PODS', severity: 'warning', kialiCode: 'KIA0302', istioctlCode: 'IST0101', needs: ['gateways', 'pods'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_GW_SELECTOR_NO_PODS',
+    severity: 'warning',
+    kialiCode: 'KIA0302',
+    istioctlCode: 'IST0101',
+    needs: ['gateways', 'pods'],
+  },
   (s, emit) =>
     s.gateways
-      .filter((gw) => Object.keys(selectorOf(gw)).length > 0 && gatewayPods(gw, s.pods).length === 0)
-      .map((gw) => emit('Gateway', gw, 'spec.selector', `No pod in any namespace has the labels ${JSON.stringify(selectorOf(gw))}, so this Gateway configures no proxy`, 'Fix the selector to match the gateway deployment\'s pod labels (e.g. istio: ingressgateway), or deploy the gateway')),
+      .filter(
+        (gw) => Object.keys(selectorOf(gw)).length > 0 && gatewayPods(gw, s.pods).length === 0,
+      )
+      .map((gw) =>
+        emit(
+          'Gateway',
+          gw,
+          'spec.selector',
+          `No pod in any namespace has the labels ${JSON.stringify(selectorOf(gw))}, so this Gateway configures no proxy`,
+          "Fix the selector to match the gateway deployment's pod labels (e.g. istio: ingressgateway), or deploy the gateway",
+        ),
+      ),
 );
 
 interface Claim {
@@ -42,11 +59,18 @@ interface Claim {
 
 function claims(gw: Obj): Claim[] {
   return asArray(gw.spec?.servers).flatMap((server, serverIndex) =>
-    asStrings(server?.hosts).map((host) => ({ gw, serverIndex, port: Number(server?.port?.number), host: bareHost(host).toLowerCase() })),
+    asStrings(server?.hosts).map((host) => ({
+      gw,
+      serverIndex,
+      port: Number(server?.port?.number),
+      host: bareHost(host).toLowerCase(),
+    })),
   );
 }
 
-const sameSelector = (a: Obj, b: Obj) => JSON.stringify(Object.entries(selectorOf(a)).sort()) === JSON.stringify(Object.entries(selectorOf(b)).sort());
+const sameSelector = (a: Obj, b: Obj) =>
+  JSON.stringify(Object.entries(selectorOf(a)).sort()) ===
+  JSON.stringify(Object.entries(selectorOf(b)).sort());
 
 /**
  * Two different Gateways with the same selector claiming the same host on the same port: the
@@ -54,15 +78,32 @@ const sameSelector = (a: Obj, b: Obj) => JSON.stringify(Object.entries(selectorO
  * namespace part): `*.example.com` next to `a.example.com` is Istio's normal "most specific wins".
  */
 export const gatewayDuplicateHostPort = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_GW_DUPLICATE_HOST_PORT', severity: 'warning', kialiCode: 'KIA0301', istioctlCode: 'IST0145', needs: ['gateways'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_GW_DUPLICATE_HOST_PORT',
+    severity: 'warning',
+    kialiCode: 'KIA0301',
+    istioctlCode: 'IST0145',
+    needs: ['gateways'],
+  },
   (s, emit) => {
     const all = s.gateways.flatMap(claims);
     const found: Finding[] = [];
     for (const c of all) {
-      const other = all.find((o) => o.gw !== c.gw && o.port === c.port && o.host === c.host && sameSelector(o.gw, c.gw));
+      const other = all.find(
+        (o) => o.gw !== c.gw && o.port === c.port && o.host === c.host && sameSelector(o.gw, c.gw),
+      );
       if (!other) continue;
       const otherName = `${nsOf(other.gw)}/${other.gw.metadata.name}`;
-      found.push(emit('Gateway', c.gw, `spec.servers[${c.serverIndex}].hosts`, `Gateway ${otherName} also claims host ${c.host} on port ${c.port} for the same workload`, `Merge the two servers into one Gateway, or give them different hosts or ports`));
+      found.push(
+        emit(
+          'Gateway',
+          c.gw,
+          `spec.servers[${c.serverIndex}].hosts`,
+          `Gateway ${otherName} also claims host ${c.host} on port ${c.port} for the same workload`,
+          `Merge the two servers into one Gateway, or give them different hosts or ports`,
+        ),
+      );
     }
     return dedupe(found);
   },
@@ -81,7 +122,8 @@ function dedupe(findings: Finding[]): Finding[] {
 
 /** `kubernetes://name` is the same Secret as `name`; other SDS providers are not Secrets. */
 export function credentialSecretName(credentialName: string): string | null {
-  if (credentialName.startsWith('kubernetes://')) return credentialName.slice('kubernetes://'.length);
+  if (credentialName.startsWith('kubernetes://'))
+    return credentialName.slice('kubernetes://'.length);
   return credentialName.includes('://') ? null : credentialName;
 }
 
@@ -91,15 +133,36 @@ export function credentialSecretName(credentialName: string): string | null {
  * check says nothing (ISTIO_GW_SELECTOR_NO_PODS already does).
  */
 export const gatewaySecretMissing = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_GW_TLS_SECRET_MISSING', severity: 'error', kialiCode: null, istioctlCode: 'IST0101', needs: ['gateways', 'pods', 'secrets'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_GW_TLS_SECRET_MISSING',
+    severity: 'error',
+    kialiCode: null,
+    istioctlCode: 'IST0101',
+    needs: ['gateways', 'pods', 'secrets'],
+  },
   (s, emit) =>
     s.gateways.flatMap((gw) => {
       const namespaces = [...new Set(gatewayPods(gw, s.pods).map((p) => p.namespace))];
       return asArray(gw.spec?.servers).flatMap((server, i) => {
-        const secret = typeof server?.tls?.credentialName === 'string' && TLS_WITH_CREDENTIAL.has(server.tls.mode) ? credentialSecretName(server.tls.credentialName) : null;
+        const secret =
+          typeof server?.tls?.credentialName === 'string' &&
+          TLS_WITH_CREDENTIAL.has(server.tls.mode)
+            ? credentialSecretName(server.tls.credentialName)
+            : null;
         if (!secret) return [];
-        const missing = namespaces.filter((ns) => !s.secrets.some((x) => x.namespace === ns && x.name === secret));
-        return missing.map((ns) => emit('Gateway', gw, `spec.servers[${i}].tls.credentialName`, `Secret ${secret} does not exist in ${ns}, the namespace of the gateway pods this server runs on`, `Create the TLS Secret ${secret} in namespace ${ns} (kubectl create secret tls ${secret} -n ${ns} --cert=... --key=...)`));
+        const missing = namespaces.filter(
+          (ns) => !s.secrets.some((x) => x.namespace === ns && x.name === secret),
+        );
+        return missing.map((ns) =>
+          emit(
+            'Gateway',
+            gw,
+            `spec.servers[${i}].tls.credentialName`,
+            `Secret ${secret} does not exist in ${ns}, the namespace of the gateway pods this server runs on`,
+            `Create the TLS Secret ${secret} in namespace ${ns} (kubectl create secret tls ${secret} -n ${ns} --cert=... --key=...)`,
+          ),
+        );
       });
     }),
 );
@@ -112,13 +175,33 @@ export function portNameFollowsConvention(name: string, protocol: string): boole
 }
 
 export const gatewayPortName = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_GW_PORT_NAME_CONVENTION', severity: 'info', kialiCode: null, istioctlCode: null, needs: ['gateways'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_GW_PORT_NAME_CONVENTION',
+    severity: 'info',
+    kialiCode: null,
+    istioctlCode: null,
+    needs: ['gateways'],
+  },
   (s, emit) =>
     s.gateways.flatMap((gw) =>
       asArray(gw.spec?.servers).flatMap((server, i) => {
         const { name, protocol } = server?.port ?? {};
-        if (typeof name !== 'string' || typeof protocol !== 'string' || portNameFollowsConvention(name, protocol)) return [];
-        return [emit('Gateway', gw, `spec.servers[${i}].port.name`, `Port name "${name}" does not follow <protocol>[-suffix] for protocol ${protocol}`, `Rename the port to "${protocol.toLowerCase()}" or "${protocol.toLowerCase()}-${name}"`)];
+        if (
+          typeof name !== 'string' ||
+          typeof protocol !== 'string' ||
+          portNameFollowsConvention(name, protocol)
+        )
+          return [];
+        return [
+          emit(
+            'Gateway',
+            gw,
+            `spec.servers[${i}].port.name`,
+            `Port name "${name}" does not follow <protocol>[-suffix] for protocol ${protocol}`,
+            `Rename the port to "${protocol.toLowerCase()}" or "${protocol.toLowerCase()}-${name}"`,
+          ),
+        ];
       }),
     ),
 );

@@ -1,4 +1,12 @@
-import { hostCovers, hostExists, hostsIntersect, kubernetesDnsForm, resolveHost, serviceOfFqdn, visibleFrom } from './hosts';
+import {
+  hostCovers,
+  hostExists,
+  hostsIntersect,
+  kubernetesDnsForm,
+  resolveHost,
+  serviceOfFqdn,
+  visibleFrom,
+} from './hosts';
 import { service, serviceEntry } from './testing/mesh-builders';
 
 describe('host resolution', () => {
@@ -8,7 +16,9 @@ describe('host resolution', () => {
     expect(resolveHost('reviews.prod.svc', 'bookinfo')).toBe('reviews.prod.svc');
     expect(kubernetesDnsForm('reviews.prod.svc')).toBe('reviews.prod.svc.cluster.local');
     expect(kubernetesDnsForm('api.example.com')).toBeNull();
-    expect(resolveHost('Reviews.Prod.svc.cluster.local.', 'x')).toBe('reviews.prod.svc.cluster.local');
+    expect(resolveHost('Reviews.Prod.svc.cluster.local.', 'x')).toBe(
+      'reviews.prod.svc.cluster.local',
+    );
     expect(resolveHost('api.example.com', 'x')).toBe('api.example.com');
     expect(resolveHost('*.example.com', 'x')).toBe('*.example.com');
   });
@@ -38,8 +48,14 @@ describe('host resolution', () => {
   });
 
   it('finds hosts among Services and exported ServiceEntries, wildcards included', () => {
-    const services = [service('shop', 'web'), service('hidden', 'db', { app: 'db' }, { 'networking.istio.io/exportTo': '.' })];
-    const entries = [serviceEntry('ext', 'apis', { hosts: ['*.googleapis.com'] }), serviceEntry('ext', 'private', { hosts: ['private.example.com'], exportTo: ['.'] })];
+    const services = [
+      service('shop', 'web'),
+      service('hidden', 'db', { app: 'db' }, { 'networking.istio.io/exportTo': '.' }),
+    ];
+    const entries = [
+      serviceEntry('ext', 'apis', { hosts: ['*.googleapis.com'] }),
+      serviceEntry('ext', 'private', { hosts: ['private.example.com'], exportTo: ['.'] }),
+    ];
     expect(hostExists('web.shop.svc.cluster.local', 'other', services, entries)).toBe(true);
     expect(hostExists('storage.googleapis.com', 'other', services, entries)).toBe(true);
     expect(hostExists('db.hidden.svc.cluster.local', 'other', services, entries)).toBe(false);

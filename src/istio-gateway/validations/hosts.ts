@@ -20,7 +20,8 @@ export function resolveHost(host: string, namespace: string): string {
 /** The FQDN a user most likely meant by `name.namespace` or `name.namespace.svc`, for a suggested fix. */
 export function kubernetesDnsForm(host: string): string | null {
   const parts = host.toLowerCase().replace(/\.$/, '').split('.');
-  if (parts.length === 2 || (parts.length === 3 && parts[2] === 'svc')) return `${parts[0]}.${parts[1]}.${CLUSTER_DOMAIN}`;
+  if (parts.length === 2 || (parts.length === 3 && parts[2] === 'svc'))
+    return `${parts[0]}.${parts[1]}.${CLUSTER_DOMAIN}`;
   return null;
 }
 
@@ -53,31 +54,60 @@ export function serviceOfFqdn(fqdn: string): { name: string; namespace: string }
  */
 export function visibleFrom(exportTo: unknown, ownNamespace: string, namespace: string): boolean {
   if (!Array.isArray(exportTo) || exportTo.length === 0) return true;
-  return exportTo.some((e) => e === '*' || (e === '.' && ownNamespace === namespace) || e === namespace);
+  return exportTo.some(
+    (e) => e === '*' || (e === '.' && ownNamespace === namespace) || e === namespace,
+  );
 }
 
 /** A Service's exportTo lives in an annotation (comma-separated), as Istio reads it. */
 export function serviceExportTo(service: Obj): string[] | undefined {
   const raw = service.metadata.annotations?.['networking.istio.io/exportTo'];
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  return raw
+    ? raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /**
  * Whether a resolved host exists for clients in `fromNamespace`: a Service with that FQDN, or a
  * ServiceEntry host (wildcards included) that is exported there.
  */
-export function hostExists(fqdn: string, fromNamespace: string, services: Obj[], serviceEntries: Obj[]): boolean {
+export function hostExists(
+  fqdn: string,
+  fromNamespace: string,
+  services: Obj[],
+  serviceEntries: Obj[],
+): boolean {
   const svc = serviceOfFqdn(fqdn);
-  if (svc && services.some((s) => s.metadata.name === svc.name && nsOf(s) === svc.namespace && visibleFrom(serviceExportTo(s), nsOf(s), fromNamespace))) return true;
+  if (
+    svc &&
+    services.some(
+      (s) =>
+        s.metadata.name === svc.name &&
+        nsOf(s) === svc.namespace &&
+        visibleFrom(serviceExportTo(s), nsOf(s), fromNamespace),
+    )
+  )
+    return true;
   return serviceEntries.some(
-    (se) => visibleFrom(se.spec?.exportTo, nsOf(se), fromNamespace) && asStrings(se.spec?.hosts).some((h) => hostCovers(resolveHost(h, nsOf(se)), fqdn)),
+    (se) =>
+      visibleFrom(se.spec?.exportTo, nsOf(se), fromNamespace) &&
+      asStrings(se.spec?.hosts).some((h) => hostCovers(resolveHost(h, nsOf(se)), fqdn)),
   );
 }
 
 /** Names the FQDN when the host is Kubernetes DNS shorthand for an existing Service, which Istio does not expand. */
-export function hostFix(host: string, namespace: string, services: Obj[], serviceEntries: Obj[]): string {
+export function hostFix(
+  host: string,
+  namespace: string,
+  services: Obj[],
+  serviceEntries: Obj[],
+): string {
   const meant = kubernetesDnsForm(host);
-  if (meant && hostExists(meant, namespace, services, serviceEntries)) return `Istio expands only names without dots: write ${meant}`;
+  if (meant && hostExists(meant, namespace, services, serviceEntries))
+    return `Istio expands only names without dots: write ${meant}`;
   return `Point at an existing Service (a name without dots resolves in ${namespace}; else use <name>.<namespace>.svc.cluster.local), or add a ServiceEntry for an external host`;
 }
 
@@ -90,6 +120,9 @@ export function asArray(value: unknown): any[] {
 }
 
 /** Every label of the selector is on the pod (an empty selector matches nothing here: callers decide). */
-export function labelsMatch(selector: Record<string, string>, labels: Record<string, string>): boolean {
+export function labelsMatch(
+  selector: Record<string, string>,
+  labels: Record<string, string>,
+): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }

@@ -1,9 +1,26 @@
 import { Check } from './check';
 import { drDuplicateSubset, drHostNotFound, drSubsetNoPods } from './destination-rule-checks';
-import { gatewayApiDuplicate, httpRouteBackendNotFound, httpRouteParentNotFound, listenerDuplicate } from './gateway-api-checks';
-import { gatewayDuplicateHostPort, gatewayPortName, gatewaySecretMissing, gatewaySelectorNoPods } from './gateway-checks';
+import {
+  gatewayApiDuplicate,
+  httpRouteBackendNotFound,
+  httpRouteParentNotFound,
+  listenerDuplicate,
+} from './gateway-api-checks';
+import {
+  gatewayDuplicateHostPort,
+  gatewayPortName,
+  gatewaySecretMissing,
+  gatewaySelectorNoPods,
+} from './gateway-checks';
 import { Finding, MeshSnapshot, ObjectRef, SkippedCheck, SnapshotPart } from './snapshot';
-import { vsDestinationHostNotFound, vsDuplicateHost, vsGatewayNotFound, vsHostNotInGateway, vsSubsetNotFound, vsWeightsNot100 } from './virtual-service-checks';
+import {
+  vsDestinationHostNotFound,
+  vsDuplicateHost,
+  vsGatewayNotFound,
+  vsHostNotInGateway,
+  vsSubsetNotFound,
+  vsWeightsNot100,
+} from './virtual-service-checks';
 
 /** Every check, in the order findings are reported. */
 export const CHECKS: readonly Check[] = [
@@ -38,16 +55,27 @@ export type Unavailable = Partial<Record<SnapshotPart, string>>;
  * Runs every check whose inputs are present; the others are listed as skipped with the reason,
  * so a missing permission never turns into a false "not found".
  */
-export function runValidations(snapshot: MeshSnapshot, unavailable: Unavailable = {}, scope: (ref: ObjectRef) => boolean = () => true): ValidationReport {
+export function runValidations(
+  snapshot: MeshSnapshot,
+  unavailable: Unavailable = {},
+  scope: (ref: ObjectRef) => boolean = () => true,
+): ValidationReport {
   const findings: Finding[] = [];
   const skipped: SkippedCheck[] = [];
   for (const check of CHECKS) {
     const missing = check.needs.filter((part) => snapshot[part] === null);
     if (missing.length) {
-      skipped.push({ code: check.code, reason: missing.map((part) => `${part}: ${unavailable[part] ?? 'not available'}`).join('; ') });
+      skipped.push({
+        code: check.code,
+        reason: missing
+          .map((part) => `${part}: ${unavailable[part] ?? 'not available'}`)
+          .join('; '),
+      });
       continue;
     }
-    findings.push(...check.run(snapshot as Parameters<Check['run']>[0]).filter((f) => scope(f.object)));
+    findings.push(
+      ...check.run(snapshot as Parameters<Check['run']>[0]).filter((f) => scope(f.object)),
+    );
   }
   return { findings, skipped };
 }

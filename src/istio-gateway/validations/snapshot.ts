@@ -3,7 +3,14 @@
  * adapter; a kind that could not be read (forbidden, or its CRDs absent) is `null`, and every
  * check that needs it is skipped rather than guessing.
  */
-export type Obj = Record<string, any> & { metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } };
+export type Obj = Record<string, any> & {
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+};
 
 /** Only what the checks need of a pod or a Secret: read as PartialObjectMetadata, never their bodies. */
 export interface MetaOnly {

@@ -1,17 +1,47 @@
 import { defineCheck } from './check';
 import { bareHost } from './gateway-checks';
-import { asArray, asStrings, hostCovers, hostExists, hostFix, hostsIntersect, resolveHost, visibleFrom } from './hosts';
+import {
+  asArray,
+  asStrings,
+  hostCovers,
+  hostExists,
+  hostFix,
+  hostsIntersect,
+  resolveHost,
+  visibleFrom,
+} from './hosts';
 import { Finding, nsOf, Obj } from './snapshot';
-import { boundGateways, findGateway, gatewayRefs, resolveGatewayRef, routes } from './virtual-service-refs';
+import {
+  boundGateways,
+  findGateway,
+  gatewayRefs,
+  resolveGatewayRef,
+  routes,
+} from './virtual-service-refs';
 
 export const vsGatewayNotFound = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_VS_GATEWAY_NOT_FOUND', severity: 'error', kialiCode: 'KIA1102', istioctlCode: 'IST0101', needs: ['virtualServices', 'gateways'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_VS_GATEWAY_NOT_FOUND',
+    severity: 'error',
+    kialiCode: 'KIA1102',
+    istioctlCode: 'IST0101',
+    needs: ['virtualServices', 'gateways'],
+  },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       gatewayRefs(vs).flatMap(({ ref, path }) => {
         const target = resolveGatewayRef(ref, nsOf(vs));
         if (target === 'mesh' || findGateway(s.gateways, target)) return [];
-        return [emit('VirtualService', vs, path, `Gateway ${target.namespace}/${target.name} does not exist`, `Create the Gateway, or reference an existing one as <namespace>/<name> (a short name means the VirtualService's namespace)`)];
+        return [
+          emit(
+            'VirtualService',
+            vs,
+            path,
+            `Gateway ${target.namespace}/${target.name} does not exist`,
+            `Create the Gateway, or reference an existing one as <namespace>/<name> (a short name means the VirtualService's namespace)`,
+          ),
+        ];
       }),
     ),
 );
@@ -21,7 +51,12 @@ export const vsGatewayNotFound = defineCheck(
  * VirtualService's namespace (`*` any, `.` the Gateway's own), and the host parts must overlap
  * (wildcards on either side).
  */
-export function serverAdmits(serverHost: string, gatewayNs: string, vsNs: string, vsHost: string): boolean {
+export function serverAdmits(
+  serverHost: string,
+  gatewayNs: string,
+  vsNs: string,
+  vsHost: string,
+): boolean {
   const slash = serverHost.indexOf('/');
   const nsPart = slash >= 0 ? serverHost.slice(0, slash) : '*';
   const nsOk = nsPart === '*' || (nsPart === '.' ? gatewayNs === vsNs : nsPart === vsNs);
@@ -29,7 +64,14 @@ export function serverAdmits(serverHost: string, gatewayNs: string, vsNs: string
 }
 
 export const vsHostNotInGateway = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_VS_HOST_NOT_IN_GATEWAY', severity: 'warning', kialiCode: null, istioctlCode: 'IST0132', needs: ['virtualServices', 'gateways'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_VS_HOST_NOT_IN_GATEWAY',
+    severity: 'warning',
+    kialiCode: null,
+    istioctlCode: 'IST0132',
+    needs: ['virtualServices', 'gateways'],
+  },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       boundGateways(vs).flatMap((ref) => {
@@ -39,22 +81,46 @@ export const vsHostNotInGateway = defineCheck(
         return asStrings(vs.spec?.hosts).flatMap((host, i) =>
           serverHosts.some((sh) => serverAdmits(sh, nsOf(gw), nsOf(vs), host))
             ? []
-            : [emit('VirtualService', vs, `spec.hosts[${i}]`, `Host ${host} is not among the hosts Gateway ${nsOf(gw)}/${gw.metadata.name} admits for namespace ${nsOf(vs)}`, `Add ${host} (or a wildcard covering it, with a namespace part that allows ${nsOf(vs)}) to a server of the Gateway, or remove the host`)],
+            : [
+                emit(
+                  'VirtualService',
+                  vs,
+                  `spec.hosts[${i}]`,
+                  `Host ${host} is not among the hosts Gateway ${nsOf(gw)}/${gw.metadata.name} admits for namespace ${nsOf(vs)}`,
+                  `Add ${host} (or a wildcard covering it, with a namespace part that allows ${nsOf(vs)}) to a server of the Gateway, or remove the host`,
+                ),
+              ],
         );
       }),
     ),
 );
 
 export const vsDestinationHostNotFound = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_VS_DESTINATION_HOST_NOT_FOUND', severity: 'warning', kialiCode: 'KIA1101', istioctlCode: 'IST0101', needs: ['virtualServices', 'services', 'serviceEntries'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_VS_DESTINATION_HOST_NOT_FOUND',
+    severity: 'warning',
+    kialiCode: 'KIA1101',
+    istioctlCode: 'IST0101',
+    needs: ['virtualServices', 'services', 'serviceEntries'],
+  },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       routes(vs).flatMap((r) =>
         r.destinations.flatMap(({ destination, path }) => {
           if (typeof destination.host !== 'string') return [];
           const fqdn = resolveHost(destination.host, nsOf(vs));
-          if (fqdn.includes('*') || hostExists(fqdn, nsOf(vs), s.services, s.serviceEntries)) return [];
-          return [emit('VirtualService', vs, `${path}.destination.host`, `Destination host ${destination.host} (${fqdn}) matches no Service or ServiceEntry visible from ${nsOf(vs)}`, hostFix(destination.host, nsOf(vs), s.services, s.serviceEntries))];
+          if (fqdn.includes('*') || hostExists(fqdn, nsOf(vs), s.services, s.serviceEntries))
+            return [];
+          return [
+            emit(
+              'VirtualService',
+              vs,
+              `${path}.destination.host`,
+              `Destination host ${destination.host} (${fqdn}) matches no Service or ServiceEntry visible from ${nsOf(vs)}`,
+              hostFix(destination.host, nsOf(vs), s.services, s.serviceEntries),
+            ),
+          ];
         }),
       ),
     ),
@@ -62,27 +128,57 @@ export const vsDestinationHostNotFound = defineCheck(
 
 /** DestinationRules that apply to a resolved host for clients in `fromNamespace` (exportTo honoured). */
 export function rulesFor(fqdn: string, fromNamespace: string, rules: Obj[]): Obj[] {
-  return rules.filter((dr) => typeof dr.spec?.host === 'string' && hostCovers(resolveHost(dr.spec.host, nsOf(dr)), fqdn) && visibleFrom(dr.spec?.exportTo, nsOf(dr), fromNamespace));
+  return rules.filter(
+    (dr) =>
+      typeof dr.spec?.host === 'string' &&
+      hostCovers(resolveHost(dr.spec.host, nsOf(dr)), fqdn) &&
+      visibleFrom(dr.spec?.exportTo, nsOf(dr), fromNamespace),
+  );
 }
 
 export const vsSubsetNotFound = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_VS_SUBSET_NOT_FOUND', severity: 'warning', kialiCode: 'KIA1107', istioctlCode: 'IST0101', needs: ['virtualServices', 'destinationRules'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_VS_SUBSET_NOT_FOUND',
+    severity: 'warning',
+    kialiCode: 'KIA1107',
+    istioctlCode: 'IST0101',
+    needs: ['virtualServices', 'destinationRules'],
+  },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       routes(vs).flatMap((r) =>
         r.destinations.flatMap(({ destination, path }) => {
-          if (typeof destination.host !== 'string' || typeof destination.subset !== 'string') return [];
+          if (typeof destination.host !== 'string' || typeof destination.subset !== 'string')
+            return [];
           const fqdn = resolveHost(destination.host, nsOf(vs));
-          const defined = rulesFor(fqdn, nsOf(vs), s.destinationRules).some((dr) => asArray(dr.spec?.subsets).some((sub) => sub?.name === destination.subset));
+          const defined = rulesFor(fqdn, nsOf(vs), s.destinationRules).some((dr) =>
+            asArray(dr.spec?.subsets).some((sub) => sub?.name === destination.subset),
+          );
           if (defined) return [];
-          return [emit('VirtualService', vs, `${path}.destination.subset`, `No DestinationRule visible from ${nsOf(vs)} defines subset ${destination.subset} for ${fqdn}`, `Add subset ${destination.subset} to the DestinationRule of ${fqdn}, or remove the subset from the destination`)];
+          return [
+            emit(
+              'VirtualService',
+              vs,
+              `${path}.destination.subset`,
+              `No DestinationRule visible from ${nsOf(vs)} defines subset ${destination.subset} for ${fqdn}`,
+              `Add subset ${destination.subset} to the DestinationRule of ${fqdn}, or remove the subset from the destination`,
+            ),
+          ];
         }),
       ),
     ),
 );
 
 export const vsWeightsNot100 = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_VS_WEIGHTS_NOT_100', severity: 'warning', kialiCode: null, istioctlCode: null, needs: ['virtualServices'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_VS_WEIGHTS_NOT_100',
+    severity: 'warning',
+    kialiCode: null,
+    istioctlCode: null,
+    needs: ['virtualServices'],
+  },
   (s, emit) =>
     s.virtualServices.flatMap((vs) =>
       routes(vs).flatMap((r) => {
@@ -90,8 +186,21 @@ export const vsWeightsNot100 = defineCheck(
         const anySet = r.destinations.some((d) => d.weight !== undefined);
         const sum = weights.reduce((a, b) => a + b, 0);
         // One destination without a weight takes all traffic; that is the common, correct case.
-        if (r.destinations.length === 0 || (r.destinations.length === 1 && (!anySet || sum === 0 || sum === 100)) || sum === 100) return [];
-        return [emit('VirtualService', vs, r.path, `Destination weights sum to ${sum}, not 100`, 'Make the weights of this route add up to 100 so the split is what it says')];
+        if (
+          r.destinations.length === 0 ||
+          (r.destinations.length === 1 && (!anySet || sum === 0 || sum === 100)) ||
+          sum === 100
+        )
+          return [];
+        return [
+          emit(
+            'VirtualService',
+            vs,
+            r.path,
+            `Destination weights sum to ${sum}, not 100`,
+            'Make the weights of this route add up to 100 so the split is what it says',
+          ),
+        ];
       }),
     ),
 );
@@ -112,7 +221,11 @@ function overlap(a: Set<string> | null, b: Set<string> | null): boolean {
 function servedKeys(vs: Obj): Array<{ key: string; index: number; gateway: string }> {
   return boundGateways(vs).flatMap((ref) => {
     const gateway = ref === 'mesh' ? 'mesh' : `${ref.namespace}/${ref.name}`;
-    return asStrings(vs.spec?.hosts).map((h, index) => ({ key: `${gateway}|${ref === 'mesh' ? resolveHost(h, nsOf(vs)) : h.toLowerCase()}`, index, gateway }));
+    return asStrings(vs.spec?.hosts).map((h, index) => ({
+      key: `${gateway}|${ref === 'mesh' ? resolveHost(h, nsOf(vs)) : h.toLowerCase()}`,
+      index,
+      gateway,
+    }));
   });
 }
 
@@ -122,13 +235,34 @@ function servedKeys(vs: Obj): Array<{ key: string; index: number; gateway: strin
  * they are not reported.
  */
 export const vsDuplicateHost = defineCheck(
-  { group: 'networking.istio.io', code: 'ISTIO_VS_DUPLICATE_HOST', severity: 'warning', kialiCode: 'KIA1106', istioctlCode: null, needs: ['virtualServices'] },
+  {
+    group: 'networking.istio.io',
+    code: 'ISTIO_VS_DUPLICATE_HOST',
+    severity: 'warning',
+    kialiCode: 'KIA1106',
+    istioctlCode: null,
+    needs: ['virtualServices'],
+  },
   (s, emit) => {
     const found: Finding[] = [];
     for (const vs of s.virtualServices) {
       for (const own of servedKeys(vs)) {
-        const other = s.virtualServices.find((o) => o !== vs && servedKeys(o).some((k) => k.key === own.key) && overlap(exportedTo(vs.spec?.exportTo, nsOf(vs)), exportedTo(o.spec?.exportTo, nsOf(o))));
-        if (other) found.push(emit('VirtualService', vs, `spec.hosts[${own.index}]`, `VirtualService ${nsOf(other)}/${other.metadata.name} also serves ${own.key.split('|')[1]} on ${own.gateway}`, 'Merge the routes into one VirtualService per host and gateway, or use delegation'));
+        const other = s.virtualServices.find(
+          (o) =>
+            o !== vs &&
+            servedKeys(o).some((k) => k.key === own.key) &&
+            overlap(exportedTo(vs.spec?.exportTo, nsOf(vs)), exportedTo(o.spec?.exportTo, nsOf(o))),
+        );
+        if (other)
+          found.push(
+            emit(
+              'VirtualService',
+              vs,
+              `spec.hosts[${own.index}]`,
+              `VirtualService ${nsOf(other)}/${other.metadata.name} also serves ${own.key.split('|')[1]} on ${own.gateway}`,
+              'Merge the routes into one VirtualService per host and gateway, or use delegation',
+            ),
+          );
       }
     }
     return found;

@@ -25,7 +25,12 @@ export interface RefAt {
 export function gatewayRefs(vs: Obj): RefAt[] {
   const top = asStrings(vs.spec?.gateways).map((ref, i) => ({ ref, path: `spec.gateways[${i}]` }));
   const perMatch = asArray(vs.spec?.http).flatMap((route, i) =>
-    asArray(route?.match).flatMap((m, j) => asStrings(m?.gateways).map((ref, k) => ({ ref, path: `spec.http[${i}].match[${j}].gateways[${k}]` }))),
+    asArray(route?.match).flatMap((m, j) =>
+      asStrings(m?.gateways).map((ref, k) => ({
+        ref,
+        path: `spec.http[${i}].match[${j}].gateways[${k}]`,
+      })),
+    ),
   );
   return [...top, ...perMatch];
 }
@@ -52,11 +57,18 @@ export function routes(vs: Obj): RouteAt[] {
   return (['http', 'tcp', 'tls'] as const).flatMap((proto) =>
     asArray(vs.spec?.[proto]).map((route, i) => ({
       path: `spec.${proto}[${i}].route`,
-      destinations: asArray(route?.route).map((d, j) => ({ destination: d?.destination ?? {}, weight: d?.weight, path: `spec.${proto}[${i}].route[${j}]` })),
+      destinations: asArray(route?.route).map((d, j) => ({
+        destination: d?.destination ?? {},
+        weight: d?.weight,
+        path: `spec.${proto}[${i}].route[${j}]`,
+      })),
     })),
   );
 }
 
-export function findGateway(gateways: Obj[], ref: { namespace: string; name: string }): Obj | undefined {
+export function findGateway(
+  gateways: Obj[],
+  ref: { namespace: string; name: string },
+): Obj | undefined {
   return gateways.find((g) => g.metadata.name === ref.name && nsOf(g) === ref.namespace);
 }

@@ -17,8 +17,16 @@ export interface TestApp {
 }
 
 /** Boots the real AppModule exactly as main.ts does, with logs captured in memory. */
-export async function startTestApp(options: { argv?: string[]; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const env = { DATABASE_URL: 'sqlite::memory:', CLOUDPILOT_ADMIN_TOKEN: ADMIN_TOKEN, CLOUDPILOT_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'debug', ...options.env };
+export async function startTestApp(
+  options: { argv?: string[]; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const env = {
+    DATABASE_URL: 'sqlite::memory:',
+    CLOUDPILOT_ADMIN_TOKEN: ADMIN_TOKEN,
+    CLOUDPILOT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  };
   const loaded = loadConfig(options.argv ?? [], env);
   let raw = '';
   const sink = new Writable({

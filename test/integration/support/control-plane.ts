@@ -24,8 +24,12 @@ function isAlive(pid: number): boolean {
 
 /** The etcd URL a running cluster's kube-apiserver uses (from its command line). */
 export function etcdUrlOf(cluster: string): string {
-  const pid = Number(readFileSync(join(clusterDir(cluster), 'pids', 'kube-apiserver.pid'), 'utf8').trim());
-  const arg = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.startsWith('--etcd-servers='));
+  const pid = Number(
+    readFileSync(join(clusterDir(cluster), 'pids', 'kube-apiserver.pid'), 'utf8').trim(),
+  );
+  const arg = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    .split('\0')
+    .find((a) => a.startsWith('--etcd-servers='));
   if (!arg) throw new Error(`kube-apiserver of ${cluster} has no --etcd-servers`);
   return arg.split('=')[1].split(',')[0];
 }
@@ -49,7 +53,10 @@ export async function stopApiServer(cluster: string): Promise<StoppedComponent> 
       .filter(Boolean)
       .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
-  const etcdUrl = argv.find((a) => a.startsWith('--etcd-servers='))?.split('=')[1].split(',')[0];
+  const etcdUrl = argv
+    .find((a) => a.startsWith('--etcd-servers='))
+    ?.split('=')[1]
+    .split(',')[0];
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 200 && isAlive(pid); i += 1) await new Promise((r) => setTimeout(r, 50));
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -57,7 +64,12 @@ export async function stopApiServer(cluster: string): Promise<StoppedComponent> 
     etcdUrl,
     start() {
       const log = openSync(join(dir, 'logs', 'kube-apiserver.log'), 'a');
-      const child = spawn(argv[0], argv.slice(1), { cwd: dir, env, detached: true, stdio: ['ignore', log, log] });
+      const child = spawn(argv[0], argv.slice(1), {
+        cwd: dir,
+        env,
+        detached: true,
+        stdio: ['ignore', log, log],
+      });
       child.unref();
       // kwokctl stops the cluster by this file: keep it pointing at the live process.
       writeFileSync(pidFile, String(child.pid));
@@ -67,11 +79,19 @@ export async function stopApiServer(cluster: string): Promise<StoppedComponent> 
 
 function etcdPost(etcdUrl: string, path: string, body: unknown): Promise<Record<string, any>> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, etcdUrl), { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`etcd ${path}: ${res.statusCode} ${text}`))));
-    });
+    const req = request(
+      new URL(path, etcdUrl),
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(text))
+            : reject(new Error(`etcd ${path}: ${res.statusCode} ${text}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -83,7 +103,10 @@ function etcdPost(etcdUrl: string, path: string, body: unknown): Promise<Record<
  */
 export async function compactEtcd(etcdUrl: string): Promise<number> {
   const key = Buffer.from('/cloudpilot-test/compaction').toString('base64');
-  const put = await etcdPost(etcdUrl, '/v3/kv/put', { key, value: Buffer.from(String(Date.now())).toString('base64') });
+  const put = await etcdPost(etcdUrl, '/v3/kv/put', {
+    key,
+    value: Buffer.from(String(Date.now())).toString('base64'),
+  });
   const revision = Number(put.header.revision);
   await etcdPost(etcdUrl, '/v3/kv/compaction', { revision, physical: true });
   return revision;

@@ -22,13 +22,31 @@ export interface ClusterSnapshot {
   secrets: Obj[];
 }
 
-const KINDS = ['nodes', 'namespaces', 'pods', 'deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'services', 'configmaps', 'secrets'];
+const KINDS = [
+  'nodes',
+  'namespaces',
+  'pods',
+  'deployments.apps',
+  'statefulsets.apps',
+  'daemonsets.apps',
+  'services',
+  'configmaps',
+  'secrets',
+];
 
 /** Every monitored kind, read with the admin kubeconfig in one kubectl call (one consistent-ish read). */
 export async function snapshot(kubeconfig: string): Promise<ClusterSnapshot> {
-  const { stdout } = await run(process.env.CLOUDPILOT_TEST_KUBECTL!, ['--kubeconfig', kubeconfig, 'get', KINDS.join(','), '-A', '-o', 'json'], { maxBuffer: 512 * 1024 * 1024 });
+  const { stdout } = await run(
+    process.env.CLOUDPILOT_TEST_KUBECTL!,
+    ['--kubeconfig', kubeconfig, 'get', KINDS.join(','), '-A', '-o', 'json'],
+    { maxBuffer: 512 * 1024 * 1024 },
+  );
   const items: Obj[] = JSON.parse(stdout).items;
-  const of = (kind: string, group = '') => items.filter((i) => i.kind === kind && (i.apiVersion.includes('/') ? i.apiVersion.split('/')[0] : '') === group);
+  const of = (kind: string, group = '') =>
+    items.filter(
+      (i) =>
+        i.kind === kind && (i.apiVersion.includes('/') ? i.apiVersion.split('/')[0] : '') === group,
+    );
   return {
     nodes: of('Node'),
     namespaces: of('Namespace'),
@@ -42,7 +60,18 @@ export async function snapshot(kubeconfig: string): Promise<ClusterSnapshot> {
   };
 }
 
-const SUFFIX: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+const SUFFIX: Record<string, number> = {
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+};
 
 /** Enough of the quantity grammar for what the fixtures and KWOK nodes use. */
 export function quantity(text: string | undefined): number {
@@ -57,7 +86,11 @@ function containerSum(containers: Obj[] | undefined, field: string, resource: st
 }
 
 /** The scheduler's rule, written out plainly: max(apps + sidecars, each init + sidecars before it) + overhead. */
-export function podResource(pod: Obj, field: 'requests' | 'limits', resource: 'cpu' | 'memory'): number {
+export function podResource(
+  pod: Obj,
+  field: 'requests' | 'limits',
+  resource: 'cpu' | 'memory',
+): number {
   const inits: Obj[] = pod.spec?.initContainers ?? [];
   let sidecars = 0;
   let peak = 0;
@@ -71,28 +104,35 @@ export function podResource(pod: Obj, field: 'requests' | 'limits', resource: 'c
   return field === 'requests' ? total + overhead : total > 0 ? total + overhead : 0;
 }
 
-const terminated = (pod: Obj) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-const isReady = (o: Obj) => (o.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+const terminated = (pod: Obj) =>
+  pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+const isReady = (o: Obj) =>
+  (o.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
 
 export function phases(pods: Obj[]) {
-  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Unknown') === phase).length;
+  const count = (phase: string) =>
+    pods.filter((p) => (p.status?.phase ?? 'Unknown') === phase).length;
   return {
     total: pods.length,
     running: count('Running'),
     pending: count('Pending'),
     failed: count('Failed'),
     succeeded: count('Succeeded'),
-    unknown: pods.length - count('Running') - count('Pending') - count('Failed') - count('Succeeded'),
+    unknown:
+      pods.length - count('Running') - count('Pending') - count('Failed') - count('Succeeded'),
     notReadyRunning: pods.filter((p) => p.status?.phase === 'Running' && !isReady(p)).length,
   };
 }
 
 function sum(pods: Obj[], field: 'requests' | 'limits', resource: 'cpu' | 'memory'): number {
-  return pods.filter((p) => !terminated(p)).reduce((total, p) => total + podResource(p, field, resource), 0);
+  return pods
+    .filter((p) => !terminated(p))
+    .reduce((total, p) => total + podResource(p, field, resource), 0);
 }
 
 export function expectedOverview(s: ClusterSnapshot) {
-  const nodeTotal = (field: 'allocatable' | 'capacity', resource: string) => s.nodes.reduce((t, n) => t + quantity(n.status?.[field]?.[resource]), 0);
+  const nodeTotal = (field: 'allocatable' | 'capacity', resource: string) =>
+    s.nodes.reduce((t, n) => t + quantity(n.status?.[field]?.[resource]), 0);
   const resources = (resource: 'cpu' | 'memory') => ({
     requests: sum(s.pods, 'requests', resource),
     limits: sum(s.pods, 'limits', resource),
@@ -100,7 +140,12 @@ export function expectedOverview(s: ClusterSnapshot) {
     capacity: nodeTotal('capacity', resource),
   });
   return {
-    nodes: { total: s.nodes.length, ready: s.nodes.filter(isReady).length, notReady: s.nodes.filter((n) => !isReady(n)).length, unschedulable: s.nodes.filter((n) => n.spec?.unschedulable === true).length },
+    nodes: {
+      total: s.nodes.length,
+      ready: s.nodes.filter(isReady).length,
+      notReady: s.nodes.filter((n) => !isReady(n)).length,
+      unschedulable: s.nodes.filter((n) => n.spec?.unschedulable === true).length,
+    },
     counts: {
       namespaces: s.namespaces.length,
       deployments: s.deployments.length,
@@ -141,8 +186,16 @@ export function expectedNode(s: ClusterSnapshot, name: string) {
     status: ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown',
     unschedulable: node.spec?.unschedulable === true,
     pods: pods.length,
-    allocatable: { cpu: quantity(node.status?.allocatable?.cpu), memory: quantity(node.status?.allocatable?.memory), pods: Number(node.status?.allocatable?.pods ?? 0) },
-    capacity: { cpu: quantity(node.status?.capacity?.cpu), memory: quantity(node.status?.capacity?.memory), pods: Number(node.status?.capacity?.pods ?? 0) },
+    allocatable: {
+      cpu: quantity(node.status?.allocatable?.cpu),
+      memory: quantity(node.status?.allocatable?.memory),
+      pods: Number(node.status?.allocatable?.pods ?? 0),
+    },
+    capacity: {
+      cpu: quantity(node.status?.capacity?.cpu),
+      memory: quantity(node.status?.capacity?.memory),
+      pods: Number(node.status?.capacity?.pods ?? 0),
+    },
     requests: { cpu: sum(pods, 'requests', 'cpu'), memory: sum(pods, 'requests', 'memory') },
     limits: { cpu: sum(pods, 'limits', 'cpu'), memory: sum(pods, 'limits', 'memory') },
     taints: (node.spec?.taints ?? []).map((t: Obj) => t.key).sort(),
@@ -157,7 +210,12 @@ export function rounded<T>(value: T): T {
   return JSON.parse(
     JSON.stringify(value, (_key, v) => {
       if (typeof v === 'number' && !Number.isInteger(v)) return Math.round(v * 1e6) / 1e6;
-      if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]));
+      if (v && typeof v === 'object' && !Array.isArray(v))
+        return Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        );
       return v;
     }),
   );
@@ -168,7 +226,13 @@ export function rounded<T>(value: T): T {
  * kubectl snapshot taken just before it that an identical snapshot just after it confirms.
  * Resolves with the time of the read that matched.
  */
-export async function expectExact<T>(what: string, kubeconfig: () => string, read: () => Promise<T>, expected: (s: ClusterSnapshot) => unknown, project: (actual: T) => unknown = (a) => a): Promise<number> {
+export async function expectExact<T>(
+  what: string,
+  kubeconfig: () => string,
+  read: () => Promise<T>,
+  expected: (s: ClusterSnapshot) => unknown,
+  project: (actual: T) => unknown = (a) => a,
+): Promise<number> {
   const deadline = Date.now() + 60_000;
   let last: { actual: unknown; wanted: unknown } | undefined;
   let churn = '';
@@ -188,7 +252,9 @@ export async function expectExact<T>(what: string, kubeconfig: () => string, rea
     }
     if (Date.now() > deadline) {
       expect({ what, ...last }).toEqual({ what, actual: last?.wanted, wanted: last?.wanted });
-      throw new Error(`${what}: the cluster never held still long enough to compare (last change: ${churn})`);
+      throw new Error(
+        `${what}: the cluster never held still long enough to compare (last change: ${churn})`,
+      );
     }
   }
 }
@@ -205,4 +271,10 @@ function firstDifference(a: unknown, b: unknown, path = ''): string {
 }
 
 /** The numbers of a ResourceOverview the kubectl side can compute (usage needs metrics-server). */
-export const overviewNumbers = (o: Record<string, any>) => ({ nodes: o.nodes, counts: o.counts, pods: o.pods, cpu: { ...o.cpu, usage: undefined }, memory: { ...o.memory, usage: undefined } });
+export const overviewNumbers = (o: Record<string, any>) => ({
+  nodes: o.nodes,
+  counts: o.counts,
+  pods: o.pods,
+  cpu: { ...o.cpu, usage: undefined },
+  memory: { ...o.memory, usage: undefined },
+});

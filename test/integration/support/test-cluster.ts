@@ -15,7 +15,10 @@ export interface CommandResult {
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run integration suites through Jest's integration project`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run integration suites through Jest's integration project`,
+    );
   return value;
 }
 
@@ -42,13 +45,22 @@ export function kubectl(
     ['--kubeconfig', testCluster.kubeconfigPath(role, opts.kubeconfigDir), ...args],
     { input: opts.input, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000 },
   );
-  return { status: res.status ?? -1, stdout: res.stdout ?? '', stderr: res.stderr ?? String(res.error ?? '') };
+  return {
+    status: res.status ?? -1,
+    stdout: res.stdout ?? '',
+    stderr: res.stderr ?? String(res.error ?? ''),
+  };
 }
 
 /** kubectl that must succeed; returns stdout. */
-export function kubectlOk(role: ClusterRole, args: string[], opts: { input?: string; kubeconfigDir?: string } = {}): string {
+export function kubectlOk(
+  role: ClusterRole,
+  args: string[],
+  opts: { input?: string; kubeconfigDir?: string } = {},
+): string {
   const res = kubectl(role, args, opts);
-  if (res.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${res.status}): ${res.stderr.trim()}`);
+  if (res.status !== 0)
+    throw new Error(`kubectl ${args.join(' ')} failed (${res.status}): ${res.stderr.trim()}`);
   return res.stdout;
 }
 
@@ -60,7 +72,11 @@ export function clusterCli(args: string[], timeoutMs = 300_000): CommandResult {
     encoding: 'utf8',
     timeout: timeoutMs,
   });
-  return { status: res.status ?? -1, stdout: res.stdout ?? '', stderr: res.stderr ?? String(res.error ?? '') };
+  return {
+    status: res.status ?? -1,
+    stdout: res.stdout ?? '',
+    stderr: res.stderr ?? String(res.error ?? ''),
+  };
 }
 
 /** Creates a namespace with a random suffix; delete it in afterAll with deleteNamespace. */
@@ -68,8 +84,16 @@ export function createNamespace(prefix: string): string {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
   kubectlOk('admin', ['create', 'namespace', name]);
   // Pods need the namespace's default ServiceAccount, which controller-manager adds shortly after.
-  const wait = kubectl('admin', ['wait', '-n', name, '--for=create', 'serviceaccount/default', '--timeout=30s']);
-  if (wait.status !== 0) throw new Error(`namespace ${name}: default ServiceAccount never appeared: ${wait.stderr}`);
+  const wait = kubectl('admin', [
+    'wait',
+    '-n',
+    name,
+    '--for=create',
+    'serviceaccount/default',
+    '--timeout=30s',
+  ]);
+  if (wait.status !== 0)
+    throw new Error(`namespace ${name}: default ServiceAccount never appeared: ${wait.stderr}`);
   return name;
 }
 
@@ -86,7 +110,8 @@ export async function eventually<T>(
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
