@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { benchClient, dist, settledMemory } from './lib/cloudpilot.mjs';
+import { benchClient, builtInCachedKinds, dist, settledMemory } from './lib/cloudpilot.mjs';
 import { kubeHttp, percentile, sleep } from './lib/kube.mjs';
 
 const { values } = parseArgs({
@@ -25,7 +25,7 @@ const { values } = parseArgs({
 });
 const log = (...a) => console.error(new Date().toISOString(), ...a);
 const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
-const { MONITORED_KINDS } = dist('monitor/monitored-kinds');
+const MONITORED_KINDS = builtInCachedKinds();
 const { ClusterAggregates } = dist('monitor/cluster-aggregates');
 const { resourceOverview } = dist('overview/overview-views');
 

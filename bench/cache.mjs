@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { benchClient, dist, settledMemory } from './lib/cloudpilot.mjs';
+import { benchClient, builtInPaths, dist, settledMemory } from './lib/cloudpilot.mjs';
 import { kubeHttp, percentile, sleep } from './lib/kube.mjs';
 
 const { values } = parseArgs({
@@ -31,7 +31,7 @@ await client.request({ path: '/version' }); // connection machinery warmed and c
 const before = await settledMemory();
 
 // 1. Cold sync.
-const cache = new ClusterCache(client, { pollIntervalMs: 60_000 });
+const cache = new ClusterCache(client, builtInPaths(), { pollIntervalMs: 60_000 });
 const t0 = performance.now();
 cache.start();
 const progress = setInterval(() => {

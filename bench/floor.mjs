@@ -3,11 +3,11 @@
 // node:https, each page JSON.parse'd and dropped. No transform, no store, no aggregates.
 //   npm run bench:floor   (prints JSON)
 import { performance } from 'node:perf_hooks';
-import { dist } from './lib/cloudpilot.mjs';
+import { builtInCachedKinds } from './lib/cloudpilot.mjs';
 import { kubeHttp } from './lib/kube.mjs';
 
 const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
-const { MONITORED_KINDS } = dist('monitor/monitored-kinds');
+const MONITORED_KINDS = builtInCachedKinds();
 const k = kubeHttp(undefined, { maxSockets: Infinity });
 await k.json('GET', '/version');
 

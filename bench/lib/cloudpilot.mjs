@@ -36,3 +36,29 @@ export async function settledMemory() {
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
+
+/**
+ * The Monitor's built-in cached kinds as the benchmarks read them: status key, collection path,
+ * metadata-only, transform and aggregate feed (optional CRD kinds are left out, as on a cluster
+ * without Istio).
+ */
+export function builtInCachedKinds() {
+  const { CACHED_KINDS } = dist('monitor/cached-kinds');
+  const { kindOf, collectionPath } = dist('kubernetes/kinds');
+  return CACHED_KINDS.filter((spec) => !spec.optional).map((spec) => {
+    const descriptor = kindOf(spec.kind);
+    return {
+      key: spec.name,
+      path: collectionPath(descriptor, descriptor.versions[0]),
+      metadataOnly: Boolean(spec.metadataOnly),
+      transform: spec.transform,
+      feed: spec.feed ?? (() => undefined),
+    };
+  });
+}
+
+/** The path resolver a bench ClusterCache uses: built-in kinds only. */
+export function builtInPaths() {
+  const paths = new Map(builtInCachedKinds().map((k) => [k.key, k.path]));
+  return async (spec) => paths.get(spec.name) ?? null;
+}

@@ -3,10 +3,9 @@ import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
 import { collectionPath, KindDescriptor, kindKey, objectPath } from '../kubernetes/kinds';
 import { KubeClient } from '../kubernetes/kube-client';
-import { discoverServedKinds, ServedKind } from '../kubernetes/discovery';
+import { ClusterDiscovery } from '../kubernetes/cluster-discovery';
+import { servedVersionOf } from '../kubernetes/discovery';
 import { GATEWAY_API_GROUP, ISTIO_GROUP } from './mesh-kinds';
-
-const DISCOVERY_TTL_MS = 60_000;
 
 /** A kind as this cluster serves it: where its objects live and the apiVersion to speak. */
 export interface ServedMeshKind {
@@ -21,9 +20,10 @@ export interface ServedMeshKind {
  */
 @Injectable()
 export class MeshApiService {
-  private readonly served = new Map<string, { at: number; kinds: ServedKind[] }>();
-
-  constructor(private readonly clusters: ClusterDirectory) {}
+  constructor(
+    private readonly clusters: ClusterDirectory,
+    private readonly discovery: ClusterDiscovery,
+  ) {}
 
   async client(clusterId: string): Promise<KubeClient> {
     return this.clusters.client(clusterId);
@@ -31,7 +31,9 @@ export class MeshApiService {
 
   /** The served version of a kind, or null when the cluster does not serve it. */
   async servedKind(client: KubeClient, descriptor: KindDescriptor): Promise<ServedMeshKind | null> {
-    const match = (await this.servedKinds(client)).find((k) => k.key === kindKey(descriptor));
+    const match =
+      servedVersionOf(await this.discovery.get(client), descriptor) ??
+      servedVersionOf(await this.discovery.refreshAfterMiss(client), descriptor);
     return match
       ? { descriptor, version: match.version, apiVersion: `${descriptor.group}/${match.version}` }
       : null;
@@ -66,13 +68,5 @@ export class MeshApiService {
 
   object(kind: ServedMeshKind, name: string, namespace: string): string {
     return objectPath(kind.descriptor, kind.version, name, namespace);
-  }
-
-  private async servedKinds(client: KubeClient): Promise<ServedKind[]> {
-    const cached = this.served.get(client.clusterId);
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.kinds;
-    const kinds = await discoverServedKinds(client);
-    this.served.set(client.clusterId, { at: Date.now(), kinds });
-    return kinds;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { KubeClient } from '../kubernetes/kube-client';
-import type { ServedResource } from '../kubernetes/resource-discovery';
+import type { ServedKind } from '../kubernetes/discovery';
 import { resourceKey } from './kind-resolver';
 import { K8sObject, objectView } from './object-views';
 import { ActionResultDto } from './actions.dto';
@@ -13,7 +13,7 @@ const MERGE_PATCH = 'application/merge-patch+json';
 
 interface Target {
   client: KubeClient;
-  resource: ServedResource;
+  resource: ServedKind;
   name: string;
   namespace: string | undefined;
   dryRun: boolean;

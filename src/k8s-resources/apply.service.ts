@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { KubeClient } from '../kubernetes/kube-client';
-import type { ServedResource } from '../kubernetes/resource-discovery';
+import type { ServedKind } from '../kubernetes/discovery';
 import { AppliedObjectDto, ApplyResultDto } from './apply.dto';
 import { ManifestDoc, parseManifest } from './manifest-parser';
 import { diffObjects } from './object-diff';
@@ -10,7 +10,7 @@ import { ResourcesService } from './resources.service';
 
 interface Planned {
   doc: ManifestDoc;
-  resource: ServedResource;
+  resource: ServedKind;
   namespace: string | undefined;
   path: string;
 }

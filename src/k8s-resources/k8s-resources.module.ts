@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { KubernetesModule } from '../kubernetes/kubernetes.module';
 import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
 import { ApplyController } from './apply.controller';
@@ -12,6 +13,7 @@ import { ResourcesService } from './resources.service';
 
 /** K8sResources: browsing any kind, events, safe actions and apply, pod logs. */
 @Module({
+  imports: [KubernetesModule],
   controllers: [
     EventsController,
     ResourcesController,

@@ -1,7 +1,7 @@
 import { AppError } from '../common/app-error';
-import type { ServedResource } from '../kubernetes/resource-discovery';
+import type { ServedKind } from '../kubernetes/discovery';
 
-export function resourceKey(r: ServedResource): string {
+export function resourceKey(r: ServedKind): string {
   return r.group ? `${r.plural}.${r.group}` : r.plural;
 }
 
@@ -10,7 +10,7 @@ export function resourceKey(r: ServedResource): string {
  * the kind (any case) or a short name. Several matches are refused with the candidates rather
  * than guessed (Istio and Gateway API both serve "gateways").
  */
-export function resolveKind(served: readonly ServedResource[], ref: string): ServedResource {
+export function resolveKind(served: readonly ServedKind[], ref: string): ServedKind {
   const lower = ref.toLowerCase();
   const exact = served.find((r) => resourceKey(r) === lower);
   if (exact) return exact;

@@ -3,29 +3,33 @@ import { AppError } from '../common/app-error';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { collectionPath, objectPath } from '../kubernetes/kinds';
 import { KubeClient } from '../kubernetes/kube-client';
-import { discoverResources, ServedResource } from '../kubernetes/resource-discovery';
+import { ClusterDiscovery } from '../kubernetes/cluster-discovery';
+import { preferredResources, ServedKind } from '../kubernetes/discovery';
 import { resolveKind, resourceKey } from './kind-resolver';
 import { K8sObject, objectView } from './object-views';
 import { ListQueryDto, ObjectQueryDto, ResourceListDto, ServedResourceDto } from './resources.dto';
 import { hasSummary, summarize } from './summaries';
 
-const DISCOVERY_TTL_MS = 5 * 60_000;
 const DEFAULT_LIMIT = 100;
 
 /** Browsing any kind a cluster serves, through the adapter; Secret values never leave this service. */
 @Injectable()
 export class ResourcesService {
-  private readonly discovery = new Map<string, { at: number; resources: ServedResource[] }>();
-
-  constructor(private readonly clusters: ClusterDirectory) {}
+  constructor(
+    private readonly clusters: ClusterDirectory,
+    private readonly discovery: ClusterDiscovery,
+  ) {}
 
   /** The cluster's client and the served resource a `:kind` reference means. */
   async resolve(
     clusterId: string,
     kindRef: string,
-  ): Promise<{ client: KubeClient; resource: ServedResource }> {
+  ): Promise<{ client: KubeClient; resource: ServedKind }> {
     const client = await this.clusters.client(clusterId);
-    return { client, resource: resolveKind(await this.served(client), kindRef) };
+    return {
+      client,
+      resource: await this.lookup(client, (served) => resolveKind(served, kindRef)),
+    };
   }
 
   async client(clusterId: string): Promise<KubeClient> {
@@ -33,20 +37,23 @@ export class ResourcesService {
   }
 
   /** The served resource of a manifest's group and kind (its version may differ from the preferred one). */
-  async resolveGroupKind(clusterId: string, group: string, kind: string): Promise<ServedResource> {
-    const served = await this.served(await this.clusters.client(clusterId));
-    const match = served.find((r) => r.group === group && r.kind === kind);
-    if (!match)
+  async resolveGroupKind(clusterId: string, group: string, kind: string): Promise<ServedKind> {
+    return this.lookup(await this.clusters.client(clusterId), (served) => {
+      const match = served.find((r) => r.group === group && r.kind === kind);
+      if (match) return match;
       throw new AppError(
         'K8S_NOT_FOUND',
         `This cluster serves no ${kind} in group "${group || 'core'}"`,
-        { group, kind },
+        {
+          group,
+          kind,
+        },
       );
-    return match;
+    });
   }
 
   /** Path of a resource's collection, or of one object when `name` is given. */
-  path(resource: ServedResource, namespace: string | undefined, name?: string): string {
+  path(resource: ServedKind, namespace: string | undefined, name?: string): string {
     return name === undefined
       ? collectionPath(resource, resource.version, namespace)
       : objectPath(resource, resource.version, name, namespace);
@@ -106,26 +113,35 @@ export class ResourcesService {
     return this.view(obj, resource, query.view);
   }
 
-  private view(obj: K8sObject, resource: ServedResource, view: ObjectQueryDto['view']): K8sObject {
+  private view(obj: K8sObject, resource: ServedKind, view: ObjectQueryDto['view']): K8sObject {
     const key = resourceKey(resource);
     if (view === 'summary' && hasSummary(key)) return summarize(key, obj);
     return objectView(obj, resource.kind, view === 'full');
   }
 
-  private async served(client: KubeClient): Promise<ServedResource[]> {
-    const cached = this.discovery.get(client.clusterId);
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.resources;
-    const resources = await discoverResources(client);
-    this.discovery.set(client.clusterId, { at: Date.now(), resources });
-    return resources;
+  private async served(client: KubeClient): Promise<ServedKind[]> {
+    return preferredResources(await this.discovery.get(client));
+  }
+
+  /**
+   * Looks a kind up in the cluster's cached discovery; a miss re-reads discovery once (throttled),
+   * so a CRD created a moment ago is served without waiting for the cache to expire.
+   */
+  private async lookup<T>(client: KubeClient, find: (served: ServedKind[]) => T): Promise<T> {
+    try {
+      return find(await this.served(client));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'K8S_NOT_FOUND') throw error;
+      return find(preferredResources(await this.discovery.refreshAfterMiss(client)));
+    }
   }
 }
 
-function apiVersion(resource: ServedResource): string {
+function apiVersion(resource: ServedKind): string {
   return resource.group ? `${resource.group}/${resource.version}` : resource.version;
 }
 
-function assertVerb(resource: ServedResource, verb: string): void {
+function assertVerb(resource: ServedKind, verb: string): void {
   if (!resource.verbs.includes(verb))
     throw new AppError('METHOD_NOT_ALLOWED', `${resourceKey(resource)} does not support ${verb}`);
 }

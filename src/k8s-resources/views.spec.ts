@@ -1,4 +1,4 @@
-import type { ServedResource } from '../kubernetes/resource-discovery';
+import type { ServedKind } from '../kubernetes/discovery';
 import { resolveKind } from './kind-resolver';
 import { objectView, redactSecret } from './object-views';
 import { summarize } from './summaries';
@@ -8,7 +8,7 @@ const served = (
   kind: string,
   group = '',
   shortNames: string[] = [],
-): ServedResource => ({
+): ServedKind => ({
   group,
   version: 'v1',
   kind,

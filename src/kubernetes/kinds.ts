@@ -9,8 +9,6 @@ export interface KindDescriptor {
   versions: string[];
   plural: string;
   namespaced: boolean;
-  /** What CloudPilot uses it for: `core` kinds feed overviews and browsing, the others their modules. */
-  scope: 'core' | 'istio' | 'gateway-api';
 }
 
 const core = (
@@ -19,7 +17,7 @@ const core = (
   namespaced: boolean,
   group = '',
   versions = ['v1'],
-): KindDescriptor => ({ kind, group, versions, plural, namespaced, scope: 'core' });
+): KindDescriptor => ({ kind, group, versions, plural, namespaced });
 const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 
 export const KINDS: readonly KindDescriptor[] = [
@@ -45,13 +43,26 @@ export const KINDS: readonly KindDescriptor[] = [
   core('HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, 'autoscaling', ['v2', 'v1']),
   core('PodDisruptionBudget', 'poddisruptionbudgets', true, 'policy'),
   core('StorageClass', 'storageclasses', false, 'storage.k8s.io'),
+  core(
+    'MutatingWebhookConfiguration',
+    'mutatingwebhookconfigurations',
+    false,
+    'admissionregistration.k8s.io',
+  ),
+  core(
+    'ValidatingWebhookConfiguration',
+    'validatingwebhookconfigurations',
+    false,
+    'admissionregistration.k8s.io',
+  ),
+  core('CustomResourceDefinition', 'customresourcedefinitions', false, 'apiextensions.k8s.io'),
+  core('NodeMetrics', 'nodes', false, 'metrics.k8s.io', ['v1beta1']),
   {
     kind: 'Gateway',
     group: 'networking.istio.io',
     versions: ISTIO_VERSIONS,
     plural: 'gateways',
     namespaced: true,
-    scope: 'istio',
   },
   {
     kind: 'VirtualService',
@@ -59,7 +70,6 @@ export const KINDS: readonly KindDescriptor[] = [
     versions: ISTIO_VERSIONS,
     plural: 'virtualservices',
     namespaced: true,
-    scope: 'istio',
   },
   {
     kind: 'DestinationRule',
@@ -67,7 +77,6 @@ export const KINDS: readonly KindDescriptor[] = [
     versions: ISTIO_VERSIONS,
     plural: 'destinationrules',
     namespaced: true,
-    scope: 'istio',
   },
   {
     kind: 'ServiceEntry',
@@ -75,7 +84,6 @@ export const KINDS: readonly KindDescriptor[] = [
     versions: ISTIO_VERSIONS,
     plural: 'serviceentries',
     namespaced: true,
-    scope: 'istio',
   },
   {
     kind: 'Gateway',
@@ -83,7 +91,6 @@ export const KINDS: readonly KindDescriptor[] = [
     versions: ['v1'],
     plural: 'gateways',
     namespaced: true,
-    scope: 'gateway-api',
   },
   {
     kind: 'HTTPRoute',
@@ -91,12 +98,11 @@ export const KINDS: readonly KindDescriptor[] = [
     versions: ['v1'],
     plural: 'httproutes',
     namespaced: true,
-    scope: 'gateway-api',
   },
 ];
 
 /** `plural.group` (or the plural alone for the core group): unique across the table. */
-export function kindKey(kind: KindDescriptor): string {
+export function kindKey(kind: Pick<KindDescriptor, 'group' | 'plural'>): string {
   return kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
 }
 
@@ -118,6 +124,13 @@ export function objectPath(
   namespace?: string,
 ): string {
   return `${collectionPath(kind, version, namespace)}/${encodeURIComponent(name)}`;
+}
+
+/** A kind of the table by its key; throws for a key that is not in the table (a programming error). */
+export function kindOf(key: string): KindDescriptor {
+  const found = findKind(key);
+  if (!found) throw new Error(`Kind ${key} is missing from the kinds table`);
+  return found;
 }
 
 export function findKind(key: string): KindDescriptor | undefined {

@@ -56,6 +56,11 @@ export class KubeClient {
     return this.kc.getCurrentCluster()?.server ?? '';
   }
 
+  /** The API server's /version: the cheapest request that proves it answers. */
+  version(timeoutMs?: number): Promise<{ gitVersion?: string; platform?: string }> {
+    return this.request({ path: '/version', timeoutMs });
+  }
+
   /** Sends one request and parses the JSON answer; throws AppError for non-2xx and transport failures. */
   async request<T>(req: K8sRequest): Promise<T> {
     const text = await this.requestText(req);

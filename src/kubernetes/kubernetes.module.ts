@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ClusterDiscovery } from './cluster-discovery';
 import { KubeClientPool } from './kube-client.pool';
 
 /** THE Kubernetes adapter: the only module whose code imports @kubernetes/client-node values. */
-@Module({ providers: [KubeClientPool], exports: [KubeClientPool] })
+@Module({
+  providers: [KubeClientPool, ClusterDiscovery],
+  exports: [KubeClientPool, ClusterDiscovery],
+})
 export class KubernetesModule {}

@@ -1,5 +1,6 @@
 import { ClusterAggregates } from './cluster-aggregates';
-import { NodeRecord, PodRecord } from './slim-records';
+import type { NodeRecord } from '../cluster-state/records/node';
+import type { PodRecord } from '../cluster-state/records/pod';
 
 const GI = 1024n ** 3n * 1_000_000_000n;
 const CORE = 1_000_000_000n;
@@ -8,6 +9,7 @@ function pod(overrides: Partial<PodRecord> = {}): PodRecord {
   return {
     name: 'p',
     namespace: 'ns',
+    labels: {},
     nodeName: 'n1',
     phase: 'Running',
     ready: true,

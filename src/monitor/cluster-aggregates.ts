@@ -1,5 +1,7 @@
-import type { CpuMemoryNanos } from '../overview/pod-resources';
-import type { NamedRecord, NodeRecord, PodRecord } from './slim-records';
+import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
+import type { NamedRecord } from '../cluster-state/records/named';
+import type { NodeRecord } from '../cluster-state/records/node';
+import type { PodRecord } from '../cluster-state/records/pod';
 
 /** Kinds the Monitor only counts, cluster-wide and per namespace. */
 export type CountedKind =

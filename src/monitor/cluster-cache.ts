@@ -1,11 +1,20 @@
 import { AppError } from '../common/app-error';
 import type { KubeClient } from '../kubernetes/kube-client';
-import { ListWatch, ListWatchMode, ListWatchState } from '../kubernetes/list-watch';
+import { ListWatch, ListWatchState } from '../kubernetes/list-watch';
+import { CACHED_KINDS, CachedKindSpec } from './cached-kinds';
 import { ClusterAggregates } from './cluster-aggregates';
-import { MONITORED_KINDS, MonitoredKind, MonitoredKindSpec } from './monitored-kinds';
+import type {
+  CachedKindName,
+  CachedRecords,
+  ClusterHealth,
+  ClusterSnapshot,
+  KindFailure,
+  KindStatus,
+  SnapshotChange,
+  SnapshotListener,
+} from './cluster-snapshot';
 import type { ClusterUsage } from './node-usage';
-import { OverviewHistory } from './overview-history';
-import type { NamespaceRecord, NodeRecord } from './slim-records';
+import { OverviewHistory, OverviewSample } from './overview-history';
 
 export interface ClusterCacheOptions {
   /** Relist interval for kinds that may be listed but not watched (monitor.cacheTtlSeconds). */
@@ -16,88 +25,119 @@ export interface ClusterCacheOptions {
   historySize?: number;
   /** Passed to every list+watch (tests shorten backoffs). */
   backoff?: { initialMs: number; maxMs: number };
-  onStateChange?(kind: MonitoredKind, state: ListWatchState, error?: AppError): void;
+  onStateChange?(kind: CachedKindName, state: ListWatchState, error?: AppError): void;
 }
 
-/** How fresh one kind's section of the cache is. */
-export interface KindStatus {
-  state: ListWatchState;
-  mode: ListWatchMode;
-  /** Objects held. */
-  count: number;
-  /** When this kind was last known exact (ISO time); with `stale`, the data is this old. */
-  lastSyncedAt: string | null;
-  ageSeconds: number | null;
-  /** Complete LISTs so far (the first sync, relists, polls): flat in steady state. */
-  lists: number;
-  /** Relists forced by 410 Gone (the watch's resourceVersion was compacted away). */
-  relistsAfterGone: number;
-  /** Why the kind is stale, forbidden or in error. */
-  error?: { code: string; message: string };
-}
-
-/** What the scheduled tick last learned by asking the API server for its version. */
-export interface ClusterHealth {
-  reachable: boolean;
-  kubernetesVersion?: string;
-  checkedAt: string;
-  error?: { code: string; message: string };
-}
+/** Where a kind's collection is served in this cluster, or null when it is not (yet) served. */
+export type KindPathResolver = (spec: CachedKindSpec) => Promise<string | null>;
 
 interface Section {
-  spec: MonitoredKindSpec;
+  spec: CachedKindSpec;
   watch: ListWatch<any>;
 }
 
 /**
- * The live cache of one cluster: a list+watch per monitored kind feeding one set of incremental
- * aggregates. While a watch is down, one cheap probe per second (not one retry per kind) notices the
- * API server's return and resumes every watch at once.
+ * The live cache of one cluster, and the ClusterSnapshot features read: a list+watch per cached
+ * kind feeding one set of incremental aggregates. While a watch is down, one cheap probe per
+ * second (not one retry per kind) notices the API server's return and resumes every watch at once.
  */
-export class ClusterCache {
+export class ClusterCache implements ClusterSnapshot {
   readonly aggregates = new ClusterAggregates();
-  readonly history: OverviewHistory;
-  /** metrics.k8s.io usage as of the last scheduled tick; undefined when that API is not served. */
+  private readonly samples: OverviewHistory;
   usage: ClusterUsage | undefined;
-  /** The last reachability check of the scheduled tick. */
   health: ClusterHealth | undefined;
-  private readonly sections = new Map<MonitoredKind, Section>();
+  private readonly sections = new Map<CachedKindName, Section>();
+  private readonly listeners = new Set<SnapshotListener>();
   private lastChange = 0;
   private recovery: NodeJS.Timeout | undefined;
   private probing = false;
   private stopped = false;
+  /** False until the first round of kind resolution is done: before it, the cache is not settled. */
+  private kindsResolved = false;
   private settledWaiters: Array<() => void> = [];
 
   constructor(
     readonly client: KubeClient,
+    private readonly resolvePath: KindPathResolver,
     private readonly options: ClusterCacheOptions,
   ) {
-    this.history = new OverviewHistory(options.historySize ?? 120);
-    for (const spec of MONITORED_KINDS) this.sections.set(spec.key, this.section(spec));
+    this.samples = new OverviewHistory(options.historySize ?? 120);
   }
 
   get clusterId(): string {
     return this.client.clusterId;
   }
 
-  start(): void {
-    for (const section of this.sections.values()) section.watch.start();
+  /**
+   * Starts a list+watch for every kind the cluster serves. Built-in kinds start at once; optional
+   * kinds (CRDs) once discovery answers, or at a later refreshKinds() if they are not served yet.
+   */
+  start(): Promise<void> {
+    return this.refreshKinds();
+  }
+
+  /** Starts the kinds that became served since (a CRD installed later); the scheduled tick calls it. */
+  async refreshKinds(): Promise<void> {
+    const missing = CACHED_KINDS.filter((spec) => !this.sections.has(spec.name));
+    await Promise.all(
+      missing.map(async (spec) => {
+        const path = await this.resolvePath(spec);
+        if (!path || this.stopped || this.sections.has(spec.name)) return;
+        const section = this.section(spec, path);
+        this.sections.set(spec.name, section);
+        section.watch.start();
+      }),
+    );
+    this.kindsResolved = true;
+    if (this.settled) this.releaseWaiters();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.recovery);
     this.recovery = undefined;
+    this.listeners.clear();
     await Promise.all([...this.sections.values()].map((s) => s.watch.stop()));
     this.releaseWaiters();
   }
 
-  /** True once every kind has finished its first sync or reported why it cannot. */
-  get settled(): boolean {
-    return [...this.sections.values()].every((s) => s.watch.state !== 'syncing');
+  list<K extends CachedKindName>(kind: K, namespace?: string): CachedRecords[K][] {
+    const all: CachedRecords[K][] = this.sections.get(kind)?.watch.values() ?? [];
+    return namespace === undefined ? all : all.filter((r) => namespaceOf(r) === namespace);
   }
 
-  /** Resolves when settled, or after timeoutMs, whichever is first. */
+  get<K extends CachedKindName>(
+    kind: K,
+    name: string,
+    namespace?: string,
+  ): CachedRecords[K] | undefined {
+    return this.sections.get(kind)?.watch.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  caches(kind: CachedKindName): boolean {
+    return this.sections.has(kind);
+  }
+
+  subscribe(listener: SnapshotListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  history(): OverviewSample[] {
+    return this.samples.list();
+  }
+
+  /** Records a trend sample (the scheduled tick). */
+  addSample(sample: OverviewSample): void {
+    this.samples.add(sample);
+  }
+
+  get settled(): boolean {
+    return (
+      this.kindsResolved && [...this.sections.values()].every((s) => s.watch.state !== 'syncing')
+    );
+  }
+
   async whenSettled(timeoutMs: number): Promise<void> {
     if (this.settled || this.stopped) return;
     let timer: NodeJS.Timeout | undefined;
@@ -108,9 +148,9 @@ export class ClusterCache {
     clearTimeout(timer);
   }
 
-  status(): Record<MonitoredKind, KindStatus> {
+  status(): Partial<Record<CachedKindName, KindStatus>> {
     const now = Date.now();
-    const result = {} as Record<MonitoredKind, KindStatus>;
+    const result: Partial<Record<CachedKindName, KindStatus>> = {};
     for (const [key, { watch }] of this.sections) {
       const error = watch.lastError;
       const last = watch.lastSyncedAt;
@@ -129,14 +169,12 @@ export class ClusterCache {
     return result;
   }
 
-  /** Each section whose watch is down, with its error: what the fleet reports when nothing is live. */
-  failures(): { kind: MonitoredKind; state: ListWatchState; error?: AppError }[] {
+  failures(): KindFailure[] {
     return [...this.sections.entries()]
       .filter(([, s]) => s.watch.state === 'stale' || s.watch.state === 'error')
       .map(([kind, s]) => ({ kind, state: s.watch.state, error: s.watch.lastError }));
   }
 
-  /** True when no kind is live: every kind is stale, in error or forbidden. */
   get down(): boolean {
     const states = [...this.sections.values()].map((s) => s.watch.state);
     return (
@@ -145,21 +183,8 @@ export class ClusterCache {
     );
   }
 
-  /** Epoch ms of the last change applied to any kind, or of the last complete sync. */
   get lastUpdated(): number {
     return this.lastChange;
-  }
-
-  nodes(): NodeRecord[] {
-    return this.sections.get('nodes')!.watch.values();
-  }
-
-  node(name: string): NodeRecord | undefined {
-    return this.sections.get('nodes')!.watch.get(name);
-  }
-
-  namespaces(): NamespaceRecord[] {
-    return this.sections.get('namespaces')!.watch.values();
   }
 
   /** Cuts every backoff wait short (the scheduled tick calls this for failed watches). */
@@ -182,36 +207,38 @@ export class ClusterCache {
     return total;
   }
 
-  private section(spec: MonitoredKindSpec): Section {
-    const changed = (): void => {
-      this.lastChange = Date.now();
-    };
+  private section(spec: CachedKindSpec, path: string): Section {
+    const feed = (record: unknown, sign: 1 | -1): void =>
+      spec.feed?.(this.aggregates, record as never, sign);
     const section: Section = {
       spec,
       watch: new ListWatch(
         this.client,
         {
-          path: spec.path,
+          path,
           metadataOnly: spec.metadataOnly,
+          fieldSelector: spec.fieldSelector,
           transform: spec.transform,
           pollIntervalMs: this.options.pollIntervalMs,
           backoff: this.options.backoff,
         },
         {
           onAdd: (record) => {
-            spec.feed(this.aggregates, record, 1);
-            changed();
+            feed(record, 1);
+            this.changed({ kind: spec.name, type: 'added', record });
           },
           onUpdate: (record, previous) => {
-            spec.feed(this.aggregates, previous, -1);
-            spec.feed(this.aggregates, record, 1);
-            changed();
+            feed(previous, -1);
+            feed(record, 1);
+            this.changed({ kind: spec.name, type: 'updated', record, previous });
           },
           onDelete: (record) => {
-            spec.feed(this.aggregates, record, -1);
-            changed();
+            feed(record, -1);
+            this.changed({ kind: spec.name, type: 'deleted', record });
           },
-          onSynced: changed,
+          onSynced: () => {
+            this.lastChange = Date.now();
+          },
           onStateChange: (state, error) => this.stateChanged(section, state, error),
         },
       ),
@@ -219,8 +246,19 @@ export class ClusterCache {
     return section;
   }
 
+  private changed(change: SnapshotChange): void {
+    this.lastChange = Date.now();
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A subscriber's bug must not break the cache that every other feature reads.
+      }
+    }
+  }
+
   private stateChanged(section: Section, state: ListWatchState, error?: AppError): void {
-    this.options.onStateChange?.(section.spec.key, state, error);
+    this.options.onStateChange?.(section.spec.name, state, error);
     if (this.settled) this.releaseWaiters();
     if (state === 'stale' || state === 'error') this.startRecoveryProbe();
   }
@@ -247,7 +285,7 @@ export class ClusterCache {
     }
     this.probing = true;
     try {
-      await this.client.request({ path: '/version', timeoutMs: Math.max(500, interval * 2) });
+      await this.client.version(Math.max(500, interval * 2));
       this.retryFailed();
     } catch {
       // Still down: the next probe tries again; the states already say so.
@@ -255,4 +293,10 @@ export class ClusterCache {
       this.probing = false;
     }
   }
+}
+
+/** Records keep their namespace as `namespace` (slim records) or in `metadata` (spec objects). */
+function namespaceOf(record: unknown): string {
+  const r = record as { namespace?: string; metadata?: { namespace?: string } };
+  return r.namespace ?? r.metadata?.namespace ?? '';
 }

@@ -2,13 +2,14 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppError } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
-import { nanosToNumber } from '../overview/quantity';
+import { nanosToNumber } from '../cluster-state/quantity';
+import { collectionPath, kindOf } from '../kubernetes/kinds';
 import { ClusterCache } from './cluster-cache';
 import { MonitorService } from './monitor.service';
 import { usageFromNodeMetrics } from './node-usage';
 
 const TICK = 'monitor-tick';
-const NODE_METRICS = '/apis/metrics.k8s.io/v1beta1/nodes';
+const NODE_METRICS = kindOf('nodes.metrics.k8s.io');
 
 /**
  * The scheduled refresh: reconciles caches with the registry, checks each cluster's reachability
@@ -59,10 +60,10 @@ export class MonitorScheduler implements OnModuleInit, OnModuleDestroy {
   private async refresh(cache: ClusterCache): Promise<void> {
     const checkedAt = new Date().toISOString();
     try {
-      const version = await cache.client.request<{ gitVersion?: string }>({ path: '/version' });
+      const version = await cache.client.version();
       cache.health = { reachable: true, kubernetesVersion: version.gitVersion, checkedAt };
       cache.retryFailed();
-      await this.refreshUsage(cache);
+      await Promise.all([this.refreshUsage(cache), cache.refreshKinds()]);
     } catch (error) {
       const e =
         error instanceof AppError
@@ -80,7 +81,9 @@ export class MonitorScheduler implements OnModuleInit, OnModuleDestroy {
   private async refreshUsage(cache: ClusterCache): Promise<void> {
     try {
       cache.usage = usageFromNodeMetrics(
-        await cache.client.request({ path: NODE_METRICS }),
+        await cache.client.request({
+          path: collectionPath(NODE_METRICS, NODE_METRICS.versions[0]),
+        }),
         new Date(),
       );
     } catch {
@@ -90,7 +93,7 @@ export class MonitorScheduler implements OnModuleInit, OnModuleDestroy {
 
   private sample(cache: ClusterCache): void {
     const a = cache.aggregates;
-    cache.history.add({
+    cache.addSample({
       at: new Date().toISOString(),
       nodesReady: a.nodes.ready,
       podsRunning: a.phases.running,

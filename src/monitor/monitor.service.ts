@@ -4,7 +4,13 @@ import { ClusterEvents } from '../cluster-registry/cluster-events';
 import { AppError } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
 import { ReadinessRegistry } from '../health/readiness.registry';
+import { ClusterDiscovery } from '../kubernetes/cluster-discovery';
+import { servedVersionOf } from '../kubernetes/discovery';
+import { collectionPath, kindOf } from '../kubernetes/kinds';
+import type { KubeClient } from '../kubernetes/kube-client';
+import type { CachedKindSpec } from './cached-kinds';
 import { ClusterCache } from './cluster-cache';
+import { ClusterSnapshots } from './cluster-snapshot';
 
 /**
  * Owns one live ClusterCache per registered cluster: started at start-up and on registration,
@@ -12,7 +18,10 @@ import { ClusterCache } from './cluster-cache';
  * scheduled tick reconciles with the directory too, so replicas that missed an event catch up.
  */
 @Injectable()
-export class MonitorService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MonitorService
+  extends ClusterSnapshots
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('Monitor');
   private readonly caches = new Map<string, ClusterCache>();
   /** Starts in flight, so an event and a reconcile for the same cluster never start two caches. */
@@ -24,8 +33,10 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     private readonly directory: ClusterDirectory,
     private readonly events: ClusterEvents,
     private readonly configProvider: ConfigProvider,
+    private readonly discovery: ClusterDiscovery,
     readiness: ReadinessRegistry,
   ) {
+    super();
     // Ready once every cluster has finished its first sync or said why it cannot.
     readiness.register({
       name: 'monitor',
@@ -75,6 +86,10 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
    * read path of every overview: it touches neither the database nor the credential, since
    * connection changes restart caches through ClusterEvents and the tick's reconcile.
    */
+  forCluster(id: string): Promise<ClusterCache> {
+    return this.cacheFor(id);
+  }
+
   cacheFor(id: string): Promise<ClusterCache> {
     const running = this.caches.get(id);
     return running ? Promise.resolve(running) : this.ensure(id);
@@ -99,15 +114,31 @@ export class MonitorService implements OnApplicationBootstrap, OnApplicationShut
     // The client pool hands out a new client when the connection changed: the cache follows it.
     if (existing?.client === client) return existing;
     if (existing) await this.stopCache(id);
-    const cache = new ClusterCache(client, {
+    const cache = new ClusterCache(client, (spec) => this.pathOf(client, spec), {
       pollIntervalMs: this.configProvider.config.monitor.cacheTtlSeconds * 1000,
       historySize: this.configProvider.config.monitor.historySize,
       onStateChange: (kind, state, error) =>
         this.logger.log(`Cluster ${id} ${kind}: ${state}${error ? ` (${error.code})` : ''}`),
     });
     this.caches.set(id, cache);
-    cache.start();
+    void cache.start();
     return cache;
+  }
+
+  /**
+   * Where a cached kind lives in this cluster. Built-in kinds are always at their first version
+   * (no request, so a cache starts even while the API server is down); optional kinds (CRDs) only
+   * once discovery shows them served, re-read at most every few seconds while they are missing.
+   */
+  private async pathOf(client: KubeClient, spec: CachedKindSpec): Promise<string | null> {
+    const descriptor = kindOf(spec.kind);
+    if (!spec.optional) return collectionPath(descriptor, descriptor.versions[0]);
+    try {
+      const served = servedVersionOf(await this.discovery.refreshAfterMiss(client), descriptor);
+      return served ? collectionPath(descriptor, served.version) : null;
+    } catch {
+      return null; // unreachable now: the scheduled tick asks again
+    }
   }
 
   private async stopCache(id: string): Promise<void> {

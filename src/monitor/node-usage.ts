@@ -1,5 +1,5 @@
-import { CpuMemoryNanos } from '../overview/pod-resources';
-import { parseQuantityNanos } from '../overview/quantity';
+import { CpuMemoryNanos } from '../cluster-state/pod-resources';
+import { nanosOrZero as nanos } from '../cluster-state/records/object-fields';
 
 /** Live usage from metrics.k8s.io (metrics-server), which has no watch: refreshed by the scheduled tick. */
 export interface ClusterUsage {
@@ -7,14 +7,6 @@ export interface ClusterUsage {
   at: string;
   total: CpuMemoryNanos;
   byNode: Map<string, CpuMemoryNanos>;
-}
-
-function nanos(text: unknown): bigint {
-  try {
-    return typeof text === 'string' ? parseQuantityNanos(text) : 0n;
-  } catch {
-    return 0n;
-  }
 }
 
 /** Sums a NodeMetricsList (`/apis/metrics.k8s.io/v1beta1/nodes`); malformed entries count as zero. */

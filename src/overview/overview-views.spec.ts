@@ -1,10 +1,17 @@
 import { ClusterAggregates } from '../monitor/cluster-aggregates';
-import type { KindStatus } from '../monitor/cluster-cache';
-import { MONITORED_KINDS, MonitoredKind } from '../monitor/monitored-kinds';
+import type { KindStatus } from '../monitor/cluster-snapshot';
 import { usageFromNodeMetrics } from '../monitor/node-usage';
 import { OverviewHistory } from '../monitor/overview-history';
-import type { NodeRecord } from '../monitor/slim-records';
-import { namespaceDetails, nodeDetail, overallState, resourceOverview } from './overview-views';
+import type { NodeRecord } from '../cluster-state/records/node';
+import {
+  namespaceDetails,
+  nodeDetail,
+  overallState,
+  OVERVIEW_KINDS,
+  OverviewKind,
+  OverviewStatus,
+  resourceOverview,
+} from './overview-views';
 
 const CORE = 1_000_000_000n;
 const synced = (count = 0): KindStatus => ({
@@ -17,12 +24,10 @@ const synced = (count = 0): KindStatus => ({
   relistsAfterGone: 0,
 });
 
-function statuses(
-  overrides: Partial<Record<MonitoredKind, KindStatus>> = {},
-): Record<MonitoredKind, KindStatus> {
+function statuses(overrides: Partial<Record<OverviewKind, KindStatus>> = {}): OverviewStatus {
   return Object.fromEntries(
-    MONITORED_KINDS.map((k) => [k.key, overrides[k.key] ?? synced()]),
-  ) as Record<MonitoredKind, KindStatus>;
+    OVERVIEW_KINDS.map((k) => [k, overrides[k] ?? synced()]),
+  ) as OverviewStatus;
 }
 
 function node(overrides: Partial<NodeRecord> = {}): NodeRecord {

@@ -1,16 +1,18 @@
+import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
+import { nanosToNumber } from '../cluster-state/quantity';
+import type { NamespaceRecord } from '../cluster-state/records/named';
+import type { NodeRecord } from '../cluster-state/records/node';
 import type {
+  CachedKindName,
   ClusterAggregates,
+  ClusterHealth,
+  ClusterUsage,
+  KindStatus,
   NamespaceAggregate,
   NodeAllocation,
   PhaseCounts,
   ResourceSums,
-} from '../monitor/cluster-aggregates';
-import type { ClusterHealth, KindStatus } from '../monitor/cluster-cache';
-import type { MonitoredKind } from '../monitor/monitored-kinds';
-import type { ClusterUsage } from '../monitor/node-usage';
-import type { NamespaceRecord, NodeRecord } from '../monitor/slim-records';
-import type { CpuMemoryNanos } from './pod-resources';
-import { nanosToNumber } from './quantity';
+} from '../monitor/cluster-snapshot';
 import type {
   CacheStatusDto,
   CpuMemoryDto,
@@ -21,11 +23,32 @@ import type {
   ResourceOverviewDto,
 } from './overview.dto';
 
+/** The kinds an overview reports the freshness of (its `cache` field). */
+export const OVERVIEW_KINDS = [
+  'nodes',
+  'namespaces',
+  'pods',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'services',
+  'configmaps',
+  'secrets',
+] as const satisfies readonly CachedKindName[];
+
+export type OverviewKind = (typeof OVERVIEW_KINDS)[number];
+export type OverviewStatus = Record<OverviewKind, KindStatus>;
+
+/** The overview's kinds out of a snapshot's status (the snapshot may cache more kinds). */
+export function overviewStatus(all: Partial<Record<CachedKindName, KindStatus>>): OverviewStatus {
+  return Object.fromEntries(OVERVIEW_KINDS.map((k) => [k, all[k]])) as OverviewStatus;
+}
+
 /** Everything a view reads of one cluster's cache, as plain data. */
 export interface CacheSnapshot {
   cluster: { id: string; name: string };
-  aggregates: ClusterAggregates;
-  status: Record<MonitoredKind, KindStatus>;
+  aggregates: Readonly<ClusterAggregates>;
+  status: OverviewStatus;
   lastUpdated: number;
   usage: ClusterUsage | undefined;
   health: ClusterHealth | undefined;
@@ -35,7 +58,7 @@ type OverallState = ResourceOverviewDto['state'];
 const RANK: Record<OverallState, number> = { synced: 0, syncing: 1, stale: 2, error: 3 };
 
 /** The worst state of the kinds a client can read; forbidden kinds are reported per kind, not here. */
-export function overallState(status: Record<MonitoredKind, KindStatus>): OverallState {
+export function overallState(status: OverviewStatus): OverallState {
   let worst: OverallState = 'synced';
   for (const { state } of Object.values(status)) {
     if (state !== 'forbidden' && RANK[state] > RANK[worst]) worst = state;
@@ -133,7 +156,7 @@ export function namespaceDetail(
 /** Every namespace the cluster has, plus any that only its objects name (Namespace objects unreadable). */
 export function namespaceDetails(
   records: NamespaceRecord[],
-  aggregates: ClusterAggregates,
+  aggregates: Readonly<ClusterAggregates>,
 ): NamespaceDetailDto[] {
   const byName = new Map(records.map((r) => [r.name, r]));
   const names = new Set([...byName.keys(), ...aggregates.namespaceNames()]);

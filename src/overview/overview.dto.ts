@@ -1,4 +1,4 @@
-import type { KindStatus } from '../monitor/cluster-cache';
+import type { KindStatus } from '../monitor/cluster-snapshot';
 
 /** Response shapes of the Overview routes. CPU is in cores, memory in bytes, both plain numbers. */
 

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
-import { ClusterCache } from '../monitor/cluster-cache';
-import { MonitorService } from '../monitor/monitor.service';
+import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
 import {
   FleetEntryDto,
   FleetOverviewDto,
@@ -17,6 +16,8 @@ import {
   namespaceDetails,
   nodeDetail,
   overallState,
+  overviewStatus,
+  OverviewStatus,
   resourceOverview,
 } from './overview-views';
 
@@ -33,7 +34,7 @@ interface ClusterRef {
 @Injectable()
 export class OverviewService {
   constructor(
-    private readonly monitor: MonitorService,
+    private readonly snapshots: ClusterSnapshots,
     private readonly directory: ClusterDirectory,
     private readonly configProvider: ConfigProvider,
   ) {}
@@ -46,7 +47,7 @@ export class OverviewService {
   async namespaces(clusterId: string): Promise<NamespaceListDto> {
     const { cache, status } = await this.live(clusterId);
     return {
-      items: namespaceDetails(cache.namespaces(), cache.aggregates),
+      items: namespaceDetails(cache.list('namespaces'), cache.aggregates),
       state: overallState(status),
       lastUpdated: iso(cache.lastUpdated),
       cache: status,
@@ -57,7 +58,7 @@ export class OverviewService {
     const { cache, status } = await this.live(clusterId);
     if (status.nodes.state === 'forbidden') throw forbidden(status.nodes.error);
     const items = cache
-      .nodes()
+      .list('nodes')
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((n) =>
         nodeDetail(n, cache.aggregates.allocation(n.name), cache.usage?.byNode.get(n.name)),
@@ -73,7 +74,7 @@ export class OverviewService {
   async node(clusterId: string, name: string): Promise<NodeDetailDto> {
     const { cache, status } = await this.live(clusterId);
     if (status.nodes.state === 'forbidden') throw forbidden(status.nodes.error);
-    const node = cache.node(name);
+    const node = cache.get('nodes', name);
     if (!node)
       throw new AppError('K8S_NOT_FOUND', `Node ${name} does not exist in cluster ${clusterId}`, {
         cluster: clusterId,
@@ -94,9 +95,9 @@ export class OverviewService {
 
   private async fleetEntry(cluster: ClusterRef): Promise<FleetEntryDto> {
     try {
-      const cache = await this.monitor.cacheFor(cluster.id);
+      const cache = await this.snapshots.forCluster(cluster.id);
       await cache.whenSettled(this.deadlineMs);
-      const status = cache.status();
+      const status = overviewStatus(cache.status());
       const failure =
         unavailable(cluster, cache, status) ??
         (neverSynced(status) ? syncTimeout(cluster, this.deadlineMs) : undefined);
@@ -122,12 +123,12 @@ export class OverviewService {
   /** A per-cluster answer serves stale data with its age, but never a cache that has no data at all. */
   private async live(
     clusterId: string,
-  ): Promise<{ cluster: ClusterRef; cache: ClusterCache; status: CacheStatus }> {
+  ): Promise<{ cluster: ClusterRef; cache: ClusterSnapshot; status: CacheStatus }> {
     const found = await this.directory.get(clusterId);
     const cluster = { id: found.id, name: found.name };
-    const cache = await this.monitor.cacheFor(cluster.id);
+    const cache = await this.snapshots.forCluster(cluster.id);
     await cache.whenSettled(this.deadlineMs);
-    const status = cache.status();
+    const status = overviewStatus(cache.status());
     if (neverSynced(status))
       throw unavailable(cluster, cache, status) ?? syncTimeout(cluster, this.deadlineMs);
     return { cluster, cache, status };
@@ -140,9 +141,9 @@ export class OverviewService {
 
 const iso = (ms: number): string | null => (ms ? new Date(ms).toISOString() : null);
 
-type CacheStatus = ReturnType<ClusterCache['status']>;
+type CacheStatus = OverviewStatus;
 
-function snapshot(cluster: ClusterRef, cache: ClusterCache, status: CacheStatus): CacheSnapshot {
+function snapshot(cluster: ClusterRef, cache: ClusterSnapshot, status: CacheStatus): CacheSnapshot {
   return {
     cluster,
     aggregates: cache.aggregates,
@@ -176,7 +177,7 @@ function syncTimeout(cluster: ClusterRef, deadlineMs: number): AppError {
 /** Why a cluster has no live data (every kind stale, in error or forbidden), or undefined when it has. */
 function unavailable(
   cluster: ClusterRef,
-  cache: ClusterCache,
+  cache: ClusterSnapshot,
   status: CacheStatus,
 ): AppError | undefined {
   if (!cache.down) return undefined;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../src/common/app-error';
-import { discoverServedKinds } from '../../src/kubernetes/discovery';
+import { discover, servedVersionOf } from '../../src/kubernetes/discovery';
+import { KINDS, kindKey } from '../../src/kubernetes/kinds';
 import { KubeClient } from '../../src/kubernetes/kube-client';
 import { buildKubeConfig } from '../../src/kubernetes/kubeconfig-builder';
 import { parseUntrustedKubeconfig } from '../../src/kubernetes/kubeconfig-guard';
@@ -35,8 +36,11 @@ describe('the Kubernetes adapter against the real API server', () => {
   );
 
   it('discovers the served kinds and the version to use for each', async () => {
-    const served = await discoverServedKinds(admin);
-    const byKey = Object.fromEntries(served.map((k) => [k.key, k.version]));
+    const discovery = await discover(admin);
+    expect(discovery.source).toBe('aggregated');
+    const byKey = Object.fromEntries(
+      KINDS.map((k) => [kindKey(k), servedVersionOf(discovery, k)?.version]),
+    );
     expect(byKey).toMatchObject({
       pods: 'v1',
       'deployments.apps': 'v1',

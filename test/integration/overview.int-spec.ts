@@ -466,7 +466,7 @@ describe('Overview from the Monitor cache (real cluster)', () => {
     const overview = await get(`/api/v1/clusters/${adminId}/overview`);
     expect(overview.health).toMatchObject({ reachable: true, kubernetesVersion: 'v1.36.3' });
     const cache = await app.app.get(MonitorService).cache(adminId);
-    const [sample] = cache.history.list().slice(-1);
+    const [sample] = cache.history().slice(-1);
     expect(sample).toMatchObject({
       nodesReady: overview.nodes.ready,
       podsRunning: expect.any(Number),

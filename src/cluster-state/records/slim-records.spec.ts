@@ -1,11 +1,14 @@
-import { slimNamespace, slimNode, slimPod } from './slim-records';
+import { slimNamespace } from './named';
+import { slimNode } from './node';
+import { slimPod } from './pod';
 
 describe('slim records', () => {
-  it('keeps only what the overview reads of a pod, with its effective requests in nano units', () => {
+  it('keeps only what its readers use of a pod (labels for selectors), with its effective requests in nano units', () => {
     const full = {
       metadata: {
         name: 'web-1',
         namespace: 'shop',
+        labels: { app: 'web' },
         managedFields: [{ manager: 'x' }],
         annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
       },
@@ -24,6 +27,7 @@ describe('slim records', () => {
     expect(slimPod(full)).toEqual({
       name: 'web-1',
       namespace: 'shop',
+      labels: { app: 'web' },
       nodeName: 'n1',
       phase: 'Running',
       ready: false,

@@ -1,0 +1,27 @@
+import { K8sObject } from './object-fields';
+
+export interface NamedRecord {
+  name: string;
+  namespace: string;
+}
+
+export interface NamespaceRecord {
+  name: string;
+  phase: string;
+  created: string;
+}
+
+export function slimNamed(object: K8sObject): NamedRecord {
+  return {
+    name: String(object.metadata?.name ?? ''),
+    namespace: String(object.metadata?.namespace ?? ''),
+  };
+}
+
+export function slimNamespace(object: K8sObject): NamespaceRecord {
+  return {
+    name: String(object.metadata?.name ?? ''),
+    phase: String(object.status?.phase ?? 'Active'),
+    created: String(object.metadata?.creationTimestamp ?? ''),
+  };
+}
