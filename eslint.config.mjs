@@ -47,6 +47,26 @@ export default tseslint.config(
     },
   },
   {
+    // Features read cluster state through the Monitor's read-only port, never its internals, so the
+    // cache can change shape without touching them. Unit specs may still build internals directly.
+    files: ['src/**/*.ts'],
+    ignores: ['src/monitor/**', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)monitor/(?!(cluster-snapshot|monitor\\.module)(\\.js)?$)',
+              message:
+                'Outside src/monitor import only monitor/cluster-snapshot (the port) and monitor/monitor.module.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/config/**'],
     rules: {

@@ -1,22 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { findKind, KindDescriptor } from '../kubernetes/kinds';
-import { KubeClient } from '../kubernetes/kube-client';
-import { listAll } from '../kubernetes/list-all';
-import { MeshApiService } from './mesh-api.service';
+import { ConfigProvider } from '../config/config.provider';
+import { CachedKindName, ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { Unavailable } from './validations/run-validations';
-import { MeshSnapshot, MetaOnly, Obj, SnapshotPart } from './validations/snapshot';
+import { MeshSnapshot, SnapshotPart } from './validations/snapshot';
 
-const PARTS: Record<SnapshotPart, { key: string; metadataOnly?: boolean }> = {
-  gateways: { key: 'gateways.networking.istio.io' },
-  virtualServices: { key: 'virtualservices.networking.istio.io' },
-  destinationRules: { key: 'destinationrules.networking.istio.io' },
-  serviceEntries: { key: 'serviceentries.networking.istio.io' },
-  services: { key: 'services' },
-  pods: { key: 'pods', metadataOnly: true },
-  secrets: { key: 'secrets', metadataOnly: true },
-  k8sGateways: { key: 'gateways.gateway.networking.k8s.io' },
-  httpRoutes: { key: 'httproutes.gateway.networking.k8s.io' },
+/** Which kind of the cluster snapshot each part of the mesh snapshot is. */
+const PARTS: Record<SnapshotPart, CachedKindName> = {
+  gateways: 'istioGateways',
+  virtualServices: 'virtualServices',
+  destinationRules: 'destinationRules',
+  serviceEntries: 'serviceEntries',
+  services: 'services',
+  pods: 'pods',
+  secrets: 'secrets',
+  k8sGateways: 'k8sGateways',
+  httpRoutes: 'httpRoutes',
 };
 
 export interface FetchedSnapshot {
@@ -25,52 +24,53 @@ export interface FetchedSnapshot {
 }
 
 /**
- * Reads, on request, the cluster-wide objects the validations need, through the adapter. A kind
+ * The mesh as the validations see it, read from the Monitor's live cache: no API request per
+ * validation. Pods and Secrets are cached as metadata (Secret data is never downloaded). A kind
  * the credential may not list, or whose CRDs are absent, becomes null with the reason, so its
  * checks are skipped instead of reporting everything it would have shown as missing.
  */
 @Injectable()
 export class MeshSnapshotService {
-  constructor(private readonly api: MeshApiService) {}
+  constructor(
+    private readonly snapshots: ClusterSnapshots,
+    private readonly configProvider: ConfigProvider,
+  ) {}
 
-  async fetch(client: KubeClient): Promise<FetchedSnapshot> {
+  async fetch(clusterId: string): Promise<FetchedSnapshot> {
+    const cluster = await this.snapshots.forCluster(clusterId);
+    // Istio installed since the cache started (the caller's discovery just saw it): start its kinds.
+    if (!cluster.caches('istioGateways')) await cluster.refreshKinds();
+    await cluster.whenSettled(this.configProvider.config.monitor.fleetDeadlineSeconds * 1000);
     const unavailable: Unavailable = {};
-    const entries = await Promise.all(
-      (Object.keys(PARTS) as SnapshotPart[]).map(async (part) => {
-        try {
-          return [part, await this.read(client, part)] as const;
-        } catch (error) {
-          if (
-            !(error instanceof AppError) ||
-            !['K8S_FORBIDDEN', 'ISTIO_NOT_INSTALLED', 'GATEWAY_API_NOT_INSTALLED'].includes(
-              error.code,
-            )
-          )
-            throw error;
-          unavailable[part] =
-            error.code === 'K8S_FORBIDDEN'
-              ? "forbidden for this cluster's credential"
-              : 'CRDs not installed';
-          return [part, null] as const;
-        }
-      }),
-    );
+    const status = cluster.status();
+    const entries = (Object.keys(PARTS) as SnapshotPart[]).map((part) => {
+      const kind = PARTS[part];
+      const state = status[kind];
+      if (!state) unavailable[part] = 'CRDs not installed';
+      else if (state.state === 'forbidden')
+        unavailable[part] = "forbidden for this cluster's credential";
+      else if (state.lastSyncedAt === null) throw neverSynced(cluster, kind, state.error);
+      return [part, unavailable[part] ? null : cluster.list(kind)] as const;
+    });
     return { snapshot: Object.fromEntries(entries) as unknown as MeshSnapshot, unavailable };
-  }
-
-  private async read(client: KubeClient, part: SnapshotPart): Promise<Obj[] | MetaOnly[]> {
-    const { key, metadataOnly } = PARTS[part];
-    const served = await this.api.requireKind(client, findKind(key) as KindDescriptor);
-    // Pods and Secrets as PartialObjectMetadata: Secret data is never downloaded.
-    const items = (await listAll(client, this.api.collection(served), { metadataOnly })) as Obj[];
-    return metadataOnly ? items.map(toMetaOnly) : items;
   }
 }
 
-function toMetaOnly(item: Obj): MetaOnly {
-  return {
-    namespace: item.metadata.namespace ?? '',
-    name: item.metadata.name,
-    labels: item.metadata.labels ?? {},
-  };
+/** A kind with no data at all: the validations cannot run on it, and guessing would be a lie. */
+function neverSynced(
+  cluster: ClusterSnapshot,
+  kind: CachedKindName,
+  error: { code: string; message: string } | undefined,
+): AppError {
+  if (error)
+    return new AppError(error.code as AppError['code'], error.message, {
+      cluster: cluster.clusterId,
+    });
+  return new AppError(
+    'CLUSTER_TIMEOUT',
+    `Cluster ${cluster.clusterId} has not finished reading ${kind}`,
+    {
+      cluster: cluster.clusterId,
+    },
+  );
 }

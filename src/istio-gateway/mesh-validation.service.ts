@@ -18,7 +18,7 @@ export class MeshValidationService {
   async validate(clusterId: string, namespace?: string): Promise<ValidationReportDto> {
     const client = await this.api.client(clusterId);
     await this.api.requireKind(client, ISTIO_KINDS[0].descriptor); // ISTIO_NOT_INSTALLED before reading anything
-    const { snapshot, unavailable } = await this.snapshots.fetch(client);
+    const { snapshot, unavailable } = await this.snapshots.fetch(client.clusterId);
     const report = runValidations(
       snapshot,
       unavailable,
@@ -37,7 +37,7 @@ export class MeshValidationService {
     namespace: string,
     name: string,
   ): Promise<ValidationReport> {
-    const { snapshot, unavailable } = await this.snapshots.fetch(client);
+    const { snapshot, unavailable } = await this.snapshots.fetch(client.clusterId);
     return runValidations(
       snapshot,
       unavailable,

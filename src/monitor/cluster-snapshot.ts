@@ -109,6 +109,11 @@ export interface ClusterSnapshot {
   readonly health: ClusterHealth | undefined;
   /** Trend samples, oldest first. */
   history(): OverviewSample[];
+  /**
+   * Starts caching the optional kinds (CRDs) the cluster serves since the last check. Cheap when
+   * nothing is missing; discovery is re-read at most every few seconds.
+   */
+  refreshKinds(): Promise<void>;
   /** Calls the listener on every add, update and delete until the returned function is called. */
   subscribe(listener: SnapshotListener): () => void;
 }
