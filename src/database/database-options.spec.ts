@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StartupError } from '../cluster-registry/credential-keyring';
@@ -7,7 +7,9 @@ import { dataSourceOptions, ensureWritableDirectory } from './database-options';
 describe('the SQLite directory check', () => {
   it('creates a missing directory', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'cp-db-')), 'a', 'b');
-    expect(() => ensureWritableDirectory(dir)).not.toThrow();
+    ensureWritableDirectory(dir);
+    expect(statSync(dir).isDirectory()).toBe(true);
+    accessSync(dir, constants.W_OK);
   });
 
   it('refuses a directory that cannot be created with a StartupError naming it', () => {

@@ -3,7 +3,7 @@ import { ApiBody, ApiExtraModels, ApiParam, ApiTags, getSchemaPath } from '@nest
 import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
-import { ObjectNamePipe } from '../k8s-resources/resource-ref.pipe';
+import { ObjectNamePipe } from '../common/resource-ref.pipe';
 import {
   DestinationRuleBodyDto,
   GatewayBodyDto,

@@ -1,3 +1,4 @@
+import type { K8sObject } from '../kubernetes/k8s-object';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { KubeClient } from '../kubernetes/kube-client';
@@ -15,7 +16,6 @@ import { MeshKind } from './mesh-kinds';
 import { MeshValidationService } from './mesh-validation.service';
 import { applyMergePatch } from './merge-patch';
 
-type K8sObject = Record<string, any> & { metadata?: Record<string, any> };
 const MERGE_PATCH = 'application/merge-patch+json';
 const DEFAULT_LIMIT = 100;
 

@@ -5,7 +5,7 @@ import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
 import { ActionQueryDto, ActionResultDto, ScaleDto } from './actions.dto';
 import { ActionsService } from './actions.service';
-import { KindRefPipe, ObjectNamePipe } from './resource-ref.pipe';
+import { KindRefPipe, ObjectNamePipe } from '../common/resource-ref.pipe';
 
 const ERRORS: ErrorCode[] = [
   'VALIDATION_FAILED',

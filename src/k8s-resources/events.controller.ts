@@ -5,7 +5,7 @@ import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
 import { EventListDto, EventQueryDto, ObjectEventQueryDto } from './events.dto';
 import { EventsService } from './events.service';
-import { KindRefPipe, ObjectNamePipe } from './resource-ref.pipe';
+import { KindRefPipe, ObjectNamePipe } from '../common/resource-ref.pipe';
 
 const ERRORS: ErrorCode[] = [
   'VALIDATION_FAILED',

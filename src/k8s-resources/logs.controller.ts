@@ -8,7 +8,7 @@ import { ErrorCode } from '../common/error-codes';
 import { LogQueryDto, PodLogDto } from './logs.dto';
 import { pipeLogAsSse } from './log-stream';
 import { LogsService } from './logs.service';
-import { ObjectNamePipe } from './resource-ref.pipe';
+import { ObjectNamePipe } from '../common/resource-ref.pipe';
 
 const ERRORS: ErrorCode[] = [
   'VALIDATION_FAILED',

@@ -41,6 +41,10 @@ describe('diffObjects', () => {
   });
 
   it('treats a whole new object as one addition per top-level field', () => {
-    expect(diffObjects(undefined, { a: 1 })).toEqual([{ path: '', op: 'add', to: { a: 1 } }]);
+    const created = { kind: 'ConfigMap', data: { k: 'v' }, status: { phase: 'x' } };
+    expect(diffObjects(undefined, created)).toEqual([
+      { path: 'data', op: 'add', to: { k: 'v' } },
+      { path: 'kind', op: 'add', to: 'ConfigMap' },
+    ]);
   });
 });

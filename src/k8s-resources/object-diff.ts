@@ -26,6 +26,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  */
 export function diffObjects(before: unknown, after: unknown, path = ''): DiffEntry[] {
   if (IGNORED.has(path)) return [];
+  // A new object reads best field by field, without the server-managed ones (status, uid, …).
+  if (path === '' && before === undefined && isObject(after)) return diffObjects({}, after);
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => diffObjects(before[k], after[k], path ? `${path}.${k}` : k));

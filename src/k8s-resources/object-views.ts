@@ -3,7 +3,9 @@
  * last-applied annotation) unless the full view is asked for; Secrets never carry values in any
  * view — the last-applied annotation of a Secret contains them too, so it always goes.
  */
-export type K8sObject = Record<string, any> & { metadata?: Record<string, any> };
+import type { K8sObject } from '../kubernetes/k8s-object';
+
+export type { K8sObject };
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
-import { KindRefPipe, ObjectNamePipe } from './resource-ref.pipe';
+import { KindRefPipe, ObjectNamePipe } from '../common/resource-ref.pipe';
 import { ListQueryDto, ObjectQueryDto, ResourceListDto, ServedResourceDto } from './resources.dto';
 import { ResourcesService } from './resources.service';
 

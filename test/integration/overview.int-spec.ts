@@ -23,6 +23,7 @@ import {
 import {
   createNamespace,
   deleteNamespace,
+  eventually,
   kubectl,
   kubectlOk,
   testCluster,
@@ -482,7 +483,12 @@ describe('Overview from the Monitor cache (real cluster)', () => {
     expect(monitor.all().has(extra.id)).toBe(true);
     const res = await app.http().delete(`/api/v1/clusters/${extra.id}`).set(bearer(ADMIN_TOKEN));
     expect(res.status).toBeLessThan(300);
-    await new Promise((r) => setTimeout(r, 200));
+    // Polled rather than slept on: the stop follows the deletion's ClusterEvent asynchronously.
+    await eventually(
+      "the deleted cluster's cache to stop",
+      () => (monitor.all().has(extra.id) ? undefined : true),
+      { timeoutMs: 5_000, intervalMs: 20 },
+    );
     expect(monitor.all().has(extra.id)).toBe(false);
   });
 

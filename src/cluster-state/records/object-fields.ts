@@ -1,7 +1,8 @@
 import { parseQuantityNanos } from '../quantity';
 
-/** A raw API object as it arrives from a LIST or a WATCH, before it is slimmed. */
-export type K8sObject = Record<string, any>;
+import type { K8sObject } from '../../kubernetes/k8s-object';
+
+export type { K8sObject };
 
 /** A malformed quantity (the API server rejects them, so only a hostile server sends one) counts as zero. */
 export function nanosOrZero(text: unknown): bigint {

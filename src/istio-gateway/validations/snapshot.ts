@@ -1,16 +1,13 @@
+import type { SpecObject } from '../../cluster-state/records/spec-object';
+
 /**
- * The plain-object view of a cluster that the validations read. Fetched on request through the
- * adapter; a kind that could not be read (forbidden, or its CRDs absent) is `null`, and every
- * check that needs it is skipped rather than guessing.
+ * The plain-object view of a cluster that the validations read, from the Monitor's snapshot; a
+ * kind that could not be read (forbidden, or its CRDs absent) is `null`, and every check that
+ * needs it is skipped rather than guessing.
  */
-export type Obj = Record<string, any> & {
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-};
+
+/** An Istio, Gateway API or Service object as the Monitor caches it: metadata and spec. */
+export type Obj = SpecObject;
 
 /** Only what the checks need of a pod or a Secret: read as PartialObjectMetadata, never their bodies. */
 export interface MetaOnly {

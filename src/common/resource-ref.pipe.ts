@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { AppError } from '../common/app-error';
+import { AppError } from './app-error';
 
 const KIND = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
 // Kubernetes names are DNS subdomains for most kinds, but RBAC objects allow any path segment
