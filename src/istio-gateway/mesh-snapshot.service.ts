@@ -40,7 +40,7 @@ export class MeshSnapshotService {
     const cluster = await this.snapshots.forCluster(clusterId);
     // Istio installed since the cache started (the caller's discovery just saw it): start its kinds.
     if (!cluster.caches('istioGateways')) await cluster.refreshKinds();
-    await cluster.whenSettled(this.configProvider.config.monitor.fleetDeadlineSeconds * 1000);
+    await cluster.whenSettled(this.firstSyncWaitMs);
     const unavailable: Unavailable = {};
     const status = cluster.status();
     const entries = (Object.keys(PARTS) as SnapshotPart[]).map((part) => {
@@ -53,6 +53,15 @@ export class MeshSnapshotService {
       return [part, unavailable[part] ? null : cluster.list(kind)] as const;
     });
     return { snapshot: Object.fromEntries(entries) as unknown as MeshSnapshot, unavailable };
+  }
+
+  /**
+   * How long a request waits for a cache still on its first sync: as long as the LISTs it replaced
+   * were allowed to take (the request deadline), and never less than the fleet deadline.
+   */
+  private get firstSyncWaitMs(): number {
+    const { monitor, kubernetes } = this.configProvider.config;
+    return Math.max(monitor.fleetDeadlineSeconds, kubernetes.requestTimeoutSeconds) * 1000;
   }
 }
 
