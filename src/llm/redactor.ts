@@ -87,8 +87,11 @@ export function capJson(value: unknown, maxBytes: number): string {
       if (Buffer.byteLength(candidate) <= maxBytes) return candidate;
     }
   }
-  const head = Buffer.from(json)
-    .subarray(0, Math.max(0, maxBytes - 64))
-    .toString('utf8');
-  return JSON.stringify({ truncated: true, partialJson: head });
+  // Re-escaping the cut text can lengthen it, so shrink until the envelope fits.
+  for (let keep = maxBytes - 64; keep > 0; keep = Math.floor(keep * 0.8)) {
+    const head = Buffer.from(json).subarray(0, keep).toString('utf8');
+    const out = JSON.stringify({ truncated: true, partialJson: head });
+    if (Buffer.byteLength(out) <= maxBytes) return out;
+  }
+  return '{"truncated":true}';
 }

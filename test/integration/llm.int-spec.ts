@@ -33,6 +33,8 @@ const kubeconfigInConfigMap = [
   `    token: ${KUBECONFIG_CANARY}`,
 ].join('\n');
 
+jest.setTimeout(30_000);
+
 describe('the LLM assistant against a scripted provider and the real cluster', () => {
   const llm = new ScriptedLlm();
   let t: TestApp;
@@ -484,6 +486,7 @@ describe('the LLM assistant against a scripted provider and the real cluster', (
     if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     const leftAt = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no delta received')), 5000);
       const req = httpRequest(
         {
           host: '127.0.0.1',
@@ -496,6 +499,7 @@ describe('the LLM assistant against a scripted provider and the real cluster', (
           res.on('data', (chunk: Buffer) => {
             if (chunk.toString().includes('Let me look')) {
               req.destroy();
+              clearTimeout(timer);
               resolve(Date.now());
             }
           });
@@ -503,7 +507,6 @@ describe('the LLM assistant against a scripted provider and the real cluster', (
       );
       req.on('error', () => undefined);
       req.end(JSON.stringify({ content: 'investigate' }));
-      setTimeout(() => reject(new Error('no delta received')), 5000);
     });
     const aborted = await eventually('upstream call aborted', () => llm.requests[0]?.abortedAt, {
       timeoutMs: 5000,

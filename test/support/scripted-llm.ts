@@ -56,6 +56,7 @@ export class ScriptedLlm {
 
   async close(): Promise<void> {
     for (const res of this.open) res.destroy();
+    this.server?.closeAllConnections(); // keep-alive sockets of the provider client, too
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
