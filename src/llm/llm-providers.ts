@@ -50,7 +50,7 @@ export function candidateProviders(llm: AppConfig['llm']): Map<string, Candidate
     inputPricePerMTok: llm.inputPricePerMTok,
     outputPricePerMTok: llm.outputPricePerMTok,
   });
-  for (const [name, p] of Object.entries(llm.providers)) {
+  for (const [name, p] of Object.entries(llm.providers ?? {})) {
     out.set(name, {
       name,
       kind: p.provider,

@@ -38,7 +38,7 @@ export class ToolRunner {
     const literals = [
       llm.apiKey,
       auth.adminToken,
-      ...Object.values(llm.providers).map((p) => p.apiKey),
+      ...Object.values(llm.providers ?? {}).map((p) => p.apiKey),
     ];
     this.redactor = new Redactor(
       llm.redactPatterns,
