@@ -26,6 +26,7 @@ import { IstioGatewayModule } from './istio-gateway/istio-gateway.module';
 import { AccessLogMiddleware } from './logging/access-log.middleware';
 import { LlmModule } from './llm/llm.module';
 import { LoggingModule } from './logging/logging.module';
+import { McpModule } from './mcp/mcp.module';
 import { OverviewModule } from './overview/overview.module';
 import { SystemModule } from './system/system.module';
 
@@ -62,6 +63,7 @@ export class AppModule implements NestModule {
         OverviewModule,
         IstioGatewayModule,
         LlmModule,
+        McpModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

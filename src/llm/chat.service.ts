@@ -143,6 +143,7 @@ export class ChatService {
       signal: AbortSignal.any([sse.signal, AbortSignal.timeout(left)]),
       sessionId: turn.session.id,
       owner: ownerOf(turn.principal),
+      via: 'assistant',
     };
   }
 

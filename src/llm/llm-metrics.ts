@@ -10,7 +10,7 @@ export class LlmMetrics {
   private readonly tokens: Counter<'provider' | 'model' | 'type'>;
   private readonly cost: Counter<'provider' | 'model'>;
   private readonly calls: Counter<'provider' | 'model' | 'outcome'>;
-  private readonly tools: Counter<'tool' | 'outcome'>;
+  private readonly tools: Counter<'tool' | 'outcome' | 'via'>;
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
@@ -34,8 +34,8 @@ export class LlmMetrics {
     });
     this.tools = new Counter({
       name: 'cloudpilot_llm_tool_calls_total',
-      help: 'Tool calls the assistant made, by tool and outcome (ok or an error code)',
-      labelNames: ['tool', 'outcome'],
+      help: 'Tool calls by tool, outcome (ok or an error code) and caller (assistant or mcp)',
+      labelNames: ['tool', 'outcome', 'via'],
       registers,
     });
   }
@@ -53,7 +53,7 @@ export class LlmMetrics {
     this.calls.inc({ provider: p.name, model: p.model, outcome });
   }
 
-  tool(name: string, outcome: string): void {
-    this.tools.inc({ tool: name, outcome });
+  tool(name: string, outcome: string, via: 'assistant' | 'mcp'): void {
+    this.tools.inc({ tool: name, outcome, via });
   }
 }

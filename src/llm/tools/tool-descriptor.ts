@@ -25,6 +25,8 @@ export interface ToolContext {
   signal: AbortSignal;
   sessionId: string | null;
   owner: string;
+  /** Who asked: the assistant's model or an MCP client (a metrics label). */
+  via: 'assistant' | 'mcp';
 }
 
 /**

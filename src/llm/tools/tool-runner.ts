@@ -71,13 +71,13 @@ export class ToolRunner {
         d.deadlineMs,
         ctx.signal,
       );
-      this.metrics.tool(d.name, 'ok');
+      this.metrics.tool(d.name, 'ok', ctx.via);
       return this.outcome(true, result, d.proposes ? result : undefined);
     } catch (error) {
       const code = error instanceof AppError ? error.code : 'INTERNAL_ERROR';
       if (!(error instanceof AppError))
         this.logger.error({ err: error, tool: name }, 'tool failed');
-      this.metrics.tool(d?.name ?? 'unknown', code);
+      this.metrics.tool(d?.name ?? 'unknown', code, ctx.via);
       const message = error instanceof AppError ? error.message : 'The tool failed unexpectedly';
       const details = error instanceof AppError ? error.details : undefined;
       return { ...this.outcome(false, { error: { code, message, details } }), errorCode: code };
