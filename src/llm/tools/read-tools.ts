@@ -5,6 +5,13 @@ import { tool, ToolContext, ToolDeps, ToolDescriptor } from './tool-descriptor';
 
 const LOG_TAIL_MAX_LINES = 200;
 const LIST_MAX_ITEMS = 50;
+const LOG_TAIL_MAX_CHARS = 8_000;
+
+function tailOf(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(-max);
+  return cut.slice(cut.indexOf('\n') + 1);
+}
 
 /** The assistant never reads Secrets at all: not even the key-names view is worth the risk. */
 async function refuseSecrets(deps: ToolDeps, ctx: ToolContext, kind: string): Promise<void> {
@@ -107,13 +114,17 @@ export const READ_TOOLS: ToolDescriptor[] = [
     }),
     role: 'viewer',
     deadlineMs: 15_000,
-    handler: (a, ctx, deps) =>
-      deps.logs.read(ctx.clusterId, a.pod, {
+    handler: async (a, ctx, deps) => {
+      const log = await deps.logs.read(ctx.clusterId, a.pod, {
         namespace: a.namespace,
         container: a.container,
         tailLines: a.tailLines ?? 50,
         previous: a.previous ? 'true' : 'false',
-      }),
+      });
+      // The newest lines matter most: cut from the front, before the runner's cap cuts the end.
+      const text = tailOf(log.text, LOG_TAIL_MAX_CHARS);
+      return { ...log, text, truncated: log.truncated || text.length < log.text.length };
+    },
   }),
   tool({
     name: 'istio_validations',
