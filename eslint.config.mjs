@@ -41,6 +41,33 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Only src/kubernetes/ may import client-node.',
             },
+            {
+              group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'],
+              allowTypeImports: true,
+              message: 'Only src/mcp/ may import the MCP SDK.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The MCP endpoint is the one place the MCP SDK is imported; the other boundaries still hold.
+    files: ['src/mcp/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            adapterOnly('@kubernetes/client-node', 'src/kubernetes/'),
+            adapterOnly('openai', 'src/llm/'),
+          ],
+          patterns: [
+            {
+              group: ['@kubernetes/client-node/*'],
+              allowTypeImports: true,
+              message: 'Only src/kubernetes/ may import client-node.',
+            },
           ],
         },
       ],

@@ -24,7 +24,9 @@ import { HealthModule } from './health/health.module';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
 import { IstioGatewayModule } from './istio-gateway/istio-gateway.module';
 import { AccessLogMiddleware } from './logging/access-log.middleware';
+import { LlmModule } from './llm/llm.module';
 import { LoggingModule } from './logging/logging.module';
+import { McpModule } from './mcp/mcp.module';
 import { OverviewModule } from './overview/overview.module';
 import { SystemModule } from './system/system.module';
 
@@ -60,6 +62,8 @@ export class AppModule implements NestModule {
         K8sResourcesModule,
         OverviewModule,
         IstioGatewayModule,
+        LlmModule,
+        McpModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

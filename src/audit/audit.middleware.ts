@@ -14,6 +14,11 @@ function targetOf(request: Request): string | null {
   return parts.length ? parts.join(' ').slice(0, 1024) : null;
 }
 
+function withNote(target: string | null, note: string | undefined): string | null {
+  if (!note) return target;
+  return [target, note].filter(Boolean).join(' ').slice(0, 1024);
+}
+
 /**
  * Records every mutating request on a matched route once its response is finished, so the entry
  * has the final status and code (including refusals: 401, 403, validation errors).
@@ -33,7 +38,7 @@ export class AuditMiddleware implements NestMiddleware {
         method: request.method,
         route: String(request.route.path),
         path: request.originalUrl.split('?')[0].slice(0, 1024),
-        target: targetOf(request),
+        target: withNote(targetOf(request), ctx.auditNote),
         status: response.statusCode,
         resultCode: ctx.resultCode ?? (response.statusCode < 400 ? 'OK' : 'UNKNOWN'),
         requestId: ctx.requestId,

@@ -150,6 +150,31 @@ export const ERROR_CATALOGUE = {
     description:
       'The cluster serves no gateway.networking.k8s.io resources (Gateway API CRDs are not installed)',
   },
+  // LLM (src/llm)
+  LLM_NOT_CONFIGURED: {
+    status: 503,
+    description:
+      'No LLM provider is configured: set LLM_PROVIDER and LLM_API_KEY (and LLM_MODEL, CLOUDPILOT_LLM_BASE_URL as needed)',
+  },
+  LLM_PROVIDER_ERROR: {
+    status: 502,
+    description: 'The LLM provider failed or answered with an error (after retries)',
+  },
+  LLM_TIMEOUT: { status: 504, description: 'The LLM provider did not answer within the deadline' },
+  LLM_RATE_LIMITED: {
+    status: 429,
+    description:
+      'The LLM provider is rate limiting and its Retry-After exceeds the request deadline',
+  },
+  LLM_BUDGET_EXCEEDED: {
+    status: 422,
+    description:
+      'The question used up its budget (llm.maxToolCalls, llm.maxTokens or llm.requestDeadlineSeconds)',
+  },
+  LLM_PROPOSAL_EXPIRED: {
+    status: 410,
+    description: 'The proposed change passed its expiry (llm.proposalTtlSeconds) without approval',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

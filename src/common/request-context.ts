@@ -17,6 +17,8 @@ export interface RequestContext {
   route?: string;
   principal?: Principal;
   resultCode?: string;
+  /** Extra facts for this request's audit row (e.g. the LLM session an approval came from). */
+  auditNote?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -9,6 +9,7 @@ import {
   Parser,
   secretToken,
 } from './config-parsers';
+import { llmProviders, price, regexList } from './llm-config-parsers';
 
 /**
  * One row per configuration key: its YAML path, environment variable, CLI flag, default and parser.
@@ -218,6 +219,84 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: undefined,
     parse: httpUrl,
     doc: 'Base URL of the OpenAI-compatible API (Ollama, vLLM, Azure…)',
+  },
+  {
+    path: 'llm.providers',
+    env: 'CLOUDPILOT_LLM_PROVIDERS',
+    default: {},
+    parse: llmProviders,
+    secret: true,
+    doc: 'More named providers (YAML mapping, or JSON in the env): name → {provider, baseUrl, apiKey, model, inputPricePerMTok, outputPricePerMTok}; a session picks one by name',
+  },
+  {
+    path: 'llm.timeoutSeconds',
+    env: 'CLOUDPILOT_LLM_TIMEOUT_SECONDS',
+    default: 60,
+    parse: intRange(1, 600),
+    doc: 'Deadline of one model call (retried calls each get their own, within the request deadline)',
+  },
+  {
+    path: 'llm.maxRetries',
+    env: 'CLOUDPILOT_LLM_MAX_RETRIES',
+    default: 2,
+    parse: intRange(0, 10),
+    doc: 'Retries of a model call after 429 (honouring Retry-After), 5xx or a timeout, with backoff',
+  },
+  {
+    path: 'llm.requestDeadlineSeconds',
+    env: 'CLOUDPILOT_LLM_REQUEST_DEADLINE_SECONDS',
+    default: 180,
+    parse: intRange(5, 3600),
+    doc: 'Longest one question (all model calls and tools) may take; then LLM_BUDGET_EXCEEDED',
+  },
+  {
+    path: 'llm.maxToolCalls',
+    env: 'CLOUDPILOT_LLM_MAX_TOOL_CALLS',
+    default: 12,
+    parse: intRange(1, 200),
+    doc: 'Tool calls one question may make; then LLM_BUDGET_EXCEEDED',
+  },
+  {
+    path: 'llm.maxTokens',
+    env: 'CLOUDPILOT_LLM_MAX_TOKENS',
+    default: 60000,
+    parse: intRange(100, 10000000),
+    doc: 'Tokens (prompt + completion, summed over model calls) one question may use; then LLM_BUDGET_EXCEEDED',
+  },
+  {
+    path: 'llm.toolResultMaxBytes',
+    env: 'CLOUDPILOT_LLM_TOOL_RESULT_MAX_BYTES',
+    default: 16384,
+    parse: intRange(512, 1048576),
+    doc: 'Largest tool result sent to the model; longer results are cut and marked truncated',
+  },
+  {
+    path: 'llm.proposalTtlSeconds',
+    env: 'CLOUDPILOT_LLM_PROPOSAL_TTL_SECONDS',
+    default: 900,
+    parse: intRange(30, 86400),
+    doc: 'How long a proposed change may be approved before it expires',
+  },
+  {
+    path: 'llm.redactPatterns',
+    env: 'CLOUDPILOT_LLM_REDACT_PATTERNS',
+    default: [],
+    parse: regexList,
+    doc: 'Extra regular expressions (comma-separated in the env, a list in YAML) whose matches are redacted from tool results',
+  },
+  {
+    path: 'llm.inputPricePerMTok',
+    env: 'CLOUDPILOT_LLM_INPUT_PRICE_PER_MTOK',
+    default: 0,
+    parse: price,
+    doc: 'USD per million prompt tokens of the default provider, for the cost in /metrics and sessions',
+  },
+  {
+    path: 'llm.outputPricePerMTok',
+    env: 'CLOUDPILOT_LLM_OUTPUT_PRICE_PER_MTOK',
+    default: 0,
+    parse: price,
+    doc: 'USD per million completion tokens of the default provider',
   },
   {
     path: 'monitor.refreshIntervalSeconds',

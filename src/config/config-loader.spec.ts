@@ -96,6 +96,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads named LLM providers as a YAML mapping or JSON in the env, and checks their fields', () => {
+    const file = yamlFile(
+      'llm:\n  providers:\n    local:\n      provider: ollama\n      model: qwen2.5:7b\n',
+    );
+    expect(loadConfig(['--config', file], {}).config.llm.providers).toEqual({
+      local: { provider: 'ollama', model: 'qwen2.5:7b' },
+    });
+    const env = {
+      CLOUDPILOT_LLM_PROVIDERS: '{"gpu":{"provider":"vllm","baseUrl":"http://10.0.0.9:8000/v1"}}',
+    };
+    expect(loadConfig([], env).config.llm.providers.gpu).toMatchObject({ provider: 'vllm' });
+    const bad = yamlFile(
+      'llm:\n  providers:\n    local:\n      provider: ollama\n      modle: x\n',
+    );
+    expect(problemsOf(() => loadConfig(['--config', bad], {}))).toEqual([
+      expect.stringMatching(/^llm.providers\|local: unknown field\(s\) modle/),
+    ]);
+  });
+
   it('refuses unknown flags and a missing config file', () => {
     expect(problemsOf(() => parseCli(['--prot', '1']))[0]).toMatch(/^cli\|.*prot/);
     expect(problemsOf(() => loadConfig(['--config', '/nonexistent.yaml'], {}))[0]).toMatch(

@@ -59,9 +59,17 @@ export function helpText(): string {
   return lines.join('\n');
 }
 
+/** Keys whose value is itself a mapping (llm.providers) are kept whole, for their own parser. */
+const MAPPING_KEYS = new Set(CONFIG_KEYS.filter((k) => isMapping(k.default)).map((k) => k.path));
+
+function isMapping(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  if (isMapping(value) && !MAPPING_KEYS.has(prefix)) {
+    for (const [k, v] of Object.entries(value as object))
+      flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else {
     out.set(prefix, value);
   }

@@ -4,6 +4,16 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 export type AuthMode = 'token' | 'none';
 export type LlmProvider = 'openai' | 'azure' | 'deepseek' | 'qwen' | 'ollama' | 'vllm';
 
+/** One more named provider of `llm.providers`; unset fields take the provider kind's defaults. */
+export interface NamedLlmProvider {
+  provider: LlmProvider;
+  baseUrl?: string;
+  apiKey?: string;
+  model?: string;
+  inputPricePerMTok?: number;
+  outputPricePerMTok?: number;
+}
+
 /** Where the effective value of a key came from, lowest precedence first. */
 export type ConfigSource = 'default' | 'file' | 'env' | 'cli';
 
@@ -34,6 +44,17 @@ export interface AppConfig {
     apiKey: string | undefined;
     model: string;
     baseUrl: string | undefined;
+    providers: Record<string, NamedLlmProvider>;
+    timeoutSeconds: number;
+    maxRetries: number;
+    requestDeadlineSeconds: number;
+    maxToolCalls: number;
+    maxTokens: number;
+    toolResultMaxBytes: number;
+    proposalTtlSeconds: number;
+    redactPatterns: string[];
+    inputPricePerMTok: number;
+    outputPricePerMTok: number;
   };
   monitor: {
     refreshIntervalSeconds: number;

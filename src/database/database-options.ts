@@ -4,11 +4,14 @@ import type { DataSourceOptions } from 'typeorm';
 import { ApiToken } from '../auth/api-token.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { ClusterEntity } from '../cluster-registry/cluster.entity';
+import { LlmProposal } from '../llm/proposals/llm-proposal.entity';
+import { LlmMessage } from '../llm/sessions/llm-message.entity';
+import { LlmSession } from '../llm/sessions/llm-session.entity';
 import { StartupError } from '../cluster-registry/credential-keyring';
 import { MIGRATIONS } from './migrations';
 
 /** Every entity of the service; migrations create exactly these tables. */
-export const ENTITIES = [ApiToken, AuditEntry, ClusterEntity];
+export const ENTITIES = [ApiToken, AuditEntry, ClusterEntity, LlmSession, LlmMessage, LlmProposal];
 
 /** `sqlite:///./x.db` → ./x.db, `sqlite:////abs/x.db` → /abs/x.db, `sqlite::memory:` → :memory:. */
 export function sqlitePath(url: string): string {

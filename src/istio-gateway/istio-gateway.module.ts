@@ -15,5 +15,6 @@ import { ValidationsController } from './validations.controller';
   // ValidationsController first: its static path must win over IstioObjectsController's `:kind`.
   controllers: [ValidationsController, IstioObjectsController, GatewayApiController],
   providers: [MeshApiService, MeshSnapshotService, MeshValidationService, IstioObjectsService],
+  exports: [MeshValidationService],
 })
 export class IstioGatewayModule {}

@@ -22,5 +22,6 @@ import { ResourcesService } from './resources.service';
     LogsController,
   ],
   providers: [ResourcesService, EventsService, ActionsService, ApplyService, LogsService],
+  exports: [ResourcesService, EventsService, ActionsService, ApplyService, LogsService],
 })
 export class K8sResourcesModule {}

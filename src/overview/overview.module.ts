@@ -8,5 +8,6 @@ import { OverviewService } from './overview.service';
   imports: [MonitorModule],
   controllers: [OverviewController],
   providers: [OverviewService],
+  exports: [OverviewService],
 })
 export class OverviewModule {}

@@ -6,6 +6,9 @@ import { DataSource } from 'typeorm';
 import { ApiToken } from '../../src/auth/api-token.entity';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { dataSourceOptions } from '../../src/database/database-options';
+import { LlmProposal } from '../../src/llm/proposals/llm-proposal.entity';
+import { LlmMessage } from '../../src/llm/sessions/llm-message.entity';
+import { LlmSession } from '../../src/llm/sessions/llm-session.entity';
 import { startPostgres, PostgresServer } from '../support/postgres-server';
 import { ADMIN_TOKEN, bearer, startTestApp } from './support/test-app';
 
@@ -47,6 +50,7 @@ async function roundTrip(url: string): Promise<void> {
     await expect(
       source.getRepository(ApiToken).insert({ ...token, id: randomUUID(), publicId: 'other' }),
     ).rejects.toThrow();
+    await roundTripLlm(source);
   } finally {
     await source.destroy();
   }
@@ -57,6 +61,68 @@ async function roundTrip(url: string): Promise<void> {
   } finally {
     await again.destroy();
   }
+}
+
+/** The assistant's tables: a session, a message with tool calls and a proposal come back as stored. */
+async function roundTripLlm(source: DataSource): Promise<void> {
+  const now = new Date().toISOString();
+  const session: LlmSession = {
+    id: randomUUID(),
+    owner: randomUUID(),
+    title: '为什么 checkout 失败',
+    clusterId: 'prod',
+    provider: 'default',
+    model: 'm',
+    language: 'zh',
+    promptTokens: 1200,
+    completionTokens: 300,
+    costMicroUsd: 4800,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const message: LlmMessage = {
+    id: randomUUID(),
+    sessionId: session.id,
+    seq: 1,
+    role: 'assistant',
+    content: 'x'.repeat(70_000),
+    toolCalls: JSON.stringify([{ id: 'c', name: 'pod_logs', arguments: '{}' }]),
+    toolCallId: null,
+    toolName: null,
+    createdAt: now,
+  };
+  const proposal: LlmProposal = {
+    id: randomUUID(),
+    sessionId: session.id,
+    owner: session.owner,
+    clusterId: 'prod',
+    action: 'scale',
+    targetKind: 'deployments',
+    targetNamespace: 'shop',
+    targetName: 'web',
+    params: '{"replicas":3}',
+    reason: 'r',
+    preview: '{"result":null,"diff":[]}',
+    resourceVersion: '12345',
+    status: 'pending',
+    createdAt: now,
+    expiresAt: now,
+    decidedBy: null,
+    decidedAt: null,
+    resultCode: null,
+  };
+  await source.getRepository(LlmSession).insert(session);
+  await source.getRepository(LlmMessage).insert(message);
+  await source.getRepository(LlmProposal).insert(proposal);
+  await expect(
+    source.getRepository(LlmSession).findOneByOrFail({ id: session.id }),
+  ).resolves.toEqual(session);
+  await expect(
+    source.getRepository(LlmMessage).findOneByOrFail({ id: message.id }),
+  ).resolves.toEqual(message);
+  await expect(
+    source.getRepository(LlmProposal).findOneByOrFail({ id: proposal.id }),
+  ).resolves.toEqual(proposal);
 }
 
 describe('the database on SQLite (better-sqlite3)', () => {

@@ -1,0 +1,19 @@
+import { createParamDecorator, ParseUUIDPipe } from '@nestjs/common';
+import { AppError } from '../common/app-error';
+import { Principal, requestContext } from '../common/request-context';
+
+/** The authenticated principal of this request (the guard has put it in the request context). */
+export const Caller = createParamDecorator((): Principal => {
+  const principal = requestContext.current()?.principal;
+  if (!principal) throw new AppError('UNAUTHENTICATED', 'No authenticated principal');
+  return principal;
+});
+
+/** Session and proposal ids are UUIDs; anything else is a 400, never a lookup. */
+export const uuidPipe = (field = 'id') =>
+  new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new AppError('VALIDATION_FAILED', 'Request validation failed', [
+        { field, errors: [`${field} must be a UUID`] },
+      ]),
+  });

@@ -1,0 +1,38 @@
+import { Controller, Headers, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ClusterIdPipe } from '../../cluster-registry/cluster-id.pipe';
+import { ApiEndpoint } from '../../common/api-endpoint.decorator';
+import { ExplainQueryDto, ExplanationDto } from '../llm.dto';
+import { languageOf } from '../sessions/session.service';
+import { FindingIdPipe } from './finding-id.pipe';
+import { ExplainService } from './explain.service';
+
+@ApiTags('llm')
+@Controller('api/v1/clusters/:clusterId/diagnostics/:findingId/explain')
+export class ExplainController {
+  constructor(private readonly explainer: ExplainService) {}
+
+  @Post()
+  @ApiEndpoint({
+    summary: 'Explain a finding: cause, evidence and fix, in zh or en (cached per finding version)',
+    response: ExplanationDto,
+    errors: [
+      'VALIDATION_FAILED',
+      'NOT_FOUND',
+      'CLUSTER_NOT_FOUND',
+      'ISTIO_NOT_INSTALLED',
+      'LLM_NOT_CONFIGURED',
+      'LLM_PROVIDER_ERROR',
+      'LLM_TIMEOUT',
+      'LLM_RATE_LIMITED',
+    ],
+  })
+  explain(
+    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @Param('findingId', FindingIdPipe) findingId: string,
+    @Query() q: ExplainQueryDto,
+    @Headers('accept-language') lang?: string,
+  ): Promise<ExplanationDto> {
+    return this.explainer.explain(clusterId, findingId, q.language ?? languageOf(lang), q.provider);
+  }
+}

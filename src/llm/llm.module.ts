@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HealthModule } from '../health/health.module';
+import { IstioGatewayModule } from '../istio-gateway/istio-gateway.module';
+import { K8sResourcesModule } from '../k8s-resources/k8s-resources.module';
+import { OverviewModule } from '../overview/overview.module';
+import { ChatService } from './chat.service';
+import { ExplainController } from './explain/explain.controller';
+import { ExplainService } from './explain/explain.service';
+import { FindingSource } from './explain/finding-source';
+import { MeshFindingSource } from './explain/mesh-finding-source';
+import { LlmClient } from './llm-client';
+import { LlmMetrics } from './llm-metrics';
+import { LlmProposal } from './proposals/llm-proposal.entity';
+import { ProposalExecutor } from './proposals/proposal-executor';
+import { ProposalService } from './proposals/proposal.service';
+import { ProposalsController } from './proposals.controller';
+import { LlmMessage } from './sessions/llm-message.entity';
+import { LlmSession } from './sessions/llm-session.entity';
+import { SessionService } from './sessions/session.service';
+import { SessionsController } from './sessions.controller';
+import { ToolDepsSource } from './tools/tool-deps';
+import { ToolRunner } from './tools/tool-runner';
+
+/**
+ * LLM: the assistant (sessions, streamed investigations over the read tools), proposals an
+ * operator approves, and explanations of findings. Works, and answers 503 LLM_NOT_CONFIGURED,
+ * without any provider configured.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([LlmSession, LlmMessage, LlmProposal]),
+    HealthModule,
+    K8sResourcesModule,
+    OverviewModule,
+    IstioGatewayModule,
+  ],
+  controllers: [SessionsController, ProposalsController, ExplainController],
+  providers: [
+    LlmClient,
+    LlmMetrics,
+    ToolRunner,
+    ToolDepsSource,
+    SessionService,
+    ChatService,
+    ProposalService,
+    ProposalExecutor,
+    ExplainService,
+    // Diagnostics (issue #13) replaces this with its own FindingSource over DiagnosticsService.
+    { provide: FindingSource, useClass: MeshFindingSource },
+  ],
+  exports: [ToolRunner, ToolDepsSource],
+})
+export class LlmModule {}

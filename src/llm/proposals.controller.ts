@@ -1,0 +1,62 @@
+import { Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { ErrorCode } from '../common/error-codes';
+import type { Principal } from '../common/request-context';
+import { Caller, uuidPipe } from './caller.decorator';
+import { ProposalDto } from './llm.dto';
+import { ProposalService } from './proposals/proposal.service';
+
+const DECIDE_ERRORS: ErrorCode[] = [
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'LLM_PROPOSAL_EXPIRED',
+];
+
+@ApiTags('llm')
+@Controller('api/v1/llm/proposals')
+export class ProposalsController {
+  constructor(private readonly proposals: ProposalService) {}
+
+  @Get(':id')
+  @ApiEndpoint({
+    summary:
+      'A proposed change: dry-run result, diff, status (its owner and operators may read it)',
+    response: ProposalDto,
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+  })
+  get(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<ProposalDto> {
+    return this.proposals.get(id, caller);
+  }
+
+  @Post(':id/approve')
+  @ApiEndpoint({
+    summary:
+      'Apply a proposed change, if its target has not changed since (resourceVersion); audited with the session id',
+    role: 'operator',
+    response: ProposalDto,
+    errors: [
+      ...DECIDE_ERRORS,
+      'K8S_CONFLICT',
+      'K8S_FORBIDDEN',
+      'K8S_NOT_FOUND',
+      'K8S_INVALID',
+      'CLUSTER_UNREACHABLE',
+      'CLUSTER_TIMEOUT',
+    ],
+  })
+  approve(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<ProposalDto> {
+    return this.proposals.approve(id, caller);
+  }
+
+  @Post(':id/reject')
+  @ApiEndpoint({
+    summary: 'Reject a proposed change (its owner or an operator); it can no longer be applied',
+    response: ProposalDto,
+    errors: DECIDE_ERRORS,
+  })
+  reject(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<ProposalDto> {
+    return this.proposals.reject(id, caller);
+  }
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Delete, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { RawResponse } from '../common/envelope.interceptor';
+import type { Principal } from '../common/request-context';
+import { Caller, uuidPipe } from './caller.decorator';
+import { ChatService } from './chat.service';
+import {
+  CreateSessionDto,
+  SendMessageDto,
+  SessionDetailDto,
+  SessionDto,
+  SessionListDto,
+} from './llm.dto';
+import { SessionService } from './sessions/session.service';
+import { SseWriter } from './sse-writer';
+
+@ApiTags('llm')
+@Controller('api/v1/llm/sessions')
+export class SessionsController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly chat: ChatService,
+  ) {}
+
+  @Post()
+  @ApiEndpoint({
+    summary: 'Open an assistant session on a cluster (owned by this token)',
+    status: 201,
+    response: SessionDto,
+    errors: ['VALIDATION_FAILED', 'CLUSTER_NOT_FOUND', 'LLM_NOT_CONFIGURED'],
+  })
+  create(
+    @Body() dto: CreateSessionDto,
+    @Caller() caller: Principal,
+    @Headers('accept-language') lang?: string,
+  ): Promise<SessionDto> {
+    return this.sessions.create(dto, caller, lang);
+  }
+
+  @Get()
+  @ApiEndpoint({ summary: "This token's sessions, newest first", response: SessionListDto })
+  list(@Caller() caller: Principal): Promise<SessionListDto> {
+    return this.sessions.list(caller);
+  }
+
+  @Get(':id')
+  @ApiEndpoint({
+    summary: 'A session with its messages (tool results redacted), usage and proposals',
+    response: SessionDetailDto,
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+  })
+  get(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<SessionDetailDto> {
+    return this.sessions.get(id, caller);
+  }
+
+  @Delete(':id')
+  @ApiEndpoint({
+    summary: 'Delete a session and its messages (proposals stay, for the audit trail)',
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+  })
+  remove(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<void> {
+    return this.sessions.remove(id, caller);
+  }
+
+  @Post(':id/messages')
+  @RawResponse()
+  @ApiEndpoint({
+    summary:
+      'Ask a question; the answer streams as Server-Sent Events: delta, tool_call, tool_result (redacted summary), proposal, then done or error',
+    rawContentType: 'text/event-stream',
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'LLM_NOT_CONFIGURED'],
+  })
+  async send(
+    @Param('id', uuidPipe()) id: string,
+    @Body() dto: SendMessageDto,
+    @Caller() caller: Principal,
+    @Res() res: Response,
+  ): Promise<void> {
+    const turn = await this.chat.prepare(id, dto, caller);
+    await this.chat.run(turn, new SseWriter(res));
+  }
+}

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import type { Role } from '../../common/request-context';
+import type { EventsService } from '../../k8s-resources/events.service';
+import type { LogsService } from '../../k8s-resources/logs.service';
+import type { ResourcesService } from '../../k8s-resources/resources.service';
+import type { MeshValidationService } from '../../istio-gateway/mesh-validation.service';
+import type { OverviewService } from '../../overview/overview.service';
+import type { ProposalDraft, ProposalView } from '../proposals/proposal-types';
+
+/** The services tools read through; each is the feature's own, so views and limits are theirs. */
+export interface ToolDeps {
+  overview: OverviewService;
+  resources: ResourcesService;
+  events: EventsService;
+  logs: LogsService;
+  mesh: MeshValidationService;
+  /** Stores a proposed change after its server-side dry run; never applies it. */
+  propose: (ctx: ToolContext, draft: ProposalDraft) => Promise<ProposalView>;
+}
+
+export interface ToolContext {
+  clusterId: string;
+  role: Role;
+  /** Aborted at the tool's deadline or when the client leaves. */
+  signal: AbortSignal;
+  sessionId: string | null;
+  owner: string;
+  /** Who asked: the assistant's model or an MCP client (a metrics label). */
+  via: 'assistant' | 'mcp';
+}
+
+/**
+ * One tool, declared once and served to the assistant (and, later, to MCP clients). `role` is the
+ * least CloudPilot role of the caller; tools above it are neither offered nor run.
+ */
+export interface ToolDescriptor<I extends z.ZodObject = z.ZodObject> {
+  name: string;
+  description: string;
+  input: I;
+  role: Role;
+  deadlineMs: number;
+  /** True when the tool only drafts a change for a person to approve (never for MCP). */
+  proposes?: boolean;
+  handler: (args: z.infer<I>, ctx: ToolContext, deps: ToolDeps) => Promise<unknown>;
+}
+
+/** Keeps each entry's handler typed by its own schema inside one heterogeneous array. */
+export function tool<I extends z.ZodObject>(d: ToolDescriptor<I>): ToolDescriptor {
+  return d as unknown as ToolDescriptor;
+}

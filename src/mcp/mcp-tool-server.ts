@@ -1,0 +1,102 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { ClusterDirectory } from '../cluster-registry/cluster-directory';
+import type { Principal } from '../common/request-context';
+import { ownerOf } from '../llm/sessions/owner';
+import { ToolDepsSource } from '../llm/tools/tool-deps';
+import type { ToolDescriptor } from '../llm/tools/tool-descriptor';
+import { ToolRunner } from '../llm/tools/tool-runner';
+import { READ_TOOLS } from '../llm/tools/read-tools';
+
+const CLUSTER_ID = z
+  .string()
+  .regex(/^([0-9a-f-]{36}|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/)
+  .describe('Cluster id or name, as in the cloudpilot://clusters resource');
+
+/** Only read tools: nothing that drafts or makes a change is ever exposed over MCP. */
+export const MCP_TOOLS: readonly ToolDescriptor[] = READ_TOOLS.filter((d) => !d.proposes);
+
+const VERSION = '0.1.0';
+
+/**
+ * Builds the MCP server a caller talks to: the LLM module's read tools (same descriptors, runner,
+ * redaction, deadlines and size caps) with `clusterId` as an argument, and the cluster list as a
+ * resource. Built per request, for one principal, so its role bounds every call.
+ */
+@Injectable()
+export class McpToolServer {
+  private readonly logger = new Logger(McpToolServer.name);
+
+  constructor(
+    private readonly runner: ToolRunner,
+    private readonly tools: ToolDepsSource,
+    private readonly clusters: ClusterDirectory,
+  ) {}
+
+  build(principal: Principal): McpServer {
+    const server = new McpServer({ name: 'cloudpilot', version: VERSION });
+    for (const d of MCP_TOOLS) this.register(server, d, principal);
+    server.registerResource(
+      'clusters',
+      'cloudpilot://clusters',
+      {
+        description: 'The clusters CloudPilot knows, with their status',
+        mimeType: 'application/json',
+      },
+      async (uri) => ({
+        contents: [
+          {
+            uri: uri.href,
+            mimeType: 'application/json',
+            text: JSON.stringify(this.runner.redactor.value(await this.clusters.list())),
+          },
+        ],
+      }),
+    );
+    return server;
+  }
+
+  private register(server: McpServer, d: ToolDescriptor, principal: Principal): void {
+    server.registerTool(
+      d.name,
+      {
+        description: `${d.description}. Read-only.`,
+        inputSchema: d.input.extend({ clusterId: CLUSTER_ID }),
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      },
+      async (args: Record<string, unknown>, extra: { signal: AbortSignal }) => {
+        const { clusterId, ...rest } = args as { clusterId: string };
+        const started = Date.now();
+        const outcome = await this.runner.run(
+          MCP_TOOLS,
+          d.name,
+          JSON.stringify(rest),
+          {
+            clusterId,
+            role: principal.role,
+            signal: extra.signal,
+            sessionId: null,
+            owner: ownerOf(principal),
+            via: 'mcp',
+          },
+          this.tools.deps,
+        );
+        this.logger.log(
+          {
+            tool: d.name,
+            clusterId,
+            outcome: outcome.errorCode ?? 'ok',
+            ms: Date.now() - started,
+            actor: principal.name,
+          },
+          'mcp tool call',
+        );
+        return {
+          content: [{ type: 'text' as const, text: outcome.content }],
+          isError: !outcome.ok,
+        };
+      },
+    );
+  }
+}
