@@ -34,6 +34,7 @@ export default tseslint.config(
           paths: [
             adapterOnly('@kubernetes/client-node', 'src/kubernetes/'),
             adapterOnly('openai', 'src/llm/'),
+            adapterOnly('undici', 'src/kubernetes/'),
           ],
           patterns: [
             {

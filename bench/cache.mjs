@@ -5,7 +5,9 @@
 //  4. change delay: --changes probe pods are created, then each patched to phase Failed and finally
 //     deleted, one at a time; the delay is from the API server's response to the write to the
 //     moment the cache's aggregates (what GET …/overview reads) reflect it.
-//   npm run bench:cache -- [--steady 180] [--changes 100] [--json out.json]
+//   npm run bench:cache -- [--steady 180] [--changes 100] [--list stream|pages] [--json out.json]
+// --list pages turns the streamed initial list (sendInitialEvents) off, as on an API server
+// without the WatchList feature: paginated LISTs (limit=500 + continue) with the next page prefetched.
 /* global queueMicrotask */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     steady: { type: 'string', default: '180' },
     changes: { type: 'string', default: '100' },
     json: { type: 'string' },
+    list: { type: 'string', default: 'stream' },
     'probe-namespace': { type: 'string', default: `bench-delay-${Date.now().toString(36)}` },
   },
 });
@@ -32,16 +35,31 @@ const before = await settledMemory();
 
 // 1. Cold sync.
 const cache = new ClusterCache(client, builtInPaths(), { pollIntervalMs: 60_000 });
+if (!['stream', 'pages'].includes(values.list)) throw new Error('--list is stream or pages');
+if (values.list === 'pages') {
+  // Bench-only switch (ClusterCache does not expose ListWatch's streamingList option): every
+  // ListWatch of this process starts as on an API server without WatchList.
+  const { ListWatch } = dist('kubernetes/list-watch');
+  const start = ListWatch.prototype.start;
+  ListWatch.prototype.start = function () {
+    this.streamingList = false;
+    return start.call(this);
+  };
+}
+result.list = values.list;
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const t0 = performance.now();
 cache.start();
 const progress = setInterval(() => {
   const pods = cache.sections.get('pods').watch.stats;
   log(
-    `syncing: pods LISTs ${pods.lists}, pages ${pods.pages}, relists after 410 ${pods.relistsAfterGone}, state ${cache.status().pods.state}`,
+    `syncing: pods LISTs ${pods.lists} (${pods.streamedLists} streamed), pages ${pods.pages}, relists after 410 ${pods.relistsAfterGone}, state ${cache.status().pods.state}`,
   );
 }, 10_000);
 await cache.whenSettled(900_000);
 clearInterval(progress);
+clearInterval(sampler);
 const syncMs = performance.now() - t0;
 const status = cache.status();
 const notSynced = Object.entries(status).filter(([, s]) => s.state !== 'synced');
@@ -75,6 +93,8 @@ result.memory = {
   heapPerPodBytes: Math.round((after.heapUsed - before.heapUsed) / pods),
   // Every kind's records are included in the difference; pods dominate.
   rssPerObjectBytes: Math.round((after.rss - before.rss) / result.scale.objects),
+  // The highest RSS seen while syncing (sampled every 50 ms), above the RSS before the cache.
+  peakRssAboveBeforeBytes: peakRss - before.rss,
 };
 log('memory', result.memory);
 

@@ -20,8 +20,10 @@ function withNote(target: string | null, note: string | undefined): string | nul
 }
 
 /**
- * Records every mutating request on a matched route once its response is finished, so the entry
- * has the final status and code (including refusals: 401, 403, validation errors).
+ * Records every mutating request on a matched route with its final status and code (including
+ * refusals: 401, 403, validation errors), and commits the entry *before* the response leaves:
+ * `end()` waits for the insert, so a client that saw a 2xx can rely on the entry even if the
+ * process is killed the next instant. Waiting on 'finish' (after the response) could lose it.
  */
 @Injectable()
 export class AuditMiddleware implements NestMiddleware {
@@ -30,20 +32,26 @@ export class AuditMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
     if (!MUTATING.has(request.method)) return next();
     const ctx = requestContext.current();
-    response.on('finish', () => {
-      if (!request.route || !ctx) return;
-      void this.audit.record({
-        actor: ctx.principal?.name ?? 'anonymous',
-        role: ctx.principal?.role ?? null,
-        method: request.method,
-        route: String(request.route.path),
-        path: request.originalUrl.split('?')[0].slice(0, 1024),
-        target: withNote(targetOf(request), ctx.auditNote),
-        status: response.statusCode,
-        resultCode: ctx.resultCode ?? (response.statusCode < 400 ? 'OK' : 'UNKNOWN'),
-        requestId: ctx.requestId,
-      });
-    });
+    const end = response.end.bind(response) as (...args: unknown[]) => Response;
+    let recorded = false;
+    response.end = ((...args: unknown[]) => {
+      if (recorded || !request.route || !ctx) return end(...args);
+      recorded = true;
+      void this.audit
+        .record({
+          actor: ctx.principal?.name ?? 'anonymous',
+          role: ctx.principal?.role ?? null,
+          method: request.method,
+          route: String(request.route.path),
+          path: request.originalUrl.split('?')[0].slice(0, 1024),
+          target: withNote(targetOf(request), ctx.auditNote),
+          status: response.statusCode,
+          resultCode: ctx.resultCode ?? (response.statusCode < 400 ? 'OK' : 'UNKNOWN'),
+          requestId: ctx.requestId,
+        })
+        .finally(() => end(...args));
+      return response;
+    }) as Response['end'];
     next();
   }
 }

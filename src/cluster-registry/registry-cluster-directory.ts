@@ -56,9 +56,10 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
 
   async client(idOrName: string): Promise<KubeClient> {
     const entity = await this.find(idOrName);
+    // The credential is decrypted only when the pool builds a client for this version of the row.
     return this.pool.get(
       entity.id,
-      this.open(entity),
+      () => this.open(entity),
       `${entity.updatedAt}/${entity.credentialKeyId}`,
       connectionPolicy(this.configProvider),
     );
@@ -144,7 +145,8 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
   async remove(idOrName: string): Promise<void> {
     const entity = await this.find(idOrName);
     await this.clusters.delete({ id: entity.id });
-    this.pool.drop(entity.id);
+    // Not awaited: closing waits for open watches, which stop on the event below.
+    void this.pool.close(entity.id);
     this.events.emit({ type: 'removed', clusterId: entity.id });
   }
 
@@ -217,7 +219,7 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
         checkedAt: new Date().toISOString(),
       };
     } finally {
-      this.pool.drop(id);
+      await this.pool.close(id);
     }
   }
 

@@ -97,6 +97,11 @@ export const ERROR_CATALOGUE = {
     status: 409,
     description: 'The object changed since it was read (resourceVersion) or already exists',
   },
+  K8S_GONE: {
+    status: 410,
+    description:
+      'The requested resourceVersion or continue token is too old (410 Gone); read again without it',
+  },
   K8S_INVALID: {
     status: 422,
     description:

@@ -12,7 +12,7 @@ describe('mapK8sResponse', () => {
     [403, 'K8S_FORBIDDEN', 403],
     [404, 'K8S_NOT_FOUND', 404],
     [409, 'K8S_CONFLICT', 409],
-    [410, 'K8S_CONFLICT', 409],
+    [410, 'K8S_GONE', 410],
     [429, 'K8S_THROTTLED', 429],
     [504, 'CLUSTER_TIMEOUT', 504],
     [500, 'CLUSTER_ERROR', 502],
@@ -58,6 +58,15 @@ describe('mapK8sResponse', () => {
     expect(error.headers).toEqual({ 'Retry-After': '7' });
   });
 
+  it('answers a Retry-After of at least one whole second', () => {
+    expect(mapK8sResponse('c1', 429, '', '0.2').details).toMatchObject({ retryAfterSeconds: 1 });
+    expect(mapK8sResponse('c1', 429, '', 'soon').details).toMatchObject({ retryAfterSeconds: 1 });
+    expect(
+      mapK8sResponse('c1', 429, status('x', 'TooManyRequests', { retryAfterSeconds: 3 }), null)
+        .details,
+    ).toMatchObject({ retryAfterSeconds: 3 });
+  });
+
   it('copes with a body that is not a Status', () => {
     expect(mapK8sResponse('c1', 404, '<html>nope</html>', null).message).toBe('Not found');
   });
@@ -89,6 +98,23 @@ describe('mapK8sTransportError', () => {
     expect(
       mapK8sTransportError('c1', withCause('DEPTH_ZERO_SELF_SIGNED_CERT'), false).message,
     ).toMatch(/TLS handshake/);
+  });
+
+  it('maps a connection cut mid-stream or an HTTP/2 session torn down to CLUSTER_UNREACHABLE', () => {
+    const terminated = Object.assign(new TypeError('terminated'), {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    });
+    expect(mapK8sTransportError('c1', terminated, false).code).toBe('CLUSTER_UNREACHABLE');
+    expect(mapK8sTransportError('c1', withCause('ERR_HTTP2_GOAWAY_SESSION'), false)).toMatchObject({
+      code: 'CLUSTER_UNREACHABLE',
+      details: { cause: 'ERR_HTTP2_GOAWAY_SESSION' },
+    });
+  });
+
+  it('passes on the refusal of the address guard that ran inside the socket', () => {
+    const refusal = new AppError('CLUSTER_URL_FORBIDDEN_ADDRESS', 'refused');
+    const wrapped = Object.assign(new TypeError('fetch failed'), { cause: refusal });
+    expect(mapK8sTransportError('c1', wrapped, false)).toBe(refusal);
   });
 
   it('never relays the original message, which may embed headers', () => {

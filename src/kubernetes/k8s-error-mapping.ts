@@ -27,6 +27,12 @@ function relay(message: string | undefined, fallback: string): string {
   return (message ?? fallback).slice(0, 1000);
 }
 
+/** Retry-After of a 429: whole seconds (the form the API server sends), at least 1. */
+function retryAfterSeconds(header: string | null, fromStatus: number | undefined): number {
+  const seconds = Math.ceil(Number(header ?? fromStatus ?? 1));
+  return Number.isFinite(seconds) && seconds >= 1 ? seconds : 1;
+}
+
 /**
  * Maps a non-2xx answer of a cluster's API server to CloudPilot's stable codes. 401 means the
  * cluster rejected the credential itself (a registry problem, 502); 403 is RBAC for this action.
@@ -74,12 +80,12 @@ export function mapK8sResponse(
       return new AppError('K8S_CONFLICT', relay(s.message, 'Conflict'), details);
     case 410:
       return new AppError(
-        'K8S_CONFLICT',
+        'K8S_GONE',
         relay(s.message, 'The requested resourceVersion is too old (410 Gone)'),
         { ...details, reason: 'Expired' },
       );
     case 429: {
-      const seconds = Number(retryAfter ?? s.details?.retryAfterSeconds ?? 1) || 1;
+      const seconds = retryAfterSeconds(retryAfter, s.details?.retryAfterSeconds);
       return new AppError(
         'K8S_THROTTLED',
         `Cluster ${cluster} is throttling requests`,
@@ -111,6 +117,16 @@ const UNREACHABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
+/** An AppError raised inside the socket (the address guard in its lookup), wrapped by fetch. */
+function appErrorIn(error: unknown): AppError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof AppError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
@@ -130,6 +146,8 @@ export function mapK8sTransportError(
   error: unknown,
   deadlineExceeded: boolean,
 ): AppError {
+  const refused = appErrorIn(error);
+  if (refused) return refused;
   const code = errorCode(error);
   if (
     deadlineExceeded ||
@@ -157,7 +175,9 @@ export function mapK8sTransportError(
       { cluster, cause: code },
     );
   }
-  const known = code && UNREACHABLE_CODES.has(code) ? code : 'NETWORK_ERROR';
+  // A dying server ends HTTP/2 sessions (GOAWAY, stream resets) before its sockets close.
+  const known =
+    code && (UNREACHABLE_CODES.has(code) || code.startsWith('ERR_HTTP2')) ? code : 'NETWORK_ERROR';
   return new AppError('CLUSTER_UNREACHABLE', `Cluster ${cluster} is unreachable (${known})`, {
     cluster,
     cause: known,

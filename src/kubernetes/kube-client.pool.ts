@@ -6,8 +6,8 @@ import { buildKubeConfig } from './kubeconfig-builder';
 import { KubeClient } from './kube-client';
 
 /**
- * One KubeClient per cluster, reused across requests (client-node keeps its TLS dispatcher per
- * config, so connections are pooled). The registry drops an entry whenever the cluster changes.
+ * One KubeClient per cluster, reused across requests so its keep-alive agent (one pool of TLS
+ * connections per cluster) is too. The registry drops an entry whenever the cluster changes.
  */
 @Injectable()
 export class KubeClientPool {
@@ -15,32 +15,39 @@ export class KubeClientPool {
 
   constructor(private readonly configProvider: ConfigProvider) {}
 
-  /** `fingerprint` identifies the connection version (e.g. updatedAt) so a changed cluster gets a new client. */
-  /** `policy`: the address rules the connection was accepted under, enforced again on every DNS answer. */
+  /**
+   * The cluster's client. `fingerprint` identifies the connection version (e.g. updatedAt) so a
+   * changed cluster gets a new client; `connection` is only called to build one, so a stored
+   * credential is decrypted once per client, not on every call. `policy`: the address rules the
+   * connection was accepted under, enforced again on every DNS answer its sockets use.
+   */
   get(
     clusterId: string,
-    connection: ClusterConnection,
+    connection: ClusterConnection | (() => ClusterConnection),
     fingerprint: string,
     policy: ConnectionPolicy,
   ): KubeClient {
     const cached = this.clients.get(clusterId);
     if (cached && cached.fingerprint === fingerprint) return cached.client;
+    const opened = typeof connection === 'function' ? connection() : connection;
     const timeoutMs = this.configProvider.config.kubernetes.requestTimeoutSeconds * 1000;
-    const guard =
-      connection.auth.type === 'inCluster'
-        ? undefined
-        : new ResolvedAddressGuard(new URL(connection.server).hostname, policy);
-    const client = new KubeClient(
-      clusterId,
-      buildKubeConfig(clusterId, connection),
-      timeoutMs,
-      guard,
-    );
+    const guard = opened.auth.type === 'inCluster' ? undefined : new ResolvedAddressGuard(policy);
+    const client = new KubeClient(clusterId, buildKubeConfig(clusterId, opened), timeoutMs, guard);
+    // A replaced client is not closed: a running cache may still hold it (a renamed cluster keeps
+    // its watches); its idle connections close by themselves after the keep-alive timeout.
     this.clients.set(clusterId, { fingerprint, client });
     return client;
   }
 
+  /** Forgets the cluster's client, so the next get() builds one from the changed connection. */
   drop(clusterId: string): void {
     this.clients.delete(clusterId);
+  }
+
+  /** For a cluster that is gone (or a one-off probe): forgets its client and closes its connections. */
+  async close(clusterId: string): Promise<void> {
+    const cached = this.clients.get(clusterId);
+    this.clients.delete(clusterId);
+    await cached?.client.close();
   }
 }

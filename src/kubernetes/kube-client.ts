@@ -3,10 +3,14 @@ import {
   IsomorphicFetchHttpLibrary,
   KubeConfig,
   RequestContext,
+  type ResponseContext,
 } from '@kubernetes/client-node';
+import type { RequestOptions } from 'node:https';
+import { Agent } from 'undici';
 import { AppError } from '../common/app-error';
 import { mapK8sResponse, mapK8sTransportError } from './k8s-error-mapping';
 import { ResolvedAddressGuard } from './resolved-address-guard';
+import { throttleDelayMs } from './throttle';
 
 export interface K8sRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,11 +43,21 @@ export interface K8sStream {
 
 const http = new IsomorphicFetchHttpLibrary();
 
+/** A throttled request is retried this many times at most, each wait capped (see throttle.ts). */
+const THROTTLE_RETRIES = 3;
+
 /**
  * The one cluster-aware request function. Every call has a deadline; every failure leaves as an
  * AppError with a stable code and never with client-node's own message (it embeds headers).
+ *
+ * All requests of a client share one keep-alive agent (HTTP/2 when the API server offers it, as
+ * kube-apiserver does): client-node would build a new agent, hence a new TLS connection, for every
+ * request. The agent's sockets resolve the host through the address guard, so the address
+ * checked is the address connected.
  */
 export class KubeClient {
+  private agent: Promise<Agent> | undefined;
+
   constructor(
     readonly clusterId: string,
     private readonly kc: KubeConfig,
@@ -51,6 +65,13 @@ export class KubeClient {
     /** Absent only for CloudPilot's own in-cluster identity, whose address is trusted. */
     private readonly addressGuard?: ResolvedAddressGuard,
   ) {}
+
+  /** Closes the pooled connections; in-flight requests and open watches finish first. */
+  async close(): Promise<void> {
+    const agent = await this.agent?.catch(() => undefined);
+    this.agent = undefined;
+    await agent?.close();
+  }
 
   get server(): string {
     return this.kc.getCurrentCluster()?.server ?? '';
@@ -70,23 +91,40 @@ export class KubeClient {
   async requestText(req: K8sRequest): Promise<string> {
     const deadline = AbortSignal.timeout(req.timeoutMs ?? this.defaultTimeoutMs);
     const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
-    let response;
-    try {
-      await this.addressGuard?.assertSafe(this.clusterId);
-      const context = await this.context(req, signal);
-      response = await http.send(context).toPromise();
-      const text = await response.body.text();
-      if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return text;
-      throw mapK8sResponse(
-        this.clusterId,
-        response.httpStatusCode,
-        text,
-        response.headers['retry-after'] ?? null,
-      );
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw mapK8sTransportError(this.clusterId, error, deadline.aborted);
+    const deadlineAt = Date.now() + (req.timeoutMs ?? this.defaultTimeoutMs);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attemptText(req, signal);
+      } catch (error) {
+        if (!(error instanceof AppError))
+          throw mapK8sTransportError(this.clusterId, error, deadline.aborted);
+        // A 429 was refused before any work (API Priority and Fairness), so any verb may be resent.
+        const wait = throttleDelayMs(error, attempt, THROTTLE_RETRIES, deadlineAt - Date.now());
+        if (wait === undefined) throw error;
+        await sleep(wait, signal).catch((reason: unknown) => {
+          throw mapK8sTransportError(this.clusterId, reason, deadline.aborted);
+        });
+      }
     }
+  }
+
+  private async attemptText(req: K8sRequest, signal: AbortSignal): Promise<string> {
+    const response = await this.send(req, signal);
+    const text = await response.body.text();
+    if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return text;
+    throw mapK8sResponse(
+      this.clusterId,
+      response.httpStatusCode,
+      text,
+      response.headers['retry-after'] ?? null,
+    );
+  }
+
+  private async send(
+    req: K8sRequest | K8sStreamRequest,
+    signal: AbortSignal,
+  ): Promise<ResponseContext> {
+    return http.send(await this.context(req, signal)).toPromise();
   }
 
   /**
@@ -106,8 +144,7 @@ export class KubeClient {
       controller.abort();
     }, req.connectTimeoutMs ?? this.defaultTimeoutMs);
     try {
-      await this.addressGuard?.assertSafe(this.clusterId);
-      const response = await http.send(await this.context(req, signal)).toPromise();
+      const response = await this.send(req, signal);
       if (response.httpStatusCode < 200 || response.httpStatusCode >= 300) {
         throw mapK8sResponse(
           this.clusterId,
@@ -151,8 +188,58 @@ export class KubeClient {
       context.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
       context.setBody(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
     }
-    await this.kc.applySecurityAuthentication(context);
+    // Credentials as headers only; the TLS material lives in the shared agent.
+    const auth: RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(auth);
+    for (const [name, value] of Object.entries(auth.headers ?? {}))
+      if (value !== undefined) context.setHeaderParam(name, String(value));
+    context.setDispatcher((await this.dispatcher()) as never);
     context.setSignal(signal);
     return context;
   }
+
+  private dispatcher(): Promise<Agent> {
+    this.agent ??= this.createAgent().catch((error: unknown) => {
+      this.agent = undefined;
+      throw error;
+    });
+    return this.agent;
+  }
+
+  private async createAgent(): Promise<Agent> {
+    const tls: RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(tls);
+    if (this.server.startsWith('http:') && !this.kc.getCurrentCluster()?.skipTLSVerify)
+      // client-node's own rule, kept: plain http only where the registry allowed it for loopback.
+      throw new AppError('CLUSTER_URL_INSECURE_SCHEME', 'Plain http needs skipTLSVerify');
+    return new Agent({
+      connect: {
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        rejectUnauthorized: tls.rejectUnauthorized,
+        servername: tls.servername,
+        // Like client-go: probe idle connections before cloud load balancers drop them (60 s).
+        keepAlive: true,
+        keepAliveInitialDelay: 30_000,
+        lookup: this.addressGuard?.lookup,
+      },
+    });
+  }
+}
+
+/** A wait that the request's deadline or cancellation cuts short (rejecting with its reason). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    function onAbort(): void {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

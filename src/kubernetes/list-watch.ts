@@ -1,8 +1,10 @@
 import { AppError } from '../common/app-error';
 import { Backoff, BackoffOptions } from './backoff';
+import { mapK8sTransportError } from './k8s-error-mapping';
 import { K8sRequest, KubeClient } from './kube-client';
 import { METADATA_LIST_ACCEPT, METADATA_WATCH_ACCEPT } from './list-all';
 import { WatchCache, WatchCacheHandlers } from './watch-cache';
+import { watchRetryDelayMs } from './throttle';
 import { WatchEvent, readWatchEvents } from './watch-stream';
 
 /** Where a list+watch stands; `stale` means the last good data is kept while the watch is down. */
@@ -28,6 +30,12 @@ export interface ListWatchOptions<T> {
   fieldSelector?: string;
   /** LIST page size (default 500). */
   pageSize?: number;
+  /**
+   * Take the initial list as a watch stream (`sendInitialEvents=true`, the WatchList feature) where
+   * the API server serves it, object by object instead of page by page; a server that refuses it
+   * gets paginated LISTs. Default true.
+   */
+  streamingList?: boolean;
   /** Skip the first LIST and watch from this resourceVersion (a restored cache); a 410 then relists. */
   startFromResourceVersion?: string;
   /** Deadline for a watch's response headers (default: the client's request deadline). */
@@ -51,7 +59,10 @@ export type ListWatchMode = 'watch' | 'poll';
 
 /** Counters for tests and benchmarks (e.g. LIST requests in steady state should stay at zero). */
 export interface ListWatchStats {
+  /** Complete-list attempts: LISTs, and initial-event streams the API server accepted. */
   lists: number;
+  /** Of those, the initial-event streams (WatchList). */
+  streamedLists: number;
   pages: number;
   watches: number;
   relistsAfterGone: number;
@@ -65,17 +76,32 @@ const MIN_HEALTHY_WATCH_MS = 5_000;
 /** One unpaginated LIST of a very large collection legitimately takes minutes. */
 const UNPAGINATED_LIST_TIMEOUT_MS = 10 * 60_000;
 
+interface ListPage {
+  metadata?: { continue?: string; resourceVersion?: string };
+  items?: Record<string, any>[] | null;
+}
+
+/**
+ * The API server's answer to a streamed list it does not serve: 400/422 (no WatchList feature, or
+ * too old to know resourceVersionMatch on a watch) or 403 (may list but not watch).
+ */
+function refusesStreamingList(error: unknown): boolean {
+  return (
+    error instanceof AppError && (error.code === 'K8S_INVALID' || error.code === 'K8S_FORBIDDEN')
+  );
+}
+
+/** The bookmark that ends the initial events of a `sendInitialEvents` watch. */
+const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
 /** A 410 Gone, as an HTTP answer or an ERROR event: the resourceVersion is compacted away. */
 function isGone(error: unknown): boolean {
-  return (
-    error instanceof AppError &&
-    (error.details as { reason?: string } | undefined)?.reason === 'Expired'
-  );
+  return error instanceof AppError && error.code === 'K8S_GONE';
 }
 
 function eventError(cluster: string, status: Record<string, any>): AppError {
   if (status.code === 410)
-    return new AppError('K8S_CONFLICT', 'The watch resourceVersion is too old (410 Gone)', {
+    return new AppError('K8S_GONE', 'The watch resourceVersion is too old (410 Gone)', {
       cluster,
       reason: 'Expired',
     });
@@ -99,6 +125,7 @@ export class ListWatch<T = Record<string, any>> {
   private readonly abort = new AbortController();
   private readonly counters: ListWatchStats = {
     lists: 0,
+    streamedLists: 0,
     pages: 0,
     watches: 0,
     relistsAfterGone: 0,
@@ -118,6 +145,10 @@ export class ListWatch<T = Record<string, any>> {
   private inBackoff = false;
   private lastSyncAt: number | undefined;
   private failure: AppError | undefined;
+  /** Cleared for good once the API server refuses a streamed initial list. */
+  private streamingList: boolean;
+  /** The open watch is streaming the initial list: its bookmark completes the sync. */
+  private streamingInitial = false;
 
   constructor(
     private readonly client: KubeClient,
@@ -128,6 +159,7 @@ export class ListWatch<T = Record<string, any>> {
     this.backoff = new Backoff(options.backoff ?? { initialMs: 800, maxMs: 30_000 });
     this.resourceVersion = options.startFromResourceVersion;
     this.needList = options.startFromResourceVersion === undefined;
+    this.streamingList = options.streamingList ?? true;
   }
 
   get state(): ListWatchState {
@@ -194,6 +226,10 @@ export class ListWatch<T = Record<string, any>> {
     this.setState('syncing');
     while (!this.stopped) {
       try {
+        if (this.needList && this.streamingList && !this.polling) {
+          await this.watch(true);
+          continue;
+        }
         if (this.needList) await this.list();
         if (this.polling) {
           await this.sleep(this.options.pollIntervalMs!);
@@ -224,6 +260,11 @@ export class ListWatch<T = Record<string, any>> {
       throw error;
     }
     if (this.stopped) return this.cache.abandonRelist();
+    this.completeList();
+  }
+
+  /** The cache now holds exactly the collection as of this.resourceVersion. */
+  private completeList(): void {
     this.cache.endRelist();
     this.needList = false;
     this.everSynced = true;
@@ -234,17 +275,22 @@ export class ListWatch<T = Record<string, any>> {
 
   /** One complete LIST into the cache, page by page or (paginate=false) in one answer. */
   private async listPages(paginate: boolean): Promise<void> {
-    let token: string | undefined;
-    do {
-      const page = await this.client.request<{
-        metadata?: { continue?: string; resourceVersion?: string };
-        items?: Record<string, any>[];
-      }>(this.listRequest(token, paginate));
+    let next: Promise<ListPage> | undefined = this.fetchPage(undefined, paginate);
+    while (next) {
+      const page: ListPage = await next;
       this.counters.pages += 1;
+      const token: string | undefined = page.metadata?.continue || undefined;
+      // Ask for the next page before transforming this one, so the two overlap.
+      next = token && !this.stopped ? this.fetchPage(token, paginate) : undefined;
+      // If this page's transform throws, the prefetched request still settles somewhere.
+      next?.catch(() => undefined);
       for (const item of page.items ?? []) this.cache.upsert(item);
-      token = page.metadata?.continue || undefined;
       this.resourceVersion = page.metadata?.resourceVersion;
-    } while (token && !this.stopped);
+    }
+  }
+
+  private fetchPage(token: string | undefined, paginate: boolean): Promise<ListPage> {
+    return this.client.request<ListPage>(this.listRequest(token, paginate));
   }
 
   private listRequest(token: string | undefined, paginate = true): K8sRequest {
@@ -265,64 +311,99 @@ export class ListWatch<T = Record<string, any>> {
     };
   }
 
-  private async watch(): Promise<void> {
+  /**
+   * One watch until the server ends it. `initial`: the watch first streams the whole collection
+   * (sendInitialEvents) and its initial-events-end bookmark completes the sync; a server that
+   * refuses that (no WatchList feature: 4xx) turns streaming off and the caller LISTs instead.
+   * https://kubernetes.io/docs/reference/using-api/api-concepts/#streaming-lists
+   */
+  private async watch(initial = false): Promise<void> {
+    const { path, metadataOnly, connectTimeoutMs, idleTimeoutMs = 120_000 } = this.options;
+    this.counters.watches += 1;
+    this.watching = true;
+    const stream = await this.client
+      .stream({
+        path,
+        query: this.watchQuery(initial),
+        accept: metadataOnly ? METADATA_WATCH_ACCEPT : undefined,
+        connectTimeoutMs,
+        signal: this.abort.signal,
+      })
+      .catch((error: unknown) => {
+        if (!initial || !refusesStreamingList(error)) throw error;
+        this.streamingList = false;
+      });
+    this.watching = false;
+    if (!stream) return;
+    const opened = Date.now();
+    if (initial) this.beginStreamedList();
+    else this.markWatchHealthy(opened);
+    this.lastFailureGone = false;
+    this.backoff.reset();
+    try {
+      await readWatchEvents(this.client.clusterId, stream, idleTimeoutMs, (event) =>
+        this.apply(event),
+      );
+    } finally {
+      // Ended before its initial-events-end bookmark: the streamed list is incomplete.
+      if (this.streamingInitial) this.cache.abandonRelist();
+      this.streamingInitial = false;
+    }
+    // The server ended the watch (timeoutSeconds): resume from the last resourceVersion at once.
+    if (Date.now() - opened < MIN_HEALTHY_WATCH_MS && !this.stopped)
+      await this.sleep(this.backoff.next());
+  }
+
+  private watchQuery(initial: boolean): K8sRequest['query'] {
     const [min, max] = this.options.watchTimeoutSeconds ?? [300, 600];
-    const {
-      path,
-      labelSelector,
-      fieldSelector,
-      metadataOnly,
-      connectTimeoutMs,
-      idleTimeoutMs = 120_000,
-    } = this.options;
-    const query = {
+    const { labelSelector, fieldSelector } = this.options;
+    return {
       watch: true,
-      resourceVersion: this.resourceVersion,
+      // A streamed list starts from any recent state (served from the watch cache).
+      resourceVersion: initial ? undefined : this.resourceVersion,
+      sendInitialEvents: initial ? true : undefined,
+      resourceVersionMatch: initial ? 'NotOlderThan' : undefined,
       allowWatchBookmarks: true,
       timeoutSeconds: min + Math.floor(Math.random() * (max - min + 1)),
       labelSelector,
       fieldSelector,
     };
-    this.counters.watches += 1;
-    this.watching = true;
-    const stream = await this.client.stream({
-      path,
-      query,
-      accept: metadataOnly ? METADATA_WATCH_ACCEPT : undefined,
-      connectTimeoutMs,
-      signal: this.abort.signal,
-    });
-    this.watching = false;
-    const opened = Date.now();
-    this.lastSyncAt = opened;
+  }
+
+  private beginStreamedList(): void {
+    this.counters.lists += 1;
+    this.counters.streamedLists += 1;
+    this.cache.beginRelist();
+    this.streamingInitial = true;
+  }
+
+  private markWatchHealthy(at: number): void {
+    this.lastSyncAt = at;
     if (this.everSynced) this.setState('synced');
-    this.lastFailureGone = false;
-    this.backoff.reset();
-    await readWatchEvents(this.client.clusterId, stream, idleTimeoutMs, (event) =>
-      this.apply(event),
-    );
-    // The server ended the watch (timeoutSeconds): resume from the last resourceVersion at once.
-    if (Date.now() - opened < MIN_HEALTHY_WATCH_MS && !this.stopped)
-      await this.sleep(this.backoff.next());
   }
 
   private apply(event: WatchEvent): void {
     if (this.stopped) return;
     this.counters.events += 1;
     if (event.type === 'ERROR') throw eventError(this.client.clusterId, event.object);
-    this.lastSyncAt = Date.now();
+    if (!this.streamingInitial) this.lastSyncAt = Date.now();
     if (event.type === 'ADDED' || event.type === 'MODIFIED') this.cache.upsert(event.object);
     else if (event.type === 'DELETED') this.cache.remove(event.object);
     this.resourceVersion = event.object.metadata?.resourceVersion ?? this.resourceVersion;
+    if (
+      this.streamingInitial &&
+      event.type === 'BOOKMARK' &&
+      event.object.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true'
+    ) {
+      this.streamingInitial = false;
+      this.completeList();
+    }
   }
 
   private async recover(error: unknown): Promise<void> {
+    // A stream cut mid-read (a dying server) is a transport failure like a refused connect.
     const failure =
-      error instanceof AppError
-        ? error
-        : new AppError('CLUSTER_ERROR', `Cluster ${this.client.clusterId} failed a list or watch`, {
-            cluster: this.client.clusterId,
-          });
+      error instanceof AppError ? error : mapK8sTransportError(this.client.clusterId, error, false);
     this.failure = failure;
     if (isGone(failure)) {
       this.needList = true;
@@ -349,7 +430,7 @@ export class ListWatch<T = Record<string, any>> {
     }
     this.setState(this.everSynced ? 'stale' : 'error', failure);
     this.inBackoff = true;
-    await this.sleep(this.backoff.next());
+    await this.sleep(watchRetryDelayMs(failure, this.backoff.next()));
     this.inBackoff = false;
   }
 

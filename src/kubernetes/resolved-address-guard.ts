@@ -1,38 +1,52 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import { AppError } from '../common/app-error';
+import { LookupAddress, LookupAllOptions, LookupOneOptions, lookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import { ConnectionPolicy } from './cluster-connection';
 import { assertSafeResolvedAddress } from './server-url-guard';
 
-const TTL_MS = 30_000;
+/** Resolves a host name to every address it has; `dns.lookup` unless a test points it elsewhere. */
+export type HostResolver = (host: string) => Promise<LookupAddress[]>;
+
+const systemResolver: HostResolver = (host) =>
+  new Promise((resolve, reject) =>
+    lookup(host, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    ),
+  );
 
 /**
- * Checks, before a request, every address a cluster's host name resolves to, so DNS cannot turn an
- * accepted name into a metadata or (unless allowed) loopback address. Results are cached for 30 s.
- * A resolver answering differently between this check and the connection (rebinding within
- * milliseconds) is not covered: that needs the check inside the socket's own lookup.
+ * The `lookup` of a cluster's sockets: every address the host name resolves to is checked before
+ * the socket may connect, so DNS cannot turn an accepted name into a metadata or (unless allowed)
+ * loopback address — not even by answering differently between an earlier check and the connect
+ * (DNS rebinding), because the answer checked here is the very one the socket dials.
+ * Literal IP hosts never reach a lookup; the URL guard checked them at registration.
  */
 export class ResolvedAddressGuard {
-  private checkedUntil = 0;
-
   constructor(
-    private readonly host: string,
     private readonly policy: ConnectionPolicy,
+    private readonly resolver: HostResolver = systemResolver,
   ) {}
 
-  async assertSafe(clusterId: string): Promise<void> {
-    if (isIP(this.host.replace(/^\[|\]$/g, '')) || Date.now() < this.checkedUntil) return;
-    let addresses;
-    try {
-      addresses = await lookup(this.host, { all: true, verbatim: true });
-    } catch {
-      throw new AppError(
-        'CLUSTER_UNREACHABLE',
-        `Cluster ${clusterId}'s host name cannot be resolved`,
-        { cluster: clusterId, cause: 'ENOTFOUND' },
-      );
-    }
+  /** For net/tls `connect({ lookup })`; refusals surface as the AppError of assertSafeResolvedAddress. */
+  readonly lookup: LookupFunction = (hostname, options, callback) => {
+    this.resolveChecked(hostname, options).then(
+      (addresses) => {
+        if (options.all) callback(null, addresses);
+        else callback(null, addresses[0].address, addresses[0].family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    );
+  };
+
+  private async resolveChecked(
+    hostname: string,
+    options: LookupOneOptions | LookupAllOptions,
+  ): Promise<LookupAddress[]> {
+    const addresses = await this.resolver(hostname);
     for (const { address } of addresses) assertSafeResolvedAddress(address, this.policy);
-    this.checkedUntil = Date.now() + TTL_MS;
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+    const wanted = family ? addresses.filter((a) => a.family === family) : addresses;
+    if (!wanted.length)
+      throw Object.assign(new Error(`${hostname} has no usable address`), { code: 'ENOTFOUND' });
+    return wanted;
   }
 }

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import type { Logger as Pino } from 'pino';
+import { StartupError } from '../cluster-registry/credential-keyring';
 
 /**
  * Routes Nest's Logger calls into pino. Nest passes (message, ...optionalParams, context); an
@@ -37,6 +38,11 @@ export class NestPinoLogger implements LoggerService {
     if (message !== null && typeof message === 'object' && !(message instanceof Error)) {
       const text = typeof rest[0] === 'string' ? (rest.shift() as string) : undefined;
       this.pino[level]({ ...fields, ...(message as Record<string, unknown>) }, text);
+      return;
+    }
+    if (message instanceof StartupError) {
+      // An operator mistake, printed by main.ts as one line: a stack would only bury it.
+      this.pino[level]({ ...fields, err: { type: message.name } }, message.message);
       return;
     }
     if (message instanceof Error) {

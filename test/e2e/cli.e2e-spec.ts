@@ -104,6 +104,29 @@ describe('the command line', () => {
     expect(res.stderr).toContain('config error: server.prot');
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('reports a start-up error found while the app is built as one stderr line, no stack in the log', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-cli-'));
+    writeFileSync(join(dir, 'file'), '');
+    // The database directory is checked inside Nest's module loading (the TypeORM factory).
+    const res = run(['--mode', 'server', '--port', '1'], {
+      DATABASE_URL: `sqlite:///${join(dir, 'file', 'sub', 'cloudpilot.db')}`,
+      CLOUDPILOT_ADMIN_TOKEN: 'cli-startup-admin-token-0123456789abcdef',
+      CLOUDPILOT_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(res.status).toBe(2);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^CloudPilot cannot start: the SQLite directory .* is not writable/),
+    ]);
+    const errors = res.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.level === 'error');
+    expect(errors.length).toBeLessThanOrEqual(1);
+    expect(JSON.stringify(errors)).not.toMatch(/stack|\s+at /);
+  });
 });
 
 describe('a server started on an empty data directory', () => {

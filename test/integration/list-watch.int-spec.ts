@@ -164,6 +164,7 @@ describe('ListWatch against the real API server', () => {
     const { lw } = watch<{ name: string }>(
       {
         path: `/api/v1/namespaces/${ns}/configmaps`,
+        streamingList: false,
         transform: (o) => ({ name: o.metadata.name as string }),
       },
       {
@@ -176,8 +177,55 @@ describe('ListWatch against the real API server', () => {
     expect(expected.length).toBe(1201); // the 1,200 plus kube-root-ca.crt
     expect([...adds.keys()].sort()).toEqual(expected);
     expect([...adds.values()].every((n) => n === 1)).toBe(true);
-    expect(lw.stats).toMatchObject({ lists: 1, pages: 3 });
+    expect(lw.stats).toMatchObject({ lists: 1, streamedLists: 0, pages: 3 });
     expect(lw.values()[0]).toEqual({ name: expect.any(String) });
+  });
+
+  it('streams the initial list (sendInitialEvents) on one watch, adds each object once, then follows changes on it', async () => {
+    const ns = namespace('lw-stream');
+    await createConfigMaps(ns, 600);
+    const adds = new Map<string, number>();
+    let synced = 0;
+    const { lw } = watch<{ name: string }>(
+      {
+        path: `/api/v1/namespaces/${ns}/configmaps`,
+        transform: (o) => ({ name: o.metadata.name as string }),
+      },
+      {
+        onAdd: (r) => adds.set(r.name, (adds.get(r.name) ?? 0) + 1),
+        onSynced: () => (synced += 1),
+      },
+    );
+    await until('the streamed sync', () => (synced > 0 ? true : undefined));
+    const expected = kubectlNames('configmaps', ns);
+    expect([...adds.keys()].sort()).toEqual(expected);
+    expect([...adds.values()].every((n) => n === 1)).toBe(true);
+    // No LIST page at all: the whole collection came as watch events, on the watch that stays open.
+    expect(lw.stats).toMatchObject({ lists: 1, streamedLists: 1, pages: 0, watches: 1 });
+    kubectlOk('admin', ['delete', 'configmap', 'cm-0005', '-n', ns]);
+    kubectlOk('admin', ['create', 'configmap', 'after-sync', '-n', ns]);
+    await until('both changes', () =>
+      adds.has('after-sync') && !lw.get(`${ns}/cm-0005`) ? true : undefined,
+    );
+    expect(
+      lw
+        .values()
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(kubectlNames('configmaps', ns));
+    expect(lw.stats).toMatchObject({ lists: 1, watches: 1 });
+  });
+
+  it('streams the initial list in metadata-only mode too', async () => {
+    const ns = namespace('lw-stream-meta');
+    await createConfigMaps(ns, 20);
+    const { lw } = watch({ path: `/api/v1/namespaces/${ns}/configmaps`, metadataOnly: true });
+    await until('synced', () => (lw.state === 'synced' ? true : undefined));
+    expect(lw.stats).toMatchObject({ streamedLists: 1, pages: 0 });
+    expect(lw.size).toBe(21);
+    expect(lw.values().every((o) => o.kind === 'PartialObjectMetadata' && !('data' in o))).toBe(
+      true,
+    );
   });
 
   it('never downloads Secret data in metadata-only mode, in the list or in watch events', async () => {
@@ -327,6 +375,7 @@ describe('ListWatch against the real API server', () => {
       {
         path: `/api/v1/namespaces/${ns}/configmaps`,
         pageSize: 10,
+        streamingList: false,
         transform: (o) => o.metadata.name as string,
       },
       {},
