@@ -93,18 +93,22 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
     expect(res.status).toBe(201);
     const registeredAt = Date.now();
     clusterId = res.body.data.id;
-    for (const r of [r2, r3]) {
-      // The event itself, not a tick's reconcile, started the cache there.
-      await until(`${r.name} hears of the cluster`, 2000, async () =>
-        r.logs().includes(`Cluster ${clusterId} changed on another replica`) ? true : undefined,
-      );
-      const overview = await until(`${r.name} serves the overview`, 2000, async () => {
-        const got = await call(r, 'GET', `/api/v1/clusters/${clusterId}/overview`);
-        return got.status === 200 && got.body.data.nodes.total > 0 ? got.body.data : undefined;
-      });
-      expect(overview.nodes.total).toBeGreaterThan(0);
-    }
-    expect(Date.now() - registeredAt).toBeLessThanOrEqual(2000);
+    const timings = await Promise.all(
+      [r2, r3].map(async (r) => {
+        // The event itself, not a tick's reconcile, started the cache there.
+        await until(`${r.name} hears of the cluster`, 2000, async () =>
+          r.logs().includes(`Cluster ${clusterId} changed on another replica`) ? true : undefined,
+        );
+        const heardMs = Date.now() - registeredAt;
+        await until(`${r.name} serves the overview`, 2000, async () => {
+          const got = await call(r, 'GET', `/api/v1/clusters/${clusterId}/overview`);
+          return got.status === 200 && got.body.data.nodes.total > 0 ? true : undefined;
+        });
+        return { replica: r.name, heardMs, servedMs: Date.now() - registeredAt };
+      }),
+    );
+    process.stderr.write(`cluster registered on r1 reached: ${JSON.stringify(timings)}\n`);
+    for (const t of timings) expect(t.servedMs).toBeLessThanOrEqual(2000);
   });
 
   it('has exactly one leader, shown in /readyz and /metrics', async () => {
@@ -141,7 +145,9 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
     await until('a new leader', 15_000, async () =>
       (await leaders(survivors)).length === 1 ? true : undefined,
     );
-    expect(Date.now() - killedAt).toBeLessThan(15_000);
+    const takeoverMs = Date.now() - killedAt;
+    process.stderr.write(`leader ${leader.name} killed; a new leader after ${takeoverMs} ms\n`);
+    expect(takeoverMs).toBeLessThan(15_000);
     const after = await until(
       'three ticks sampled after the kill',
       6 * TICK_SECONDS * 1000,
@@ -161,7 +167,7 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
     expect(perSlot.rows).toEqual([]);
   });
 
-  it('refuses on replica 3 a token revoked on replica 2, within 2 s', async () => {
+  it('refuses on one replica a token revoked on another, within 2 s', async () => {
     const alive = replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
     const [a, b] = alive;
     const created = await call(a, 'POST', '/api/v1/auth/tokens', {
@@ -179,7 +185,7 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
       const res = await call(b, 'GET', '/api/v1/clusters', undefined, token);
       return res.status === 401 ? res : undefined;
     });
-    expect(refused.body.error.code).toBe('UNAUTHENTICATED');
+    expect(refused.body.code).toBe('UNAUTHENTICATED');
     expect(Date.now() - revokedAt).toBeLessThanOrEqual(2000);
   });
 
