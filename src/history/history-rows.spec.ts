@@ -1,5 +1,6 @@
 import { ClusterAggregates } from '../monitor/cluster-aggregates';
-import { NodeRecord, PodRecord } from '../monitor/slim-records';
+import type { NodeRecord } from '../cluster-state/records/node';
+import type { PodRecord } from '../cluster-state/records/pod';
 import { historyRows, slotOf } from './history-rows';
 
 const CORE = 1_000_000_000n;
@@ -8,6 +9,7 @@ const MI = 1024n * 1024n * 1_000_000_000n;
 const pod = (namespace: string, phase: PodRecord['phase'] = 'Running'): PodRecord => ({
   name: `p-${namespace}-${phase}`,
   namespace,
+  labels: {},
   nodeName: 'n1',
   phase,
   ready: true,

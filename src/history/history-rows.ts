@@ -1,7 +1,6 @@
-import type { ClusterAggregates } from '../monitor/cluster-aggregates';
-import type { ClusterUsage } from '../monitor/node-usage';
-import type { CpuMemoryNanos } from '../overview/pod-resources';
-import { nanosToNumber } from '../overview/quantity';
+import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
+import { nanosToNumber } from '../cluster-state/quantity';
+import type { ClusterAggregates, ClusterUsage } from '../monitor/cluster-snapshot';
 
 /** The values of one sample; CPU in cores, memory in bytes, the rest counts. */
 export type HistoryValues = Record<string, number | null>;
@@ -18,7 +17,7 @@ export interface HistoryRow {
 /** What one tick of one cluster gives the history: its live aggregates and last usage read. */
 export interface ClusterReading {
   clusterId: string;
-  aggregates: ClusterAggregates;
+  aggregates: Readonly<ClusterAggregates>;
   usage: ClusterUsage | undefined;
 }
 

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
-import { MonitorService } from '../monitor/monitor.service';
+import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { HistorySample } from './history-sample.entity';
 import { historyRows, HistoryRow, slotOf } from './history-rows';
 
@@ -25,7 +25,7 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @InjectRepository(HistorySample) private readonly samples: Repository<HistorySample>,
-    private readonly monitor: MonitorService,
+    private readonly snapshots: ClusterSnapshots,
     private readonly coordination: ReplicaCoordination,
     private readonly configProvider: ConfigProvider,
   ) {}
@@ -49,10 +49,10 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
     const slot = slotOf(now, this.intervalMs);
     const at = new Date(now).toISOString();
     const rows: HistoryRow[] = [];
-    for (const cache of this.monitor.all().values()) {
+    for (const snapshot of this.snapshots.all().values()) {
       // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
-      if (!cache.settled || cache.down) continue;
-      rows.push(...historyRows(cache, slot, at));
+      if (!snapshot.settled || snapshot.down) continue;
+      rows.push(...historyRows(snapshot, slot, at));
     }
     await this.insert(rows);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
