@@ -165,6 +165,20 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
       [clusterId],
     );
     expect(perSlot.rows).toEqual([]);
+    // What the dead leader stored outlives it, and any replica serves it.
+    const history = await call(
+      survivors[0],
+      'GET',
+      `/api/v1/clusters/${clusterId}/history?metric=requestsCpu`,
+    );
+    expect(history.status).toBe(200);
+    const points = history.body.data.points as Array<{
+      at: string;
+      values: Record<string, number>;
+    }>;
+    expect(points.length).toBeGreaterThanOrEqual(after.length);
+    expect(Date.parse(points[0].at)).toBeLessThan(killedAt);
+    expect(points.every((p) => typeof p.values.requestsCpu === 'number')).toBe(true);
   });
 
   it('refuses on one replica a token revoked on another, within 2 s', async () => {
