@@ -94,21 +94,23 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
     const registeredAt = Date.now();
     clusterId = res.body.data.id;
     const timings = await Promise.all(
-      [r2, r3].map(async (r) => {
-        // The event itself, not a tick's reconcile, started the cache there.
-        await until(`${r.name} hears of the cluster`, 2000, async () =>
-          r.logs().includes(`Cluster ${clusterId} changed on another replica`) ? true : undefined,
-        );
+      [r1, r2, r3].map(async (r) => {
+        // The event itself, not a tick's reconcile, started the cache on the other replicas.
+        if (r !== r1)
+          await until(`${r.name} hears of the cluster`, 2000, async () =>
+            r.logs().includes(`Cluster ${clusterId} changed on another replica`) ? true : undefined,
+          );
         const heardMs = Date.now() - registeredAt;
-        await until(`${r.name} serves the overview`, 2000, async () => {
+        await until(`${r.name} serves the overview`, 10_000, async () => {
           const got = await call(r, 'GET', `/api/v1/clusters/${clusterId}/overview`);
           return got.status === 200 && got.body.data.nodes.total > 0 ? true : undefined;
         });
         return { replica: r.name, heardMs, servedMs: Date.now() - registeredAt };
       }),
     );
+    // r1, where the cluster was registered, is the baseline: its cache started without the bus.
     process.stderr.write(`cluster registered on r1 reached: ${JSON.stringify(timings)}\n`);
-    for (const t of timings) expect(t.servedMs).toBeLessThanOrEqual(2000);
+    for (const t of timings.slice(1)) expect(t.servedMs).toBeLessThanOrEqual(2000);
   });
 
   it('has exactly one leader, shown in /readyz and /metrics', async () => {
