@@ -160,6 +160,7 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
     );
     expect(new Set(after).size).toBe(after.length);
     const gaps = after.slice(1).map((s, i) => s - after[i]);
+    process.stderr.write(`slots ${after.join(',')}; killed in slot ${killedSlot}\n`);
     // One tick may fall between the old leader's death and the new one's first sample; never two.
     expect(Math.max(...gaps)).toBeLessThanOrEqual(2);
     const perSlot = await db.query<{ n: string }>(
