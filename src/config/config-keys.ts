@@ -343,9 +343,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     path: 'history.retentionDays',
     env: 'CLOUDPILOT_HISTORY_RETENTION_DAYS',
-    default: 30,
+    default: 365,
     parse: intRange(1, 3650),
-    doc: 'Days of per-tick history (cluster and namespace samples) kept in the database; older samples are deleted by the leader',
+    doc: 'Days of history kept in the database: every tick for a day, one sample per 15 min to 30 days, one per hour after; older samples are deleted by the leader',
   },
 ];
 

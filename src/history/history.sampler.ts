@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { HistorySample } from './history-sample.entity';
+import { HistoryRetention } from './history-retention';
 import { historyRows, HistoryRow, slotOf } from './history-rows';
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -70,11 +71,10 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async prune(now: number): Promise<void> {
-    const days = this.configProvider.config.history.retentionDays;
-    const cutoff = new Date(now - days * 86_400_000).toISOString();
-    const result = await this.samples.delete({ at: LessThan(cutoff) });
+    const retention = new HistoryRetention(this.samples, this.intervalMs);
+    const deleted = await retention.compact(now, this.configProvider.config.history.retentionDays);
     this.lastPrune = now;
-    if (result.affected) this.logger.log(`Pruned ${result.affected} samples older than ${cutoff}`);
+    if (deleted) this.logger.log(`Downsampled or expired ${deleted} history samples`);
   }
 
   /** Next run at the middle of the next slot, far from both edges, so timer jitter never skips one. */
