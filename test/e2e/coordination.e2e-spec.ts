@@ -2,6 +2,9 @@ import { Client } from 'pg';
 import { PostgresCoordination } from '../../src/coordination/postgres.coordination';
 import { startPostgres, PostgresServer } from '../support/postgres-server';
 
+// A throwaway PostgreSQL starts in seconds, more on a machine shared by six engineers.
+jest.setTimeout(60_000);
+
 const RETRY_MS = 200;
 
 async function until(what: string, probe: () => boolean, timeoutMs = 5000): Promise<number> {
@@ -28,7 +31,7 @@ describe('PostgresCoordination on a real PostgreSQL', () => {
   afterEach(async () => {
     await Promise.all(started.splice(0).map((c) => c.onApplicationShutdown()));
   });
-  afterAll(() => pg.stop());
+  afterAll(() => pg?.stop());
 
   it('elects exactly one leader, and a follower takes over when the leader closes', async () => {
     const a = await replica('a');
