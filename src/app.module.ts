@@ -19,8 +19,10 @@ import {
   ServerConfigProvider,
 } from './config/config.provider';
 import { AppMode } from './config/config.types';
+import { CoordinationModule } from './coordination/coordination.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { HistoryModule } from './history/history.module';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
 import { IstioGatewayModule } from './istio-gateway/istio-gateway.module';
 import { AccessLogMiddleware } from './logging/access-log.middleware';
@@ -54,6 +56,7 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(new variant.configProvider(loaded.config, loaded.sources)),
         LoggingModule.forRoot(pino),
         DatabaseModule,
+        CoordinationModule,
         HealthModule,
         AuthModule,
         AuditModule,
@@ -64,6 +67,7 @@ export class AppModule implements NestModule {
         IstioGatewayModule,
         LlmModule,
         McpModule,
+        HistoryModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

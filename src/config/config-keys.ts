@@ -326,6 +326,27 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     parse: intRange(1, 60),
     doc: 'Longest the fleet overview waits for a cluster still on its first sync',
   },
+  {
+    path: 'coordination.leaderElection',
+    env: 'CLOUDPILOT_LEADER_ELECTION',
+    default: 'auto',
+    parse: oneOf('auto', 'postgres', 'none'),
+    doc: 'Who runs singleton work (history sampling, retention). auto: a PostgreSQL advisory lock when DATABASE_URL is PostgreSQL, else this replica alone (none)',
+  },
+  {
+    path: 'coordination.retryIntervalSeconds',
+    env: 'CLOUDPILOT_LEADER_RETRY_SECONDS',
+    default: 2,
+    parse: intRange(1, 15),
+    doc: 'How often followers try for leadership and the leader checks its database session: a dead leader is replaced within about this long',
+  },
+  {
+    path: 'history.retentionDays',
+    env: 'CLOUDPILOT_HISTORY_RETENTION_DAYS',
+    default: 365,
+    parse: intRange(1, 3650),
+    doc: 'Days of history kept in the database: every tick for a day, one sample per 15 min to 30 days, one per hour after; older samples are deleted by the leader',
+  },
 ];
 
 /** Flags that are not config keys: they steer loading itself. */

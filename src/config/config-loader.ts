@@ -210,6 +210,16 @@ function crossChecks(config: AppConfig): ConfigProblem[] {
       message: 'is required when kubernetes.apiServer is set',
     });
   }
+  if (
+    config.coordination.leaderElection === 'postgres' &&
+    !config.database.url.startsWith('postgres')
+  ) {
+    problems.push({
+      key: 'coordination.leaderElection',
+      origin: 'coordination',
+      message: 'postgres needs DATABASE_URL to be a PostgreSQL URL (SQLite runs one replica)',
+    });
+  }
   return problems;
 }
 

@@ -62,6 +62,8 @@ export interface AppConfig {
     historySize: number;
     fleetDeadlineSeconds: number;
   };
+  coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
+  history: { retentionDays: number };
 }
 
 export interface ConfigProblem {

@@ -8,10 +8,19 @@ import { LlmProposal } from '../llm/proposals/llm-proposal.entity';
 import { LlmMessage } from '../llm/sessions/llm-message.entity';
 import { LlmSession } from '../llm/sessions/llm-session.entity';
 import { StartupError } from '../cluster-registry/credential-keyring';
+import { HistorySample } from '../history/history-sample.entity';
 import { MIGRATIONS } from './migrations';
 
 /** Every entity of the service; migrations create exactly these tables. */
-export const ENTITIES = [ApiToken, AuditEntry, ClusterEntity, LlmSession, LlmMessage, LlmProposal];
+export const ENTITIES = [
+  ApiToken,
+  AuditEntry,
+  ClusterEntity,
+  LlmSession,
+  LlmMessage,
+  LlmProposal,
+  HistorySample,
+];
 
 /** `sqlite:///./x.db` → ./x.db, `sqlite:////abs/x.db` → /abs/x.db, `sqlite::memory:` → :memory:. */
 export function sqlitePath(url: string): string {

@@ -37,7 +37,9 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: 2000 }),
       ...this.readiness.all().map((c) => async () => {
         const indicator = this.indicators.check(c.name);
-        return (await c.check().catch(() => false)) ? indicator.up() : indicator.down();
+        const result = await c.check().catch(() => false);
+        if (!result) return indicator.down();
+        return typeof result === 'object' ? indicator.up(result) : indicator.up();
       }),
     ]);
   }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 
 export interface ReadinessCheck {
   name: string;
-  /** Resolves with detail when ready; rejects or returns false when not. */
-  check: () => Promise<boolean>;
+  /** Resolves true (or details to show) when ready; rejects or returns false when not. */
+  check: () => Promise<boolean | Record<string, unknown>>;
 }
 
 /** Modules add what "ready" means to them (the monitor's first sync, for one) without health knowing them. */

@@ -148,8 +148,9 @@ describe('helm/cloudpilot renders', () => {
     expect(JSON.stringify(manifests)).not.toContain('cluster-admin');
   });
 
-  it('renders server mode with SQLite on a PVC, forced to one replica with Recreate', () => {
-    const { manifests } = render(['--set', 'mode=server', '--set', 'replicaCount=3']);
+  it('renders server mode with SQLite on a PVC, one replica with Recreate and no PodDisruptionBudget', () => {
+    const { manifests } = render(['--set', 'mode=server']);
+    expect(one(manifests, 'PodDisruptionBudget')).toHaveLength(0);
     expect(one(manifests, 'PersistentVolumeClaim')).toHaveLength(1);
     expect(one(manifests, 'ClusterRole')).toHaveLength(0);
     expect(deployment(manifests).spec).toMatchObject({
@@ -178,6 +179,30 @@ describe('helm/cloudpilot renders', () => {
     );
   });
 
+  it('gives PostgreSQL replicas a PodDisruptionBudget and spreads them over nodes, with no Lease RBAC', () => {
+    const { manifests } = render(POSTGRES);
+    const selector = deployment(manifests).spec.selector.matchLabels;
+    expect(one(manifests, 'PodDisruptionBudget')[0].spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: selector },
+    });
+    expect(deployment(manifests).spec.template.spec.affinity).toEqual({
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: 'kubernetes.io/hostname',
+              labelSelector: { matchLabels: selector },
+            },
+          },
+        ],
+      },
+    });
+    // Leader election is a PostgreSQL advisory lock: the ServiceAccount needs no Lease rights.
+    expect(JSON.stringify(manifests)).not.toContain('coordination.k8s.io');
+  });
+
   it('renders a config.yaml that CloudPilot itself accepts (unknown keys would exit 2)', () => {
     const { manifests } = render([
       '--set',
@@ -201,6 +226,8 @@ describe('helm/cloudpilot renders', () => {
       ['rbac:\n  secrets: "yes"\n', /rbac\/secrets.*want boolean/],
       ['mode: cluster\n', /mode/],
       ['config:\n  log:\n    colour: true\n', /colour/],
+      // SQLite is one file on one volume: several replicas need PostgreSQL.
+      ['mode: server\nreplicaCount: 3\n', /replicaCount.*maximum: got 3, want 1/],
     ];
     for (const [values, message] of cases) {
       const file = join(tmp, 'bad-values.yaml');

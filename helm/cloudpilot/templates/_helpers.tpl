@@ -48,6 +48,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if include "cloudpilot.sqlite" . }}1{{ else }}{{ .Values.replicaCount }}{{ end }}
 {{- end }}
 
+{{/* Several replicas: a PodDisruptionBudget and spreading over nodes make sense. */}}
+{{- define "cloudpilot.multiReplica" -}}
+{{- if gt (int (include "cloudpilot.replicas" .)) 1 }}true{{ end }}
+{{- end }}
+
 {{- define "cloudpilot.pvc" -}}
 {{- if and (include "cloudpilot.sqlite" .) (eq .Values.mode "server") .Values.persistence.enabled }}true{{ end }}
 {{- end }}

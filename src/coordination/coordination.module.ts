@@ -1,0 +1,47 @@
+import { Global, Module } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ConfigProvider } from '../config/config.provider';
+import { AppConfig } from '../config/config.types';
+import { HealthModule } from '../health/health.module';
+import { LeadershipReporter } from './leadership-reporter';
+import { PostgresCoordination } from './postgres.coordination';
+import { ReplicaCoordination } from './replica-coordination';
+import { SoleReplicaCoordination } from './sole-replica.coordination';
+
+/** The pod name in Kubernetes; the suffix tells apart two processes on one host (tests, restarts). */
+function newReplicaId(): string {
+  return `${hostname()}-${randomBytes(3).toString('hex')}`;
+}
+
+/** auto follows the database: PostgreSQL can hold several replicas, SQLite only one. */
+export function usesPostgresElection(config: AppConfig): boolean {
+  const { leaderElection } = config.coordination;
+  if (leaderElection === 'auto') return config.database.url.startsWith('postgres');
+  return leaderElection === 'postgres';
+}
+
+/** Replicas of one deployment: the event bus between them and the leader among them. Global. */
+@Global()
+@Module({
+  imports: [HealthModule],
+  providers: [
+    {
+      provide: ReplicaCoordination,
+      inject: [ConfigProvider],
+      useFactory: (provider: ConfigProvider): ReplicaCoordination => {
+        const { database, coordination } = provider.config;
+        return usesPostgresElection(provider.config)
+          ? new PostgresCoordination(
+              database.url,
+              newReplicaId(),
+              coordination.retryIntervalSeconds * 1000,
+            )
+          : new SoleReplicaCoordination(newReplicaId());
+      },
+    },
+    LeadershipReporter,
+  ],
+  exports: [ReplicaCoordination],
+})
+export class CoordinationModule {}

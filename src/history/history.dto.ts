@@ -1,0 +1,73 @@
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsK8sNamespace } from '../common/k8s-validators';
+
+export const HISTORY_SCOPES = ['cluster', 'namespace'] as const;
+
+/** Metric names of the samples (history-rows.ts); CPU in cores, memory in bytes. */
+export const HISTORY_METRICS = [
+  'nodesTotal',
+  'nodesReady',
+  'pods',
+  'podsRunning',
+  'podsPending',
+  'podsFailed',
+  'podsSucceeded',
+  'requestsCpu',
+  'requestsMemory',
+  'limitsCpu',
+  'limitsMemory',
+  'allocatableCpu',
+  'allocatableMemory',
+  'usageCpu',
+  'usageMemory',
+] as const;
+
+export class HistoryQueryDto {
+  /** cluster (default) or namespace (then `namespace` is required). */
+  @IsOptional()
+  @IsIn(HISTORY_SCOPES)
+  scope?: (typeof HISTORY_SCOPES)[number];
+
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  /** Only this metric; every metric of the scope when omitted. */
+  @IsOptional()
+  @IsIn(HISTORY_METRICS)
+  metric?: (typeof HISTORY_METRICS)[number];
+
+  /** ISO-8601 start, inclusive; default 24 hours before `to`. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  /** ISO-8601 end, inclusive; default now. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class HistoryClusterDto {
+  id: string;
+  name: string;
+}
+
+export class HistoryPointDto {
+  /** When the leader took the sample. */
+  at: string;
+  /** Metric name → value (null: not measured, e.g. usage without metrics.k8s.io). */
+  values: Record<string, number | null>;
+}
+
+export class HistoryResponseDto {
+  cluster: HistoryClusterDto;
+  scope: string;
+  /** The namespace, or null for the cluster scope. */
+  namespace: string | null;
+  from: string;
+  to: string;
+  /** True when the range held more points than one answer carries: the newest ones are returned. */
+  truncated: boolean;
+  /** Oldest first, one per monitor tick (a missing tick is a missing point, never a zero). */
+  points: HistoryPointDto[];
+}
