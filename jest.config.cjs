@@ -64,18 +64,16 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
     },
-    // Suites that start the app or a cluster get more than Jest's 5 s default: on a busy 2-core
-    // machine a NestJS start alone can take longer, and a timeout there says nothing about the code.
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/slow-suites.cjs'],
     },
     {
       ...shared,
       displayName: 'integration',
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/slow-suites.cjs'],
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/setup/cluster-global-setup.mjs',
       globalTeardown: '<rootDir>/test/setup/cluster-global-teardown.mjs',
