@@ -22,6 +22,7 @@ import { AppMode } from './config/config.types';
 import { CoordinationModule } from './coordination/coordination.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { ForecastsModule } from './forecasts/forecasts.module';
 import { HistoryModule } from './history/history.module';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
 import { IstioGatewayModule } from './istio-gateway/istio-gateway.module';
@@ -68,6 +69,7 @@ export class AppModule implements NestModule {
         LlmModule,
         McpModule,
         HistoryModule,
+        ForecastsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

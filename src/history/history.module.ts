@@ -11,6 +11,6 @@ import { HistorySampler } from './history.sampler';
   imports: [TypeOrmModule.forFeature([HistorySample]), MonitorModule],
   controllers: [HistoryController],
   providers: [HistorySampler, HistoryService],
-  exports: [HistorySampler],
+  exports: [HistorySampler, HistoryService],
 })
 export class HistoryModule {}

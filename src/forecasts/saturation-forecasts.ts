@@ -1,0 +1,98 @@
+import { CrossingForecast, forecastCrossing } from './methods/crossing-forecast';
+import { Point } from './methods/series';
+
+/** One stored sample, as the history gives it: time and metric values. */
+export interface Sample {
+  at: string;
+  values: Record<string, number | null>;
+}
+
+/** What runs out: a growing metric of the history and the capacity it must stay below. */
+export interface SaturationSpec {
+  code: string;
+  /** What the metric is, in one sentence a person acts on. */
+  meaning: string;
+  metric: string;
+  value: (values: Record<string, number | null>) => number | null;
+  /** The capacity now; null when unknown (then there is no forecast). */
+  threshold: (latest: Record<string, number | null>, podCapacity: number) => number | null;
+}
+
+const sum = (...xs: Array<number | null | undefined>) =>
+  xs.some((x) => x === null || x === undefined) ? null : xs.reduce<number>((a, b) => a + b!, 0);
+
+/** The saturation forecasts of a cluster. Pods count as the scheduler does: non-terminated ones. */
+export const SATURATION_SPECS: readonly SaturationSpec[] = [
+  {
+    code: 'FORECAST_CPU_REQUESTS_SATURATION',
+    meaning: 'CPU requests reach allocatable CPU: new pods stop scheduling',
+    metric: 'requestsCpu',
+    value: (v) => v.requestsCpu ?? null,
+    threshold: (latest) => latest.allocatableCpu ?? null,
+  },
+  {
+    code: 'FORECAST_MEMORY_REQUESTS_SATURATION',
+    meaning: 'Memory requests reach allocatable memory: new pods stop scheduling',
+    metric: 'requestsMemory',
+    value: (v) => v.requestsMemory ?? null,
+    threshold: (latest) => latest.allocatableMemory ?? null,
+  },
+  {
+    code: 'FORECAST_POD_CAPACITY',
+    meaning: "Pods reach the nodes' pod capacity: new pods stop scheduling",
+    metric: 'pods',
+    value: (v) => sum(v.podsRunning, v.podsPending),
+    threshold: (_latest, podCapacity) => (podCapacity > 0 ? podCapacity : null),
+  },
+];
+
+export interface SaturationForecast extends CrossingForecast {
+  code: string;
+  meaning: string;
+  metric: string;
+  threshold: number | null;
+  /** The points the forecast used, oldest first. */
+  basis: Point[];
+}
+
+/** Forecasts every saturation spec over the samples (oldest first); pure. */
+export function saturationForecasts(
+  samples: readonly Sample[],
+  podCapacity: number,
+  now: number,
+  horizonMs: number,
+): SaturationForecast[] {
+  const latest = samples.length ? samples[samples.length - 1].values : {};
+  return SATURATION_SPECS.map((spec) => {
+    const basis = samples.flatMap((s) => {
+      const v = spec.value(s.values);
+      return v === null ? [] : [{ t: Date.parse(s.at), v }];
+    });
+    const threshold = spec.threshold(latest, podCapacity);
+    const forecast =
+      threshold === null
+        ? noThreshold(basis.length)
+        : forecastCrossing(basis, threshold, { now, horizonMs });
+    return {
+      code: spec.code,
+      meaning: spec.meaning,
+      metric: spec.metric,
+      threshold,
+      basis,
+      ...forecast,
+    };
+  });
+}
+
+function noThreshold(points: number): CrossingForecast {
+  return {
+    method: null,
+    crossesAt: null,
+    withinHorizon: false,
+    confidence: 0,
+    current: null,
+    slopePerHour: null,
+    points,
+    reason: 'capacity unknown',
+  };
+}

@@ -1,0 +1,107 @@
+import { HistorySampler } from '../../src/history/history.sampler';
+import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
+import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
+
+const HOUR = 3_600_000;
+
+/** The test's own least squares: when the line through the points reaches the threshold. */
+function ownCrossing(points: Array<{ t: number; v: number }>, threshold: number): number {
+  const n = points.length;
+  const mt = points.reduce((a, p) => a + p.t, 0) / n;
+  const mv = points.reduce((a, p) => a + p.v, 0) / n;
+  const slope =
+    points.reduce((a, p) => a + (p.t - mt) * (p.v - mv), 0) /
+    points.reduce((a, p) => a + (p.t - mt) ** 2, 0);
+  return mt + (threshold - mv) / slope;
+}
+
+describe('forecasts from the stored history (real cluster)', () => {
+  let t: TestApp;
+  let ns: string;
+  let clusterId: string;
+  const api = (path: string) =>
+    t.http().get(`/api/v1/clusters/${clusterId}${path}`).set(bearer(ADMIN_TOKEN));
+  /** CPU requests of the namespace as the overview reports them (cores). */
+  const namespaceCpu = async () => {
+    const res = await api('/namespaces');
+    return res.body.data.items.find((n: { name: string }) => n.name === ns)?.requests.cpu ?? 0;
+  };
+
+  beforeAll(async () => {
+    // An hourly tick: the samples below are an hour apart, and the scheduled sampler stays out of the way.
+    t = await startServer({ CLOUDPILOT_MONITOR_REFRESH_INTERVAL_SECONDS: '3600' });
+    clusterId = (await register(t, 'forecast')).id;
+    ns = createNamespace('forecast');
+    kubectlOk('admin', [
+      'create',
+      'deployment',
+      'grow',
+      '-n',
+      ns,
+      '--image=registry.example/g:1',
+      '--replicas=0',
+    ]);
+    kubectlOk('admin', [
+      'set',
+      'resources',
+      'deployment/grow',
+      '-n',
+      ns,
+      '--requests=cpu=500m,memory=64Mi',
+    ]);
+  });
+  afterAll(async () => {
+    deleteNamespace(ns);
+    await t.close();
+  });
+
+  it("forecasts CPU requests reaching allocatable when the history's own line does (within 10 %)", async () => {
+    const sampler = t.app.get(HistorySampler);
+    // Six samples an hour apart in the last ten hours, the deployment growing by 2 pods (1 core) each.
+    const start = Date.now() - 10 * HOUR;
+    for (let i = 0; i < 6; i++) {
+      kubectlOk('admin', ['scale', 'deployment/grow', '-n', ns, `--replicas=${2 * i}`]);
+      const want = i; // 2 × 500m per step
+      const deadline = Date.now() + 30_000;
+      while ((await namespaceCpu()) !== want) {
+        if (Date.now() > deadline) throw new Error(`requests never reached ${want} cores`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await sampler.sample(start + i * HOUR)).toBeGreaterThan(0);
+    }
+
+    const history = (await api('/history?metric=requestsCpu')).body.data.points as Array<{
+      at: string;
+      values: { requestsCpu: number };
+    }>;
+    const all = (await api('/history')).body.data.points as Array<{
+      values: { allocatableCpu: number };
+    }>;
+    const allocatable = all[all.length - 1].values.allocatableCpu;
+    const points = history.map((p) => ({ t: Date.parse(p.at), v: p.values.requestsCpu }));
+    // Six, or seven if the hourly scheduled sample happened to fall inside this test.
+    expect(points.length).toBeGreaterThanOrEqual(6);
+    const expected = ownCrossing(points, allocatable);
+
+    const res = await api('/forecasts?horizonDays=30');
+    expect(res.status).toBe(200);
+    const cpu = res.body.data.items.find(
+      (f: { code: string }) => f.code === 'FORECAST_CPU_REQUESTS_SATURATION',
+    );
+    expect(cpu).toMatchObject({ metric: 'requestsCpu', threshold: allocatable, method: 'linear' });
+    expect(cpu.points).toHaveLength(points.length);
+    const now = Date.now();
+    const predicted = Date.parse(cpu.crossesAt);
+    expect(Math.abs(predicted - expected)).toBeLessThan(0.1 * (expected - now));
+    expect(cpu.slopePerHour).toBeGreaterThan(0);
+  });
+
+  it('answers 400 for a horizon out of range, with the field', async () => {
+    const res = await api('/forecasts?horizonDays=0');
+    expect([res.status, res.body.code, res.body.details[0].field]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'horizonDays',
+    ]);
+  });
+});
