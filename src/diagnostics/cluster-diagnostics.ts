@@ -1,0 +1,132 @@
+import type { ClusterSnapshot } from '../monitor/cluster-snapshot';
+import { evaluate, EvaluatedFinding } from './evaluate';
+import type { Finding } from './finding';
+import { snapshotInput } from './snapshot-input';
+
+export type FindingChangeType = 'opened' | 'updated' | 'resolved';
+
+export interface FindingChange {
+  type: FindingChangeType;
+  finding: Finding;
+}
+
+export type FindingListener = (change: FindingChange) => void;
+
+export interface ClusterDiagnosticsOptions {
+  /** Changes within this window are evaluated together (the first change starts the window). */
+  debounceMs: number;
+  /** Re-evaluation without changes, for "for long" conditions (not ready for 5 min, cordoned for 1 h). */
+  resyncMs: number;
+  /** Told after each evaluation (metrics). */
+  onEvaluated?(diagnostics: ClusterDiagnostics): void;
+}
+
+/** What makes an update worth announcing: lastSeen alone moves on every evaluation. */
+const signature = (f: EvaluatedFinding): string =>
+  JSON.stringify([f.severity, f.message, f.count, f.evidence]);
+
+/**
+ * The live findings of one cluster. Every change the snapshot applies (from its watches) schedules
+ * one debounced evaluation over the in-memory snapshot; nothing here lists the cluster. Findings
+ * keep their firstSeen across evaluations and disappear when their condition is gone.
+ */
+export class ClusterDiagnostics {
+  private findings = new Map<string, Finding>();
+  private signatures = new Map<string, string>();
+  private readonly listeners = new Set<FindingListener>();
+  private timer: NodeJS.Timeout | undefined;
+  private resync: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  /** Epoch ms of the last evaluation, 0 before the first. */
+  evaluatedAt = 0;
+  /** How long the last evaluation took, in ms. */
+  evaluationMs = 0;
+
+  constructor(
+    readonly snapshot: ClusterSnapshot,
+    private readonly options: ClusterDiagnosticsOptions,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.snapshot.subscribe(() => this.schedule());
+    this.resync = setInterval(() => this.schedule(), this.options.resyncMs);
+    this.resync.unref();
+    this.schedule();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    clearTimeout(this.timer);
+    clearInterval(this.resync);
+    this.timer = this.resync = undefined;
+    this.listeners.clear();
+  }
+
+  /** True once the snapshot finished its first sync and findings were computed from it. */
+  get ready(): boolean {
+    return this.evaluatedAt > 0;
+  }
+
+  list(): Finding[] {
+    return [...this.findings.values()];
+  }
+
+  get(id: string): Finding | undefined {
+    return this.findings.get(id);
+  }
+
+  onChange(listener: FindingListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.evaluateNow();
+    }, this.options.debounceMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Evaluates now and announces what opened, changed or resolved. Before the snapshot's first
+   * sync, an evaluation would see half the cluster (a ConfigMap not yet listed reads as missing),
+   * so it waits for the snapshot to settle.
+   */
+  evaluateNow(now = Date.now()): void {
+    if (!this.snapshot.settled) return this.schedule();
+    const started = performance.now();
+    const seen = new Set<string>();
+    const iso = new Date(now).toISOString();
+    for (const f of evaluate(this.snapshot.clusterId, snapshotInput(this.snapshot, now))) {
+      seen.add(f.id);
+      const previous = this.findings.get(f.id);
+      const finding: Finding = { ...f, firstSeen: previous?.firstSeen ?? iso, lastSeen: iso };
+      this.findings.set(f.id, finding);
+      const sig = signature(f);
+      if (!previous) this.emit({ type: 'opened', finding });
+      else if (this.signatures.get(f.id) !== sig) this.emit({ type: 'updated', finding });
+      this.signatures.set(f.id, sig);
+    }
+    for (const [id, finding] of this.findings) {
+      if (seen.has(id)) continue;
+      this.findings.delete(id);
+      this.signatures.delete(id);
+      this.emit({ type: 'resolved', finding: { ...finding, lastSeen: iso } });
+    }
+    this.evaluatedAt = now;
+    this.evaluationMs = performance.now() - started;
+    this.options.onEvaluated?.(this);
+  }
+
+  private emit(change: FindingChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // One broken subscriber (a closed stream) must not stop the others.
+      }
+    }
+  }
+}
