@@ -40,7 +40,7 @@ function podSnapshot() {
 describe('ClusterDiagnostics', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('opens a finding on a change, keeps firstSeen while it lasts, and resolves it when fixed', () => {
+  it('opens a finding on a change, keeps firstSeen while it lasts, and resolves it when fixed', async () => {
     jest.useFakeTimers();
     const { snapshot, put } = podSnapshot();
     const engine = new ClusterDiagnostics(snapshot, { debounceMs: 250, resyncMs: 60_000 });
@@ -48,21 +48,21 @@ describe('ClusterDiagnostics', () => {
     engine.onChange((c) => changes.push(c));
     engine.start();
     put('web', 'CrashLoopBackOff');
-    jest.advanceTimersByTime(250);
+    await jest.advanceTimersByTimeAsync(300);
     expect(changes.map((c) => c.type)).toEqual(['opened']);
     const first = engine.list()[0];
     put('web', 'CrashLoopBackOff');
-    jest.advanceTimersByTime(250);
+    await jest.advanceTimersByTimeAsync(300);
     expect(engine.list()[0].firstSeen).toBe(first.firstSeen);
     expect(changes.map((c) => c.type)).toEqual(['opened']);
     put('web');
-    jest.advanceTimersByTime(250);
+    await jest.advanceTimersByTimeAsync(300);
     expect(changes.map((c) => c.type)).toEqual(['opened', 'resolved']);
     expect(engine.list()).toEqual([]);
     engine.stop();
   });
 
-  it('evaluates a burst of changes once per debounce window', () => {
+  it('evaluates a burst of changes once per debounce window', async () => {
     jest.useFakeTimers();
     const { snapshot, put } = podSnapshot();
     let evaluations = 0;
@@ -72,9 +72,9 @@ describe('ClusterDiagnostics', () => {
       onEvaluated: () => evaluations++,
     });
     engine.start();
-    jest.advanceTimersByTime(250);
+    await jest.advanceTimersByTimeAsync(300);
     for (let i = 0; i < 50; i++) put(`p${i}`, 'ImagePullBackOff');
-    jest.advanceTimersByTime(250);
+    await jest.advanceTimersByTimeAsync(300);
     expect(evaluations).toBe(2);
     expect(engine.list()).toHaveLength(50);
     engine.stop();

@@ -1,5 +1,5 @@
 import type { ClusterSnapshot } from '../monitor/cluster-snapshot';
-import { evaluate, EvaluatedFinding } from './evaluate';
+import { evaluate, EvaluatedFinding, evaluateSliced } from './evaluate';
 import type { Finding } from './finding';
 import { snapshotInput } from './snapshot-input';
 
@@ -21,6 +21,8 @@ export interface ClusterDiagnosticsOptions {
   onEvaluated?(diagnostics: ClusterDiagnostics): void;
 }
 
+const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** What makes an update worth announcing: lastSeen alone moves on every evaluation. */
 const signature = (f: EvaluatedFinding): string =>
   JSON.stringify([f.severity, f.message, f.count, f.evidence]);
@@ -35,6 +37,9 @@ export class ClusterDiagnostics {
   private signatures = new Map<string, string>();
   private readonly listeners = new Set<FindingListener>();
   private timer: NodeJS.Timeout | undefined;
+  /** A sliced evaluation is in progress; a change meanwhile schedules the next one after it. */
+  private running = false;
+  private stopped = false;
   private resync: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   /** Epoch ms of the last evaluation, 0 before the first. */
@@ -55,6 +60,7 @@ export class ClusterDiagnostics {
   }
 
   stop(): void {
+    this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.timer);
     clearInterval(this.resync);
@@ -81,25 +87,45 @@ export class ClusterDiagnostics {
   }
 
   private schedule(): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.evaluateNow();
+      void this.evaluateInSlices();
     }, this.options.debounceMs);
     this.timer.unref();
   }
 
+  /** The scheduled evaluation: sliced, so it never holds the event loop for long (evaluateSliced). */
+  async evaluateInSlices(now = Date.now()): Promise<void> {
+    if (this.running) return this.schedule();
+    if (!this.snapshot.settled) return this.schedule();
+    this.running = true;
+    const started = performance.now();
+    try {
+      const input = snapshotInput(this.snapshot, now);
+      const found = await evaluateSliced(this.snapshot.clusterId, input, pause);
+      if (!this.stopped) this.apply(found, now, started);
+    } finally {
+      this.running = false;
+    }
+  }
+
   /**
-   * Evaluates now and announces what opened, changed or resolved. Before the snapshot's first
+   * Evaluates synchronously (a request that finds no evaluation yet). Before the snapshot's first
    * sync, an evaluation would see half the cluster (a ConfigMap not yet listed reads as missing),
    * so it waits for the snapshot to settle.
    */
   evaluateNow(now = Date.now()): void {
     if (!this.snapshot.settled) return this.schedule();
     const started = performance.now();
+    this.apply(evaluate(this.snapshot.clusterId, snapshotInput(this.snapshot, now)), now, started);
+  }
+
+  /** Tracks the evaluation's findings against the previous ones and announces the differences. */
+  private apply(found: EvaluatedFinding[], now: number, started: number): void {
     const seen = new Set<string>();
     const iso = new Date(now).toISOString();
-    for (const f of evaluate(this.snapshot.clusterId, snapshotInput(this.snapshot, now))) {
+    for (const f of found) {
       seen.add(f.id);
       const previous = this.findings.get(f.id);
       const finding: Finding = { ...f, firstSeen: previous?.firstSeen ?? iso, lastSeen: iso };
@@ -116,6 +142,7 @@ export class ClusterDiagnostics {
       this.emit({ type: 'resolved', finding: { ...finding, lastSeen: iso } });
     }
     this.evaluatedAt = now;
+    // Wall time of the evaluation; for a sliced one it includes the pauses given to other work.
     this.evaluationMs = performance.now() - started;
     this.options.onEvaluated?.(this);
   }

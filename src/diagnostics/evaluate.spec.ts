@@ -1,5 +1,6 @@
 import { slimWorkload } from '../cluster-state/records/workload';
-import { evaluate, findingId } from './evaluate';
+import { evaluate, evaluateSliced, findingId, POD_SLICE } from './evaluate';
+import { slimSpecObject } from '../cluster-state/records/spec-object';
 import { clusterHealth, healthScore } from './health-score';
 import type { Finding } from './finding';
 import { inputOf, pod, waiting, warning } from './testing/diagnostics-builders';
@@ -61,6 +62,29 @@ describe('evaluate', () => {
     );
     expect(findingId('c2', 'POD_CRASH_LOOP', ref)).not.toBe(findingId('c1', 'POD_CRASH_LOOP', ref));
     expect(findingId('c1', 'POD_CRASH_LOOP', ref)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('finds the same in slices as in one pass, yielding between slices and detectors', async () => {
+    const many = inputOf({
+      pods: Array.from({ length: POD_SLICE * 2 + 7 }, (_, i) =>
+        i % 500 === 0 ? crashing(`p-${i}`, '') : pod(`p-${i}`, { labels: { app: `a${i % 50}` } }),
+      ),
+      services: [
+        slimSpecObject({
+          metadata: { name: 'a7', namespace: 'shop' },
+          spec: { selector: { app: 'a7' } },
+        }),
+        slimSpecObject({
+          metadata: { name: 'zz', namespace: 'shop' },
+          spec: { selector: { app: 'zz' } },
+        }),
+      ],
+    });
+    let pauses = 0;
+    const sliced = await evaluateSliced('c1', many, async () => void pauses++);
+    expect(sliced).toEqual(evaluate('c1', many));
+    expect(sliced.map((f) => f.code)).toContain('SERVICE_NO_MATCHING_PODS');
+    expect(pauses).toBeGreaterThan(3);
   });
 
   it('keeps evaluating when one detector throws', () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WarningEventRecord } from '../cluster-state/records/event';
+import type { PodRecord } from '../cluster-state/records/pod';
 import { Detector, DetectorInput } from './detectors/detector';
 import { DETECTORS } from './detectors';
 import { EvidenceEvent, Finding, ObjectRef, RawFinding, refText, SEVERITIES } from './finding';
@@ -28,11 +29,8 @@ export function findingId(clusterId: string, code: string, object: ObjectRef): s
     .slice(0, 16);
 }
 
-/** Runs every detector whose kinds are cached. A detector that throws is skipped, not fatal. */
-export function runDetectors(
-  input: DetectorInput,
-  detectors: readonly Detector[] = DETECTORS,
-): RawFinding[] {
+/** Runs detectors whose kinds are cached. A detector that throws is skipped, not fatal. */
+export function runDetectors(input: DetectorInput, detectors: readonly Detector[]): RawFinding[] {
   const found: RawFinding[] = [];
   for (const detector of detectors) {
     if (!detector.needs.every((kind) => input.caches(kind))) continue;
@@ -43,6 +41,48 @@ export function runDetectors(
     }
   }
   return found;
+}
+
+/** Pods per slice of a sliced evaluation: a slice of every per-pod detector takes about a millisecond. */
+export const POD_SLICE = 2000;
+
+/**
+ * The same evaluation as {@link evaluate}, yielding the event loop (`pause`) between slices of
+ * pods and between whole-cluster detectors, so a 100k-pod cluster never holds a request behind
+ * one long synchronous pass. Records are immutable, so a change between slices only means the
+ * next (already scheduled) evaluation sees it.
+ */
+export async function evaluateSliced(
+  clusterId: string,
+  input: DetectorInput,
+  pause: () => Promise<void>,
+  detectors: readonly Detector[] = DETECTORS,
+): Promise<EvaluatedFinding[]> {
+  const pods = input.list('pods');
+  const perPod = detectors.filter((d) => d.perPod);
+  const raws: RawFinding[] = [];
+  // The namespace index the whole-cluster detectors read is built slice by slice too.
+  const byNamespace = new Map<string, PodRecord[]>();
+  for (let i = 0; i < pods.length; i += POD_SLICE) {
+    const slice = pods.slice(i, i + POD_SLICE);
+    const sliced: DetectorInput = {
+      ...input,
+      list: ((kind) => (kind === 'pods' ? slice : input.list(kind))) as DetectorInput['list'],
+    };
+    raws.push(...runDetectors(sliced, perPod));
+    for (const pod of slice) {
+      const list = byNamespace.get(pod.namespace);
+      if (list) list.push(pod);
+      else byNamespace.set(pod.namespace, [pod]);
+    }
+    await pause();
+  }
+  const indexed: DetectorInput = { ...input, podsIn: (ns) => byNamespace.get(ns) ?? [] };
+  for (const detector of detectors.filter((d) => !d.perPod)) {
+    raws.push(...runDetectors(indexed, [detector]));
+    await pause();
+  }
+  return findingsOf(clusterId, input, raws);
 }
 
 /** Pod findings collapse onto their workload: one finding per (code, workload) with a count. */
@@ -113,11 +153,19 @@ export function evaluate(
   input: DetectorInput,
   detectors: readonly Detector[] = DETECTORS,
 ): EvaluatedFinding[] {
+  return findingsOf(clusterId, input, runDetectors(input, detectors));
+}
+
+function findingsOf(
+  clusterId: string,
+  input: DetectorInput,
+  raws: RawFinding[],
+): EvaluatedFinding[] {
   const events = input.caches('warningevents')
     ? eventIndex(input.list('warningevents'))
     : new Map();
   const findings: EvaluatedFinding[] = [];
-  for (const g of group(input, runDetectors(input, detectors)).values()) {
+  for (const g of group(input, raws).values()) {
     const affected = [...g.affected].sort();
     findings.push({
       id: findingId(clusterId, g.raw.code, g.object),

@@ -67,6 +67,8 @@ export interface PodRecord extends LabelledRecord {
   noRequests?: string[];
 }
 
+const ROOT_CA = 'kube-root-ca.crt';
+
 const PHASES = new Set<string>(['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown']);
 
 export function slimPod(object: K8sObject): PodRecord {
@@ -177,6 +179,9 @@ function podRefs(spec: K8sObject): PodRefs | undefined {
         secrets.add(ref.secretKeyRef.name);
     }
   }
+  // Published into every namespace by the controller-manager and read by every service-account
+  // token volume: always there, and recording it would cost every pod an array.
+  configMaps.delete(ROOT_CA);
   const refs: PodRefs = {};
   if (configMaps.size) refs.configMaps = [...configMaps];
   if (secrets.size) refs.secrets = [...secrets];

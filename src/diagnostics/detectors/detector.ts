@@ -27,6 +27,12 @@ export interface Detector {
   name: string;
   /** Kinds it reads; it is skipped when one is not cached, never guessing from an empty list. */
   needs: CachedKindName[];
+  /**
+   * True when a pod's findings depend on that pod alone (and lookups by name): the detector reads
+   * pods only through list('pods'), so it can run over slices of the pods between which the
+   * evaluation yields the event loop.
+   */
+  perPod?: boolean;
   detect(input: DetectorInput): RawFinding[];
 }
 

@@ -11,6 +11,7 @@ const CONFIG_ERRORS = new Set([
 export const podConfigError: Detector = {
   name: 'pod-config-error',
   needs: ['pods'],
+  perPod: true,
   detect: (input) =>
     containerFindings(
       input.list('pods'),

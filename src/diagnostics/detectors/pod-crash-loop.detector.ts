@@ -9,6 +9,7 @@ import { containerFindings, containerLabel } from './pod-containers';
 export const podCrashLoop: Detector = {
   name: 'pod-crash-loop',
   needs: ['pods'],
+  perPod: true,
   detect: (input) =>
     containerFindings(
       input.list('pods'),

@@ -8,6 +8,7 @@ const RECENT_SECONDS = 3600;
 export const podOomKilled: Detector = {
   name: 'pod-oom-killed',
   needs: ['pods'],
+  perPod: true,
   detect: (input) =>
     containerFindings(
       input.list('pods'),

@@ -59,6 +59,7 @@ function missing(input: DetectorInput, pod: PodRecord, ref: RefKind): RawFinding
 export const podReferences: Detector = {
   name: 'pod-references',
   needs: ['pods'],
+  perPod: true,
   detect(input) {
     const findings: RawFinding[] = [];
     for (const pod of input.list('pods')) {
