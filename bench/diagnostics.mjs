@@ -7,6 +7,7 @@
 //     through ClusterDiagnostics (debounce + evaluation), and the longest event-loop stall seen
 //     meanwhile (what an overview request would wait behind).
 //   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--json out.json]
+/* global setImmediate */
 import { writeFileSync } from 'node:fs';
 import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -232,7 +233,9 @@ for (let c = 0; c < Number(values.changes); c++) {
   const i = 1 + c * 37;
   const opened = new Promise((resolve) => {
     const off = engine.onChange((change) => {
-      if (change.type === 'opened') (off(), resolve());
+      if (change.type !== 'opened') return;
+      off();
+      resolve();
     });
   });
   const t = performance.now();

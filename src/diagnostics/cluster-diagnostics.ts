@@ -1,5 +1,6 @@
 import type { ClusterSnapshot } from '../monitor/cluster-snapshot';
-import { evaluate, EvaluatedFinding, evaluateSliced } from './evaluate';
+import { evaluate, EvaluatedFinding } from './evaluate';
+import { IncrementalEvaluation } from './incremental-evaluation';
 import type { Finding } from './finding';
 import { snapshotInput } from './snapshot-input';
 
@@ -47,14 +48,24 @@ export class ClusterDiagnostics {
   /** How long the last evaluation took, in ms. */
   evaluationMs = 0;
 
+  private readonly incremental: IncrementalEvaluation;
+
   constructor(
     readonly snapshot: ClusterSnapshot,
     private readonly options: ClusterDiagnosticsOptions,
-  ) {}
+  ) {
+    this.incremental = new IncrementalEvaluation(snapshot);
+  }
 
   start(): void {
-    this.unsubscribe = this.snapshot.subscribe(() => this.schedule());
-    this.resync = setInterval(() => this.schedule(), this.options.resyncMs);
+    this.unsubscribe = this.snapshot.subscribe((change) => {
+      this.incremental.noteChange(change);
+      this.schedule();
+    });
+    this.resync = setInterval(() => {
+      this.incremental.noteTimePassed();
+      this.schedule();
+    }, this.options.resyncMs);
     this.resync.unref();
     this.schedule();
   }
@@ -95,15 +106,14 @@ export class ClusterDiagnostics {
     this.timer.unref();
   }
 
-  /** The scheduled evaluation: sliced, so it never holds the event loop for long (evaluateSliced). */
+  /** The scheduled evaluation: incremental and sliced, so it never holds the event loop for long. */
   async evaluateInSlices(now = Date.now()): Promise<void> {
     if (this.running) return this.schedule();
     if (!this.snapshot.settled) return this.schedule();
     this.running = true;
     const started = performance.now();
     try {
-      const input = snapshotInput(this.snapshot, now);
-      const found = await evaluateSliced(this.snapshot.clusterId, input, pause);
+      const found = await this.incremental.run(now, pause);
       if (!this.stopped) this.apply(found, now, started);
     } finally {
       this.running = false;
@@ -119,6 +129,7 @@ export class ClusterDiagnostics {
     if (!this.snapshot.settled) return this.schedule();
     const started = performance.now();
     this.apply(evaluate(this.snapshot.clusterId, snapshotInput(this.snapshot, now)), now, started);
+    this.incremental.invalidate();
   }
 
   /** Tracks the evaluation's findings against the previous ones and announces the differences. */

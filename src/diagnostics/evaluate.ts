@@ -44,7 +44,7 @@ export function runDetectors(input: DetectorInput, detectors: readonly Detector[
 }
 
 /** Pods per slice of a sliced evaluation: a slice of every per-pod detector takes about a millisecond. */
-export const POD_SLICE = 2000;
+export const POD_SLICE = 500;
 
 /**
  * The same evaluation as {@link evaluate}, yielding the event loop (`pause`) between slices of
@@ -156,7 +156,7 @@ export function evaluate(
   return findingsOf(clusterId, input, runDetectors(input, detectors));
 }
 
-function findingsOf(
+export function findingsOf(
   clusterId: string,
   input: DetectorInput,
   raws: RawFinding[],

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
-import {
-  createNamespace,
-  deleteNamespace,
-  kubectl,
-  kubectlOk,
-  testCluster,
-} from './support/test-cluster';
+import { createNamespace, deleteNamespace, kubectl, kubectlOk } from './support/test-cluster';
 
 jest.setTimeout(240_000);
 
