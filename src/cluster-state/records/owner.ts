@@ -6,6 +6,14 @@ export interface OwnerRef {
   name: string;
 }
 
+/** Kind names shared by every record instead of one string copy per object (JSON.parse copies). */
+const KNOWN_KINDS = new Map(
+  ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Node'].map((k) => [
+    k,
+    k,
+  ]),
+);
+
 /**
  * The controller owner only: it is the one that recreates the object, so it is the one a person
  * acts on. Other owner references (garbage-collection links) do not name a workload.
@@ -14,7 +22,9 @@ export function controllerOwner(object: K8sObject): OwnerRef | undefined {
   const refs = arrayOf(object.metadata?.ownerReferences);
   const owner =
     refs.find((r) => r?.controller === true) ?? (refs.length === 1 ? refs[0] : undefined);
-  return owner ? { kind: String(owner.kind ?? ''), name: String(owner.name ?? '') } : undefined;
+  if (!owner) return undefined;
+  const kind = String(owner.kind ?? '');
+  return { kind: KNOWN_KINDS.get(kind) ?? kind, name: String(owner.name ?? '') };
 }
 
 /** A condition that is not in its happy state, as slim records keep it. */
