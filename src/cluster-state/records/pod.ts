@@ -86,7 +86,7 @@ export function slimPod(object: K8sObject): PodRecord {
   const noRequests = withoutRequests(object.spec ?? {});
   // One literal with every field (absent ones undefined, no spread): every pod record shares one
   // hidden class with its fields in-object. Adding fields afterwards (Object.assign, spread) moves
-  // them to a separate backing store: measured 1,080–1,250 B per pod at 100k pods instead of 712 B.
+  // them to a separate backing store: measured on Node 20: 1,080–1,250 B per pod at 100k pods instead of 712 B.
   const { name, namespace, labels } = slimLabelled(object);
   return {
     name,
