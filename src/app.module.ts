@@ -21,6 +21,7 @@ import {
 import { AppMode } from './config/config.types';
 import { CoordinationModule } from './coordination/coordination.module';
 import { DatabaseModule } from './database/database.module';
+import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
 import { ForecastsModule } from './forecasts/forecasts.module';
 import { HistoryModule } from './history/history.module';
@@ -70,6 +71,7 @@ export class AppModule implements NestModule {
         McpModule,
         HistoryModule,
         ForecastsModule,
+        DiagnosticsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -131,5 +131,9 @@ export async function seedCluster(
   );
   for (const check of faultChecks) wait(name, ['-n', 'faults', ...check]);
   recordKubeletEvents(name, 'faults');
-  log(`cluster "${name}" seeded: shop, payments, platform healthy; faults broken as designed`);
+  wait(name, ['-n', 'broken', '--for=condition=Failed', 'job/nightly-export']);
+  wait(name, ['-n', 'broken', '--for=jsonpath={.status.phase}=Running', 'pod/stuck-warmup']);
+  log(
+    `cluster "${name}" seeded: shop, payments, platform healthy; faults and broken broken as designed`,
+  );
 }

@@ -138,6 +138,10 @@ export const ERROR_CATALOGUE = {
   CLUSTER_ERROR: { status: 502, description: 'The API server answered with an unexpected error' },
   // Cluster registry (src/cluster-registry)
   CLUSTER_NOT_FOUND: { status: 404, description: 'No registered cluster has this id or name' },
+  FINDING_NOT_FOUND: {
+    status: 404,
+    description: 'No current diagnostics finding has this id (it may have been resolved)',
+  },
   CLUSTER_NAME_TAKEN: { status: 409, description: 'Another cluster already has this name' },
   NOT_AVAILABLE_IN_INSTANT_MODE: {
     status: 405,

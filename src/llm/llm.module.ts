@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DiagnosticsModule } from '../diagnostics/diagnostics.module';
 import { HealthModule } from '../health/health.module';
 import { IstioGatewayModule } from '../istio-gateway/istio-gateway.module';
 import { K8sResourcesModule } from '../k8s-resources/k8s-resources.module';
@@ -8,6 +9,7 @@ import { ChatService } from './chat.service';
 import { ExplainController } from './explain/explain.controller';
 import { ExplainService } from './explain/explain.service';
 import { FindingSource } from './explain/finding-source';
+import { DiagnosticsFindingSource } from './explain/diagnostics-finding-source';
 import { MeshFindingSource } from './explain/mesh-finding-source';
 import { LlmClient } from './llm-client';
 import { LlmMetrics } from './llm-metrics';
@@ -34,6 +36,7 @@ import { ToolRunner } from './tools/tool-runner';
     K8sResourcesModule,
     OverviewModule,
     IstioGatewayModule,
+    DiagnosticsModule,
   ],
   controllers: [SessionsController, ProposalsController, ExplainController],
   providers: [
@@ -46,8 +49,9 @@ import { ToolRunner } from './tools/tool-runner';
     ProposalService,
     ProposalExecutor,
     ExplainService,
-    // Diagnostics (issue #13) replaces this with its own FindingSource over DiagnosticsService.
-    { provide: FindingSource, useClass: MeshFindingSource },
+    MeshFindingSource,
+    // Diagnostics findings (issue #13); Istio-form ids still go to the Istio validations.
+    { provide: FindingSource, useClass: DiagnosticsFindingSource },
   ],
   exports: [ToolRunner, ToolDepsSource],
 })

@@ -3,6 +3,16 @@ import { slimNode } from '../cluster-state/records/node';
 import { slimPod } from '../cluster-state/records/pod';
 import { slimLabelled } from '../cluster-state/records/labelled';
 import { slimSpecObject, SpecObject } from '../cluster-state/records/spec-object';
+import { slimDaemonSet, slimWorkload } from '../cluster-state/records/workload';
+import { slimCronJob, slimJob } from '../cluster-state/records/batch';
+import { slimPv, slimPvc, slimStorageClass } from '../cluster-state/records/storage';
+import {
+  slimEndpointSlice,
+  slimIngress,
+  slimNetworkPolicy,
+} from '../cluster-state/records/networking';
+import { slimHpa, slimPdb, slimWebhookConfig } from '../cluster-state/records/policy';
+import { slimWarningEvent } from '../cluster-state/records/event';
 import { ClusterAggregates } from './cluster-aggregates';
 import type { CachedKindName, CachedRecords } from './cluster-snapshot';
 
@@ -30,16 +40,26 @@ const row = <K extends CachedKindName>(spec: CachedKindSpec<K>): CachedKindSpec 
   spec as unknown as CachedKindSpec;
 
 /** A kind the overview only counts: name and namespace are all it keeps. */
-function counted(
-  name: 'deployments' | 'statefulsets' | 'daemonsets' | 'configmaps',
-  kind: string,
-  metadataOnly = false,
-) {
+function counted(name: 'configmaps', kind: string, metadataOnly = false) {
   return row({
     name,
     kind,
     metadataOnly,
     transform: slimNamed,
+    feed: (aggregates, record, sign) => aggregates.named(name, record, sign),
+  });
+}
+
+/** A workload the overview counts and diagnostics read (replica counts, unhappy conditions). */
+function workload(
+  name: 'deployments' | 'statefulsets' | 'daemonsets',
+  kind: string,
+  transform = slimWorkload,
+) {
+  return row({
+    name,
+    kind,
+    transform,
     feed: (aggregates, record, sign) => aggregates.named(name, record, sign),
   });
 }
@@ -57,9 +77,9 @@ export const CACHED_KINDS: readonly CachedKindSpec[] = [
   row({ name: 'nodes', kind: 'nodes', transform: slimNode, feed: (a, r, s) => a.node(r, s) }),
   row({ name: 'namespaces', kind: 'namespaces', transform: slimNamespace }),
   row({ name: 'pods', kind: 'pods', transform: slimPod, feed: (a, r, s) => a.pod(r, s) }),
-  counted('deployments', 'deployments.apps'),
-  counted('statefulsets', 'statefulsets.apps'),
-  counted('daemonsets', 'daemonsets.apps'),
+  workload('deployments', 'deployments.apps'),
+  workload('statefulsets', 'statefulsets.apps'),
+  workload('daemonsets', 'daemonsets.apps', slimDaemonSet),
   row({
     name: 'services',
     kind: 'services',
@@ -73,6 +93,57 @@ export const CACHED_KINDS: readonly CachedKindSpec[] = [
     metadataOnly: true,
     transform: slimLabelled,
     feed: (a, r, s) => a.named('secrets', r, s),
+  }),
+  // Read by diagnostics only (docs/diagnostics.md): what its detectors need, slim.
+  row({ name: 'replicasets', kind: 'replicasets.apps', transform: slimWorkload }),
+  row({ name: 'jobs', kind: 'jobs.batch', transform: slimJob }),
+  row({ name: 'cronjobs', kind: 'cronjobs.batch', transform: slimCronJob }),
+  row({
+    name: 'endpointslices',
+    kind: 'endpointslices.discovery.k8s.io',
+    transform: slimEndpointSlice,
+  }),
+  row({ name: 'ingresses', kind: 'ingresses.networking.k8s.io', transform: slimIngress }),
+  row({
+    name: 'networkpolicies',
+    kind: 'networkpolicies.networking.k8s.io',
+    transform: slimNetworkPolicy,
+  }),
+  row({
+    name: 'serviceaccounts',
+    kind: 'serviceaccounts',
+    metadataOnly: true,
+    transform: slimNamed,
+  }),
+  row({ name: 'persistentvolumeclaims', kind: 'persistentvolumeclaims', transform: slimPvc }),
+  row({ name: 'persistentvolumes', kind: 'persistentvolumes', transform: slimPv }),
+  row({
+    name: 'storageclasses',
+    kind: 'storageclasses.storage.k8s.io',
+    transform: slimStorageClass,
+  }),
+  row({
+    name: 'horizontalpodautoscalers',
+    kind: 'horizontalpodautoscalers.autoscaling',
+    transform: slimHpa,
+  }),
+  row({ name: 'poddisruptionbudgets', kind: 'poddisruptionbudgets.policy', transform: slimPdb }),
+  row({
+    name: 'mutatingwebhookconfigurations',
+    kind: 'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+    transform: slimWebhookConfig,
+  }),
+  row({
+    name: 'validatingwebhookconfigurations',
+    kind: 'validatingwebhookconfigurations.admissionregistration.k8s.io',
+    transform: slimWebhookConfig,
+  }),
+  // Only Warning events: Normal ones are most of the traffic and prove nothing is wrong.
+  row({
+    name: 'warningevents',
+    kind: 'events',
+    fieldSelector: 'type=Warning',
+    transform: slimWarningEvent,
   }),
   specObject('istioGateways', 'gateways.networking.istio.io'),
   specObject('virtualServices', 'virtualservices.networking.istio.io'),

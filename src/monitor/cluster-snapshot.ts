@@ -4,6 +4,16 @@ import type { NodeRecord } from '../cluster-state/records/node';
 import type { PodRecord } from '../cluster-state/records/pod';
 import type { LabelledRecord } from '../cluster-state/records/labelled';
 import type { SpecObject } from '../cluster-state/records/spec-object';
+import type { WorkloadRecord } from '../cluster-state/records/workload';
+import type { CronJobRecord, JobRecord } from '../cluster-state/records/batch';
+import type { PvcRecord, PvRecord, StorageClassRecord } from '../cluster-state/records/storage';
+import type {
+  EndpointSliceRecord,
+  IngressRecord,
+  NetworkPolicyRecord,
+} from '../cluster-state/records/networking';
+import type { HpaRecord, PdbRecord, WebhookConfigRecord } from '../cluster-state/records/policy';
+import type { WarningEventRecord } from '../cluster-state/records/event';
 import type { ListWatchMode, ListWatchState } from '../kubernetes/list-watch';
 import type { ClusterAggregates } from './cluster-aggregates';
 import type { ClusterUsage } from './node-usage';
@@ -20,13 +30,29 @@ export interface CachedRecords {
   nodes: NodeRecord;
   namespaces: NamespaceRecord;
   pods: PodRecord;
-  deployments: NamedRecord;
-  statefulsets: NamedRecord;
-  daemonsets: NamedRecord;
+  deployments: WorkloadRecord;
+  statefulsets: WorkloadRecord;
+  daemonsets: WorkloadRecord;
+  replicasets: WorkloadRecord;
+  jobs: JobRecord;
+  cronjobs: CronJobRecord;
   services: SpecObject;
+  endpointslices: EndpointSliceRecord;
+  ingresses: IngressRecord;
+  networkpolicies: NetworkPolicyRecord;
   configmaps: NamedRecord;
   /** Metadata only: Secret data is never downloaded. */
   secrets: LabelledRecord;
+  serviceaccounts: NamedRecord;
+  persistentvolumeclaims: PvcRecord;
+  persistentvolumes: PvRecord;
+  storageclasses: StorageClassRecord;
+  horizontalpodautoscalers: HpaRecord;
+  poddisruptionbudgets: PdbRecord;
+  mutatingwebhookconfigurations: WebhookConfigRecord;
+  validatingwebhookconfigurations: WebhookConfigRecord;
+  /** Warning events only (fieldSelector type=Warning). */
+  warningevents: WarningEventRecord;
   istioGateways: SpecObject;
   virtualServices: SpecObject;
   destinationRules: SpecObject;

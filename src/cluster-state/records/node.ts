@@ -13,6 +13,8 @@ export interface NodeTaint {
   key: string;
   value?: string;
   effect: string;
+  /** Set by the node controller on the taints it adds (cordon: node.kubernetes.io/unschedulable). */
+  timeAdded?: string;
 }
 
 export interface NodeRecord {
@@ -78,6 +80,7 @@ export function slimNode(object: K8sObject): NodeRecord {
       key: t.key,
       value: t.value,
       effect: t.effect,
+      ...(t.timeAdded ? { timeAdded: String(t.timeAdded) } : {}),
     })),
     addresses: arrayOf(object.status?.addresses).map((a) => ({ type: a.type, address: a.address })),
     created: String(object.metadata?.creationTimestamp ?? ''),

@@ -33,6 +33,7 @@ describe('slim records', () => {
       ready: false,
       requests: { cpu: 2_000_000_000n, memory: 1_610_612_736_000_000_000n },
       limits: { cpu: 1_000_000_000n, memory: 0n },
+      conditions: [{ type: 'Ready', status: 'False' }],
     });
   });
 

@@ -1,0 +1,82 @@
+import { slimPod } from '../cluster-state/records/pod';
+import type { ClusterSnapshot, SnapshotListener } from '../monitor/cluster-snapshot';
+import { ClusterDiagnostics, FindingChange } from './cluster-diagnostics';
+
+/** A snapshot holding pods only, as the Monitor's port presents them. */
+function podSnapshot() {
+  const pods = new Map<string, ReturnType<typeof slimPod>>();
+  const listeners = new Set<SnapshotListener>();
+  const snapshot = {
+    clusterId: 'c1',
+    settled: true,
+    list: (kind: string) => (kind === 'pods' ? [...pods.values()] : []),
+    get: (kind: string, name: string, ns?: string) =>
+      kind === 'pods' ? pods.get(`${ns}/${name}`) : undefined,
+    caches: (kind: string) => kind === 'pods',
+    status: () => ({ pods: { lastSyncedAt: '2026-01-01T00:00:00Z' } }),
+    subscribe: (l: SnapshotListener) => (listeners.add(l), () => listeners.delete(l)),
+    aggregates: { allocation: () => undefined },
+  } as unknown as ClusterSnapshot;
+  const put = (name: string, reason?: string) => {
+    const record = slimPod({
+      metadata: { name, namespace: 'shop' },
+      spec: { containers: [{ name: 'app', resources: { requests: { cpu: '1' } } }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          reason
+            ? { name: 'app', ready: false, restartCount: 2, state: { waiting: { reason } } }
+            : { name: 'app', ready: true, restartCount: 0, state: { running: {} } },
+        ],
+        conditions: [{ type: 'Ready', status: reason ? 'False' : 'True' }],
+      },
+    });
+    pods.set(`shop/${name}`, record);
+    for (const l of listeners) l({ kind: 'pods', type: 'updated', record });
+  };
+  return { snapshot, put, listeners };
+}
+
+describe('ClusterDiagnostics', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('opens a finding on a change, keeps firstSeen while it lasts, and resolves it when fixed', async () => {
+    jest.useFakeTimers();
+    const { snapshot, put } = podSnapshot();
+    const engine = new ClusterDiagnostics(snapshot, { debounceMs: 250, resyncMs: 60_000 });
+    const changes: FindingChange[] = [];
+    engine.onChange((c) => changes.push(c));
+    engine.start();
+    put('web', 'CrashLoopBackOff');
+    await jest.advanceTimersByTimeAsync(300);
+    expect(changes.map((c) => c.type)).toEqual(['opened']);
+    const first = engine.list()[0];
+    put('web', 'CrashLoopBackOff');
+    await jest.advanceTimersByTimeAsync(300);
+    expect(engine.list()[0].firstSeen).toBe(first.firstSeen);
+    expect(changes.map((c) => c.type)).toEqual(['opened']);
+    put('web');
+    await jest.advanceTimersByTimeAsync(300);
+    expect(changes.map((c) => c.type)).toEqual(['opened', 'resolved']);
+    expect(engine.list()).toEqual([]);
+    engine.stop();
+  });
+
+  it('evaluates a burst of changes once per debounce window', async () => {
+    jest.useFakeTimers();
+    const { snapshot, put } = podSnapshot();
+    let evaluations = 0;
+    const engine = new ClusterDiagnostics(snapshot, {
+      debounceMs: 250,
+      resyncMs: 60_000,
+      onEvaluated: () => evaluations++,
+    });
+    engine.start();
+    await jest.advanceTimersByTimeAsync(300);
+    for (let i = 0; i < 50; i++) put(`p${i}`, 'ImagePullBackOff');
+    await jest.advanceTimersByTimeAsync(300);
+    expect(evaluations).toBe(2);
+    expect(engine.list()).toHaveLength(50);
+    engine.stop();
+  });
+});

@@ -1,0 +1,46 @@
+import type { NodeAllocation } from '../../monitor/cluster-snapshot';
+import type { CachedKindName, CachedRecords } from '../../monitor/cluster-snapshot';
+import type { PodRecord } from '../../cluster-state/records/pod';
+import type { RawFinding } from '../finding';
+
+/**
+ * What a detector reads: the snapshot's records (never the API server) plus indexes built once per
+ * evaluation, and the evaluation time so "for long" conditions are pure functions of their input.
+ */
+export interface DetectorInput {
+  now: number;
+  list<K extends CachedKindName>(kind: K): CachedRecords[K][];
+  get<K extends CachedKindName>(
+    kind: K,
+    name: string,
+    namespace?: string,
+  ): CachedRecords[K] | undefined;
+  /** False when the kind is not cached (not served or forbidden): detectors that need it stay silent. */
+  caches(kind: CachedKindName): boolean;
+  podsIn(namespace: string): readonly PodRecord[];
+  /** Requests and limits of the pods on a node. */
+  allocation(node: string): NodeAllocation | undefined;
+}
+
+/** A pure function over the snapshot: the same input always gives the same findings. */
+export interface Detector {
+  name: string;
+  /** Kinds it reads; it is skipped when one is not cached, never guessing from an empty list. */
+  needs: CachedKindName[];
+  /**
+   * True when a pod's findings depend on that pod alone (and lookups by name): the detector reads
+   * pods only through list('pods'), so it can run over slices of the pods between which the
+   * evaluation yields the event loop.
+   */
+  perPod?: boolean;
+  detect(input: DetectorInput): RawFinding[];
+}
+
+/** How long ago an ISO time was, in seconds (Infinity when unknown, so "long ago" holds). */
+export function ageSeconds(iso: string | undefined, now: number): number {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) ? (now - t) / 1000 : Infinity;
+}
+
+export const ns = (namespace: string, name: string): string =>
+  namespace ? `${namespace}/${name}` : name;

@@ -1,0 +1,87 @@
+import type { SpecObject } from '../../cluster-state/records/spec-object';
+import { RawFinding } from '../finding';
+import { mapMatches } from '../selectors';
+import { Detector, DetectorInput } from './detector';
+
+const ref = (s: SpecObject) => ({
+  group: '',
+  kind: 'Service',
+  namespace: s.metadata.namespace ?? '',
+  name: s.metadata.name,
+});
+
+/** Namespaces other than the Service's with pods its selector matches: a common copy-paste slip. */
+function elsewhere(input: DetectorInput, selector: Record<string, string>, own: string): string[] {
+  const found = new Set<string>();
+  for (const pod of input.list('pods'))
+    if (pod.namespace !== own && mapMatches(selector, pod.labels)) found.add(pod.namespace);
+  return [...found].sort().slice(0, 5);
+}
+
+/** Ready endpoints per `namespace/service`, summed over its slices. */
+function readyEndpoints(input: DetectorInput): Map<string, number> {
+  const ready = new Map<string, number>();
+  for (const e of input.list('endpointslices'))
+    ready.set(
+      `${e.namespace}/${e.service}`,
+      (ready.get(`${e.namespace}/${e.service}`) ?? 0) + e.ready,
+    );
+  return ready;
+}
+
+/**
+ * Services whose selector matches no pod (saying when it matches pods of another namespace), or
+ * whose matching pods are all unready (no ready endpoint). ExternalName Services and Services
+ * without a selector (endpoints managed by hand) are skipped; a headless Service of a healthy
+ * StatefulSet has ready endpoints and is fine. Finished pods do not count as matches.
+ */
+export const services: Detector = {
+  name: 'services',
+  needs: ['services', 'pods'],
+  detect(input) {
+    const findings: RawFinding[] = [];
+    const endpoints = readyEndpoints(input);
+    for (const s of input.list('services')) {
+      const selector: Record<string, string> | undefined = s.spec.selector;
+      if (s.spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) continue;
+      const namespace = s.metadata.namespace ?? '';
+      const pods = input
+        .podsIn(namespace)
+        .filter(
+          (p) => p.phase !== 'Succeeded' && p.phase !== 'Failed' && mapMatches(selector, p.labels),
+        );
+      const fields: Record<string, unknown> = {
+        'spec.selector': selector,
+        matchingPods: pods.length,
+      };
+      if (!pods.length) {
+        const others = elsewhere(input, selector, namespace);
+        findings.push({
+          code: 'SERVICE_NO_MATCHING_PODS',
+          severity: 'warning',
+          object: ref(s),
+          message: others.length
+            ? `The selector matches no pod in ${namespace}, only pods in namespace(s) ${others.join(', ')}: a Service selects pods of its own namespace only.`
+            : 'The selector matches no pod: the Service has no backend.',
+          fields: others.length ? { ...fields, matchingPodsInNamespaces: others } : fields,
+          suggestion: others.length
+            ? `Create the Service in ${others[0]}, or deploy the pods in ${namespace}.`
+            : 'Make spec.selector equal to the labels of the pod template it should serve (kubectl get pods --show-labels).',
+        });
+        continue;
+      }
+      // A ready pod counts even before its slice is updated, so a lagging slice is no false alarm.
+      if ((endpoints.get(`${namespace}/${s.metadata.name}`) ?? 0) > 0 || pods.some((p) => p.ready))
+        continue;
+      findings.push({
+        code: 'SERVICE_NO_READY_ENDPOINTS',
+        severity: 'critical',
+        object: ref(s),
+        message: `The selector matches ${pods.length} pods but none is ready: the Service has no endpoint to send traffic to.`,
+        fields: { ...fields, readyEndpoints: 0, pods: pods.slice(0, 5).map((p) => p.name) },
+        suggestion: 'Fix the pods the Service selects (their findings say why they are not ready).',
+      });
+    }
+    return findings;
+  },
+};

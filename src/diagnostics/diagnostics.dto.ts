@@ -1,0 +1,152 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsK8sNamespace } from '../common/k8s-validators';
+import type { Finding, Severity } from './finding';
+import { SEVERITIES } from './finding';
+
+/** Filters and paging of a cluster's findings. */
+export class FindingQueryDto {
+  /** Only findings about objects of this namespace. */
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  /** A finding code, e.g. POD_CRASH_LOOP (docs/diagnostics.md lists them). */
+  @IsOptional()
+  @Matches(/^[A-Z][A-Z0-9_]{1,80}$/, { message: 'code must be an UPPER_SNAKE finding code' })
+  code?: string;
+
+  /** The kind of the object the finding names, e.g. Deployment. */
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9]{0,62}$/, { message: 'kind must be a Kubernetes kind name' })
+  kind?: string;
+
+  /** Page size, 1–500. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 100;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+}
+
+export class ObjectRefDto {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export class EvidenceEventDto {
+  object: string;
+  reason: string;
+  message: string;
+  count: number;
+  last: string;
+}
+
+export class EvidenceDto {
+  /** The API fields that prove the finding, by path. */
+  fields: Record<string, unknown>;
+  /** Up to five affected objects (e.g. the crashing pods of a Deployment). */
+  objects?: string[];
+  /** Recent Warning events of the object, its owners and its pods. */
+  events: EvidenceEventDto[];
+}
+
+export class FindingDto implements Finding {
+  /** Stable while the problem lasts (derived from cluster, code and object). */
+  id: string;
+  clusterId: string;
+  /** Stable UPPER_SNAKE code, e.g. POD_CRASH_LOOP or an Istio check's code. */
+  code: string;
+  severity: Severity;
+  source: 'kubernetes' | 'istio';
+  /** The object a person acts on: the workload for its pods' problems. */
+  object: ObjectRefDto;
+  message: string;
+  evidence: EvidenceDto;
+  suggestion: string;
+  /** Affected objects this finding stands for (pods of one workload). */
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export class SeverityCountsDto {
+  critical: number;
+  warning: number;
+  info: number;
+}
+
+export class FindingPageDto {
+  items: FindingDto[];
+  total: number;
+  limit: number;
+  offset: number;
+  /** When the findings were last computed (ISO time). */
+  evaluatedAt: string;
+}
+
+export class DeductionDto {
+  findingId: string;
+  code: string;
+  severity: Severity;
+  object: ObjectRefDto;
+  points: number;
+}
+
+export class HealthScoreDto {
+  /** 0–100: 100 minus the deductions (docs/diagnostics.md#health-score). */
+  score: number;
+  counts: SeverityCountsDto;
+  deductions: DeductionDto[];
+}
+
+export class NamespaceHealthDto extends HealthScoreDto {
+  namespace: string;
+}
+
+export class ClusterHealthDto {
+  cluster: HealthScoreDto;
+  /** Every namespace, lowest score first. */
+  namespaces: NamespaceHealthDto[];
+  evaluatedAt: string;
+}
+
+export class FleetDiagnosticsClusterDto {
+  id: string;
+  name: string;
+}
+
+export class FleetDiagnosticsDataDto {
+  score: number;
+  counts: SeverityCountsDto;
+  evaluatedAt: string;
+}
+
+export class FleetDiagnosticsErrorDto {
+  code: string;
+  message: string;
+}
+
+/** One cluster of the fleet: its score and counts, or its error. */
+export class FleetDiagnosticsEntryDto {
+  cluster: FleetDiagnosticsClusterDto;
+  data?: FleetDiagnosticsDataDto;
+  error?: FleetDiagnosticsErrorDto;
+}
+
+export class FleetDiagnosticsDto {
+  items: FleetDiagnosticsEntryDto[];
+  deadlineSeconds: number;
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { Gauge, Histogram } from 'prom-client';
+import { MetricsService } from '../health/metrics.service';
+import type { Finding } from './finding';
+import { healthScore } from './health-score';
+
+/** Prometheus view of the findings: counts by cluster, severity and code, the score, evaluation time. */
+@Injectable()
+export class DiagnosticsMetrics {
+  private readonly findings: Gauge<'cluster' | 'severity' | 'code'>;
+  private readonly score: Gauge<'cluster'>;
+  private readonly duration: Histogram<'cluster'>;
+  /** Label sets set per cluster at the last update, so codes that resolved are removed. */
+  private readonly labelled = new Map<string, string[][]>();
+
+  constructor(metrics: MetricsService) {
+    const registers = [metrics.registry];
+    this.findings = new Gauge({
+      name: 'cloudpilot_diagnostics_findings',
+      help: 'Current diagnostics findings by cluster, severity and code',
+      labelNames: ['cluster', 'severity', 'code'] as const,
+      registers,
+    });
+    this.score = new Gauge({
+      name: 'cloudpilot_diagnostics_health_score',
+      help: 'Cluster health score, 0-100 (docs/diagnostics.md)',
+      labelNames: ['cluster'] as const,
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'cloudpilot_diagnostics_evaluation_seconds',
+      help: 'Time of one full diagnostics evaluation of a cluster',
+      labelNames: ['cluster'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+  }
+
+  update(clusterId: string, findings: readonly Finding[], evaluationMs: number): void {
+    for (const [severity, code] of this.labelled.get(clusterId) ?? [])
+      this.findings.remove({ cluster: clusterId, severity, code });
+    const counts = new Map<string, number>();
+    for (const f of findings) {
+      const key = `${f.severity}\n${f.code}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const labels: string[][] = [];
+    for (const [key, value] of counts) {
+      const [severity, code] = key.split('\n');
+      this.findings.set({ cluster: clusterId, severity, code }, value);
+      labels.push([severity, code]);
+    }
+    this.labelled.set(clusterId, labels);
+    this.score.set({ cluster: clusterId }, healthScore(findings).score);
+    this.duration.observe({ cluster: clusterId }, evaluationMs / 1000);
+  }
+
+  forget(clusterId: string): void {
+    for (const [severity, code] of this.labelled.get(clusterId) ?? [])
+      this.findings.remove({ cluster: clusterId, severity, code });
+    this.labelled.delete(clusterId);
+    this.score.remove({ cluster: clusterId });
+  }
+}

@@ -1,0 +1,172 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { ClusterDirectory } from '../cluster-registry/cluster-directory';
+import { AppError } from '../common/app-error';
+import { ConfigProvider } from '../config/config.provider';
+import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { ClusterDiagnostics, FindingListener } from './cluster-diagnostics';
+import { DiagnosticsMetrics } from './diagnostics.metrics';
+import {
+  ClusterHealthDto,
+  FindingDto,
+  FindingPageDto,
+  FindingQueryDto,
+  FleetDiagnosticsDto,
+  FleetDiagnosticsEntryDto,
+} from './diagnostics.dto';
+import type { Finding } from './finding';
+import { clusterHealth, healthScore } from './health-score';
+
+/** Changes within this window are evaluated together: far below the 1 s a change may take to show. */
+export const DEBOUNCE_MS = 250;
+/** Re-evaluation without changes, so "for long" conditions (not ready for 5 min) open on time. */
+export const RESYNC_MS = 15_000;
+
+export type FindingFilters = Partial<
+  Pick<FindingQueryDto, 'namespace' | 'severity' | 'code' | 'kind'>
+>;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * Diagnostics of every cluster: one live ClusterDiagnostics per cluster snapshot, started on first
+ * use and kept up to date by the snapshot's watch events. Answers read its findings; nothing here
+ * sends a request to the API server. The LLM assistant calls findings/finding/health directly.
+ */
+@Injectable()
+export class DiagnosticsService implements OnApplicationShutdown {
+  private readonly engines = new Map<string, ClusterDiagnostics>();
+
+  constructor(
+    private readonly snapshots: ClusterSnapshots,
+    private readonly directory: ClusterDirectory,
+    private readonly configProvider: ConfigProvider,
+    private readonly metrics: DiagnosticsMetrics,
+  ) {}
+
+  async findings(
+    clusterId: string,
+    filters: FindingFilters & { limit?: number; offset?: number } = {},
+  ): Promise<FindingPageDto> {
+    const engine = await this.live(clusterId);
+    const matching = engine.list().filter(matches(filters)).sort(bySeverity);
+    const limit = filters.limit ?? 100;
+    const offset = filters.offset ?? 0;
+    return {
+      items: matching.slice(offset, offset + limit),
+      total: matching.length,
+      limit,
+      offset,
+      evaluatedAt: iso(engine.evaluatedAt),
+    };
+  }
+
+  async finding(clusterId: string, findingId: string): Promise<FindingDto> {
+    const engine = await this.live(clusterId);
+    const found = engine.get(findingId);
+    if (!found)
+      throw new AppError(
+        'FINDING_NOT_FOUND',
+        `No current finding ${findingId} in cluster ${clusterId}`,
+        {
+          cluster: clusterId,
+          findingId,
+        },
+      );
+    return found;
+  }
+
+  async health(clusterId: string): Promise<ClusterHealthDto> {
+    const engine = await this.live(clusterId);
+    const namespaces = engine.snapshot.list('namespaces').map((n) => n.name);
+    return { ...clusterHealth(engine.list(), namespaces), evaluatedAt: iso(engine.evaluatedAt) };
+  }
+
+  /** How to follow a cluster's finding changes (the SSE stream): subscribe returns the unsubscribe. */
+  async subscription(clusterId: string): Promise<(listener: FindingListener) => () => void> {
+    const engine = await this.live(clusterId);
+    return (listener) => engine.onChange(listener);
+  }
+
+  /** Score and counts per cluster, each within the fleet deadline; a failing cluster is its error. */
+  async fleet(): Promise<FleetDiagnosticsDto> {
+    const clusters = await this.directory.list();
+    const items = await Promise.all(
+      clusters.map((c) => this.fleetEntry({ id: c.id, name: c.name })),
+    );
+    return { items, deadlineSeconds: this.configProvider.config.monitor.fleetDeadlineSeconds };
+  }
+
+  onApplicationShutdown(): void {
+    for (const [id, engine] of this.engines) {
+      engine.stop();
+      this.metrics.forget(id);
+    }
+    this.engines.clear();
+  }
+
+  private async fleetEntry(cluster: {
+    id: string;
+    name: string;
+  }): Promise<FleetDiagnosticsEntryDto> {
+    try {
+      const engine = await this.live(cluster.id);
+      const { score, counts } = healthScore(engine.list());
+      return { cluster, data: { score, counts, evaluatedAt: iso(engine.evaluatedAt) } };
+    } catch (error) {
+      const e =
+        error instanceof AppError
+          ? error
+          : new AppError('INTERNAL_ERROR', 'Diagnostics of the cluster failed');
+      return { cluster, error: { code: e.code, message: e.message } };
+    }
+  }
+
+  /** The cluster's live diagnostics, evaluated at least once; waits for the first sync up to the fleet deadline. */
+  private async live(clusterId: string): Promise<ClusterDiagnostics> {
+    const cluster = await this.directory.get(clusterId);
+    const snapshot = await this.snapshots.forCluster(cluster.id);
+    const deadlineMs = this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
+    await snapshot.whenSettled(deadlineMs);
+    const engine = this.engineFor(snapshot);
+    if (!engine.ready) engine.evaluateNow();
+    if (!engine.ready || snapshot.down)
+      throw new AppError(
+        snapshot.down ? 'CLUSTER_UNREACHABLE' : 'CLUSTER_TIMEOUT',
+        snapshot.down
+          ? `Cluster ${cluster.name} cannot be read: no diagnostics without live data`
+          : `Cluster ${cluster.name} has not finished its first sync within ${deadlineMs / 1000} s`,
+        { cluster: cluster.id },
+      );
+    return engine;
+  }
+
+  /** One engine per snapshot; a snapshot replaced by the Monitor (new credentials) gets a new one. */
+  private engineFor(snapshot: ClusterSnapshot): ClusterDiagnostics {
+    const existing = this.engines.get(snapshot.clusterId);
+    if (existing?.snapshot === snapshot) return existing;
+    existing?.stop();
+    const engine = new ClusterDiagnostics(snapshot, {
+      debounceMs: DEBOUNCE_MS,
+      resyncMs: RESYNC_MS,
+      onEvaluated: (e) => this.metrics.update(snapshot.clusterId, e.list(), e.evaluationMs),
+    });
+    this.engines.set(snapshot.clusterId, engine);
+    engine.start();
+    return engine;
+  }
+}
+
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 };
+
+const bySeverity = (a: Finding, b: Finding): number =>
+  SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+  a.code.localeCompare(b.code) ||
+  `${a.object.namespace}/${a.object.name}`.localeCompare(`${b.object.namespace}/${b.object.name}`);
+
+function matches(filters: FindingFilters): (f: Finding) => boolean {
+  return (f) =>
+    (filters.namespace === undefined || f.object.namespace === filters.namespace) &&
+    (filters.severity === undefined || f.severity === filters.severity) &&
+    (filters.code === undefined || f.code === filters.code) &&
+    (filters.kind === undefined || f.object.kind.toLowerCase() === filters.kind.toLowerCase());
+}
