@@ -60,7 +60,9 @@ describe('the MCP endpoint, through the SDK client, against the real cluster', (
     try {
       const { tools } = await client.listTools();
       expect(tools.map((x) => x.name).sort()).toEqual([
+        'cluster_health',
         'cluster_overview',
+        'diagnostics_findings',
         'get_resource',
         'istio_validations',
         'list_events',
@@ -98,6 +100,8 @@ describe('the MCP endpoint, through the SDK client, against the real cluster', (
       ).toContain('registry.example/web:1');
       expect(await call('list_events', { namespace: ns })).toMatchObject({ isError: false });
       expect(await call('istio_validations', { namespace: ns })).toMatchObject({ isError: false });
+      expect(text(await call('diagnostics_findings', { namespace: ns }))).toMatch(/"items"/);
+      expect(text(await call('cluster_health', {}))).toMatch(/"score"/);
       const missing = await call('pod_logs', { namespace: ns, pod: 'nope' });
       expect(missing).toMatchObject({ isError: true });
       expect(text(missing)).toContain('K8S_NOT_FOUND');

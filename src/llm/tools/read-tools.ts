@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../common/app-error';
+import { SEVERITIES } from '../../diagnostics/finding';
 import { kindRef, k8sName, namespace } from './schemas';
 import { tool, ToolContext, ToolDeps, ToolDescriptor } from './tool-descriptor';
 
@@ -135,7 +136,35 @@ export const READ_TOOLS: ToolDescriptor[] = [
     deadlineMs: 20_000,
     handler: (a, ctx, deps) => deps.mesh.validate(ctx.clusterId, a.namespace),
   }),
-  // Diagnostics (issue #13) plugs in here, one entry each, once DiagnosticsService is on main:
-  //   diagnostics_findings → deps.diagnostics.findings(ctx.clusterId, a)
-  //   cluster_health       → deps.diagnostics.health(ctx.clusterId)
+  tool({
+    name: 'diagnostics_findings',
+    description:
+      'What is broken in the cluster: current findings (crash loops, image pulls, unschedulable pods, missing references, …) grouped by the workload to act on, with evidence and a suggested fix, worst first',
+    input: z.object({
+      namespace: namespace.optional(),
+      severity: z.enum(SEVERITIES).optional(),
+      code: z
+        .string()
+        .regex(/^[A-Z][A-Z0-9_]{1,80}$/)
+        .optional(),
+      kind: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/)
+        .optional(),
+      limit: z.number().int().min(1).max(50).optional(),
+    }),
+    role: 'viewer',
+    deadlineMs: 15_000,
+    handler: (a, ctx, deps) =>
+      deps.diagnostics.findings(ctx.clusterId, { ...a, limit: a.limit ?? 20 }),
+  }),
+  tool({
+    name: 'cluster_health',
+    description:
+      "The cluster's health score (0-100) and each namespace's, with the findings that cost points",
+    input: z.object({}),
+    role: 'viewer',
+    deadlineMs: 15_000,
+    handler: (_a, ctx, deps) => deps.diagnostics.health(ctx.clusterId),
+  }),
 ];

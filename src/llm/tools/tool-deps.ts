@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DiagnosticsService } from '../../diagnostics/diagnostics.service';
 import { EventsService } from '../../k8s-resources/events.service';
 import { LogsService } from '../../k8s-resources/logs.service';
 import { ResourcesService } from '../../k8s-resources/resources.service';
@@ -18,6 +19,7 @@ export class ToolDepsSource {
     events: EventsService,
     logs: LogsService,
     mesh: MeshValidationService,
+    diagnostics: DiagnosticsService,
     proposals: ProposalService,
   ) {
     this.deps = {
@@ -26,6 +28,7 @@ export class ToolDepsSource {
       events,
       logs,
       mesh,
+      diagnostics,
       propose: (ctx, draft) => proposals.propose(ctx, draft),
     };
   }

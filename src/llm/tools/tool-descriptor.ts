@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Role } from '../../common/request-context';
+import type { DiagnosticsService } from '../../diagnostics/diagnostics.service';
 import type { EventsService } from '../../k8s-resources/events.service';
 import type { LogsService } from '../../k8s-resources/logs.service';
 import type { ResourcesService } from '../../k8s-resources/resources.service';
@@ -14,6 +15,7 @@ export interface ToolDeps {
   events: EventsService;
   logs: LogsService;
   mesh: MeshValidationService;
+  diagnostics: DiagnosticsService;
   /** Stores a proposed change after its server-side dry run; never applies it. */
   propose: (ctx: ToolContext, draft: ProposalDraft) => Promise<ProposalView>;
 }
