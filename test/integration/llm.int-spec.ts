@@ -222,6 +222,64 @@ describe('the LLM assistant against a scripted provider and the real cluster', (
     }
   });
 
+  it('investigates from the diagnostics: findings first, then the logs, then the answer', async () => {
+    kubectlOk('admin', ['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'reporting', namespace: ns },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: 'registry.example/reporting:1',
+              envFrom: [{ configMapRef: { name: 'report-settings' } }],
+            },
+          ],
+        },
+      }),
+    });
+    // Findings follow watch events (debounced): wait until the route shows this one.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const res = await api()
+        .get(`/api/v1/clusters/ai/diagnostics?namespace=${ns}`)
+        .set(bearer(ADMIN_TOKEN));
+      if (res.body.data?.items?.some((f: any) => f.code === 'POD_MISSING_CONFIGMAP')) break;
+      if (Date.now() > deadline)
+        throw new Error(`no POD_MISSING_CONFIGMAP: ${JSON.stringify(res.body).slice(0, 500)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const answer = 'reporting cannot start: its ConfigMap report-settings does not exist.';
+    llm.play([
+      { kind: 'tools', calls: [{ name: 'diagnostics_findings', arguments: { namespace: ns } }] },
+      {
+        kind: 'tools',
+        calls: [{ name: 'pod_logs', arguments: { namespace: ns, pod: 'checkout', tailLines: 20 } }],
+      },
+      { kind: 'text', text: answer },
+    ]);
+    try {
+      const events = await ask(await newSession(), 'What is broken in this namespace?');
+      expect(
+        events.filter((e) => e.event !== 'delta').map((e) => `${e.event}:${e.data.name ?? ''}`),
+      ).toEqual([
+        'tool_call:diagnostics_findings',
+        'tool_result:diagnostics_findings',
+        'tool_call:pod_logs',
+        'tool_result:pod_logs',
+        'done:',
+      ]);
+      // The model saw the real finding, then the real log.
+      expect(llm.requests).toHaveLength(3);
+      expect(llm.requests[1].raw).toContain('POD_MISSING_CONFIGMAP');
+      expect(llm.requests[1].raw).toContain('report-settings');
+      expect(llm.requests[2].raw).toContain('payment gateway timeout after 30s');
+    } finally {
+      kubectl('admin', ['delete', 'pod', 'reporting', '-n', ns, '--wait=false']);
+    }
+  });
+
   it('streams a two-step investigation in order: events, then logs, then the answer', async () => {
     const answer =
       'Checkout crashes: the payment gateway times out (see the BackOff events and the log).';
