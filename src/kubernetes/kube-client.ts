@@ -57,6 +57,7 @@ const THROTTLE_RETRIES = 3;
  */
 export class KubeClient {
   private agent: Promise<Agent> | undefined;
+  private readonly openStreams = new Map<symbol, string>();
 
   constructor(
     readonly clusterId: string,
@@ -160,7 +161,7 @@ export class KubeClient {
           `Cluster ${this.clusterId} answered a watch without a body`,
           { cluster: this.clusterId },
         );
-      return { body, close: () => controller.abort() };
+      return this.tracked(req.path, body, controller);
     } catch (error) {
       controller.abort();
       if (error instanceof AppError) throw error;
@@ -168,6 +169,35 @@ export class KubeClient {
     } finally {
       clearTimeout(deadline);
     }
+  }
+
+  /**
+   * Paths of the streams this client holds open (watches, followed logs). Streams share pooled,
+   * multiplexed connections, so a socket count cannot say whether a stream was let go: this can.
+   */
+  openStreamPaths(): string[] {
+    return [...this.openStreams.values()];
+  }
+
+  /** Registers an open stream until it is closed by its reader or ends by itself. */
+  private tracked(
+    path: string,
+    body: ReadableStream<Uint8Array>,
+    controller: AbortController,
+  ): K8sStream {
+    const id = Symbol(path);
+    this.openStreams.set(id, path);
+    const release = (): void => {
+      this.openStreams.delete(id);
+    };
+    const ended = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: release }));
+    return {
+      body: ended,
+      close: () => {
+        release();
+        controller.abort();
+      },
+    };
   }
 
   private async context(
