@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { fieldSelectorProblem, labelSelectorProblem } from './selector-grammar';
 
 /** Validation of Kubernetes domain primitives, one named decorator each, so every DTO says the same. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -23,15 +24,31 @@ export const IsK8sNamespace = (options: { optional?: boolean } = {}) =>
 export const IsK8sContainerName = (options: { optional?: boolean } = {}) =>
   dnsLabel('container', options.optional === true);
 
-/** Characters a label or field selector can use (the API server parses the rest). */
-const SELECTOR = /^[A-Za-z0-9._\-/=!,()\s]*$/;
+const SELECTOR_GRAMMAR = {
+  labelSelector: labelSelectorProblem,
+  fieldSelector: fieldSelectorProblem,
+};
 
+/**
+ * Parsed here with the Kubernetes grammar (selector-grammar.ts), so an unparsable selector is a
+ * 400 naming the field, decided before any request reaches the cluster.
+ */
 function selector(field: 'labelSelector' | 'fieldSelector'): PropertyDecorator {
+  const problemOf = SELECTOR_GRAMMAR[field];
   return applyDecorators(
     IsOptional(),
     MaxLength(1024),
-    Matches(SELECTOR, { message: `${field} has characters no selector uses` }),
-    ApiProperty({ required: false, pattern: SELECTOR.source, maxLength: 1024, type: String }),
+    ValidateBy({
+      name: field,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && problemOf(value) === null,
+        defaultMessage: (args) =>
+          typeof args?.value === 'string'
+            ? `${field} is not valid: ${problemOf(args.value)}`
+            : `${field} must be a string`,
+      },
+    }),
+    ApiProperty({ required: false, maxLength: 1024, type: String }),
   );
 }
 

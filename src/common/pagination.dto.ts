@@ -1,7 +1,14 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-/** Offset pagination for CloudPilot's own tables (audit, tokens); Kubernetes lists use continue tokens. */
+/** The largest offset accepted: far beyond any table here, and within every database's integer. */
+export const MAX_OFFSET = 2_147_483_647;
+
+/**
+ * Offset pagination for CloudPilot's own tables (audit, tokens); Kubernetes lists use continue
+ * tokens. Every offset list extends this DTO, so both bounds hold everywhere: an offset past
+ * what the database takes is a 400, never a 500.
+ */
 export class PageQueryDto {
   /** Page size, 1–500. */
   @IsOptional()
@@ -11,11 +18,12 @@ export class PageQueryDto {
   @Max(500)
   limit: number = 50;
 
-  /** Number of items to skip. */
+  /** Number of items to skip, 0–2147483647. */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_OFFSET)
   offset: number = 0;
 }
 
