@@ -24,6 +24,8 @@ export const IsK8sNamespace = (options: { optional?: boolean } = {}) =>
 export const IsK8sContainerName = (options: { optional?: boolean } = {}) =>
   dnsLabel('container', options.optional === true);
 
+const SELECTOR_CHARACTERS = /^[\x20-\x7E\t\r\n]*$/;
+
 const SELECTOR_GRAMMAR = {
   labelSelector: labelSelectorProblem,
   fieldSelector: fieldSelectorProblem,
@@ -38,6 +40,8 @@ function selector(field: 'labelSelector' | 'fieldSelector'): PropertyDecorator {
   return applyDecorators(
     IsOptional(),
     MaxLength(1024),
+    // Printable ASCII (and the grammar's whitespace) keeps every URL within the header limit.
+    Matches(SELECTOR_CHARACTERS, { message: `${field} must be printable ASCII` }),
     ValidateBy({
       name: field,
       validator: {
@@ -48,7 +52,12 @@ function selector(field: 'labelSelector' | 'fieldSelector'): PropertyDecorator {
             : `${field} must be a string`,
       },
     }),
-    ApiProperty({ required: false, maxLength: 1024, type: String }),
+    ApiProperty({
+      required: false,
+      maxLength: 1024,
+      pattern: SELECTOR_CHARACTERS.source,
+      type: String,
+    }),
   );
 }
 
@@ -69,10 +78,14 @@ export const IsPageLimit = () =>
     ApiProperty({ required: false, minimum: 1, maximum: 500, type: Number }),
   );
 
+const CONTINUE_TOKEN = /^[A-Za-z0-9_\-+/=]*$/;
+
 /** An optional `continue` token of a previous page, passed through to the API server. */
 export const IsContinueToken = () =>
   applyDecorators(
     IsOptional(),
     MaxLength(8192),
-    ApiProperty({ required: false, maxLength: 8192, type: String }),
+    // The API server's tokens are base64 (URL or standard alphabet); anything else is not one.
+    Matches(CONTINUE_TOKEN, { message: 'continue must be a continue token of a previous page' }),
+    ApiProperty({ required: false, maxLength: 8192, pattern: CONTINUE_TOKEN.source, type: String }),
   );
