@@ -60,6 +60,8 @@ function addCodes(responses: Responses, codes: ErrorCode[]): void {
   for (const [status, extra] of byStatus(codes)) {
     const current = responses[String(status)];
     if (current && !documentedCodes(current).length) continue; // a success or raw response
-    responses[String(status)] = errorResponse([...documentedCodes(current), ...extra]);
+    responses[String(status)] = errorResponse([
+      ...new Set([...documentedCodes(current), ...extra]),
+    ]);
   }
 }
