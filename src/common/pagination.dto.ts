@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -11,6 +12,7 @@ export const MAX_OFFSET = 2_147_483_647;
  */
 export class PageQueryDto {
   /** Page size, 1–500. */
+  @ApiProperty({ required: false, type: 'integer', minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -19,6 +21,8 @@ export class PageQueryDto {
   limit: number = 50;
 
   /** Number of items to skip, 0–2147483647. */
+  // Declared explicitly: the Swagger plugin neither reads a named constant in @Max nor sees the default as optional.
+  @ApiProperty({ required: false, type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
