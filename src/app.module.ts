@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClusterRegistryModule } from './cluster-registry/cluster-registry.module';
 import { BodyParserMiddleware } from './common/body-parser.middleware';
 import { EnvelopeExceptionFilter } from './common/envelope-exception.filter';
+import { QueryParamsInterceptor } from './common/query-params.interceptor';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { createValidationPipe } from './common/validation.pipe';
@@ -75,6 +76,7 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         { provide: APP_FILTER, useClass: EnvelopeExceptionFilter },
       ],

@@ -6,6 +6,8 @@ import { createOpenApiDocument, mountOpenApi } from './common/openapi';
 import { LoadedConfig } from './config/config-loader';
 import { NestPinoLogger } from './logging/nest-pino.logger';
 
+const MAX_HEADER_BYTES = 64 * 1024;
+
 /**
  * Builds the fully configured application without listening, so main.ts and the e2e tests start
  * exactly the same thing.
@@ -17,6 +19,9 @@ export async function createApp(loaded: LoadedConfig, pino: Pino): Promise<NestE
     logger: new NestPinoLogger(pino),
     abortOnError: false,
   });
+  // The longest URL the document allows (continue token, two selectors, names, percent-encoded)
+  // exceeds Node's 16 KiB header default, which Node answers itself with a bare 431.
+  Object.assign(app.getHttpServer(), { maxHeaderSize: MAX_HEADER_BYTES });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'simple');

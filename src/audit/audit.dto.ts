@@ -1,5 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
+
+const AUDITED_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 export class AuditQueryDto extends PageQueryDto {
   /** Only entries by this actor (token name). */
@@ -7,8 +10,10 @@ export class AuditQueryDto extends PageQueryDto {
   @Matches(/^[A-Za-z0-9._-]{1,128}$/)
   actor?: string;
 
+  // Stated in the document too, so a client (or the contract fuzzer) sends what the API accepts.
+  @ApiProperty({ required: false, enum: AUDITED_METHODS })
   @IsOptional()
-  @IsIn(['POST', 'PUT', 'PATCH', 'DELETE'])
+  @IsIn(AUDITED_METHODS)
   method?: string;
 
   /** Only entries whose result code is this, e.g. OK or FORBIDDEN. */
@@ -17,6 +22,7 @@ export class AuditQueryDto extends PageQueryDto {
   resultCode?: string;
 
   /** Only entries at or after this instant (ISO-8601). */
+  @ApiProperty({ required: false, format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
   since?: string;

@@ -35,6 +35,7 @@ export class ClusterController {
     status: 201,
     response: ClusterResponseDto,
     errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
+    errorFamilies: ['connection'],
   })
   create(
     @Body() dto: CreateClusterDto,
@@ -52,6 +53,7 @@ export class ClusterController {
     response: ClusterResponseDto,
     isArray: true,
     errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
+    errorFamilies: ['connection'],
   })
   importKubeconfig(
     @Body() dto: ImportKubeconfigDto,
@@ -85,7 +87,8 @@ export class ClusterController {
     summary: 'Change display name, description, labels or the connection',
     role: 'admin',
     response: ClusterResponseDto,
-    errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'],
+    errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND', 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
+    errorFamilies: ['connection'],
   })
   update(
     @Param('clusterId', ClusterIdPipe) clusterId: string,

@@ -7,10 +7,11 @@ import {
   ApiResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { byStatus, errorResponse } from './openapi-errors';
 import { RequireRole } from '../auth/roles';
 import type { Role } from './request-context';
-import { ERROR_CATALOGUE, ErrorCode } from './error-codes';
-import { EnvelopeDto, ErrorEnvelopeDto } from './envelope.dto';
+import { codesOf, ErrorCode, ErrorFamily } from './error-codes';
+import { EnvelopeDto, ErrorEnvelopeDto, FieldErrorDto } from './envelope.dto';
 
 export interface EndpointSpec {
   summary: string;
@@ -22,6 +23,8 @@ export interface EndpointSpec {
   status?: 200 | 201 | 202 | 204;
   /** Error codes this route can return besides the ones every authenticated route can. */
   errors?: ErrorCode[];
+  /** Whole families of the catalogue this route can answer, e.g. `connection` for kubeconfig input. */
+  errorFamilies?: ErrorFamily[];
   /** A success that is not JSON (a download): documented as this content type, marked x-raw-response. Errors stay enveloped. */
   rawContentType?: string;
 }
@@ -36,27 +39,15 @@ function dataSchema(spec: EndpointSpec): Record<string, unknown> {
 
 /**
  * Declares an /api endpoint once: its role, its OpenAPI summary, the success envelope around its
- * DTO, and every error envelope it can answer with, grouped by HTTP status.
+ * DTO, and every error envelope it can answer with, grouped by HTTP status. Codes every route
+ * answers by its shape (validation, the body parser) are added to the finished document from the
+ * catalogue's families (openapi-errors.ts).
  */
 export function ApiEndpoint(spec: EndpointSpec): MethodDecorator & ClassDecorator {
   const status = spec.status ?? 200;
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...ALWAYS, ...(spec.errors ?? [])]) {
-    const list = byStatus.get(ERROR_CATALOGUE[code].status) ?? [];
-    if (!list.includes(code)) list.push(code);
-    byStatus.set(ERROR_CATALOGUE[code].status, list);
-  }
-  const errorResponses = [...byStatus].map(([errorStatus, codes]) =>
-    ApiResponse({
-      status: errorStatus,
-      description: codes.map((c) => `${c}: ${ERROR_CATALOGUE[c].description}`).join('; '),
-      schema: {
-        allOf: [
-          { $ref: getSchemaPath(ErrorEnvelopeDto) },
-          { properties: { code: { type: 'string', enum: codes } } },
-        ],
-      },
-    }),
+  const codes = [...ALWAYS, ...(spec.errors ?? []), ...(spec.errorFamilies ?? []).flatMap(codesOf)];
+  const errorResponses = [...byStatus(codes)].map(([errorStatus, grouped]) =>
+    ApiResponse({ status: errorStatus, ...errorResponse(grouped) }),
   );
   return applyDecorators(
     RequireRole(spec.role ?? 'viewer'),
@@ -66,7 +57,12 @@ export function ApiEndpoint(spec: EndpointSpec): MethodDecorator & ClassDecorato
       summary: spec.summary,
       description: `Requires the ${spec.role ?? 'viewer'} role.`,
     }),
-    ApiExtraModels(EnvelopeDto, ErrorEnvelopeDto, ...(spec.response ? [spec.response] : [])),
+    ApiExtraModels(
+      EnvelopeDto,
+      ErrorEnvelopeDto,
+      FieldErrorDto,
+      ...(spec.response ? [spec.response] : []),
+    ),
     spec.rawContentType
       ? applyDecorators(
           ApiExtension('x-raw-response', true),

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 /** OpenAPI description of the envelope; the runtime shape is built in envelope.ts. */
 export class EnvelopeDto {
@@ -24,6 +24,15 @@ export class EnvelopeDto {
   timestamp: string;
 }
 
+/** One invalid field of a VALIDATION_FAILED answer ("servers.0.port" for nested fields). */
+export class FieldErrorDto {
+  @ApiProperty({ example: 'labelSelector' })
+  field: string;
+
+  @ApiProperty({ type: [String], example: ['labelSelector is not a valid label selector'] })
+  errors: string[];
+}
+
 export class ErrorEnvelopeDto extends EnvelopeDto {
   @ApiProperty({ example: false })
   declare success: boolean;
@@ -41,7 +50,12 @@ export class ErrorEnvelopeDto extends EnvelopeDto {
 
   @ApiProperty({
     required: false,
-    description: 'Structured detail, e.g. one entry per invalid field',
+    description:
+      'VALIDATION_FAILED: one entry per invalid field. Other codes: an object (e.g. retryAfterSeconds), or absent',
+    oneOf: [
+      { type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) } },
+      { type: 'object', additionalProperties: true },
+    ],
   })
-  details?: unknown;
+  details?: FieldErrorDto[] | Record<string, unknown>;
 }

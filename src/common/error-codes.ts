@@ -1,4 +1,13 @@
 /**
+ * Families of codes an operation answers by its shape rather than its logic, so the OpenAPI
+ * document lists them from this table (src/common/openapi-errors.ts), never by hand per route:
+ * - request: every /api operation (query, path and body validation; unknown query parameters)
+ * - body: every operation with a JSON request body (the body parser)
+ * - connection: every operation that takes a cluster URL or kubeconfig (the untrusted-input guards)
+ */
+export type ErrorFamily = 'request' | 'body' | 'connection';
+
+/**
  * The catalogue of every stable error code the API returns, with its HTTP status and meaning.
  * One exhaustive place: the exception filter maps through it, docs/api.md and the OpenAPI
  * document list it, and a test keeps them in sync.
@@ -8,13 +17,27 @@ export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: {
     status: 400,
     description: 'The request parameters or body are invalid; details lists each field',
+    family: 'request',
   },
-  MALFORMED_JSON: { status: 400, description: 'The request body is not valid JSON' },
-  BAD_REQUEST: { status: 400, description: 'The request cannot be processed as sent' },
-  PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body exceeds server.bodyLimitBytes' },
+  MALFORMED_JSON: {
+    status: 400,
+    description: 'The request body is not valid JSON',
+    family: 'body',
+  },
+  BAD_REQUEST: {
+    status: 400,
+    description: 'The request cannot be processed as sent',
+    family: 'request',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    description: 'The request body exceeds server.bodyLimitBytes',
+    family: 'body',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     description: 'The request body has a content type this route does not accept',
+    family: 'body',
   },
   UNAUTHENTICATED: { status: 401, description: 'No valid bearer token was presented' },
   FORBIDDEN: { status: 403, description: "The token's role does not allow this action" },
@@ -32,61 +55,78 @@ export const ERROR_CATALOGUE = {
     status: 400,
     description:
       'The cluster URL is not an absolute URL with a host, or carries credentials, a query or a fragment',
+    family: 'connection',
   },
   CLUSTER_URL_INSECURE_SCHEME: {
     status: 400,
     description:
       'The cluster URL is not https (plain http only for loopback, when the operator allows it)',
+    family: 'connection',
   },
   CLUSTER_URL_FORBIDDEN_ADDRESS: {
     status: 400,
     description:
       'The cluster host is a link-local, metadata, unspecified, multicast or broadcast address',
+    family: 'connection',
   },
   CLUSTER_URL_LOOPBACK_FORBIDDEN: {
     status: 400,
     description: 'The cluster host is loopback, which the operator has not allowed',
+    family: 'connection',
   },
   KUBECONFIG_INVALID: {
     status: 400,
     description:
       'The kubeconfig is not valid YAML of kind Config, is over 1 MiB, or has malformed fields or certificate data',
+    family: 'connection',
   },
   KUBECONFIG_CONTEXT_NOT_FOUND: {
     status: 400,
     description:
       'The requested (or current) context, or the cluster or user it names, is missing from the kubeconfig',
+    family: 'connection',
   },
   KUBECONFIG_EXEC_FORBIDDEN: {
     status: 400,
     description: 'A kubeconfig user runs an exec credential plugin',
+    family: 'connection',
   },
   KUBECONFIG_AUTH_PROVIDER_FORBIDDEN: {
     status: 400,
     description: 'A kubeconfig user relies on an auth-provider plugin',
+    family: 'connection',
   },
   KUBECONFIG_FILE_REFERENCE_FORBIDDEN: {
     status: 400,
     description:
       'A kubeconfig names a token, certificate, key or CA file; only inline *-data fields and token are accepted',
+    family: 'connection',
   },
   KUBECONFIG_BASIC_AUTH_FORBIDDEN: {
     status: 400,
     description: 'A kubeconfig user has a username/password',
+    family: 'connection',
   },
   KUBECONFIG_IMPERSONATION_FORBIDDEN: {
     status: 400,
     description: 'A kubeconfig user impersonates (as, as-groups, as-uid, as-user-extra)',
+    family: 'connection',
   },
-  KUBECONFIG_PROXY_FORBIDDEN: { status: 400, description: 'A kubeconfig cluster sets proxy-url' },
+  KUBECONFIG_PROXY_FORBIDDEN: {
+    status: 400,
+    description: 'A kubeconfig cluster sets proxy-url',
+    family: 'connection',
+  },
   KUBECONFIG_INSECURE_TLS_FORBIDDEN: {
     status: 400,
     description:
       'A kubeconfig cluster sets insecure-skip-tls-verify, which the operator has not allowed',
+    family: 'connection',
   },
   KUBECONFIG_NO_CREDENTIALS: {
     status: 400,
     description: 'A kubeconfig user has neither a token nor a client certificate and key',
+    family: 'connection',
   },
   // Kubernetes API answers and cluster reachability (src/kubernetes/k8s-error-mapping.ts)
   K8S_NOT_FOUND: {
@@ -184,10 +224,17 @@ export const ERROR_CATALOGUE = {
     status: 410,
     description: 'The proposed change passed its expiry (llm.proposalTtlSeconds) without approval',
   },
-} as const satisfies Record<string, { status: number; description: string }>;
+} as const satisfies Record<string, { status: number; description: string; family?: ErrorFamily }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 export function statusOf(code: ErrorCode): number {
   return ERROR_CATALOGUE[code].status;
+}
+
+/** Every code of a family, in catalogue order. */
+export function codesOf(family: ErrorFamily): ErrorCode[] {
+  return (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).filter(
+    (code) => (ERROR_CATALOGUE[code] as { family?: ErrorFamily }).family === family,
+  );
 }

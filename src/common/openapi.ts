@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ERROR_CATALOGUE } from './error-codes';
+import { documentErrorFamilies } from './openapi-errors';
 import { APP_VERSION } from '../system/version';
 
 /**
@@ -18,7 +19,9 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
     .setVersion(APP_VERSION)
     .setDescription(
       'AIOps backend for Kubernetes and Istio. Every /api response is an envelope ' +
-        '`{ success, code, message, data, requestId, timestamp }`.\n\n| code | HTTP | meaning |\n|---|---|---|\n' +
+        '`{ success, code, message, data, requestId, timestamp }`. ' +
+        'Query parameters an operation does not declare are refused (400 VALIDATION_FAILED), like ' +
+        'unknown body properties.\n\n| code | HTTP | meaning |\n|---|---|---|\n' +
         catalogue,
     )
     .addBearerAuth({
@@ -27,10 +30,11 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
       description: 'A CloudPilot API token (cpt_…)',
     })
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) =>
       `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  return documentErrorFamilies(document);
 }
 
 type MetadataFn = () => Promise<Record<string, any>>;

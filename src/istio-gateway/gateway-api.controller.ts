@@ -39,7 +39,7 @@ export class GatewayApiController {
   @ApiEndpoint({
     summary: 'List Gateway API Gateways or HTTPRoutes (namespace, labelSelector, paged)',
     response: MeshObjectListDto,
-    errors: READ,
+    errors: [...READ, 'K8S_INVALID'],
   })
   list(
     @Param('clusterId', ClusterIdPipe) clusterId: string,

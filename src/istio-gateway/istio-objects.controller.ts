@@ -59,7 +59,7 @@ export class IstioObjectsController {
     summary:
       'List Istio Gateways, VirtualServices or DestinationRules (namespace, labelSelector, paged)',
     response: MeshObjectListDto,
-    errors: READ,
+    errors: [...READ, 'K8S_INVALID'],
   })
   list(
     @Param('clusterId', ClusterIdPipe) clusterId: string,

@@ -75,7 +75,8 @@ export class ObjectCountsDto {
   secrets: number | null;
 }
 
-export class ClusterHealthDto {
+/** Named apart from diagnostics' ClusterHealthDto: OpenAPI schemas are keyed by class name. */
+export class ClusterReachabilityDto {
   reachable: boolean;
   kubernetesVersion?: string;
   checkedAt: string;
@@ -95,7 +96,7 @@ export class ResourceOverviewDto {
   memory: ResourceTotalsDto;
   cache: CacheStatusDto;
   /** The scheduled tick's last reachability check; null before the first tick. */
-  health: ClusterHealthDto | null;
+  health: ClusterReachabilityDto | null;
 }
 
 export class CpuMemoryDto {

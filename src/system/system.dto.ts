@@ -1,8 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 export class ConfigEntryDto {
   /** YAML path of the key, e.g. server.port. */
   key: string;
-  /** Effective value; secrets are masked. */
-  value: unknown;
+  /** Effective value; secrets are masked; absent when the key has no value. */
+  @ApiProperty({
+    required: false,
+    nullable: true,
+    description: 'Effective value; secrets are masked; absent when the key has no value.',
+    oneOf: [
+      { type: 'string' },
+      { type: 'number' },
+      { type: 'boolean' },
+      { type: 'array', items: {} },
+      { type: 'object' },
+    ],
+  })
+  value?: unknown;
   /** Where the value came from. */
   source: 'default' | 'file' | 'env' | 'cli';
   env?: string;

@@ -1,0 +1,54 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import type { Request } from 'express';
+import { Observable } from 'rxjs';
+import { AppError } from './app-error';
+import type { FieldError } from './validation.pipe';
+
+// RouteParamtypes.QUERY: the key of a @Query() argument is `${QUERY}:${index}`.
+const QUERY = 4;
+
+interface RouteArg {
+  data?: unknown;
+}
+
+/**
+ * One rule for unknown input: a query parameter an /api operation does not declare is refused
+ * with 400 VALIDATION_FAILED, as unknown body properties are (the ValidationPipe's
+ * forbidNonWhitelisted). A route whose handler takes a whole @Query() DTO is left to that pipe,
+ * which names every unknown field at once; any other route declares no query, or names its
+ * parameters one @Query('name') each, and is checked here against that list.
+ */
+@Injectable()
+export class QueryParamsInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    if (context.getType() !== 'http' || !request.path.startsWith('/api/')) return next.handle();
+    const declared = declaredQuery(context);
+    if (declared === 'dto') return next.handle();
+    const unknown = Object.keys(request.query ?? {}).filter((name) => !declared.has(name));
+    if (unknown.length) {
+      const details: FieldError[] = unknown.map((field) => ({
+        field,
+        errors: [`query parameter ${field} is not accepted by this operation`],
+      }));
+      throw new AppError('VALIDATION_FAILED', 'Request validation failed', details);
+    }
+    return next.handle();
+  }
+}
+
+function declaredQuery(context: ExecutionContext): 'dto' | Set<string> {
+  const args = (Reflect.getMetadata(
+    ROUTE_ARGS_METADATA,
+    context.getClass(),
+    context.getHandler().name,
+  ) ?? {}) as Record<string, RouteArg>;
+  const names = new Set<string>();
+  for (const [key, arg] of Object.entries(args)) {
+    if (Number(key.split(':')[0]) !== QUERY) continue;
+    if (typeof arg.data !== 'string') return 'dto';
+    names.add(arg.data);
+  }
+  return names;
+}
