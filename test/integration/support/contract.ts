@@ -14,8 +14,12 @@ import { kubectl, kubectlOk, readKubeconfig } from './test-cluster';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const CONTRACT_ADMIN_TOKEN = `contract-admin-${randomBytes(16).toString('hex')}`;
-/** The SSE log follow stream never ends, so a fuzzer cannot judge it; everything else is fuzzed. */
-export const EXCLUDED_PATH = '/logs/stream$';
+/**
+ * The two Server-Sent Events streams (a followed log, the diagnostics changes) never end, so a
+ * fuzzer cannot judge them; everything else is fuzzed. Their event schemas are not documented yet
+ * (OpenAPI 3.0 has no per-event schema; Schemathesis reads the response schema as one).
+ */
+export const EXCLUDED_PATH = '/(logs|diagnostics)/stream$';
 
 /** Installs (first run) or finds the pinned Schemathesis in ~/.cache/cloudpilot; returns its path. */
 export function installSchemathesis(): string {
