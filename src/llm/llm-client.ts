@@ -86,7 +86,7 @@ export class LlmClient {
     const key = `${p.name}|${p.baseUrl}|${p.kind}`;
     let client = this.clients.get(key);
     if (!client) {
-      // Every option explicit, so the SDK reads nothing from process.env (OPENAI_*).
+      // Every option explicit, so the SDK reads nothing from the process environment (OPENAI_*).
       client = new OpenAI({
         apiKey: p.apiKey ?? 'none',
         baseURL: p.baseUrl,
