@@ -78,7 +78,7 @@ export class MonitorService
   /** The live cache of a cluster (by id or name); throws CLUSTER_NOT_FOUND like every cluster route. */
   async cache(idOrName: string): Promise<ClusterCache> {
     const cluster = await this.directory.get(idOrName);
-    return this.cacheFor(cluster.id);
+    return this.forCluster(cluster.id);
   }
 
   /**
@@ -87,10 +87,6 @@ export class MonitorService
    * connection changes restart caches through ClusterEvents and the tick's reconcile.
    */
   forCluster(id: string): Promise<ClusterCache> {
-    return this.cacheFor(id);
-  }
-
-  cacheFor(id: string): Promise<ClusterCache> {
     const running = this.caches.get(id);
     return running ? Promise.resolve(running) : this.ensure(id);
   }
