@@ -347,6 +347,27 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     parse: intRange(1, 3650),
     doc: 'Days of history kept in the database: every tick for a day, one sample per 15 min to 30 days, one per hour after; older samples are deleted by the leader',
   },
+  {
+    path: 'forecasts.restartRatePerHour',
+    env: 'CLOUDPILOT_FORECASTS_RESTART_RATE_PER_HOUR',
+    default: 6,
+    parse: intRange(1, 1_000_000),
+    doc: "Restarts per hour of one workload's pods that FORECAST_RESTART_RATE forecasts reaching (a container crash-looping at the kubelet's 5 min back-off restarts 12 times an hour)",
+  },
+  {
+    path: 'forecasts.findingHorizonDays',
+    env: 'CLOUDPILOT_FORECASTS_FINDING_HORIZON_DAYS',
+    default: 7,
+    parse: intRange(1, 365),
+    doc: 'Forecasts expected to cross their threshold within this many days become FORECAST_* diagnostics findings',
+  },
+  {
+    path: 'forecasts.findingMinConfidencePercent',
+    env: 'CLOUDPILOT_FORECASTS_FINDING_MIN_CONFIDENCE_PERCENT',
+    default: 50,
+    parse: intRange(0, 100),
+    doc: 'Forecasts less confident than this (percent) stay in GET /forecasts but do not become findings',
+  },
 ];
 
 /** Flags that are not config keys: they steer loading itself. */

@@ -64,6 +64,11 @@ export interface AppConfig {
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
   history: { retentionDays: number };
+  forecasts: {
+    restartRatePerHour: number;
+    findingHorizonDays: number;
+    findingMinConfidencePercent: number;
+  };
 }
 
 export interface ConfigProblem {

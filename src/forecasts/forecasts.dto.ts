@@ -29,9 +29,14 @@ export class ForecastDto {
   code: string;
   /** What crossing the threshold means. */
   meaning: string;
-  /** The history metric forecast (CPU in cores, memory in bytes, pods a count). */
+  /** The metric forecast (CPU in cores, memory in bytes, pods a count, restartsPerHour a rate). */
   metric: string;
-  scope: 'cluster';
+  /** cluster, workload (restart rate) or nodePool. */
+  scope: 'cluster' | 'workload' | 'nodePool';
+  /** The workload's namespace (scope workload), else null. */
+  namespace: string | null;
+  /** The workload as `<Kind>/<name>` (scope workload) or the pool (scope nodePool), else null. */
+  name: string | null;
   /** The capacity the metric must stay below, as of the latest sample; null when unknown. */
   threshold: number | null;
   /** The fitted value now. */

@@ -1,5 +1,5 @@
+import type { Forecast } from './forecast';
 import { CrossingForecast, forecastCrossing } from './methods/crossing-forecast';
-import { Point } from './methods/series';
 
 /** One stored sample, as the history gives it: time and metric values. */
 export interface Sample {
@@ -46,14 +46,7 @@ export const SATURATION_SPECS: readonly SaturationSpec[] = [
   },
 ];
 
-export interface SaturationForecast extends CrossingForecast {
-  code: string;
-  meaning: string;
-  metric: string;
-  threshold: number | null;
-  /** The points the forecast used, oldest first. */
-  basis: Point[];
-}
+export type SaturationForecast = Forecast;
 
 /** Forecasts every saturation spec over the samples (oldest first); pure. */
 export function saturationForecasts(
@@ -77,6 +70,9 @@ export function saturationForecasts(
       code: spec.code,
       meaning: spec.meaning,
       metric: spec.metric,
+      scope: 'cluster' as const,
+      namespace: null,
+      name: null,
       threshold,
       basis,
       ...forecast,

@@ -1,13 +1,17 @@
 import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
 import { nanosToNumber } from '../cluster-state/quantity';
-import type { ClusterAggregates, ClusterUsage } from '../monitor/cluster-snapshot';
+import type { ClusterAggregates, ClusterSnapshot, ClusterUsage } from '../monitor/cluster-snapshot';
+import { OwnerLookup, workloadKey, workloadRestarts } from './workload-restarts';
 
 /** The values of one sample; CPU in cores, memory in bytes, the rest counts. */
 export type HistoryValues = Record<string, number | null>;
 
+/** What a row describes; the row's name says which one (see history.dto.ts). */
+export type HistoryScope = 'cluster' | 'namespace' | 'workload';
+
 export interface HistoryRow {
   clusterId: string;
-  scope: 'cluster' | 'namespace';
+  scope: HistoryScope;
   name: string;
   slot: number;
   at: string;
@@ -70,4 +74,28 @@ export function historyRows(reading: ClusterReading, slot: number, at: string): 
     };
   });
   return [cluster, ...namespaces];
+}
+
+/** The owner lookups of the restart rows, answered from the snapshot's cached ReplicaSets and Jobs. */
+export function snapshotOwners(snapshot: Pick<ClusterSnapshot, 'get'>): OwnerLookup {
+  return {
+    replicaSetOwner: (ns, name) => snapshot.get('replicasets', name, ns)?.owner,
+    jobOwner: (ns, name) => snapshot.get('jobs', name, ns)?.owner,
+  };
+}
+
+/** One row per workload with restarts (the most restarting ones, bounded), for one tick. */
+export function workloadRows(
+  snapshot: Pick<ClusterSnapshot, 'clusterId' | 'list' | 'get'>,
+  slot: number,
+  at: string,
+): HistoryRow[] {
+  return workloadRestarts(snapshot.list('pods'), snapshotOwners(snapshot)).map((w) => ({
+    clusterId: snapshot.clusterId,
+    scope: 'workload',
+    name: workloadKey(w),
+    slot,
+    at,
+    values: { restarts: w.restarts, podsRestarted: w.pods },
+  }));
 }

@@ -1,7 +1,7 @@
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsK8sNamespace } from '../common/k8s-validators';
 
-export const HISTORY_SCOPES = ['cluster', 'namespace'] as const;
+export const HISTORY_SCOPES = ['cluster', 'namespace', 'workload'] as const;
 
 /** Metric names of the samples (history-rows.ts); CPU in cores, memory in bytes. */
 export const HISTORY_METRICS = [
@@ -20,16 +20,26 @@ export const HISTORY_METRICS = [
   'allocatableMemory',
   'usageCpu',
   'usageMemory',
+  'restarts',
+  'podsRestarted',
 ] as const;
 
 export class HistoryQueryDto {
-  /** cluster (default) or namespace (then `namespace` is required). */
+  /** cluster (default), namespace (then `namespace` is required) or workload (`namespace` and `name`). */
   @IsOptional()
   @IsIn(HISTORY_SCOPES)
   scope?: (typeof HISTORY_SCOPES)[number];
 
   @IsK8sNamespace({ optional: true })
   namespace?: string;
+
+  /** The workload of scope=workload, as `<Kind>/<name>` (e.g. Deployment/api, or Pod/x for a bare pod). */
+  @IsOptional()
+  @MaxLength(253)
+  @Matches(/^[A-Za-z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+    message: 'name must be <Kind>/<name>, e.g. Deployment/api',
+  })
+  name?: string;
 
   /** Only this metric; every metric of the scope when omitted. */
   @IsOptional()
@@ -64,6 +74,8 @@ export class HistoryResponseDto {
   scope: string;
   /** The namespace, or null for the cluster scope. */
   namespace: string | null;
+  /** The workload (`<Kind>/<name>`) of scope=workload, else null. */
+  name: string | null;
   from: string;
   to: string;
   /** True when the range held more points than one answer carries: the newest ones are returned. */

@@ -6,7 +6,7 @@ import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
-import { historyRows, HistoryRow, slotOf } from './history-rows';
+import { historyRows, HistoryRow, slotOf, workloadRows } from './history-rows';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
@@ -53,7 +53,7 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
     for (const snapshot of this.snapshots.all().values()) {
       // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
       if (!snapshot.settled || snapshot.down) continue;
-      rows.push(...historyRows(snapshot, slot, at));
+      rows.push(...historyRows(snapshot, slot, at), ...workloadRows(snapshot, slot, at));
     }
     await this.insert(rows);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);

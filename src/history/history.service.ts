@@ -3,7 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, Repository } from 'typeorm';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
+import type { HistoryScope } from './history-rows';
 import { HistorySample } from './history-sample.entity';
+import { workloadKey } from './workload-restarts';
 import { HistoryPointDto, HistoryQueryDto, HistoryResponseDto } from './history.dto';
 
 const DEFAULT_RANGE_MS = 86_400_000;
@@ -21,8 +23,9 @@ export class HistoryService {
   async get(clusterIdOrName: string, query: HistoryQueryDto): Promise<HistoryResponseDto> {
     const cluster = await this.directory.get(clusterIdOrName);
     const scope = query.scope ?? 'cluster';
-    if (scope === 'namespace' && !query.namespace)
-      invalid('namespace', 'is required with scope=namespace');
+    if (scope !== 'cluster' && !query.namespace)
+      invalid('namespace', `is required with scope=${scope}`);
+    if (scope === 'workload' && !query.name) invalid('name', 'is required with scope=workload');
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_RANGE_MS);
     if (from > to) invalid('from', 'must not be after to');
@@ -30,7 +33,7 @@ export class HistoryService {
       where: {
         clusterId: cluster.id,
         scope,
-        name: scope === 'namespace' ? query.namespace : '',
+        name: rowName(scope, query),
         at: Between(from.toISOString(), to.toISOString()),
       },
       order: { slot: 'DESC' },
@@ -43,13 +46,44 @@ export class HistoryService {
     return {
       cluster: { id: cluster.id, name: cluster.name },
       scope,
-      namespace: scope === 'namespace' ? query.namespace! : null,
+      namespace: scope === 'cluster' ? null : query.namespace!,
+      name: scope === 'workload' ? query.name! : null,
       from: from.toISOString(),
       to: to.toISOString(),
       truncated: rows.length > MAX_POINTS,
       points,
     };
   }
+
+  /** Every series of one scope in a time range, by row name, oldest first (what forecasts fit). */
+  async series(
+    clusterId: string,
+    scope: HistoryScope,
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, HistoryPointDto[]>> {
+    const rows = await this.samples.find({
+      where: { clusterId, scope, at: Between(from.toISOString(), to.toISOString()) },
+      order: { slot: 'ASC' },
+    });
+    const byName = new Map<string, HistoryPointDto[]>();
+    for (const row of rows) {
+      const list = byName.get(row.name) ?? [];
+      list.push(point(row, undefined));
+      byName.set(row.name, list);
+    }
+    return byName;
+  }
+}
+
+/** The stored row name of a scope: '' for the cluster, the namespace, `<ns>/<Kind>/<name>`. */
+function rowName(scope: string, query: HistoryQueryDto): string {
+  if (scope === 'namespace') return query.namespace!;
+  if (scope === 'workload') {
+    const [kind, ...name] = query.name!.split('/');
+    return workloadKey({ namespace: query.namespace!, kind, name: name.join('/') });
+  }
+  return '';
 }
 
 function point(row: HistorySample, metric: string | undefined): HistoryPointDto {

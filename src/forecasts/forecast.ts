@@ -1,0 +1,41 @@
+import type { CrossingForecast } from './methods/crossing-forecast';
+import type { Point } from './methods/series';
+
+/** What a forecast is about: the whole cluster, one workload, one node pool. */
+export type ForecastScope = 'cluster' | 'workload' | 'nodePool';
+
+/** One forecast with its basis: what crosses which threshold, when, how sure, from which points. */
+export interface Forecast extends CrossingForecast {
+  /** Stable FORECAST_* code (docs/forecasts.md); also the code of the finding it may become. */
+  code: string;
+  /** What crossing the threshold means, in one sentence a person acts on. */
+  meaning: string;
+  metric: string;
+  scope: ForecastScope;
+  /** The namespace of a workload forecast, else null. */
+  namespace: string | null;
+  /** The workload (`<Kind>/<name>`) or node pool, else null. */
+  name: string | null;
+  threshold: number | null;
+  /** The points the forecast used, oldest first. */
+  basis: Point[];
+}
+
+/** What every forecast source is asked for: one cluster, one moment, one horizon and window. */
+export interface ForecastRequest {
+  clusterId: string;
+  now: number;
+  horizonMs: number;
+  windowMs: number;
+}
+
+/**
+ * One kind of forecast (saturation, restarts, …). ForecastsService asks every registered source
+ * and lists what they answer; adding a forecast is adding a source to FORECAST_SOURCES.
+ */
+export interface ForecastSource {
+  forecasts(request: ForecastRequest): Promise<Forecast[]>;
+}
+
+/** The injection token of the list of forecast sources (see forecasts.module.ts). */
+export const FORECAST_SOURCES = Symbol('FORECAST_SOURCES');
