@@ -20,6 +20,8 @@ export interface ClusterDiagnosticsOptions {
   resyncMs: number;
   /** Told after each evaluation (metrics). */
   onEvaluated?(diagnostics: ClusterDiagnostics): void;
+  /** Findings computed elsewhere (forecasts), merged into every evaluation. */
+  external?(): EvaluatedFinding[];
 }
 
 const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -133,7 +135,8 @@ export class ClusterDiagnostics {
   }
 
   /** Tracks the evaluation's findings against the previous ones and announces the differences. */
-  private apply(found: EvaluatedFinding[], now: number, started: number): void {
+  private apply(evaluated: EvaluatedFinding[], now: number, started: number): void {
+    const found = [...evaluated, ...(this.options.external?.() ?? [])];
     const seen = new Set<string>();
     const iso = new Date(now).toISOString();
     for (const f of found) {
