@@ -63,7 +63,7 @@ export interface AppConfig {
     fleetDeadlineSeconds: number;
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
-  history: { retentionDays: number };
+  history: { retentionDays: number; nodePoolLabels: string[] };
   forecasts: {
     restartRatePerHour: number;
     findingHorizonDays: number;

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { HistoryService } from '../history/history.service';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import type { Forecast, ForecastRequest, ForecastSource } from './forecast';
-import { saturationForecasts } from './saturation-forecasts';
+import { poolSaturationForecasts, saturationForecasts } from './saturation-forecasts';
 
-/** Cluster requests and pods reaching capacity, from the cluster-scope history. */
+/** Requests and pods reaching capacity, per cluster and per node pool, from the stored history. */
 @Injectable()
 export class SaturationForecastSource implements ForecastSource {
   constructor(

@@ -48,15 +48,52 @@ export const SATURATION_SPECS: readonly SaturationSpec[] = [
 
 export type SaturationForecast = Forecast;
 
+/**
+ * A node pool's capacities: the same codes as the cluster's, over the pool's nodes. Its pods are
+ * those bound to its nodes (a Pending pod belongs to no pool yet), against their allocatable pods.
+ */
+export const POOL_SATURATION_SPECS: readonly SaturationSpec[] = [
+  ...SATURATION_SPECS.slice(0, 2).map((spec) => ({
+    ...spec,
+    meaning: spec.meaning.replace(
+      'new pods stop scheduling',
+      'new pods stop scheduling in the pool',
+    ),
+  })),
+  {
+    code: 'FORECAST_POD_CAPACITY',
+    meaning: "Pods reach the pool's pod capacity: new pods stop scheduling in the pool",
+    metric: 'pods',
+    value: (v) => v.pods ?? null,
+    threshold: (latest) => latest.allocatablePods || null,
+  },
+];
+
+/** The saturation forecasts of every node pool (samples by pool name, oldest first); pure. */
+export function poolSaturationForecasts(
+  byPool: ReadonlyMap<string, readonly Sample[]>,
+  now: number,
+  horizonMs: number,
+): Forecast[] {
+  return [...byPool.entries()].flatMap(([pool, samples]) =>
+    saturationForecasts(samples, 0, now, horizonMs, POOL_SATURATION_SPECS).map((f) => ({
+      ...f,
+      scope: 'nodePool' as const,
+      name: pool,
+    })),
+  );
+}
+
 /** Forecasts every saturation spec over the samples (oldest first); pure. */
 export function saturationForecasts(
   samples: readonly Sample[],
   podCapacity: number,
   now: number,
   horizonMs: number,
+  specs: readonly SaturationSpec[] = SATURATION_SPECS,
 ): SaturationForecast[] {
   const latest = samples.length ? samples[samples.length - 1].values : {};
-  return SATURATION_SPECS.map((spec) => {
+  return specs.map((spec) => {
     const basis = samples.flatMap((s) => {
       const v = spec.value(s.values);
       return v === null ? [] : [{ t: Date.parse(s.at), v }];

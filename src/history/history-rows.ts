@@ -1,13 +1,14 @@
 import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
 import { nanosToNumber } from '../cluster-state/quantity';
 import type { ClusterAggregates, ClusterSnapshot, ClusterUsage } from '../monitor/cluster-snapshot';
+import { nodeAndPoolValues } from './node-rows';
 import { OwnerLookup, workloadKey, workloadRestarts } from './workload-restarts';
 
 /** The values of one sample; CPU in cores, memory in bytes, the rest counts. */
 export type HistoryValues = Record<string, number | null>;
 
 /** What a row describes; the row's name says which one (see history.dto.ts). */
-export type HistoryScope = 'cluster' | 'namespace' | 'workload';
+export type HistoryScope = 'cluster' | 'namespace' | 'workload' | 'node' | 'nodePool';
 
 export interface HistoryRow {
   clusterId: string;
@@ -98,4 +99,24 @@ export function workloadRows(
     at,
     values: { restarts: w.restarts, podsRestarted: w.pods },
   }));
+}
+
+/** One row per node and one per node pool (grouped by `poolLabels`), for one tick. */
+export function nodeRows(
+  snapshot: Pick<ClusterSnapshot, 'clusterId' | 'list' | 'aggregates' | 'usage'>,
+  poolLabels: readonly string[],
+  slot: number,
+  at: string,
+): HistoryRow[] {
+  const { nodes, pools } = nodeAndPoolValues(
+    snapshot.list('nodes'),
+    snapshot.aggregates,
+    snapshot.usage,
+    poolLabels,
+  );
+  const base = { clusterId: snapshot.clusterId, slot, at };
+  return [
+    ...nodes.map((n): HistoryRow => ({ ...base, scope: 'node', ...n })),
+    ...pools.map((p): HistoryRow => ({ ...base, scope: 'nodePool', ...p })),
+  ];
 }

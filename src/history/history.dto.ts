@@ -1,7 +1,7 @@
 import { IsIn, IsISO8601, IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsK8sNamespace } from '../common/k8s-validators';
 
-export const HISTORY_SCOPES = ['cluster', 'namespace', 'workload'] as const;
+export const HISTORY_SCOPES = ['cluster', 'namespace', 'workload', 'node', 'nodePool'] as const;
 
 /** Metric names of the samples (history-rows.ts); CPU in cores, memory in bytes. */
 export const HISTORY_METRICS = [
@@ -20,12 +20,17 @@ export const HISTORY_METRICS = [
   'allocatableMemory',
   'usageCpu',
   'usageMemory',
+  'allocatablePods',
+  'ready',
   'restarts',
   'podsRestarted',
 ] as const;
 
 export class HistoryQueryDto {
-  /** cluster (default), namespace (then `namespace` is required) or workload (`namespace` and `name`). */
+  /**
+   * cluster (default); namespace (`namespace` required); workload (`namespace` and `name`);
+   * node or nodePool (`name`).
+   */
   @IsOptional()
   @IsIn(HISTORY_SCOPES)
   scope?: (typeof HISTORY_SCOPES)[number];
@@ -33,11 +38,14 @@ export class HistoryQueryDto {
   @IsK8sNamespace({ optional: true })
   namespace?: string;
 
-  /** The workload of scope=workload, as `<Kind>/<name>` (e.g. Deployment/api, or Pod/x for a bare pod). */
+  /**
+   * The object of the scope: `<Kind>/<name>` for workload (e.g. Deployment/api, Pod/x for a bare
+   * pod), the node's name for node, the pool (its pool label's value) for nodePool.
+   */
   @IsOptional()
   @MaxLength(253)
-  @Matches(/^[A-Za-z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
-    message: 'name must be <Kind>/<name>, e.g. Deployment/api',
+  @Matches(/^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/, {
+    message: 'name must be a node, a node pool or <Kind>/<name>',
   })
   name?: string;
 
@@ -74,7 +82,7 @@ export class HistoryResponseDto {
   scope: string;
   /** The namespace, or null for the cluster scope. */
   namespace: string | null;
-  /** The workload (`<Kind>/<name>`) of scope=workload, else null. */
+  /** The workload (`<Kind>/<name>`), node or node pool of those scopes, else null. */
   name: string | null;
   from: string;
   to: string;

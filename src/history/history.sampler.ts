@@ -6,13 +6,14 @@ import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
-import { historyRows, HistoryRow, slotOf, workloadRows } from './history-rows';
+import { historyRows, HistoryRow, nodeRows, slotOf, workloadRows } from './history-rows';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
 
 /**
- * Leader-only: writes one history sample per cluster (and per namespace) per monitor tick. Ticks
+ * Leader-only: writes one history sample per cluster (and per namespace, node, node pool and
+ * restarting workload) per monitor tick. Ticks
  * are aligned to the middle of their slot on the wall clock, so every replica's timer agrees on
  * which tick is which: a new leader continues the series where the old one stopped, and a tick two
  * replicas both sample is stored once (the slot is in the primary key). Followers only keep time.
@@ -53,7 +54,12 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
     for (const snapshot of this.snapshots.all().values()) {
       // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
       if (!snapshot.settled || snapshot.down) continue;
-      rows.push(...historyRows(snapshot, slot, at), ...workloadRows(snapshot, slot, at));
+      const pools = this.configProvider.config.history.nodePoolLabels;
+      rows.push(
+        ...historyRows(snapshot, slot, at),
+        ...nodeRows(snapshot, pools, slot, at),
+        ...workloadRows(snapshot, slot, at),
+      );
     }
     await this.insert(rows);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);

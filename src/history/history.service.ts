@@ -23,9 +23,7 @@ export class HistoryService {
   async get(clusterIdOrName: string, query: HistoryQueryDto): Promise<HistoryResponseDto> {
     const cluster = await this.directory.get(clusterIdOrName);
     const scope = query.scope ?? 'cluster';
-    if (scope !== 'cluster' && !query.namespace)
-      invalid('namespace', `is required with scope=${scope}`);
-    if (scope === 'workload' && !query.name) invalid('name', 'is required with scope=workload');
+    checkScope(scope, query);
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_RANGE_MS);
     if (from > to) invalid('from', 'must not be after to');
@@ -47,7 +45,7 @@ export class HistoryService {
       cluster: { id: cluster.id, name: cluster.name },
       scope,
       namespace: scope === 'cluster' ? null : query.namespace!,
-      name: scope === 'workload' ? query.name! : null,
+      name: scope === 'cluster' || scope === 'namespace' ? null : query.name!,
       from: from.toISOString(),
       to: to.toISOString(),
       truncated: rows.length > MAX_POINTS,
@@ -76,14 +74,25 @@ export class HistoryService {
   }
 }
 
-/** The stored row name of a scope: '' for the cluster, the namespace, `<ns>/<Kind>/<name>`. */
-function rowName(scope: string, query: HistoryQueryDto): string {
+/** Each scope's required parameters: a clear 400, never an empty answer for a half query. */
+function checkScope(scope: HistoryScope, query: HistoryQueryDto): void {
+  if ((scope === 'namespace' || scope === 'workload') && !query.namespace)
+    invalid('namespace', `is required with scope=${scope}`);
+  if (scope !== 'cluster' && scope !== 'namespace' && !query.name)
+    invalid('name', `is required with scope=${scope}`);
+  if (scope === 'workload' && !query.name!.includes('/'))
+    invalid('name', 'must be <Kind>/<name> with scope=workload');
+}
+
+/** The stored row name: '' (cluster), the namespace, `<ns>/<Kind>/<name>`, the node or pool. */
+function rowName(scope: HistoryScope, query: HistoryQueryDto): string {
+  if (scope === 'cluster') return '';
   if (scope === 'namespace') return query.namespace!;
   if (scope === 'workload') {
     const [kind, ...name] = query.name!.split('/');
     return workloadKey({ namespace: query.namespace!, kind, name: name.join('/') });
   }
-  return '';
+  return query.name!;
 }
 
 function point(row: HistorySample, metric: string | undefined): HistoryPointDto {
