@@ -18,12 +18,19 @@ export class SaturationForecastSource implements ForecastSource {
       from: new Date(r.now - r.windowMs).toISOString(),
       to: new Date(r.now).toISOString(),
     });
-    return saturationForecasts(
+    const cluster = saturationForecasts(
       samples.points,
       await this.podCapacity(r.clusterId),
       r.now,
       r.horizonMs,
     );
+    const pools = await this.history.series(
+      r.clusterId,
+      'nodePool',
+      new Date(r.now - r.windowMs),
+      new Date(r.now),
+    );
+    return [...cluster, ...poolSaturationForecasts(pools, r.now, r.horizonMs)];
   }
 
   /** Pods the nodes can hold: the sum of their allocatable pods, from the live snapshot. */
