@@ -24,6 +24,9 @@ export const HISTORY_METRICS = [
   'ready',
   'restarts',
   'podsRestarted',
+  'findingsCritical',
+  'findingsWarning',
+  'findingsInfo',
 ] as const;
 
 export class HistoryQueryDto {

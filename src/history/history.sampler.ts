@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { FindingCounts, withFindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
 import { historyRows, HistoryRow, nodeRows, slotOf, workloadRows } from './history-rows';
@@ -30,6 +31,7 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly snapshots: ClusterSnapshots,
     private readonly coordination: ReplicaCoordination,
     private readonly configProvider: ConfigProvider,
+    private readonly findingCounts: FindingCounts,
   ) {}
 
   private get intervalMs(): number {
@@ -55,8 +57,9 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
       // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
       if (!snapshot.settled || snapshot.down) continue;
       const pools = this.configProvider.config.history.nodePoolLabels;
+      const counts = await this.findingCounts.of(snapshot.clusterId);
       rows.push(
-        ...historyRows(snapshot, slot, at),
+        ...withFindingCounts(historyRows(snapshot, slot, at), counts),
         ...nodeRows(snapshot, pools, slot, at),
         ...workloadRows(snapshot, slot, at),
       );
