@@ -21,10 +21,20 @@ const GROUPS: Record<string, string> = {
   ReplicaSet: 'apps',
   Job: 'batch',
   CronJob: 'batch',
+  HorizontalPodAutoscaler: 'autoscaling',
 };
 
 /** The object a person acts on: the workload, the node pool, or the cluster itself. */
 function objectOf(f: Forecast, clusterName: string): ObjectRef {
+  if (f.scope === 'hpa') {
+    const name = (f.name ?? '').split('/').slice(1).join('/');
+    return {
+      group: 'autoscaling',
+      kind: 'HorizontalPodAutoscaler',
+      namespace: f.namespace ?? '',
+      name,
+    };
+  }
   if (f.scope === 'workload') {
     const [kind, ...name] = (f.name ?? '').split('/');
     return { group: GROUPS[kind] ?? '', kind, namespace: f.namespace ?? '', name: name.join('/') };
@@ -39,6 +49,10 @@ const SUGGESTIONS: Record<string, string> = {
   FORECAST_MEMORY_REQUESTS_SATURATION:
     'Add nodes (or memory to the pool) or lower memory requests before new pods stop scheduling.',
   FORECAST_POD_CAPACITY: 'Add nodes or raise maxPods before new pods stop scheduling.',
+  FORECAST_HPA_MAX_REPLICAS:
+    'Raise maxReplicas (if the nodes can hold them) or make each replica take more load.',
+  FORECAST_PVC_FULL:
+    'Expand the claim (if its StorageClass allows) or free space before writes fail.',
   FORECAST_RESTART_RATE:
     "Read the workload's logs and last termination reasons now: its restarts are speeding up.",
 };

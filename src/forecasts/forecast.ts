@@ -1,8 +1,8 @@
 import type { CrossingForecast } from './methods/crossing-forecast';
 import type { Point } from './methods/series';
 
-/** What a forecast is about: the whole cluster, one workload, one node pool. */
-export type ForecastScope = 'cluster' | 'workload' | 'nodePool';
+/** What a forecast is about: the whole cluster, one workload, one node pool, one HPA, one PVC. */
+export type ForecastScope = 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc';
 
 /** One forecast with its basis: what crosses which threshold, when, how sure, from which points. */
 export interface Forecast extends CrossingForecast {
@@ -12,9 +12,9 @@ export interface Forecast extends CrossingForecast {
   meaning: string;
   metric: string;
   scope: ForecastScope;
-  /** The namespace of a workload forecast, else null. */
+  /** The namespace of a workload or HPA forecast, else null. */
   namespace: string | null;
-  /** The workload (`<Kind>/<name>`) or node pool, else null. */
+  /** The workload or HPA (`<Kind>/<name>`), or the node pool, else null. */
   name: string | null;
   threshold: number | null;
   /** The points the forecast used, oldest first. */

@@ -31,11 +31,11 @@ export class ForecastDto {
   meaning: string;
   /** The metric forecast (CPU in cores, memory in bytes, pods a count, restartsPerHour a rate). */
   metric: string;
-  /** cluster, workload (restart rate) or nodePool. */
-  scope: 'cluster' | 'workload' | 'nodePool';
-  /** The workload's namespace (scope workload), else null. */
+  /** cluster, nodePool (saturation), workload (restart rate) or hpa (maxReplicas). */
+  scope: 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc';
+  /** The namespace of a workload or HPA, else null. */
   namespace: string | null;
-  /** The workload as `<Kind>/<name>` (scope workload) or the pool (scope nodePool), else null. */
+  /** The workload or HPA as `<Kind>/<name>`, or the pool (scope nodePool), else null. */
   name: string | null;
   /** The capacity the metric must stay below, as of the latest sample; null when unknown. */
   threshold: number | null;

@@ -6,11 +6,12 @@ import { FORECAST_SOURCES, ForecastSource } from './forecast';
 import { ForecastFindings } from './forecast-findings.service';
 import { ForecastsController } from './forecasts.controller';
 import { ForecastsService } from './forecasts.service';
+import { HpaForecastSource } from './hpa-forecast.source';
 import { RestartForecastSource } from './restart-forecast.source';
 import { SaturationForecastSource } from './saturation-forecast.source';
 
 /** The forecast sources ForecastsService lists, in this order: add a source here to add a forecast. */
-const SOURCES = [SaturationForecastSource, RestartForecastSource];
+const SOURCES = [SaturationForecastSource, RestartForecastSource, HpaForecastSource];
 
 /**
  * Forecasts: when a cluster runs out, from the persisted history (methods in ./methods); those

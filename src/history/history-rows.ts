@@ -1,6 +1,7 @@
 import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
 import { nanosToNumber } from '../cluster-state/quantity';
 import type { ClusterAggregates, ClusterSnapshot, ClusterUsage } from '../monitor/cluster-snapshot';
+import { hpaValues } from './hpa-rows';
 import { nodeAndPoolValues } from './node-rows';
 import { OwnerLookup, workloadKey, workloadRestarts } from './workload-restarts';
 
@@ -8,7 +9,7 @@ import { OwnerLookup, workloadKey, workloadRestarts } from './workload-restarts'
 export type HistoryValues = Record<string, number | null>;
 
 /** What a row describes; the row's name says which one (see history.dto.ts). */
-export type HistoryScope = 'cluster' | 'namespace' | 'workload' | 'node' | 'nodePool';
+export type HistoryScope = 'cluster' | 'namespace' | 'workload' | 'node' | 'nodePool' | 'hpa';
 
 export interface HistoryRow {
   clusterId: string;
@@ -119,4 +120,19 @@ export function nodeRows(
     ...nodes.map((n): HistoryRow => ({ ...base, scope: 'node', ...n })),
     ...pools.map((p): HistoryRow => ({ ...base, scope: 'nodePool', ...p })),
   ];
+}
+
+/** One row per HorizontalPodAutoscaler (bounded, nearest their maximum first), for one tick. */
+export function hpaRows(
+  snapshot: Pick<ClusterSnapshot, 'clusterId' | 'list'>,
+  slot: number,
+  at: string,
+): HistoryRow[] {
+  return hpaValues(snapshot.list('horizontalpodautoscalers')).map((h) => ({
+    clusterId: snapshot.clusterId,
+    scope: 'hpa',
+    slot,
+    at,
+    ...h,
+  }));
 }

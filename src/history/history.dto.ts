@@ -1,7 +1,14 @@
 import { IsIn, IsISO8601, IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsK8sNamespace } from '../common/k8s-validators';
 
-export const HISTORY_SCOPES = ['cluster', 'namespace', 'workload', 'node', 'nodePool'] as const;
+export const HISTORY_SCOPES = [
+  'cluster',
+  'namespace',
+  'workload',
+  'node',
+  'nodePool',
+  'hpa',
+] as const;
 
 /** Metric names of the samples (history-rows.ts); CPU in cores, memory in bytes. */
 export const HISTORY_METRICS = [
@@ -24,6 +31,10 @@ export const HISTORY_METRICS = [
   'ready',
   'restarts',
   'podsRestarted',
+  'currentReplicas',
+  'desiredReplicas',
+  'minReplicas',
+  'maxReplicas',
   'findingsCritical',
   'findingsWarning',
   'findingsInfo',
@@ -32,7 +43,7 @@ export const HISTORY_METRICS = [
 export class HistoryQueryDto {
   /**
    * cluster (default); namespace (`namespace` required); workload (`namespace` and `name`);
-   * node or nodePool (`name`).
+   * node, nodePool or hpa (`name`; for hpa also `namespace`).
    */
   @IsOptional()
   @IsIn(HISTORY_SCOPES)
@@ -43,7 +54,8 @@ export class HistoryQueryDto {
 
   /**
    * The object of the scope: `<Kind>/<name>` for workload (e.g. Deployment/api, Pod/x for a bare
-   * pod), the node's name for node, the pool (its pool label's value) for nodePool.
+   * pod), the node's name for node, the pool (its pool label's value) for nodePool, the
+   * HorizontalPodAutoscaler's name for hpa.
    */
   @IsOptional()
   @MaxLength(253)

@@ -7,7 +7,7 @@ import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { FindingCounts, withFindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
-import { historyRows, HistoryRow, nodeRows, slotOf, workloadRows } from './history-rows';
+import { historyRows, HistoryRow, hpaRows, nodeRows, slotOf, workloadRows } from './history-rows';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
@@ -62,6 +62,7 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
         ...withFindingCounts(historyRows(snapshot, slot, at), counts),
         ...nodeRows(snapshot, pools, slot, at),
         ...workloadRows(snapshot, slot, at),
+        ...hpaRows(snapshot, slot, at),
       );
     }
     await this.insert(rows);

@@ -44,7 +44,7 @@ export class HistoryService {
     return {
       cluster: { id: cluster.id, name: cluster.name },
       scope,
-      namespace: scope === 'cluster' ? null : query.namespace!,
+      namespace: usesNamespace(scope) ? query.namespace! : null,
       name: scope === 'cluster' || scope === 'namespace' ? null : query.name!,
       from: from.toISOString(),
       to: to.toISOString(),
@@ -74,9 +74,12 @@ export class HistoryService {
   }
 }
 
+const usesNamespace = (scope: HistoryScope): boolean =>
+  scope === 'namespace' || scope === 'workload' || scope === 'hpa';
+
 /** Each scope's required parameters: a clear 400, never an empty answer for a half query. */
 function checkScope(scope: HistoryScope, query: HistoryQueryDto): void {
-  if ((scope === 'namespace' || scope === 'workload') && !query.namespace)
+  if (usesNamespace(scope) && !query.namespace)
     invalid('namespace', `is required with scope=${scope}`);
   if (scope !== 'cluster' && scope !== 'namespace' && !query.name)
     invalid('name', `is required with scope=${scope}`);
@@ -84,7 +87,7 @@ function checkScope(scope: HistoryScope, query: HistoryQueryDto): void {
     invalid('name', 'must be <Kind>/<name> with scope=workload');
 }
 
-/** The stored row name: '' (cluster), the namespace, `<ns>/<Kind>/<name>`, the node or pool. */
+/** The stored row name: '' (cluster), the namespace, `<ns>/<Kind>/<name>`, `<ns>/<hpa>`, the node or pool. */
 function rowName(scope: HistoryScope, query: HistoryQueryDto): string {
   if (scope === 'cluster') return '';
   if (scope === 'namespace') return query.namespace!;
@@ -92,6 +95,7 @@ function rowName(scope: HistoryScope, query: HistoryQueryDto): string {
     const [kind, ...name] = query.name!.split('/');
     return workloadKey({ namespace: query.namespace!, kind, name: name.join('/') });
   }
+  if (scope === 'hpa') return `${query.namespace}/${query.name}`;
   return query.name!;
 }
 
