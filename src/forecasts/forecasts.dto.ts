@@ -31,7 +31,7 @@ export class ForecastDto {
   meaning: string;
   /** The metric forecast (CPU in cores, memory in bytes, pods a count, restartsPerHour a rate). */
   metric: string;
-  /** cluster, nodePool (saturation), workload (restart rate) or hpa (maxReplicas). */
+  /** cluster, nodePool (saturation), workload (restart rate), hpa (maxReplicas); pvc has no usage source yet (docs/forecasts.md). */
   scope: 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc';
   /** The namespace of a workload or HPA, else null. */
   namespace: string | null;

@@ -97,7 +97,7 @@ export class HistoryResponseDto {
   scope: string;
   /** The namespace, or null for the cluster scope. */
   namespace: string | null;
-  /** The workload (`<Kind>/<name>`), node or node pool of those scopes, else null. */
+  /** The workload (`<Kind>/<name>`), node, node pool or HPA of those scopes, else null. */
   name: string | null;
   from: string;
   to: string;
