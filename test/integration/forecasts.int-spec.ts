@@ -100,13 +100,6 @@ describe('forecasts from the stored history (real cluster)', () => {
   });
 
   it('makes that forecast, crossing within the finding horizon, a FORECAST_ finding: listed, streamed and scored', async () => {
-    const forecast = (await api('/forecasts?horizonDays=30')).body.data.items.find(
-      (f: { code: string; scope: string }) =>
-        f.code === 'FORECAST_CPU_REQUESTS_SATURATION' && f.scope === 'cluster',
-    );
-    // Hours away with six points on a line: within the default 7-day horizon and 50 % confidence.
-    expect(Date.parse(forecast.crossesAt) - Date.now()).toBeLessThan(7 * 24 * HOUR);
-    expect(forecast.confidence).toBeGreaterThanOrEqual(0.5);
     await t.app.listen(0, '127.0.0.1');
     const port = ((t.app.getHttpServer() as Server).address() as { port: number }).port;
     const stream = await fetch(
@@ -114,20 +107,32 @@ describe('forecasts from the stored history (real cluster)', () => {
       { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } },
     );
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    const opened = /event: opened\ndata: [^\n]*"code":"FORECAST_CPU_REQUESTS_SATURATION"/;
 
     await t.app.get(ForecastFindings).refreshAll();
+    // Read right after the refresh: the same stored points as the finding's forecast.
+    const forecast = (await api('/forecasts?horizonDays=30')).body.data.items.find(
+      (f: { code: string; scope: string }) =>
+        f.code === 'FORECAST_CPU_REQUESTS_SATURATION' && f.scope === 'cluster',
+    );
+    // Hours away with six points on a line: within the default 7-day horizon and 50 % confidence.
+    expect(Date.parse(forecast.crossesAt) - Date.now()).toBeLessThan(7 * 24 * HOUR);
+    expect(forecast.confidence).toBeGreaterThanOrEqual(0.5);
 
+    let text = '';
+    const opened = /event: opened\ndata: [^\n]*"code":"FORECAST_CPU_REQUESTS_SATURATION"/;
     const deadline = Date.now() + 10_000;
+    // One read in flight at a time: a read abandoned to a timeout would swallow its chunk.
+    let pending = reader.read();
     while (!opened.test(text)) {
-      if (Date.now() > deadline)
-        throw new Error(`no forecast finding streamed: ${text.slice(-300)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no forecast finding streamed: ${text.slice(-300)}`);
       const chunk = await Promise.race([
-        reader.read(),
-        new Promise<{ value: string }>((r) => setTimeout(() => r({ value: '' }), 500)),
+        pending,
+        new Promise<null>((r) => setTimeout(() => r(null), Math.min(500, left))),
       ]);
+      if (chunk === null) continue;
       text += chunk.value ?? '';
+      pending = reader.read();
     }
     await reader.cancel();
     const listed = await api('/diagnostics?code=FORECAST_CPU_REQUESTS_SATURATION');
