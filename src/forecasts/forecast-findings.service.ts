@@ -53,7 +53,10 @@ export class ForecastFindings implements OnApplicationBootstrap, OnModuleDestroy
     if (this.running) return;
     this.running = true;
     try {
-      for (const [clusterId, snapshot] of this.snapshots.all()) {
+      const running = this.snapshots.all();
+      // A removed cluster's findings go with it.
+      for (const id of this.current.keys()) if (!running.has(id)) this.current.delete(id);
+      for (const [clusterId, snapshot] of running) {
         if (!snapshot.settled || snapshot.down) continue;
         await this.refresh(clusterId, now).catch((error: Error) =>
           this.logger.warn(`Forecast findings of ${clusterId} failed: ${error.message}`),
@@ -74,7 +77,10 @@ export class ForecastFindings implements OnApplicationBootstrap, OnModuleDestroy
       horizonMs,
       minConfidence: config.findingMinConfidencePercent / 100,
     });
+    const unchanged =
+      JSON.stringify(this.current.get(clusterId) ?? []) === JSON.stringify(findings);
     this.current.set(clusterId, findings);
-    this.external.changed(clusterId);
+    // Most ticks of a healthy cluster have no forecast findings: no evaluation for nothing.
+    if (!unchanged) this.external.changed(clusterId);
   }
 }
