@@ -121,6 +121,10 @@ describe('restart-rate forecast from a KWOK crash loop (real cluster)', () => {
     expect(forecast.confidence).toBeGreaterThan(0);
     const now = Date.now();
     const predicted = Date.parse(forecast.crossesAt);
+    process.stdout.write(
+      `restart forecast: crosses ${forecast.crossesAt}, own line ${new Date(expected).toISOString()}, ` +
+        `${((expected - now) / 1000).toFixed(0)} s ahead, confidence ${forecast.confidence}\n`,
+    );
     expect(predicted).toBeGreaterThan(now);
     expect(Math.abs(predicted - expected)).toBeLessThan(0.1 * (expected - now));
   });

@@ -152,6 +152,10 @@ describe('forecasts from the stored history (real cluster)', () => {
         },
       },
     });
+    process.stdout.write(
+      `forecast finding: ${finding.severity}, crosses ${forecast.crossesAt} ` +
+        `(${hoursLeft.toFixed(1)} h), confidence ${forecast.confidence}\n`,
+    );
     const health = await api('/health');
     expect(health.body.data.cluster.deductions.map((d: { code: string }) => d.code)).toContain(
       'FORECAST_CPU_REQUESTS_SATURATION',
