@@ -24,6 +24,30 @@ export class ForecastPointDto {
   value: number;
 }
 
+/** The object a per-object forecast is about (e.g. the Certificate or Secret that expires). */
+export class ForecastObjectDto {
+  /** API group; '' for the core group. */
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** What a certificate forecast is based on: the certificate's own dates and names. */
+export class ForecastCertificateDto {
+  /** cert-manager: a Certificate's status; secret: the tls.crt of a kubernetes.io/tls Secret (opt-in). */
+  source: 'cert-manager' | 'secret';
+  secretName: string;
+  notBefore: string | null;
+  notAfter: string;
+  /** cert-manager only: when it will renew. */
+  renewalTime: string | null;
+  /** cert-manager's Ready condition; null for a Secret. */
+  ready: boolean | null;
+  dnsNames: string[];
+  issuer: string | null;
+}
+
 export class ForecastDto {
   /** Stable code, e.g. FORECAST_CPU_REQUESTS_SATURATION (docs/forecasts.md). */
   code: string;
@@ -31,7 +55,12 @@ export class ForecastDto {
   meaning: string;
   /** The history metric forecast (CPU in cores, memory in bytes, pods a count). */
   metric: string;
-  scope: 'cluster';
+  /** cluster: the whole cluster's history; object: one object (see `object`). */
+  scope: 'cluster' | 'object';
+  /** Set when scope is object. */
+  object?: ForecastObjectDto;
+  /** Set for FORECAST_CERTIFICATE_EXPIRY. */
+  certificate?: ForecastCertificateDto;
   /** The capacity the metric must stay below, as of the latest sample; null when unknown. */
   threshold: number | null;
   /** The fitted value now. */
@@ -42,10 +71,10 @@ export class ForecastDto {
   withinHorizon: boolean;
   /** 0–1: how well the method fits the points it used, discounted for few points. */
   confidence: number;
-  /** linear or holt-winters; null when no forecast was possible. */
+  /** linear or holt-winters (fitted), certificate-dates (a known expiry); null when no forecast was possible. */
   method: string | null;
   slopePerHour: number | null;
-  /** Why there is no crossing: too few points, flat, decreasing, already at or above the threshold, capacity unknown. */
+  /** Why there is no crossing: too few points, flat, decreasing, already at or above the threshold, capacity unknown; expired for a certificate. */
   reason: string | null;
   /** The points the forecast used, oldest first. */
   points: ForecastPointDto[];

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { HistoryService } from '../history/history.service';
-import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { ForecastDto, ForecastListDto, ForecastQueryDto } from './forecasts.dto';
 import { SaturationForecast, saturationForecasts } from './saturation-forecasts';
+import { CertificateForecast, certificateExpiryForecasts } from './certificate-expiry';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -27,9 +28,16 @@ export class ForecastsService {
       from: new Date(now - windowHours * HOUR).toISOString(),
       to: new Date(now).toISOString(),
     });
+    const snapshot = await this.snapshots.forCluster(cluster.id);
     const forecasts = saturationForecasts(
       samples.points,
-      await this.podCapacity(cluster.id),
+      podCapacity(snapshot),
+      now,
+      horizonDays * DAY,
+    );
+    const certificates = certificateExpiryForecasts(
+      snapshot.list('certificates'),
+      snapshot.list('tlsSecretCertificates'),
       now,
       horizonDays * DAY,
     );
@@ -38,15 +46,14 @@ export class ForecastsService {
       generatedAt: new Date(now).toISOString(),
       horizonDays,
       windowHours,
-      items: forecasts.map(toDto),
+      items: [...forecasts.map(toDto), ...certificates.map(certificateDto)],
     };
   }
+}
 
-  /** Pods the nodes can hold: the sum of their allocatable pods, from the live snapshot. */
-  private async podCapacity(clusterId: string): Promise<number> {
-    const snapshot = await this.snapshots.forCluster(clusterId);
-    return snapshot.list('nodes').reduce((total, node) => total + node.allocatable.pods, 0);
-  }
+/** Pods the nodes can hold: the sum of their allocatable pods, from the live snapshot. */
+function podCapacity(snapshot: ClusterSnapshot): number {
+  return snapshot.list('nodes').reduce((total, node) => total + node.allocatable.pods, 0);
 }
 
 function toDto(f: SaturationForecast): ForecastDto {
@@ -63,6 +70,26 @@ function toDto(f: SaturationForecast): ForecastDto {
     method: f.method,
     slopePerHour: f.slopePerHour,
     reason: f.reason ?? null,
+    points: f.basis.map((p) => ({ at: new Date(p.t).toISOString(), value: p.v })),
+  };
+}
+
+function certificateDto(f: CertificateForecast): ForecastDto {
+  return {
+    code: f.code,
+    meaning: f.meaning,
+    metric: f.metric,
+    scope: 'object',
+    object: f.object,
+    certificate: f.evidence,
+    threshold: f.threshold,
+    current: f.current,
+    crossesAt: new Date(f.crossesAt).toISOString(),
+    withinHorizon: f.withinHorizon,
+    confidence: f.confidence,
+    method: f.method,
+    slopePerHour: f.slopePerHour,
+    reason: f.reason,
     points: f.basis.map((p) => ({ at: new Date(p.t).toISOString(), value: p.v })),
   };
 }
