@@ -10,12 +10,18 @@ const ref = (s: SpecObject) => ({
   name: s.metadata.name,
 });
 
-/** Namespaces other than the Service's with pods its selector matches: a common copy-paste slip. */
+/**
+ * Namespaces other than the Service's with pods its selector matches: a common copy-paste slip.
+ * Only namespaces holding a pod with the selector's first label are looked at, so a Service that
+ * matches nothing costs a few namespaces' pods, not the cluster's.
+ */
 function elsewhere(input: DetectorInput, selector: Record<string, string>, own: string): string[] {
-  const found = new Set<string>();
-  for (const pod of input.list('pods'))
-    if (pod.namespace !== own && mapMatches(selector, pod.labels)) found.add(pod.namespace);
-  return [...found].sort().slice(0, 5);
+  const [key] = Object.keys(selector);
+  const found: string[] = [];
+  for (const namespace of input.namespacesWithPodLabel(key, selector[key]))
+    if (namespace !== own && input.podsIn(namespace).some((p) => mapMatches(selector, p.labels)))
+      found.push(namespace);
+  return found.sort().slice(0, 5);
 }
 
 /** Ready endpoints per `namespace/service`, summed over its slices. */
@@ -38,9 +44,10 @@ function readyEndpoints(input: DetectorInput): Map<string, number> {
 export const services: Detector = {
   name: 'services',
   needs: ['services', 'pods'],
+  over: ['services'],
   detect(input) {
     const findings: RawFinding[] = [];
-    const endpoints = readyEndpoints(input);
+    const endpoints = input.memo('services:ready-endpoints', () => readyEndpoints(input));
     for (const s of input.list('services')) {
       const selector: Record<string, string> | undefined = s.spec.selector;
       if (s.spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) continue;

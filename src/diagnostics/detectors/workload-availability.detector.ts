@@ -125,6 +125,7 @@ function replicaSets(list: WorkloadRecord[]): RawFinding[] {
 export const workloadAvailability: Detector = {
   name: 'workload-availability',
   needs: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
+  over: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
   detect: (input) => [
     ...deployments(input.list('deployments')),
     ...statefulSets(input.list('statefulsets')),
