@@ -6,9 +6,9 @@ import {
 import { slimSpecObject } from '../cluster-state/records/spec-object';
 import { slimWorkload } from '../cluster-state/records/workload';
 import type { ClusterSnapshot, SnapshotChange } from '../monitor/cluster-snapshot';
-import { evaluate, evaluateSliced } from './evaluate';
+import { evaluate, evaluateSliced, sortSteps } from './evaluate';
 import { IncrementalEvaluation } from './incremental-evaluation';
-import { Slicer } from './slicer';
+import { drainNow, Slicer } from './slicer';
 import { snapshotInput } from './snapshot-input';
 import { ago, node, NOW, pod, waiting, warning } from './testing/diagnostics-builders';
 
@@ -224,6 +224,17 @@ describe('sliced evaluation on a big generated cluster', () => {
         else incremental.noteChange(put('pods', p));
       }
       expect(await incremental.run(NOW, pause)).toEqual(full(snapshot));
+    }
+  });
+});
+
+describe('sortSteps', () => {
+  it('sorts as Array.prototype.sort does, stable, at every size', () => {
+    const next = random(3);
+    for (const size of [0, 1, 2, 3, 7, 64, 513, 2000]) {
+      const items = Array.from({ length: size }, (_, i) => ({ k: Math.floor(next() * 20), i }));
+      const compare = (a: { k: number }, b: { k: number }) => a.k - b.k;
+      expect(drainNow(sortSteps(items, compare))).toEqual([...items].sort(compare));
     }
   });
 });
