@@ -84,14 +84,23 @@ export function* perPodSteps(
   }
 }
 
+/** Findings of one item of a detector with a `stamp`, from the last incremental run. */
+export type ItemResults = WeakMap<object, { stamp: readonly unknown[]; found: RawFinding[] }>;
+
+const sameStamp = (a: readonly unknown[], b: readonly unknown[] | undefined): boolean =>
+  b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
+
 /**
  * The whole-cluster detectors: those that walk kinds item by item (`over`) in runs of a few
  * objects, one step per run (10,000 Services are 300 steps, not one); the others in one step each.
+ * Given `reuse` (per detector, kept between runs), a detector with a `stamp` evaluates only the
+ * items whose record or stamp changed, and takes the others' findings from the last run.
  */
 export function* wholeClusterSteps(
   input: DetectorInput,
   detectors: readonly Detector[],
   out: RawFinding[],
+  reuse?: Map<Detector, ItemResults>,
 ): Generator<void, void> {
   for (const detector of detectors) {
     if (!detector.needs.every((kind) => input.caches(kind))) continue;
@@ -101,12 +110,36 @@ export function* wholeClusterSteps(
       yield;
       continue;
     }
+    const results = detector.stamp && reuse ? reuse.get(detector) : undefined;
+    if (detector.stamp && reuse && !results) {
+      reuse.set(detector, new WeakMap());
+      yield* wholeClusterSteps(input, [detector], out, reuse);
+      continue;
+    }
     for (const kind of over) {
       const all = input.list(kind);
-      for (let i = 0; i < all.length; i += OBJECT_CHUNK) {
-        const items = all.slice(i, i + OBJECT_CHUNK);
-        for (const raw of detectOver(input, [detector], kind, items, over)) out.push(raw);
-        yield;
+      if (!results) {
+        for (let i = 0; i < all.length; i += OBJECT_CHUNK) {
+          const items = all.slice(i, i + OBJECT_CHUNK);
+          for (const raw of detectOver(input, [detector], kind, items, over)) out.push(raw);
+          yield;
+        }
+        continue;
+      }
+      for (let i = 0; i < all.length; i++) {
+        const item = all[i] as object;
+        const last = results.get(item);
+        let found: RawFinding[];
+        if (last && sameStamp(last.stamp, detector.stamp!(input, item, last.found)))
+          found = last.found;
+        else {
+          found = detectOver(input, [detector], kind, [all[i]], over);
+          const stamp = detector.stamp!(input, item, found);
+          if (stamp) results.set(item, { stamp, found });
+          else results.delete(item);
+        }
+        for (const raw of found) out.push(raw);
+        if (i % OBJECT_CHUNK === 0) yield;
       }
     }
   }

@@ -6,6 +6,7 @@ import {
   detectOver,
   EvaluatedFinding,
   findingSteps,
+  ItemResults,
   POD_CHUNK,
   podIndexSteps,
   wholeClusterSteps,
@@ -50,6 +51,8 @@ export class IncrementalEvaluation {
   private pending: SnapshotChange[] = [];
   private readonly perPod: Detector[];
   private readonly whole: Detector[];
+  /** Whole-cluster findings per object, reused while the object and its stamp are unchanged. */
+  private readonly reuse = new Map<Detector, ItemResults>();
   /** Slices of the last run and the longest one, in ms (the benchmark reads them). */
   lastRun = { slices: 0, longestSliceMs: 0 };
 
@@ -81,6 +84,7 @@ export class IncrementalEvaluation {
   /** Forget what is known: the next run evaluates and indexes every pod (a relist, a restart). */
   invalidate(): void {
     this.all = true;
+    this.reuse.clear();
     this.indexStale = true;
     this.pending = [];
   }
@@ -96,7 +100,7 @@ export class IncrementalEvaluation {
     }
     const raws: RawFinding[] = [];
     for (const list of this.byPod.values()) for (const raw of list) raws.push(raw);
-    await slicer.drain(wholeClusterSteps(input, this.whole, raws));
+    await slicer.drain(wholeClusterSteps(input, this.whole, raws, this.reuse));
     const found = await slicer.drain(findingSteps(this.snapshot.clusterId, input, raws));
     this.lastRun = { slices: slicer.slices, longestSliceMs: slicer.longestMs };
     return found;

@@ -47,6 +47,16 @@ export interface Detector {
    * Without it the detector runs in one piece.
    */
   over?: readonly CachedKindName[];
+  /**
+   * What an item's findings depend on besides the (immutable) item record, compared by identity:
+   * an incremental evaluation reuses the item's findings from the last run while the stamp is
+   * unchanged. Undefined: always evaluate the item again. Only for `over` detectors.
+   */
+  stamp?(
+    input: DetectorInput,
+    item: object,
+    found: readonly RawFinding[],
+  ): readonly unknown[] | undefined;
   detect(input: DetectorInput): RawFinding[];
 }
 

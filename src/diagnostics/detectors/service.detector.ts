@@ -35,6 +35,9 @@ function readyEndpoints(input: DetectorInput): Map<string, number> {
   return ready;
 }
 
+const readyEndpointsOf = (input: DetectorInput) =>
+  input.memo('services:ready-endpoints', () => readyEndpoints(input));
+
 /**
  * Services whose selector matches no pod (saying when it matches pods of another namespace), or
  * whose matching pods are all unready (no ready endpoint). ExternalName Services and Services
@@ -45,9 +48,20 @@ export const services: Detector = {
   name: 'services',
   needs: ['services', 'pods'],
   over: ['services'],
+  // A Service's findings read its namespace's pods (a new list whenever one of them changes) and
+  // its ready endpoints; one that matches nothing also reads other namespaces: never reused.
+  stamp(input, item, found) {
+    const s = item as SpecObject;
+    if (found.some((f) => f.code === 'SERVICE_NO_MATCHING_PODS')) return undefined;
+    const namespace = s.metadata.namespace ?? '';
+    return [
+      input.podsIn(namespace),
+      readyEndpointsOf(input).get(`${namespace}/${s.metadata.name}`) ?? 0,
+    ];
+  },
   detect(input) {
     const findings: RawFinding[] = [];
-    const endpoints = input.memo('services:ready-endpoints', () => readyEndpoints(input));
+    const endpoints = readyEndpointsOf(input);
     for (const s of input.list('services')) {
       const selector: Record<string, string> | undefined = s.spec.selector;
       if (s.spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) continue;
