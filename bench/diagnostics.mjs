@@ -17,7 +17,7 @@
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
-import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
+import { performance, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { dist, settledMemory } from './lib/cloudpilot.mjs';
@@ -44,6 +44,14 @@ const result = {
   loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
 };
 const round2 = (x) => Number(x.toFixed(2));
+/** Garbage-collection pauses on the main thread, as perf_hooks reports them: [start, ms]. */
+const gcPauses = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push([e.startTime, e.duration]);
+}).observe({ entryTypes: ['gc'] });
+/** The longest GC pause since `since` (a performance.now() time). */
+const longestGc = (since) =>
+  round2(Math.max(0, ...gcPauses.filter(([start]) => start >= since).map(([, ms]) => ms)));
 
 const { slimPod } = dist('cluster-state/records/pod');
 const { slimWorkload } = dist('cluster-state/records/workload');
@@ -272,6 +280,7 @@ const describeSlices = (f) =>
 const slicedMeter = new SliceMeter();
 const slicedLoop = monitorEventLoopDelay({ resolution: 1 });
 const slicedTimes = [];
+const slicedSince = performance.now();
 slicedLoop.enable();
 for (let r = 0; r < Number(values.runs); r++) {
   const t = performance.now();
@@ -286,9 +295,10 @@ result.slicedEvaluation = {
   wallMedianMs: Math.round(slicedTimes[slicedTimes.length >> 1]),
   ...slicedMeter.figures(),
   eventLoopDelayMaxMs: round2(slicedLoop.max / 1e6),
+  longestGcPauseMs: longestGc(slicedSince),
 };
 log(
-  `2b. sliced evaluation: wall median ${result.slicedEvaluation.wallMedianMs} ms; ${describeSlices(result.slicedEvaluation)}; event-loop delay max ${result.slicedEvaluation.eventLoopDelayMaxMs} ms`,
+  `2b. sliced evaluation: wall median ${result.slicedEvaluation.wallMedianMs} ms; ${describeSlices(result.slicedEvaluation)}; event-loop delay max ${result.slicedEvaluation.eventLoopDelayMaxMs} ms, longest GC pause ${result.slicedEvaluation.longestGcPauseMs} ms`,
 );
 
 // 3. One pod change → finding opened.
@@ -337,6 +347,7 @@ async function oneChange() {
   return performance.now() - t;
 }
 loop.enable();
+const changesSince = performance.now();
 for (let c = 0; c < Number(values.changes); c++) delays.push(await oneChange());
 loop.disable();
 delays.sort((a, b) => a - b);
@@ -346,9 +357,10 @@ result.change = {
   p99Ms: Math.round(percentile(delays, 99)),
   ...engineMeter.figures(),
   eventLoopDelayMaxMs: round2(loop.max / 1e6),
+  longestGcPauseMs: longestGc(changesSince),
 };
 log(
-  `3. change → finding: p50 ${result.change.p50Ms} ms, p99 ${result.change.p99Ms} ms; ${describeSlices(result.change)}; event-loop delay max ${result.change.eventLoopDelayMaxMs} ms`,
+  `3. change → finding: p50 ${result.change.p50Ms} ms, p99 ${result.change.p99Ms} ms; ${describeSlices(result.change)}; event-loop delay max ${result.change.eventLoopDelayMaxMs} ms, longest GC pause ${result.change.longestGcPauseMs} ms`,
 );
 
 // 4. Overview requests while diagnostics run.
@@ -422,6 +434,7 @@ async function underLoad(name, work) {
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   let stop = false;
   let rounds = 0;
+  const since = performance.now();
   const loaded = load().finally(() => (stop = true));
   loopDelay.enable();
   const busy = (async () => {
@@ -441,9 +454,10 @@ async function underLoad(name, work) {
     p99Ms: round2(percentile(latencies, 99)),
     maxMs: round2(latencies.at(-1)),
     eventLoopDelayMaxMs: round2(loopDelay.max / 1e6),
+    longestGcPauseMs: longestGc(since),
   };
   log(
-    `4. overview at ${RATE}/s, ${name}: p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms (${figures.requests} requests, ${rounds} rounds); event-loop delay max ${figures.eventLoopDelayMaxMs} ms`,
+    `4. overview at ${RATE}/s, ${name}: p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms (${figures.requests} requests, ${rounds} rounds); event-loop delay max ${figures.eventLoopDelayMaxMs} ms, longest GC pause ${figures.longestGcPauseMs} ms`,
   );
   return figures;
 }
