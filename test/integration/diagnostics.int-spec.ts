@@ -417,6 +417,15 @@ describe('every detector on the real cluster, and its nearest healthy look-alike
     ]);
     wait(healthy, ['--for=condition=Complete', 'job/recovered-second', 'job/done']);
     wait(broken, ['--for=condition=Failed', 'job/failing-run', 'job/paused-run']);
+    // The look-alikes are only look-alikes once they run as designed.
+    wait(healthy, ['--for=jsonpath={.status.readyReplicas}=2', 'statefulset/db']);
+    wait(healthy, ['--for=condition=Available', 'deployment/below-max']);
+    wait(healthy, [
+      '--for=condition=Ready',
+      'pod/sidecar-restarted',
+      'pod/migrated',
+      'pod/cpu-hungry',
+    ]);
   }, 300_000);
 
   it('raises each detector on its broken objects, naming the object a person acts on', async () => {
