@@ -95,7 +95,8 @@ const labels = (app: string, fault?: string) => ({
   ...(fault ? { 'cloudpilot.dev/fault': fault } : {}),
 });
 
-function container(name = 'app', resources: Record<string, unknown> | undefined = REQUESTS) {
+/** A container; `resources: null` for one that requests nothing. */
+function container(name = 'app', resources: Record<string, unknown> | null = REQUESTS) {
   return { name, image: `registry.example/${name}:1.0`, ...(resources ? { resources } : {}) };
 }
 
@@ -281,7 +282,7 @@ export function caseObjects(n: CaseNames, fineNode: string) {
     }),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'short-lived', namespace: b } },
     pod(b, 'orphaned-account', { serviceAccountName: 'short-lived' }),
-    pod(b, 'no-requests', { containers: [container('app', undefined)] }),
+    pod(b, 'no-requests', { containers: [container('app', null)] }),
     pvc(b, 'no-volume', ''),
     pvc(b, 'never-provisioned', sc.neverProvisions),
     cronJob(b, 'failing', { fault: 'Failed' }),
@@ -328,7 +329,7 @@ export function caseObjects(n: CaseNames, fineNode: string) {
     },
     cronJob(h, 'recovered', {}),
     pod(h, 'migrated', {
-      initContainers: [container('migrate', undefined)],
+      initContainers: [container('migrate', null)],
     }),
     pod(
       h,
