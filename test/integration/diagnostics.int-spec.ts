@@ -492,6 +492,42 @@ describe('every detector on the real cluster, and its nearest healthy look-alike
   }, 200_000);
 
   it('raises nothing on the healthy look-alikes', async () => {
+    // They are what they claim: a look-alike that is not one would make this test vacuous.
+    const sidecarPod = JSON.parse(
+      kubectlOk('admin', ['-n', cases.healthy, 'get', 'pod', 'sidecar-restarted', '-o', 'json']),
+    );
+    expect(sidecarPod.status.initContainerStatuses[0]).toMatchObject({
+      name: 'proxy',
+      ready: true,
+      restartCount: 1,
+      lastState: { terminated: { reason: 'Error' } },
+    });
+    const restartedAgoMs =
+      Date.now() -
+      Date.parse(sidecarPod.status.initContainerStatuses[0].lastState.terminated.finishedAt);
+    expect(restartedAgoMs).toBeGreaterThan(3_600_000);
+    expect(
+      kubectlOk('admin', [
+        '-n',
+        cases.healthy,
+        'get',
+        'deployment',
+        'paused',
+        '-o',
+        'jsonpath={.spec.paused} {.status.availableReplicas}',
+      ]),
+    ).toBe('true 2');
+    expect(
+      kubectlOk('admin', [
+        '-n',
+        cases.healthy,
+        'get',
+        'pvc',
+        'later',
+        '-o',
+        'jsonpath={.status.phase}',
+      ]),
+    ).toBe('Pending');
     const all = await findings();
     const seen = all.map(label);
     // Paused at full availability, ExternalName and headless Services, a WaitForFirstConsumer

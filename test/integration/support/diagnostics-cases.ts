@@ -50,6 +50,8 @@ export function caseNames(
   };
 }
 
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
 function kwokNode(
   name: string,
   o: {
@@ -63,7 +65,7 @@ function kwokNode(
     taints.push({
       key: 'node.kubernetes.io/unschedulable',
       effect: 'NoSchedule',
-      timeAdded: new Date(o.unschedulableSince).toISOString().replace(/\.\d+Z$/, 'Z'),
+      timeAdded: isoSeconds(o.unschedulableSince),
     });
   const resources = { cpu: '4', memory: o.memory ?? '8Gi', pods: '110' };
   return {
@@ -100,11 +102,22 @@ function container(name = 'app', resources: Record<string, unknown> | null = REQ
   return { name, image: `registry.example/${name}:1.0`, ...(resources ? { resources } : {}) };
 }
 
-function pod(namespace: string, name: string, spec: Record<string, unknown>, fault?: string) {
+function pod(
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+  fault?: string,
+  annotations?: Record<string, string>,
+) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, labels: labels(name, fault) },
+    metadata: {
+      name,
+      namespace,
+      labels: labels(name, fault),
+      ...(annotations ? { annotations } : {}),
+    },
     spec: { containers: [container()], ...spec },
   };
 }
@@ -336,6 +349,7 @@ export function caseObjects(n: CaseNames, fineNode: string) {
       'sidecar-restarted',
       { initContainers: [{ ...container('proxy'), restartPolicy: 'Always' }] },
       'RestartedLongAgo',
+      { 'cloudpilot.dev/since': isoSeconds(Date.now() - 2 * HOUR_MS) },
     ),
     deployment(h, 'below-max'),
     {
