@@ -328,6 +328,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: 'Longest the fleet overview waits for a cluster still on its first sync',
   },
   {
+    path: 'monitor.tlsSecretCertificates',
+    env: 'CLOUDPILOT_MONITOR_TLS_SECRET_CERTIFICATES',
+    default: false,
+    parse: bool,
+    doc: 'Read the certificate (tls.crt) of kubernetes.io/tls Secrets to forecast their expiry. Off by default: the Kubernetes API serves a Secret whole, so the private key is downloaded too (never decoded, kept or logged); cert-manager Certificates need no Secret data',
+  },
+  {
     path: 'coordination.leaderElection',
     env: 'CLOUDPILOT_LEADER_ELECTION',
     default: 'auto',

@@ -61,6 +61,7 @@ export interface AppConfig {
     cacheTtlSeconds: number;
     historySize: number;
     fleetDeadlineSeconds: number;
+    tlsSecretCertificates: boolean;
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
   history: { retentionDays: number; nodePoolLabels: string[] };

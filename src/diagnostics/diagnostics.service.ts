@@ -135,7 +135,8 @@ export class DiagnosticsService implements OnApplicationShutdown {
     const deadlineMs = this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
     await snapshot.whenSettled(deadlineMs);
     const engine = this.engineFor(snapshot);
-    if (!engine.ready) engine.evaluateNow();
+    // The first evaluation is sliced too: a request waits for it, the event loop does not.
+    if (!engine.ready) await engine.evaluateInSlices();
     if (!engine.ready || snapshot.down)
       throw new AppError(
         snapshot.down ? 'CLUSTER_UNREACHABLE' : 'CLUSTER_TIMEOUT',

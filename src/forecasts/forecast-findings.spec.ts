@@ -92,3 +92,53 @@ describe('forecastFindings', () => {
     expect(out).toEqual([]);
   });
 });
+
+describe('forecastFindings of certificates', () => {
+  const certificate = (over: Partial<Forecast>): Forecast =>
+    forecast({
+      code: 'FORECAST_CERTIFICATE_EXPIRY',
+      meaning: 'The TLS certificate expires: clients stop trusting the endpoints that serve it',
+      metric: 'certificateDaysLeft',
+      scope: 'certificate',
+      namespace: 'shop',
+      name: 'Secret/shop-tls',
+      threshold: 0,
+      method: 'certificate-dates',
+      confidence: 1,
+      ...over,
+    });
+
+  it('names the Secret or the cert-manager Certificate as the object', () => {
+    const findings = forecastFindings(
+      cluster,
+      [certificate({}), certificate({ name: 'Certificate/shop' })],
+      options,
+    );
+    expect(findings.map((f) => f.object)).toEqual([
+      { group: '', kind: 'Secret', namespace: 'shop', name: 'shop-tls' },
+      { group: 'cert-manager.io', kind: 'Certificate', namespace: 'shop', name: 'shop' },
+    ]);
+  });
+
+  it('keeps an expired certificate as a critical finding: no detector reports it', () => {
+    const [f] = forecastFindings(
+      cluster,
+      [certificate({ crossesAt: NOW - 48 * HOUR, reason: 'expired' })],
+      options,
+    );
+    expect(f).toMatchObject({ severity: 'critical', code: 'FORECAST_CERTIFICATE_EXPIRY' });
+    expect(f.message).toBe(
+      `The TLS certificate expired 2.0 days ago (${new Date(NOW - 48 * HOUR).toISOString()})`,
+    );
+  });
+
+  it('leaves out a renewal cert-manager has planned (low confidence)', () => {
+    expect(
+      forecastFindings(
+        cluster,
+        [certificate({ name: 'Certificate/shop', confidence: 0.2 })],
+        options,
+      ),
+    ).toEqual([]);
+  });
+});

@@ -39,6 +39,11 @@ function objectOf(f: Forecast, clusterName: string): ObjectRef {
     const [kind, ...name] = (f.name ?? '').split('/');
     return { group: GROUPS[kind] ?? '', kind, namespace: f.namespace ?? '', name: name.join('/') };
   }
+  if (f.scope === 'certificate') {
+    const [kind, ...name] = (f.name ?? '').split('/');
+    const group = kind === 'Certificate' ? 'cert-manager.io' : '';
+    return { group, kind, namespace: f.namespace ?? '', name: name.join('/') };
+  }
   if (f.scope === 'nodePool') return { group: '', kind: 'NodePool', namespace: '', name: f.name! };
   return { group: '', kind: 'Cluster', namespace: '', name: clusterName };
 }
@@ -53,6 +58,8 @@ const SUGGESTIONS: Record<string, string> = {
     'Raise maxReplicas (if the nodes can hold them) or make each replica take more load.',
   FORECAST_PVC_FULL:
     'Expand the claim (if its StorageClass allows) or free space before writes fail.',
+  FORECAST_CERTIFICATE_EXPIRY:
+    'Renew the certificate (or check why cert-manager has not: its Certificate, CertificateRequest and issuer) before clients stop trusting it.',
   FORECAST_RESTART_RATE:
     "Read the workload's logs and last termination reasons now: its restarts are speeding up.",
 };
@@ -79,7 +86,10 @@ export function forecastFindings(
   options: { now: number; horizonMs: number; minConfidence: number },
 ): EvaluatedFinding[] {
   return forecasts.flatMap((f) => {
-    if (f.crossesAt === null || f.crossesAt <= options.now) return [];
+    if (f.crossesAt === null) return [];
+    // An expired certificate has no detector of its own: it stays a finding, critical.
+    const expiredCertificate = f.scope === 'certificate' && f.crossesAt <= options.now;
+    if (f.crossesAt <= options.now && !expiredCertificate) return [];
     const left = f.crossesAt - options.now;
     if (left > options.horizonMs || f.confidence < options.minConfidence) return [];
     const object = objectOf(f, cluster.name);
@@ -92,7 +102,9 @@ export function forecastFindings(
         severity: severityByTimeLeft(left),
         source: 'forecast' as const,
         object,
-        message: `${f.meaning}: expected in ${describeLeft(left)} (${crossesAt}), confidence ${Math.round(f.confidence * 100)} %`,
+        message: expiredCertificate
+          ? `The TLS certificate expired ${describeLeft(-left)} ago (${crossesAt})`
+          : `${f.meaning}: expected in ${describeLeft(left)} (${crossesAt}), confidence ${Math.round(f.confidence * 100)} %`,
         evidence: {
           fields: {
             metric: f.metric,
@@ -104,6 +116,7 @@ export function forecastFindings(
             slopePerHour: f.slopePerHour,
             pointsUsed: f.basis.length,
             points: sampledBasis(f),
+            ...(f.certificate ? { certificate: f.certificate } : {}),
           },
           events: [],
         },

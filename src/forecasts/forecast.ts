@@ -1,11 +1,20 @@
-import type { CrossingForecast } from './methods/crossing-forecast';
+import type { CertificateRecord } from '../cluster-state/records/certificate';
+import type { CrossingForecast, ForecastMethod } from './methods/crossing-forecast';
 import type { Point } from './methods/series';
 
 /** What a forecast is about: the whole cluster, one workload, one node pool, one HPA, one PVC. */
-export type ForecastScope = 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc';
+export type ForecastScope = 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc' | 'certificate';
+
+/** The dates and names a certificate expiry forecast is based on (never key material). */
+export type CertificateBasis = Pick<
+  CertificateRecord,
+  'source' | 'secretName' | 'notBefore' | 'renewalTime' | 'ready' | 'dnsNames' | 'issuer'
+> & { notAfter: string };
 
 /** One forecast with its basis: what crosses which threshold, when, how sure, from which points. */
-export interface Forecast extends CrossingForecast {
+export interface Forecast extends Omit<CrossingForecast, 'method'> {
+  /** How it was made: a fitted method, or certificate-dates (a known expiry, nothing fitted). */
+  method: ForecastMethod | 'certificate-dates' | null;
   /** Stable FORECAST_* code (docs/forecasts.md); also the code of the finding it may become. */
   code: string;
   /** What crossing the threshold means, in one sentence a person acts on. */
@@ -19,6 +28,8 @@ export interface Forecast extends CrossingForecast {
   threshold: number | null;
   /** The points the forecast used, oldest first. */
   basis: Point[];
+  /** Set for FORECAST_CERTIFICATE_EXPIRY. */
+  certificate?: CertificateBasis;
 }
 
 /** What every forecast source is asked for: one cluster, one moment, one horizon and window. */

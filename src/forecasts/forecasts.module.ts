@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiagnosticsModule } from '../diagnostics/diagnostics.module';
 import { HistoryModule } from '../history/history.module';
 import { MonitorModule } from '../monitor/monitor.module';
+import { CertificateForecastSource } from './certificate-forecast.source';
 import { FORECAST_SOURCES, ForecastSource } from './forecast';
 import { ForecastFindings } from './forecast-findings.service';
 import { ForecastsController } from './forecasts.controller';
@@ -11,7 +12,12 @@ import { RestartForecastSource } from './restart-forecast.source';
 import { SaturationForecastSource } from './saturation-forecast.source';
 
 /** The forecast sources ForecastsService lists, in this order: add a source here to add a forecast. */
-const SOURCES = [SaturationForecastSource, RestartForecastSource, HpaForecastSource];
+const SOURCES = [
+  SaturationForecastSource,
+  RestartForecastSource,
+  HpaForecastSource,
+  CertificateForecastSource,
+];
 
 /**
  * Forecasts: when a cluster runs out, from the persisted history (methods in ./methods); those

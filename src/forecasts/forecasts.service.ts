@@ -59,5 +59,6 @@ function toDto(f: Forecast): ForecastDto {
     slopePerHour: f.slopePerHour,
     reason: f.reason ?? null,
     points: f.basis.map((p) => ({ at: new Date(p.t).toISOString(), value: p.v })),
+    ...(f.certificate ? { certificate: f.certificate } : {}),
   };
 }
