@@ -55,7 +55,7 @@ describe('ExternalFindings', () => {
 });
 
 describe('ClusterDiagnostics with external findings', () => {
-  it('merges them into each evaluation: opened, updated when they change, resolved when gone', () => {
+  it('merges them into each evaluation: opened, updated when they change, resolved when gone', async () => {
     let current: EvaluatedFinding[] = [forecastFinding('info')];
     const engine = new ClusterDiagnostics(emptySnapshot, {
       debounceMs: 250,
@@ -64,11 +64,11 @@ describe('ClusterDiagnostics with external findings', () => {
     });
     const changes: FindingChange[] = [];
     engine.onChange((c) => changes.push(c));
-    engine.evaluateNow(1000);
+    await engine.evaluateInSlices(1000);
     current = [forecastFinding('critical')];
-    engine.evaluateNow(2000);
+    await engine.evaluateInSlices(2000);
     current = [];
-    engine.evaluateNow(3000);
+    await engine.evaluateInSlices(3000);
     expect(changes.map((c) => [c.type, c.finding.severity])).toEqual([
       ['opened', 'info'],
       ['updated', 'critical'],
