@@ -64,7 +64,12 @@ export interface AppConfig {
     tlsSecretCertificates: boolean;
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
-  history: { retentionDays: number };
+  history: { retentionDays: number; nodePoolLabels: string[] };
+  forecasts: {
+    restartRatePerHour: number;
+    findingHorizonDays: number;
+    findingMinConfidencePercent: number;
+  };
 }
 
 export interface ConfigProblem {

@@ -20,6 +20,8 @@ export interface ClusterDiagnosticsOptions {
   resyncMs: number;
   /** Told after each evaluation (metrics). */
   onEvaluated?(diagnostics: ClusterDiagnostics): void;
+  /** Findings computed elsewhere (forecasts), merged into every evaluation. */
+  external?(): EvaluatedFinding[];
   /** How an evaluation yields the event loop between slices (the benchmark measures slices with it). */
   pause?: () => Promise<void>;
 }
@@ -128,7 +130,8 @@ export class ClusterDiagnostics {
   private async evaluateOnce(now: number): Promise<void> {
     const started = performance.now();
     const pause = this.options.pause ?? yieldToEventLoop;
-    const found = await this.incremental.run(now, pause);
+    const evaluated = await this.incremental.run(now, pause);
+    const found = [...evaluated, ...(this.options.external?.() ?? [])];
     if (!this.stopped) await new Slicer(pause).drain(this.applySteps(found, now, started));
   }
 

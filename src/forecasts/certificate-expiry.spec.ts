@@ -35,14 +35,16 @@ describe('certificateExpiryForecasts', () => {
     const [f] = certificateExpiryForecasts([], [secret('soon', NOW + 10 * DAY)], NOW, HORIZON);
     expect(f).toMatchObject({
       code: 'FORECAST_CERTIFICATE_EXPIRY',
-      object: { group: '', kind: 'Secret', namespace: 'shop', name: 'soon' },
+      scope: 'certificate',
+      namespace: 'shop',
+      name: 'Secret/soon',
       threshold: 0,
       current: 10,
       crossesAt: NOW + 10 * DAY,
       withinHorizon: true,
       confidence: 1,
-      reason: null,
     });
+    expect(f.reason).toBeUndefined();
     expect(f.basis).toEqual([
       { t: NOW - 60 * DAY, v: 70 },
       { t: NOW, v: 10 },
@@ -66,9 +68,9 @@ describe('certificateExpiryForecasts', () => {
       NOW,
       HORIZON,
     );
-    expect(forecasts.map((f) => [f.object.name, f.reason, f.current])).toEqual([
-      ['gone', 'expired', -2],
-      ['later', null, 20],
+    expect(forecasts.map((f) => [f.name, f.reason, f.current])).toEqual([
+      ['Secret/gone', 'expired', -2],
+      ['Secret/later', undefined, 20],
     ]);
   });
 
@@ -83,10 +85,10 @@ describe('certificateExpiryForecasts', () => {
       NOW,
       HORIZON,
     );
-    expect(forecasts.map((f) => [f.object.name, f.object.kind, f.confidence])).toEqual([
-      ['planned', 'Certificate', 0.2],
-      ['overdue', 'Certificate', 1],
-      ['failing', 'Certificate', 1],
+    expect(forecasts.map((f) => [f.name, f.confidence])).toEqual([
+      ['Certificate/planned', 0.2],
+      ['Certificate/overdue', 1],
+      ['Certificate/failing', 1],
     ]);
   });
 
@@ -97,9 +99,6 @@ describe('certificateExpiryForecasts', () => {
       NOW,
       HORIZON,
     );
-    expect(forecasts.map((f) => `${f.object.kind}/${f.object.name}`)).toEqual([
-      'Certificate/shop',
-      'Secret/other-tls',
-    ]);
+    expect(forecasts.map((f) => f.name)).toEqual(['Certificate/shop', 'Secret/other-tls']);
   });
 });

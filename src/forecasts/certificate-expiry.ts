@@ -1,4 +1,5 @@
 import type { CertificateRecord } from '../cluster-state/records/certificate';
+import type { CertificateBasis, Forecast } from './forecast';
 import type { Point } from './methods/series';
 
 const HOUR = 3_600_000;
@@ -7,43 +8,12 @@ const DAY = 24 * HOUR;
 /** Confidence that a cert-manager certificate really expires: it is due to be renewed first. */
 const RENEWAL_PLANNED_CONFIDENCE = 0.2;
 
-/** The object a per-object forecast is about. */
-export interface ForecastObject {
-  group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
-
 /** When one TLS certificate stops being valid: a known date, not a fitted trend. */
-export interface CertificateForecast {
+export interface CertificateForecast extends Forecast {
   code: 'FORECAST_CERTIFICATE_EXPIRY';
-  meaning: string;
-  metric: 'certificateDaysLeft';
-  object: ForecastObject;
-  /** Days left at which it breaks: 0. */
-  threshold: number;
-  /** Days left now (negative once expired). */
-  current: number;
+  scope: 'certificate';
   crossesAt: number;
-  withinHorizon: boolean;
-  confidence: number;
-  method: 'certificate-dates';
-  /** Days left fall by one per day. */
-  slopePerHour: number;
-  reason: string | null;
-  basis: Point[];
-  /** What the dates and the renewal say, for a person to check. */
-  evidence: {
-    source: CertificateRecord['source'];
-    secretName: string;
-    notBefore: string | null;
-    notAfter: string;
-    renewalTime: string | null;
-    ready: boolean | null;
-    dnsNames: string[];
-    issuer: string | null;
-  };
+  certificate: CertificateBasis;
 }
 
 /**
@@ -92,15 +62,9 @@ function forecastOf(
       ? 'The TLS certificate expires unless cert-manager renews it as planned'
       : 'The TLS certificate expires: clients stop trusting the endpoints that serve it',
     metric: 'certificateDaysLeft',
-    object:
-      record.source === 'cert-manager'
-        ? {
-            group: 'cert-manager.io',
-            kind: 'Certificate',
-            namespace: record.namespace,
-            name: record.name,
-          }
-        : { group: '', kind: 'Secret', namespace: record.namespace, name: record.name },
+    scope: 'certificate',
+    namespace: record.namespace,
+    name: `${record.source === 'cert-manager' ? 'Certificate' : 'Secret'}/${record.name}`,
     threshold: 0,
     current: (notAfter - now) / DAY,
     crossesAt: notAfter,
@@ -108,9 +72,10 @@ function forecastOf(
     confidence: renewalPlanned ? RENEWAL_PLANNED_CONFIDENCE : 1,
     method: 'certificate-dates',
     slopePerHour: -1 / 24,
-    reason: expired ? 'expired' : null,
+    points: basis.length,
+    ...(expired ? { reason: 'expired' } : {}),
     basis,
-    evidence: {
+    certificate: {
       source: record.source,
       secretName: record.secretName,
       notBefore: record.notBefore,

@@ -24,15 +24,6 @@ export class ForecastPointDto {
   value: number;
 }
 
-/** The object a per-object forecast is about (e.g. the Certificate or Secret that expires). */
-export class ForecastObjectDto {
-  /** API group; '' for the core group. */
-  group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
-
 /** What a certificate forecast is based on: the certificate's own dates and names. */
 export class ForecastCertificateDto {
   /** cert-manager: a Certificate's status; secret: the tls.crt of a kubernetes.io/tls Secret (opt-in). */
@@ -53,14 +44,14 @@ export class ForecastDto {
   code: string;
   /** What crossing the threshold means. */
   meaning: string;
-  /** The history metric forecast (CPU in cores, memory in bytes, pods a count). */
+  /** The metric forecast (CPU in cores, memory in bytes, pods a count, restartsPerHour a rate). */
   metric: string;
-  /** cluster: the whole cluster's history; object: one object (see `object`). */
-  scope: 'cluster' | 'object';
-  /** Set when scope is object. */
-  object?: ForecastObjectDto;
-  /** Set for FORECAST_CERTIFICATE_EXPIRY. */
-  certificate?: ForecastCertificateDto;
+  /** cluster, nodePool (saturation), workload (restart rate), hpa (maxReplicas), certificate (expiry); pvc has no usage source yet (docs/forecasts.md). */
+  scope: 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc' | 'certificate';
+  /** The namespace of a workload, HPA or certificate, else null. */
+  namespace: string | null;
+  /** The workload, HPA or certificate as `<Kind>/<name>` (Certificate/… or Secret/…), or the pool (scope nodePool), else null. */
+  name: string | null;
   /** The capacity the metric must stay below, as of the latest sample; null when unknown. */
   threshold: number | null;
   /** The fitted value now. */
@@ -76,6 +67,8 @@ export class ForecastDto {
   slopePerHour: number | null;
   /** Why there is no crossing: too few points, flat, decreasing, already at or above the threshold, capacity unknown; expired for a certificate. */
   reason: string | null;
+  /** Set for FORECAST_CERTIFICATE_EXPIRY: the dates and names it is based on. */
+  certificate?: ForecastCertificateDto;
   /** The points the forecast used, oldest first. */
   points: ForecastPointDto[];
 }

@@ -39,7 +39,8 @@ const CERTIFICATE_CRD = {
 interface Forecast {
   code: string;
   scope: string;
-  object?: { group: string; kind: string; namespace: string; name: string };
+  namespace: string | null;
+  name: string | null;
   crossesAt: string;
   confidence: number;
   current: number;
@@ -100,7 +101,7 @@ describe('certificate expiry forecasts (real cluster)', () => {
       .get(`/api/v1/clusters/${ids.get(t)}/forecasts?horizonDays=30`)
       .set(bearer(ADMIN_TOKEN));
     expect(res.status).toBe(200);
-    return (res.body.data.items as Forecast[]).filter((f) => f.object?.namespace === ns);
+    return (res.body.data.items as Forecast[]).filter((f) => f.namespace === ns);
   };
 
   beforeAll(async () => {
@@ -114,9 +115,11 @@ describe('certificate expiry forecasts (real cluster)', () => {
       '--timeout=30s',
     ]);
     soon = selfSigned(dir, 'soon', 10);
+    const urgent = selfSigned(dir, 'urgent', 2);
     const far = selfSigned(dir, 'far', 400);
     const managed = selfSigned(dir, 'managed', 20);
     for (const [name, c] of [
+      ['urgent-tls', urgent],
       ['soon-tls', soon],
       ['far-tls', far],
       ['managed-tls', managed],
@@ -178,16 +181,17 @@ describe('certificate expiry forecasts (real cluster)', () => {
   it('forecasts expiry from tls.crt when opted in, and from cert-manager without Secret data', async () => {
     const items = await until('both certificate forecasts', async () => {
       const all = await forecasts(withSecrets);
-      return all.length >= 2 ? all : undefined;
+      return all.length >= 3 ? all : undefined;
     });
-    expect(items.map((f) => `${f.object!.kind}/${f.object!.name}`)).toEqual([
+    expect(items.map((f) => f.name)).toEqual([
+      'Secret/urgent-tls',
       'Secret/soon-tls',
       'Certificate/managed',
     ]);
-    const [secret, certificate] = items;
+    const [, secret, certificate] = items;
     expect(secret).toMatchObject({
       code: 'FORECAST_CERTIFICATE_EXPIRY',
-      scope: 'object',
+      scope: 'certificate',
       confidence: 1,
       reason: null,
       certificate: { source: 'secret', dnsNames: ['soon.example'] },
@@ -203,14 +207,33 @@ describe('certificate expiry forecasts (real cluster)', () => {
     });
   });
 
+  it('makes a certificate expiring within the findings horizon a diagnostics finding', async () => {
+    // forecasts.findingHorizonDays is 7 by default: urgent-tls (2 days) is in, soon-tls (10) is not.
+    const findings = await until('the certificate finding', async () => {
+      const res = await withSecrets
+        .http()
+        .get(
+          `/api/v1/clusters/${ids.get(withSecrets)}/diagnostics?code=FORECAST_CERTIFICATE_EXPIRY&namespace=${ns}`,
+        )
+        .set(bearer(ADMIN_TOKEN));
+      expect(res.status).toBe(200);
+      const items = res.body.data.items as Array<{
+        object: { kind: string; name: string };
+        severity: string;
+      }>;
+      return items.length > 0 ? items : undefined;
+    });
+    expect(findings.map((f) => [f.object.kind, f.object.name, f.severity])).toEqual([
+      ['Secret', 'urgent-tls', 'warning'],
+    ]);
+  });
+
   it('never reads Secret data by default: only cert-manager forecasts', async () => {
     const items = await until('the cert-manager forecast', async () => {
       const all = await forecasts(withoutSecrets);
       return all.length >= 1 ? all : undefined;
     });
-    expect(items.map((f) => `${f.object!.kind}/${f.object!.name}`)).toEqual([
-      'Certificate/managed',
-    ]);
+    expect(items.map((f) => f.name)).toEqual(['Certificate/managed']);
     const snapshotOf = async (t: TestApp) => t.app.get(ClusterSnapshots).forCluster(ids.get(t)!);
     expect((await snapshotOf(withoutSecrets)).caches('tlsSecretCertificates')).toBe(false);
     expect((await snapshotOf(withSecrets)).caches('tlsSecretCertificates')).toBe(true);
@@ -225,7 +248,7 @@ describe('certificate expiry forecasts (real cluster)', () => {
     ]);
     kubectlOk('admin', ['apply', '-f', '-'], { input: manifest });
     const secret = await until('the renewed date', async () => {
-      const f = (await forecasts(withSecrets)).find((x) => x.object!.name === 'soon-tls');
+      const f = (await forecasts(withSecrets)).find((x) => x.name === 'Secret/soon-tls');
       return f && Date.parse(f.crossesAt) === renewed.notAfter ? f : undefined;
     });
     expect(secret.current).toBeGreaterThan(24.9);
