@@ -1,5 +1,5 @@
 import type { Forecast } from './forecast';
-import { forecastCrossing } from './methods/crossing-forecast';
+import { objectForecasts } from './object-forecasts';
 import type { Sample } from './saturation-forecasts';
 
 export const PVC_FULL_CODE = 'FORECAST_PVC_FULL';
@@ -18,37 +18,14 @@ export function pvcForecasts(
   now: number,
   horizonMs: number,
 ): Forecast[] {
-  return [...byClaim.entries()].map(([key, samples]) => {
-    const [namespace, ...name] = key.split('/');
-    const latest = samples.length ? samples[samples.length - 1].values : {};
-    const capacity = latest.capacityBytes ?? null;
-    const basis = samples.flatMap((s) => {
-      const v = s.values.usedBytes;
-      return typeof v === 'number' ? [{ t: Date.parse(s.at), v }] : [];
-    });
-    const common = {
-      code: PVC_FULL_CODE,
-      meaning: 'The volume fills up: writes start failing',
-      metric: 'usedBytes',
-      scope: 'pvc' as const,
-      namespace,
-      name: `PersistentVolumeClaim/${name.join('/')}`,
-      threshold: capacity,
-      basis,
-    };
-    if (!capacity) {
-      return {
-        ...common,
-        method: null,
-        crossesAt: null,
-        withinHorizon: false,
-        confidence: 0,
-        current: null,
-        slopePerHour: null,
-        points: basis.length,
-        reason: 'capacity unknown',
-      };
-    }
-    return { ...common, ...forecastCrossing(basis, capacity, { now, horizonMs }) };
-  });
+  const spec = {
+    code: PVC_FULL_CODE,
+    meaning: 'The volume fills up: writes start failing',
+    scope: 'pvc' as const,
+    kind: 'PersistentVolumeClaim',
+    metric: 'usedBytes',
+    limit: 'capacityBytes',
+    noLimitReason: 'capacity unknown',
+  };
+  return objectForecasts(spec, byClaim, now, horizonMs);
 }

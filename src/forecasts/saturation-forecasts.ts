@@ -1,5 +1,6 @@
 import type { Forecast } from './forecast';
-import { CrossingForecast, forecastCrossing } from './methods/crossing-forecast';
+import { forecastCrossing } from './methods/crossing-forecast';
+import { noThreshold } from './object-forecasts';
 
 /** One stored sample, as the history gives it: time and metric values. */
 export interface Sample {
@@ -101,7 +102,7 @@ export function saturationForecasts(
     const threshold = spec.threshold(latest, podCapacity);
     const forecast =
       threshold === null
-        ? noThreshold(basis.length)
+        ? noThreshold(basis.length, 'capacity unknown')
         : forecastCrossing(basis, threshold, { now, horizonMs });
     return {
       code: spec.code,
@@ -115,17 +116,4 @@ export function saturationForecasts(
       ...forecast,
     };
   });
-}
-
-function noThreshold(points: number): CrossingForecast {
-  return {
-    method: null,
-    crossesAt: null,
-    withinHorizon: false,
-    confidence: 0,
-    current: null,
-    slopePerHour: null,
-    points,
-    reason: 'capacity unknown',
-  };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterSnapshots } from '../../src/monitor/cluster-snapshot';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
-import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
+import { createNamespace, deleteNamespace, kubectlOk, until } from './support/test-cluster';
 
 const DAY = 86_400_000;
 
@@ -70,21 +70,6 @@ function selfSigned(dir: string, name: string, days: number) {
     encoding: 'utf8',
   });
   return { cert, key, notAfter: Date.parse(notAfter.trim().replace('notAfter=', '')) };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('certificate expiry forecasts (real cluster)', () => {

@@ -2,6 +2,7 @@ import { HistorySampler } from '../../src/history/history.sampler';
 import { ClusterSnapshots } from '../../src/monitor/cluster-snapshot';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
 import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
+import { ownCrossing } from './support/least-squares';
 
 const TICK_MS = 5000;
 const HOUR = 3_600_000;
@@ -10,17 +11,6 @@ const RESTARTS_PER_POD = 2;
 /** Replicas per tick: 1, 2, 3, 4, 5 pods added, so the restart rate rises linearly. */
 const REPLICAS = [1, 2, 4, 7, 11, 16];
 const THRESHOLD_PER_HOUR = 100_000;
-
-/** The test's own least squares: when the line through the points reaches the threshold. */
-function ownCrossing(points: Array<{ t: number; v: number }>, threshold: number): number {
-  const n = points.length;
-  const mt = points.reduce((a, p) => a + p.t, 0) / n;
-  const mv = points.reduce((a, p) => a + p.v, 0) / n;
-  const slope =
-    points.reduce((a, p) => a + (p.t - mt) * (p.v - mv), 0) /
-    points.reduce((a, p) => a + (p.t - mt) ** 2, 0);
-  return mt + (threshold - mv) / slope;
-}
 
 const deployment = (namespace: string) =>
   JSON.stringify({

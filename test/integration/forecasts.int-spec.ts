@@ -3,19 +3,9 @@ import { ForecastFindings } from '../../src/forecasts/forecast-findings.service'
 import { HistorySampler } from '../../src/history/history.sampler';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
 import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
+import { ownCrossing } from './support/least-squares';
 
 const HOUR = 3_600_000;
-
-/** The test's own least squares: when the line through the points reaches the threshold. */
-function ownCrossing(points: Array<{ t: number; v: number }>, threshold: number): number {
-  const n = points.length;
-  const mt = points.reduce((a, p) => a + p.t, 0) / n;
-  const mv = points.reduce((a, p) => a + p.v, 0) / n;
-  const slope =
-    points.reduce((a, p) => a + (p.t - mt) * (p.v - mv), 0) /
-    points.reduce((a, p) => a + (p.t - mt) ** 2, 0);
-  return mt + (threshold - mv) / slope;
-}
 
 describe('forecasts from the stored history (real cluster)', () => {
   let t: TestApp;

@@ -17,6 +17,7 @@ import {
   readyzStatus,
   readKubeconfig,
   testCluster,
+  until as pollUntil,
 } from './support/test-cluster';
 
 jest.setTimeout(300_000);
@@ -54,20 +55,9 @@ async function registerText(name: string, kubeconfig: string, query = ''): Promi
   return res.body.data.id;
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Outage timings are measured in tens of milliseconds: poll every 50 ms. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number) =>
+  pollUntil(what, probe, timeoutMs, 50);
 
 describe('Monitor through an API server outage, and the fleet with a dead cluster (real clusters)', () => {
   beforeAll(async () => {

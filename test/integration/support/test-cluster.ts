@@ -116,6 +116,23 @@ export async function eventually<T>(
   }
 }
 
+/** Like eventually, for an async probe (an HTTP call): polls until it answers a value. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
 interface InlineKubeconfig {
   server: string;
   ca: Buffer;
