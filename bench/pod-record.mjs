@@ -43,6 +43,8 @@ console.log(
     shape: values.shape,
     pods: cache.size,
     heapPerPodBytes: Math.round(heapPerPod),
+    // RSS here includes what V8 kept of the parse garbage; bench:cache measures it on real syncs.
+    rssPerPodBytes: Math.round((after.rss - before.rss) / PODS),
     node: process.version,
   }),
 );
