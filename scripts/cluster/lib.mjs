@@ -567,6 +567,13 @@ function startProcesses(name, log) {
       // informer's relist path is tested on ConfigMaps. Other kinds keep the watch cache.
       '--extra-args=kube-apiserver=etcd-compaction-interval=20s',
       '--extra-args=kube-apiserver=watch-cache-sizes=configmaps#0',
+      // --disable-qps-limits also turns API Priority and Fairness off (and the in-flight limits to
+      // 0), so the server could never answer 429. Turn APF back on with the upstream defaults
+      // (later flags win): a real cluster runs it, and the throttling test needs it. Admin and the
+      // control plane are exempt or high priority, so benchmarks are not slowed by it.
+      '--extra-args=kube-apiserver=enable-priority-and-fairness=true',
+      '--extra-args=kube-apiserver=max-requests-inflight=400',
+      '--extra-args=kube-apiserver=max-mutating-requests-inflight=200',
       // Let tests create Logs/ClusterLogs objects at run time, so `kubectl logs` can be scripted.
       '--enable-crds=Logs,ClusterLogs',
       `--config=${kwokConfig}`,

@@ -44,7 +44,13 @@ export interface K8sStream {
 const http = new IsomorphicFetchHttpLibrary();
 
 /** A throttled request is retried this many times at most, each wait capped (see throttle.ts). */
-const THROTTLE_RETRIES = 3;
+export const THROTTLE_RETRIES = 3;
+
+/** What the API server answered one client, counted at the HTTP layer (tests, benchmarks). */
+export interface KubeClientStats {
+  /** 429 answers (API Priority and Fairness rejections), each retried one counted again. */
+  throttled: number;
+}
 
 /**
  * The one cluster-aware request function. Every call has a deadline; every failure leaves as an
@@ -58,6 +64,7 @@ const THROTTLE_RETRIES = 3;
 export class KubeClient {
   private agent: Promise<Agent> | undefined;
   private readonly openStreams = new Map<symbol, string>();
+  private throttled = 0;
 
   constructor(
     readonly clusterId: string,
@@ -72,6 +79,10 @@ export class KubeClient {
     const agent = await this.agent?.catch(() => undefined);
     this.agent = undefined;
     await agent?.close();
+  }
+
+  get stats(): KubeClientStats {
+    return { throttled: this.throttled };
   }
 
   get server(): string {
@@ -113,7 +124,13 @@ export class KubeClient {
     const response = await this.send(req, signal);
     const text = await response.body.text();
     if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return text;
-    throw mapK8sResponse(
+    throw this.failure(response, text);
+  }
+
+  /** The AppError of a non-2xx answer. */
+  private failure(response: ResponseContext, text: string): AppError {
+    if (response.httpStatusCode === 429) this.throttled += 1;
+    return mapK8sResponse(
       this.clusterId,
       response.httpStatusCode,
       text,
@@ -146,14 +163,8 @@ export class KubeClient {
     }, req.connectTimeoutMs ?? this.defaultTimeoutMs);
     try {
       const response = await this.send(req, signal);
-      if (response.httpStatusCode < 200 || response.httpStatusCode >= 300) {
-        throw mapK8sResponse(
-          this.clusterId,
-          response.httpStatusCode,
-          await response.body.text(),
-          response.headers['retry-after'] ?? null,
-        );
-      }
+      if (response.httpStatusCode < 200 || response.httpStatusCode >= 300)
+        throw this.failure(response, await response.body.text());
       const body = response.body.stream();
       if (!body)
         throw new AppError(

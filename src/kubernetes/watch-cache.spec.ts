@@ -78,6 +78,39 @@ describe('WatchCache', () => {
     expect(events).toEqual(['add keep@1', 'add gone@1', 'add new@5', 'delete gone@1']);
   });
 
+  it('finds cluster-scoped objects by name and namespaced ones by namespace/name', () => {
+    const { cache } = recordingCache();
+    cache.upsert({ metadata: { name: 'node-1', resourceVersion: '1' } });
+    cache.upsert(obj('a', '2', 'one'));
+    expect(cache.get('node-1')).toEqual({ name: 'node-1', rv: '1' });
+    expect(cache.get('one/a')).toEqual({ name: 'a', rv: '2' });
+    expect(cache.get('one/node-1')).toBeUndefined();
+    expect(cache.values()).toHaveLength(2);
+  });
+
+  it('compares resourceVersions exactly, whatever their form', () => {
+    const { cache, events } = recordingCache();
+    cache.upsert(obj('a', '10'));
+    cache.upsert(obj('a', '010'));
+    cache.upsert(obj('a', 'x1'));
+    cache.upsert(obj('a', 'x1'));
+    cache.upsert(obj('a', '10'));
+    cache.upsert(obj('a', '10'));
+    expect(events).toEqual(['add a@10', 'update a@10->010', 'update a@010->x1', 'update a@x1->10']);
+  });
+
+  it('relists across namespaces and forgets namespaces left empty', () => {
+    const { cache, events } = recordingCache();
+    cache.upsert(obj('a', '1', 'one'));
+    cache.upsert(obj('b', '1', 'two'));
+    cache.beginRelist();
+    cache.upsert(obj('b', '2', 'two'));
+    cache.endRelist();
+    expect(events).toEqual(['add a@1', 'add b@1', 'update b@1->2', 'delete a@1']);
+    expect(cache.size).toBe(1);
+    expect(cache.get('one/a')).toBeUndefined();
+  });
+
   it('deletes nothing when a relist is abandoned part-way', () => {
     const { cache, events } = recordingCache();
     cache.upsert(obj('a', '1'));

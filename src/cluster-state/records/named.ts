@@ -1,3 +1,4 @@
+import { internString } from './intern';
 import { K8sObject } from './object-fields';
 
 export interface NamedRecord {
@@ -14,7 +15,7 @@ export interface NamespaceRecord {
 export function slimNamed(object: K8sObject): NamedRecord {
   return {
     name: String(object.metadata?.name ?? ''),
-    namespace: String(object.metadata?.namespace ?? ''),
+    namespace: internString(String(object.metadata?.namespace ?? '')),
   };
 }
 

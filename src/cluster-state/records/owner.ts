@@ -1,3 +1,4 @@
+import { InternPool } from './intern';
 import { arrayOf, K8sObject } from './object-fields';
 
 /** The controlling owner of an object (Pod → ReplicaSet → Deployment, Job → CronJob). */
@@ -24,8 +25,14 @@ export function controllerOwner(object: K8sObject): OwnerRef | undefined {
     refs.find((r) => r?.controller === true) ?? (refs.length === 1 ? refs[0] : undefined);
   if (!owner) return undefined;
   const kind = String(owner.kind ?? '');
-  return { kind: KNOWN_KINDS.get(kind) ?? kind, name: String(owner.name ?? '') };
+  const name = String(owner.name ?? '');
+  // Every pod of a ReplicaSet names the same owner: one frozen object for all of them.
+  return owners.get(`${kind}/${name}`, () =>
+    Object.freeze({ kind: KNOWN_KINDS.get(kind) ?? kind, name }),
+  );
 }
+
+const owners = new InternPool<OwnerRef>(50_000);
 
 /** A condition that is not in its happy state, as slim records keep it. */
 export interface ConditionRecord {
