@@ -227,6 +227,8 @@ export interface FuzzOptions {
   maxTimeSeconds?: number;
   /** Where the whole Schemathesis output is kept. */
   logFile: string;
+  /** Where to record every request and response (a VCR cassette), to count what was really sent. */
+  cassette?: string;
 }
 
 export interface FuzzResult {
@@ -293,6 +295,10 @@ export function fuzz(bin: string, app: BuiltApp, options: FuzzOptions): FuzzResu
     'all',
     '--no-shrink',
     '--continue-on-failure',
+    // Examples are never replayed from run to run (each run has a fresh directory): don't store them.
+    '--generation-database',
+    'none',
+    ...(options.cassette ? ['--report', 'vcr', '--report-vcr-path', options.cassette] : []),
     ...(options.maxTimeSeconds ? ['--max-time', String(options.maxTimeSeconds)] : []),
   ];
   const res = spawnSync(bin, ['--no-color', ...args], {
