@@ -38,7 +38,11 @@ type Role = 'admin' | 'operator' | 'viewer';
 // phase including stateful links, admin only (the roles' guards are answered before any logic).
 const PLAN: Record<Role, { maxExamples: number; phases: string; workers?: number } | null> = DEEP
   ? {
-      admin: { maxExamples: DEEP_EXAMPLES, phases: 'examples,coverage,fuzzing,stateful' },
+      admin: {
+        maxExamples: DEEP_EXAMPLES,
+        phases: 'examples,coverage,fuzzing,stateful',
+        workers: 4,
+      },
       operator: null,
       viewer: null,
     }
