@@ -147,7 +147,7 @@ describe.each<Mode>(['server', 'instant'])('the %s-mode API against its own /doc
 /**
  * The deep run's figures from its cassette (requests, statuses, requests per operation), printed
  * and kept next to the log as JSON; returns the fuzzed operations no request was sent to. The
- * cassette itself (hundreds of MB) is removed unless CLOUDPILOT_CONTRACT_KEEP_CASSETTE=1.
+ * cassette itself (~2.7 KB per request) is removed unless CLOUDPILOT_CONTRACT_KEEP_CASSETTE=1.
  */
 async function reportCassette(
   cassette: string,

@@ -42,7 +42,7 @@ function matchers(paths: Record<string, Record<string, unknown>>): Matcher[] {
 
 const unquote = (value: string) => value.replace(/^'|'$/g, '').replace(/''/g, "'");
 
-/** Streams the cassette (it can be hundreds of MB) and counts its interactions. */
+/** Streams the cassette (tens of MB for a deep run) and counts its interactions. */
 export async function readCassette(
   file: string,
   paths: Record<string, Record<string, unknown>>,
