@@ -78,3 +78,17 @@ export const dnsLabel: Parser<string> = (raw) => {
     throw new Error('must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)');
   return value;
 };
+
+/** Label keys (`[prefix/]name`): comma-separated in the env, a list in YAML. */
+export const labelKeyList: Parser<string[]> = (raw) => {
+  const items = Array.isArray(raw)
+    ? raw.map((r) => nonEmpty(r))
+    : str(raw)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+  for (const item of items)
+    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(item))
+      throw new Error(`${JSON.stringify(item)} is not a label key`);
+  return items;
+};

@@ -61,9 +61,15 @@ export interface AppConfig {
     cacheTtlSeconds: number;
     historySize: number;
     fleetDeadlineSeconds: number;
+    tlsSecretCertificates: boolean;
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
-  history: { retentionDays: number };
+  history: { retentionDays: number; nodePoolLabels: string[] };
+  forecasts: {
+    restartRatePerHour: number;
+    findingHorizonDays: number;
+    findingMinConfidencePercent: number;
+  };
 }
 
 export interface ConfigProblem {

@@ -1,8 +1,8 @@
 import type { ClusterSnapshot } from '../monitor/cluster-snapshot';
-import { evaluate, EvaluatedFinding } from './evaluate';
-import { IncrementalEvaluation } from './incremental-evaluation';
+import type { EvaluatedFinding } from './evaluate';
 import type { Finding } from './finding';
-import { snapshotInput } from './snapshot-input';
+import { IncrementalEvaluation } from './incremental-evaluation';
+import { Slicer } from './slicer';
 
 export type FindingChangeType = 'opened' | 'updated' | 'resolved';
 
@@ -20,9 +20,13 @@ export interface ClusterDiagnosticsOptions {
   resyncMs: number;
   /** Told after each evaluation (metrics). */
   onEvaluated?(diagnostics: ClusterDiagnostics): void;
+  /** Findings computed elsewhere (forecasts), merged into every evaluation. */
+  external?(): EvaluatedFinding[];
+  /** How an evaluation yields the event loop between slices (the benchmark measures slices with it). */
+  pause?: () => Promise<void>;
 }
 
-const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** What makes an update worth announcing: lastSeen alone moves on every evaluation. */
 const signature = (f: EvaluatedFinding): string =>
@@ -38,8 +42,8 @@ export class ClusterDiagnostics {
   private signatures = new Map<string, string>();
   private readonly listeners = new Set<FindingListener>();
   private timer: NodeJS.Timeout | undefined;
-  /** A sliced evaluation is in progress; a change meanwhile schedules the next one after it. */
-  private running = false;
+  /** The sliced evaluation in progress; a change meanwhile schedules the next one after it. */
+  private running: Promise<void> | undefined;
   private stopped = false;
   private resync: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -106,55 +110,66 @@ export class ClusterDiagnostics {
     this.timer.unref();
   }
 
-  /** The scheduled evaluation: incremental and sliced, so it never holds the event loop for long. */
-  async evaluateInSlices(now = Date.now()): Promise<void> {
-    if (this.running) return this.schedule();
-    if (!this.snapshot.settled) return this.schedule();
-    this.running = true;
-    const started = performance.now();
-    try {
-      const found = await this.incremental.run(now, pause);
-      if (!this.stopped) this.apply(found, now, started);
-    } finally {
-      this.running = false;
+  /**
+   * The scheduled evaluation: incremental and sliced, so it never holds the event loop for long.
+   * Called while one runs, it answers when that one ends (and the next is scheduled).
+   */
+  evaluateInSlices(now = Date.now()): Promise<void> {
+    if (this.running) {
+      this.schedule();
+      return this.running;
     }
+    if (!this.snapshot.settled) {
+      this.schedule();
+      return Promise.resolve();
+    }
+    this.running = this.evaluateOnce(now).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async evaluateOnce(now: number): Promise<void> {
+    const started = performance.now();
+    const pause = this.options.pause ?? yieldToEventLoop;
+    const evaluated = await this.incremental.run(now, pause);
+    const found = [...evaluated, ...(this.options.external?.() ?? [])];
+    if (!this.stopped) await new Slicer(pause).drain(this.applySteps(found, now, started));
+  }
+
+  /** Slices of the last evaluation and the longest one (the benchmark reads them). */
+  get lastRun(): { slices: number; longestSliceMs: number } {
+    return this.incremental.lastRun;
   }
 
   /**
-   * Evaluates synchronously (a request that finds no evaluation yet). Before the snapshot's first
-   * sync, an evaluation would see half the cluster (a ConfigMap not yet listed reads as missing),
-   * so it waits for the snapshot to settle.
+   * Tracks the evaluation's findings against the previous ones and announces the differences.
+   * The new state is built in steps and swapped in at once, so a request between two slices
+   * reads either the previous evaluation or this one, never half of each.
    */
-  evaluateNow(now = Date.now()): void {
-    if (!this.snapshot.settled) return this.schedule();
-    const started = performance.now();
-    this.apply(evaluate(this.snapshot.clusterId, snapshotInput(this.snapshot, now)), now, started);
-    this.incremental.invalidate();
-  }
-
-  /** Tracks the evaluation's findings against the previous ones and announces the differences. */
-  private apply(found: EvaluatedFinding[], now: number, started: number): void {
-    const seen = new Set<string>();
+  private *applySteps(found: EvaluatedFinding[], now: number, started: number): Generator<void> {
     const iso = new Date(now).toISOString();
-    for (const f of found) {
-      seen.add(f.id);
+    const findings = new Map<string, Finding>();
+    const signatures = new Map<string, string>();
+    const changes: FindingChange[] = [];
+    for (let i = 0; i < found.length; i++) {
+      const f = found[i];
       const previous = this.findings.get(f.id);
       const finding: Finding = { ...f, firstSeen: previous?.firstSeen ?? iso, lastSeen: iso };
-      this.findings.set(f.id, finding);
+      findings.set(f.id, finding);
       const sig = signature(f);
-      if (!previous) this.emit({ type: 'opened', finding });
-      else if (this.signatures.get(f.id) !== sig) this.emit({ type: 'updated', finding });
-      this.signatures.set(f.id, sig);
+      if (!previous) changes.push({ type: 'opened', finding });
+      else if (this.signatures.get(f.id) !== sig) changes.push({ type: 'updated', finding });
+      signatures.set(f.id, sig);
+      if (i % 32 === 0) yield;
     }
-    for (const [id, finding] of this.findings) {
-      if (seen.has(id)) continue;
-      this.findings.delete(id);
-      this.signatures.delete(id);
-      this.emit({ type: 'resolved', finding: { ...finding, lastSeen: iso } });
-    }
+    for (const [id, finding] of this.findings)
+      if (!findings.has(id))
+        changes.push({ type: 'resolved', finding: { ...finding, lastSeen: iso } });
+    this.findings = findings;
+    this.signatures = signatures;
     this.evaluatedAt = now;
     // Wall time of the evaluation; for a sliced one it includes the pauses given to other work.
     this.evaluationMs = performance.now() - started;
+    for (const change of changes) this.emit(change);
     this.options.onEvaluated?.(this);
   }
 

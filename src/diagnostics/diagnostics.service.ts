@@ -5,6 +5,7 @@ import { ConfigProvider } from '../config/config.provider';
 import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { ClusterDiagnostics, FindingListener } from './cluster-diagnostics';
 import { DiagnosticsMetrics } from './diagnostics.metrics';
+import { ExternalFindings } from './external-findings';
 import {
   ClusterHealthDto,
   FindingDto,
@@ -41,7 +42,13 @@ export class DiagnosticsService implements OnApplicationShutdown {
     private readonly directory: ClusterDirectory,
     private readonly configProvider: ConfigProvider,
     private readonly metrics: DiagnosticsMetrics,
-  ) {}
+    private readonly external: ExternalFindings,
+  ) {
+    external.onChanged((clusterId) => {
+      const engine = this.engines.get(clusterId);
+      if (engine?.ready) void engine.evaluateInSlices();
+    });
+  }
 
   async findings(
     clusterId: string,
@@ -128,7 +135,8 @@ export class DiagnosticsService implements OnApplicationShutdown {
     const deadlineMs = this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
     await snapshot.whenSettled(deadlineMs);
     const engine = this.engineFor(snapshot);
-    if (!engine.ready) engine.evaluateNow();
+    // The first evaluation is sliced too: a request waits for it, the event loop does not.
+    if (!engine.ready) await engine.evaluateInSlices();
     if (!engine.ready || snapshot.down)
       throw new AppError(
         snapshot.down ? 'CLUSTER_UNREACHABLE' : 'CLUSTER_TIMEOUT',
@@ -149,6 +157,7 @@ export class DiagnosticsService implements OnApplicationShutdown {
       debounceMs: DEBOUNCE_MS,
       resyncMs: RESYNC_MS,
       onEvaluated: (e) => this.metrics.update(snapshot.clusterId, e.list(), e.evaluationMs),
+      external: () => this.external.of(snapshot.clusterId),
     });
     this.engines.set(snapshot.clusterId, engine);
     engine.start();

@@ -1,5 +1,6 @@
 import { slimWorkload } from '../cluster-state/records/workload';
-import { evaluate, evaluateSliced, findingId, POD_SLICE } from './evaluate';
+import { evaluate, evaluateSliced, findingId, POD_CHUNK } from './evaluate';
+import { Slicer } from './slicer';
 import { slimSpecObject } from '../cluster-state/records/spec-object';
 import { clusterHealth, healthScore } from './health-score';
 import type { Finding } from './finding';
@@ -66,7 +67,7 @@ describe('evaluate', () => {
 
   it('finds the same in slices as in one pass, yielding between slices and detectors', async () => {
     const many = inputOf({
-      pods: Array.from({ length: POD_SLICE * 2 + 7 }, (_, i) =>
+      pods: Array.from({ length: POD_CHUNK * 20 + 7 }, (_, i) =>
         i % 500 === 0 ? crashing(`p-${i}`, '') : pod(`p-${i}`, { labels: { app: `a${i % 50}` } }),
       ),
       services: [
@@ -81,10 +82,10 @@ describe('evaluate', () => {
       ],
     });
     let pauses = 0;
-    const sliced = await evaluateSliced('c1', many, async () => void pauses++);
+    const sliced = await evaluateSliced('c1', many, new Slicer(async () => void pauses++, 0));
     expect(sliced).toEqual(evaluate('c1', many));
     expect(sliced.map((f) => f.code)).toContain('SERVICE_NO_MATCHING_PODS');
-    expect(pauses).toBeGreaterThan(3);
+    expect(pauses).toBeGreaterThan(20);
   });
 
   it('keeps evaluating when one detector throws', () => {

@@ -42,7 +42,7 @@ export interface RawFinding {
   message: string;
   fields: Record<string, unknown>;
   suggestion: string;
-  source?: 'kubernetes' | 'istio';
+  source?: 'kubernetes' | 'istio' | 'forecast';
 }
 
 export interface Finding {
@@ -51,7 +51,7 @@ export interface Finding {
   clusterId: string;
   code: string;
   severity: Severity;
-  source: 'kubernetes' | 'istio';
+  source: 'kubernetes' | 'istio' | 'forecast';
   object: ObjectRef;
   message: string;
   evidence: Evidence;

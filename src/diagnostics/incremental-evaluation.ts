@@ -2,8 +2,19 @@ import type { PodRecord } from '../cluster-state/records/pod';
 import type { CachedKindName, ClusterSnapshot, SnapshotChange } from '../monitor/cluster-snapshot';
 import { DETECTORS } from './detectors';
 import type { Detector, DetectorInput } from './detectors/detector';
-import { EvaluatedFinding, findingsOf, POD_SLICE, runDetectors } from './evaluate';
+import {
+  detectOver,
+  EvaluatedFinding,
+  findingSteps,
+  ItemResults,
+  POD_CHUNK,
+  podIndexSteps,
+  wholeClusterSteps,
+  withPodIndex,
+} from './evaluate';
 import type { RawFinding } from './finding';
+import { PodIndex } from './pod-index';
+import { Slicer } from './slicer';
 import { snapshotInput } from './snapshot-input';
 
 /** Kinds a per-pod detector looks up by name: a change to one may change any pod's findings. */
@@ -22,9 +33,10 @@ const timeSensitive = (p: PodRecord): boolean => !p.ready || p.containers !== un
 /**
  * Evaluation that re-runs the per-pod detectors only for the pods that changed since the last
  * run (plus those whose findings depend on the clock), keeping every other pod's findings from
- * before; the whole-cluster detectors (Services, nodes, PVCs, …) run each time. A change to a
- * kind the per-pod detectors look up (ConfigMaps, Secrets, PVCs, ServiceAccounts) re-runs them all.
- * Work is done in slices with `pause()` between them, so it never holds the event loop for long.
+ * before; the whole-cluster detectors (Services, nodes, PVCs, …) run each time, over the pod index
+ * kept up to date change by change. A change to a kind the per-pod detectors look up (ConfigMaps,
+ * Secrets, PVCs, ServiceAccounts) re-runs them all. Every step is sliced by a time budget with
+ * `pause()` between slices, so it never holds the event loop for more than a few ms.
  */
 export class IncrementalEvaluation {
   /** Per-pod findings by `namespace/name`; pods without findings are absent. */
@@ -32,8 +44,17 @@ export class IncrementalEvaluation {
   private readonly dirty = new Set<string>();
   private readonly watchful = new Set<string>();
   private all = true;
+  /** Pods by namespace and label, as of the start of the last run. */
+  private readonly index = new PodIndex();
+  private indexStale = true;
+  /** Pod changes since the index was last brought up to date, in order. */
+  private pending: SnapshotChange[] = [];
   private readonly perPod: Detector[];
   private readonly whole: Detector[];
+  /** Whole-cluster findings per object, reused while the object and its stamp are unchanged. */
+  private readonly reuse = new Map<Detector, ItemResults>();
+  /** Slices of the last run and the longest one, in ms (the benchmark reads them). */
+  lastRun = { slices: 0, longestSliceMs: 0 };
 
   constructor(
     private readonly snapshot: ClusterSnapshot,
@@ -51,6 +72,7 @@ export class IncrementalEvaluation {
         this.byPod.delete(key);
         this.watchful.delete(key);
       } else this.dirty.add(key);
+      if (!this.indexStale) this.pending.push(change);
     } else if (LOOKED_UP.has(change.kind)) this.all = true;
   }
 
@@ -59,27 +81,51 @@ export class IncrementalEvaluation {
     for (const key of this.watchful) this.dirty.add(key);
   }
 
-  /** Forget what is known: the next run evaluates every pod (a relist, a restart). */
+  /** Forget what is known: the next run evaluates and indexes every pod (a relist, a restart). */
   invalidate(): void {
     this.all = true;
+    this.reuse.clear();
+    this.indexStale = true;
+    this.pending = [];
   }
 
   async run(now: number, pause: () => Promise<void>): Promise<EvaluatedFinding[]> {
-    const input = snapshotInput(this.snapshot, now);
+    const slicer = new Slicer(pause);
+    const input = withPodIndex(snapshotInput(this.snapshot, now), this.index);
+    await slicer.drain(this.indexSteps(input));
     const pods = this.podsToEvaluate(input);
-    for (let i = 0; i < pods.length; i += POD_SLICE) {
-      this.evaluatePods(input, pods.slice(i, i + POD_SLICE));
-      await pause();
+    for (let i = 0; i < pods.length; i += POD_CHUNK) {
+      this.evaluatePods(input, pods.slice(i, i + POD_CHUNK));
+      if (slicer.due) await slicer.tick();
     }
-    const byNamespace = await indexByNamespace(input.list('pods'), pause);
-    const indexed: DetectorInput = { ...input, podsIn: (ns) => byNamespace.get(ns) ?? [] };
     const raws: RawFinding[] = [];
-    for (const list of this.byPod.values()) raws.push(...list);
-    for (const detector of this.whole) {
-      raws.push(...runDetectors(indexed, [detector]));
-      await pause();
+    for (const list of this.byPod.values()) for (const raw of list) raws.push(raw);
+    await slicer.drain(wholeClusterSteps(input, this.whole, raws, this.reuse));
+    const found = await slicer.drain(findingSteps(this.snapshot.clusterId, input, raws));
+    this.lastRun = { slices: slicer.slices, longestSliceMs: slicer.longestMs };
+    return found;
+  }
+
+  /**
+   * Brings the pod index up to date: the pod changes noted since the last run, or every pod
+   * after invalidate(). Changes noted while this run pauses wait for the next run.
+   */
+  private *indexSteps(input: DetectorInput): Generator<void, void> {
+    if (this.indexStale) {
+      this.indexStale = false;
+      this.pending = [];
+      this.index.clear();
+      yield* podIndexSteps(input.list('pods'), this.index);
+      return;
     }
-    return findingsOf(this.snapshot.clusterId, indexed, raws);
+    const changes = this.pending;
+    this.pending = [];
+    for (let i = 0; i < changes.length; i++) {
+      const pod = changes[i].record as PodRecord;
+      if (changes[i].type === 'deleted') this.index.remove(pod);
+      else this.index.put(pod);
+      if (i % POD_CHUNK === 0) yield;
+    }
   }
 
   private podsToEvaluate(input: DetectorInput): PodRecord[] {
@@ -102,37 +148,17 @@ export class IncrementalEvaluation {
   }
 
   private evaluatePods(input: DetectorInput, slice: PodRecord[]): void {
-    const sliced: DetectorInput = {
-      ...input,
-      list: ((kind) => (kind === 'pods' ? slice : input.list(kind))) as DetectorInput['list'],
-    };
     for (const pod of slice) {
       const key = podKey(pod.namespace, pod.name);
       this.byPod.delete(key);
       if (timeSensitive(pod)) this.watchful.add(key);
       else this.watchful.delete(key);
     }
-    for (const raw of runDetectors(sliced, this.perPod)) {
+    for (const raw of detectOver(input, this.perPod, 'pods', slice)) {
       const key = podKey(raw.object.namespace, raw.object.name);
       const list = this.byPod.get(key);
       if (list) list.push(raw);
       else this.byPod.set(key, [raw]);
     }
   }
-}
-
-/** Pods by namespace, built in slices (the whole-cluster detectors read it). */
-async function indexByNamespace(
-  pods: readonly PodRecord[],
-  pause: () => Promise<void>,
-): Promise<Map<string, PodRecord[]>> {
-  const index = new Map<string, PodRecord[]>();
-  for (let i = 0; i < pods.length; i++) {
-    const pod = pods[i];
-    const list = index.get(pod.namespace);
-    if (list) list.push(pod);
-    else index.set(pod.namespace, [pod]);
-    if (i % (POD_SLICE * 10) === POD_SLICE * 10 - 1) await pause();
-  }
-  return index;
 }

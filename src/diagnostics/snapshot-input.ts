@@ -1,14 +1,15 @@
-import type { PodRecord } from '../cluster-state/records/pod';
 import type { CachedKindName, CachedRecords, ClusterSnapshot } from '../monitor/cluster-snapshot';
 import type { DetectorInput } from './detectors/detector';
+import { PodIndex } from './pod-index';
 
 /**
  * The detectors' view of a live snapshot for one evaluation: each kind is listed once (the
- * snapshot copies on list) and pods are indexed by namespace once, whatever the detectors ask.
+ * snapshot copies on list) and pods are indexed (by namespace, by label) once, whatever the detectors ask.
  */
 export function snapshotInput(snapshot: ClusterSnapshot, now = Date.now()): DetectorInput {
   const lists = new Map<CachedKindName, unknown[]>();
-  let byNamespace: Map<string, PodRecord[]> | undefined;
+  let pods: PodIndex | undefined;
+  const memos = new Map<string, unknown>();
   const status = snapshot.status();
   // A kind that never synced (forbidden, or failing since start) reads as empty: detectors must
   // not conclude "missing" from it, so it counts as not cached. Stale data is still data.
@@ -19,21 +20,23 @@ export function snapshotInput(snapshot: ClusterSnapshot, now = Date.now()): Dete
     if (!found) lists.set(kind, (found = snapshot.list(kind)));
     return found as CachedRecords[K][];
   };
+  const podIndex = (): PodIndex => {
+    if (!pods) {
+      pods = new PodIndex();
+      for (const pod of list('pods')) pods.put(pod);
+    }
+    return pods;
+  };
   return {
     now,
     list,
     get: (kind, name, namespace) => snapshot.get(kind, name, namespace),
     caches: usable,
-    podsIn(namespace) {
-      if (!byNamespace) {
-        byNamespace = new Map();
-        for (const pod of list('pods')) {
-          const pods = byNamespace.get(pod.namespace);
-          if (pods) pods.push(pod);
-          else byNamespace.set(pod.namespace, [pod]);
-        }
-      }
-      return byNamespace.get(namespace) ?? [];
+    podsIn: (namespace) => podIndex().podsIn(namespace),
+    namespacesWithPodLabel: (key, value) => podIndex().namespacesWithLabel(key, value),
+    memo<T>(key: string, build: () => T): T {
+      if (!memos.has(key)) memos.set(key, build());
+      return memos.get(key) as T;
     },
     allocation: (node) => snapshot.aggregates.allocation(node),
   };

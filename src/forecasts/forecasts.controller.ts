@@ -13,7 +13,7 @@ export class ForecastsController {
   @Get()
   @ApiEndpoint({
     summary:
-      'When requests, memory and pods will reach the cluster capacity, from the stored history, with the points used',
+      'When requests and pods reach capacity (cluster, node pools), workload restarts a crash-loop rate and HPAs their maxReplicas, from the stored history, with the points used',
     response: ForecastListDto,
     errors: ['VALIDATION_FAILED', 'CLUSTER_NOT_FOUND'],
   })

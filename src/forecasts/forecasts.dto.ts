@@ -24,14 +24,34 @@ export class ForecastPointDto {
   value: number;
 }
 
+/** What a certificate forecast is based on: the certificate's own dates and names. */
+export class ForecastCertificateDto {
+  /** cert-manager: a Certificate's status; secret: the tls.crt of a kubernetes.io/tls Secret (opt-in). */
+  source: 'cert-manager' | 'secret';
+  secretName: string;
+  notBefore: string | null;
+  notAfter: string;
+  /** cert-manager only: when it will renew. */
+  renewalTime: string | null;
+  /** cert-manager's Ready condition; null for a Secret. */
+  ready: boolean | null;
+  dnsNames: string[];
+  issuer: string | null;
+}
+
 export class ForecastDto {
   /** Stable code, e.g. FORECAST_CPU_REQUESTS_SATURATION (docs/forecasts.md). */
   code: string;
   /** What crossing the threshold means. */
   meaning: string;
-  /** The history metric forecast (CPU in cores, memory in bytes, pods a count). */
+  /** The metric forecast (CPU in cores, memory in bytes, pods a count, restartsPerHour a rate). */
   metric: string;
-  scope: 'cluster';
+  /** cluster, nodePool (saturation), workload (restart rate), hpa (maxReplicas), certificate (expiry); pvc has no usage source yet (docs/forecasts.md). */
+  scope: 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc' | 'certificate';
+  /** The namespace of a workload, HPA or certificate, else null. */
+  namespace: string | null;
+  /** The workload, HPA or certificate as `<Kind>/<name>` (Certificate/… or Secret/…), or the pool (scope nodePool), else null. */
+  name: string | null;
   /** The capacity the metric must stay below, as of the latest sample; null when unknown. */
   threshold: number | null;
   /** The fitted value now. */
@@ -42,11 +62,13 @@ export class ForecastDto {
   withinHorizon: boolean;
   /** 0–1: how well the method fits the points it used, discounted for few points. */
   confidence: number;
-  /** linear or holt-winters; null when no forecast was possible. */
+  /** linear or holt-winters (fitted), certificate-dates (a known expiry); null when no forecast was possible. */
   method: string | null;
   slopePerHour: number | null;
-  /** Why there is no crossing: too few points, flat, decreasing, already at or above the threshold, capacity unknown. */
+  /** Why there is no crossing: too few points, flat, decreasing, already at or above the threshold, capacity unknown; expired for a certificate. */
   reason: string | null;
+  /** Set for FORECAST_CERTIFICATE_EXPIRY: the dates and names it is based on. */
+  certificate?: ForecastCertificateDto;
   /** The points the forecast used, oldest first. */
   points: ForecastPointDto[];
 }

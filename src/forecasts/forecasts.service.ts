@@ -1,20 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
-import { HistoryService } from '../history/history.service';
-import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { FORECAST_SOURCES, Forecast, ForecastSource } from './forecast';
 import { ForecastDto, ForecastListDto, ForecastQueryDto } from './forecasts.dto';
-import { SaturationForecast, saturationForecasts } from './saturation-forecasts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** Forecasts from the stored history, with the cluster's current capacity from its snapshot. */
+/** Every forecast of a cluster: asks each registered source (FORECAST_SOURCES) and lists the answers. */
 @Injectable()
 export class ForecastsService {
   constructor(
     private readonly directory: ClusterDirectory,
-    private readonly history: HistoryService,
-    private readonly snapshots: ClusterSnapshots,
+    @Inject(FORECAST_SOURCES) private readonly sources: readonly ForecastSource[],
   ) {}
 
   async list(clusterIdOrName: string, query: ForecastQueryDto): Promise<ForecastListDto> {
@@ -22,17 +19,7 @@ export class ForecastsService {
     const horizonDays = query.horizonDays ?? 30;
     const windowHours = query.windowHours ?? 24;
     const now = Date.now();
-    const samples = await this.history.get(cluster.id, {
-      scope: 'cluster',
-      from: new Date(now - windowHours * HOUR).toISOString(),
-      to: new Date(now).toISOString(),
-    });
-    const forecasts = saturationForecasts(
-      samples.points,
-      await this.podCapacity(cluster.id),
-      now,
-      horizonDays * DAY,
-    );
+    const forecasts = await this.forecasts(cluster.id, now, horizonDays * DAY, windowHours * HOUR);
     return {
       cluster: { id: cluster.id, name: cluster.name },
       generatedAt: new Date(now).toISOString(),
@@ -42,19 +29,27 @@ export class ForecastsService {
     };
   }
 
-  /** Pods the nodes can hold: the sum of their allocatable pods, from the live snapshot. */
-  private async podCapacity(clusterId: string): Promise<number> {
-    const snapshot = await this.snapshots.forCluster(clusterId);
-    return snapshot.list('nodes').reduce((total, node) => total + node.allocatable.pods, 0);
+  /** The forecasts of every source for a cluster (by id), in the order the sources are registered. */
+  async forecasts(
+    clusterId: string,
+    now: number,
+    horizonMs: number,
+    windowMs: number,
+  ): Promise<Forecast[]> {
+    const request = { clusterId, now, horizonMs, windowMs };
+    const answers = await Promise.all(this.sources.map((s) => s.forecasts(request)));
+    return answers.flat();
   }
 }
 
-function toDto(f: SaturationForecast): ForecastDto {
+function toDto(f: Forecast): ForecastDto {
   return {
     code: f.code,
     meaning: f.meaning,
     metric: f.metric,
-    scope: 'cluster',
+    scope: f.scope,
+    namespace: f.namespace,
+    name: f.name,
     threshold: f.threshold,
     current: f.current,
     crossesAt: f.crossesAt === null ? null : new Date(f.crossesAt).toISOString(),
@@ -64,5 +59,6 @@ function toDto(f: SaturationForecast): ForecastDto {
     slopePerHour: f.slopePerHour,
     reason: f.reason ?? null,
     points: f.basis.map((p) => ({ at: new Date(p.t).toISOString(), value: p.v })),
+    ...(f.certificate ? { certificate: f.certificate } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { saturationForecasts, Sample } from './saturation-forecasts';
+import { poolSaturationForecasts, saturationForecasts, Sample } from './saturation-forecasts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 11, 1);
@@ -40,5 +40,36 @@ describe('saturationForecasts', () => {
     const [cpu, , pods] = saturationForecasts(s, 0, now, 30 * 24 * HOUR);
     expect(cpu.basis).toHaveLength(5);
     expect([pods.threshold, pods.crossesAt, pods.reason]).toEqual([null, null, 'capacity unknown']);
+  });
+});
+
+describe('poolSaturationForecasts', () => {
+  it("forecasts each pool's CPU, memory and pods against the pool's own allocatable", () => {
+    // A pool of 8 cores and 40 pods: requests grow half a core and 2 pods an hour.
+    const pool = Array.from({ length: 6 }, (_, i) => ({
+      at: new Date(T0 + i * HOUR).toISOString(),
+      values: {
+        requestsCpu: 2 + i / 2,
+        requestsMemory: 2 ** 30,
+        allocatableCpu: 8,
+        allocatableMemory: 32 * 2 ** 30,
+        allocatablePods: 40,
+        pods: 10 + 2 * i,
+      },
+    }));
+    const forecasts = poolSaturationForecasts(
+      new Map([['spot', pool]]),
+      T0 + 5 * HOUR,
+      30 * 24 * HOUR,
+    );
+    expect(forecasts.map((f) => [f.code, f.scope, f.name, f.threshold])).toEqual([
+      ['FORECAST_CPU_REQUESTS_SATURATION', 'nodePool', 'spot', 8],
+      ['FORECAST_MEMORY_REQUESTS_SATURATION', 'nodePool', 'spot', 32 * 2 ** 30],
+      ['FORECAST_POD_CAPACITY', 'nodePool', 'spot', 40],
+    ]);
+    // 2 + t/2 = 8 at t = 12 h; 10 + 2t = 40 at t = 15 h; memory is flat.
+    expect(forecasts[0].crossesAt).toBeCloseTo(T0 + 12 * HOUR, -3);
+    expect(forecasts[1].reason).toBe('flat');
+    expect(forecasts[2].crossesAt).toBeCloseTo(T0 + 15 * HOUR, -3);
   });
 });

@@ -1,5 +1,5 @@
+import type { Forecast } from './forecast';
 import { CrossingForecast, forecastCrossing } from './methods/crossing-forecast';
-import { Point } from './methods/series';
 
 /** One stored sample, as the history gives it: time and metric values. */
 export interface Sample {
@@ -46,13 +46,42 @@ export const SATURATION_SPECS: readonly SaturationSpec[] = [
   },
 ];
 
-export interface SaturationForecast extends CrossingForecast {
-  code: string;
-  meaning: string;
-  metric: string;
-  threshold: number | null;
-  /** The points the forecast used, oldest first. */
-  basis: Point[];
+export type SaturationForecast = Forecast;
+
+/**
+ * A node pool's capacities: the same codes as the cluster's, over the pool's nodes. Its pods are
+ * those bound to its nodes (a Pending pod belongs to no pool yet), against their allocatable pods.
+ */
+export const POOL_SATURATION_SPECS: readonly SaturationSpec[] = [
+  ...SATURATION_SPECS.slice(0, 2).map((spec) => ({
+    ...spec,
+    meaning: spec.meaning.replace(
+      'new pods stop scheduling',
+      'new pods stop scheduling in the pool',
+    ),
+  })),
+  {
+    code: 'FORECAST_POD_CAPACITY',
+    meaning: "Pods reach the pool's pod capacity: new pods stop scheduling in the pool",
+    metric: 'pods',
+    value: (v) => v.pods ?? null,
+    threshold: (latest) => latest.allocatablePods || null,
+  },
+];
+
+/** The saturation forecasts of every node pool (samples by pool name, oldest first); pure. */
+export function poolSaturationForecasts(
+  byPool: ReadonlyMap<string, readonly Sample[]>,
+  now: number,
+  horizonMs: number,
+): Forecast[] {
+  return [...byPool.entries()].flatMap(([pool, samples]) =>
+    saturationForecasts(samples, 0, now, horizonMs, POOL_SATURATION_SPECS).map((f) => ({
+      ...f,
+      scope: 'nodePool' as const,
+      name: pool,
+    })),
+  );
 }
 
 /** Forecasts every saturation spec over the samples (oldest first); pure. */
@@ -61,9 +90,10 @@ export function saturationForecasts(
   podCapacity: number,
   now: number,
   horizonMs: number,
+  specs: readonly SaturationSpec[] = SATURATION_SPECS,
 ): SaturationForecast[] {
   const latest = samples.length ? samples[samples.length - 1].values : {};
-  return SATURATION_SPECS.map((spec) => {
+  return specs.map((spec) => {
     const basis = samples.flatMap((s) => {
       const v = spec.value(s.values);
       return v === null ? [] : [{ t: Date.parse(s.at), v }];
@@ -77,6 +107,9 @@ export function saturationForecasts(
       code: spec.code,
       meaning: spec.meaning,
       metric: spec.metric,
+      scope: 'cluster' as const,
+      namespace: null,
+      name: null,
       threshold,
       basis,
       ...forecast,

@@ -19,6 +19,7 @@ const pod = (namespace: string, phase: PodRecord['phase'] = 'Running'): PodRecor
 
 const node = (): NodeRecord => ({
   name: 'n1',
+  labels: {},
   ready: true,
   unschedulable: false,
   roles: [],

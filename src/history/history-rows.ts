@@ -1,13 +1,19 @@
 import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
 import { nanosToNumber } from '../cluster-state/quantity';
-import type { ClusterAggregates, ClusterUsage } from '../monitor/cluster-snapshot';
+import type { ClusterAggregates, ClusterSnapshot, ClusterUsage } from '../monitor/cluster-snapshot';
+import { hpaValues } from './hpa-rows';
+import { nodeAndPoolValues } from './node-rows';
+import { OwnerLookup, workloadKey, workloadRestarts } from './workload-restarts';
 
 /** The values of one sample; CPU in cores, memory in bytes, the rest counts. */
 export type HistoryValues = Record<string, number | null>;
 
+/** What a row describes; the row's name says which one (see history.dto.ts). */
+export type HistoryScope = 'cluster' | 'namespace' | 'workload' | 'node' | 'nodePool' | 'hpa';
+
 export interface HistoryRow {
   clusterId: string;
-  scope: 'cluster' | 'namespace';
+  scope: HistoryScope;
   name: string;
   slot: number;
   at: string;
@@ -70,4 +76,63 @@ export function historyRows(reading: ClusterReading, slot: number, at: string): 
     };
   });
   return [cluster, ...namespaces];
+}
+
+/** The owner lookups of the restart rows, answered from the snapshot's cached ReplicaSets and Jobs. */
+export function snapshotOwners(snapshot: Pick<ClusterSnapshot, 'get'>): OwnerLookup {
+  return {
+    replicaSetOwner: (ns, name) => snapshot.get('replicasets', name, ns)?.owner,
+    jobOwner: (ns, name) => snapshot.get('jobs', name, ns)?.owner,
+  };
+}
+
+/** One row per workload with restarts (the most restarting ones, bounded), for one tick. */
+export function workloadRows(
+  snapshot: Pick<ClusterSnapshot, 'clusterId' | 'list' | 'get'>,
+  slot: number,
+  at: string,
+): HistoryRow[] {
+  return workloadRestarts(snapshot.list('pods'), snapshotOwners(snapshot)).map((w) => ({
+    clusterId: snapshot.clusterId,
+    scope: 'workload',
+    name: workloadKey(w),
+    slot,
+    at,
+    values: { restarts: w.restarts, podsRestarted: w.pods },
+  }));
+}
+
+/** One row per node and one per node pool (grouped by `poolLabels`), for one tick. */
+export function nodeRows(
+  snapshot: Pick<ClusterSnapshot, 'clusterId' | 'list' | 'aggregates' | 'usage'>,
+  poolLabels: readonly string[],
+  slot: number,
+  at: string,
+): HistoryRow[] {
+  const { nodes, pools } = nodeAndPoolValues(
+    snapshot.list('nodes'),
+    snapshot.aggregates,
+    snapshot.usage,
+    poolLabels,
+  );
+  const base = { clusterId: snapshot.clusterId, slot, at };
+  return [
+    ...nodes.map((n): HistoryRow => ({ ...base, scope: 'node', ...n })),
+    ...pools.map((p): HistoryRow => ({ ...base, scope: 'nodePool', ...p })),
+  ];
+}
+
+/** One row per HorizontalPodAutoscaler (bounded, nearest their maximum first), for one tick. */
+export function hpaRows(
+  snapshot: Pick<ClusterSnapshot, 'clusterId' | 'list'>,
+  slot: number,
+  at: string,
+): HistoryRow[] {
+  return hpaValues(snapshot.list('horizontalpodautoscalers')).map((h) => ({
+    clusterId: snapshot.clusterId,
+    scope: 'hpa',
+    slot,
+    at,
+    ...h,
+  }));
 }

@@ -13,7 +13,7 @@ export class HistoryController {
   @Get()
   @ApiEndpoint({
     summary:
-      'Stored per-tick samples of a cluster or one of its namespaces (sampled by the leader replica)',
+      'Stored per-tick samples of a cluster, namespace, node, node pool, restarting workload or HPA (sampled by the leader replica)',
     response: HistoryResponseDto,
     errors: ['VALIDATION_FAILED', 'CLUSTER_NOT_FOUND'],
   })

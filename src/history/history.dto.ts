@@ -1,7 +1,14 @@
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsK8sNamespace } from '../common/k8s-validators';
 
-export const HISTORY_SCOPES = ['cluster', 'namespace'] as const;
+export const HISTORY_SCOPES = [
+  'cluster',
+  'namespace',
+  'workload',
+  'node',
+  'nodePool',
+  'hpa',
+] as const;
 
 /** Metric names of the samples (history-rows.ts); CPU in cores, memory in bytes. */
 export const HISTORY_METRICS = [
@@ -20,16 +27,42 @@ export const HISTORY_METRICS = [
   'allocatableMemory',
   'usageCpu',
   'usageMemory',
+  'allocatablePods',
+  'ready',
+  'restarts',
+  'podsRestarted',
+  'currentReplicas',
+  'desiredReplicas',
+  'minReplicas',
+  'maxReplicas',
+  'findingsCritical',
+  'findingsWarning',
+  'findingsInfo',
 ] as const;
 
 export class HistoryQueryDto {
-  /** cluster (default) or namespace (then `namespace` is required). */
+  /**
+   * cluster (default); namespace (`namespace` required); workload (`namespace` and `name`);
+   * node, nodePool or hpa (`name`; for hpa also `namespace`).
+   */
   @IsOptional()
   @IsIn(HISTORY_SCOPES)
   scope?: (typeof HISTORY_SCOPES)[number];
 
   @IsK8sNamespace({ optional: true })
   namespace?: string;
+
+  /**
+   * The object of the scope: `<Kind>/<name>` for workload (e.g. Deployment/api, Pod/x for a bare
+   * pod), the node's name for node, the pool (its pool label's value) for nodePool, the
+   * HorizontalPodAutoscaler's name for hpa.
+   */
+  @IsOptional()
+  @MaxLength(253)
+  @Matches(/^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/, {
+    message: 'name must be a node, a node pool or <Kind>/<name>',
+  })
+  name?: string;
 
   /** Only this metric; every metric of the scope when omitted. */
   @IsOptional()
@@ -64,6 +97,8 @@ export class HistoryResponseDto {
   scope: string;
   /** The namespace, or null for the cluster scope. */
   namespace: string | null;
+  /** The workload (`<Kind>/<name>`), node, node pool or HPA of those scopes, else null. */
+  name: string | null;
   from: string;
   to: string;
   /** True when the range held more points than one answer carries: the newest ones are returned. */

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DiagnosticsModule } from '../diagnostics/diagnostics.module';
 import { MonitorModule } from '../monitor/monitor.module';
+import { DiagnosticsFindingCounts, FindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
 import { HistoryController } from './history.controller';
 import { HistoryService } from './history.service';
@@ -8,9 +10,13 @@ import { HistorySampler } from './history.sampler';
 
 /** The history that outlives a restart: sampled by the leader replica, read by forecasts later. */
 @Module({
-  imports: [TypeOrmModule.forFeature([HistorySample]), MonitorModule],
+  imports: [TypeOrmModule.forFeature([HistorySample]), MonitorModule, DiagnosticsModule],
   controllers: [HistoryController],
-  providers: [HistorySampler, HistoryService],
+  providers: [
+    HistorySampler,
+    HistoryService,
+    { provide: FindingCounts, useClass: DiagnosticsFindingCounts },
+  ],
   exports: [HistorySampler, HistoryService],
 })
 export class HistoryModule {}

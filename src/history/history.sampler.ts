@@ -4,15 +4,17 @@ import { Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { FindingCounts, withFindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
-import { historyRows, HistoryRow, slotOf } from './history-rows';
+import { historyRows, HistoryRow, hpaRows, nodeRows, slotOf, workloadRows } from './history-rows';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
 
 /**
- * Leader-only: writes one history sample per cluster (and per namespace) per monitor tick. Ticks
+ * Leader-only: writes one history sample per cluster (and per namespace, node, node pool and
+ * restarting workload) per monitor tick. Ticks
  * are aligned to the middle of their slot on the wall clock, so every replica's timer agrees on
  * which tick is which: a new leader continues the series where the old one stopped, and a tick two
  * replicas both sample is stored once (the slot is in the primary key). Followers only keep time.
@@ -29,6 +31,7 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly snapshots: ClusterSnapshots,
     private readonly coordination: ReplicaCoordination,
     private readonly configProvider: ConfigProvider,
+    private readonly findingCounts: FindingCounts,
   ) {}
 
   private get intervalMs(): number {
@@ -53,7 +56,14 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
     for (const snapshot of this.snapshots.all().values()) {
       // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
       if (!snapshot.settled || snapshot.down) continue;
-      rows.push(...historyRows(snapshot, slot, at));
+      const pools = this.configProvider.config.history.nodePoolLabels;
+      const counts = await this.findingCounts.of(snapshot.clusterId);
+      rows.push(
+        ...withFindingCounts(historyRows(snapshot, slot, at), counts),
+        ...nodeRows(snapshot, pools, slot, at),
+        ...workloadRows(snapshot, slot, at),
+        ...hpaRows(snapshot, slot, at),
+      );
     }
     await this.insert(rows);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);

@@ -99,6 +99,13 @@ export const KINDS: readonly KindDescriptor[] = [
     plural: 'httproutes',
     namespaced: true,
   },
+  {
+    kind: 'Certificate',
+    group: 'cert-manager.io',
+    versions: ['v1'],
+    plural: 'certificates',
+    namespaced: true,
+  },
 ];
 
 /** `plural.group` (or the plural alone for the core group): unique across the table. */

@@ -13,6 +13,10 @@ import {
 } from '../cluster-state/records/networking';
 import { slimHpa, slimPdb, slimWebhookConfig } from '../cluster-state/records/policy';
 import { slimWarningEvent } from '../cluster-state/records/event';
+import {
+  slimCertManagerCertificate,
+  slimTlsSecretCertificate,
+} from '../cluster-state/records/certificate';
 import { ClusterAggregates } from './cluster-aggregates';
 import type { CachedKindName, CachedRecords } from './cluster-snapshot';
 
@@ -31,8 +35,16 @@ export interface CachedKindSpec<K extends CachedKindName = CachedKindName> {
   fieldSelector?: string;
   /** Cached only when the cluster serves the kind (CRDs); started when discovery first sees it. */
   optional?: boolean;
+  /** Cached only when the operator turned this on (monitor config): e.g. kinds that read Secret data. */
+  optIn?: keyof CacheOptIns;
   /** Adds (+1) or removes (−1) one record's contribution to the aggregates. */
   feed?: (aggregates: ClusterAggregates, record: CachedRecords[K], sign: 1 | -1) => void;
+}
+
+/** Kinds an operator must turn on, because caching them costs something the default should not. */
+export interface CacheOptIns {
+  /** monitor.tlsSecretCertificates: reads tls.crt of kubernetes.io/tls Secrets (docs/forecasts.md). */
+  tlsSecretCertificates: boolean;
 }
 
 /** Keeps each row's record type checked against its name, then widens it for the table. */
@@ -151,4 +163,20 @@ export const CACHED_KINDS: readonly CachedKindSpec[] = [
   specObject('serviceEntries', 'serviceentries.networking.istio.io'),
   specObject('k8sGateways', 'gateways.gateway.networking.k8s.io'),
   specObject('httpRoutes', 'httproutes.gateway.networking.k8s.io'),
+  // Certificate expiry forecasts (docs/forecasts.md). cert-manager's status needs no Secret data.
+  row({
+    name: 'certificates',
+    kind: 'certificates.cert-manager.io',
+    optional: true,
+    transform: slimCertManagerCertificate,
+  }),
+  // Opt-in: the API serves a Secret whole, so this downloads tls.key too; the transform keeps only
+  // the certificate's dates and names, and the key is never decoded.
+  row({
+    name: 'tlsSecretCertificates',
+    kind: 'secrets',
+    fieldSelector: 'type=kubernetes.io/tls',
+    optIn: 'tlsSecretCertificates',
+    transform: slimTlsSecretCertificate,
+  }),
 ];

@@ -22,6 +22,7 @@ function pod(overrides: Partial<PodRecord> = {}): PodRecord {
 function node(overrides: Partial<NodeRecord> = {}): NodeRecord {
   return {
     name: 'n1',
+    labels: {},
     ready: true,
     unschedulable: false,
     roles: [],

@@ -1,7 +1,7 @@
 import { AppError } from '../common/app-error';
 import type { KubeClient } from '../kubernetes/kube-client';
 import { ListWatch, ListWatchState } from '../kubernetes/list-watch';
-import { CACHED_KINDS, CachedKindSpec } from './cached-kinds';
+import { CACHED_KINDS, CachedKindSpec, CacheOptIns } from './cached-kinds';
 import { ClusterAggregates } from './cluster-aggregates';
 import type {
   CachedKindName,
@@ -25,6 +25,8 @@ export interface ClusterCacheOptions {
   historySize?: number;
   /** Passed to every list+watch (tests shorten backoffs). */
   backoff?: { initialMs: number; maxMs: number };
+  /** Kinds the operator turned on (monitor config); the others with `optIn` are never cached. */
+  optIns?: Partial<CacheOptIns>;
   onStateChange?(kind: CachedKindName, state: ListWatchState, error?: AppError): void;
 }
 
@@ -78,7 +80,11 @@ export class ClusterCache implements ClusterSnapshot {
 
   /** Starts the kinds that became served since (a CRD installed later); the scheduled tick calls it. */
   async refreshKinds(): Promise<void> {
-    const missing = CACHED_KINDS.filter((spec) => !this.sections.has(spec.name));
+    const missing = CACHED_KINDS.filter(
+      (spec) =>
+        !this.sections.has(spec.name) &&
+        (!spec.optIn || this.options.optIns?.[spec.optIn] === true),
+    );
     await Promise.all(
       missing.map(async (spec) => {
         const path = await this.resolvePath(spec);

@@ -14,6 +14,7 @@ import type {
 } from '../cluster-state/records/networking';
 import type { HpaRecord, PdbRecord, WebhookConfigRecord } from '../cluster-state/records/policy';
 import type { WarningEventRecord } from '../cluster-state/records/event';
+import type { CertificateRecord } from '../cluster-state/records/certificate';
 import type { ListWatchMode, ListWatchState } from '../kubernetes/list-watch';
 import type { ClusterAggregates } from './cluster-aggregates';
 import type { ClusterUsage } from './node-usage';
@@ -59,6 +60,10 @@ export interface CachedRecords {
   serviceEntries: SpecObject;
   k8sGateways: SpecObject;
   httpRoutes: SpecObject;
+  /** cert-manager Certificates (when the CRD is served): expiry from their status. */
+  certificates: CertificateRecord;
+  /** Opt-in (monitor.tlsSecretCertificates): kubernetes.io/tls Secrets reduced to certificate dates. */
+  tlsSecretCertificates: CertificateRecord;
 }
 
 export type CachedKindName = keyof CachedRecords;

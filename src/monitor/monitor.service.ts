@@ -113,6 +113,9 @@ export class MonitorService
     const cache = new ClusterCache(client, (spec) => this.pathOf(client, spec), {
       pollIntervalMs: this.configProvider.config.monitor.cacheTtlSeconds * 1000,
       historySize: this.configProvider.config.monitor.historySize,
+      optIns: {
+        tlsSecretCertificates: this.configProvider.config.monitor.tlsSecretCertificates,
+      },
       onStateChange: (kind, state, error) =>
         this.logger.log(`Cluster ${id} ${kind}: ${state}${error ? ` (${error.code})` : ''}`),
     });

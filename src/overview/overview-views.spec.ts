@@ -33,6 +33,7 @@ function statuses(overrides: Partial<Record<OverviewKind, KindStatus>> = {}): Ov
 function node(overrides: Partial<NodeRecord> = {}): NodeRecord {
   return {
     name: 'n1',
+    labels: {},
     ready: true,
     unschedulable: false,
     roles: [],

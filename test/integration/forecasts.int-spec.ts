@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { ForecastFindings } from '../../src/forecasts/forecast-findings.service';
 import { HistorySampler } from '../../src/history/history.sampler';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
 import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
@@ -86,7 +88,8 @@ describe('forecasts from the stored history (real cluster)', () => {
     const res = await api('/forecasts?horizonDays=30');
     expect(res.status).toBe(200);
     const cpu = res.body.data.items.find(
-      (f: { code: string }) => f.code === 'FORECAST_CPU_REQUESTS_SATURATION',
+      (f: { code: string; scope: string }) =>
+        f.code === 'FORECAST_CPU_REQUESTS_SATURATION' && f.scope === 'cluster',
     );
     expect(cpu).toMatchObject({ metric: 'requestsCpu', threshold: allocatable, method: 'linear' });
     expect(cpu.points).toHaveLength(points.length);
@@ -94,6 +97,69 @@ describe('forecasts from the stored history (real cluster)', () => {
     const predicted = Date.parse(cpu.crossesAt);
     expect(Math.abs(predicted - expected)).toBeLessThan(0.1 * (expected - now));
     expect(cpu.slopePerHour).toBeGreaterThan(0);
+  });
+
+  it('makes that forecast, crossing within the finding horizon, a FORECAST_ finding: listed, streamed and scored', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const port = ((t.app.getHttpServer() as Server).address() as { port: number }).port;
+    const stream = await fetch(
+      `http://127.0.0.1:${port}/api/v1/clusters/${clusterId}/diagnostics/stream`,
+      { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } },
+    );
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+
+    await t.app.get(ForecastFindings).refreshAll();
+    // Read right after the refresh: the same stored points as the finding's forecast.
+    const forecast = (await api('/forecasts?horizonDays=30')).body.data.items.find(
+      (f: { code: string; scope: string }) =>
+        f.code === 'FORECAST_CPU_REQUESTS_SATURATION' && f.scope === 'cluster',
+    );
+    // Hours away with six points on a line: within the default 7-day horizon and 50 % confidence.
+    expect(Date.parse(forecast.crossesAt) - Date.now()).toBeLessThan(7 * 24 * HOUR);
+    expect(forecast.confidence).toBeGreaterThanOrEqual(0.5);
+
+    let text = '';
+    const opened = /event: opened\ndata: [^\n]*"code":"FORECAST_CPU_REQUESTS_SATURATION"/;
+    const deadline = Date.now() + 10_000;
+    // One read in flight at a time: a read abandoned to a timeout would swallow its chunk.
+    let pending = reader.read();
+    while (!opened.test(text)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no forecast finding streamed: ${text.slice(-300)}`);
+      const chunk = await Promise.race([
+        pending,
+        new Promise<null>((r) => setTimeout(() => r(null), Math.min(500, left))),
+      ]);
+      if (chunk === null) continue;
+      text += chunk.value ?? '';
+      pending = reader.read();
+    }
+    await reader.cancel();
+    const listed = await api('/diagnostics?code=FORECAST_CPU_REQUESTS_SATURATION');
+    expect(listed.body.data.items).toHaveLength(1);
+    const finding = listed.body.data.items[0];
+    const hoursLeft = (Date.parse(forecast.crossesAt) - Date.now()) / HOUR;
+    expect(finding).toMatchObject({
+      source: 'forecast',
+      severity: hoursLeft < 24 ? 'critical' : hoursLeft < 72 ? 'warning' : 'info',
+      object: { kind: 'Cluster', name: 'forecast' },
+      evidence: {
+        fields: {
+          metric: 'requestsCpu',
+          threshold: forecast.threshold,
+          crossesAt: forecast.crossesAt,
+          pointsUsed: forecast.points.length,
+        },
+      },
+    });
+    process.stdout.write(
+      `forecast finding: ${finding.severity}, crosses ${forecast.crossesAt} ` +
+        `(${hoursLeft.toFixed(1)} h), confidence ${forecast.confidence}\n`,
+    );
+    const health = await api('/health');
+    expect(health.body.data.cluster.deductions.map((d: { code: string }) => d.code)).toContain(
+      'FORECAST_CPU_REQUESTS_SATURATION',
+    );
   });
 
   it('answers 400 for a horizon out of range, with the field', async () => {

@@ -19,6 +19,8 @@ export interface NodeTaint {
 
 export interface NodeRecord {
   name: string;
+  /** metadata.labels: the node pool a node belongs to is a label (see history node pools). */
+  labels: Record<string, string>;
   ready: boolean;
   unschedulable: boolean;
   roles: string[];
@@ -59,6 +61,7 @@ export function slimNode(object: K8sObject): NodeRecord {
   const info = object.status?.nodeInfo ?? {};
   return {
     name: String(object.metadata?.name ?? ''),
+    labels: object.metadata?.labels ?? {},
     ready: conditionTrue(object, 'Ready'),
     unschedulable: object.spec?.unschedulable === true,
     roles: nodeRoles(object.metadata?.labels ?? {}),

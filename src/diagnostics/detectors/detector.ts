@@ -18,6 +18,13 @@ export interface DetectorInput {
   /** False when the kind is not cached (not served or forbidden): detectors that need it stay silent. */
   caches(kind: CachedKindName): boolean;
   podsIn(namespace: string): readonly PodRecord[];
+  /** Namespaces with at least one pod labelled `key=value` (in no particular order). */
+  namespacesWithPodLabel(key: string, value: string): Iterable<string>;
+  /**
+   * An index a detector builds once per evaluation and reuses in every slice of it (the ready
+   * endpoints per Service): built on first use under `key`.
+   */
+  memo<T>(key: string, build: () => T): T;
   /** Requests and limits of the pods on a node. */
   allocation(node: string): NodeAllocation | undefined;
 }
@@ -33,6 +40,23 @@ export interface Detector {
    * evaluation yields the event loop.
    */
   perPod?: boolean;
+  /**
+   * Kinds the detector walks item by item, each item's findings depending on that item alone
+   * (plus lookups by name and the input's indexes): a sliced evaluation runs it over small runs of
+   * one kind at a time, the others listed empty, so no detector holds the event loop for long.
+   * Without it the detector runs in one piece.
+   */
+  over?: readonly CachedKindName[];
+  /**
+   * What an item's findings depend on besides the (immutable) item record, compared by identity:
+   * an incremental evaluation reuses the item's findings from the last run while the stamp is
+   * unchanged. Undefined: always evaluate the item again. Only for `over` detectors.
+   */
+  stamp?(
+    input: DetectorInput,
+    item: object,
+    found: readonly RawFinding[],
+  ): readonly unknown[] | undefined;
   detect(input: DetectorInput): RawFinding[];
 }
 

@@ -24,6 +24,7 @@ const TARGETS: Record<string, CachedKindName> = {
 export const hpas: Detector = {
   name: 'hpas',
   needs: ['horizontalpodautoscalers'],
+  over: ['horizontalpodautoscalers'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const h of input.list('horizontalpodautoscalers')) {

@@ -48,6 +48,7 @@ function backendFinding(
 export const ingresses: Detector = {
   name: 'ingresses',
   needs: ['ingresses', 'services'],
+  over: ['ingresses'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const i of input.list('ingresses')) {

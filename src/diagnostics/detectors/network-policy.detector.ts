@@ -10,6 +10,7 @@ import { Detector } from './detector';
 export const networkPolicies: Detector = {
   name: 'network-policies',
   needs: ['networkpolicies', 'pods'],
+  over: ['networkpolicies'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const p of input.list('networkpolicies')) {

@@ -9,6 +9,7 @@ import { Detector } from './detector';
 export const nodeOvercommit: Detector = {
   name: 'node-overcommit',
   needs: ['nodes', 'pods'],
+  over: ['nodes'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const n of input.list('nodes')) {

@@ -49,6 +49,7 @@ function conditionFindings(n: NodeRecord): RawFinding[] {
 export const nodes: Detector = {
   name: 'nodes',
   needs: ['nodes'],
+  over: ['nodes'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const n of input.list('nodes')) {

@@ -9,6 +9,7 @@ import { Detector } from './detector';
 export const pdbs: Detector = {
   name: 'pdbs',
   needs: ['poddisruptionbudgets'],
+  over: ['poddisruptionbudgets'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const p of input.list('poddisruptionbudgets')) {

@@ -79,6 +79,7 @@ const GRACE_SECONDS = 60;
 export const pvcPending: Detector = {
   name: 'pvc-pending',
   needs: ['persistentvolumeclaims', 'storageclasses', 'persistentvolumes'],
+  over: ['persistentvolumeclaims'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const pvc of input.list('persistentvolumeclaims')) {

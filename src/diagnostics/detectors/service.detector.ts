@@ -10,12 +10,18 @@ const ref = (s: SpecObject) => ({
   name: s.metadata.name,
 });
 
-/** Namespaces other than the Service's with pods its selector matches: a common copy-paste slip. */
+/**
+ * Namespaces other than the Service's with pods its selector matches: a common copy-paste slip.
+ * Only namespaces holding a pod with the selector's first label are looked at, so a Service that
+ * matches nothing costs a few namespaces' pods, not the cluster's.
+ */
 function elsewhere(input: DetectorInput, selector: Record<string, string>, own: string): string[] {
-  const found = new Set<string>();
-  for (const pod of input.list('pods'))
-    if (pod.namespace !== own && mapMatches(selector, pod.labels)) found.add(pod.namespace);
-  return [...found].sort().slice(0, 5);
+  const [key] = Object.keys(selector);
+  const found: string[] = [];
+  for (const namespace of input.namespacesWithPodLabel(key, selector[key]))
+    if (namespace !== own && input.podsIn(namespace).some((p) => mapMatches(selector, p.labels)))
+      found.push(namespace);
+  return found.sort().slice(0, 5);
 }
 
 /** Ready endpoints per `namespace/service`, summed over its slices. */
@@ -29,6 +35,9 @@ function readyEndpoints(input: DetectorInput): Map<string, number> {
   return ready;
 }
 
+const readyEndpointsOf = (input: DetectorInput) =>
+  input.memo('services:ready-endpoints', () => readyEndpoints(input));
+
 /**
  * Services whose selector matches no pod (saying when it matches pods of another namespace), or
  * whose matching pods are all unready (no ready endpoint). ExternalName Services and Services
@@ -38,9 +47,21 @@ function readyEndpoints(input: DetectorInput): Map<string, number> {
 export const services: Detector = {
   name: 'services',
   needs: ['services', 'pods'],
+  over: ['services'],
+  // A Service's findings read its namespace's pods (a new list whenever one of them changes) and
+  // its ready endpoints; one that matches nothing also reads other namespaces: never reused.
+  stamp(input, item, found) {
+    const s = item as SpecObject;
+    if (found.some((f) => f.code === 'SERVICE_NO_MATCHING_PODS')) return undefined;
+    const namespace = s.metadata.namespace ?? '';
+    return [
+      input.podsIn(namespace),
+      readyEndpointsOf(input).get(`${namespace}/${s.metadata.name}`) ?? 0,
+    ];
+  },
   detect(input) {
     const findings: RawFinding[] = [];
-    const endpoints = readyEndpoints(input);
+    const endpoints = readyEndpointsOf(input);
     for (const s of input.list('services')) {
       const selector: Record<string, string> | undefined = s.spec.selector;
       if (s.spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) continue;

@@ -125,6 +125,9 @@ function replicaSets(list: WorkloadRecord[]): RawFinding[] {
 export const workloadAvailability: Detector = {
   name: 'workload-availability',
   needs: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
+  over: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
+  // A workload's findings read its own record only.
+  stamp: () => [],
   detect: (input) => [
     ...deployments(input.list('deployments')),
     ...statefulSets(input.list('statefulsets')),

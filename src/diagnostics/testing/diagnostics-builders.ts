@@ -31,6 +31,13 @@ export function inputOf(
       list(kind).find((r) => keyOf(r) === (namespace ? `${namespace}/${name}` : name)),
     caches: (kind) => cached.has(kind),
     podsIn: (namespace) => list('pods').filter((p) => p.namespace === namespace),
+    namespacesWithPodLabel: (key, value) =>
+      new Set(
+        list('pods')
+          .filter((p) => p.labels[key] === value)
+          .map((p) => p.namespace),
+      ),
+    memo: (_key, build) => build(),
     allocation: (node) => options.allocation?.[node],
   };
 }

@@ -1,0 +1,51 @@
+import type { Forecast } from './forecast';
+import { forecastCrossing } from './methods/crossing-forecast';
+import type { Sample } from './saturation-forecasts';
+
+export const HPA_MAX_CODE = 'FORECAST_HPA_MAX_REPLICAS';
+
+/**
+ * For each HPA with history: when its desired replicas reach maxReplicas (as of the latest
+ * sample), after which load grows without replicas to take it. An HPA already at its maximum
+ * answers "already at or above the threshold" (the HPA_AT_MAX_REPLICAS finding covers it now).
+ * Pure.
+ */
+export function hpaForecasts(
+  byHpa: ReadonlyMap<string, readonly Sample[]>,
+  now: number,
+  horizonMs: number,
+): Forecast[] {
+  return [...byHpa.entries()].map(([key, samples]) => {
+    const [namespace, ...name] = key.split('/');
+    const latest = samples.length ? samples[samples.length - 1].values : {};
+    const max = latest.maxReplicas ?? null;
+    const basis = samples.flatMap((s) => {
+      const v = s.values.desiredReplicas;
+      return typeof v === 'number' ? [{ t: Date.parse(s.at), v }] : [];
+    });
+    const common = {
+      code: HPA_MAX_CODE,
+      meaning: 'Desired replicas reach the HPA maxReplicas: more load gets no more pods',
+      metric: 'desiredReplicas',
+      scope: 'hpa' as const,
+      namespace,
+      name: `HorizontalPodAutoscaler/${name.join('/')}`,
+      threshold: max,
+      basis,
+    };
+    if (!max) {
+      return {
+        ...common,
+        method: null,
+        crossesAt: null,
+        withinHorizon: false,
+        confidence: 0,
+        current: null,
+        slopePerHour: null,
+        points: basis.length,
+        reason: 'maxReplicas unknown',
+      };
+    }
+    return { ...common, ...forecastCrossing(basis, max, { now, horizonMs }) };
+  });
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigProvider } from '../config/config.provider';
+import { HistoryService } from '../history/history.service';
+import type { Forecast, ForecastRequest, ForecastSource } from './forecast';
+import { restartForecasts } from './restart-forecasts';
+
+/** Workloads whose restart rate is rising, from the workload-scope history. */
+@Injectable()
+export class RestartForecastSource implements ForecastSource {
+  constructor(
+    private readonly history: HistoryService,
+    private readonly configProvider: ConfigProvider,
+  ) {}
+
+  async forecasts(r: ForecastRequest): Promise<Forecast[]> {
+    const series = await this.history.series(
+      r.clusterId,
+      'workload',
+      new Date(r.now - r.windowMs),
+      new Date(r.now),
+    );
+    const threshold = this.configProvider.config.forecasts.restartRatePerHour;
+    return restartForecasts(series, threshold, r.now, r.horizonMs);
+  }
+}
