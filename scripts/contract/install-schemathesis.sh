@@ -6,9 +6,12 @@
 set -euo pipefail
 
 SCHEMATHESIS_VERSION="${CLOUDPILOT_SCHEMATHESIS_VERSION:-4.32.5}"
+python="${CLOUDPILOT_PYTHON:-python3}"
 cache_root="${CLOUDPILOT_SCHEMATHESIS_CACHE:-$HOME/.cache/cloudpilot/schemathesis}/$SCHEMATHESIS_VERSION"
-venv="$cache_root/venv"
-marker="$cache_root/installed"
+# Another interpreter (CLOUDPILOT_PYTHON) gets its own venv beside the default one.
+suffix="${CLOUDPILOT_PYTHON:+-$(basename "$python")}"
+venv="$cache_root/venv$suffix"
+marker="$cache_root/installed$suffix"
 mkdir -p "$cache_root"
 
 if [[ -f "$marker" && -x "$venv/bin/schemathesis" ]]; then
@@ -16,14 +19,13 @@ if [[ -f "$marker" && -x "$venv/bin/schemathesis" ]]; then
   exit 0
 fi
 
-exec 9>"$cache_root/install.lock"
+exec 9>"$cache_root/install$suffix.lock"
 if ! flock -n 9; then
   echo "contract: another install holds $cache_root/install.lock; waiting for it" >&2
   flock 9
 fi
 
 if [[ ! -f "$marker" || ! -x "$venv/bin/schemathesis" ]]; then
-  python="${CLOUDPILOT_PYTHON:-python3}"
   if ! command -v "$python" >/dev/null 2>&1; then
     echo "contract: Python >= 3.10 is required to install Schemathesis (set CLOUDPILOT_PYTHON)" >&2
     exit 1

@@ -12,6 +12,7 @@ import { RequireRole } from '../auth/roles';
 import type { Role } from './request-context';
 import { codesOf, ErrorCode, ErrorFamily } from './error-codes';
 import { EnvelopeDto, ErrorEnvelopeDto, FieldErrorDto } from './envelope.dto';
+import { sseDescription, sseMediaType, sseModels, SseStreamSpec } from './sse-events';
 
 export interface EndpointSpec {
   summary: string;
@@ -27,6 +28,8 @@ export interface EndpointSpec {
   errorFamilies?: ErrorFamily[];
   /** A success that is not JSON (a download): documented as this content type, marked x-raw-response. Errors stay enveloped. */
   rawContentType?: string;
+  /** A Server-Sent Events stream (`text/event-stream`, raw): its events and comment lines. */
+  sse?: SseStreamSpec;
 }
 
 const ALWAYS: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL_ERROR'];
@@ -62,26 +65,37 @@ export function ApiEndpoint(spec: EndpointSpec): MethodDecorator & ClassDecorato
       ErrorEnvelopeDto,
       FieldErrorDto,
       ...(spec.response ? [spec.response] : []),
+      ...sseModels(spec.sse),
     ),
-    spec.rawContentType
-      ? applyDecorators(
-          ApiExtension('x-raw-response', true),
-          ApiResponse({
-            status,
-            description: `Raw ${spec.rawContentType} body (not enveloped)`,
-            content: { [spec.rawContentType]: { schema: { type: 'string' } } },
-          }),
-        )
-      : ApiResponse({
-          status,
-          description: 'Success envelope',
-          schema: {
-            allOf: [
-              { $ref: getSchemaPath(EnvelopeDto) },
-              { properties: { data: dataSchema(spec) } },
-            ],
-          },
-        }),
+    successResponse(spec, status),
     ...errorResponses,
   );
+}
+
+function successResponse(spec: EndpointSpec, status: number): MethodDecorator & ClassDecorator {
+  if (spec.sse)
+    return applyDecorators(
+      ApiExtension('x-raw-response', true),
+      ApiResponse({
+        status,
+        description: sseDescription(spec.sse),
+        content: { 'text/event-stream': sseMediaType(spec.sse) },
+      }),
+    );
+  return spec.rawContentType
+    ? applyDecorators(
+        ApiExtension('x-raw-response', true),
+        ApiResponse({
+          status,
+          description: `Raw ${spec.rawContentType} body (not enveloped)`,
+          content: { [spec.rawContentType]: { schema: { type: 'string' } } },
+        }),
+      )
+    : ApiResponse({
+        status,
+        description: 'Success envelope',
+        schema: {
+          allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }],
+        },
+      });
 }

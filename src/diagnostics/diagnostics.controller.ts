@@ -12,7 +12,7 @@ import {
   FindingQueryDto,
   FleetDiagnosticsDto,
 } from './diagnostics.dto';
-import { streamFindings } from './diagnostics-stream';
+import { FINDING_STREAM_EVENTS, streamFindings } from './diagnostics-stream';
 import { DiagnosticsService } from './diagnostics.service';
 import { FindingIdPipe } from './finding-id.pipe';
 
@@ -56,7 +56,7 @@ export class DiagnosticsController {
   @ApiEndpoint({
     summary:
       'Finding changes as Server-Sent Events: `opened`, `updated`, `resolved` with the finding',
-    rawContentType: 'text/event-stream',
+    sse: FINDING_STREAM_EVENTS,
     errors: ERRORS,
   })
   async stream(

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import type { SseStreamSpec } from '../common/sse-events';
 import type { K8sStream } from '../kubernetes/kube-client';
 
 export interface SseOptions {
@@ -8,6 +9,33 @@ export interface SseOptions {
 }
 
 export const DEFAULT_SSE: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024 };
+
+const LOG_ENDED = 'log ended';
+const CLIENT_TOO_SLOW = 'client too slow: stream closed';
+const INTERRUPTED = 'log stream interrupted';
+
+/** The followed log's events as the OpenAPI document states them (from the texts sent below). */
+export const LOG_STREAM_EVENTS: SseStreamSpec = {
+  events: {
+    line: {
+      description: 'One log line, as the container wrote it, without its line break',
+      text: { type: 'string', pattern: '^[^\\r\\n]*$' },
+    },
+    end: {
+      description: "The container's log ended (it stopped); the stream closes after it",
+      text: { type: 'string', enum: [LOG_ENDED] },
+    },
+    error: {
+      description:
+        'The stream is closed: the client fell more than 1 MiB behind, or the cluster dropped the log',
+      text: { type: 'string', enum: [CLIENT_TOO_SLOW, INTERRUPTED] },
+    },
+  },
+  comments: {
+    heartbeat: `every ${DEFAULT_SSE.heartbeatMs / 1000} s, to keep proxies from closing it`,
+  },
+  end: 'after an `end` or `error` event, or when the client leaves (the upstream follow is aborted)',
+};
 
 /** One SSE event per log line. SSE data cannot hold a newline, and lines are split on them anyway. */
 function event(name: string, data: string): string {
@@ -50,12 +78,12 @@ export async function pipeLogAsSse(
       pending = lines.pop() ?? '';
       for (const line of lines) res.write(event('line', line));
       if (res.writableLength > options.maxBufferedBytes)
-        return finish(event('error', 'client too slow: stream closed'));
+        return finish(event('error', CLIENT_TOO_SLOW));
     }
     if (pending) res.write(event('line', pending));
-    finish(event('end', 'log ended'));
+    finish(event('end', LOG_ENDED));
   } catch {
     // Aborted by finish() after the client left, or the cluster dropped the stream.
-    finish(event('error', 'log stream interrupted'));
+    finish(event('error', INTERRUPTED));
   }
 }

@@ -6,7 +6,7 @@ import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { RawResponse } from '../common/envelope.interceptor';
 import { ErrorCode } from '../common/error-codes';
 import { LogQueryDto, PodLogDto } from './logs.dto';
-import { pipeLogAsSse } from './log-stream';
+import { LOG_STREAM_EVENTS, pipeLogAsSse } from './log-stream';
 import { LogsService } from './logs.service';
 import { ObjectNamePipe } from '../common/resource-ref.pipe';
 
@@ -44,7 +44,7 @@ export class LogsController {
   @ApiEndpoint({
     summary:
       'Follow the log as Server-Sent Events: one `line` event per line, heartbeats every 15 s, `end` when the container stops',
-    rawContentType: 'text/event-stream',
+    sse: LOG_STREAM_EVENTS,
     errors: ERRORS,
   })
   async stream(
