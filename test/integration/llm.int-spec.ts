@@ -11,6 +11,7 @@ import {
   eventually,
   kubectl,
   kubectlOk,
+  untilPodLogShows,
 } from './support/test-cluster';
 
 // Canaries planted in the real cluster: none may reach the model, the database or the log.
@@ -97,14 +98,7 @@ describe('the LLM assistant against a scripted provider and the real cluster', (
     operator = await tokenFor('llm-operator', 'operator');
     ns = createNamespace('llm');
     plantFixtures();
-    await eventually(
-      'checkout logs served by KWOK',
-      () => {
-        const res = kubectl('admin', ['logs', '-n', ns, 'checkout']);
-        return res.status === 0 && res.stdout.includes('payment gateway') ? true : undefined;
-      },
-      { timeoutMs: 60_000 },
-    );
+    await untilPodLogShows(ns, 'checkout', 'payment gateway');
   }, 120_000);
 
   afterAll(async () => {

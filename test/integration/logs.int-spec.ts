@@ -7,9 +7,10 @@ import { ClusterDirectory } from '../../src/cluster-registry/cluster-directory';
 import {
   createNamespace,
   deleteNamespace,
-  eventually,
   kubectl,
   kubectlOk,
+  serveLogsFromFile,
+  untilPodLogShows,
 } from './support/test-cluster';
 
 describe('pod logs through the API', () => {
@@ -38,25 +39,8 @@ describe('pod logs through the API', () => {
     writeFileSync(join(dir, 'app.log'), `${lines}\n`);
     kubectlOk('admin', ['apply', '-f', '-'], { input: pod('single', ['app']) });
     kubectlOk('admin', ['apply', '-f', '-'], { input: pod('double', ['app', 'sidecar']) });
-    kubectlOk('admin', ['apply', '-f', '-'], {
-      input: JSON.stringify({
-        apiVersion: 'kwok.x-k8s.io/v1alpha1',
-        kind: 'ClusterLogs',
-        metadata: { name: `${ns}-logs` },
-        spec: {
-          selector: { matchNamespaces: [ns] },
-          logs: [{ logsFile: join(dir, 'app.log'), follow: true }],
-        },
-      }),
-    });
-    await eventually(
-      'logs served by KWOK',
-      () => {
-        const res = kubectl('admin', ['logs', '-n', ns, 'single']);
-        return res.status === 0 && res.stdout.includes('line 49') ? true : undefined;
-      },
-      { timeoutMs: 60_000 },
-    );
+    serveLogsFromFile(ns, join(dir, 'app.log'));
+    await untilPodLogShows(ns, 'single', 'line 49');
   }, 90_000);
   afterAll(async () => {
     kubectl('admin', ['delete', 'clusterlogs', `${ns}-logs`, '--ignore-not-found']);

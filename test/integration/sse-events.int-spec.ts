@@ -7,9 +7,10 @@ import { parseSse, SseMessage, StreamContract, streamContract } from './support/
 import {
   createNamespace,
   deleteNamespace,
-  eventually,
   kubectl,
   kubectlOk,
+  serveLogsFromFile,
+  untilPodLogShows,
 } from './support/test-cluster';
 
 /**
@@ -125,25 +126,8 @@ it("a followed log's events (every line) and heartbeat comments match the docume
       spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
     }),
   });
-  kubectlOk('admin', ['apply', '-f', '-'], {
-    input: JSON.stringify({
-      apiVersion: 'kwok.x-k8s.io/v1alpha1',
-      kind: 'ClusterLogs',
-      metadata: { name: `${ns}-logs` },
-      spec: {
-        selector: { matchNamespaces: [ns] },
-        logs: [{ logsFile: join(dir, 'app.log'), follow: true }],
-      },
-    }),
-  });
-  await eventually(
-    'logs served by KWOK',
-    () => {
-      const res = kubectl('admin', ['logs', '-n', ns, 'talker']);
-      return res.status === 0 && res.stdout.includes('line 19') ? true : undefined;
-    },
-    { timeoutMs: 60_000 },
-  );
+  serveLogsFromFile(ns, join(dir, 'app.log'));
+  await untilPodLogShows(ns, 'talker', 'line 19');
   const contract = streamContract(document, '/api/v1/clusters/{clusterId}/pods/{name}/logs/stream');
   // Every line, then a heartbeat (15 s). KWOK keeps a followed log open even after the pod is
   // deleted, so `end` and `error` are not seen here; their texts are the same constants the writer

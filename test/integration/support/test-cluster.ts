@@ -116,6 +116,30 @@ export async function eventually<T>(
   }
 }
 
+/** Has KWOK serve `logsFile` as the log of every pod in the namespace (its ClusterLogs resource). */
+export function serveLogsFromFile(namespace: string, logsFile: string, follow = true): void {
+  kubectlOk('admin', ['apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'kwok.x-k8s.io/v1alpha1',
+      kind: 'ClusterLogs',
+      metadata: { name: `${namespace}-logs` },
+      spec: { selector: { matchNamespaces: [namespace] }, logs: [{ logsFile, follow }] },
+    }),
+  });
+}
+
+/** Waits until `kubectl logs` of the pod shows `text`: KWOK picks ClusterLogs up through a watch. */
+export function untilPodLogShows(namespace: string, pod: string, text: string): Promise<true> {
+  return eventually(
+    `logs of ${namespace}/${pod} served by KWOK`,
+    () => {
+      const res = kubectl('admin', ['logs', '-n', namespace, pod]);
+      return res.status === 0 && res.stdout.includes(text) ? true : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+}
+
 /** Like eventually, for an async probe (an HTTP call): polls until it answers a value. */
 export async function until<T>(
   what: string,
