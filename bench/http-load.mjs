@@ -19,25 +19,36 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8123' },
     url: { type: 'string' },
     json: { type: 'string' },
+    // With --url: the admin token the app at that URL was started with.
+    token: { type: 'string' },
+    // Extra Node flags for the app this script starts: --node-args="--cpu-prof --cpu-prof-dir=/tmp/p".
+    'node-args': { type: 'string', default: '' },
   },
 });
 const log = (...a) => console.error(new Date().toISOString(), ...a);
 let app;
 let url = values.url;
-const token = `cpt_${randomBytes(32).toString('base64url').slice(0, 43)}`;
+const token = values.token ?? `cpt_${randomBytes(32).toString('base64url').slice(0, 43)}`;
 const headers = { Authorization: `Bearer ${token}` };
 if (!url) {
   const port = values.port;
-  app = spawn(process.execPath, ['dist/main.js', '--mode', 'instant', '--port', port], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      KUBECONFIG: kubeconfigPath(),
-      CLOUDPILOT_ADMIN_TOKEN: token,
-      CLOUDPILOT_LOG_LEVEL: process.env.CLOUDPILOT_LOG_LEVEL ?? 'warn',
+  const nodeArgs = values['node-args'].split(' ').filter(Boolean);
+  app = spawn(
+    process.execPath,
+    [...nodeArgs, 'dist/main.js', '--mode', 'instant', '--port', port],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        KUBECONFIG: kubeconfigPath(),
+        CLOUDPILOT_ADMIN_TOKEN: token,
+        // The app's own default unless LOG_LEVEL says otherwise: at info every request writes its
+        // access-log line, as a deployed app does (LOG_LEVEL=warn measures without it).
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   url = `http://127.0.0.1:${port}/api/v1/clusters/local/overview`;
   const started = performance.now();
   for (;;) {
