@@ -5,6 +5,7 @@ import type { Detector, DetectorInput } from './detectors/detector';
 import {
   detectOver,
   EvaluatedFinding,
+  FindingReuse,
   findingSteps,
   ItemResults,
   POD_CHUNK,
@@ -53,6 +54,8 @@ export class IncrementalEvaluation {
   private readonly whole: Detector[];
   /** Whole-cluster findings per object, reused while the object and its stamp are unchanged. */
   private readonly reuse = new Map<Detector, ItemResults>();
+  /** Last run's findings, kept while their raw findings and evidence are the same objects. */
+  private findings = new FindingReuse();
   /** Slices of the last run and the longest one, in ms (the benchmark reads them). */
   lastRun = { slices: 0, longestSliceMs: 0 };
 
@@ -85,6 +88,7 @@ export class IncrementalEvaluation {
   invalidate(): void {
     this.all = true;
     this.reuse.clear();
+    this.findings = new FindingReuse();
     this.indexStale = true;
     this.pending = [];
   }
@@ -101,7 +105,9 @@ export class IncrementalEvaluation {
     const raws: RawFinding[] = [];
     for (const list of this.byPod.values()) for (const raw of list) raws.push(raw);
     await slicer.drain(wholeClusterSteps(input, this.whole, raws, this.reuse));
-    const found = await slicer.drain(findingSteps(this.snapshot.clusterId, input, raws));
+    const found = await slicer.drain(
+      findingSteps(this.snapshot.clusterId, input, raws, this.findings),
+    );
     this.lastRun = { slices: slicer.slices, longestSliceMs: slicer.longestMs };
     return found;
   }
