@@ -16,6 +16,8 @@ const MAX_EVENTS = 5;
 const MAX_OBJECTS = 5;
 
 interface Group {
+  /** `code|workload`: one group per code and workload. */
+  key: string;
   raw: RawFinding;
   object: ObjectRef;
   /** Objects whose events are evidence: the object, its owner chain and the affected pods. */
@@ -228,7 +230,7 @@ function addToGroup(input: DetectorInput, groups: Map<string, Group>, raw: RawFi
     return;
   }
   // `related` holds the owner chain until finishGroup makes it the evidence objects.
-  groups.set(key, { raw, object, related: chain, affected: [], raws: [raw] });
+  groups.set(key, { key, raw, object, related: chain, affected: [], raws: [raw] });
 }
 
 /** Namespace, then name: the order a list from the API server has (its storage key order). */
@@ -383,8 +385,8 @@ export function* findingSteps(
   for (const g of groups.values()) finishGroup(input, g);
   const findings: EvaluatedFinding[] = [];
   const made = new Map<string, { group: Group; finding: EvaluatedFinding }>();
-  for (const [key, g] of groups) {
-    const last = reuse?.groups.get(key);
+  for (const g of groups.values()) {
+    const last = reuse?.groups.get(g.key);
     let finding: EvaluatedFinding;
     if (last && last.finding.clusterId === clusterId && stillHolds(last.group, g)) {
       const evidenceEvents = sameEventList ? undefined : eventsOf(events, g.related);
@@ -394,7 +396,7 @@ export function* findingSteps(
           : { ...last.finding, evidence: { ...last.finding.evidence, events: evidenceEvents } };
     } else finding = findingOf(clusterId, g, events);
     findings.push(finding);
-    if (reuse) made.set(key, { group: g, finding });
+    if (reuse) made.set(g.key, { group: g, finding });
     if (findings.length % STEP === 0) yield;
   }
   if (reuse) {

@@ -103,7 +103,10 @@ export class IncrementalEvaluation {
       if (slicer.due) await slicer.tick();
     }
     const raws: RawFinding[] = [];
-    for (const list of this.byPod.values()) for (const raw of list) raws.push(raw);
+    // forEach and an index loop: no iterator result per pod with findings, per run.
+    this.byPod.forEach((list) => {
+      for (let i = 0; i < list.length; i++) raws.push(list[i]);
+    });
     await slicer.drain(wholeClusterSteps(input, this.whole, raws, this.reuse));
     const found = await slicer.drain(
       findingSteps(this.snapshot.clusterId, input, raws, this.findings),
