@@ -90,11 +90,16 @@ describe('IncrementalEvaluation', () => {
     expect(fourth.get('c')!.evidence.events[0].count).toBe(9);
     expect(fourth.get('a')).toBe(first.get('a'));
 
-    // A pod re-sent unchanged is a new record: its finding is rebuilt, equal to the last one.
+    // A pod re-sent unchanged is a new record with the same findings: its finding is kept.
     incremental.noteChange(put('pods', crashing('a', 3)));
     const afterResend = await incremental.run(NOW, pause);
     expect(afterResend).toEqual(full());
-    expect(byName(afterResend).get('a')).toEqual(first.get('a'));
+    expect(byName(afterResend).get('a')).toBe(first.get('a'));
+    // The clock moving on re-evaluates the crashing pods; nothing changed, nothing is rebuilt.
+    incremental.noteTimePassed();
+    const afterResync = byName(await incremental.run(NOW, pause));
+    expect(afterResync.get('a')).toBe(first.get('a'));
+    expect(afterResync.get('b')).toBe(second.get('b'));
   });
 
   it('forgets a deleted pod\u2019s findings', async () => {
