@@ -13,13 +13,22 @@
 //     omission), idle, during back-to-back sliced full evaluations, during one-pass evaluations
 //     (the old behaviour, for contrast), and during pod changes through the engine.
 //   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--load-seconds 5] [--rate 200] [--json out.json]
+//     [--heap-sample prefix]: a sampling heap profile (garbage included) of the sliced evaluations
+//     (2b) and of the pod changes (3), written to prefix-<phase>.heapprofile (open in Chrome
+//     DevTools), the biggest allocation sites logged
 /* global setImmediate */
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
-import { performance, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import {
+  constants,
+  performance,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+} from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { Session } from 'node:inspector/promises';
 import { dist, settledMemory } from './lib/cloudpilot.mjs';
 import { percentile } from './lib/kube.mjs';
 
@@ -31,6 +40,7 @@ const { values } = parseArgs({
     'load-seconds': { type: 'string', default: '5' },
     rate: { type: 'string', default: '200' },
     json: { type: 'string' },
+    'heap-sample': { type: 'string' },
   },
 });
 const PODS = Number(values.pods);
@@ -44,14 +54,80 @@ const result = {
   loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
 };
 const round2 = (x) => Number(x.toFixed(2));
-/** Garbage-collection pauses on the main thread, as perf_hooks reports them: [start, ms]. */
+/** Garbage-collection pauses on the main thread, as perf_hooks reports them: [start, ms, kind]. */
 const gcPauses = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcPauses.push([e.startTime, e.duration]);
+  for (const e of list.getEntries()) gcPauses.push([e.startTime, e.duration, e.detail?.kind]);
 }).observe({ entryTypes: ['gc'] });
 /** The longest GC pause since `since` (a performance.now() time). */
 const longestGc = (since) =>
   round2(Math.max(0, ...gcPauses.filter(([start]) => start >= since).map(([, ms]) => ms)));
+/** perf_hooks' GC kinds: a scavenge (minor), a mark-compact (major), incremental marking, weak callbacks. */
+const GC_KINDS = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+/**
+ * GC pauses since `since` by kind: how many, their total and the longest, in ms. Which kind blocks
+ * a request says which lever helps: scavenges grow with short-lived garbage, mark-compacts with
+ * what survives into the old generation.
+ */
+function gcByKind(since) {
+  const kinds = {};
+  for (const [start, ms, kind] of gcPauses) {
+    if (start < since) continue;
+    const k = (kinds[GC_KINDS[kind] ?? `kind ${kind}`] ??= { count: 0, totalMs: 0, longestMs: 0 });
+    k.count++;
+    k.totalMs += ms;
+    k.longestMs = Math.max(k.longestMs, ms);
+  }
+  for (const k of Object.values(kinds)) {
+    k.totalMs = round2(k.totalMs);
+    k.longestMs = round2(k.longestMs);
+  }
+  return kinds;
+}
+const describeGc = (kinds) =>
+  Object.entries(kinds)
+    .map(([kind, k]) => `${kind} ${k.count}× longest ${k.longestMs} ms (total ${k.totalMs} ms)`)
+    .join(', ') || 'none';
+
+/** The inspector session of --heap-sample, connected to this thread. */
+const sampler = values['heap-sample'] ? new Session() : undefined;
+if (sampler) sampler.connect();
+
+/**
+ * Runs `work` under V8's sampling heap profiler (every ~4 KB allocated, objects a GC already
+ * collected included: the garbage is the point) when --heap-sample is given, and logs the sites
+ * that allocated most (self size, by function and line).
+ */
+async function sampleHeap(phase, work) {
+  if (!sampler) return work();
+  await sampler.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  const value = await work();
+  const { profile } = await sampler.post('HeapProfiler.stopSampling');
+  writeFileSync(`${values['heap-sample']}-${phase}.heapprofile`, JSON.stringify(profile));
+  const sites = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const f = node.callFrame;
+    const site = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+    sites.set(site, (sites.get(site) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  log(`   heap sample of ${phase}: ${(total / 1e6).toFixed(1)} MB allocated (sampled)`);
+  for (const [site, bytes] of top) log(`     ${(bytes / 1e6).toFixed(2)} MB  ${site}`);
+  return value;
+}
 
 const { slimPod } = dist('cluster-state/records/pod');
 const { slimWorkload } = dist('cluster-state/records/workload');
@@ -282,13 +358,15 @@ const slicedLoop = monitorEventLoopDelay({ resolution: 1 });
 const slicedTimes = [];
 const slicedSince = performance.now();
 slicedLoop.enable();
-for (let r = 0; r < Number(values.runs); r++) {
-  const t = performance.now();
-  slicedMeter.restart();
-  await evaluateSliced('bench', snapshotInput(snapshot), new Slicer(slicedMeter.pause));
-  slicedMeter.finish();
-  slicedTimes.push(performance.now() - t);
-}
+await sampleHeap('sliced', async () => {
+  for (let r = 0; r < Number(values.runs); r++) {
+    const t = performance.now();
+    slicedMeter.restart();
+    await evaluateSliced('bench', snapshotInput(snapshot), new Slicer(slicedMeter.pause));
+    slicedMeter.finish();
+    slicedTimes.push(performance.now() - t);
+  }
+});
 slicedLoop.disable();
 slicedTimes.sort((a, b) => a - b);
 result.slicedEvaluation = {
@@ -296,9 +374,10 @@ result.slicedEvaluation = {
   ...slicedMeter.figures(),
   eventLoopDelayMaxMs: round2(slicedLoop.max / 1e6),
   longestGcPauseMs: longestGc(slicedSince),
+  gc: gcByKind(slicedSince),
 };
 log(
-  `2b. sliced evaluation: wall median ${result.slicedEvaluation.wallMedianMs} ms; ${describeSlices(result.slicedEvaluation)}; event-loop delay max ${result.slicedEvaluation.eventLoopDelayMaxMs} ms, longest GC pause ${result.slicedEvaluation.longestGcPauseMs} ms`,
+  `2b. sliced evaluation: wall median ${result.slicedEvaluation.wallMedianMs} ms; ${describeSlices(result.slicedEvaluation)}; event-loop delay max ${result.slicedEvaluation.eventLoopDelayMaxMs} ms, longest GC pause ${result.slicedEvaluation.longestGcPauseMs} ms; GC: ${describeGc(result.slicedEvaluation.gc)}`,
 );
 
 // 3. One pod change → finding opened.
@@ -348,7 +427,9 @@ async function oneChange() {
 }
 loop.enable();
 const changesSince = performance.now();
-for (let c = 0; c < Number(values.changes); c++) delays.push(await oneChange());
+await sampleHeap('changes', async () => {
+  for (let c = 0; c < Number(values.changes); c++) delays.push(await oneChange());
+});
 loop.disable();
 delays.sort((a, b) => a - b);
 result.change = {
@@ -358,9 +439,10 @@ result.change = {
   ...engineMeter.figures(),
   eventLoopDelayMaxMs: round2(loop.max / 1e6),
   longestGcPauseMs: longestGc(changesSince),
+  gc: gcByKind(changesSince),
 };
 log(
-  `3. change → finding: p50 ${result.change.p50Ms} ms, p99 ${result.change.p99Ms} ms; ${describeSlices(result.change)}; event-loop delay max ${result.change.eventLoopDelayMaxMs} ms, longest GC pause ${result.change.longestGcPauseMs} ms`,
+  `3. change → finding: p50 ${result.change.p50Ms} ms, p99 ${result.change.p99Ms} ms; ${describeSlices(result.change)}; event-loop delay max ${result.change.eventLoopDelayMaxMs} ms, longest GC pause ${result.change.longestGcPauseMs} ms; GC: ${describeGc(result.change.gc)}`,
 );
 
 // 4. Overview requests while diagnostics run.
@@ -455,9 +537,10 @@ async function underLoad(name, work) {
     maxMs: round2(latencies.at(-1)),
     eventLoopDelayMaxMs: round2(loopDelay.max / 1e6),
     longestGcPauseMs: longestGc(since),
+    gc: gcByKind(since),
   };
   log(
-    `4. overview at ${RATE}/s, ${name}: p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms (${figures.requests} requests, ${rounds} rounds); event-loop delay max ${figures.eventLoopDelayMaxMs} ms, longest GC pause ${figures.longestGcPauseMs} ms`,
+    `4. overview at ${RATE}/s, ${name}: p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms (${figures.requests} requests, ${rounds} rounds); event-loop delay max ${figures.eventLoopDelayMaxMs} ms, longest GC pause ${figures.longestGcPauseMs} ms; GC: ${describeGc(figures.gc)}`,
   );
   return figures;
 }

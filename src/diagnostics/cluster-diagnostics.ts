@@ -40,6 +40,8 @@ const signature = (f: EvaluatedFinding): string =>
 export class ClusterDiagnostics {
   private findings = new Map<string, Finding>();
   private signatures = new Map<string, string>();
+  /** The last evaluation's findings by id: one that is the same object again keeps its signature. */
+  private evaluated = new Map<string, EvaluatedFinding>();
   private readonly listeners = new Set<FindingListener>();
   private timer: NodeJS.Timeout | undefined;
   /** The sliced evaluation in progress; a change meanwhile schedules the next one after it. */
@@ -149,13 +151,17 @@ export class ClusterDiagnostics {
     const iso = new Date(now).toISOString();
     const findings = new Map<string, Finding>();
     const signatures = new Map<string, string>();
+    const evaluated = new Map<string, EvaluatedFinding>();
     const changes: FindingChange[] = [];
     for (let i = 0; i < found.length; i++) {
       const f = found[i];
       const previous = this.findings.get(f.id);
       const finding: Finding = { ...f, firstSeen: previous?.firstSeen ?? iso, lastSeen: iso };
       findings.set(f.id, finding);
-      const sig = signature(f);
+      evaluated.set(f.id, f);
+      // The incremental evaluation hands back an unchanged finding as the same (immutable) object:
+      // its signature is last run's, not another JSON string per finding per run.
+      const sig = this.evaluated.get(f.id) === f ? this.signatures.get(f.id)! : signature(f);
       if (!previous) changes.push({ type: 'opened', finding });
       else if (this.signatures.get(f.id) !== sig) changes.push({ type: 'updated', finding });
       signatures.set(f.id, sig);
@@ -166,6 +172,7 @@ export class ClusterDiagnostics {
         changes.push({ type: 'resolved', finding: { ...finding, lastSeen: iso } });
     this.findings = findings;
     this.signatures = signatures;
+    this.evaluated = evaluated;
     this.evaluatedAt = now;
     // Wall time of the evaluation; for a sliced one it includes the pauses given to other work.
     this.evaluationMs = performance.now() - started;

@@ -31,9 +31,10 @@ describe('evaluate', () => {
       }),
     ],
     warningevents: [
-      warning('Pod', 'web-abc-3', 'shop', 'BackOff'),
+      // web-abc-1: evidence names a group's first pods by namespace and name (0, 1, 10, 11, …).
+      warning('Pod', 'web-abc-1', 'shop', 'BackOff'),
       warning('Deployment', 'web', 'shop', 'ProgressDeadline'),
-      warning('Pod', 'web-abc-3', 'other', 'Unrelated'),
+      warning('Pod', 'web-abc-1', 'other', 'Unrelated'),
     ],
   });
 
@@ -52,8 +53,28 @@ describe('evaluate', () => {
     const deployment = evaluate('c1', input).find((f) => f.object.kind === 'Deployment')!;
     expect(deployment.evidence.events.map((e) => `${e.object} ${e.reason}`).sort()).toEqual([
       'Deployment shop/web ProgressDeadline',
-      'Pod shop/web-abc-3 BackOff',
+      'Pod shop/web-abc-1 BackOff',
     ]);
+  });
+
+  it('finds the same whatever order the pods come in (an incremental run finds changed pods last)', () => {
+    const shuffled = inputOf({
+      ...Object.fromEntries(
+        (['replicasets', 'warningevents'] as const).map((k) => [k, input.list(k)]),
+      ),
+      // Each pod of the Deployment crashing differently: the first pod's message is the finding's.
+      pods: input
+        .list('pods')
+        .map((p, i) => (i % 7 ? p : { ...p, containers: [{ ...p.containers![0], restarts: i }] }))
+        .reverse(),
+    });
+    const ordered = inputOf({
+      ...Object.fromEntries(
+        (['replicasets', 'warningevents'] as const).map((k) => [k, input.list(k)]),
+      ),
+      pods: shuffled.list('pods').slice().reverse(),
+    });
+    expect(JSON.stringify(evaluate('c1', shuffled))).toBe(JSON.stringify(evaluate('c1', ordered)));
   });
 
   it('gives a finding an id that is stable across evaluations and distinct per cluster, code and object', () => {

@@ -16,11 +16,35 @@ const MAX_EVENTS = 5;
 const MAX_OBJECTS = 5;
 
 interface Group {
+  /** `code|workload`: one group per code and workload. */
+  key: string;
   raw: RawFinding;
   object: ObjectRef;
   /** Objects whose events are evidence: the object, its owner chain and the affected pods. */
   related: ObjectRef[];
   affected: string[];
+  /** Every raw finding of the group, in order: what decides whether last run's finding holds. */
+  raws: RawFinding[];
+}
+
+/**
+ * What an incremental evaluation keeps between runs so that a finding whose inputs did not change
+ * is the very object of the last run, not an equal copy: with ~1,000 findings, rebuilding each one
+ * (evidence, message, id hash, sort key) every run is megabytes of garbage per evaluation, and the
+ * scavenges it causes are what an overview request waits for. Raw findings of unchanged pods and
+ * objects are already the same objects from run to run, so identity decides.
+ */
+export class FindingReuse {
+  /** Last run's groups by `code|workload`, with the finding made of each. */
+  groups = new Map<string, { group: Group; finding: EvaluatedFinding }>();
+  /** Last run's Warning events (the listing) and their index by object. */
+  events: readonly WarningEventRecord[] | undefined;
+  eventIndex = new Map<string, WarningEventRecord[]>();
+  /** Last run's findings before and after sorting. */
+  unsorted: EvaluatedFinding[] = [];
+  sorted: EvaluatedFinding[] = [];
+  /** Sort keys of findings, kept with the finding. */
+  readonly keys = new WeakMap<EvaluatedFinding, string>();
 }
 
 export const refKey = (r: ObjectRef): string => `${r.group}/${r.kind}/${r.namespace}/${r.name}`;
@@ -87,8 +111,18 @@ export function* perPodSteps(
 /** Findings of one item of a detector with a `stamp`, from the last incremental run. */
 export type ItemResults = WeakMap<object, { stamp: readonly unknown[]; found: RawFinding[] }>;
 
-const sameStamp = (a: readonly unknown[], b: readonly unknown[] | undefined): boolean =>
-  b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
+/** Element by element, without a closure per call: it runs for every item of every run. */
+function sameStamp(a: readonly unknown[], b: readonly unknown[] | undefined): boolean {
+  if (a === b) return true;
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Appends `from` to `to`: an index loop, so no iterator per call in a generator run per item. */
+function pushAll<T>(to: T[], from: readonly T[]): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i]);
+}
 
 /**
  * The whole-cluster detectors: those that walk kinds item by item (`over`) in runs of a few
@@ -130,7 +164,7 @@ export function* wholeClusterSteps(
         const item = all[i] as object;
         const last = results.get(item);
         let found: RawFinding[];
-        if (last && sameStamp(last.stamp, detector.stamp!(input, item, last.found)))
+        if (last && sameStamp(last.stamp, detector.stamp!(input, item, last.found, last.stamp)))
           found = last.found;
         else {
           found = detectOver(input, [detector], kind, [all[i]], over);
@@ -138,7 +172,7 @@ export function* wholeClusterSteps(
           if (stamp) results.set(item, { stamp, found });
           else results.delete(item);
         }
-        for (const raw of found) out.push(raw);
+        pushAll(out, found);
         if (i % OBJECT_CHUNK === 0) yield;
       }
     }
@@ -192,17 +226,84 @@ function addToGroup(input: DetectorInput, groups: Map<string, Group>, raw: RawFi
   const key = `${raw.code}|${refKey(object)}`;
   const existing = groups.get(key);
   if (existing) {
-    existing.affected.push(raw.object.name);
-    if (existing.related.length < 12) existing.related.push(raw.object);
+    existing.raws.push(raw);
     return;
   }
-  groups.set(key, {
-    raw,
-    object,
-    related: [raw.object, ...chain],
-    affected: object === raw.object ? [] : [raw.object.name],
-  });
+  // `related` holds the owner chain until finishGroup makes it the evidence objects.
+  groups.set(key, { key, raw, object, related: chain, affected: [], raws: [raw] });
 }
+
+/** Namespace, then name: the order a list from the API server has (its storage key order). */
+const byObject = (a: RawFinding, b: RawFinding): number =>
+  a.object.namespace < b.object.namespace
+    ? -1
+    : a.object.namespace > b.object.namespace
+      ? 1
+      : a.object.name < b.object.name
+        ? -1
+        : a.object.name > b.object.name
+          ? 1
+          : 0;
+
+/**
+ * A group's raws in object order, then its first raw (whose message and fields the finding shows),
+ * evidence objects and affected pods. Ordered, not as found: an incremental evaluation finds a
+ * re-evaluated pod's raws after the others, a full one in the snapshot's order, and the finding must
+ * not depend on which ran (the sort is stable: one object's raws keep the detectors' order).
+ */
+function finishGroup(input: DetectorInput, g: Group): void {
+  let chain = g.related;
+  if (g.raws.length > 1) g.raws.sort(byObject);
+  if (g.raws[0] !== g.raw) {
+    // Another pod of the workload comes first: its owner chain (its own ReplicaSet, say).
+    g.raw = g.raws[0];
+    const { name, namespace } = g.raw.object;
+    chain = ownerChain(input, input.get('pods', name, namespace), g.raw.object);
+  }
+  g.related = [g.raw.object, ...chain];
+  g.affected = g.object === g.raw.object ? [] : [g.raw.object.name];
+  for (let i = 1; i < g.raws.length; i++) {
+    g.affected.push(g.raws[i].object.name);
+    if (g.related.length < 12) g.related.push(g.raws[i].object);
+  }
+}
+
+const sameRef = (a: ObjectRef, b: ObjectRef): boolean =>
+  a === b ||
+  (a.name === b.name && a.namespace === b.namespace && a.kind === b.kind && a.group === b.group);
+
+/** Same objects in the same order (identity): nothing to copy, nothing to compare deeply. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Whether last run's finding of a group still holds: the same raw findings (identity: the same
+ * pods and objects, unchanged) and the same evidence objects. Everything else of a finding — its
+ * id, message, count, affected pods — is a function of those raws and the group key (the cluster
+ * and the workload). The evidence events are the same when the events listing is.
+ */
+function stillHolds(last: Group, group: Group): boolean {
+  if (!sameItems(last.raws, group.raws) || last.related.length !== group.related.length)
+    return false;
+  for (let i = 0; i < group.related.length; i++)
+    if (!sameRef(last.related[i], group.related[i])) return false;
+  return true;
+}
+
+const sameEvents = (a: readonly EvidenceEvent[], b: readonly EvidenceEvent[]): boolean =>
+  a.length === b.length &&
+  a.every(
+    (e, i) =>
+      e.object === b[i].object &&
+      e.reason === b[i].reason &&
+      e.message === b[i].message &&
+      e.count === b[i].count &&
+      e.last === b[i].last,
+  );
 
 function addEvent(index: Map<string, WarningEventRecord[]>, e: WarningEventRecord): void {
   const key = `${e.object.kind}/${e.object.name}`;
@@ -264,49 +365,90 @@ export function* findingSteps(
   clusterId: string,
   input: DetectorInput,
   raws: RawFinding[],
+  reuse?: FindingReuse,
 ): Generator<void, EvaluatedFinding[]> {
-  const events = new Map<string, WarningEventRecord[]>();
-  if (input.caches('warningevents')) {
-    const list = input.list('warningevents');
+  const list = input.caches('warningevents') ? input.list('warningevents') : [];
+  // The same events as last run (a listing of the same records): last run's index holds.
+  const sameEventList = reuse?.events !== undefined && sameItems(reuse.events, list);
+  let events = new Map<string, WarningEventRecord[]>();
+  if (reuse && sameEventList) events = reuse.eventIndex;
+  else
     for (let i = 0; i < list.length; i++) {
       addEvent(events, list[i]);
       if (i % STEP === 0) yield;
     }
-  }
   const groups = new Map<string, Group>();
   for (let i = 0; i < raws.length; i++) {
     addToGroup(input, groups, raws[i]);
     if (i % STEP === 0) yield;
   }
+  for (const g of groups.values()) finishGroup(input, g);
   const findings: EvaluatedFinding[] = [];
+  const made = new Map<string, { group: Group; finding: EvaluatedFinding }>();
   for (const g of groups.values()) {
-    const affected = [...g.affected].sort();
-    findings.push({
-      id: findingId(clusterId, g.raw.code, g.object),
-      clusterId,
-      code: g.raw.code,
-      severity: g.raw.severity,
-      source: g.raw.source ?? 'kubernetes',
-      object: g.object,
-      message: message(g),
-      evidence: {
-        fields: g.raw.fields,
-        ...(affected.length ? { objects: affected.slice(0, MAX_OBJECTS) } : {}),
-        events: eventsOf(events, g.related),
-      },
-      suggestion: g.raw.suggestion,
-      count: Math.max(1, affected.length),
-    });
+    const last = reuse?.groups.get(g.key);
+    let finding: EvaluatedFinding;
+    if (last && last.finding.clusterId === clusterId && stillHolds(last.group, g)) {
+      const evidenceEvents = sameEventList ? undefined : eventsOf(events, g.related);
+      finding =
+        !evidenceEvents || sameEvents(evidenceEvents, last.finding.evidence.events)
+          ? last.finding
+          : { ...last.finding, evidence: { ...last.finding.evidence, events: evidenceEvents } };
+    } else finding = findingOf(clusterId, g, events);
+    findings.push(finding);
+    if (reuse) made.set(g.key, { group: g, finding });
     if (findings.length % STEP === 0) yield;
   }
-  const keys = new Map(findings.map((f) => [f, refKey(f.object)]));
-  return yield* sortSteps(
+  if (reuse) {
+    reuse.groups = made;
+    reuse.events = list;
+    reuse.eventIndex = events;
+    // The same findings in the same order sort the same: last run's order holds.
+    if (sameItems(reuse.unsorted, findings)) return reuse.sorted.slice();
+  }
+  const keys = reuse?.keys ?? new Map<EvaluatedFinding, string>();
+  const keyOf = (f: EvaluatedFinding): string => {
+    let key = keys.get(f);
+    if (key === undefined) keys.set(f, (key = refKey(f.object)));
+    return key;
+  };
+  const sorted = yield* sortSteps(
     findings,
     (a, b) =>
       severityRank(a) - severityRank(b) ||
       collator.compare(a.code, b.code) ||
-      collator.compare(keys.get(a)!, keys.get(b)!),
+      collator.compare(keyOf(a), keyOf(b)),
   );
+  if (reuse) {
+    reuse.unsorted = findings;
+    reuse.sorted = sorted.slice();
+  }
+  return sorted;
+}
+
+/** A group made a finding, with its evidence. */
+function findingOf(
+  clusterId: string,
+  g: Group,
+  events: Map<string, WarningEventRecord[]>,
+): EvaluatedFinding {
+  const affected = [...g.affected].sort();
+  return {
+    id: findingId(clusterId, g.raw.code, g.object),
+    clusterId,
+    code: g.raw.code,
+    severity: g.raw.severity,
+    source: g.raw.source ?? 'kubernetes',
+    object: g.object,
+    message: message(g),
+    evidence: {
+      fields: g.raw.fields,
+      ...(affected.length ? { objects: affected.slice(0, MAX_OBJECTS) } : {}),
+      events: eventsOf(events, g.related),
+    },
+    suggestion: g.raw.suggestion,
+    count: Math.max(1, affected.length),
+  };
 }
 
 /** Comparisons per step of {@link sortSteps}: a collator comparison costs ~0.3 µs. */

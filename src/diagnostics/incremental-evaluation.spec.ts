@@ -1,19 +1,27 @@
 import type { ClusterSnapshot, SnapshotChange } from '../monitor/cluster-snapshot';
-import { evaluate } from './evaluate';
+import { evaluate, EvaluatedFinding } from './evaluate';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { snapshotInput } from './snapshot-input';
-import { NOW, pod, waiting } from './testing/diagnostics-builders';
+import { NOW, pod, waiting, warning } from './testing/diagnostics-builders';
 
-/** The snapshot port over plain maps, for pods and ConfigMaps. */
+/** The snapshot port over plain maps, for pods, ConfigMaps and Warning events. */
 function mapSnapshot() {
-  const kinds: Record<string, Map<string, any>> = { pods: new Map(), configmaps: new Map() };
+  const kinds: Record<string, Map<string, any>> = {
+    pods: new Map(),
+    configmaps: new Map(),
+    warningevents: new Map(),
+  };
   const snapshot = {
     clusterId: 'c1',
     settled: true,
     list: (kind: string) => [...(kinds[kind]?.values() ?? [])],
     get: (kind: string, name: string, ns?: string) => kinds[kind]?.get(`${ns}/${name}`),
     caches: (kind: string) => kind in kinds,
-    status: () => ({ pods: { lastSyncedAt: 't' }, configmaps: { lastSyncedAt: 't' } }),
+    status: () => ({
+      pods: { lastSyncedAt: 't' },
+      configmaps: { lastSyncedAt: 't' },
+      warningevents: { lastSyncedAt: 't' },
+    }),
     aggregates: { allocation: () => undefined },
   } as unknown as ClusterSnapshot;
   const put = (kind: string, record: any): SnapshotChange => {
@@ -45,6 +53,53 @@ describe('IncrementalEvaluation', () => {
     // A ConfigMap appearing changes another pod's findings: every pod is evaluated again.
     incremental.noteChange(put('configmaps', { name: 'settings', namespace: 'shop' }));
     expect((await incremental.run(NOW, pause)).map((f) => f.code)).toEqual(['POD_CRASH_LOOP']);
+  });
+
+  it('hands back an unchanged finding as the same object, and makes a changed one anew', async () => {
+    const { snapshot, put } = mapSnapshot();
+    const crashing = (name: string, restarts: number) =>
+      pod(name, { ready: false, containerStatuses: [waiting('CrashLoopBackOff', restarts)] });
+    for (const name of ['a', 'b', 'c']) put('pods', crashing(name, 3));
+    put('warningevents', warning('Pod', 'c', 'shop', 'BackOff'));
+    const incremental = new IncrementalEvaluation(snapshot);
+    const full = () => evaluate('c1', snapshotInput(snapshot, NOW));
+    const byName = (found: EvaluatedFinding[]) => new Map(found.map((f) => [f.object.name, f]));
+    const first = byName(await incremental.run(NOW, pause));
+
+    // b crashes once more: a new finding for b; a and c are the very objects of the last run.
+    incremental.noteChange(put('pods', crashing('b', 4)));
+    const afterB = await incremental.run(NOW, pause);
+    expect(afterB).toEqual(full());
+    const second = byName(afterB);
+    expect(second.get('a')).toBe(first.get('a'));
+    expect(second.get('c')).toBe(first.get('c'));
+    expect(second.get('b')).not.toBe(first.get('b'));
+    expect(second.get('b')!.message).toMatch(/4 restarts/);
+
+    // An event about another object: c's evidence is unchanged, so c is still the same object.
+    put('warningevents', warning('Pod', 'elsewhere', 'shop', 'BackOff'));
+    const third = byName(await incremental.run(NOW, pause));
+    expect(third.get('c')).toBe(first.get('c'));
+
+    // c's own event again, later and counted more: c's evidence changes, the others do not.
+    put('warningevents', { ...warning('Pod', 'c', 'shop', 'BackOff'), count: 9 });
+    const afterEvent = await incremental.run(NOW, pause);
+    expect(afterEvent).toEqual(full());
+    const fourth = byName(afterEvent);
+    expect(fourth.get('c')).not.toBe(first.get('c'));
+    expect(fourth.get('c')!.evidence.events[0].count).toBe(9);
+    expect(fourth.get('a')).toBe(first.get('a'));
+
+    // A pod re-sent unchanged is a new record with the same findings: its finding is kept.
+    incremental.noteChange(put('pods', crashing('a', 3)));
+    const afterResend = await incremental.run(NOW, pause);
+    expect(afterResend).toEqual(full());
+    expect(byName(afterResend).get('a')).toBe(first.get('a'));
+    // The clock moving on re-evaluates the crashing pods; nothing changed, nothing is rebuilt.
+    incremental.noteTimePassed();
+    const afterResync = byName(await incremental.run(NOW, pause));
+    expect(afterResync.get('a')).toBe(first.get('a'));
+    expect(afterResync.get('b')).toBe(second.get('b'));
   });
 
   it('forgets a deleted pod\u2019s findings', async () => {

@@ -5,6 +5,7 @@ import type { Detector, DetectorInput } from './detectors/detector';
 import {
   detectOver,
   EvaluatedFinding,
+  FindingReuse,
   findingSteps,
   ItemResults,
   POD_CHUNK,
@@ -53,6 +54,8 @@ export class IncrementalEvaluation {
   private readonly whole: Detector[];
   /** Whole-cluster findings per object, reused while the object and its stamp are unchanged. */
   private readonly reuse = new Map<Detector, ItemResults>();
+  /** Last run's findings, kept while their raw findings and evidence are the same objects. */
+  private findings = new FindingReuse();
   /** Slices of the last run and the longest one, in ms (the benchmark reads them). */
   lastRun = { slices: 0, longestSliceMs: 0 };
 
@@ -85,6 +88,7 @@ export class IncrementalEvaluation {
   invalidate(): void {
     this.all = true;
     this.reuse.clear();
+    this.findings = new FindingReuse();
     this.indexStale = true;
     this.pending = [];
   }
@@ -99,9 +103,14 @@ export class IncrementalEvaluation {
       if (slicer.due) await slicer.tick();
     }
     const raws: RawFinding[] = [];
-    for (const list of this.byPod.values()) for (const raw of list) raws.push(raw);
+    // forEach and an index loop: no iterator result per pod with findings, per run.
+    this.byPod.forEach((list) => {
+      for (let i = 0; i < list.length; i++) raws.push(list[i]);
+    });
     await slicer.drain(wholeClusterSteps(input, this.whole, raws, this.reuse));
-    const found = await slicer.drain(findingSteps(this.snapshot.clusterId, input, raws));
+    const found = await slicer.drain(
+      findingSteps(this.snapshot.clusterId, input, raws, this.findings),
+    );
     this.lastRun = { slices: slicer.slices, longestSliceMs: slicer.longestMs };
     return found;
   }
@@ -148,8 +157,11 @@ export class IncrementalEvaluation {
   }
 
   private evaluatePods(input: DetectorInput, slice: PodRecord[]): void {
+    const before = new Map<string, RawFinding[]>();
     for (const pod of slice) {
       const key = podKey(pod.namespace, pod.name);
+      const previous = this.byPod.get(key);
+      if (previous) before.set(key, previous);
       this.byPod.delete(key);
       if (timeSensitive(pod)) this.watchful.add(key);
       else this.watchful.delete(key);
@@ -160,5 +172,48 @@ export class IncrementalEvaluation {
       if (list) list.push(raw);
       else this.byPod.set(key, [raw]);
     }
+    // A pod evaluated again with the same findings (a watch event that changed nothing they read,
+    // a time-sensitive pod on resync) keeps last run's raw objects, so its grouped finding is
+    // reused downstream instead of rebuilt.
+    before.forEach((previous, key) => {
+      const found = this.byPod.get(key);
+      if (found && sameRaws(previous, found)) this.byPod.set(key, previous);
+    });
   }
+}
+
+function sameRaws(a: readonly RawFinding[], b: readonly RawFinding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (
+      x.code !== y.code ||
+      x.severity !== y.severity ||
+      x.message !== y.message ||
+      x.suggestion !== y.suggestion ||
+      x.source !== y.source ||
+      !sameValue(x.object, y.object) ||
+      !sameValue(x.fields, y.fields)
+    )
+      return false;
+  }
+  return true;
+}
+
+/** Equal JSON-like values, keys in the same order (a finding's text must not change). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++)
+    if (
+      keys[i] !== other[i] ||
+      !sameValue((a as Record<string, unknown>)[keys[i]], (b as Record<string, unknown>)[keys[i]])
+    )
+      return false;
+  return true;
 }

@@ -34,8 +34,8 @@ export function snapshotInput(snapshot: ClusterSnapshot, now = Date.now()): Dete
     caches: usable,
     podsIn: (namespace) => podIndex().podsIn(namespace),
     namespacesWithPodLabel: (key, value) => podIndex().namespacesWithLabel(key, value),
-    memo<T>(key: string, build: () => T): T {
-      if (!memos.has(key)) memos.set(key, build());
+    memo<T>(this: DetectorInput, key: string, build: (input: DetectorInput) => T): T {
+      if (!memos.has(key)) memos.set(key, build(this));
       return memos.get(key) as T;
     },
     allocation: (node) => snapshot.aggregates.allocation(node),

@@ -7,7 +7,8 @@ interface RefKind {
   code: string;
   kind: CachedKindName;
   label: string;
-  refs(pod: PodRecord): string[];
+  /** The names the pod references, or its one name: no array per pod when there is none. */
+  refs(pod: PodRecord): readonly string[] | string | undefined;
 }
 
 const REF_KINDS: RefKind[] = [
@@ -15,33 +16,41 @@ const REF_KINDS: RefKind[] = [
     code: 'POD_MISSING_CONFIGMAP',
     kind: 'configmaps',
     label: 'ConfigMap',
-    refs: (p) => p.refs?.configMaps ?? [],
+    refs: (p) => p.refs?.configMaps,
   },
   // Secret existence is read from metadata only: their data is never downloaded.
   {
     code: 'POD_MISSING_SECRET',
     kind: 'secrets',
     label: 'Secret',
-    refs: (p) => p.refs?.secrets ?? [],
+    refs: (p) => p.refs?.secrets,
   },
   {
     code: 'POD_MISSING_PVC',
     kind: 'persistentvolumeclaims',
     label: 'PersistentVolumeClaim',
-    refs: (p) => p.refs?.pvcs ?? [],
+    refs: (p) => p.refs?.pvcs,
   },
   {
     code: 'POD_MISSING_SERVICE_ACCOUNT',
     kind: 'serviceaccounts',
     label: 'ServiceAccount',
-    refs: (p) => (p.serviceAccount ? [p.serviceAccount] : []),
+    refs: (p) => p.serviceAccount || undefined,
   },
 ];
 
 function missing(input: DetectorInput, pod: PodRecord, ref: RefKind): RawFinding | undefined {
   if (!input.caches(ref.kind)) return undefined;
-  const absent = ref.refs(pod).filter((name) => !input.get(ref.kind, name, pod.namespace));
-  if (!absent.length) return undefined;
+  const names = ref.refs(pod);
+  if (names === undefined) return undefined;
+  // Runs for every pod of a full evaluation: an array only when something is missing.
+  let absent: string[] | undefined;
+  if (typeof names === 'string') {
+    if (!input.get(ref.kind, names, pod.namespace)) absent = [names];
+  } else
+    for (let i = 0; i < names.length; i++)
+      if (!input.get(ref.kind, names[i], pod.namespace)) (absent ??= []).push(names[i]);
+  if (!absent) return undefined;
   return {
     code: ref.code,
     severity: 'critical',
@@ -62,11 +71,13 @@ export const podReferences: Detector = {
   perPod: true,
   detect(input) {
     const findings: RawFinding[] = [];
-    for (const pod of input.list('pods')) {
+    const pods = input.list('pods');
+    for (let i = 0; i < pods.length; i++) {
+      const pod = pods[i];
       if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
       if (!pod.refs && !pod.serviceAccount) continue;
-      for (const ref of REF_KINDS) {
-        const found = missing(input, pod, ref);
+      for (let k = 0; k < REF_KINDS.length; k++) {
+        const found = missing(input, pod, REF_KINDS[k]);
         if (found) findings.push(found);
       }
     }

@@ -24,19 +24,25 @@ function elsewhere(input: DetectorInput, selector: Record<string, string>, own: 
   return found.sort().slice(0, 5);
 }
 
-/** Ready endpoints per `namespace/service`, summed over its slices. */
-function readyEndpoints(input: DetectorInput): Map<string, number> {
-  const ready = new Map<string, number>();
-  for (const e of input.list('endpointslices'))
-    ready.set(
-      `${e.namespace}/${e.service}`,
-      (ready.get(`${e.namespace}/${e.service}`) ?? 0) + e.ready,
-    );
+/**
+ * Ready endpoints per namespace and service, summed over its slices. Nested maps, not
+ * `namespace/service` keys: an incremental run looks up every Service's count to stamp it, and a
+ * key string per Service per run is garbage the overview requests pay for in scavenges.
+ */
+function readyEndpoints(input: DetectorInput): Map<string, Map<string, number>> {
+  const ready = new Map<string, Map<string, number>>();
+  for (const e of input.list('endpointslices')) {
+    let services = ready.get(e.namespace);
+    if (!services) ready.set(e.namespace, (services = new Map()));
+    services.set(e.service, (services.get(e.service) ?? 0) + e.ready);
+  }
   return ready;
 }
 
-const readyEndpointsOf = (input: DetectorInput) =>
-  input.memo('services:ready-endpoints', () => readyEndpoints(input));
+const readyEndpointsOf = (input: DetectorInput, namespace: string, service: string): number =>
+  input.memo('services:ready-endpoints', readyEndpoints).get(namespace)?.get(service) ?? 0;
+
+const matchesNothing = (f: RawFinding): boolean => f.code === 'SERVICE_NO_MATCHING_PODS';
 
 /**
  * Services whose selector matches no pod (saying when it matches pods of another namespace), or
@@ -50,18 +56,17 @@ export const services: Detector = {
   over: ['services'],
   // A Service's findings read its namespace's pods (a new list whenever one of them changes) and
   // its ready endpoints; one that matches nothing also reads other namespaces: never reused.
-  stamp(input, item, found) {
+  // The last stamp is handed back while both are the same: no array per Service per run.
+  stamp(input, item, found, last) {
     const s = item as SpecObject;
-    if (found.some((f) => f.code === 'SERVICE_NO_MATCHING_PODS')) return undefined;
+    if (found.some(matchesNothing)) return undefined;
     const namespace = s.metadata.namespace ?? '';
-    return [
-      input.podsIn(namespace),
-      readyEndpointsOf(input).get(`${namespace}/${s.metadata.name}`) ?? 0,
-    ];
+    const pods = input.podsIn(namespace);
+    const ready = readyEndpointsOf(input, namespace, s.metadata.name);
+    return last?.length === 2 && last[0] === pods && last[1] === ready ? last : [pods, ready];
   },
   detect(input) {
     const findings: RawFinding[] = [];
-    const endpoints = readyEndpointsOf(input);
     for (const s of input.list('services')) {
       const selector: Record<string, string> | undefined = s.spec.selector;
       if (s.spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) continue;
@@ -92,7 +97,7 @@ export const services: Detector = {
         continue;
       }
       // A ready pod counts even before its slice is updated, so a lagging slice is no false alarm.
-      if ((endpoints.get(`${namespace}/${s.metadata.name}`) ?? 0) > 0 || pods.some((p) => p.ready))
+      if (readyEndpointsOf(input, namespace, s.metadata.name) > 0 || pods.some((p) => p.ready))
         continue;
       findings.push({
         code: 'SERVICE_NO_READY_ENDPOINTS',

@@ -37,7 +37,9 @@ export function inputOf(
           .filter((p) => p.labels[key] === value)
           .map((p) => p.namespace),
       ),
-    memo: (_key, build) => build(),
+    memo(_key, build) {
+      return build(this);
+    },
     allocation: (node) => options.allocation?.[node],
   };
 }
