@@ -382,7 +382,11 @@ export function* findingSteps(
     addToGroup(input, groups, raws[i]);
     if (i % STEP === 0) yield;
   }
-  for (const g of groups.values()) finishGroup(input, g);
+  let finished = 0;
+  for (const g of groups.values()) {
+    finishGroup(input, g);
+    if (++finished % STEP === 0) yield;
+  }
   const findings: EvaluatedFinding[] = [];
   const made = new Map<string, { group: Group; finding: EvaluatedFinding }>();
   for (const g of groups.values()) {
