@@ -37,16 +37,22 @@ function podSnapshot() {
   return { snapshot, put, listeners };
 }
 
+/** An engine on fake timers over a pod snapshot, recording every change it announces. */
+function startedEngine() {
+  jest.useFakeTimers();
+  const { snapshot, put } = podSnapshot();
+  const engine = new ClusterDiagnostics(snapshot, { debounceMs: 250, resyncMs: 60_000 });
+  const changes: FindingChange[] = [];
+  engine.onChange((c) => changes.push(c));
+  engine.start();
+  return { engine, changes, put };
+}
+
 describe('ClusterDiagnostics', () => {
   afterEach(() => jest.useRealTimers());
 
   it('opens a finding on a change, keeps firstSeen while it lasts, and resolves it when fixed', async () => {
-    jest.useFakeTimers();
-    const { snapshot, put } = podSnapshot();
-    const engine = new ClusterDiagnostics(snapshot, { debounceMs: 250, resyncMs: 60_000 });
-    const changes: FindingChange[] = [];
-    engine.onChange((c) => changes.push(c));
-    engine.start();
+    const { engine, changes, put } = startedEngine();
     put('web', 'CrashLoopBackOff');
     await jest.advanceTimersByTimeAsync(300);
     expect(changes.map((c) => c.type)).toEqual(['opened']);
@@ -63,12 +69,7 @@ describe('ClusterDiagnostics', () => {
   });
 
   it('announces a finding that changed as updated, keeping firstSeen, and leaves the others quiet', async () => {
-    jest.useFakeTimers();
-    const { snapshot, put } = podSnapshot();
-    const engine = new ClusterDiagnostics(snapshot, { debounceMs: 250, resyncMs: 60_000 });
-    const changes: FindingChange[] = [];
-    engine.onChange((c) => changes.push(c));
-    engine.start();
+    const { engine, changes, put } = startedEngine();
     put('web', 'CrashLoopBackOff');
     put('api', 'ImagePullBackOff');
     await jest.advanceTimersByTimeAsync(300);
