@@ -21,8 +21,9 @@ const { values } = parseArgs({
     json: { type: 'string' },
     // With --url: the admin token the app at that URL was started with.
     token: { type: 'string' },
-    // Extra Node flags for the app this script starts: --node-args="--cpu-prof --cpu-prof-dir=/tmp/p".
-    'node-args': { type: 'string', default: '' },
+    // Node flags of the app this script starts; the default is what the image and `npm start` use.
+    // E.g. --node-args="--max-semi-space-size=16 --cpu-prof --cpu-prof-dir=/tmp/p".
+    'node-args': { type: 'string', default: '--max-semi-space-size=16' },
   },
 });
 const log = (...a) => console.error(new Date().toISOString(), ...a);

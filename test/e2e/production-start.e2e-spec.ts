@@ -43,6 +43,7 @@ function startProduction(
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NODE_ENV: 'production',
+    NODE_OPTIONS: '--max-semi-space-size=16',
     DATABASE_URL: `sqlite:///${join(dataDir, 'cloudpilot.db')}`,
     CLOUDPILOT_ENCRYPTION_KEY_FILE: join(dataDir, 'cloudpilot.key'),
     // Instant mode needs a cluster source; nothing is contacted at start-up.
