@@ -111,8 +111,11 @@ export function* perPodSteps(
 /** Findings of one item of a detector with a `stamp`, from the last incremental run. */
 export type ItemResults = WeakMap<object, { stamp: readonly unknown[]; found: RawFinding[] }>;
 
-/** Element by element, without a closure per call: it runs for every item of every run. */
-function sameStamp(a: readonly unknown[], b: readonly unknown[] | undefined): boolean {
+/**
+ * Same objects in the same order (identity), element by element without a closure per call: it
+ * compares every stamped item's stamp of every run, and last run's raws, events and findings.
+ */
+function sameItems<T>(a: readonly T[], b: readonly T[] | undefined): boolean {
   if (a === b) return true;
   if (b === undefined || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -164,7 +167,7 @@ export function* wholeClusterSteps(
         const item = all[i] as object;
         const last = results.get(item);
         let found: RawFinding[];
-        if (last && sameStamp(last.stamp, detector.stamp!(input, item, last.found, last.stamp)))
+        if (last && sameItems(last.stamp, detector.stamp!(input, item, last.found, last.stamp)))
           found = last.found;
         else {
           found = detectOver(input, [detector], kind, [all[i]], over);
@@ -271,14 +274,6 @@ function finishGroup(input: DetectorInput, g: Group): void {
 const sameRef = (a: ObjectRef, b: ObjectRef): boolean =>
   a === b ||
   (a.name === b.name && a.namespace === b.namespace && a.kind === b.kind && a.group === b.group);
-
-/** Same objects in the same order (identity): nothing to copy, nothing to compare deeply. */
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * Whether last run's finding of a group still holds: the same raw findings (identity: the same
