@@ -7,11 +7,14 @@
 //  3. one pod change: a pod turns CrashLoopBackOff; time from the change to the finding opened
 //     through ClusterDiagnostics (debounce + incremental evaluation), and the longest event-loop
 //     block meanwhile;
+//  3b. one ConfigMap change: the time until the engine has evaluated it (its namespace's pods again),
+//     and the engine's slices and GC pauses meanwhile;
 //  4. overview requests while diagnostics run: the real overview view (resourceOverview over the
 //     live aggregates) behind a node:http server in this process, loaded at a fixed rate by a
 //     worker thread (its own event loop, latency timed from the scheduled send: no coordinated
-//     omission), idle, during back-to-back sliced full evaluations, during one-pass evaluations
-//     (the old behaviour, for contrast), and during pod changes through the engine.
+//     omission), idle, during back-to-back sliced full evaluations, during the engine's first
+//     evaluation (a new one each round), during one-pass evaluations (the old behaviour, for
+//     contrast), and during pod and ConfigMap changes through the engine.
 //   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--load-seconds 5] [--rate 200] [--json out.json]
 //     [--heap-sample prefix]: a sampling heap profile (garbage included) of the sliced evaluations
 //     (2b) and of the pod changes (3), written to prefix-<phase>.heapprofile (open in Chrome
@@ -135,6 +138,7 @@ const { slimSpecObject } = dist('cluster-state/records/spec-object');
 const { evaluate, evaluateSliced } = dist('diagnostics/evaluate');
 const { snapshotInput } = dist('diagnostics/snapshot-input');
 const { ClusterDiagnostics } = dist('diagnostics/cluster-diagnostics');
+const { IncrementalEvaluation } = dist('diagnostics/incremental-evaluation');
 const { Slicer } = dist('diagnostics/slicer');
 const { ClusterAggregates } = dist('monitor/cluster-aggregates');
 const { resourceOverview, overviewStatus, OVERVIEW_KINDS } = dist('overview/overview-views');
@@ -383,14 +387,18 @@ log(
 // 3. One pod change → finding opened.
 const keepAlive = setInterval(() => undefined, 1000); // the engine's timers are unref'd
 const engineMeter = new SliceMeter();
+/** Called after the engine's next evaluation (a ConfigMap change waits for it). */
+let afterEvaluation;
 const engine = new ClusterDiagnostics(snapshot, {
   debounceMs: 250,
   resyncMs: 3_600_000,
   pause: () => engineMeter.pause(),
-  onEvaluated: (e) =>
+  onEvaluated: (e) => {
     log(
       `   evaluation: ${Math.round(e.evaluationMs)} ms wall, ${e.lastRun.slices} slices, longest ${e.lastRun.longestSliceMs.toFixed(2)} ms, ${e.list().length} findings`,
-    ),
+    );
+    afterEvaluation?.();
+  },
 });
 // An evaluation's first stretch starts when its debounce timer fires, and its last one ends with
 // it: the engine's private evaluateOnce is wrapped so the idle debounce wait is not counted.
@@ -443,6 +451,41 @@ result.change = {
 };
 log(
   `3. change → finding: p50 ${result.change.p50Ms} ms, p99 ${result.change.p99Ms} ms; ${describeSlices(result.change)}; event-loop delay max ${result.change.eventLoopDelayMaxMs} ms, longest GC pause ${result.change.longestGcPauseMs} ms; GC: ${describeGc(result.change.gc)}`,
+);
+
+// 3b. One ConfigMap change: the pods that may reference it (its namespace's) are evaluated again.
+let nextConfigMap = 0;
+/** A ConfigMap is written again (a new record); resolves when the engine has evaluated it. */
+async function configMapChange() {
+  const i = (nextConfigMap++ % (PODS / PER_DEPLOYMENT)) * PER_DEPLOYMENT;
+  const evaluated = new Promise((resolve) => (afterEvaluation = resolve));
+  const t = performance.now();
+  snapshot.put('configmaps', { name: `${dep(i)}-config`, namespace: ns(i) });
+  await evaluated;
+  afterEvaluation = undefined;
+  return performance.now() - t;
+}
+engineMeter.all = [];
+engineMeter.clean = [];
+engineMeter.preempted = 0;
+const configLoop = monitorEventLoopDelay({ resolution: 1 });
+const configDelays = [];
+configLoop.enable();
+const configSince = performance.now();
+for (let c = 0; c < Number(values.changes); c++) configDelays.push(await configMapChange());
+configLoop.disable();
+configDelays.sort((a, b) => a - b);
+result.configMapChange = {
+  changes: configDelays.length,
+  p50Ms: Math.round(percentile(configDelays, 50)),
+  p99Ms: Math.round(percentile(configDelays, 99)),
+  ...engineMeter.figures(),
+  eventLoopDelayMaxMs: round2(configLoop.max / 1e6),
+  longestGcPauseMs: longestGc(configSince),
+  gc: gcByKind(configSince),
+};
+log(
+  `3b. ConfigMap change → evaluated: p50 ${result.configMapChange.p50Ms} ms, p99 ${result.configMapChange.p99Ms} ms; ${describeSlices(result.configMapChange)}; event-loop delay max ${result.configMapChange.eventLoopDelayMaxMs} ms, longest GC pause ${result.configMapChange.longestGcPauseMs} ms; GC: ${describeGc(result.configMapChange.gc)}`,
 );
 
 // 4. Overview requests while diagnostics run.
@@ -552,7 +595,16 @@ result.overview.idle = await underLoad('idle', undefined);
 result.overview.slicedFullEvaluations = await underLoad('during sliced full evaluations', () =>
   evaluateSliced('bench', snapshotInput(snapshot), new Slicer(pause)),
 );
+// What the live engine runs when it starts: the pod index built and every pod evaluated, sliced.
+result.overview.firstEvaluations = await underLoad(
+  'during first evaluations (a new engine each round)',
+  () => new IncrementalEvaluation(snapshot).run(Date.now(), pause),
+);
 result.overview.podChanges = await underLoad('during pod changes (engine, incremental)', oneChange);
+result.overview.configMapChanges = await underLoad(
+  'during ConfigMap changes (engine, one namespace)',
+  configMapChange,
+);
 result.overview.onePassEvaluations = await underLoad(
   'during one-pass evaluations (before slicing)',
   async () => evaluate('bench', snapshotInput(snapshot)),

@@ -1,4 +1,6 @@
 import type { ClusterSnapshot, SnapshotChange } from '../monitor/cluster-snapshot';
+import { DETECTORS } from './detectors';
+import type { Detector } from './detectors/detector';
 import { evaluate, EvaluatedFinding } from './evaluate';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { snapshotInput } from './snapshot-input';
@@ -50,9 +52,52 @@ describe('IncrementalEvaluation', () => {
     const afterCrash = await incremental.run(NOW, pause);
     expect(afterCrash.map((f) => f.code)).toEqual(['POD_CRASH_LOOP', 'POD_MISSING_CONFIGMAP']);
     expect(afterCrash).toEqual(full());
-    // A ConfigMap appearing changes another pod's findings: every pod is evaluated again.
+    // A ConfigMap appearing changes another pod's findings: its namespace's pods are evaluated again.
     incremental.noteChange(put('configmaps', { name: 'settings', namespace: 'shop' }));
     expect((await incremental.run(NOW, pause)).map((f) => f.code)).toEqual(['POD_CRASH_LOOP']);
+  });
+
+  it('evaluates again only the pods of the namespace where a looked-up kind changed', async () => {
+    const { snapshot, put } = mapSnapshot();
+    for (const namespace of ['shop', 'billing'])
+      for (let i = 0; i < 100; i++) put('pods', pod(`p${i}`, { namespace }));
+    put(
+      'pods',
+      pod('reader', {
+        namespace: 'billing',
+        spec: { volumes: [{ name: 'c', configMap: { name: 'settings' } }] },
+      }),
+    );
+    const seen: string[] = [];
+    const watching: Detector = {
+      name: 'watching',
+      needs: ['pods'],
+      perPod: true,
+      detect: (input) => {
+        for (const p of input.list('pods')) seen.push(`${p.namespace}/${p.name}`);
+        return [];
+      },
+    };
+    const incremental = new IncrementalEvaluation(snapshot, [...DETECTORS, watching]);
+    const full = () => evaluate('c1', snapshotInput(snapshot, NOW));
+    expect((await incremental.run(NOW, pause)).map((f) => f.code)).toEqual([
+      'POD_MISSING_CONFIGMAP',
+    ]);
+    expect(seen).toHaveLength(201);
+
+    seen.length = 0;
+    incremental.noteChange(put('configmaps', { name: 'settings', namespace: 'shop' }));
+    expect(await incremental.run(NOW, pause)).toEqual(full());
+    expect(seen).toHaveLength(100);
+    expect(seen.every((key) => key.startsWith('shop/'))).toBe(true);
+
+    // The ConfigMap the billing pod reads appears: billing's pods only, and its finding is gone.
+    seen.length = 0;
+    incremental.noteChange(put('configmaps', { name: 'settings', namespace: 'billing' }));
+    expect(await incremental.run(NOW, pause)).toEqual([]);
+    expect(full()).toEqual([]);
+    expect(seen).toHaveLength(101);
+    expect(seen.every((key) => key.startsWith('billing/'))).toBe(true);
   });
 
   it('hands back an unchanged finding as the same object, and makes a changed one anew', async () => {

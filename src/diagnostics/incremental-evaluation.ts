@@ -18,7 +18,10 @@ import { PodIndex } from './pod-index';
 import { Slicer } from './slicer';
 import { snapshotInput } from './snapshot-input';
 
-/** Kinds a per-pod detector looks up by name: a change to one may change any pod's findings. */
+/**
+ * Kinds a per-pod detector looks up by name, always in the pod's own namespace (a pod can only
+ * reference these there): a change to one may change the findings of any pod of its namespace.
+ */
 const LOOKED_UP: ReadonlySet<CachedKindName> = new Set<CachedKindName>([
   'configmaps',
   'secrets',
@@ -44,6 +47,8 @@ export class IncrementalEvaluation {
   private readonly byPod = new Map<string, RawFinding[]>();
   private readonly dirty = new Set<string>();
   private readonly watchful = new Set<string>();
+  /** Namespaces where a looked-up kind changed: all their pods are evaluated again. */
+  private readonly dirtyNamespaces = new Set<string>();
   private all = true;
   /** Pods by namespace and label, as of the start of the last run. */
   private readonly index = new PodIndex();
@@ -76,7 +81,13 @@ export class IncrementalEvaluation {
         this.watchful.delete(key);
       } else this.dirty.add(key);
       if (!this.indexStale) this.pending.push(change);
-    } else if (LOOKED_UP.has(change.kind)) this.all = true;
+    } else if (LOOKED_UP.has(change.kind)) {
+      // A ConfigMap written every few seconds (a leader lock, a controller's state) re-runs the
+      // per-pod detectors over one namespace, not over every pod of the cluster.
+      const namespace = (change.record as { namespace?: string }).namespace;
+      if (namespace === undefined) this.all = true;
+      else this.dirtyNamespaces.add(namespace);
+    }
   }
 
   /** The clock moved on: pods whose findings depend on it are evaluated again. */
@@ -133,7 +144,9 @@ export class IncrementalEvaluation {
       const pod = changes[i].record as PodRecord;
       if (changes[i].type === 'deleted') this.index.remove(pod);
       else this.index.put(pod);
-      if (i % POD_CHUNK === 0) yield;
+      // A put or remove scans its namespace's pods: in a namespace of 50k pods one change is a
+      // noticeable piece of work, so the slicer may pause after any of them.
+      yield;
     }
   }
 
@@ -141,10 +154,18 @@ export class IncrementalEvaluation {
     if (this.all) {
       this.all = false;
       this.dirty.clear();
+      this.dirtyNamespaces.clear();
       this.byPod.clear();
       this.watchful.clear();
       return input.list('pods');
     }
+    // The index is up to date here (indexSteps ran first); a pod added since is in `dirty` anyway.
+    for (const namespace of this.dirtyNamespaces) {
+      const inNamespace = this.index.podsIn(namespace);
+      for (let i = 0; i < inNamespace.length; i++)
+        this.dirty.add(podKey(namespace, inNamespace[i].name));
+    }
+    this.dirtyNamespaces.clear();
     const pods: PodRecord[] = [];
     for (const key of this.dirty) {
       const slash = key.indexOf('/');
