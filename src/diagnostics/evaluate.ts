@@ -109,7 +109,14 @@ export function* perPodSteps(
 }
 
 /** Findings of one item of a detector with a `stamp`, from the last incremental run. */
-export type ItemResults = WeakMap<object, { stamp: readonly unknown[]; found: RawFinding[] }>;
+interface ItemResult {
+  stamp: readonly unknown[];
+  found: readonly RawFinding[];
+}
+export type ItemResults = WeakMap<object, ItemResult>;
+
+/** An item without findings: kept for 10k Services and 20k workloads, so one shared array. */
+const NO_FINDINGS: readonly RawFinding[] = Object.freeze([]);
 
 /**
  * Same objects in the same order (identity), element by element without a closure per call: it
@@ -163,17 +170,25 @@ export function* wholeClusterSteps(
         }
         continue;
       }
+      // What the first run keeps here is copied by the young-generation GC while requests wait:
+      // items without findings share one result while their stamp is shared (the workloads').
+      let empty: ItemResult | undefined;
       for (let i = 0; i < all.length; i++) {
         const item = all[i] as object;
         const last = results.get(item);
-        let found: RawFinding[];
+        let found: readonly RawFinding[];
         if (last && sameItems(last.stamp, detector.stamp!(input, item, last.found, last.stamp)))
           found = last.found;
         else {
-          found = detectOver(input, [detector], kind, [all[i]], over);
+          const detected = detectOver(input, [detector], kind, [all[i]], over);
+          found = detected.length ? detected : NO_FINDINGS;
           const stamp = detector.stamp!(input, item, found);
-          if (stamp) results.set(item, { stamp, found });
-          else results.delete(item);
+          if (!stamp) results.delete(item);
+          else if (found.length) results.set(item, { stamp, found });
+          else {
+            if (empty?.stamp !== stamp) empty = { stamp, found };
+            results.set(item, empty);
+          }
         }
         pushAll(out, found);
         if (i % OBJECT_CHUNK === 0) yield;
@@ -185,7 +200,7 @@ export function* wholeClusterSteps(
 /** Pods indexed by namespace and label, one step per run of pods. */
 export function* podIndexSteps(pods: readonly PodRecord[], index: PodIndex): Generator<void, void> {
   for (let i = 0; i < pods.length; i++) {
-    index.put(pods[i]);
+    index.load(pods[i]);
     if (i % (POD_CHUNK * 4) === 0) yield;
   }
 }

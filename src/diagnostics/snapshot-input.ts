@@ -23,7 +23,7 @@ export function snapshotInput(snapshot: ClusterSnapshot, now = Date.now()): Dete
   const podIndex = (): PodIndex => {
     if (!pods) {
       pods = new PodIndex();
-      for (const pod of list('pods')) pods.put(pod);
+      for (const pod of list('pods')) pods.load(pod);
     }
     return pods;
   };
