@@ -4,6 +4,7 @@
 //  2. full evaluation time of every detector over the cluster (median and max of --runs), in one
 //     pass and sliced as the live engine runs it (the longest synchronous slice, and the event
 //     loop's longest delay measured by perf_hooks.monitorEventLoopDelay meanwhile);
+//  2c. the heap the engine keeps after its first evaluation (index, per-object results, findings);
 //  3. one pod change: a pod turns CrashLoopBackOff; time from the change to the finding opened
 //     through ClusterDiagnostics (debounce + incremental evaluation), and the longest event-loop
 //     block meanwhile;
@@ -13,9 +14,12 @@
 //     live aggregates) behind a node:http server in this process, loaded at a fixed rate by a
 //     worker thread (its own event loop, latency timed from the scheduled send: no coordinated
 //     omission), idle, during back-to-back sliced full evaluations, during the engine's first
-//     evaluation (a new one each round), during one-pass evaluations (the old behaviour, for
-//     contrast), and during pod and ConfigMap changes through the engine.
-//   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--load-seconds 5] [--rate 200] [--json out.json]
+//     evaluation (a new one each round, back to back), during ONE first evaluation at a time (what
+//     the engine does once per cluster: --first-rounds rounds, requests due while it ran against
+//     those due before it), during one-pass evaluations (the old behaviour, for contrast), and
+//     during pod and ConfigMap changes through the engine.
+//   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--load-seconds 5] [--rate 200]
+//     [--first-rounds 8] [--json out.json]
 //     [--heap-sample prefix]: a sampling heap profile (garbage included) of the sliced evaluations
 //     (2b) and of the pod changes (3), written to prefix-<phase>.heapprofile (open in Chrome
 //     DevTools), the biggest allocation sites logged
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     changes: { type: 'string', default: '20' },
     'load-seconds': { type: 'string', default: '5' },
     rate: { type: 'string', default: '200' },
+    'first-rounds': { type: 'string', default: '8' },
     json: { type: 'string' },
     'heap-sample': { type: 'string' },
   },
@@ -384,6 +389,19 @@ log(
   `2b. sliced evaluation: wall median ${result.slicedEvaluation.wallMedianMs} ms; ${describeSlices(result.slicedEvaluation)}; event-loop delay max ${result.slicedEvaluation.eventLoopDelayMaxMs} ms, longest GC pause ${result.slicedEvaluation.longestGcPauseMs} ms; GC: ${describeGc(result.slicedEvaluation.gc)}`,
 );
 
+// 2c. What the engine keeps after its first evaluation (pod index, per-object results, findings):
+// every byte of it was copied by scavenges while that evaluation ran, so it is a latency figure too.
+{
+  const before = await settledMemory();
+  const kept = new IncrementalEvaluation(snapshot);
+  await kept.run(Date.now(), async () => undefined);
+  const after = await settledMemory();
+  result.retainedAfterFirstEvaluationMB = round2((after.heapUsed - before.heapUsed) / 1e6);
+  log(
+    `2c. heap the engine keeps after its first evaluation: ${result.retainedAfterFirstEvaluationMB} MB (${kept.lastRun.slices} slices)`,
+  );
+}
+
 // 3. One pod change → finding opened.
 const keepAlive = setInterval(() => undefined, 1000); // the engine's timers are unref'd
 const engineMeter = new SliceMeter();
@@ -518,8 +536,11 @@ const url = `http://127.0.0.1:${server.address().port}/overview`;
 const LOAD_MS = Number(values['load-seconds']) * 1000;
 const RATE = Number(values.rate);
 
-/** Overview latencies (ms, sorted) under a fixed request rate from a worker thread for LOAD_MS. */
-function load() {
+/**
+ * Overview latencies (ms, sorted) under a fixed request rate from a worker thread for `ms`, and
+ * each request as [when it was due, as an epoch ms comparable across threads, its latency].
+ */
+function load(ms = LOAD_MS) {
   const worker = new Worker(
     `const http = require('node:http');
     const { workerData, parentPort } = require('node:worker_threads');
@@ -535,19 +556,22 @@ function load() {
         const due = start + (sent++ * 1000) / rate;
         http.get(url, { agent }, (res) => {
           res.resume();
-          res.on('end', () => { latencies.push(performance.now() - due); finish(); });
+          res.on('end', () => { latencies.push([performance.timeOrigin + due, performance.now() - due]); finish(); });
         }).on('error', () => { failed++; finish(); });
       }
       if (sent < total) setTimeout(tick, 1);
     };
     const finish = () => { if (++done === total) { agent.destroy(); parentPort.postMessage({ latencies, failed }); } };
     tick();`,
-    { eval: true, workerData: { url, ms: LOAD_MS, rate: RATE } },
+    { eval: true, workerData: { url, ms, rate: RATE } },
   );
   return new Promise((resolve, reject) => {
     worker.once('message', (m) => {
       if (m.failed) reject(new Error(`${m.failed} overview requests failed`));
-      else resolve(m.latencies.sort((a, b) => a - b));
+      else {
+        const latencies = m.latencies.map(([, ms]) => ms).sort((a, b) => a - b);
+        resolve(Object.assign(latencies, { requests: m.latencies }));
+      }
       void worker.terminate();
     });
     worker.once('error', reject);
@@ -589,6 +613,62 @@ async function underLoad(name, work) {
 }
 
 const pause = () => new Promise((resolve) => setImmediate(resolve));
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * What the live engine does once per cluster after its first sync, measured as it happens there:
+ * ONE first evaluation (a new engine: the pod index built, every pod evaluated, sliced) while the
+ * overview is loaded, `rounds` times, each from a collected heap after 500 ms of load alone.
+ * Reports the requests due while it ran against those due before it in the same rounds.
+ */
+async function oneFirstEvaluation(rounds) {
+  const during = [];
+  const before = [];
+  const gcs = [];
+  let loopMax = 0;
+  for (let r = 0; r < rounds; r++) {
+    globalThis.gc();
+    const loaded = load(1500);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    const since = performance.now();
+    const from = epochNow();
+    loop.enable();
+    await new IncrementalEvaluation(snapshot).run(Date.now(), pause);
+    loop.disable();
+    const to = epochNow();
+    gcs.push(gcByKind(since));
+    loopMax = Math.max(loopMax, loop.max / 1e6);
+    for (const [due, ms] of (await loaded).requests)
+      if (due >= from && due <= to) during.push(ms);
+      else if (due < from) before.push(ms);
+  }
+  const figures = (list) => {
+    list.sort((a, b) => a - b);
+    return {
+      requests: list.length,
+      p50Ms: round2(percentile(list, 50)),
+      p99Ms: round2(percentile(list, 99)),
+      maxMs: round2(list.at(-1) ?? 0),
+    };
+  };
+  const longest = (kind) => Math.max(0, ...gcs.map((g) => g[kind]?.longestMs ?? 0));
+  const result = {
+    rounds,
+    during: figures(during),
+    before: figures(before),
+    eventLoopDelayMaxMs: round2(loopMax),
+    longestScavengeMs: longest('minor'),
+    longestMarkCompactMs: longest('major'),
+    scavengesPerEvaluation: round2(gcs.reduce((n, g) => n + (g.minor?.count ?? 0), 0) / rounds),
+    longestScavengePerRoundMs: gcs.map((g) => g.minor?.longestMs ?? 0),
+  };
+  log(
+    `4. overview at ${RATE}/s, during ONE first evaluation (${rounds} rounds): p50 ${result.during.p50Ms} ms, p99 ${result.during.p99Ms} ms, max ${result.during.maxMs} ms (${result.during.requests} requests); before it: p50 ${result.before.p50Ms} ms, p99 ${result.before.p99Ms} ms, max ${result.before.maxMs} ms; event-loop delay max ${result.eventLoopDelayMaxMs} ms; scavenges per evaluation ${result.scavengesPerEvaluation}, longest ${result.longestScavengeMs} ms (per round: ${result.longestScavengePerRoundMs.join(', ')}); longest mark-compact ${result.longestMarkCompactMs} ms`,
+  );
+  return result;
+}
+
 result.overview = { rate: RATE, seconds: LOAD_MS / 1000 };
 await load(); // warm-up: connections, JIT of the handler; not recorded
 result.overview.idle = await underLoad('idle', undefined);
@@ -600,6 +680,7 @@ result.overview.firstEvaluations = await underLoad(
   'during first evaluations (a new engine each round)',
   () => new IncrementalEvaluation(snapshot).run(Date.now(), pause),
 );
+result.overview.oneFirstEvaluation = await oneFirstEvaluation(Number(values['first-rounds']));
 result.overview.podChanges = await underLoad('during pod changes (engine, incremental)', oneChange);
 result.overview.configMapChanges = await underLoad(
   'during ConfigMap changes (engine, one namespace)',
