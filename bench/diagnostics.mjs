@@ -21,7 +21,7 @@
 //   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--load-seconds 5] [--rate 200]
 //     [--first-rounds 8] [--json out.json]
 //     [--heap-sample prefix]: a sampling heap profile (garbage included) of the sliced evaluations
-//     (2b) and of the pod changes (3), written to prefix-<phase>.heapprofile (open in Chrome
+//     (2b), of the pod changes (3) and of the ConfigMap changes (3b), written to prefix-<phase>.heapprofile (open in Chrome
 //     DevTools), the biggest allocation sites logged
 /* global setImmediate */
 import { writeFileSync } from 'node:fs';
@@ -428,11 +428,38 @@ engine.evaluateOnce = async (now) => {
 };
 engine.start();
 await engine.evaluateInSlices();
-engineMeter.all = [];
-engineMeter.clean = [];
-engineMeter.preempted = 0;
-const loop = monitorEventLoopDelay({ resolution: 1 });
-const delays = [];
+
+/**
+ * Runs --changes changes one after another through the engine (`change` resolves when the engine
+ * has taken it): their delays, the engine's slices, the event loop's worst delay and the GC pauses
+ * meanwhile (a sampling heap profile of them with --heap-sample).
+ */
+async function throughEngine(phase, change) {
+  engineMeter.all = [];
+  engineMeter.clean = [];
+  engineMeter.preempted = 0;
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const delays = [];
+  loop.enable();
+  const since = performance.now();
+  await sampleHeap(phase, async () => {
+    for (let c = 0; c < Number(values.changes); c++) delays.push(await change());
+  });
+  loop.disable();
+  delays.sort((a, b) => a - b);
+  return {
+    changes: delays.length,
+    p50Ms: Math.round(percentile(delays, 50)),
+    p99Ms: Math.round(percentile(delays, 99)),
+    ...engineMeter.figures(),
+    eventLoopDelayMaxMs: round2(loop.max / 1e6),
+    longestGcPauseMs: longestGc(since),
+    gc: gcByKind(since),
+  };
+}
+const describeChanges = (f) =>
+  `p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms; ${describeSlices(f)}; event-loop delay max ${f.eventLoopDelayMaxMs} ms, longest GC pause ${f.longestGcPauseMs} ms; GC: ${describeGc(f.gc)}`;
+
 let nextChange = 0;
 /** A pod that has not crashed yet turns CrashLoopBackOff; resolves when its finding shows it. */
 async function oneChange() {
@@ -451,25 +478,8 @@ async function oneChange() {
   await opened;
   return performance.now() - t;
 }
-loop.enable();
-const changesSince = performance.now();
-await sampleHeap('changes', async () => {
-  for (let c = 0; c < Number(values.changes); c++) delays.push(await oneChange());
-});
-loop.disable();
-delays.sort((a, b) => a - b);
-result.change = {
-  changes: delays.length,
-  p50Ms: Math.round(percentile(delays, 50)),
-  p99Ms: Math.round(percentile(delays, 99)),
-  ...engineMeter.figures(),
-  eventLoopDelayMaxMs: round2(loop.max / 1e6),
-  longestGcPauseMs: longestGc(changesSince),
-  gc: gcByKind(changesSince),
-};
-log(
-  `3. change → finding: p50 ${result.change.p50Ms} ms, p99 ${result.change.p99Ms} ms; ${describeSlices(result.change)}; event-loop delay max ${result.change.eventLoopDelayMaxMs} ms, longest GC pause ${result.change.longestGcPauseMs} ms; GC: ${describeGc(result.change.gc)}`,
-);
+result.change = await throughEngine('changes', oneChange);
+log(`3. change → finding: ${describeChanges(result.change)}`);
 
 // 3b. One ConfigMap change: the pods that may reference it (its namespace's) are evaluated again.
 let nextConfigMap = 0;
@@ -483,28 +493,8 @@ async function configMapChange() {
   afterEvaluation = undefined;
   return performance.now() - t;
 }
-engineMeter.all = [];
-engineMeter.clean = [];
-engineMeter.preempted = 0;
-const configLoop = monitorEventLoopDelay({ resolution: 1 });
-const configDelays = [];
-configLoop.enable();
-const configSince = performance.now();
-for (let c = 0; c < Number(values.changes); c++) configDelays.push(await configMapChange());
-configLoop.disable();
-configDelays.sort((a, b) => a - b);
-result.configMapChange = {
-  changes: configDelays.length,
-  p50Ms: Math.round(percentile(configDelays, 50)),
-  p99Ms: Math.round(percentile(configDelays, 99)),
-  ...engineMeter.figures(),
-  eventLoopDelayMaxMs: round2(configLoop.max / 1e6),
-  longestGcPauseMs: longestGc(configSince),
-  gc: gcByKind(configSince),
-};
-log(
-  `3b. ConfigMap change → evaluated: p50 ${result.configMapChange.p50Ms} ms, p99 ${result.configMapChange.p99Ms} ms; ${describeSlices(result.configMapChange)}; event-loop delay max ${result.configMapChange.eventLoopDelayMaxMs} ms, longest GC pause ${result.configMapChange.longestGcPauseMs} ms; GC: ${describeGc(result.configMapChange.gc)}`,
-);
+result.configMapChange = await throughEngine('configmaps', configMapChange);
+log(`3b. ConfigMap change → evaluated: ${describeChanges(result.configMapChange)}`);
 
 // 4. Overview requests while diagnostics run.
 const aggregates = new ClusterAggregates();
