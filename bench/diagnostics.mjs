@@ -568,6 +568,14 @@ function load(ms = LOAD_MS) {
   });
 }
 
+/** Count, p50, p99 and max of sorted latencies (ms). */
+const latencyFigures = (sorted) => ({
+  requests: sorted.length,
+  p50Ms: round2(percentile(sorted, 50)),
+  p99Ms: round2(percentile(sorted, 99)),
+  maxMs: round2(sorted.at(-1) ?? 0),
+});
+
 /** Runs `work` over and over while the load runs; overview latencies and the loop's worst delay. */
 async function underLoad(name, work) {
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -587,11 +595,8 @@ async function underLoad(name, work) {
   await busy;
   loopDelay.disable();
   const figures = {
-    requests: latencies.length,
+    ...latencyFigures(latencies),
     rounds,
-    p50Ms: round2(percentile(latencies, 50)),
-    p99Ms: round2(percentile(latencies, 99)),
-    maxMs: round2(latencies.at(-1)),
     eventLoopDelayMaxMs: round2(loopDelay.max / 1e6),
     longestGcPauseMs: longestGc(since),
     gc: gcByKind(since),
@@ -633,15 +638,7 @@ async function oneFirstEvaluation(rounds) {
       if (due >= from && due <= to) during.push(ms);
       else if (due < from) before.push(ms);
   }
-  const figures = (list) => {
-    list.sort((a, b) => a - b);
-    return {
-      requests: list.length,
-      p50Ms: round2(percentile(list, 50)),
-      p99Ms: round2(percentile(list, 99)),
-      maxMs: round2(list.at(-1) ?? 0),
-    };
-  };
+  const figures = (list) => latencyFigures(list.sort((a, b) => a - b));
   const longest = (kind) => Math.max(0, ...gcs.map((g) => g[kind]?.longestMs ?? 0));
   const result = {
     rounds,

@@ -54,11 +54,9 @@ export class PodIndex {
    * looking for a previous version: building from 100k pods stays linear however large a namespace.
    */
   load(pod: PodRecord): void {
-    const members = this.byNamespace.get(pod.namespace);
-    if (members instanceof BigNamespace) {
-      members.byName.set(pod.name, pod);
-      members.list = undefined;
-    } else this.push(pod.namespace, pod);
+    // A Map finds a previous version for free: only the array scan is worth skipping.
+    if (this.byNamespace.get(pod.namespace) instanceof BigNamespace) return this.put(pod);
+    this.push(pod.namespace, pod);
     this.count(pod, 1);
   }
 
