@@ -21,7 +21,7 @@
 //   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--load-seconds 5] [--rate 200]
 //     [--first-rounds 8] [--json out.json]
 //     [--heap-sample prefix]: a sampling heap profile (garbage included) of the sliced evaluations
-//     (2b), of the pod changes (3) and of the ConfigMap changes (3b), written to prefix-<phase>.heapprofile (open in Chrome
+//     (2b), of the engine's first evaluation (2c), of the pod changes (3) and of the ConfigMap changes (3b), written to prefix-<phase>.heapprofile (open in Chrome
 //     DevTools), the biggest allocation sites logged
 /* global setImmediate */
 import { writeFileSync } from 'node:fs';
@@ -35,6 +35,7 @@ import {
 } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { dist, settledMemory } from './lib/cloudpilot.mjs';
 import { percentile } from './lib/kube.mjs';
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     'load-seconds': { type: 'string', default: '5' },
     rate: { type: 'string', default: '200' },
     'first-rounds': { type: 'string', default: '8' },
+    'load-in': { type: 'string', default: 'process' },
     json: { type: 'string' },
     'heap-sample': { type: 'string' },
   },
@@ -394,7 +396,7 @@ log(
 {
   const before = await settledMemory();
   const kept = new IncrementalEvaluation(snapshot);
-  await kept.run(Date.now(), async () => undefined);
+  await sampleHeap('first', () => kept.run(Date.now(), async () => undefined));
   const after = await settledMemory();
   result.retainedAfterFirstEvaluationMB = round2((after.heapUsed - before.heapUsed) / 1e6);
   log(
@@ -525,17 +527,14 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/overview`;
 const LOAD_MS = Number(values['load-seconds']) * 1000;
 const RATE = Number(values.rate);
+const LOAD_IN = values['load-in'];
+if (!['process', 'thread'].includes(LOAD_IN)) throw new Error('--load-in is process or thread');
 
-/**
- * Overview latencies (ms, sorted) under a fixed request rate from a worker thread for `ms`, and
- * each request as [when it was due, as an epoch ms comparable across threads, its latency].
- */
-function load(ms = LOAD_MS) {
-  const worker = new Worker(
-    `const http = require('node:http');
-    const { workerData, parentPort } = require('node:worker_threads');
+/** The open-loop client: `rate` overview requests per second for `ms`, then its latencies as JSON. */
+const LOAD_CLIENT = `const http = require('node:http');
+    const [url, ms, rate] = process.argv.slice(-3).map((a, i) => (i ? Number(a) : a));
+    const report = (m) => (typeof process.send === 'function' ? process.send(m) : require('node:worker_threads').parentPort.postMessage(m));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    const { url, ms, rate } = workerData;
     const latencies = [];
     const start = performance.now();
     let sent = 0, done = 0, failed = 0;
@@ -551,21 +550,41 @@ function load(ms = LOAD_MS) {
       }
       if (sent < total) setTimeout(tick, 1);
     };
-    const finish = () => { if (++done === total) { agent.destroy(); parentPort.postMessage({ latencies, failed }); } };
-    tick();`,
-    { eval: true, workerData: { url, ms, rate: RATE } },
-  );
-  return new Promise((resolve, reject) => {
-    worker.once('message', (m) => {
+    const finish = () => { if (++done === total) { agent.destroy(); report({ latencies, failed }); } };
+    report({ ready: true });
+    tick();`;
+
+/**
+ * Overview latencies (ms, sorted) under a fixed request rate for `ms`, and each request as [when it
+ * was due, as an epoch ms comparable across processes, its latency]. The client runs in its own
+ * process (--load-in process, the default), as real clients do: in a worker thread of this process
+ * (--load-in thread, the bench before 2026-12-03) its GC tasks queue on the same V8 helper threads
+ * as this process's scavenges. Resolves `ready` once the client runs.
+ */
+function load(ms = LOAD_MS) {
+  const args = [url, String(ms), String(RATE)];
+  const client =
+    LOAD_IN === 'thread'
+      ? new Worker(LOAD_CLIENT, { eval: true, argv: args })
+      : spawn(process.execPath, ['-e', LOAD_CLIENT, ...args], {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+  let started;
+  const ready = new Promise((resolve) => (started = resolve));
+  const stop = () => (LOAD_IN === 'thread' ? void client.terminate() : client.kill());
+  const done = new Promise((resolve, reject) => {
+    client.on('message', (m) => {
+      if (m.ready) return started();
       if (m.failed) reject(new Error(`${m.failed} overview requests failed`));
       else {
         const latencies = m.latencies.map(([, ms]) => ms).sort((a, b) => a - b);
         resolve(Object.assign(latencies, { requests: m.latencies }));
       }
-      void worker.terminate();
+      stop();
     });
-    worker.once('error', reject);
+    client.once('error', reject);
   });
+  return Object.assign(done, { ready });
 }
 
 /** Count, p50, p99 and max of sorted latencies (ms). */
@@ -624,6 +643,7 @@ async function oneFirstEvaluation(rounds) {
   for (let r = 0; r < rounds; r++) {
     globalThis.gc();
     const loaded = load(1500);
+    await loaded.ready;
     await new Promise((resolve) => setTimeout(resolve, 500));
     const loop = monitorEventLoopDelay({ resolution: 1 });
     const since = performance.now();
