@@ -1,4 +1,4 @@
-import type { ClusterSnapshot } from '../monitor/cluster-snapshot';
+import type { DiagnosedSnapshot } from '../monitor/cluster-snapshot';
 import type { EvaluatedFinding } from './evaluate';
 import type { Finding } from './finding';
 import { IncrementalEvaluation } from './incremental-evaluation';
@@ -57,7 +57,7 @@ export class ClusterDiagnostics {
   private readonly incremental: IncrementalEvaluation;
 
   constructor(
-    readonly snapshot: ClusterSnapshot,
+    readonly snapshot: DiagnosedSnapshot,
     private readonly options: ClusterDiagnosticsOptions,
   ) {
     this.incremental = new IncrementalEvaluation(snapshot);

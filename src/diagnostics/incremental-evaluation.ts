@@ -1,5 +1,9 @@
 import type { PodRecord } from '../cluster-state/records/pod';
-import type { CachedKindName, ClusterSnapshot, SnapshotChange } from '../monitor/cluster-snapshot';
+import type {
+  CachedKindName,
+  DiagnosedSnapshot,
+  SnapshotChange,
+} from '../monitor/cluster-snapshot';
 import { DETECTORS } from './detectors';
 import type { Detector, DetectorInput } from './detectors/detector';
 import {
@@ -65,7 +69,7 @@ export class IncrementalEvaluation {
   lastRun = { slices: 0, longestSliceMs: 0 };
 
   constructor(
-    private readonly snapshot: ClusterSnapshot,
+    private readonly snapshot: DiagnosedSnapshot,
     detectors: readonly Detector[] = DETECTORS,
   ) {
     this.perPod = detectors.filter((d) => d.perPod);

@@ -1,4 +1,4 @@
-import type { CachedKindName, CachedRecords, ClusterSnapshot } from '../monitor/cluster-snapshot';
+import type { CachedKindName, CachedRecords, DiagnosedSnapshot } from '../monitor/cluster-snapshot';
 import type { DetectorInput } from './detectors/detector';
 import { PodIndex } from './pod-index';
 
@@ -6,7 +6,7 @@ import { PodIndex } from './pod-index';
  * The detectors' view of a live snapshot for one evaluation: each kind is listed once (the
  * snapshot copies on list) and pods are indexed (by namespace, by label) once, whatever the detectors ask.
  */
-export function snapshotInput(snapshot: ClusterSnapshot, now = Date.now()): DetectorInput {
+export function snapshotInput(snapshot: DiagnosedSnapshot, now = Date.now()): DetectorInput {
   const lists = new Map<CachedKindName, unknown[]>();
   let pods: PodIndex | undefined;
   const memos = new Map<string, unknown>();

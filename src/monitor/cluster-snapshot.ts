@@ -149,6 +149,18 @@ export interface ClusterSnapshot {
   subscribe(listener: SnapshotListener): () => void;
 }
 
+/**
+ * What diagnostics read of a snapshot: the snapshot itself, or its mirror in the diagnostics
+ * worker (a copy fed by the snapshot's changes, in another isolate).
+ */
+export type DiagnosedSnapshot = Pick<
+  ClusterSnapshot,
+  'clusterId' | 'list' | 'get' | 'caches' | 'settled' | 'subscribe'
+> & {
+  status(): Partial<Record<CachedKindName, Pick<KindStatus, 'lastSyncedAt'>>>;
+  readonly aggregates: Pick<ClusterAggregates, 'allocation'>;
+};
+
 /** The Monitor's snapshots, as features inject them. */
 export abstract class ClusterSnapshots {
   /** The live snapshot of a cluster resolved by id, started if none runs. */
@@ -157,6 +169,8 @@ export abstract class ClusterSnapshots {
   abstract all(): ReadonlyMap<string, ClusterSnapshot>;
 }
 
+export { SnapshotMirror } from './snapshot-mirror';
+export type { MirrorBatch, MirroredChange } from './snapshot-mirror';
 export type { ClusterUsage } from './node-usage';
 export type { OverviewSample } from './overview-history';
 export type {
