@@ -371,6 +371,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: "Node labels that name a node's pool, first match wins (comma-separated in the env); nodes with none are in no pool. History and forecasts per node pool group nodes by it",
   },
   {
+    path: 'diagnostics.isolation',
+    env: 'CLOUDPILOT_DIAGNOSTICS_ISOLATION',
+    default: 'auto',
+    parse: oneOf('auto', 'worker', 'inline'),
+    doc: 'Where diagnostics evaluate: worker (a worker thread holding a copy of each cluster snapshot, about 280 B per pod; evaluations never hold the event loop that answers requests, nor pause it for their GC), inline (the request thread, sliced), or auto (worker when run from the build, inline from TypeScript sources)',
+  },
+  {
     path: 'forecasts.restartRatePerHour',
     env: 'CLOUDPILOT_FORECASTS_RESTART_RATE_PER_HOUR',
     default: 6,

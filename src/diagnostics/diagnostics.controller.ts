@@ -21,6 +21,7 @@ const ERRORS: ErrorCode[] = [
   'CLUSTER_NOT_FOUND',
   'CLUSTER_UNREACHABLE',
   'CLUSTER_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
 ];
 
 @ApiTags('diagnostics')

@@ -1,9 +1,11 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
 import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
-import { ClusterDiagnostics, FindingListener } from './cluster-diagnostics';
+import type { FindingListener } from './cluster-diagnostics';
+import { DiagnosticsIsolate } from './diagnostics-isolate';
+import { RemoteDiagnostics } from './remote-diagnostics';
 import { DiagnosticsMetrics } from './diagnostics.metrics';
 import { ExternalFindings } from './external-findings';
 import {
@@ -29,13 +31,17 @@ export type FindingFilters = Partial<
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
- * Diagnostics of every cluster: one live ClusterDiagnostics per cluster snapshot, started on first
- * use and kept up to date by the snapshot's watch events. Answers read its findings; nothing here
- * sends a request to the API server. The LLM assistant calls findings/finding/health directly.
+ * Diagnostics of every cluster: one live engine per cluster snapshot, started on first use and
+ * kept up to date by the snapshot's watch events. The engines evaluate in the diagnostics isolate
+ * (a worker thread, see diagnostics-isolate.ts); answers read the findings each evaluation
+ * reported, held here. Nothing here sends a request to the API server. The LLM assistant calls
+ * findings/finding/health directly.
  */
 @Injectable()
 export class DiagnosticsService implements OnApplicationShutdown {
-  private readonly engines = new Map<string, ClusterDiagnostics>();
+  private readonly engines = new Map<string, RemoteDiagnostics>();
+  private readonly logger = new Logger('Diagnostics');
+  private isolateStarted: DiagnosticsIsolate | undefined;
 
   constructor(
     private readonly snapshots: ClusterSnapshots,
@@ -103,12 +109,22 @@ export class DiagnosticsService implements OnApplicationShutdown {
     return { items, deadlineSeconds: this.configProvider.config.monitor.fleetDeadlineSeconds };
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     for (const [id, engine] of this.engines) {
       engine.stop();
       this.metrics.forget(id);
     }
     this.engines.clear();
+    await this.isolateStarted?.close();
+  }
+
+  /** The worker starts with the first cluster diagnosed, not with the process. */
+  private get isolate(): DiagnosticsIsolate {
+    this.isolateStarted ??= new DiagnosticsIsolate(
+      this.configProvider.config.diagnostics.isolation,
+      (error) => this.logger.error(`Diagnostics worker failed: ${error.message}`),
+    );
+    return this.isolateStarted;
   }
 
   private async fleetEntry(cluster: {
@@ -129,7 +145,7 @@ export class DiagnosticsService implements OnApplicationShutdown {
   }
 
   /** The cluster's live diagnostics, evaluated at least once; waits for the first sync up to the fleet deadline. */
-  private async live(clusterId: string): Promise<ClusterDiagnostics> {
+  private async live(clusterId: string): Promise<RemoteDiagnostics> {
     const cluster = await this.directory.get(clusterId);
     const snapshot = await this.snapshots.forCluster(cluster.id);
     const deadlineMs = this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
@@ -137,6 +153,12 @@ export class DiagnosticsService implements OnApplicationShutdown {
     const engine = this.engineFor(snapshot);
     // The first evaluation is sliced too: a request waits for it, the event loop does not.
     if (!engine.ready) await engine.evaluateInSlices();
+    if (!engine.ready && !snapshot.down && !this.isolate.available)
+      throw new AppError(
+        'SERVICE_UNAVAILABLE',
+        'Diagnostics are unavailable: their worker thread kept exiting (the log says why)',
+        { cluster: cluster.id },
+      );
     if (!engine.ready || snapshot.down)
       throw new AppError(
         snapshot.down ? 'CLUSTER_UNREACHABLE' : 'CLUSTER_TIMEOUT',
@@ -149,11 +171,11 @@ export class DiagnosticsService implements OnApplicationShutdown {
   }
 
   /** One engine per snapshot; a snapshot replaced by the Monitor (new credentials) gets a new one. */
-  private engineFor(snapshot: ClusterSnapshot): ClusterDiagnostics {
+  private engineFor(snapshot: ClusterSnapshot): RemoteDiagnostics {
     const existing = this.engines.get(snapshot.clusterId);
     if (existing?.snapshot === snapshot) return existing;
     existing?.stop();
-    const engine = new ClusterDiagnostics(snapshot, {
+    const engine = new RemoteDiagnostics(snapshot, this.isolate, {
       debounceMs: DEBOUNCE_MS,
       resyncMs: RESYNC_MS,
       onEvaluated: (e) => this.metrics.update(snapshot.clusterId, e.list(), e.evaluationMs),

@@ -1,0 +1,101 @@
+import type { MessagePort } from 'node:worker_threads';
+import { SnapshotMirror } from '../monitor/cluster-snapshot';
+import { ClusterDiagnostics, FindingChange } from './cluster-diagnostics';
+import type { EvaluatedFinding } from './evaluate';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+/** Finding changes per message back to the process. */
+const CHANGES_PER_MESSAGE = 50;
+
+interface Served {
+  mirror: SnapshotMirror;
+  engine: ClusterDiagnostics;
+  external: EvaluatedFinding[];
+  changes: FindingChange[];
+}
+
+/**
+ * The diagnostics side of the port: one mirror and one engine per cluster. Evaluations, their
+ * allocations and their GC pauses happen in this isolate, never on the event loop that answers
+ * requests; only each evaluation's finding changes go back.
+ */
+export function serveDiagnostics(port: MessagePort): void {
+  const served = new Map<string, Served>();
+  // The process handles every message that has arrived in one go, so parts posted back to back
+  // would be deserialized as one block: they leave at least a millisecond apart.
+  const outbox: FromWorker[] = [];
+  let pacing = false;
+  const pace = (): void => {
+    const next = outbox.shift();
+    if (!next) return void (pacing = false);
+    port.postMessage(next);
+    setTimeout(pace, 1);
+  };
+  const post = (message: FromWorker): void => {
+    outbox.push(message);
+    if (pacing) return;
+    pacing = true;
+    pace();
+  };
+
+  const open = (clusterId: string, debounceMs: number, resyncMs: number): Served => {
+    const mirror = new SnapshotMirror(clusterId);
+    const entry: Served = { mirror, external: [], changes: [], engine: undefined! };
+    entry.engine = new ClusterDiagnostics(mirror, {
+      debounceMs,
+      resyncMs,
+      external: () => entry.external,
+      onEvaluated: (engine) => {
+        let changes = entry.changes;
+        entry.changes = [];
+        // A first evaluation opens ~1,000 findings (~1 MB, 3–9 ms to deserialize in one piece):
+        // in parts of ~50 KB, each deserialized in well under a millisecond.
+        for (; changes.length > CHANGES_PER_MESSAGE; changes = changes.slice(CHANGES_PER_MESSAGE))
+          post({ type: 'changes', clusterId, changes: changes.slice(0, CHANGES_PER_MESSAGE) });
+        post({
+          type: 'evaluated',
+          clusterId,
+          changes,
+          evaluatedAt: engine.evaluatedAt,
+          evaluationMs: engine.evaluationMs,
+          lastRun: engine.lastRun,
+        });
+      },
+    });
+    entry.engine.onChange((change) => entry.changes.push(change));
+    return entry;
+  };
+
+  port.on('message', (message: ToWorker) => {
+    const entry = served.get(message.clusterId);
+    switch (message.type) {
+      case 'open':
+        served.get(message.clusterId)?.engine.stop();
+        served.set(
+          message.clusterId,
+          open(message.clusterId, message.debounceMs, message.resyncMs),
+        );
+        return;
+      case 'batch':
+        entry?.mirror.apply(message.batch);
+        return;
+      case 'start':
+        entry?.engine.start();
+        return;
+      case 'external':
+        if (entry) entry.external = message.findings;
+        return;
+      case 'evaluate': {
+        const answer = (): void =>
+          post({ type: 'answered', clusterId: message.clusterId, seq: message.seq });
+        if (!entry) return answer();
+        void entry.engine.evaluateInSlices().then(answer, answer);
+        return;
+      }
+      case 'close':
+        entry?.engine.stop();
+        served.delete(message.clusterId);
+        return;
+    }
+  });
+}
