@@ -12,19 +12,24 @@
 //     and the engine's slices and GC pauses meanwhile;
 //  4. overview requests while diagnostics run: the real overview view (resourceOverview over the
 //     live aggregates) behind a node:http server in this process, loaded at a fixed rate by a
-//     worker thread (its own event loop, latency timed from the scheduled send: no coordinated
-//     omission), idle, during back-to-back sliced full evaluations, during the engine's first
+//     client in its own process (--load-in thread: a worker thread of this one; latency timed
+//     from the scheduled send: no coordinated omission), idle, during back-to-back sliced full evaluations, during the engine's first
 //     evaluation (a new one each round, back to back), during ONE first evaluation at a time (what
 //     the engine does once per cluster: --first-rounds rounds, requests due while it ran against
 //     those due before it), during one-pass evaluations (the old behaviour, for contrast), and
-//     during pod and ConfigMap changes through the engine.
+//     during pod and ConfigMap changes through the engine;
+//  3w/4w. the same with the engine in the diagnostics worker thread (what the built service runs,
+//     diagnostics.isolation): ONE first evaluation (the snapshot sent, evaluated, the findings
+//     back) and pod changes, with the pieces of work this thread does for it (posting, receiving)
+//     and whether the OS preempted them;
+//  2w. the worker's heap before and after its cluster was sent and evaluated (measured last).
 //   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--load-seconds 5] [--rate 200]
-//     [--first-rounds 8] [--json out.json]
+//     [--first-rounds 8] [--load-in process|thread] [--json out.json]
 //     [--heap-sample prefix]: a sampling heap profile (garbage included) of the sliced evaluations
 //     (2b), of the engine's first evaluation (2c), of the pod changes (3) and of the ConfigMap changes (3b), written to prefix-<phase>.heapprofile (open in Chrome
 //     DevTools), the biggest allocation sites logged
 /* global setImmediate */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import {
@@ -146,6 +151,8 @@ const { evaluate, evaluateSliced } = dist('diagnostics/evaluate');
 const { snapshotInput } = dist('diagnostics/snapshot-input');
 const { ClusterDiagnostics } = dist('diagnostics/cluster-diagnostics');
 const { IncrementalEvaluation } = dist('diagnostics/incremental-evaluation');
+const { DiagnosticsIsolate } = dist('diagnostics/diagnostics-isolate');
+const { RemoteDiagnostics } = dist('diagnostics/remote-diagnostics');
 const { Slicer } = dist('diagnostics/slicer');
 const { ClusterAggregates } = dist('monitor/cluster-aggregates');
 const { resourceOverview, overviewStatus, OVERVIEW_KINDS } = dist('overview/overview-views');
@@ -635,7 +642,11 @@ const epochNow = () => performance.timeOrigin + performance.now();
  * overview is loaded, `rounds` times, each from a collected heap after 500 ms of load alone.
  * Reports the requests due while it ran against those due before it in the same rounds.
  */
-async function oneFirstEvaluation(rounds) {
+async function oneFirstEvaluation(
+  rounds,
+  name = 'ONE first evaluation',
+  firstEvaluation = () => new IncrementalEvaluation(snapshot).run(Date.now(), pause),
+) {
   const during = [];
   const before = [];
   const gcs = [];
@@ -649,7 +660,7 @@ async function oneFirstEvaluation(rounds) {
     const since = performance.now();
     const from = epochNow();
     loop.enable();
-    await new IncrementalEvaluation(snapshot).run(Date.now(), pause);
+    await firstEvaluation();
     loop.disable();
     const to = epochNow();
     gcs.push(gcByKind(since));
@@ -671,7 +682,7 @@ async function oneFirstEvaluation(rounds) {
     longestScavengePerRoundMs: gcs.map((g) => g.minor?.longestMs ?? 0),
   };
   log(
-    `4. overview at ${RATE}/s, during ONE first evaluation (${rounds} rounds): p50 ${result.during.p50Ms} ms, p99 ${result.during.p99Ms} ms, max ${result.during.maxMs} ms (${result.during.requests} requests); before it: p50 ${result.before.p50Ms} ms, p99 ${result.before.p99Ms} ms, max ${result.before.maxMs} ms; event-loop delay max ${result.eventLoopDelayMaxMs} ms; scavenges per evaluation ${result.scavengesPerEvaluation}, longest ${result.longestScavengeMs} ms (per round: ${result.longestScavengePerRoundMs.join(', ')}); longest mark-compact ${result.longestMarkCompactMs} ms`,
+    `4. overview at ${RATE}/s, during ${name} (${rounds} rounds): p50 ${result.during.p50Ms} ms, p99 ${result.during.p99Ms} ms, max ${result.during.maxMs} ms (${result.during.requests} requests); before it: p50 ${result.before.p50Ms} ms, p99 ${result.before.p99Ms} ms, max ${result.before.maxMs} ms; event-loop delay max ${result.eventLoopDelayMaxMs} ms; scavenges per evaluation ${result.scavengesPerEvaluation}, longest ${result.longestScavengeMs} ms (per round: ${result.longestScavengePerRoundMs.join(', ')}); longest mark-compact ${result.longestMarkCompactMs} ms`,
   );
   return result;
 }
@@ -689,16 +700,158 @@ result.overview.firstEvaluations = await underLoad(
 );
 result.overview.oneFirstEvaluation = await oneFirstEvaluation(Number(values['first-rounds']));
 result.overview.podChanges = await underLoad('during pod changes (engine, incremental)', oneChange);
+
 result.overview.configMapChanges = await underLoad(
   'during ConfigMap changes (engine, one namespace)',
   configMapChange,
 );
+// The in-process engine stops here: it would evaluate every change of the phases below as well.
+engine.stop();
+// The same, with the engine in the diagnostics worker (what the service runs when built): this
+// thread only forwards the snapshot and its changes and keeps the findings reported back.
+const isolate = new DiagnosticsIsolate('worker');
+const remoteOptions = { debounceMs: 250, resyncMs: 3_600_000 };
+// What the engine in the worker costs this thread: forwarding (the outbox's slices of posting) and
+// taking each evaluation's changes (the handler; the message's deserialization comes before it and
+// shows in the event-loop delay only).
+const onThisThread = { posting: [], receiving: [] };
+/** This thread's involuntary context switches (Linux): a piece during which it rose was preempted. */
+const preemptions = () =>
+  Number(
+    /nonvoluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync('/proc/thread-self/status', 'utf8'))[1],
+  );
+for (const [method, into] of [
+  ['pump', onThisThread.posting],
+  ['receive', onThisThread.receiving],
+]) {
+  const original = RemoteDiagnostics.prototype[method];
+  RemoteDiagnostics.prototype[method] = function (...args) {
+    const switches = preemptions();
+    const t = performance.now();
+    const value = original.apply(this, args);
+    into.push([performance.now() - t, preemptions() !== switches]);
+    return value;
+  };
+}
+/**
+ * Pieces of work on this thread: all of them, and those during which the OS did not preempt this
+ * thread (what the code itself holds the event loop for). process.threadCpuUsage() was tried for
+ * the latter: its per-piece figures exceeded the pieces' wall times (tick-based accounting).
+ */
+const pieces = (list) => {
+  const all = list.map(([ms]) => ms).sort((a, b) => a - b);
+  const clean = list
+    .filter(([, preempted]) => !preempted)
+    .map(([ms]) => ms)
+    .sort((a, b) => a - b);
+  list.length = 0;
+  return {
+    count: all.length,
+    maxMs: round2(all.at(-1) ?? 0),
+    preempted: all.length - clean.length,
+    unpreemptedP99Ms: round2(percentile(clean, 99)),
+    unpreemptedMaxMs: round2(clean.at(-1) ?? 0),
+  };
+};
+result.overview.oneFirstEvaluationInWorker = await oneFirstEvaluation(
+  Number(values['first-rounds']),
+  'ONE first evaluation in the worker (snapshot sent, evaluated, findings back)',
+  async () => {
+    const remote = new RemoteDiagnostics(snapshot, isolate, remoteOptions);
+    remote.start();
+    await remote.evaluateInSlices();
+    if (remote.list().length === 0) throw new Error('the worker found nothing');
+    remote.stop();
+  },
+);
+result.overview.oneFirstEvaluationInWorker.thisThread = {
+  posting: pieces(onThisThread.posting),
+  receiving: pieces(onThisThread.receiving),
+};
+log(
+  `   on this thread: posting ${JSON.stringify(result.overview.oneFirstEvaluationInWorker.thisThread.posting)}, receiving ${JSON.stringify(result.overview.oneFirstEvaluationInWorker.thisThread.receiving)}`,
+);
+const remote = new RemoteDiagnostics(snapshot, isolate, remoteOptions);
+remote.start();
+await remote.evaluateInSlices();
+onThisThread.posting.length = onThisThread.receiving.length = 0;
+/** As oneChange, through the engine in the worker. */
+async function oneRemoteChange() {
+  const i = 1 + (nextChange++ % (PODS / PER_DEPLOYMENT - 1));
+  const pod = i * PER_DEPLOYMENT + 1 + (Math.floor(nextChange / (PODS / PER_DEPLOYMENT)) % 8);
+  const opened = new Promise((resolve) => {
+    const off = remote.onChange((change) => {
+      if (change.type === 'resolved' || change.finding.object.name !== dep(pod)) return;
+      off();
+      resolve();
+    });
+  });
+  const t = performance.now();
+  snapshot.put('pods', slimPod(rawPod(pod, true)));
+  await opened;
+  return performance.now() - t;
+}
+{
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const since = performance.now();
+  const delays = [];
+  loop.enable();
+  for (let c = 0; c < Number(values.changes); c++) delays.push(await oneRemoteChange());
+  loop.disable();
+  delays.sort((a, b) => a - b);
+  result.changeInWorker = {
+    thisThread: {
+      posting: pieces(onThisThread.posting),
+      receiving: pieces(onThisThread.receiving),
+    },
+    changes: delays.length,
+    p50Ms: Math.round(percentile(delays, 50)),
+    p99Ms: Math.round(percentile(delays, 99)),
+    eventLoopDelayMaxMs: round2(loop.max / 1e6),
+    longestGcPauseMs: longestGc(since),
+    gc: gcByKind(since),
+  };
+  log(
+    `3w. change → finding, engine in the worker: p50 ${result.changeInWorker.p50Ms} ms, p99 ${result.changeInWorker.p99Ms} ms; this thread: event-loop delay max ${result.changeInWorker.eventLoopDelayMaxMs} ms, GC: ${describeGc(result.changeInWorker.gc)}, posting ${JSON.stringify(result.changeInWorker.thisThread.posting)}, receiving ${JSON.stringify(result.changeInWorker.thisThread.receiving)}`,
+  );
+}
+result.overview.podChangesInWorker = await underLoad(
+  'during pod changes (engine in the worker)',
+  oneRemoteChange,
+);
+remote.stop();
+await isolate.close();
 result.overview.onePassEvaluations = await underLoad(
   'during one-pass evaluations (before slicing)',
   async () => evaluate('bench', snapshotInput(snapshot)),
 );
 server.close();
 engine.stop();
+
+// 2w. What the worker holds for this cluster (mirror, index, results), measured last: taking a heap
+// snapshot is the one way to collect a worker's heap from here, and it sends this thread ~100 MB.
+{
+  const worker = new DiagnosticsIsolate('worker');
+  await new Promise((resolve) => worker.port.once('online', resolve));
+  const heap = async () => {
+    for await (const chunk of await worker.port.getHeapSnapshot()) void chunk;
+    return (await worker.port.getHeapStatistics()).used_heap_size;
+  };
+  const before = await heap();
+  const held = new RemoteDiagnostics(snapshot, worker, remoteOptions);
+  held.start();
+  await held.evaluateInSlices();
+  const after = await heap();
+  result.workerHeap = {
+    beforeMB: round2(before / 1e6),
+    afterFirstEvaluationMB: round2(after / 1e6),
+  };
+  log(
+    `2w. the worker's heap (collected): ${result.workerHeap.beforeMB} MB before its cluster was sent, ${result.workerHeap.afterFirstEvaluationMB} MB after its first evaluation`,
+  );
+  held.stop();
+  await worker.close();
+}
 clearInterval(keepAlive);
 result.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
 log(
