@@ -470,13 +470,16 @@ const describeChanges = (f) =>
   `p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms; ${describeSlices(f)}; event-loop delay max ${f.eventLoopDelayMaxMs} ms, longest GC pause ${f.longestGcPauseMs} ms; GC: ${describeGc(f.gc)}`;
 
 let nextChange = 0;
-/** A pod that has not crashed yet turns CrashLoopBackOff; resolves when its finding shows it. */
-async function oneChange() {
+/**
+ * A pod that has not crashed yet turns CrashLoopBackOff; resolves when `diagnostics` (the engine
+ * here, or the one in the worker) announces its finding.
+ */
+const podChangeThrough = (diagnostics) => async () => {
   const i = 1 + (nextChange++ % (PODS / PER_DEPLOYMENT - 1));
   const pod = i * PER_DEPLOYMENT + 1 + (Math.floor(nextChange / (PODS / PER_DEPLOYMENT)) % 8);
   // Opened, or updated when that Deployment already had a crashing pod (its count grows).
   const opened = new Promise((resolve) => {
-    const off = engine.onChange((change) => {
+    const off = diagnostics.onChange((change) => {
       if (change.type === 'resolved' || change.finding.object.name !== dep(pod)) return;
       off();
       resolve();
@@ -486,7 +489,8 @@ async function oneChange() {
   snapshot.put('pods', slimPod(rawPod(pod, true)));
   await opened;
   return performance.now() - t;
-}
+};
+const oneChange = podChangeThrough(engine);
 result.change = await throughEngine('changes', oneChange);
 log(`3. change → finding: ${describeChanges(result.change)}`);
 
@@ -775,22 +779,7 @@ const remote = new RemoteDiagnostics(snapshot, isolate, remoteOptions);
 remote.start();
 await remote.evaluateInSlices();
 onThisThread.posting.length = onThisThread.receiving.length = 0;
-/** As oneChange, through the engine in the worker. */
-async function oneRemoteChange() {
-  const i = 1 + (nextChange++ % (PODS / PER_DEPLOYMENT - 1));
-  const pod = i * PER_DEPLOYMENT + 1 + (Math.floor(nextChange / (PODS / PER_DEPLOYMENT)) % 8);
-  const opened = new Promise((resolve) => {
-    const off = remote.onChange((change) => {
-      if (change.type === 'resolved' || change.finding.object.name !== dep(pod)) return;
-      off();
-      resolve();
-    });
-  });
-  const t = performance.now();
-  snapshot.put('pods', slimPod(rawPod(pod, true)));
-  await opened;
-  return performance.now() - t;
-}
+const oneRemoteChange = podChangeThrough(remote);
 {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   const since = performance.now();

@@ -1,41 +1,5 @@
-import { slimPod } from '../cluster-state/records/pod';
-import type { ClusterSnapshot, SnapshotListener } from '../monitor/cluster-snapshot';
 import { ClusterDiagnostics, FindingChange } from './cluster-diagnostics';
-
-/** A snapshot holding pods only, as the Monitor's port presents them. */
-function podSnapshot() {
-  const pods = new Map<string, ReturnType<typeof slimPod>>();
-  const listeners = new Set<SnapshotListener>();
-  const snapshot = {
-    clusterId: 'c1',
-    settled: true,
-    list: (kind: string) => (kind === 'pods' ? [...pods.values()] : []),
-    get: (kind: string, name: string, ns?: string) =>
-      kind === 'pods' ? pods.get(`${ns}/${name}`) : undefined,
-    caches: (kind: string) => kind === 'pods',
-    status: () => ({ pods: { lastSyncedAt: '2026-01-01T00:00:00Z' } }),
-    subscribe: (l: SnapshotListener) => (listeners.add(l), () => listeners.delete(l)),
-    aggregates: { allocation: () => undefined },
-  } as unknown as ClusterSnapshot;
-  const put = (name: string, reason?: string) => {
-    const record = slimPod({
-      metadata: { name, namespace: 'shop' },
-      spec: { containers: [{ name: 'app', resources: { requests: { cpu: '1' } } }] },
-      status: {
-        phase: 'Running',
-        containerStatuses: [
-          reason
-            ? { name: 'app', ready: false, restartCount: 2, state: { waiting: { reason } } }
-            : { name: 'app', ready: true, restartCount: 0, state: { running: {} } },
-        ],
-        conditions: [{ type: 'Ready', status: reason ? 'False' : 'True' }],
-      },
-    });
-    pods.set(`shop/${name}`, record);
-    for (const l of listeners) l({ kind: 'pods', type: 'updated', record });
-  };
-  return { snapshot, put, listeners };
-}
+import { podSnapshot } from './testing/pod-snapshot';
 
 /** An engine on fake timers over a pod snapshot, recording every change it announces. */
 function startedEngine() {

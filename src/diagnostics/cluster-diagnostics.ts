@@ -1,17 +1,11 @@
 import type { DiagnosedSnapshot } from '../monitor/cluster-snapshot';
 import type { EvaluatedFinding } from './evaluate';
 import type { Finding } from './finding';
+import { FindingBoard, FindingChange, findingSignature } from './finding-board';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { Slicer } from './slicer';
 
-export type FindingChangeType = 'opened' | 'updated' | 'resolved';
-
-export interface FindingChange {
-  type: FindingChangeType;
-  finding: Finding;
-}
-
-export type FindingListener = (change: FindingChange) => void;
+export type { FindingChange, FindingChangeType, FindingListener } from './finding-board';
 
 export interface ClusterDiagnosticsOptions {
   /** Changes within this window are evaluated together (the first change starts the window). */
@@ -28,21 +22,15 @@ export interface ClusterDiagnosticsOptions {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** What makes an update worth announcing: lastSeen alone moves on every evaluation. */
-const signature = (f: EvaluatedFinding): string =>
-  JSON.stringify([f.severity, f.message, f.count, f.evidence]);
-
 /**
  * The live findings of one cluster. Every change the snapshot applies (from its watches) schedules
  * one debounced evaluation over the in-memory snapshot; nothing here lists the cluster. Findings
  * keep their firstSeen across evaluations and disappear when their condition is gone.
  */
-export class ClusterDiagnostics {
-  private findings = new Map<string, Finding>();
+export class ClusterDiagnostics extends FindingBoard {
   private signatures = new Map<string, string>();
   /** The last evaluation's findings by id: one that is the same object again keeps its signature. */
   private evaluated = new Map<string, EvaluatedFinding>();
-  private readonly listeners = new Set<FindingListener>();
   private timer: NodeJS.Timeout | undefined;
   /** The sliced evaluation in progress; a change meanwhile schedules the next one after it. */
   private running: Promise<void> | undefined;
@@ -60,6 +48,7 @@ export class ClusterDiagnostics {
     readonly snapshot: DiagnosedSnapshot,
     private readonly options: ClusterDiagnosticsOptions,
   ) {
+    super();
     this.incremental = new IncrementalEvaluation(snapshot);
   }
 
@@ -82,25 +71,12 @@ export class ClusterDiagnostics {
     clearTimeout(this.timer);
     clearInterval(this.resync);
     this.timer = this.resync = undefined;
-    this.listeners.clear();
+    this.forgetListeners();
   }
 
   /** True once the snapshot finished its first sync and findings were computed from it. */
   get ready(): boolean {
     return this.evaluatedAt > 0;
-  }
-
-  list(): Finding[] {
-    return [...this.findings.values()];
-  }
-
-  get(id: string): Finding | undefined {
-    return this.findings.get(id);
-  }
-
-  onChange(listener: FindingListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   private schedule(): void {
@@ -161,7 +137,7 @@ export class ClusterDiagnostics {
       evaluated.set(f.id, f);
       // The incremental evaluation hands back an unchanged finding as the same (immutable) object:
       // its signature is last run's, not another JSON string per finding per run.
-      const sig = this.evaluated.get(f.id) === f ? this.signatures.get(f.id)! : signature(f);
+      const sig = this.evaluated.get(f.id) === f ? this.signatures.get(f.id)! : findingSignature(f);
       if (!previous) changes.push({ type: 'opened', finding });
       else if (this.signatures.get(f.id) !== sig) changes.push({ type: 'updated', finding });
       signatures.set(f.id, sig);
@@ -178,15 +154,5 @@ export class ClusterDiagnostics {
     this.evaluationMs = performance.now() - started;
     for (const change of changes) this.emit(change);
     this.options.onEvaluated?.(this);
-  }
-
-  private emit(change: FindingChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch {
-        // One broken subscriber (a closed stream) must not stop the others.
-      }
-    }
   }
 }

@@ -1,5 +1,3 @@
-import { slimPod } from '../cluster-state/records/pod';
-import type { ClusterSnapshot, SnapshotListener } from '../monitor/cluster-snapshot';
 import type { FindingChange } from './cluster-diagnostics';
 import { DiagnosticsIsolate } from './diagnostics-isolate';
 import { evaluate, EvaluatedFinding } from './evaluate';
@@ -7,6 +5,7 @@ import type { Finding } from './finding';
 import { RemoteDiagnostics } from './remote-diagnostics';
 import { snapshotInput } from './snapshot-input';
 import { NOW } from './testing/diagnostics-builders';
+import { podSnapshot } from './testing/pod-snapshot';
 import {
   bigCluster,
   DEPLOYMENTS,
@@ -14,50 +13,6 @@ import {
   podOf,
   random,
 } from './testing/generated-cluster';
-
-/** A snapshot of pods and nodes, as the Monitor's port presents them; `settle` ends its first sync. */
-function liveSnapshot() {
-  const pods = new Map<string, ReturnType<typeof slimPod>>();
-  const listeners = new Set<SnapshotListener>();
-  let settled = false;
-  const snapshot = {
-    clusterId: 'c1',
-    get settled() {
-      return settled;
-    },
-    list: (kind: string) => (kind === 'pods' ? [...pods.values()] : []),
-    get: (kind: string, name: string, ns?: string) =>
-      kind === 'pods' ? pods.get(`${ns}/${name}`) : undefined,
-    caches: (kind: string) => kind === 'pods',
-    status: () => ({ pods: { lastSyncedAt: settled ? '2026-01-01T00:00:00Z' : null } }),
-    subscribe: (l: SnapshotListener) => (listeners.add(l), () => listeners.delete(l)),
-    aggregates: { allocation: () => undefined },
-  } as unknown as ClusterSnapshot;
-  const put = (name: string, reason?: string) => {
-    const record = slimPod({
-      metadata: { name, namespace: 'shop' },
-      spec: { containers: [{ name: 'app', resources: { requests: { cpu: '1' } } }] },
-      status: {
-        phase: 'Running',
-        containerStatuses: [
-          reason
-            ? { name: 'app', ready: false, restartCount: 2, state: { waiting: { reason } } }
-            : { name: 'app', ready: true, restartCount: 0, state: { running: {} } },
-        ],
-        conditions: [{ type: 'Ready', status: reason ? 'False' : 'True' }],
-      },
-    });
-    const previous = pods.get(`shop/${name}`);
-    pods.set(`shop/${name}`, record);
-    for (const l of listeners) l({ kind: 'pods', type: previous ? 'updated' : 'added', record });
-  };
-  const remove = (name: string) => {
-    const record = pods.get(`shop/${name}`)!;
-    pods.delete(`shop/${name}`);
-    for (const l of listeners) l({ kind: 'pods', type: 'deleted', record });
-  };
-  return { snapshot, put, remove, settle: () => (settled = true) };
-}
 
 const until = async (check: () => boolean, ms = 5_000): Promise<void> => {
   const deadline = Date.now() + ms;
@@ -73,7 +28,7 @@ describe('RemoteDiagnostics (the isolate inline, over a MessageChannel)', () => 
   afterEach(() => isolate.close());
 
   it('evaluates what the snapshot held before it started and what changed since, and announces open and resolve', async () => {
-    const { snapshot, put, remove, settle } = liveSnapshot();
+    const { snapshot, put, remove, settle } = podSnapshot('c1', { settled: false });
     put('web-1', 'CrashLoopBackOff');
     put('web-2');
     const engine = new RemoteDiagnostics(snapshot, isolate, { debounceMs: 20, resyncMs: 60_000 });
@@ -105,9 +60,8 @@ describe('RemoteDiagnostics (the isolate inline, over a MessageChannel)', () => 
   });
 
   it('a second engine on the same isolate is independent, and a stopped one answers at once', async () => {
-    const a = liveSnapshot();
-    const b = liveSnapshot();
-    (b.snapshot as { clusterId: string }).clusterId = 'c2';
+    const a = podSnapshot('c1', { settled: false });
+    const b = podSnapshot('c2', { settled: false });
     a.put('x', 'CrashLoopBackOff');
     a.settle();
     b.settle();
@@ -124,7 +78,7 @@ describe('RemoteDiagnostics (the isolate inline, over a MessageChannel)', () => 
   });
 
   it('sends findings computed in this process along with a requested evaluation', async () => {
-    const { snapshot, settle } = liveSnapshot();
+    const { snapshot, settle } = podSnapshot('c1', { settled: false });
     settle();
     const external = {
       id: 'f-ext',

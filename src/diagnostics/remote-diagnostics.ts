@@ -4,10 +4,9 @@ import type {
   MirroredChange,
   SnapshotChange,
 } from '../monitor/cluster-snapshot';
-import type { FindingChange, FindingListener } from './cluster-diagnostics';
+import { FindingBoard, FindingChange, findingSignature } from './finding-board';
 import type { DiagnosticsIsolate } from './diagnostics-isolate';
 import type { EvaluatedFinding } from './evaluate';
-import type { Finding } from './finding';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 export interface RemoteDiagnosticsOptions {
@@ -17,10 +16,6 @@ export interface RemoteDiagnosticsOptions {
   /** Findings computed in this process (forecasts), sent along with every requested evaluation. */
   external?(): EvaluatedFinding[];
 }
-
-/** What an update announces; lastSeen alone moves on every evaluation. */
-const signature = (f: Finding): string =>
-  JSON.stringify([f.severity, f.message, f.count, f.evidence]);
 
 /** Records per message of the first fill: one is serialized in ~0.2 ms (250 pods, unpreempted max 0.6 ms). */
 const FILL_CHUNK = 250;
@@ -35,12 +30,10 @@ const STATE_CHECK_MS = 1_000;
  * loop) and keeps the findings each evaluation reports, so reading them costs no message. Same
  * surface as ClusterDiagnostics, which runs on the other side.
  */
-export class RemoteDiagnostics {
+export class RemoteDiagnostics extends FindingBoard {
   evaluatedAt = 0;
   evaluationMs = 0;
   lastRun = { slices: 0, longestSliceMs: 0 };
-  private findings = new Map<string, Finding>();
-  private readonly listeners = new Set<FindingListener>();
   private readonly outbox: ToWorker[] = [];
   private pumping = false;
   private changes: MirroredChange[] = [];
@@ -60,7 +53,9 @@ export class RemoteDiagnostics {
     readonly snapshot: ClusterSnapshot,
     private readonly isolate: DiagnosticsIsolate,
     private readonly options: RemoteDiagnosticsOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   start(): void {
     const { clusterId } = this.snapshot;
@@ -82,26 +77,13 @@ export class RemoteDiagnostics {
     clearInterval(this.stateTimer);
     this.isolate.post({ type: 'close', clusterId: this.snapshot.clusterId });
     this.isolate.detach(this.snapshot.clusterId);
-    this.listeners.clear();
+    this.forgetListeners();
     for (const answer of this.answers.values()) answer();
     this.answers.clear();
   }
 
   get ready(): boolean {
     return this.evaluatedAt > 0;
-  }
-
-  list(): Finding[] {
-    return [...this.findings.values()];
-  }
-
-  get(id: string): Finding | undefined {
-    return this.findings.get(id);
-  }
-
-  onChange(listener: FindingListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Asks for an evaluation now (with the current external findings); resolves when it ends. */
@@ -257,7 +239,8 @@ export class RemoteDiagnostics {
         ? { type: 'updated', finding: { ...finding, firstSeen: known.firstSeen } }
         : { type: 'opened', finding };
       apply.push(change);
-      if (!known || signature(known) !== signature(change.finding)) announce.push(change);
+      if (!known || findingSignature(known) !== findingSignature(change.finding))
+        announce.push(change);
     }
     for (const change of apply) if (change.type === 'resolved') announce.push(change);
     return { apply, announce };
@@ -267,15 +250,5 @@ export class RemoteDiagnostics {
     for (const { type, finding } of changes)
       if (type === 'resolved') this.findings.delete(finding.id);
       else this.findings.set(finding.id, finding);
-  }
-
-  private emit(change: FindingChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch {
-        // One broken subscriber (a closed stream) must not stop the others.
-      }
-    }
   }
 }
