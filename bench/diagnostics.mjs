@@ -361,13 +361,14 @@ class SliceMeter {
       p99SliceMs: round2(percentile(all, 99)),
       maxSliceMs: round2(all.at(-1) ?? 0),
       preemptedSlices: this.preempted,
-      unpreemptedP99SliceMs: round2(percentile(clean, 99)),
-      unpreemptedMaxSliceMs: round2(clean.at(-1) ?? 0),
+      // null, not NaN, when the OS preempted every slice of the phase: there is no figure then.
+      unpreemptedP99SliceMs: clean.length ? round2(percentile(clean, 99)) : null,
+      unpreemptedMaxSliceMs: clean.length ? round2(clean.at(-1)) : null,
     };
   }
 }
 const describeSlices = (f) =>
-  `${f.slices} slices: p50 ${f.p50SliceMs} ms, p99 ${f.p99SliceMs} ms, max ${f.maxSliceMs} ms; ${f.preemptedSlices} preempted by the OS; unpreempted p99 ${f.unpreemptedP99SliceMs} ms, max ${f.unpreemptedMaxSliceMs} ms`;
+  `${f.slices} slices: p50 ${f.p50SliceMs} ms, p99 ${f.p99SliceMs} ms, max ${f.maxSliceMs} ms; ${f.preemptedSlices} preempted by the OS; ${f.unpreemptedP99SliceMs === null ? 'none unpreempted' : `unpreempted p99 ${f.unpreemptedP99SliceMs} ms, max ${f.unpreemptedMaxSliceMs} ms`}`;
 
 // The sliced evaluation as the live engine slices it, and the event loop's own view of it (a
 // 1 ms timer's worst delay).
@@ -753,8 +754,8 @@ const pieces = (list) => {
     count: all.length,
     maxMs: round2(all.at(-1) ?? 0),
     preempted: all.length - clean.length,
-    unpreemptedP99Ms: round2(percentile(clean, 99)),
-    unpreemptedMaxMs: round2(clean.at(-1) ?? 0),
+    unpreemptedP99Ms: clean.length ? round2(percentile(clean, 99)) : null,
+    unpreemptedMaxMs: clean.length ? round2(clean.at(-1)) : null,
   };
 };
 result.overview.oneFirstEvaluationInWorker = await oneFirstEvaluation(

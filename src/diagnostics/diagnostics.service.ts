@@ -151,7 +151,7 @@ export class DiagnosticsService implements OnApplicationShutdown {
     const deadlineMs = this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
     await snapshot.whenSettled(deadlineMs);
     const engine = this.engineFor(snapshot);
-    // The first evaluation is sliced too: a request waits for it, the event loop does not.
+    // The first evaluation runs in the worker: a request waits for it, the event loop does not.
     if (!engine.ready) await engine.evaluateInSlices();
     if (!engine.ready && !snapshot.down && !this.isolate.available)
       throw new AppError(
