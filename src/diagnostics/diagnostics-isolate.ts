@@ -30,8 +30,8 @@ export class DiagnosticsIsolate {
   readonly isolation: DiagnosticsIsolation;
   private port: MessagePort | Worker;
   private inline: MessagePort | undefined;
-  private readonly handlers = new Map<string, Handler>();
-  private readonly restarts = new Map<string, () => void>();
+  /** Per attached cluster: where its messages go, and how to send it again to a new worker. */
+  private readonly attached = new Map<string, { receive: Handler; resend: () => void }>();
   private closed = false;
   /** When the worker was last replaced: one that keeps dying is not replaced forever. */
   private readonly replacedAt: number[] = [];
@@ -53,21 +53,18 @@ export class DiagnosticsIsolate {
     if (!this.closed) this.port.postMessage(message);
   }
 
-  /** Routes a cluster's messages to `handler`; `restart` sends the cluster again to a new worker. */
-  attach(clusterId: string, handler: Handler, restart: () => void): void {
-    this.handlers.set(clusterId, handler);
-    this.restarts.set(clusterId, restart);
+  /** Routes a cluster's messages to `receive`; `resend` sends the cluster again to a new worker. */
+  attach(clusterId: string, receive: Handler, resend: () => void): void {
+    this.attached.set(clusterId, { receive, resend });
   }
 
   detach(clusterId: string): void {
-    this.handlers.delete(clusterId);
-    this.restarts.delete(clusterId);
+    this.attached.delete(clusterId);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.handlers.clear();
-    this.restarts.clear();
+    this.attached.clear();
     if (this.port instanceof Worker) await this.port.terminate();
     else {
       this.port.close();
@@ -76,7 +73,8 @@ export class DiagnosticsIsolate {
   }
 
   private connect(): MessagePort | Worker {
-    const receive = (message: FromWorker): void => this.handlers.get(message.clusterId)?.(message);
+    const receive = (message: FromWorker): void =>
+      this.attached.get(message.clusterId)?.receive(message);
     if (this.isolation === 'inline') {
       const { port1, port2 } = new MessageChannel();
       serveDiagnostics(port2);
@@ -101,7 +99,7 @@ export class DiagnosticsIsolate {
         return;
       }
       this.port = this.connect();
-      for (const restart of this.restarts.values()) restart();
+      for (const { resend } of this.attached.values()) resend();
     });
     worker.unref();
     return worker;

@@ -46,16 +46,22 @@ export function serveDiagnostics(port: MessagePort): void {
       resyncMs,
       external: () => entry.external,
       onEvaluated: (engine) => {
-        let changes = entry.changes;
+        const changes = entry.changes;
         entry.changes = [];
         // A first evaluation opens ~1,000 findings (~1 MB, 3–9 ms to deserialize in one piece):
-        // in parts of ~50 KB, each deserialized in well under a millisecond.
-        for (; changes.length > CHANGES_PER_MESSAGE; changes = changes.slice(CHANGES_PER_MESSAGE))
-          post({ type: 'changes', clusterId, changes: changes.slice(0, CHANGES_PER_MESSAGE) });
+        // in parts of ~50 KB, each deserialized in well under a millisecond; the last part goes
+        // with the `evaluated` message.
+        let from = 0;
+        for (; changes.length - from > CHANGES_PER_MESSAGE; from += CHANGES_PER_MESSAGE)
+          post({
+            type: 'changes',
+            clusterId,
+            changes: changes.slice(from, from + CHANGES_PER_MESSAGE),
+          });
         post({
           type: 'evaluated',
           clusterId,
-          changes,
+          changes: changes.slice(from),
           evaluatedAt: engine.evaluatedAt,
           evaluationMs: engine.evaluationMs,
           lastRun: engine.lastRun,
@@ -70,7 +76,7 @@ export function serveDiagnostics(port: MessagePort): void {
     const entry = served.get(message.clusterId);
     switch (message.type) {
       case 'open':
-        served.get(message.clusterId)?.engine.stop();
+        entry?.engine.stop();
         served.set(
           message.clusterId,
           open(message.clusterId, message.debounceMs, message.resyncMs),

@@ -7,6 +7,7 @@ import type {
 import { FindingBoard, FindingChange, findingSignature } from './finding-board';
 import type { DiagnosticsIsolate } from './diagnostics-isolate';
 import type { EvaluatedFinding } from './evaluate';
+import { usableKinds } from './snapshot-input';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 export interface RemoteDiagnosticsOptions {
@@ -78,8 +79,7 @@ export class RemoteDiagnostics extends FindingBoard {
     this.isolate.post({ type: 'close', clusterId: this.snapshot.clusterId });
     this.isolate.detach(this.snapshot.clusterId);
     this.forgetListeners();
-    for (const answer of this.answers.values()) answer();
-    this.answers.clear();
+    this.answerAll();
   }
 
   get ready(): boolean {
@@ -110,8 +110,7 @@ export class RemoteDiagnostics extends FindingBoard {
     const { debounceMs, resyncMs } = this.options;
     this.enqueue({ type: 'open', clusterId, debounceMs, resyncMs });
     // A replaced worker lost what it was asked; its first evaluation replaces the findings held here.
-    for (const answer of this.answers.values()) answer();
-    this.answers.clear();
+    this.answerAll();
     this.arriving = [];
     this.replaceNext = true;
     for (const kind of Object.keys(this.snapshot.status()) as CachedKindName[]) {
@@ -136,36 +135,42 @@ export class RemoteDiagnostics extends FindingBoard {
     setImmediate(() => this.flush());
   }
 
-  /** Changes so far in one message, with the kinds' state as of now. */
+  /** Changes so far in one message, with the kinds' state if it changed. */
   private flush(): void {
     this.flushQueued = false;
     if (!this.changes.length) return this.tellState();
     const changes = this.changes;
     this.changes = [];
-    const state = this.state();
-    this.toldState = JSON.stringify(state);
     this.enqueue({
       type: 'batch',
       clusterId: this.snapshot.clusterId,
-      batch: { changes, ...state },
+      batch: { changes, ...this.stateChange() },
     });
   }
 
-  /** Which kinds the detectors may read and whether the snapshot settled, when that changed. */
+  /** Tells the worker which kinds are usable and whether the snapshot settled, when that changed. */
   private tellState(): void {
-    const state = this.state();
-    const told = JSON.stringify(state);
-    if (told === this.toldState) return;
-    this.toldState = told;
-    this.enqueue({ type: 'batch', clusterId: this.snapshot.clusterId, batch: state });
+    const state = this.stateChange();
+    if (state.usable)
+      this.enqueue({ type: 'batch', clusterId: this.snapshot.clusterId, batch: state });
   }
 
-  private state(): { usable: CachedKindName[]; settled: boolean } {
-    const status = this.snapshot.status();
-    const usable = (Object.keys(status) as CachedKindName[]).filter(
-      (kind) => this.snapshot.caches(kind) && (status[kind]?.lastSyncedAt ?? null) !== null,
-    );
-    return { usable, settled: this.snapshot.settled };
+  /** The kinds' state when it differs from what the worker was last told, else nothing. */
+  private stateChange(): { usable?: CachedKindName[]; settled?: boolean } {
+    const usable = usableKinds(this.snapshot);
+    const state = {
+      usable: (Object.keys(this.snapshot.status()) as CachedKindName[]).filter(usable),
+      settled: this.snapshot.settled,
+    };
+    const told = JSON.stringify(state);
+    if (told === this.toldState) return {};
+    this.toldState = told;
+    return state;
+  }
+
+  private answerAll(): void {
+    for (const answer of this.answers.values()) answer();
+    this.answers.clear();
   }
 
   /**

@@ -3,6 +3,18 @@ import type { DetectorInput } from './detectors/detector';
 import { PodIndex } from './pod-index';
 
 /**
+ * Which kinds detectors may read. A kind that never synced (forbidden, or failing since start)
+ * reads as empty: detectors must not conclude "missing" from it, so it counts as not cached.
+ * Stale data is still data.
+ */
+export function usableKinds(
+  snapshot: Pick<DiagnosedSnapshot, 'caches' | 'status'>,
+): (kind: CachedKindName) => boolean {
+  const status = snapshot.status();
+  return (kind) => snapshot.caches(kind) && (status[kind]?.lastSyncedAt ?? null) !== null;
+}
+
+/**
  * The detectors' view of a live snapshot for one evaluation: each kind is listed once (the
  * snapshot copies on list) and pods are indexed (by namespace, by label) once, whatever the detectors ask.
  */
@@ -10,11 +22,7 @@ export function snapshotInput(snapshot: DiagnosedSnapshot, now = Date.now()): De
   const lists = new Map<CachedKindName, unknown[]>();
   let pods: PodIndex | undefined;
   const memos = new Map<string, unknown>();
-  const status = snapshot.status();
-  // A kind that never synced (forbidden, or failing since start) reads as empty: detectors must
-  // not conclude "missing" from it, so it counts as not cached. Stale data is still data.
-  const usable = (kind: CachedKindName): boolean =>
-    snapshot.caches(kind) && (status[kind]?.lastSyncedAt ?? null) !== null;
+  const usable = usableKinds(snapshot);
   const list = <K extends CachedKindName>(kind: K): CachedRecords[K][] => {
     let found = lists.get(kind);
     if (!found) lists.set(kind, (found = snapshot.list(kind)));
