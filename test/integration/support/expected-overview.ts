@@ -34,11 +34,16 @@ const KINDS = [
   'secrets',
 ];
 
-/** Every monitored kind, read with the admin kubeconfig in one kubectl call (one consistent-ish read). */
+/**
+ * Every monitored kind, read with the admin kubeconfig in one kubectl call (one consistent-ish
+ * read). Unpaged (--chunk-size=0): the test cluster compacts etcd every 20 s and serves ConfigMaps
+ * from etcd, so a continue token of kubectl's default 500-item pages can expire between two pages
+ * (410 Expired, seen once in a full CI run, where the other suites leave many ConfigMaps).
+ */
 export async function snapshot(kubeconfig: string): Promise<ClusterSnapshot> {
   const { stdout } = await run(
     process.env.CLOUDPILOT_TEST_KUBECTL!,
-    ['--kubeconfig', kubeconfig, 'get', KINDS.join(','), '-A', '-o', 'json'],
+    ['--kubeconfig', kubeconfig, 'get', KINDS.join(','), '-A', '--chunk-size=0', '-o', 'json'],
     { maxBuffer: 512 * 1024 * 1024 },
   );
   const items: Obj[] = JSON.parse(stdout).items;
