@@ -1,13 +1,108 @@
 // Lint rules that carry the architecture (../shared/STYLE.md): exactly one adapter touches each
 // outside system, so value imports of their SDKs are allowed only inside that adapter's folder.
 import eslint from '@eslint/js';
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
-const adapterOnly = (name, folder) => ({
-  name,
-  allowTypeImports: true,
-  message: `Only ${folder} may import ${name}: features depend on the adapter, not the SDK.`,
-});
+// Each outside system has one adapter folder; only it may import that system's SDK as a value.
+const ADAPTERS = [
+  { folder: 'kubernetes', sdks: ['@kubernetes/client-node', 'undici'] },
+  { folder: 'database', sdks: ['pg', 'better-sqlite3'] },
+  { folder: 'llm', sdks: ['openai'] },
+  { folder: 'mcp', sdks: ['@modelcontextprotocol/sdk'] },
+];
+
+/** The SDK rule for files in `folder` (undefined: any other folder): every SDK but its own. */
+function sdkRule(folder) {
+  const foreign = ADAPTERS.filter((adapter) => adapter.folder !== folder);
+  const message = (owner) => `Only src/${owner}/ may import this SDK: depend on the adapter.`;
+  return [
+    'error',
+    {
+      paths: foreign.flatMap(({ folder: owner, sdks }) =>
+        sdks.map((name) => ({ name, allowTypeImports: true, message: message(owner) })),
+      ),
+      patterns: foreign.flatMap(({ folder: owner, sdks }) =>
+        sdks.map((name) => ({
+          group: [`${name}/*`],
+          allowTypeImports: true,
+          message: message(owner),
+        })),
+      ),
+    },
+  ];
+}
+
+function adapterRules() {
+  return [
+    { files: ['src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': sdkRule() } },
+    ...ADAPTERS.map(({ folder }) => ({
+      files: [`src/${folder}/**/*.ts`],
+      rules: { '@typescript-eslint/no-restricted-imports': sdkRule(folder) },
+    })),
+  ];
+}
+
+// The layer map, lowest first: a folder imports only from its own layer and the layers below, so
+// the infrastructure never depends on a feature and features never depend on the composition root
+// (src/*.ts: app.module, main, bootstrap, app-data-source). docs/architecture.md draws it.
+const LAYERS = [
+  ['config'],
+  ['common'],
+  ['logging', 'kubernetes', 'cluster-state', 'database'],
+  ['health', 'auth'],
+  ['coordination', 'cluster-registry'],
+  ['monitor'],
+  ['audit', 'system', 'overview', 'k8s-resources', 'istio-gateway'],
+  ['diagnostics'],
+  ['history', 'forecasts'],
+  ['llm'],
+  ['mcp'],
+  ['cli'],
+];
+
+// Features read cluster state through the Monitor's read-only port, never its internals, so the
+// cache can change shape without touching them. Unit specs may still build internals directly.
+const monitorPort = {
+  regex: '(^|/)monitor/(?!(cluster-snapshot|monitor\\.module)(\\.js)?$)',
+  message:
+    'Outside src/monitor import only monitor/cluster-snapshot (the port) and monitor/monitor.module.',
+};
+
+function layerRules() {
+  const unmapped = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !LAYERS.flat().includes(entry.name))
+    .map((entry) => entry.name);
+  if (unmapped.length) throw new Error(`eslint.config.mjs: put src/${unmapped[0]} in LAYERS`);
+  const rule = (patterns) => ['error', { patterns }];
+  const layers = LAYERS.flatMap((folders, level) => {
+    const above = LAYERS.slice(level + 1).flat();
+    const upward = above.length
+      ? [
+          {
+            regex: `^(\\.\\./)+(${above.join('|')})(/|$)`,
+            message: `Layer map (eslint.config.mjs): ${folders.join(', ')} may not import a higher layer (${above.join(', ')}).`,
+          },
+        ]
+      : [];
+    const port = folders.includes('monitor') ? [] : [monitorPort];
+    return [
+      {
+        files: folders.map((f) => `src/${f}/**/*.ts`),
+        rules: { 'no-restricted-imports': rule([...upward, ...port]) },
+      },
+      // Unit specs may build the Monitor's internals directly; the layer map holds for them too.
+      {
+        files: folders.map((f) => `src/${f}/**/*.spec.ts`),
+        rules: { 'no-restricted-imports': rule(upward) },
+      },
+    ];
+  });
+  return [
+    { files: ['src/*.ts'], rules: { 'no-restricted-imports': rule([monitorPort]) } },
+    ...layers,
+  ];
+}
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'src/metadata.ts', '.cloudpilot/'] },
@@ -24,76 +119,8 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  {
-    files: ['src/**/*.ts'],
-    ignores: ['src/kubernetes/**', 'src/database/**', 'src/llm/**'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            adapterOnly('@kubernetes/client-node', 'src/kubernetes/'),
-            adapterOnly('openai', 'src/llm/'),
-            adapterOnly('undici', 'src/kubernetes/'),
-          ],
-          patterns: [
-            {
-              group: ['@kubernetes/client-node/*'],
-              allowTypeImports: true,
-              message: 'Only src/kubernetes/ may import client-node.',
-            },
-            {
-              group: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'],
-              allowTypeImports: true,
-              message: 'Only src/mcp/ may import the MCP SDK.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The MCP endpoint is the one place the MCP SDK is imported; the other boundaries still hold.
-    files: ['src/mcp/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            adapterOnly('@kubernetes/client-node', 'src/kubernetes/'),
-            adapterOnly('openai', 'src/llm/'),
-          ],
-          patterns: [
-            {
-              group: ['@kubernetes/client-node/*'],
-              allowTypeImports: true,
-              message: 'Only src/kubernetes/ may import client-node.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Features read cluster state through the Monitor's read-only port, never its internals, so the
-    // cache can change shape without touching them. Unit specs may still build internals directly.
-    files: ['src/**/*.ts'],
-    ignores: ['src/monitor/**', 'src/**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '(^|/)monitor/(?!(cluster-snapshot|monitor\\.module)(\\.js)?$)',
-              message:
-                'Outside src/monitor import only monitor/cluster-snapshot (the port) and monitor/monitor.module.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...adapterRules(),
+  ...layerRules(),
   {
     files: ['src/**/*.ts'],
     ignores: ['src/config/**'],

@@ -21,6 +21,7 @@ import {
 } from './config/config.provider';
 import { AppMode } from './config/config.types';
 import { CoordinationModule } from './coordination/coordination.module';
+import { ENTITIES } from './app-data-source';
 import { DatabaseModule } from './database/database.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
@@ -58,7 +59,7 @@ export class AppModule implements NestModule {
       imports: [
         ConfigModule.forRoot(new variant.configProvider(loaded.config, loaded.sources)),
         LoggingModule.forRoot(pino),
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         CoordinationModule,
         HealthModule,
         AuthModule,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './bootstrap';
 import { rotateKeyCommand } from './cli/rotate-key.command';
-import { StartupError } from './cluster-registry/credential-keyring';
+import { StartupError } from './common/startup-error';
 import { helpText, loadConfig } from './config/config-loader';
 import { ConfigValidationError } from './config/config.types';
 import { createPinoLogger } from './logging/pino-logger';

@@ -2,10 +2,11 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { CredentialCipher, parseEncryptionKey } from '../cluster-registry/credential-cipher';
-import { readConfiguredKey, StartupError } from '../cluster-registry/credential-keyring';
+import { readConfiguredKey } from '../cluster-registry/credential-keyring';
+import { StartupError } from '../common/startup-error';
 import { rotateCredentials } from '../cluster-registry/key-rotation';
 import { loadConfig } from '../config/config-loader';
-import { dataSourceOptions } from '../database/database-options';
+import { appDataSourceOptions } from '../app-data-source';
 
 /**
  * `cloudpilot rotate-encryption-key --new-key-file FILE [config flags]`: re-encrypts every stored
@@ -23,7 +24,7 @@ export async function rotateKeyCommand(argv: string[]): Promise<string> {
   const rest = [...argv.slice(0, at), ...argv.slice(at + 2)];
   const { config } = loadConfig(rest);
   const to = new CredentialCipher(parseEncryptionKey(readFileSync(newKeyFile, 'utf8').trim()));
-  const dataSource = await new DataSource(dataSourceOptions(config.database.url)).initialize();
+  const dataSource = await new DataSource(appDataSourceOptions(config.database.url)).initialize();
   try {
     const from = new CredentialCipher(readConfiguredKey(config.security, true));
     const count = await rotateCredentials(dataSource, from, to);

@@ -4,15 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { ConfigProvider } from '../config/config.provider';
 import type { AppConfig } from '../config/config.types';
+import { StartupError } from '../common/startup-error';
 import { CredentialCipher, parseEncryptionKey } from './credential-cipher';
-
-/** Raised when start-up cannot safely use stored credentials; main prints it and exits 2. */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartupError';
-  }
-}
 
 /** Holds the one credential cipher of this process, checked against what is stored before use. */
 @Injectable()

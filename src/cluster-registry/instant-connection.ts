@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../config/config.types';
 import { ClusterConnection, ConnectionPolicy } from '../kubernetes/cluster-connection';
 import { parseUntrustedKubeconfig } from '../kubernetes/kubeconfig-guard';
-import { StartupError } from './credential-keyring';
+import { StartupError } from '../common/startup-error';
 
 export interface InstantSource {
   connection: ClusterConnection;

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ERROR_CATALOGUE } from './error-codes';
 import { documentErrorFamilies } from './openapi-errors';
-import { APP_VERSION } from '../system/version';
+import { APP_VERSION } from './app-version';
 
 /**
  * Builds the OpenAPI 3 document. DTO schemas come from the Swagger CLI plugin; under Jest (swc,

@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StartupError } from '../cluster-registry/credential-keyring';
+import { StartupError } from '../common/startup-error';
 import { dataSourceOptions, ensureWritableDirectory } from './database-options';
 
 describe('the SQLite directory check', () => {
@@ -15,7 +15,7 @@ describe('the SQLite directory check', () => {
   it('refuses a directory that cannot be created with a StartupError naming it', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cp-db-')), 'not-a-dir');
     writeFileSync(file, '');
-    expect(() => dataSourceOptions(`sqlite:///${file}/sub/cloudpilot.db`)).toThrow(StartupError);
+    expect(() => dataSourceOptions(`sqlite:///${file}/sub/cloudpilot.db`, [])).toThrow(StartupError);
     expect(() => ensureWritableDirectory(join(file, 'sub'))).toThrow(
       `the SQLite directory ${join(file, 'sub')} is not writable (ENOTDIR)`,
     );

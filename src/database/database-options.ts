@@ -1,26 +1,14 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { ApiToken } from '../auth/api-token.entity';
-import { AuditEntry } from '../audit/audit-entry.entity';
-import { ClusterEntity } from '../cluster-registry/cluster.entity';
-import { LlmProposal } from '../llm/proposals/llm-proposal.entity';
-import { LlmMessage } from '../llm/sessions/llm-message.entity';
-import { LlmSession } from '../llm/sessions/llm-session.entity';
-import { StartupError } from '../cluster-registry/credential-keyring';
-import { HistorySample } from '../history/history-sample.entity';
+import { StartupError } from '../common/startup-error';
 import { MIGRATIONS } from './migrations';
 
-/** Every entity of the service; migrations create exactly these tables. */
-export const ENTITIES = [
-  ApiToken,
-  AuditEntry,
-  ClusterEntity,
-  LlmSession,
-  LlmMessage,
-  LlmProposal,
-  HistorySample,
-];
+/**
+ * The entity classes, which live with the features that own them. The composition root
+ * (src/app-data-source.ts) passes them in, so this adapter imports no feature.
+ */
+export type Entities = NonNullable<DataSourceOptions['entities']>;
 
 /** `sqlite:///./x.db` → ./x.db, `sqlite:////abs/x.db` → /abs/x.db, `sqlite::memory:` → :memory:. */
 export function sqlitePath(url: string): string {
@@ -32,9 +20,9 @@ export function sqlitePath(url: string): string {
  * TypeORM options for DATABASE_URL. SQLite runs in WAL with synchronous=FULL because it holds
  * credentials: an acknowledged write must survive a power cut. Schema changes only by migrations.
  */
-export function dataSourceOptions(url: string): DataSourceOptions {
+export function dataSourceOptions(url: string, entities: Entities): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsRun: true,
     synchronize: false,

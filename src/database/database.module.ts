@@ -1,18 +1,24 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigProvider } from '../config/config.provider';
-import { dataSourceOptions } from './database-options';
+import { dataSourceOptions, Entities } from './database-options';
 
 /** The one adapter to the database: TypeORM over better-sqlite3 or PostgreSQL, migrated at start-up. */
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [ConfigProvider],
-      useFactory: (provider: ConfigProvider) => ({
-        ...dataSourceOptions(provider.config.database.url),
-        retryAttempts: 0,
-      }),
-    }),
-  ],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  /** The entities come from the composition root, which alone may import every feature. */
+  static forRoot(entities: Entities): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigProvider],
+          useFactory: (provider: ConfigProvider) => ({
+            ...dataSourceOptions(provider.config.database.url, entities),
+            retryAttempts: 0,
+          }),
+        }),
+      ],
+    };
+  }
+}

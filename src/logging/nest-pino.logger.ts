@@ -1,6 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import type { Logger as Pino } from 'pino';
-import { StartupError } from '../cluster-registry/credential-keyring';
+import { StartupError } from '../common/startup-error';
 
 /**
  * Routes Nest's Logger calls into pino. Nest passes (message, ...optionalParams, context); an

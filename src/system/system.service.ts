@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigProvider } from '../config/config.provider';
-import { APP_VERSION } from './version';
+import { APP_VERSION } from '../common/app-version';
 import { SystemConfigResponseDto, SystemInfoResponseDto } from './system.dto';
 
 @Injectable()

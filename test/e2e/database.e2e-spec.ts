@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiToken } from '../../src/auth/api-token.entity';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
-import { dataSourceOptions } from '../../src/database/database-options';
+import { appDataSourceOptions } from '../../src/app-data-source';
 import { LlmProposal } from '../../src/llm/proposals/llm-proposal.entity';
 import { LlmMessage } from '../../src/llm/sessions/llm-message.entity';
 import { LlmSession } from '../../src/llm/sessions/llm-session.entity';
@@ -13,7 +13,7 @@ import { startPostgres, PostgresServer } from '../support/postgres-server';
 import { ADMIN_TOKEN, bearer, startTestApp } from './support/test-app';
 
 async function roundTrip(url: string): Promise<void> {
-  const source = await new DataSource(dataSourceOptions(url)).initialize();
+  const source = await new DataSource(appDataSourceOptions(url)).initialize();
   try {
     expect(await source.showMigrations()).toBe(false);
     const token = {
@@ -55,7 +55,7 @@ async function roundTrip(url: string): Promise<void> {
     await source.destroy();
   }
   // A second start finds every migration applied and keeps the data.
-  const again = await new DataSource(dataSourceOptions(url)).initialize();
+  const again = await new DataSource(appDataSourceOptions(url)).initialize();
   try {
     expect(await again.getRepository(ApiToken).count()).toBeGreaterThan(0);
   } finally {
@@ -136,7 +136,7 @@ describe('the database on SQLite (better-sqlite3)', () => {
 
   it('uses WAL and synchronous=FULL, because it stores credentials', async () => {
     const source = await new DataSource(
-      dataSourceOptions(`sqlite:///${join(dir, 'pragma.db')}`),
+      appDataSourceOptions(`sqlite:///${join(dir, 'pragma.db')}`),
     ).initialize();
     try {
       await expect(source.query('PRAGMA journal_mode')).resolves.toEqual([{ journal_mode: 'wal' }]);

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/database-options';
+import { appDataSourceOptions } from '../../src/app-data-source';
 import { HistorySample } from '../../src/history/history-sample.entity';
 import { HistoryRetention } from '../../src/history/history-retention';
 import { startPostgres, PostgresServer } from '../support/postgres-server';
@@ -71,7 +71,7 @@ async function checkCompaction(source: DataSource): Promise<void> {
 
 describe('history retention', () => {
   it('downsamples and expires on SQLite', async () => {
-    const source = await new DataSource(dataSourceOptions('sqlite::memory:')).initialize();
+    const source = await new DataSource(appDataSourceOptions('sqlite::memory:')).initialize();
     try {
       await checkCompaction(source);
     } finally {
@@ -85,7 +85,7 @@ describe('history retention', () => {
     afterAll(() => pg.stop());
 
     it('downsamples and expires, and reports the bytes a stored sample takes', async () => {
-      const source = await new DataSource(dataSourceOptions(pg.url)).initialize();
+      const source = await new DataSource(appDataSourceOptions(pg.url)).initialize();
       try {
         await checkCompaction(source);
         await source.query('VACUUM FULL history_sample');

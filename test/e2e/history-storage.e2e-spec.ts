@@ -6,7 +6,7 @@ import type { NodeRecord } from '../../src/cluster-state/records/node';
 import type { HpaRecord } from '../../src/cluster-state/records/policy';
 import type { PodRecord } from '../../src/cluster-state/records/pod';
 import type { WorkloadRecord } from '../../src/cluster-state/records/workload';
-import { dataSourceOptions } from '../../src/database/database-options';
+import { appDataSourceOptions } from '../../src/app-data-source';
 import { withFindingCounts } from '../../src/history/finding-counts';
 import { HistorySample } from '../../src/history/history-sample.entity';
 import { HistoryRetention } from '../../src/history/history-retention';
@@ -151,7 +151,7 @@ describe('history storage under 30 simulated days', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cloudpilot-history-'));
     source = await new DataSource(
-      dataSourceOptions(`sqlite:///${join(dir, 'history.db')}`),
+      appDataSourceOptions(`sqlite:///${join(dir, 'history.db')}`),
     ).initialize();
   });
   afterAll(async () => {

@@ -1,0 +1,29 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ApiToken } from './auth/api-token.entity';
+import { AuditEntry } from './audit/audit-entry.entity';
+import { ClusterEntity } from './cluster-registry/cluster.entity';
+import { dataSourceOptions } from './database/database-options';
+import { HistorySample } from './history/history-sample.entity';
+import { LlmProposal } from './llm/proposals/llm-proposal.entity';
+import { LlmMessage } from './llm/sessions/llm-message.entity';
+import { LlmSession } from './llm/sessions/llm-session.entity';
+
+/**
+ * Every entity of the service; the migrations create exactly these tables. Listed here, at the
+ * top of the layer map, because each entity belongs to its feature and the database adapter below
+ * them must not import features.
+ */
+export const ENTITIES = [
+  ApiToken,
+  AuditEntry,
+  ClusterEntity,
+  LlmSession,
+  LlmMessage,
+  LlmProposal,
+  HistorySample,
+];
+
+/** The service's data source for a DATABASE_URL: the adapter's options with every entity. */
+export function appDataSourceOptions(url: string): DataSourceOptions {
+  return dataSourceOptions(url, ENTITIES);
+}
