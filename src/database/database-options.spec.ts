@@ -15,7 +15,9 @@ describe('the SQLite directory check', () => {
   it('refuses a directory that cannot be created with a StartupError naming it', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cp-db-')), 'not-a-dir');
     writeFileSync(file, '');
-    expect(() => dataSourceOptions(`sqlite:///${file}/sub/cloudpilot.db`, [])).toThrow(StartupError);
+    expect(() => dataSourceOptions(`sqlite:///${file}/sub/cloudpilot.db`, [])).toThrow(
+      StartupError,
+    );
     expect(() => ensureWritableDirectory(join(file, 'sub'))).toThrow(
       `the SQLite directory ${join(file, 'sub')} is not writable (ENOTDIR)`,
     );
