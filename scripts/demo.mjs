@@ -63,6 +63,38 @@ async function waitReady(child) {
   throw new Error('CloudPilot did not become ready within 60 s');
 }
 
+/** The cluster's health score and the three findings that cost it most, from the diagnostics routes. */
+async function healthLines(token) {
+  const health = await api('GET', '/api/v1/clusters/dev/health', token);
+  if (health.status !== 200) return [`  Health:       ${health.body.code}: ${health.body.message}`];
+  const { score, counts, deductions } = health.body.data.cluster;
+  const lines = [
+    `  Health:       ${score}/100 (${counts.critical} critical, ${counts.warning} warning, ${counts.info} info findings)`,
+  ];
+  for (const d of deductions.slice(0, 3)) {
+    const found = await api('GET', `/api/v1/clusters/dev/diagnostics/${d.findingId}`, token);
+    const where = `${d.object.kind} ${d.object.namespace ? `${d.object.namespace}/` : ''}${d.object.name}`;
+    const message = found.body.data?.message ?? '';
+    lines.push(`    -${d.points} ${d.severity} ${d.code} on ${where}: ${message}`);
+  }
+  lines.push(
+    `  Findings:     GET /api/v1/clusters/dev/diagnostics (and …/diagnostics/{id} for evidence)`,
+  );
+  return lines;
+}
+
+/** One line on the assistant: a session ready to be asked, or why it is off and how to turn it on. */
+async function assistantLines(token) {
+  const session = await api('POST', '/api/v1/llm/sessions', token, { clusterId: 'dev' });
+  if (session.status === 201)
+    return [
+      `  Assistant:    on; ask it: POST /api/v1/llm/sessions/${session.body.data.id}/messages {"content":"why is checkout failing?"}`,
+    ];
+  return [
+    `  Assistant:    off (${session.body.message}); see docs/llm.md, e.g. LLM_PROVIDER=ollama LLM_MODEL=qwen2.5:7b npm run demo`,
+  ];
+}
+
 async function main() {
   if (!(await portFree(port)))
     throw new Error(`port ${port} is in use: run npm run demo -- --port <free port>`);
@@ -130,6 +162,8 @@ async function main() {
       `  Admin token:  ${token}`,
       `  Cluster:      dev — ${test.body.data?.kubernetesVersion ?? test.body.code}`,
       `  Overview:     ${summary}`,
+      ...(await healthLines(token)),
+      ...(await assistantLines(token)),
       `  Try:          curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${port}/api/v1/clusters/dev/overview`,
       `  Logs:         ${path.join(demoDir, 'cloudpilot.log')}`,
       'Press Ctrl-C to stop.',

@@ -18,11 +18,17 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
     .setTitle('CloudPilot API')
     .setVersion(APP_VERSION)
     .setDescription(
-      'AIOps backend for Kubernetes and Istio. Every /api response is an envelope ' +
-        '`{ success, code, message, data, requestId, timestamp }`. ' +
-        'Query parameters an operation does not declare are refused (400 VALIDATION_FAILED), like ' +
-        'unknown body properties.\n\n| code | HTTP | meaning |\n|---|---|---|\n' +
-        catalogue,
+      'AIOps backend for Kubernetes and Istio. Authorize with a bearer token (viewer < operator < ' +
+        "admin), then start with `GET /api/v1/clusters` and a cluster's `/overview` and `/health`. " +
+        'Every /api response is an envelope `{ success, code, message, data, requestId, timestamp }`; ' +
+        'errors carry a stable `code`. Query parameters an operation does not declare are refused ' +
+        '(400 VALIDATION_FAILED), like unknown body properties.\n\n' +
+        // Collapsed, so that the operations, not ~60 table rows, fill Swagger UI's first screen.
+        `<details><summary>Error codes (${Object.keys(ERROR_CATALOGUE).length}): ` +
+        'each code, its HTTP status and meaning</summary>\n\n' +
+        '| code | HTTP | meaning |\n|---|---|---|\n' +
+        catalogue +
+        '\n\n</details>',
     )
     .addBearerAuth({
       type: 'http',
