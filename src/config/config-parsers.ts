@@ -15,6 +15,15 @@ export const nonEmpty: Parser<string> = (raw) => {
   return value;
 };
 
+/** A YAML list, or one comma-separated string from the env or CLI (`text` reads that string). */
+export function listOf(raw: unknown, text: Parser<string> = str): string[] {
+  if (Array.isArray(raw)) return raw.map((r) => nonEmpty(r));
+  return text(raw)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export function intRange(min: number, max: number): Parser<number> {
   return (raw) => {
     const text = typeof raw === 'number' ? String(raw) : str(raw).trim();
@@ -81,12 +90,7 @@ export const dnsLabel: Parser<string> = (raw) => {
 
 /** Label keys (`[prefix/]name`): comma-separated in the env, a list in YAML. */
 export const labelKeyList: Parser<string[]> = (raw) => {
-  const items = Array.isArray(raw)
-    ? raw.map((r) => nonEmpty(r))
-    : str(raw)
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+  const items = listOf(raw);
   for (const item of items)
     if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(item))
       throw new Error(`${JSON.stringify(item)} is not a label key`);

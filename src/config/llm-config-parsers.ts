@@ -1,5 +1,5 @@
 import type { NamedLlmProvider } from './config.types';
-import { httpUrl, nonEmpty, oneOf, Parser } from './config-parsers';
+import { httpUrl, listOf, nonEmpty, oneOf, Parser } from './config-parsers';
 
 const PROVIDER_KINDS = ['openai', 'azure', 'deepseek', 'qwen', 'ollama', 'vllm'] as const;
 const providerKind = oneOf(...PROVIDER_KINDS);
@@ -23,12 +23,7 @@ export const price: Parser<number> = (raw) => {
 
 /** A list of regular expressions: a YAML list, or one comma-separated string from the env. */
 export const regexList: Parser<string[]> = (raw) => {
-  const items = Array.isArray(raw)
-    ? raw.map((r) => nonEmpty(r))
-    : String(raw)
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+  const items = listOf(raw, String);
   for (const item of items) {
     try {
       new RegExp(item, 'g');
