@@ -76,6 +76,15 @@ describe('the OpenAPI document', () => {
       expect(document.info.description).toContain(code);
   });
 
+  it('declares every tag an operation uses, so Swagger UI shows them in the declared order', () => {
+    const declared = (document.tags ?? []).map((tag: { name: string }) => tag.name);
+    expect(declared.slice(0, 3)).toEqual(['clusters', 'overview', 'diagnostics']);
+    for (const [path, item] of Object.entries<Record<string, any>>(document.paths))
+      for (const op of Object.values(item))
+        for (const tag of op.tags ?? [])
+          expect([path, declared]).toEqual([path, expect.arrayContaining([tag])]);
+  });
+
   it('keeps health routes public', () => {
     for (const path of PUBLIC_PATHS) expect(document.paths[path].get.security).toBeUndefined();
   });
