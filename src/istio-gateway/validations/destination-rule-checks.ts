@@ -1,6 +1,6 @@
-import { defineCheck } from './check';
+import { defineCheck, MeshFinding } from './check';
 import { asArray, hostExists, hostFix, labelsMatch, resolveHost, serviceOfFqdn } from './hosts';
-import { Finding, nsOf, Obj } from './snapshot';
+import { nsOf, Obj } from './snapshot';
 
 const hostOf = (dr: Obj): string | null =>
   typeof dr.spec?.host === 'string' ? resolveHost(dr.spec.host, nsOf(dr)) : null;
@@ -90,7 +90,7 @@ export const drDuplicateSubset = defineCheck(
     needs: ['destinationRules'],
   },
   (s, emit) => {
-    const found: Finding[] = [];
+    const found: MeshFinding[] = [];
     for (const dr of s.destinationRules) {
       asArray(dr.spec?.subsets).forEach((subset, i) => {
         const other = s.destinationRules.find(

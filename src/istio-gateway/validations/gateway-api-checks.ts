@@ -1,6 +1,6 @@
-import { defineCheck } from './check';
+import { defineCheck, MeshFinding } from './check';
 import { asArray } from './hosts';
-import { Finding, nsOf, Obj } from './snapshot';
+import { nsOf, Obj } from './snapshot';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const isCore = (group: unknown) => group === undefined || group === '' || group === 'core';
@@ -12,7 +12,7 @@ export const httpRouteParentNotFound = defineCheck(
   {
     group: GATEWAY_GROUP,
     code: 'GWAPI_ROUTE_PARENT_NOT_FOUND',
-    severity: 'error',
+    severity: 'critical',
     kialiCode: 'KIA1401',
     istioctlCode: null,
     needs: ['httpRoutes', 'k8sGateways', 'services'],
@@ -44,7 +44,7 @@ export const httpRouteBackendNotFound = defineCheck(
   {
     group: GATEWAY_GROUP,
     code: 'GWAPI_ROUTE_BACKEND_NOT_FOUND',
-    severity: 'error',
+    severity: 'critical',
     kialiCode: 'KIA1402',
     istioctlCode: null,
     needs: ['httpRoutes', 'services'],
@@ -117,7 +117,7 @@ export const gatewayApiDuplicate = defineCheck(
     needs: ['k8sGateways'],
   },
   (s, emit) => {
-    const found: Finding[] = [];
+    const found: MeshFinding[] = [];
     for (const gw of s.k8sGateways) {
       asArray(gw.spec?.listeners).forEach((l, i) => {
         const other = s.k8sGateways.find(

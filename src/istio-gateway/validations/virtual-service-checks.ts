@@ -1,4 +1,4 @@
-import { defineCheck } from './check';
+import { defineCheck, MeshFinding } from './check';
 import { bareHost } from './gateway-checks';
 import {
   asArray,
@@ -10,7 +10,7 @@ import {
   resolveHost,
   visibleFrom,
 } from './hosts';
-import { Finding, nsOf, Obj } from './snapshot';
+import { nsOf, Obj } from './snapshot';
 import {
   boundGateways,
   findGateway,
@@ -23,7 +23,7 @@ export const vsGatewayNotFound = defineCheck(
   {
     group: 'networking.istio.io',
     code: 'ISTIO_VS_GATEWAY_NOT_FOUND',
-    severity: 'error',
+    severity: 'critical',
     kialiCode: 'KIA1102',
     istioctlCode: 'IST0101',
     needs: ['virtualServices', 'gateways'],
@@ -244,7 +244,7 @@ export const vsDuplicateHost = defineCheck(
     needs: ['virtualServices'],
   },
   (s, emit) => {
-    const found: Finding[] = [];
+    const found: MeshFinding[] = [];
     for (const vs of s.virtualServices) {
       for (const own of servedKeys(vs)) {
         const other = s.virtualServices.find(
