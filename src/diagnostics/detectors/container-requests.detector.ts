@@ -8,7 +8,7 @@ import { Detector } from './detector';
 export const containerRequests: Detector = {
   name: 'container-requests',
   needs: ['pods'],
-  perPod: true,
+  over: ['pods'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const pod of input.list('pods')) {

@@ -11,7 +11,7 @@ const CONFIG_ERRORS = new Set([
 export const podConfigError: Detector = {
   name: 'pod-config-error',
   needs: ['pods'],
-  perPod: true,
+  over: ['pods'],
   detect: (input) =>
     containerFindings(
       input.list('pods'),

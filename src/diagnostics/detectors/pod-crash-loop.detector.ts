@@ -9,7 +9,7 @@ import { containerFindings, containerLabel } from './pod-containers';
 export const podCrashLoop: Detector = {
   name: 'pod-crash-loop',
   needs: ['pods'],
-  perPod: true,
+  over: ['pods'],
   detect: (input) =>
     containerFindings(
       input.list('pods'),

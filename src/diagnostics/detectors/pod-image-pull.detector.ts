@@ -12,7 +12,7 @@ const PULL_FAILURES = new Set([
 export const podImagePull: Detector = {
   name: 'pod-image-pull',
   needs: ['pods'],
-  perPod: true,
+  over: ['pods'],
   detect: (input) =>
     containerFindings(
       input.list('pods'),

@@ -26,7 +26,7 @@ const explained = (pod: PodRecord): boolean =>
 export const podNotReady: Detector = {
   name: 'pod-not-ready',
   needs: ['pods'],
-  perPod: true,
+  over: ['pods'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const pod of input.list('pods')) {

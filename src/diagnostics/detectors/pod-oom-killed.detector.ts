@@ -8,7 +8,7 @@ const RECENT_SECONDS = 3600;
 export const podOomKilled: Detector = {
   name: 'pod-oom-killed',
   needs: ['pods'],
-  perPod: true,
+  over: ['pods'],
   detect: (input) =>
     containerFindings(
       input.list('pods'),

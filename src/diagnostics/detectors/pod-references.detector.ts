@@ -68,7 +68,7 @@ function missing(input: DetectorInput, pod: PodRecord, ref: RefKind): RawFinding
 export const podReferences: Detector = {
   name: 'pod-references',
   needs: ['pods'],
-  perPod: true,
+  over: ['pods'],
   detect(input) {
     const findings: RawFinding[] = [];
     const pods = input.list('pods');

@@ -5,7 +5,7 @@ import { Detector } from './detector';
 export const podUnschedulable: Detector = {
   name: 'pod-unschedulable',
   needs: ['pods'],
-  perPod: true,
+  over: ['pods'],
   detect(input) {
     const findings: RawFinding[] = [];
     for (const pod of input.list('pods')) {

@@ -25,26 +25,6 @@ function elsewhere(input: DetectorInput, selector: Record<string, string>, own: 
 }
 
 /**
- * Ready endpoints per namespace and service, summed over its slices. Nested maps, not
- * `namespace/service` keys: an incremental run looks up every Service's count to stamp it, and a
- * key string per Service per run is garbage the overview requests pay for in scavenges.
- */
-function readyEndpoints(input: DetectorInput): Map<string, Map<string, number>> {
-  const ready = new Map<string, Map<string, number>>();
-  for (const e of input.list('endpointslices')) {
-    let services = ready.get(e.namespace);
-    if (!services) ready.set(e.namespace, (services = new Map()));
-    services.set(e.service, (services.get(e.service) ?? 0) + e.ready);
-  }
-  return ready;
-}
-
-const readyEndpointsOf = (input: DetectorInput, namespace: string, service: string): number =>
-  input.memo('services:ready-endpoints', readyEndpoints).get(namespace)?.get(service) ?? 0;
-
-const matchesNothing = (f: RawFinding): boolean => f.code === 'SERVICE_NO_MATCHING_PODS';
-
-/**
  * Services whose selector matches no pod (saying when it matches pods of another namespace), or
  * whose matching pods are all unready (no ready endpoint). ExternalName Services and Services
  * without a selector (endpoints managed by hand) are skipped; a headless Service of a healthy
@@ -54,17 +34,6 @@ export const services: Detector = {
   name: 'services',
   needs: ['services', 'pods'],
   over: ['services'],
-  // A Service's findings read its namespace's pods (a new list whenever one of them changes) and
-  // its ready endpoints; one that matches nothing also reads other namespaces: never reused.
-  // The last stamp is handed back while both are the same: no array per Service per run.
-  stamp(input, item, found, last) {
-    const s = item as SpecObject;
-    if (found.some(matchesNothing)) return undefined;
-    const namespace = s.metadata.namespace ?? '';
-    const pods = input.podsIn(namespace);
-    const ready = readyEndpointsOf(input, namespace, s.metadata.name);
-    return last?.length === 2 && last[0] === pods && last[1] === ready ? last : [pods, ready];
-  },
   detect(input) {
     const findings: RawFinding[] = [];
     for (const s of input.list('services')) {
@@ -97,7 +66,7 @@ export const services: Detector = {
         continue;
       }
       // A ready pod counts even before its slice is updated, so a lagging slice is no false alarm.
-      if (readyEndpointsOf(input, namespace, s.metadata.name) > 0 || pods.some((p) => p.ready))
+      if (input.readyEndpoints(namespace, s.metadata.name) > 0 || pods.some((p) => p.ready))
         continue;
       findings.push({
         code: 'SERVICE_NO_READY_ENDPOINTS',

@@ -122,14 +122,10 @@ function replicaSets(list: WorkloadRecord[]): RawFinding[] {
   });
 }
 
-const OWN_RECORD_ONLY: readonly unknown[] = Object.freeze([]);
-
 export const workloadAvailability: Detector = {
   name: 'workload-availability',
   needs: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
   over: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
-  // A workload's findings read its own record only: one shared stamp, not an array per item per run.
-  stamp: () => OWN_RECORD_ONLY,
   detect: (input) => [
     ...deployments(input.list('deployments')),
     ...statefulSets(input.list('statefulsets')),
