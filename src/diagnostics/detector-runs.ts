@@ -87,46 +87,37 @@ export function* wholeClusterSteps(
       continue;
     }
     if (reuse && !reuse.has(detector)) reuse.set(detector, ItemResults.for(detector.name));
-    const results = reuse?.get(detector);
-    if (results) yield* reusingSteps(input, detector, results, out);
-    else yield* chunkSteps(input, detector, out);
+    yield* overSteps(input, detector, out, reuse?.get(detector));
   }
 }
 
-/** A detector over its `over` kinds in runs of a few objects. */
-function* chunkSteps(
+/**
+ * A detector over its `over` kinds: in runs of a few objects, or, given `results`, item by item,
+ * each item's findings reused while they hold.
+ */
+function* overSteps(
   input: DetectorInput,
   detector: Detector,
   out: RawFinding[],
+  results: ItemResults | undefined,
 ): Generator<void, void> {
   const over = detector.over ?? [];
   for (const kind of over) {
     const all = input.list(kind);
-    for (let i = 0; i < all.length; i += OBJECT_CHUNK) {
-      pushAll(out, detectOver(input, [detector], kind, all.slice(i, i + OBJECT_CHUNK), over));
-      yield;
-    }
-  }
-}
-
-/** A detector over its `over` kinds item by item, each item's findings reused while they hold. */
-function* reusingSteps(
-  input: DetectorInput,
-  detector: Detector,
-  results: ItemResults,
-  out: RawFinding[],
-): Generator<void, void> {
-  const over = detector.over ?? [];
-  for (const kind of over) {
-    const all = input.list(kind);
-    for (let i = 0; i < all.length; i++) {
-      const item = all[i] as object;
-      const found =
-        results.reused(input, item) ??
-        results.remember(input, item, detectOver(input, [detector], kind, [all[i]], over));
-      pushAll(out, found);
-      if (i % OBJECT_CHUNK === 0) yield;
-    }
+    if (!results)
+      for (let i = 0; i < all.length; i += OBJECT_CHUNK) {
+        pushAll(out, detectOver(input, [detector], kind, all.slice(i, i + OBJECT_CHUNK), over));
+        yield;
+      }
+    else
+      for (let i = 0; i < all.length; i++) {
+        const item = all[i] as object;
+        const found =
+          results.reused(input, item) ??
+          results.remember(input, item, detectOver(input, [detector], kind, [all[i]], over));
+        pushAll(out, found);
+        if (i % OBJECT_CHUNK === 0) yield;
+      }
   }
 }
 

@@ -14,8 +14,20 @@ export interface ExplainableFinding {
   object: { kind: string; namespace: string | null; name: string } | null;
 }
 
-const versionOf = (content: unknown): string =>
-  createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+/** A finding with its version (a hash of `content`) and the object whose events are evidence. */
+function explainable(
+  id: string,
+  finding: { object: { kind: string; namespace: string; name: string } },
+  content: unknown,
+): ExplainableFinding {
+  const { kind, namespace, name } = finding.object;
+  return {
+    id,
+    version: createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16),
+    finding: { ...finding },
+    object: { kind, namespace: namespace || null, name },
+  };
+}
 
 /** The older Istio form, e.g. ISTIO_DR_SUBSET_NO_PODS:shop:DestinationRule:web. */
 const meshFindingId = (f: {
@@ -49,16 +61,7 @@ export class FindingSource {
     try {
       const finding = await this.diagnostics.finding(clusterId, findingId);
       const { firstSeen: _first, lastSeen: _last, ...content } = finding;
-      return {
-        id: findingId,
-        version: versionOf(content),
-        finding: { ...finding },
-        object: {
-          kind: finding.object.kind,
-          namespace: finding.object.namespace || null,
-          name: finding.object.name,
-        },
-      };
+      return explainable(findingId, finding, content);
     } catch (error) {
       if (error instanceof AppError && error.code === 'FINDING_NOT_FOUND') return null;
       throw error;
@@ -71,16 +74,6 @@ export class FindingSource {
   ): Promise<ExplainableFinding | null> {
     const report = await this.mesh.validate(clusterId);
     const match = report.findings.find((f) => meshFindingId(f) === findingId);
-    if (!match) return null;
-    return {
-      id: findingId,
-      version: versionOf(match),
-      finding: { ...match },
-      object: {
-        kind: match.object.kind,
-        namespace: match.object.namespace,
-        name: match.object.name,
-      },
-    };
+    return match ? explainable(findingId, match, match) : null;
   }
 }
