@@ -1,5 +1,9 @@
-import type { NodeAllocation } from '../../monitor/cluster-snapshot';
-import type { CachedKindName, CachedRecords } from '../../monitor/cluster-snapshot';
+import type {
+  CachedKindName,
+  CachedRecords,
+  ClusterSnapshot,
+  NodeAllocation,
+} from '../../monitor/cluster-snapshot';
 import type { PodRecord } from '../../cluster-state/records/pod';
 import type { RawFinding } from '../finding';
 
@@ -11,11 +15,7 @@ import type { RawFinding } from '../finding';
 export interface DetectorInput {
   now: number;
   list<K extends CachedKindName>(kind: K): CachedRecords[K][];
-  get<K extends CachedKindName>(
-    kind: K,
-    name: string,
-    namespace?: string,
-  ): CachedRecords[K] | undefined;
+  get: ClusterSnapshot['get'];
   /** False when the kind is not cached (not served or forbidden): detectors that need it stay silent. */
   caches(kind: CachedKindName): boolean;
   podsIn(namespace: string): readonly PodRecord[];
@@ -28,9 +28,10 @@ export interface DetectorInput {
 }
 
 /**
- * A pure function over the snapshot: the same input always gives the same findings. How it is run
- * (in slices, pod by pod, reusing last run's findings) is the engine's business (evaluate.ts,
- * detector-runs.ts); a detector only says what it reads.
+ * A detector as the engine runs it: the plain function (`detect`, in its `*.detector.ts` file: the
+ * same input always gives the same raw findings) and what it reads, declared in the registry
+ * (index.ts). How it is run — in slices, pod by pod, reusing last run's findings — is the engine's
+ * business (detector-runs.ts, item-reuse.ts), never the detector's.
  */
 export interface Detector {
   name: string;

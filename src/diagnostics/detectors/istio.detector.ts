@@ -1,7 +1,8 @@
+import type { RawFinding } from '../finding';
 import { runValidations } from '../../istio-gateway/validations/run-validations';
 import type { MeshSnapshot } from '../../istio-gateway/validations/snapshot';
 import type { CachedKindName } from '../../monitor/cluster-snapshot';
-import { Detector, DetectorInput } from './detector';
+import { DetectorInput } from './detector';
 
 /** A kind's records, or null when it is not cached here (the Istio check that needs it is skipped). */
 function part<K extends CachedKindName>(input: DetectorInput, kind: K): any[] | null {
@@ -27,14 +28,10 @@ function meshSnapshot(input: DetectorInput): MeshSnapshot {
  * they emit the one finding type, with the offending field's path and the Kiali/istioctl
  * equivalents as evidence fields.
  */
-export const istio: Detector = {
-  name: 'istio',
-  needs: [],
-  detect(input) {
-    const anyMesh = (
-      ['istioGateways', 'virtualServices', 'destinationRules', 'k8sGateways', 'httpRoutes'] as const
-    ).some((k) => input.caches(k));
-    if (!anyMesh) return [];
-    return runValidations(meshSnapshot(input)).findings;
-  },
-};
+export function istio(input: DetectorInput): RawFinding[] {
+  const anyMesh = (
+    ['istioGateways', 'virtualServices', 'destinationRules', 'k8sGateways', 'httpRoutes'] as const
+  ).some((k) => input.caches(k));
+  if (!anyMesh) return [];
+  return runValidations(meshSnapshot(input)).findings;
+}
