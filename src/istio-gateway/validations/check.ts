@@ -54,3 +54,22 @@ export function defineCheck(
   const emit = emitter(meta);
   return { ...meta, run: (snapshot) => body(snapshot, emit) };
 }
+
+/**
+ * For each object's entries (subsets, listeners, hosts), the first other object that clashes with
+ * the entry: one finding per clashing entry, in object then entry order.
+ */
+export function clashes<E>(
+  objects: Obj[],
+  entries: (obj: Obj) => E[],
+  clash: (obj: Obj, other: Obj, entry: E) => boolean,
+  report: (obj: Obj, other: Obj, entry: E, index: number) => MeshFinding,
+): MeshFinding[] {
+  const found: MeshFinding[] = [];
+  for (const obj of objects)
+    entries(obj).forEach((entry, i) => {
+      const other = objects.find((o) => o !== obj && clash(obj, o, entry));
+      if (other) found.push(report(obj, other, entry, i));
+    });
+  return found;
+}

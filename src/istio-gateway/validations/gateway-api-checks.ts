@@ -1,4 +1,4 @@
-import { defineCheck, MeshFinding } from './check';
+import { clashes, defineCheck } from './check';
 import { asArray } from './hosts';
 import { nsOf, Obj } from './snapshot';
 
@@ -116,28 +116,20 @@ export const gatewayApiDuplicate = defineCheck(
     istioctlCode: null,
     needs: ['k8sGateways'],
   },
-  (s, emit) => {
-    const found: MeshFinding[] = [];
-    for (const gw of s.k8sGateways) {
-      asArray(gw.spec?.listeners).forEach((l, i) => {
-        const other = s.k8sGateways.find(
-          (o) =>
-            o !== gw &&
-            [...addresses(o)].some((a) => addresses(gw).has(a)) &&
-            asArray(o.spec?.listeners).some((x) => listenerKey(x) === listenerKey(l)),
-        );
-        if (other)
-          found.push(
-            emit(
-              'Gateway',
-              gw,
-              `spec.listeners[${i}]`,
-              `Gateway ${nsOf(other)}/${other.metadata.name} shares an address and also listens for ${l?.hostname ?? '(any)'} on port ${l?.port}`,
-              'Merge the listeners into one Gateway, or use distinct hostnames, ports or addresses',
-            ),
-          );
-      });
-    }
-    return found;
-  },
+  (s, emit) =>
+    clashes(
+      s.k8sGateways,
+      (gw) => asArray(gw.spec?.listeners),
+      (gw, o, l) =>
+        [...addresses(o)].some((a) => addresses(gw).has(a)) &&
+        asArray(o.spec?.listeners).some((x) => listenerKey(x) === listenerKey(l)),
+      (gw, other, l, i) =>
+        emit(
+          'Gateway',
+          gw,
+          `spec.listeners[${i}]`,
+          `Gateway ${nsOf(other)}/${other.metadata.name} shares an address and also listens for ${l?.hostname ?? '(any)'} on port ${l?.port}`,
+          'Merge the listeners into one Gateway, or use distinct hostnames, ports or addresses',
+        ),
+    ),
 );
