@@ -1,5 +1,5 @@
 import type { DiagnosedSnapshot } from '../monitor/cluster-snapshot';
-import type { EvaluatedFinding } from './evaluate';
+import type { EvaluatedFinding } from './finding';
 import type { Finding } from './finding';
 import { FindingBoard, FindingChange, findingSignature } from './finding-board';
 import { IncrementalEvaluation } from './incremental-evaluation';

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { SnapshotMirror } from '../monitor/cluster-snapshot';
 import { ClusterDiagnostics, FindingChange } from './cluster-diagnostics';
-import type { EvaluatedFinding } from './evaluate';
+import type { EvaluatedFinding } from './finding';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 /** Finding changes per message back to the process. */
@@ -14,15 +14,13 @@ interface Served {
   changes: FindingChange[];
 }
 
+type Post = (message: FromWorker) => void;
+
 /**
- * The diagnostics side of the port: one mirror and one engine per cluster. Evaluations, their
- * allocations and their GC pauses happen in this isolate, never on the event loop that answers
- * requests; only each evaluation's finding changes go back.
+ * Posts to the port at least a millisecond apart: the process handles every message that has
+ * arrived in one go, so parts posted back to back would be deserialized as one block.
  */
-export function serveDiagnostics(port: MessagePort): void {
-  const served = new Map<string, Served>();
-  // The process handles every message that has arrived in one go, so parts posted back to back
-  // would be deserialized as one block: they leave at least a millisecond apart.
+function pacedPost(port: MessagePort): Post {
   const outbox: FromWorker[] = [];
   let pacing = false;
   const pace = (): void => {
@@ -31,56 +29,71 @@ export function serveDiagnostics(port: MessagePort): void {
     port.postMessage(next);
     setTimeout(pace, 1);
   };
-  const post = (message: FromWorker): void => {
+  return (message) => {
     outbox.push(message);
     if (pacing) return;
     pacing = true;
     pace();
   };
+}
 
-  const open = (clusterId: string, debounceMs: number, resyncMs: number): Served => {
-    const mirror = new SnapshotMirror(clusterId);
-    const entry: Served = { mirror, external: [], changes: [], engine: undefined! };
-    entry.engine = new ClusterDiagnostics(mirror, {
-      debounceMs,
-      resyncMs,
-      external: () => entry.external,
-      onEvaluated: (engine) => {
-        const changes = entry.changes;
-        entry.changes = [];
-        // A first evaluation opens ~1,000 findings (~1 MB, 3–9 ms to deserialize in one piece):
-        // in parts of ~50 KB, each deserialized in well under a millisecond; the last part goes
-        // with the `evaluated` message.
-        let from = 0;
-        for (; changes.length - from > CHANGES_PER_MESSAGE; from += CHANGES_PER_MESSAGE)
-          post({
-            type: 'changes',
-            clusterId,
-            changes: changes.slice(from, from + CHANGES_PER_MESSAGE),
-          });
-        post({
-          type: 'evaluated',
-          clusterId,
-          changes: changes.slice(from),
-          evaluatedAt: engine.evaluatedAt,
-          evaluationMs: engine.evaluationMs,
-          lastRun: engine.lastRun,
-        });
-      },
-    });
-    entry.engine.onChange((change) => entry.changes.push(change));
-    return entry;
-  };
+/**
+ * An evaluation's finding changes back to the process. A first evaluation opens ~1,000 findings
+ * (~1 MB, 3–9 ms to deserialize in one piece): in parts of ~50 KB, each deserialized in well under
+ * a millisecond; the last part goes with the `evaluated` message.
+ */
+function postEvaluation(
+  post: Post,
+  clusterId: string,
+  changes: FindingChange[],
+  engine: ClusterDiagnostics,
+): void {
+  let from = 0;
+  for (; changes.length - from > CHANGES_PER_MESSAGE; from += CHANGES_PER_MESSAGE)
+    post({ type: 'changes', clusterId, changes: changes.slice(from, from + CHANGES_PER_MESSAGE) });
+  post({
+    type: 'evaluated',
+    clusterId,
+    changes: changes.slice(from),
+    evaluatedAt: engine.evaluatedAt,
+    evaluationMs: engine.evaluationMs,
+    lastRun: engine.lastRun,
+  });
+}
 
+/** A cluster's mirror and engine, its changes collected until each evaluation posts them. */
+function open(post: Post, message: Extract<ToWorker, { type: 'open' }>): Served {
+  const { clusterId, debounceMs, resyncMs } = message;
+  const mirror = new SnapshotMirror(clusterId);
+  const entry: Served = { mirror, external: [], changes: [], engine: undefined! };
+  entry.engine = new ClusterDiagnostics(mirror, {
+    debounceMs,
+    resyncMs,
+    external: () => entry.external,
+    onEvaluated: (engine) => {
+      const changes = entry.changes;
+      entry.changes = [];
+      postEvaluation(post, clusterId, changes, engine);
+    },
+  });
+  entry.engine.onChange((change) => entry.changes.push(change));
+  return entry;
+}
+
+/**
+ * The diagnostics side of the port: one mirror and one engine per cluster. Evaluations, their
+ * allocations and their GC pauses happen in this isolate, never on the event loop that answers
+ * requests; only each evaluation's finding changes go back.
+ */
+export function serveDiagnostics(port: MessagePort): void {
+  const served = new Map<string, Served>();
+  const post = pacedPost(port);
   port.on('message', (message: ToWorker) => {
     const entry = served.get(message.clusterId);
     switch (message.type) {
       case 'open':
         entry?.engine.stop();
-        served.set(
-          message.clusterId,
-          open(message.clusterId, message.debounceMs, message.resyncMs),
-        );
+        served.set(message.clusterId, open(post, message));
         return;
       case 'batch':
         entry?.mirror.apply(message.batch);

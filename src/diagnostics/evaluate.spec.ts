@@ -1,5 +1,7 @@
 import { slimWorkload } from '../cluster-state/records/workload';
-import { evaluate, evaluateSliced, findingId, POD_CHUNK } from './evaluate';
+import { POD_CHUNK } from './detector-runs';
+import { evaluate, evaluateSliced } from './evaluate';
+import { findingId } from './finding-id';
 import { Slicer } from './slicer';
 import { slimSpecObject } from '../cluster-state/records/spec-object';
 import { clusterHealth, healthScore } from './health-score';

@@ -1,15 +1,24 @@
-import { Injectable, PipeTransform } from '@nestjs/common';
+import { PipeTransform } from '@nestjs/common';
 import { AppError } from '../common/app-error';
+import { FINDING_ID } from './finding-id';
 
-/** Finding ids are 16 lowercase hex digits (see findingId in evaluate.ts). */
-const FINDING_ID = /^[0-9a-f]{16}$/;
+/** What the explain route also accepts: the Istio validations' older `CODE:namespace:Kind:name`. */
+const FINDING_ID_OR_MESH_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,511}$/;
 
-@Injectable()
+/**
+ * The `findingId` path parameter: a finding id (see finding-id.ts). Given `{ meshIds: true }` it
+ * also lets through ids of the older Istio form, which the explain route still answers (docs/llm.md).
+ */
 export class FindingIdPipe implements PipeTransform<string, string> {
+  constructor(private readonly options: { meshIds?: boolean } = {}) {}
+
   transform(value: string): string {
-    if (!FINDING_ID.test(value))
+    const [pattern, rule] = this.options.meshIds
+      ? [FINDING_ID_OR_MESH_ID, 'findingId must be letters, digits and . _ : ~ -']
+      : [FINDING_ID, 'findingId must be 16 hexadecimal digits'];
+    if (!pattern.test(value))
       throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
-        { field: 'findingId', errors: ['findingId must be 16 hexadecimal digits'] },
+        { field: 'findingId', errors: [rule] },
       ]);
     return value;
   }

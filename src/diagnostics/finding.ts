@@ -1,7 +1,7 @@
 /**
- * The one finding type of CloudPilot's diagnostics: Kubernetes detectors and the Istio validations
- * both produce it (see istio-findings.ts), so the API, the health score and the LLM assistant read
- * a single shape.
+ * The one finding type of CloudPilot's diagnostics: the Kubernetes detectors and the Istio and
+ * Gateway API validations (src/istio-gateway/validations) both emit RawFinding, so the API, the
+ * health score and the LLM assistant read a single shape.
  */
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -61,6 +61,9 @@ export interface Finding {
   firstSeen: string;
   lastSeen: string;
 }
+
+/** A finding as one evaluation sees it: firstSeen/lastSeen are the tracker's. */
+export type EvaluatedFinding = Omit<Finding, 'firstSeen' | 'lastSeen'>;
 
 export const podRef = (namespace: string, name: string): ObjectRef => ({
   group: '',

@@ -1,7 +1,8 @@
 import type { ClusterSnapshot, SnapshotChange } from '../monitor/cluster-snapshot';
 import { DETECTORS } from './detectors';
 import type { Detector } from './detectors/detector';
-import { evaluate, EvaluatedFinding } from './evaluate';
+import { evaluate } from './evaluate';
+import type { EvaluatedFinding } from './finding';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { snapshotInput } from './snapshot-input';
 import { NOW, pod, waiting, warning } from './testing/diagnostics-builders';
@@ -72,7 +73,7 @@ describe('IncrementalEvaluation', () => {
     const watching: Detector = {
       name: 'watching',
       needs: ['pods'],
-      perPod: true,
+      over: ['pods'],
       detect: (input) => {
         for (const p of input.list('pods')) seen.push(`${p.namespace}/${p.name}`);
         return [];

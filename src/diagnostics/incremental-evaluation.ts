@@ -8,16 +8,15 @@ import { DETECTORS } from './detectors';
 import type { Detector, DetectorInput } from './detectors/detector';
 import {
   detectOver,
-  EvaluatedFinding,
-  FindingReuse,
-  findingSteps,
-  ItemResults,
+  isPerPod,
   POD_CHUNK,
   podIndexSteps,
   wholeClusterSteps,
   withPodIndex,
-} from './evaluate';
-import type { RawFinding } from './finding';
+} from './detector-runs';
+import type { EvaluatedFinding, RawFinding } from './finding';
+import { FindingReuse, findingSteps } from './finding-steps';
+import type { ItemResults } from './item-reuse';
 import { PodIndex } from './pod-index';
 import { Slicer } from './slicer';
 import { snapshotInput } from './snapshot-input';
@@ -61,8 +60,8 @@ export class IncrementalEvaluation {
   private pending: SnapshotChange[] = [];
   private readonly perPod: Detector[];
   private readonly whole: Detector[];
-  /** Whole-cluster findings per object, reused while the object and its stamp are unchanged. */
-  private readonly reuse = new Map<Detector, ItemResults>();
+  /** Whole-cluster findings per object, reused while the object and what it reads are unchanged. */
+  private readonly reuse = new Map<Detector, ItemResults | undefined>();
   /** Last run's findings, kept while their raw findings and evidence are the same objects. */
   private findings = new FindingReuse();
   /** Slices of the last run and the longest one, in ms (the benchmark reads them). */
@@ -72,8 +71,8 @@ export class IncrementalEvaluation {
     private readonly snapshot: DiagnosedSnapshot,
     detectors: readonly Detector[] = DETECTORS,
   ) {
-    this.perPod = detectors.filter((d) => d.perPod);
-    this.whole = detectors.filter((d) => !d.perPod);
+    this.perPod = detectors.filter(isPerPod);
+    this.whole = detectors.filter((d) => !isPerPod(d));
   }
 
   noteChange(change: SnapshotChange): void {

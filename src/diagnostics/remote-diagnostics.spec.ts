@@ -1,6 +1,7 @@
 import type { FindingChange } from './cluster-diagnostics';
 import { DiagnosticsIsolate } from './diagnostics-isolate';
-import { evaluate, EvaluatedFinding } from './evaluate';
+import { evaluate } from './evaluate';
+import type { EvaluatedFinding } from './finding';
 import type { Finding } from './finding';
 import { RemoteDiagnostics } from './remote-diagnostics';
 import { snapshotInput } from './snapshot-input';

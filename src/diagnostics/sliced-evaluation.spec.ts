@@ -1,5 +1,6 @@
 import type { ClusterSnapshot } from '../monitor/cluster-snapshot';
-import { evaluate, evaluateSliced, sortSteps } from './evaluate';
+import { evaluate, evaluateSliced } from './evaluate';
+import { sortSteps } from './sort-steps';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { drainNow, Slicer } from './slicer';
 import { snapshotInput } from './snapshot-input';

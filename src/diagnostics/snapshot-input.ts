@@ -1,3 +1,4 @@
+import type { EndpointSliceRecord } from '../cluster-state/records/networking';
 import type { CachedKindName, CachedRecords, DiagnosedSnapshot } from '../monitor/cluster-snapshot';
 import type { DetectorInput } from './detectors/detector';
 import { PodIndex } from './pod-index';
@@ -15,13 +16,31 @@ export function usableKinds(
 }
 
 /**
+ * Ready endpoints per namespace and service, summed over its slices. Nested maps, not
+ * `namespace/service` keys: an incremental run looks up every Service's count to stamp it, and a
+ * key string per Service per run is garbage the overview requests pay for in scavenges.
+ */
+export function readyEndpointIndex(
+  slices: readonly EndpointSliceRecord[],
+): Map<string, Map<string, number>> {
+  const ready = new Map<string, Map<string, number>>();
+  for (const e of slices) {
+    let services = ready.get(e.namespace);
+    if (!services) ready.set(e.namespace, (services = new Map()));
+    services.set(e.service, (services.get(e.service) ?? 0) + e.ready);
+  }
+  return ready;
+}
+
+/**
  * The detectors' view of a live snapshot for one evaluation: each kind is listed once (the
- * snapshot copies on list) and pods are indexed (by namespace, by label) once, whatever the detectors ask.
+ * snapshot copies on list), pods are indexed (by namespace, by label) and ready endpoints counted
+ * once, on first use, whatever the detectors ask; every slice of the evaluation shares them.
  */
 export function snapshotInput(snapshot: DiagnosedSnapshot, now = Date.now()): DetectorInput {
   const lists = new Map<CachedKindName, unknown[]>();
   let pods: PodIndex | undefined;
-  const memos = new Map<string, unknown>();
+  let endpoints: Map<string, Map<string, number>> | undefined;
   const usable = usableKinds(snapshot);
   const list = <K extends CachedKindName>(kind: K): CachedRecords[K][] => {
     let found = lists.get(kind);
@@ -42,10 +61,8 @@ export function snapshotInput(snapshot: DiagnosedSnapshot, now = Date.now()): De
     caches: usable,
     podsIn: (namespace) => podIndex().podsIn(namespace),
     namespacesWithPodLabel: (key, value) => podIndex().namespacesWithLabel(key, value),
-    memo<T>(this: DetectorInput, key: string, build: (input: DetectorInput) => T): T {
-      if (!memos.has(key)) memos.set(key, build(this));
-      return memos.get(key) as T;
-    },
+    readyEndpoints: (namespace, service) =>
+      (endpoints ??= readyEndpointIndex(list('endpointslices'))).get(namespace)?.get(service) ?? 0,
     allocation: (node) => snapshot.aggregates.allocation(node),
   };
 }

@@ -1,6 +1,6 @@
 import type { MirrorBatch } from '../monitor/cluster-snapshot';
 import type { FindingChange } from './cluster-diagnostics';
-import type { EvaluatedFinding } from './evaluate';
+import type { EvaluatedFinding } from './finding';
 
 /**
  * Messages between the process and its diagnostics worker (structured-cloned over one port, in

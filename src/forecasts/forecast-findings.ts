@@ -1,5 +1,5 @@
-import { findingId, type EvaluatedFinding } from '../diagnostics/evaluate';
-import type { ObjectRef, Severity } from '../diagnostics/finding';
+import type { EvaluatedFinding, ObjectRef, Severity } from '../diagnostics/finding';
+import { findingId } from '../diagnostics/finding-id';
 import type { Forecast } from './forecast';
 
 const HOUR = 3_600_000;

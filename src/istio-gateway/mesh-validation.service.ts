@@ -1,10 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { KubeClient } from '../kubernetes/kube-client';
-import { ValidationReportDto } from './istio-object.dto';
+import { FindingDto, SkippedCheckDto, ValidationReportDto } from './istio-object.dto';
 import { MeshApiService } from './mesh-api.service';
 import { ISTIO_KINDS } from './mesh-kinds';
 import { MeshSnapshotService } from './mesh-snapshot.service';
+import type { MeshFinding } from './validations/check';
 import { runValidations, ValidationReport } from './validations/run-validations';
+
+/**
+ * The validations emit the diagnostics finding (critical/warning/info, evidence fields); the
+ * validations routes answer in their own documented shape (error/warning/info, path,
+ * suggestedFix, Kiali/istioctl codes). This is the one place the first becomes the second.
+ */
+function findingDto(f: MeshFinding): FindingDto {
+  return {
+    code: f.code,
+    severity: f.severity === 'critical' ? 'error' : f.severity,
+    object: f.object,
+    path: f.fields.path,
+    message: f.message,
+    suggestedFix: f.suggestion,
+    kialiCode: f.fields.kialiCode,
+    istioctlCode: f.fields.istioctlCode,
+  };
+}
+
+const reportDto = (report: ValidationReport) => ({
+  findings: report.findings.map(findingDto),
+  skipped: report.skipped,
+});
 
 /** Runs the pure validations over a snapshot read on request. */
 @Injectable()
@@ -19,10 +43,8 @@ export class MeshValidationService {
     const client = await this.api.client(clusterId);
     await this.api.requireKind(client, ISTIO_KINDS[0].descriptor); // ISTIO_NOT_INSTALLED before reading anything
     const { snapshot, unavailable } = await this.snapshots.fetch(client.clusterId);
-    const report = runValidations(
-      snapshot,
-      unavailable,
-      (ref) => !namespace || ref.namespace === namespace,
+    const report = reportDto(
+      runValidations(snapshot, unavailable, (ref) => !namespace || ref.namespace === namespace),
     );
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of report.findings) counts[f.severity]++;
@@ -36,16 +58,18 @@ export class MeshValidationService {
     kind: string,
     namespace: string,
     name: string,
-  ): Promise<ValidationReport> {
+  ): Promise<{ findings: FindingDto[]; skipped: SkippedCheckDto[] }> {
     const { snapshot, unavailable } = await this.snapshots.fetch(client.clusterId);
-    return runValidations(
-      snapshot,
-      unavailable,
-      (ref) =>
-        ref.group === group &&
-        ref.kind === kind &&
-        ref.namespace === namespace &&
-        ref.name === name,
+    return reportDto(
+      runValidations(
+        snapshot,
+        unavailable,
+        (ref) =>
+          ref.group === group &&
+          ref.kind === kind &&
+          ref.namespace === namespace &&
+          ref.name === name,
+      ),
     );
   }
 }

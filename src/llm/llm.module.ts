@@ -9,8 +9,6 @@ import { ChatService } from './chat.service';
 import { ExplainController } from './explain/explain.controller';
 import { ExplainService } from './explain/explain.service';
 import { FindingSource } from './explain/finding-source';
-import { DiagnosticsFindingSource } from './explain/diagnostics-finding-source';
-import { MeshFindingSource } from './explain/mesh-finding-source';
 import { LlmClient } from './llm-client';
 import { LlmMetrics } from './llm-metrics';
 import { LlmProposal } from './proposals/llm-proposal.entity';
@@ -49,9 +47,7 @@ import { ToolRunner } from './tools/tool-runner';
     ProposalService,
     ProposalExecutor,
     ExplainService,
-    MeshFindingSource,
-    // Diagnostics findings (issue #13); Istio-form ids still go to the Istio validations.
-    { provide: FindingSource, useClass: DiagnosticsFindingSource },
+    FindingSource,
   ],
   exports: [ToolRunner, ToolDepsSource],
 })

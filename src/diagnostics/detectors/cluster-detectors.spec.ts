@@ -38,7 +38,7 @@ describe('workload detectors', () => {
   it('report a rollout past its deadline and an unavailable Deployment, not a paused one at full availability', () => {
     const deployment = (name: string, spec: Record<string, any>, status: Record<string, any>) =>
       slimWorkload({ metadata: meta(name), spec, status });
-    const found = workloadAvailability.detect(
+    const found = workloadAvailability(
       inputOf({
         ...workloads,
         deployments: [
@@ -98,7 +98,7 @@ describe('workload detectors', () => {
   });
 
   it('report StatefulSets short of ready replicas, DaemonSets unavailable or misscheduled, ReplicaSets that cannot create pods', () => {
-    const found = workloadAvailability.detect(
+    const found = workloadAvailability(
       inputOf({
         ...workloads,
         statefulsets: [
@@ -169,7 +169,7 @@ describe('workload detectors', () => {
             }
           : { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] },
       });
-    const found = jobs.detect(
+    const found = jobs(
       inputOf({
         jobs: [
           job('once', ago(100), true),
@@ -199,7 +199,7 @@ describe('configuration detectors', () => {
       pod('db-0', { labels: { app: 'db' }, namespace: 'shop' }),
       pod('other', { labels: { app: 'cart' }, namespace: 'store' }),
     ];
-    const found = services.detect(
+    const found = services(
       inputOf({
         pods,
         services: [
@@ -250,7 +250,7 @@ describe('configuration detectors', () => {
         ],
       },
     });
-    const found = ingresses.detect(
+    const found = ingresses(
       inputOf({
         ingresses: [ingress],
         services: [svc('web', { selector: { app: 'web' }, ports: [{ port: 80, name: 'http' }] })],
@@ -274,7 +274,7 @@ describe('configuration detectors', () => {
         },
         status: { currentReplicas: current, desiredReplicas: desired },
       });
-    const found = hpas.detect(
+    const found = hpas(
       inputOf({
         horizontalpodautoscalers: [
           hpa('lost', 'gone', 1, 1),
@@ -300,7 +300,7 @@ describe('configuration detectors', () => {
         },
       });
     expect(
-      names(pdbs.detect(inputOf({ poddisruptionbudgets: [pdb('strict', 2), pdb('degraded', 1)] }))),
+      names(pdbs(inputOf({ poddisruptionbudgets: [pdb('strict', 2), pdb('degraded', 1)] }))),
     ).toEqual(['PDB_BLOCKS_EVICTION strict']);
   });
 
@@ -326,7 +326,7 @@ describe('configuration detectors', () => {
         volumeBindingMode: 'Immediate',
       }),
     ];
-    const found = pvcPending.detect(
+    const found = pvcPending(
       inputOf({
         persistentvolumeclaims: [
           pvc('typo', 'fast'),
@@ -350,7 +350,7 @@ describe('configuration detectors', () => {
   it('report a NetworkPolicy selecting no pod, never one with an empty selector', () => {
     const policy = (name: string, podSelector: Record<string, any>) =>
       slimNetworkPolicy({ metadata: meta(name), spec: { podSelector } });
-    const found = networkPolicies.detect(
+    const found = networkPolicies(
       inputOf({
         networkpolicies: [
           policy('stale', { matchLabels: { role: 'db' } }),
@@ -377,7 +377,7 @@ describe('configuration detectors', () => {
         { name: 'd', clientConfig: { url: 'https://x.example' } },
       ],
     });
-    const found = webhooks.detect(
+    const found = webhooks(
       inputOf({
         services: [svc('there', {}, 'sys')],
         validatingwebhookconfigurations: [config],
@@ -399,7 +399,7 @@ describe('node detectors', () => {
         ],
       },
     });
-    const found = nodes.detect(
+    const found = nodes(
       inputOf({
         nodes: [
           node('down', [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }]),
@@ -419,7 +419,7 @@ describe('node detectors', () => {
 
   it('report memory limits beyond allocatable', () => {
     const gi = 1024n ** 3n * 1_000_000_000n;
-    const found = nodeOvercommit.detect(
+    const found = nodeOvercommit(
       inputOf(
         {
           nodes: [

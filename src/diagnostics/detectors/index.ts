@@ -21,27 +21,55 @@ import { services } from './service.detector';
 import { webhooks } from './webhooks.detector';
 import { workloadAvailability } from './workload-availability.detector';
 
-/** Every detector, in the order their findings are listed for one object. */
+/**
+ * Every detector, in the order their findings are listed for one object: its name, the kinds it
+ * reads (`needs`), those it judges item by item (`over`, see Detector), and the plain function
+ * that finds.
+ */
 export const DETECTORS: readonly Detector[] = [
-  podCrashLoop,
-  podImagePull,
-  podOomKilled,
-  podConfigError,
-  podUnschedulable,
-  podNotReady,
-  podFailed,
-  podReferences,
-  containerRequests,
-  workloadAvailability,
-  jobs,
-  pvcPending,
-  services,
-  ingresses,
-  hpas,
-  pdbs,
-  nodes,
-  nodeOvercommit,
-  networkPolicies,
-  webhooks,
-  istio,
+  { name: 'pod-crash-loop', needs: ['pods'], over: ['pods'], detect: podCrashLoop },
+  { name: 'pod-image-pull', needs: ['pods'], over: ['pods'], detect: podImagePull },
+  { name: 'pod-oom-killed', needs: ['pods'], over: ['pods'], detect: podOomKilled },
+  { name: 'pod-config-error', needs: ['pods'], over: ['pods'], detect: podConfigError },
+  { name: 'pod-unschedulable', needs: ['pods'], over: ['pods'], detect: podUnschedulable },
+  { name: 'pod-not-ready', needs: ['pods'], over: ['pods'], detect: podNotReady },
+  { name: 'pod-failed', needs: ['pods'], over: ['pods'], detect: podFailed },
+  { name: 'pod-references', needs: ['pods'], over: ['pods'], detect: podReferences },
+  { name: 'container-requests', needs: ['pods'], over: ['pods'], detect: containerRequests },
+  {
+    name: 'workload-availability',
+    needs: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
+    over: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
+    detect: workloadAvailability,
+  },
+  { name: 'jobs', needs: ['jobs', 'cronjobs'], detect: jobs },
+  {
+    name: 'pvc-pending',
+    needs: ['persistentvolumeclaims', 'storageclasses', 'persistentvolumes'],
+    over: ['persistentvolumeclaims'],
+    detect: pvcPending,
+  },
+  { name: 'services', needs: ['services', 'pods'], over: ['services'], detect: services },
+  { name: 'ingresses', needs: ['ingresses', 'services'], over: ['ingresses'], detect: ingresses },
+  {
+    name: 'hpas',
+    needs: ['horizontalpodautoscalers'],
+    over: ['horizontalpodautoscalers'],
+    detect: hpas,
+  },
+  { name: 'pdbs', needs: ['poddisruptionbudgets'], over: ['poddisruptionbudgets'], detect: pdbs },
+  { name: 'nodes', needs: ['nodes'], over: ['nodes'], detect: nodes },
+  { name: 'node-overcommit', needs: ['nodes', 'pods'], over: ['nodes'], detect: nodeOvercommit },
+  {
+    name: 'network-policies',
+    needs: ['networkpolicies', 'pods'],
+    over: ['networkpolicies'],
+    detect: networkPolicies,
+  },
+  {
+    name: 'webhooks',
+    needs: ['services', 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations'],
+    detect: webhooks,
+  },
+  { name: 'istio', needs: [], detect: istio },
 ];

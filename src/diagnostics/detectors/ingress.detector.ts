@@ -1,6 +1,6 @@
 import type { IngressBackendRef, IngressRecord } from '../../cluster-state/records/networking';
 import { RawFinding } from '../finding';
-import { Detector, DetectorInput } from './detector';
+import { DetectorInput } from './detector';
 
 const ref = (i: IngressRecord) => ({
   group: 'networking.k8s.io',
@@ -45,29 +45,24 @@ function backendFinding(
 }
 
 /** Ingress rules whose backend Service or port does not exist, and TLS Secrets that do not exist (metadata only). */
-export const ingresses: Detector = {
-  name: 'ingresses',
-  needs: ['ingresses', 'services'],
-  over: ['ingresses'],
-  detect(input) {
-    const findings: RawFinding[] = [];
-    for (const i of input.list('ingresses')) {
-      for (const b of i.backends) {
-        const found = backendFinding(input, i, b);
-        if (found) findings.push(found);
-      }
-      if (!input.caches('secrets')) continue;
-      const missing = i.tlsSecrets.filter((s) => !input.get('secrets', s, i.namespace));
-      if (missing.length)
-        findings.push({
-          code: 'INGRESS_MISSING_TLS_SECRET',
-          severity: 'warning',
-          object: ref(i),
-          message: `The TLS Secret ${missing.join(', ')} does not exist: the controller serves its default certificate.`,
-          fields: { 'spec.tls[].secretName': missing },
-          suggestion: `Create the kubernetes.io/tls Secret ${missing[0]} in ${i.namespace} (or let cert-manager issue it).`,
-        });
+export function ingresses(input: DetectorInput): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const i of input.list('ingresses')) {
+    for (const b of i.backends) {
+      const found = backendFinding(input, i, b);
+      if (found) findings.push(found);
     }
-    return findings;
-  },
-};
+    if (!input.caches('secrets')) continue;
+    const missing = i.tlsSecrets.filter((s) => !input.get('secrets', s, i.namespace));
+    if (missing.length)
+      findings.push({
+        code: 'INGRESS_MISSING_TLS_SECRET',
+        severity: 'warning',
+        object: ref(i),
+        message: `The TLS Secret ${missing.join(', ')} does not exist: the controller serves its default certificate.`,
+        fields: { 'spec.tls[].secretName': missing },
+        suggestion: `Create the kubernetes.io/tls Secret ${missing[0]} in ${i.namespace} (or let cert-manager issue it).`,
+      });
+  }
+  return findings;
+}

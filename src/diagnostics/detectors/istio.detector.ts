@@ -1,17 +1,8 @@
+import type { RawFinding } from '../finding';
 import { runValidations } from '../../istio-gateway/validations/run-validations';
-import type {
-  MeshSnapshot,
-  Severity as IstioSeverity,
-} from '../../istio-gateway/validations/snapshot';
+import type { MeshSnapshot } from '../../istio-gateway/validations/snapshot';
 import type { CachedKindName } from '../../monitor/cluster-snapshot';
-import { RawFinding, Severity } from '../finding';
-import { Detector, DetectorInput } from './detector';
-
-const SEVERITY: Record<IstioSeverity, Severity> = {
-  error: 'critical',
-  warning: 'warning',
-  info: 'info',
-};
+import { DetectorInput } from './detector';
 
 /** A kind's records, or null when it is not cached here (the Istio check that needs it is skipped). */
 function part<K extends CachedKindName>(input: DetectorInput, kind: K): any[] | null {
@@ -33,26 +24,14 @@ function meshSnapshot(input: DetectorInput): MeshSnapshot {
 }
 
 /**
- * The Istio and Gateway API validations (src/istio-gateway/validations, unchanged) run over the
- * same snapshot and become findings of the one type: same code, error → critical, with the
- * offending field's path and the Kiali/istioctl equivalents as evidence.
+ * The Istio and Gateway API validations (src/istio-gateway/validations) over the same snapshot:
+ * they emit the one finding type, with the offending field's path and the Kiali/istioctl
+ * equivalents as evidence fields.
  */
-export const istio: Detector = {
-  name: 'istio',
-  needs: [],
-  detect(input) {
-    const anyMesh = (
-      ['istioGateways', 'virtualServices', 'destinationRules', 'k8sGateways', 'httpRoutes'] as const
-    ).some((k) => input.caches(k));
-    if (!anyMesh) return [];
-    return runValidations(meshSnapshot(input)).findings.map((f): RawFinding => ({
-      code: f.code,
-      severity: SEVERITY[f.severity],
-      object: f.object,
-      message: f.message,
-      fields: { path: f.path, kialiCode: f.kialiCode, istioctlCode: f.istioctlCode },
-      suggestion: f.suggestedFix,
-      source: 'istio',
-    }));
-  },
-};
+export function istio(input: DetectorInput): RawFinding[] {
+  const anyMesh = (
+    ['istioGateways', 'virtualServices', 'destinationRules', 'k8sGateways', 'httpRoutes'] as const
+  ).some((k) => input.caches(k));
+  if (!anyMesh) return [];
+  return runValidations(meshSnapshot(input)).findings;
+}

@@ -1,6 +1,6 @@
 import type { JobRecord } from '../../cluster-state/records/batch';
 import { RawFinding } from '../finding';
-import { Detector } from './detector';
+import { DetectorInput } from './detector';
 
 const batch = (kind: string, namespace: string, name: string) => ({
   group: 'batch',
@@ -27,52 +27,48 @@ function latestJobs(jobs: JobRecord[]): Map<string, JobRecord> {
  * A suspended CronJob is reported (info) only when its last run failed, since that failure will
  * not be retried.
  */
-export const jobs: Detector = {
-  name: 'jobs',
-  needs: ['jobs', 'cronjobs'],
-  detect(input) {
-    const findings: RawFinding[] = [];
-    const all = input.list('jobs');
-    for (const job of all) {
-      if (!job.failure || job.owner?.kind === 'CronJob') continue;
-      findings.push({
-        code: 'JOB_FAILED',
-        severity: 'warning',
-        object: batch('Job', job.namespace, job.name),
-        message: `The Job failed (${job.failure.reason}): ${job.failure.message}`,
-        fields: {
-          'status.conditions[type=Failed].reason': job.failure.reason,
-          'status.failed': job.failed,
-          'status.succeeded': job.succeeded,
-        },
-        suggestion:
-          'Read the logs of its failed pods (kubectl logs job/<name>), fix the cause, then delete and recreate the Job.',
-      });
-    }
-    const latest = latestJobs(all);
-    for (const cron of input.list('cronjobs')) {
-      const last = latest.get(`${cron.namespace}/${cron.name}`);
-      if (!last?.failure) continue;
-      const fields = {
-        'spec.suspend': cron.suspend,
-        'status.lastScheduleTime': cron.lastScheduleTime,
-        'status.lastSuccessfulTime': cron.lastSuccessfulTime,
-        lastJob: last.name,
-        'lastJob.status.conditions[type=Failed].reason': last.failure.reason,
-      };
-      findings.push({
-        code: cron.suspend ? 'CRONJOB_SUSPENDED_AFTER_FAILURE' : 'CRONJOB_FAILING',
-        severity: cron.suspend ? 'info' : 'warning',
-        object: batch('CronJob', cron.namespace, cron.name),
-        message: cron.suspend
-          ? `The CronJob is suspended and its last run (${last.name}) failed: ${last.failure.reason}.`
-          : `The latest run ${last.name} failed (${last.failure.reason}): ${last.failure.message}`,
-        fields,
-        suggestion: cron.suspend
-          ? 'Fix the cause of the last failure before resuming it (kubectl patch cronjob <name> -p \'{"spec":{"suspend":false}}\').'
-          : `Read the logs of Job ${last.name}\u2019s pods and fix the cause; the next scheduled run shows whether it holds.`,
-      });
-    }
-    return findings;
-  },
-};
+export function jobs(input: DetectorInput): RawFinding[] {
+  const findings: RawFinding[] = [];
+  const all = input.list('jobs');
+  for (const job of all) {
+    if (!job.failure || job.owner?.kind === 'CronJob') continue;
+    findings.push({
+      code: 'JOB_FAILED',
+      severity: 'warning',
+      object: batch('Job', job.namespace, job.name),
+      message: `The Job failed (${job.failure.reason}): ${job.failure.message}`,
+      fields: {
+        'status.conditions[type=Failed].reason': job.failure.reason,
+        'status.failed': job.failed,
+        'status.succeeded': job.succeeded,
+      },
+      suggestion:
+        'Read the logs of its failed pods (kubectl logs job/<name>), fix the cause, then delete and recreate the Job.',
+    });
+  }
+  const latest = latestJobs(all);
+  for (const cron of input.list('cronjobs')) {
+    const last = latest.get(`${cron.namespace}/${cron.name}`);
+    if (!last?.failure) continue;
+    const fields = {
+      'spec.suspend': cron.suspend,
+      'status.lastScheduleTime': cron.lastScheduleTime,
+      'status.lastSuccessfulTime': cron.lastSuccessfulTime,
+      lastJob: last.name,
+      'lastJob.status.conditions[type=Failed].reason': last.failure.reason,
+    };
+    findings.push({
+      code: cron.suspend ? 'CRONJOB_SUSPENDED_AFTER_FAILURE' : 'CRONJOB_FAILING',
+      severity: cron.suspend ? 'info' : 'warning',
+      object: batch('CronJob', cron.namespace, cron.name),
+      message: cron.suspend
+        ? `The CronJob is suspended and its last run (${last.name}) failed: ${last.failure.reason}.`
+        : `The latest run ${last.name} failed (${last.failure.reason}): ${last.failure.message}`,
+      fields,
+      suggestion: cron.suspend
+        ? 'Fix the cause of the last failure before resuming it (kubectl patch cronjob <name> -p \'{"spec":{"suspend":false}}\').'
+        : `Read the logs of Job ${last.name}\u2019s pods and fix the cause; the next scheduled run shows whether it holds.`,
+    });
+  }
+  return findings;
+}

@@ -1,6 +1,6 @@
 import type { NodeRecord } from '../../cluster-state/records/node';
 import { RawFinding } from '../finding';
-import { ageSeconds, Detector } from './detector';
+import { ageSeconds, DetectorInput } from './detector';
 
 /** A cordon for maintenance lasts minutes; one older than this was probably forgotten. */
 export const CORDONED_SECONDS = 3600;
@@ -46,27 +46,22 @@ function conditionFindings(n: NodeRecord): RawFinding[] {
 }
 
 /** Nodes NotReady, under memory/disk/PID pressure, or cordoned for more than an hour. */
-export const nodes: Detector = {
-  name: 'nodes',
-  needs: ['nodes'],
-  over: ['nodes'],
-  detect(input) {
-    const findings: RawFinding[] = [];
-    for (const n of input.list('nodes')) {
-      findings.push(...conditionFindings(n));
-      if (!n.unschedulable) continue;
-      const taint = n.taints.find((t) => t.key === 'node.kubernetes.io/unschedulable');
-      if (ageSeconds(taint?.timeAdded, input.now) < CORDONED_SECONDS) continue;
-      findings.push({
-        code: 'NODE_CORDONED',
-        severity: 'info',
-        object: ref(n),
-        message: `The node has been cordoned${taint?.timeAdded ? ` since ${taint.timeAdded}` : ''}: no new pod is scheduled on it.`,
-        fields: { 'spec.unschedulable': true, 'taint.timeAdded': taint?.timeAdded },
-        suggestion:
-          'Uncordon it when the maintenance is over (kubectl uncordon), or remove it from the cluster.',
-      });
-    }
-    return findings;
-  },
-};
+export function nodes(input: DetectorInput): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const n of input.list('nodes')) {
+    findings.push(...conditionFindings(n));
+    if (!n.unschedulable) continue;
+    const taint = n.taints.find((t) => t.key === 'node.kubernetes.io/unschedulable');
+    if (ageSeconds(taint?.timeAdded, input.now) < CORDONED_SECONDS) continue;
+    findings.push({
+      code: 'NODE_CORDONED',
+      severity: 'info',
+      object: ref(n),
+      message: `The node has been cordoned${taint?.timeAdded ? ` since ${taint.timeAdded}` : ''}: no new pod is scheduled on it.`,
+      fields: { 'spec.unschedulable': true, 'taint.timeAdded': taint?.timeAdded },
+      suggestion:
+        'Uncordon it when the maintenance is over (kubectl uncordon), or remove it from the cluster.',
+    });
+  }
+  return findings;
+}

@@ -1,4 +1,5 @@
-import { Detector } from './detector';
+import type { RawFinding } from '../finding';
+import { DetectorInput } from './detector';
 import { containerFindings, containerLabel } from './pod-containers';
 
 const CONFIG_ERRORS = new Set([
@@ -8,22 +9,17 @@ const CONFIG_ERRORS = new Set([
 ]);
 
 /** The kubelet cannot create a container from its spec (a missing key, a bad mount, a bad command). */
-export const podConfigError: Detector = {
-  name: 'pod-config-error',
-  needs: ['pods'],
-  perPod: true,
-  detect: (input) =>
-    containerFindings(
-      input.list('pods'),
-      (c) => c.waiting !== undefined && CONFIG_ERRORS.has(c.waiting),
-      (c) => ({
-        code: 'POD_CONTAINER_CONFIG_ERROR',
-        severity: 'critical',
-        message: `The ${containerLabel(c)} cannot be created (${c.waiting}${
-          c.waitingMessage ? `: ${c.waitingMessage}` : ''
-        }).`,
-        suggestion:
-          'Fix what the message names: usually a ConfigMap or Secret key the container reads through env or a volume that does not exist.',
-      }),
-    ),
-};
+export const podConfigError = (input: DetectorInput): RawFinding[] =>
+  containerFindings(
+    input.list('pods'),
+    (c) => c.waiting !== undefined && CONFIG_ERRORS.has(c.waiting),
+    (c) => ({
+      code: 'POD_CONTAINER_CONFIG_ERROR',
+      severity: 'critical',
+      message: `The ${containerLabel(c)} cannot be created (${c.waiting}${
+        c.waitingMessage ? `: ${c.waitingMessage}` : ''
+      }).`,
+      suggestion:
+        'Fix what the message names: usually a ConfigMap or Secret key the container reads through env or a volume that does not exist.',
+    }),
+  );

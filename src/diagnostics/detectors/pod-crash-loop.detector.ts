@@ -1,4 +1,5 @@
-import { Detector } from './detector';
+import type { RawFinding } from '../finding';
+import { DetectorInput } from './detector';
 import { containerFindings, containerLabel } from './pod-containers';
 
 /**
@@ -6,23 +7,18 @@ import { containerFindings, containerLabel } from './pod-containers';
  * running now (a sidecar that restarted once an hour ago and is ready) is not waiting, so it does
  * not match.
  */
-export const podCrashLoop: Detector = {
-  name: 'pod-crash-loop',
-  needs: ['pods'],
-  perPod: true,
-  detect: (input) =>
-    containerFindings(
-      input.list('pods'),
-      (c) => c.waiting === 'CrashLoopBackOff',
-      (c) => ({
-        code: 'POD_CRASH_LOOP',
-        severity: 'critical',
-        message: `The ${containerLabel(c)} keeps crashing (CrashLoopBackOff, ${c.restarts} restarts${
-          c.lastTerminated ? `, last exit ${c.lastTerminated} code ${c.lastExitCode}` : ''
-        }).`,
-        suggestion: `Read the previous run's log (kubectl logs <pod> -c ${c.name} --previous) and fix the cause of exit code ${
-          c.lastExitCode ?? '?'
-        }: a bad command, missing configuration, or a failing dependency at start-up.`,
-      }),
-    ),
-};
+export const podCrashLoop = (input: DetectorInput): RawFinding[] =>
+  containerFindings(
+    input.list('pods'),
+    (c) => c.waiting === 'CrashLoopBackOff',
+    (c) => ({
+      code: 'POD_CRASH_LOOP',
+      severity: 'critical',
+      message: `The ${containerLabel(c)} keeps crashing (CrashLoopBackOff, ${c.restarts} restarts${
+        c.lastTerminated ? `, last exit ${c.lastTerminated} code ${c.lastExitCode}` : ''
+      }).`,
+      suggestion: `Read the previous run's log (kubectl logs <pod> -c ${c.name} --previous) and fix the cause of exit code ${
+        c.lastExitCode ?? '?'
+      }: a bad command, missing configuration, or a failing dependency at start-up.`,
+    }),
+  );

@@ -10,8 +10,8 @@ import { podReferences } from './pod-references.detector';
 import { podUnschedulable } from './pod-unschedulable.detector';
 import type { Detector } from './detector';
 
-const codes = (detector: Detector, pods: ReturnType<typeof pod>[], extra = {}) =>
-  detector.detect(inputOf({ pods, ...extra })).map((f) => `${f.code} ${f.object.name}`);
+const codes = (detector: Detector['detect'], pods: ReturnType<typeof pod>[], extra = {}) =>
+  detector(inputOf({ pods, ...extra })).map((f) => `${f.code} ${f.object.name}`);
 
 describe('pod detectors', () => {
   it('report CrashLoopBackOff in app, init and sidecar containers, with the restart count and last exit', () => {
@@ -34,7 +34,7 @@ describe('pod detectors', () => {
         initContainerStatuses: [{ ...waiting('CrashLoopBackOff', 4), name: 'proxy' }],
       }),
     ];
-    const found = podCrashLoop.detect(inputOf({ pods }));
+    const found = podCrashLoop(inputOf({ pods }));
     expect(found.map((f) => f.object.name)).toEqual(['main', 'init', 'side']);
     expect(found[0].message).toContain('7 restarts, last exit Error code 2');
     expect(found[1].message).toContain('init container migrate');
@@ -133,7 +133,7 @@ describe('pod detectors', () => {
   });
 
   it('report an unschedulable Pending pod with the scheduler message', () => {
-    const found = podUnschedulable.detect(
+    const found = podUnschedulable(
       inputOf({
         pods: [
           pod('stuck', {
@@ -184,7 +184,7 @@ describe('pod detectors', () => {
         ],
       },
     });
-    const found = podReferences.detect(
+    const found = podReferences(
       inputOf({
         pods: [p],
         configmaps: [{ name: 'present', namespace: 'shop' }],
@@ -202,7 +202,7 @@ describe('pod detectors', () => {
 
   it('say nothing about references when their kind is not cached (forbidden): absence is not proof', () => {
     const p = pod('web', { spec: { volumes: [{ name: 's', secret: { secretName: 'x' } }] } });
-    expect(podReferences.detect(inputOf({ pods: [p] }))).toEqual([]);
+    expect(podReferences(inputOf({ pods: [p] }))).toEqual([]);
   });
 
   it('report running containers without requests, not finished pods', () => {
@@ -214,7 +214,7 @@ describe('pod detectors', () => {
       pod('done', { phase: 'Succeeded', spec: bare }),
       pod('ok'),
     ];
-    const found = containerRequests.detect(inputOf({ pods }));
+    const found = containerRequests(inputOf({ pods }));
     expect(found.map((f) => f.object.name)).toEqual(['bare']);
     expect(found[0].fields.containers).toEqual(['app']);
   });

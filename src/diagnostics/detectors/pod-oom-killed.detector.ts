@@ -1,27 +1,23 @@
-import { ageSeconds, Detector } from './detector';
+import type { RawFinding } from '../finding';
+import { ageSeconds, DetectorInput } from './detector';
 import { containerFindings, containerLabel } from './pod-containers';
 
 /** An OOM kill an hour ago of a container that is ready now is history, not a problem. */
 const RECENT_SECONDS = 3600;
 
 /** A container was killed for exceeding its memory limit, now or in its last run. */
-export const podOomKilled: Detector = {
-  name: 'pod-oom-killed',
-  needs: ['pods'],
-  perPod: true,
-  detect: (input) =>
-    containerFindings(
-      input.list('pods'),
-      (c) =>
-        c.terminated === 'OOMKilled' ||
-        (c.lastTerminated === 'OOMKilled' &&
-          (!c.ready || ageSeconds(c.lastFinishedAt, input.now) < RECENT_SECONDS)),
-      (c) => ({
-        code: 'POD_OOM_KILLED',
-        severity: 'warning',
-        message: `The ${containerLabel(c)} was killed for running out of memory (OOMKilled, ${c.restarts} restarts).`,
-        suggestion:
-          'Raise the container memory limit above its peak use, or find what makes its memory grow (a leak, a too large cache or batch).',
-      }),
-    ),
-};
+export const podOomKilled = (input: DetectorInput): RawFinding[] =>
+  containerFindings(
+    input.list('pods'),
+    (c) =>
+      c.terminated === 'OOMKilled' ||
+      (c.lastTerminated === 'OOMKilled' &&
+        (!c.ready || ageSeconds(c.lastFinishedAt, input.now) < RECENT_SECONDS)),
+    (c) => ({
+      code: 'POD_OOM_KILLED',
+      severity: 'warning',
+      message: `The ${containerLabel(c)} was killed for running out of memory (OOMKilled, ${c.restarts} restarts).`,
+      suggestion:
+        'Raise the container memory limit above its peak use, or find what makes its memory grow (a leak, a too large cache or batch).',
+    }),
+  );

@@ -1,7 +1,7 @@
 import type { PodRecord } from '../../cluster-state/records/pod';
 import type { CachedKindName } from '../../monitor/cluster-snapshot';
 import { podRef, RawFinding } from '../finding';
-import { Detector, DetectorInput } from './detector';
+import { DetectorInput } from './detector';
 
 interface RefKind {
   code: string;
@@ -65,22 +65,17 @@ function missing(input: DetectorInput, pod: PodRecord, ref: RefKind): RawFinding
  * Pods referencing a ConfigMap, Secret, PVC or ServiceAccount that does not exist. Optional
  * ConfigMap/Secret references are not recorded (see slimPod), and finished pods are skipped.
  */
-export const podReferences: Detector = {
-  name: 'pod-references',
-  needs: ['pods'],
-  perPod: true,
-  detect(input) {
-    const findings: RawFinding[] = [];
-    const pods = input.list('pods');
-    for (let i = 0; i < pods.length; i++) {
-      const pod = pods[i];
-      if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
-      if (!pod.refs && !pod.serviceAccount) continue;
-      for (let k = 0; k < REF_KINDS.length; k++) {
-        const found = missing(input, pod, REF_KINDS[k]);
-        if (found) findings.push(found);
-      }
+export function podReferences(input: DetectorInput): RawFinding[] {
+  const findings: RawFinding[] = [];
+  const pods = input.list('pods');
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i];
+    if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
+    if (!pod.refs && !pod.serviceAccount) continue;
+    for (let k = 0; k < REF_KINDS.length; k++) {
+      const found = missing(input, pod, REF_KINDS[k]);
+      if (found) findings.push(found);
     }
-    return findings;
-  },
-};
+  }
+  return findings;
+}

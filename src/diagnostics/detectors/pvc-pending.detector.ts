@@ -1,6 +1,6 @@
 import type { PvcRecord, PvRecord } from '../../cluster-state/records/storage';
 import { RawFinding } from '../finding';
-import { Detector, DetectorInput } from './detector';
+import { DetectorInput } from './detector';
 
 const ref = (p: PvcRecord) => ({
   group: '',
@@ -76,18 +76,13 @@ const GRACE_SECONDS = 60;
  * PersistentVolumeClaims that stay Pending, with the reason: no such StorageClass, no matching PV,
  * or a provisioner that does not answer. A WaitForFirstConsumer claim no pod mounts yet is fine.
  */
-export const pvcPending: Detector = {
-  name: 'pvc-pending',
-  needs: ['persistentvolumeclaims', 'storageclasses', 'persistentvolumes'],
-  over: ['persistentvolumeclaims'],
-  detect(input) {
-    const findings: RawFinding[] = [];
-    for (const pvc of input.list('persistentvolumeclaims')) {
-      if (pvc.phase !== 'Pending') continue;
-      if ((input.now - Date.parse(pvc.created)) / 1000 < GRACE_SECONDS) continue;
-      const found = diagnose(input, pvc);
-      if (found) findings.push({ ...found, severity: 'critical', object: ref(pvc) });
-    }
-    return findings;
-  },
-};
+export function pvcPending(input: DetectorInput): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const pvc of input.list('persistentvolumeclaims')) {
+    if (pvc.phase !== 'Pending') continue;
+    if ((input.now - Date.parse(pvc.created)) / 1000 < GRACE_SECONDS) continue;
+    const found = diagnose(input, pvc);
+    if (found) findings.push({ ...found, severity: 'critical', object: ref(pvc) });
+  }
+  return findings;
+}

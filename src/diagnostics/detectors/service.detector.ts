@@ -1,7 +1,7 @@
 import type { SpecObject } from '../../cluster-state/records/spec-object';
 import { RawFinding } from '../finding';
 import { mapMatches } from '../selectors';
-import { Detector, DetectorInput } from './detector';
+import { DetectorInput } from './detector';
 
 const ref = (s: SpecObject) => ({
   group: '',
@@ -25,89 +25,52 @@ function elsewhere(input: DetectorInput, selector: Record<string, string>, own: 
 }
 
 /**
- * Ready endpoints per namespace and service, summed over its slices. Nested maps, not
- * `namespace/service` keys: an incremental run looks up every Service's count to stamp it, and a
- * key string per Service per run is garbage the overview requests pay for in scavenges.
- */
-function readyEndpoints(input: DetectorInput): Map<string, Map<string, number>> {
-  const ready = new Map<string, Map<string, number>>();
-  for (const e of input.list('endpointslices')) {
-    let services = ready.get(e.namespace);
-    if (!services) ready.set(e.namespace, (services = new Map()));
-    services.set(e.service, (services.get(e.service) ?? 0) + e.ready);
-  }
-  return ready;
-}
-
-const readyEndpointsOf = (input: DetectorInput, namespace: string, service: string): number =>
-  input.memo('services:ready-endpoints', readyEndpoints).get(namespace)?.get(service) ?? 0;
-
-const matchesNothing = (f: RawFinding): boolean => f.code === 'SERVICE_NO_MATCHING_PODS';
-
-/**
  * Services whose selector matches no pod (saying when it matches pods of another namespace), or
  * whose matching pods are all unready (no ready endpoint). ExternalName Services and Services
  * without a selector (endpoints managed by hand) are skipped; a headless Service of a healthy
  * StatefulSet has ready endpoints and is fine. Finished pods do not count as matches.
  */
-export const services: Detector = {
-  name: 'services',
-  needs: ['services', 'pods'],
-  over: ['services'],
-  // A Service's findings read its namespace's pods (a new list whenever one of them changes) and
-  // its ready endpoints; one that matches nothing also reads other namespaces: never reused.
-  // The last stamp is handed back while both are the same: no array per Service per run.
-  stamp(input, item, found, last) {
-    const s = item as SpecObject;
-    if (found.some(matchesNothing)) return undefined;
+export function services(input: DetectorInput): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const s of input.list('services')) {
+    const selector: Record<string, string> | undefined = s.spec.selector;
+    if (s.spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) continue;
     const namespace = s.metadata.namespace ?? '';
-    const pods = input.podsIn(namespace);
-    const ready = readyEndpointsOf(input, namespace, s.metadata.name);
-    return last?.length === 2 && last[0] === pods && last[1] === ready ? last : [pods, ready];
-  },
-  detect(input) {
-    const findings: RawFinding[] = [];
-    for (const s of input.list('services')) {
-      const selector: Record<string, string> | undefined = s.spec.selector;
-      if (s.spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) continue;
-      const namespace = s.metadata.namespace ?? '';
-      const pods = input
-        .podsIn(namespace)
-        .filter(
-          (p) => p.phase !== 'Succeeded' && p.phase !== 'Failed' && mapMatches(selector, p.labels),
-        );
-      const fields: Record<string, unknown> = {
-        'spec.selector': selector,
-        matchingPods: pods.length,
-      };
-      if (!pods.length) {
-        const others = elsewhere(input, selector, namespace);
-        findings.push({
-          code: 'SERVICE_NO_MATCHING_PODS',
-          severity: 'warning',
-          object: ref(s),
-          message: others.length
-            ? `The selector matches no pod in ${namespace}, only pods in namespace(s) ${others.join(', ')}: a Service selects pods of its own namespace only.`
-            : 'The selector matches no pod: the Service has no backend.',
-          fields: others.length ? { ...fields, matchingPodsInNamespaces: others } : fields,
-          suggestion: others.length
-            ? `Create the Service in ${others[0]}, or deploy the pods in ${namespace}.`
-            : 'Make spec.selector equal to the labels of the pod template it should serve (kubectl get pods --show-labels).',
-        });
-        continue;
-      }
-      // A ready pod counts even before its slice is updated, so a lagging slice is no false alarm.
-      if (readyEndpointsOf(input, namespace, s.metadata.name) > 0 || pods.some((p) => p.ready))
-        continue;
+    const pods = input
+      .podsIn(namespace)
+      .filter(
+        (p) => p.phase !== 'Succeeded' && p.phase !== 'Failed' && mapMatches(selector, p.labels),
+      );
+    const fields: Record<string, unknown> = {
+      'spec.selector': selector,
+      matchingPods: pods.length,
+    };
+    if (!pods.length) {
+      const others = elsewhere(input, selector, namespace);
       findings.push({
-        code: 'SERVICE_NO_READY_ENDPOINTS',
-        severity: 'critical',
+        code: 'SERVICE_NO_MATCHING_PODS',
+        severity: 'warning',
         object: ref(s),
-        message: `The selector matches ${pods.length} pods but none is ready: the Service has no endpoint to send traffic to.`,
-        fields: { ...fields, readyEndpoints: 0, pods: pods.slice(0, 5).map((p) => p.name) },
-        suggestion: 'Fix the pods the Service selects (their findings say why they are not ready).',
+        message: others.length
+          ? `The selector matches no pod in ${namespace}, only pods in namespace(s) ${others.join(', ')}: a Service selects pods of its own namespace only.`
+          : 'The selector matches no pod: the Service has no backend.',
+        fields: others.length ? { ...fields, matchingPodsInNamespaces: others } : fields,
+        suggestion: others.length
+          ? `Create the Service in ${others[0]}, or deploy the pods in ${namespace}.`
+          : 'Make spec.selector equal to the labels of the pod template it should serve (kubectl get pods --show-labels).',
       });
+      continue;
     }
-    return findings;
-  },
-};
+    // A ready pod counts even before its slice is updated, so a lagging slice is no false alarm.
+    if (input.readyEndpoints(namespace, s.metadata.name) > 0 || pods.some((p) => p.ready)) continue;
+    findings.push({
+      code: 'SERVICE_NO_READY_ENDPOINTS',
+      severity: 'critical',
+      object: ref(s),
+      message: `The selector matches ${pods.length} pods but none is ready: the Service has no endpoint to send traffic to.`,
+      fields: { ...fields, readyEndpoints: 0, pods: pods.slice(0, 5).map((p) => p.name) },
+      suggestion: 'Fix the pods the Service selects (their findings say why they are not ready).',
+    });
+  }
+  return findings;
+}

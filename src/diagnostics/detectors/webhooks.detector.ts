@@ -1,6 +1,6 @@
 import type { WebhookConfigRecord } from '../../cluster-state/records/policy';
 import { RawFinding } from '../finding';
-import { Detector, DetectorInput } from './detector';
+import { DetectorInput } from './detector';
 
 function missingServices(
   input: DetectorInput,
@@ -25,15 +25,11 @@ function missingServices(
 }
 
 /** Admission webhooks whose Service is missing (URL webhooks point outside the cluster and are not checked). */
-export const webhooks: Detector = {
-  name: 'webhooks',
-  needs: ['services', 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations'],
-  detect: (input) => [
-    ...input
-      .list('mutatingwebhookconfigurations')
-      .flatMap((c) => missingServices(input, 'MutatingWebhookConfiguration', c)),
-    ...input
-      .list('validatingwebhookconfigurations')
-      .flatMap((c) => missingServices(input, 'ValidatingWebhookConfiguration', c)),
-  ],
-};
+export const webhooks = (input: DetectorInput): RawFinding[] => [
+  ...input
+    .list('mutatingwebhookconfigurations')
+    .flatMap((c) => missingServices(input, 'MutatingWebhookConfiguration', c)),
+  ...input
+    .list('validatingwebhookconfigurations')
+    .flatMap((c) => missingServices(input, 'ValidatingWebhookConfiguration', c)),
+];

@@ -1,7 +1,7 @@
 import type { WorkloadRecord } from '../../cluster-state/records/workload';
 import type { ConditionRecord } from '../../cluster-state/records/owner';
 import { RawFinding } from '../finding';
-import { Detector } from './detector';
+import { DetectorInput } from './detector';
 
 const apps = (kind: string, w: WorkloadRecord) => ({
   group: 'apps',
@@ -122,18 +122,9 @@ function replicaSets(list: WorkloadRecord[]): RawFinding[] {
   });
 }
 
-const OWN_RECORD_ONLY: readonly unknown[] = Object.freeze([]);
-
-export const workloadAvailability: Detector = {
-  name: 'workload-availability',
-  needs: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
-  over: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
-  // A workload's findings read its own record only: one shared stamp, not an array per item per run.
-  stamp: () => OWN_RECORD_ONLY,
-  detect: (input) => [
-    ...deployments(input.list('deployments')),
-    ...statefulSets(input.list('statefulsets')),
-    ...daemonSets(input.list('daemonsets')),
-    ...replicaSets(input.list('replicasets')),
-  ],
-};
+export const workloadAvailability = (input: DetectorInput): RawFinding[] => [
+  ...deployments(input.list('deployments')),
+  ...statefulSets(input.list('statefulsets')),
+  ...daemonSets(input.list('daemonsets')),
+  ...replicaSets(input.list('replicasets')),
+];

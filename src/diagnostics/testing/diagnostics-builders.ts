@@ -3,6 +3,7 @@ import { slimNode } from '../../cluster-state/records/node';
 import { slimPod } from '../../cluster-state/records/pod';
 import type { CachedKindName, CachedRecords, NodeAllocation } from '../../monitor/cluster-snapshot';
 import type { DetectorInput } from '../detectors/detector';
+import { readyEndpointIndex } from '../snapshot-input';
 
 /** Small builders of raw API objects and of a detector input, for the detectors' unit tests. */
 
@@ -37,9 +38,8 @@ export function inputOf(
           .filter((p) => p.labels[key] === value)
           .map((p) => p.namespace),
       ),
-    memo(_key, build) {
-      return build(this);
-    },
+    readyEndpoints: (namespace, service) =>
+      readyEndpointIndex(list('endpointslices')).get(namespace)?.get(service) ?? 0,
     allocation: (node) => options.allocation?.[node],
   };
 }

@@ -86,61 +86,51 @@ export function podOf(d: number, i: number, fault: number) {
   }
 }
 
-export function bigCluster() {
-  const next = random(13);
+/** Deployment `d`: its pods, workloads, Service and (for some) EndpointSlice, drawing on `next`. */
+function deploymentOf(d: number, next: () => number) {
+  const namespace = `ns-${d % NAMESPACES}`;
   const pods = [];
-  const deployments = [];
-  const replicasets = [];
-  const services = [];
-  const endpointslices = [];
-  for (let d = 0; d < DEPLOYMENTS; d++) {
-    const namespace = `ns-${d % NAMESPACES}`;
-    for (let i = 0; i < PER_DEPLOYMENT; i++)
-      // Every pod of some Deployments is unready: their Service has no ready endpoint.
-      pods.push(podOf(d, i, d % 151 === 0 ? 2 : next() < 0.03 ? 1 + Math.floor(next() * 5) : 0));
-    const available = next() < 0.05 ? 0 : PER_DEPLOYMENT;
-    const status = {
-      replicas: PER_DEPLOYMENT,
-      availableReplicas: available,
-      readyReplicas: available,
-      updatedReplicas: PER_DEPLOYMENT,
-      conditions: [{ type: 'Available', status: available ? 'True' : 'False' }],
-    };
-    const meta = { name: `d-${d}`, namespace, creationTimestamp: ago(86_400) };
-    deployments.push(slimWorkload({ metadata: meta, spec: { replicas: PER_DEPLOYMENT }, status }));
-    replicasets.push(
-      slimWorkload({
-        metadata: {
-          ...meta,
-          name: `d-${d}-rs`,
-          ownerReferences: [{ kind: 'Deployment', name: `d-${d}`, controller: true }],
-        },
-        spec: { replicas: PER_DEPLOYMENT },
-        status,
-      }),
-    );
-    // Most Services select their Deployment; some a label of another namespace or none at all.
-    const selector =
-      d % 97 === 0 ? { app: `d-${d + 1}` } : d % 89 === 0 ? { app: 'nobody' } : { app: `d-${d}` };
-    services.push(slimSpecObject({ metadata: meta, spec: { selector, ports: [{ port: 80 }] } }));
-    if (d % 5 === 0)
-      endpointslices.push(
-        slimEndpointSlice({
-          metadata: {
-            name: `d-${d}-x`,
-            namespace,
-            labels: { 'kubernetes.io/service-name': `d-${d}` },
-          },
-          endpoints: [{ conditions: { ready: next() < 0.5 } }],
-        }),
-      );
-  }
-  const nodes = Array.from({ length: 30 }, (_, n) =>
-    node(`n${n}`, [{ type: 'Ready', status: n % 11 === 0 ? 'False' : 'True' }]),
-  );
-  const warningevents = pods
-    .filter((p) => !p.ready)
-    .map((p) => warning('Pod', p.name, p.namespace, 'BackOff', ago(30)));
+  for (let i = 0; i < PER_DEPLOYMENT; i++)
+    // Every pod of some Deployments is unready: their Service has no ready endpoint.
+    pods.push(podOf(d, i, d % 151 === 0 ? 2 : next() < 0.03 ? 1 + Math.floor(next() * 5) : 0));
+  const available = next() < 0.05 ? 0 : PER_DEPLOYMENT;
+  const status = {
+    replicas: PER_DEPLOYMENT,
+    availableReplicas: available,
+    readyReplicas: available,
+    updatedReplicas: PER_DEPLOYMENT,
+    conditions: [{ type: 'Available', status: available ? 'True' : 'False' }],
+  };
+  const meta = { name: `d-${d}`, namespace, creationTimestamp: ago(86_400) };
+  const owner = { kind: 'Deployment', name: `d-${d}`, controller: true };
+  // Most Services select their Deployment; some a label of another namespace or none at all.
+  const selector =
+    d % 97 === 0 ? { app: `d-${d + 1}` } : d % 89 === 0 ? { app: 'nobody' } : { app: `d-${d}` };
+  return {
+    pods,
+    deployment: slimWorkload({ metadata: meta, spec: { replicas: PER_DEPLOYMENT }, status }),
+    replicaset: slimWorkload({
+      metadata: { ...meta, name: `d-${d}-rs`, ownerReferences: [owner] },
+      spec: { replicas: PER_DEPLOYMENT },
+      status,
+    }),
+    service: slimSpecObject({ metadata: meta, spec: { selector, ports: [{ port: 80 }] } }),
+    endpointslice:
+      d % 5 === 0
+        ? slimEndpointSlice({
+            metadata: {
+              name: `d-${d}-x`,
+              namespace,
+              labels: { 'kubernetes.io/service-name': `d-${d}` },
+            },
+            endpoints: [{ conditions: { ready: next() < 0.5 } }],
+          })
+        : undefined,
+  };
+}
+
+/** Ingresses to some Deployments' Services, and NetworkPolicies, one per namespace. */
+function networking() {
   const ingresses = Array.from({ length: 50 }, (_, i) =>
     slimIngress({
       metadata: { name: `ing-${i}`, namespace: `ns-${i % NAMESPACES}` },
@@ -161,21 +151,33 @@ export function bigCluster() {
       spec: { podSelector: { matchLabels: { tier: i % 4 ? 'web' : 'cache' } } },
     }),
   );
+  return { ingresses, networkpolicies };
+}
+
+export function bigCluster() {
+  const next = random(13);
+  const deployments = Array.from({ length: DEPLOYMENTS }, (_, d) => deploymentOf(d, next));
+  const pods = deployments.flatMap((d) => d.pods);
+  const nodes = Array.from({ length: 30 }, (_, n) =>
+    node(`n${n}`, [{ type: 'Ready', status: n % 11 === 0 ? 'False' : 'True' }]),
+  );
+  const warningevents = pods
+    .filter((p) => !p.ready)
+    .map((p) => warning('Pod', p.name, p.namespace, 'BackOff', ago(30)));
   return mapSnapshot({
     pods,
-    deployments,
-    replicasets,
+    deployments: deployments.map((d) => d.deployment),
+    replicasets: deployments.map((d) => d.replicaset),
     statefulsets: [],
     daemonsets: [],
-    services,
-    endpointslices,
+    services: deployments.map((d) => d.service),
+    endpointslices: deployments.flatMap((d) => (d.endpointslice ? [d.endpointslice] : [])),
     configmaps: [],
     secrets: [],
     serviceaccounts: [],
     persistentvolumeclaims: [],
     nodes,
     warningevents,
-    ingresses,
-    networkpolicies,
+    ...networking(),
   });
 }

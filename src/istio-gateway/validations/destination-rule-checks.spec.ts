@@ -3,7 +3,7 @@ import { MeshSnapshot } from './snapshot';
 import { destinationRule, pod, service, serviceEntry, snapshot } from './testing/mesh-builders';
 
 const codes = (s: Partial<MeshSnapshot>) =>
-  runValidations(snapshot(s)).findings.map((f) => `${f.code} ${f.object.name} ${f.path}`);
+  runValidations(snapshot(s)).findings.map((f) => `${f.code} ${f.object.name} ${f.fields.path}`);
 const pods = [
   pod('shop', 'web-1', { app: 'web', version: 'v1' }),
   pod('shop', 'other-1', { app: 'other', version: 'v2' }),

@@ -1,6 +1,6 @@
-import { defineCheck } from './check';
+import { clashes, defineCheck } from './check';
 import { asArray, hostExists, hostFix, labelsMatch, resolveHost, serviceOfFqdn } from './hosts';
-import { Finding, nsOf, Obj } from './snapshot';
+import { nsOf, Obj } from './snapshot';
 
 const hostOf = (dr: Obj): string | null =>
   typeof dr.spec?.host === 'string' ? resolveHost(dr.spec.host, nsOf(dr)) : null;
@@ -89,29 +89,21 @@ export const drDuplicateSubset = defineCheck(
     istioctlCode: null,
     needs: ['destinationRules'],
   },
-  (s, emit) => {
-    const found: Finding[] = [];
-    for (const dr of s.destinationRules) {
-      asArray(dr.spec?.subsets).forEach((subset, i) => {
-        const other = s.destinationRules.find(
-          (o) =>
-            o !== dr &&
-            nsOf(o) === nsOf(dr) &&
-            hostOf(o) === hostOf(dr) &&
-            asArray(o.spec?.subsets).some((x) => x?.name === subset?.name),
-        );
-        if (other)
-          found.push(
-            emit(
-              'DestinationRule',
-              dr,
-              `spec.subsets[${i}].name`,
-              `DestinationRule ${nsOf(other)}/${other.metadata.name} also defines subset ${subset?.name} for ${hostOf(dr)}`,
-              "Keep each host's subsets in one DestinationRule",
-            ),
-          );
-      });
-    }
-    return found;
-  },
+  (s, emit) =>
+    clashes(
+      s.destinationRules,
+      (dr) => asArray(dr.spec?.subsets),
+      (dr, o, subset) =>
+        nsOf(o) === nsOf(dr) &&
+        hostOf(o) === hostOf(dr) &&
+        asArray(o.spec?.subsets).some((x) => x?.name === subset?.name),
+      (dr, other, subset, i) =>
+        emit(
+          'DestinationRule',
+          dr,
+          `spec.subsets[${i}].name`,
+          `DestinationRule ${nsOf(other)}/${other.metadata.name} also defines subset ${subset?.name} for ${hostOf(dr)}`,
+          "Keep each host's subsets in one DestinationRule",
+        ),
+    ),
 );

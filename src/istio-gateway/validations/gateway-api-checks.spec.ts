@@ -4,7 +4,7 @@ import { httpRoute, k8sGateway, service, snapshot } from './testing/mesh-builder
 
 const codes = (s: Partial<MeshSnapshot>) =>
   runValidations(snapshot(s)).findings.map(
-    (f) => `${f.code} ${f.object.name} ${f.path} ${f.kialiCode}`,
+    (f) => `${f.code} ${f.object.name} ${f.fields.path} ${f.fields.kialiCode}`,
   );
 const gw = (name: string, listeners: object[], addresses?: object[]) =>
   k8sGateway('infra', name, {

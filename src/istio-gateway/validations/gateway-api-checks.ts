@@ -1,6 +1,6 @@
-import { defineCheck } from './check';
+import { clashes, defineCheck } from './check';
 import { asArray } from './hosts';
-import { Finding, nsOf, Obj } from './snapshot';
+import { nsOf, Obj } from './snapshot';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const isCore = (group: unknown) => group === undefined || group === '' || group === 'core';
@@ -12,7 +12,7 @@ export const httpRouteParentNotFound = defineCheck(
   {
     group: GATEWAY_GROUP,
     code: 'GWAPI_ROUTE_PARENT_NOT_FOUND',
-    severity: 'error',
+    severity: 'critical',
     kialiCode: 'KIA1401',
     istioctlCode: null,
     needs: ['httpRoutes', 'k8sGateways', 'services'],
@@ -44,7 +44,7 @@ export const httpRouteBackendNotFound = defineCheck(
   {
     group: GATEWAY_GROUP,
     code: 'GWAPI_ROUTE_BACKEND_NOT_FOUND',
-    severity: 'error',
+    severity: 'critical',
     kialiCode: 'KIA1402',
     istioctlCode: null,
     needs: ['httpRoutes', 'services'],
@@ -116,28 +116,20 @@ export const gatewayApiDuplicate = defineCheck(
     istioctlCode: null,
     needs: ['k8sGateways'],
   },
-  (s, emit) => {
-    const found: Finding[] = [];
-    for (const gw of s.k8sGateways) {
-      asArray(gw.spec?.listeners).forEach((l, i) => {
-        const other = s.k8sGateways.find(
-          (o) =>
-            o !== gw &&
-            [...addresses(o)].some((a) => addresses(gw).has(a)) &&
-            asArray(o.spec?.listeners).some((x) => listenerKey(x) === listenerKey(l)),
-        );
-        if (other)
-          found.push(
-            emit(
-              'Gateway',
-              gw,
-              `spec.listeners[${i}]`,
-              `Gateway ${nsOf(other)}/${other.metadata.name} shares an address and also listens for ${l?.hostname ?? '(any)'} on port ${l?.port}`,
-              'Merge the listeners into one Gateway, or use distinct hostnames, ports or addresses',
-            ),
-          );
-      });
-    }
-    return found;
-  },
+  (s, emit) =>
+    clashes(
+      s.k8sGateways,
+      (gw) => asArray(gw.spec?.listeners),
+      (gw, o, l) =>
+        [...addresses(o)].some((a) => addresses(gw).has(a)) &&
+        asArray(o.spec?.listeners).some((x) => listenerKey(x) === listenerKey(l)),
+      (gw, other, l, i) =>
+        emit(
+          'Gateway',
+          gw,
+          `spec.listeners[${i}]`,
+          `Gateway ${nsOf(other)}/${other.metadata.name} shares an address and also listens for ${l?.hostname ?? '(any)'} on port ${l?.port}`,
+          'Merge the listeners into one Gateway, or use distinct hostnames, ports or addresses',
+        ),
+    ),
 );

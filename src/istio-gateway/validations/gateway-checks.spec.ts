@@ -44,7 +44,12 @@ describe('Gateway checks', () => {
       }),
     );
     expect(
-      report.findings.map((f) => [f.code, f.object.name, f.kialiCode, f.istioctlCode]),
+      report.findings.map((f) => [
+        f.code,
+        f.object.name,
+        f.fields.kialiCode,
+        f.fields.istioctlCode,
+      ]),
     ).toEqual([
       ['ISTIO_GW_DUPLICATE_HOST_PORT', 'one', 'KIA0301', 'IST0145'],
       ['ISTIO_GW_DUPLICATE_HOST_PORT', 'two', 'KIA0301', 'IST0145'],
@@ -96,8 +101,10 @@ describe('Gateway checks', () => {
     expect(report.findings).toEqual([
       expect.objectContaining({
         code: 'ISTIO_GW_TLS_SECRET_MISSING',
-        path: 'spec.servers[0].tls.credentialName',
-        istioctlCode: 'IST0101',
+        fields: expect.objectContaining({
+          path: 'spec.servers[0].tls.credentialName',
+          istioctlCode: 'IST0101',
+        }),
       }),
     ]);
   });

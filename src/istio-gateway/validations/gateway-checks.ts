@@ -1,6 +1,6 @@
-import { defineCheck } from './check';
+import { defineCheck, MeshFinding } from './check';
 import { asArray, asStrings, labelsMatch } from './hosts';
-import { Finding, MetaOnly, nsOf, Obj } from './snapshot';
+import { MetaOnly, nsOf, Obj } from './snapshot';
 
 const TLS_WITH_CREDENTIAL = new Set(['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL']);
 
@@ -88,7 +88,7 @@ export const gatewayDuplicateHostPort = defineCheck(
   },
   (s, emit) => {
     const all = s.gateways.flatMap(claims);
-    const found: Finding[] = [];
+    const found: MeshFinding[] = [];
     for (const c of all) {
       const other = all.find(
         (o) => o.gw !== c.gw && o.port === c.port && o.host === c.host && sameSelector(o.gw, c.gw),
@@ -110,10 +110,10 @@ export const gatewayDuplicateHostPort = defineCheck(
 );
 
 /** One finding per object and path (several hosts of one server clash the same way). */
-function dedupe(findings: Finding[]): Finding[] {
+function dedupe(findings: MeshFinding[]): MeshFinding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.object.namespace}/${f.object.name}/${f.path}/${f.message}`;
+    const key = `${f.object.namespace}/${f.object.name}/${f.fields.path}/${f.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -136,7 +136,7 @@ export const gatewaySecretMissing = defineCheck(
   {
     group: 'networking.istio.io',
     code: 'ISTIO_GW_TLS_SECRET_MISSING',
-    severity: 'error',
+    severity: 'critical',
     kialiCode: null,
     istioctlCode: 'IST0101',
     needs: ['gateways', 'pods', 'secrets'],

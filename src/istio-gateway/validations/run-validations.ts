@@ -1,4 +1,5 @@
-import { Check } from './check';
+import type { ObjectRef } from '../../diagnostics/finding';
+import { Check, MeshFinding } from './check';
 import { drDuplicateSubset, drHostNotFound, drSubsetNoPods } from './destination-rule-checks';
 import {
   gatewayApiDuplicate,
@@ -12,7 +13,7 @@ import {
   gatewaySecretMissing,
   gatewaySelectorNoPods,
 } from './gateway-checks';
-import { Finding, MeshSnapshot, ObjectRef, SkippedCheck, SnapshotPart } from './snapshot';
+import { MeshSnapshot, SkippedCheck, SnapshotPart } from './snapshot';
 import {
   vsDestinationHostNotFound,
   vsDuplicateHost,
@@ -44,7 +45,7 @@ export const CHECKS: readonly Check[] = [
 ];
 
 export interface ValidationReport {
-  findings: Finding[];
+  findings: MeshFinding[];
   skipped: SkippedCheck[];
 }
 
@@ -60,7 +61,7 @@ export function runValidations(
   unavailable: Unavailable = {},
   scope: (ref: ObjectRef) => boolean = () => true,
 ): ValidationReport {
-  const findings: Finding[] = [];
+  const findings: MeshFinding[] = [];
   const skipped: SkippedCheck[] = [];
   for (const check of CHECKS) {
     const missing = check.needs.filter((part) => snapshot[part] === null);

@@ -1,4 +1,5 @@
 import type { SpecObject } from '../../cluster-state/records/spec-object';
+import type { ObjectRef } from '../../diagnostics/finding';
 
 /**
  * The plain-object view of a cluster that the validations read, from the Monitor's snapshot; a
@@ -29,29 +30,6 @@ export interface MeshSnapshot {
 }
 
 export type SnapshotPart = keyof MeshSnapshot;
-
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface ObjectRef {
-  /** API group, so an Istio Gateway and a Gateway API Gateway of one name stay apart. */
-  group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
-
-export interface Finding {
-  /** Our stable code, e.g. ISTIO_GW_SELECTOR_NO_PODS. */
-  code: string;
-  severity: Severity;
-  object: ObjectRef;
-  /** JSON path of the offending field, e.g. spec.servers[0].port.name. */
-  path: string;
-  message: string;
-  suggestedFix: string;
-  kialiCode: string | null;
-  istioctlCode: string | null;
-}
 
 export interface SkippedCheck {
   code: string;

@@ -18,7 +18,7 @@ const webPods = [
 ];
 const codes = (s: Partial<MeshSnapshot>) =>
   runValidations(snapshot({ pods: [ingressPod, ...webPods], ...s })).findings.map(
-    (f) => `${f.code} ${f.path}`,
+    (f) => `${f.code} ${f.fields.path}`,
   );
 const shopGw = gateway('istio-system', 'public', {
   selector: { istio: 'ingressgateway' },
@@ -136,7 +136,7 @@ describe('VirtualService checks', () => {
     const report = runValidations(
       snapshot({ pods: [ingressPod], virtualServices: [vs], services }),
     );
-    expect(report.findings.map((f) => [f.code, f.suggestedFix])).toEqual([
+    expect(report.findings.map((f) => [f.code, f.suggestion])).toEqual([
       [
         'ISTIO_VS_DESTINATION_HOST_NOT_FOUND',
         'Istio expands only names without dots: write web.shop.svc.cluster.local',

@@ -1,4 +1,4 @@
-import { defineCheck } from './check';
+import { clashes, defineCheck } from './check';
 import { bareHost } from './gateway-checks';
 import {
   asArray,
@@ -10,7 +10,7 @@ import {
   resolveHost,
   visibleFrom,
 } from './hosts';
-import { Finding, nsOf, Obj } from './snapshot';
+import { nsOf, Obj } from './snapshot';
 import {
   boundGateways,
   findGateway,
@@ -23,7 +23,7 @@ export const vsGatewayNotFound = defineCheck(
   {
     group: 'networking.istio.io',
     code: 'ISTIO_VS_GATEWAY_NOT_FOUND',
-    severity: 'error',
+    severity: 'critical',
     kialiCode: 'KIA1102',
     istioctlCode: 'IST0101',
     needs: ['virtualServices', 'gateways'],
@@ -243,28 +243,20 @@ export const vsDuplicateHost = defineCheck(
     istioctlCode: null,
     needs: ['virtualServices'],
   },
-  (s, emit) => {
-    const found: Finding[] = [];
-    for (const vs of s.virtualServices) {
-      for (const own of servedKeys(vs)) {
-        const other = s.virtualServices.find(
-          (o) =>
-            o !== vs &&
-            servedKeys(o).some((k) => k.key === own.key) &&
-            overlap(exportedTo(vs.spec?.exportTo, nsOf(vs)), exportedTo(o.spec?.exportTo, nsOf(o))),
-        );
-        if (other)
-          found.push(
-            emit(
-              'VirtualService',
-              vs,
-              `spec.hosts[${own.index}]`,
-              `VirtualService ${nsOf(other)}/${other.metadata.name} also serves ${own.key.split('|')[1]} on ${own.gateway}`,
-              'Merge the routes into one VirtualService per host and gateway, or use delegation',
-            ),
-          );
-      }
-    }
-    return found;
-  },
+  (s, emit) =>
+    clashes(
+      s.virtualServices,
+      servedKeys,
+      (vs, o, own) =>
+        servedKeys(o).some((k) => k.key === own.key) &&
+        overlap(exportedTo(vs.spec?.exportTo, nsOf(vs)), exportedTo(o.spec?.exportTo, nsOf(o))),
+      (vs, other, own) =>
+        emit(
+          'VirtualService',
+          vs,
+          `spec.hosts[${own.index}]`,
+          `VirtualService ${nsOf(other)}/${other.metadata.name} also serves ${own.key.split('|')[1]} on ${own.gateway}`,
+          'Merge the routes into one VirtualService per host and gateway, or use delegation',
+        ),
+    ),
 );

@@ -4,7 +4,7 @@ import { ClusterIdPipe } from '../../cluster-registry/cluster-id.pipe';
 import { ApiEndpoint } from '../../common/api-endpoint.decorator';
 import { ExplainQueryDto, ExplanationDto } from '../llm.dto';
 import { languageOf } from '../sessions/session.service';
-import { FindingIdPipe } from './finding-id.pipe';
+import { FindingIdPipe } from '../../diagnostics/finding-id.pipe';
 import { ExplainService } from './explain.service';
 
 @ApiTags('llm')
@@ -29,7 +29,7 @@ export class ExplainController {
   })
   explain(
     @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('findingId', FindingIdPipe) findingId: string,
+    @Param('findingId', new FindingIdPipe({ meshIds: true })) findingId: string,
     @Query() q: ExplainQueryDto,
     @Headers('accept-language') lang?: string,
   ): Promise<ExplanationDto> {

@@ -8,18 +8,15 @@ const obj = (
   metadata: Record<string, unknown> = {},
 ): Obj => ({ metadata: { name, namespace, ...metadata }, spec });
 
-export const gateway = (namespace: string, name: string, spec: Record<string, unknown>) =>
-  obj(namespace, name, spec);
-export const virtualService = (namespace: string, name: string, spec: Record<string, unknown>) =>
-  obj(namespace, name, spec);
-export const destinationRule = (namespace: string, name: string, spec: Record<string, unknown>) =>
-  obj(namespace, name, spec);
-export const serviceEntry = (namespace: string, name: string, spec: Record<string, unknown>) =>
-  obj(namespace, name, spec);
-export const k8sGateway = (namespace: string, name: string, spec: Record<string, unknown>) =>
-  obj(namespace, name, spec);
-export const httpRoute = (namespace: string, name: string, spec: Record<string, unknown>) =>
-  obj(namespace, name, spec);
+/** An Istio or Gateway API object of a namespace, a name and a spec. */
+type Builder = (namespace: string, name: string, spec: Record<string, unknown>) => Obj;
+
+export const gateway: Builder = obj;
+export const virtualService: Builder = obj;
+export const destinationRule: Builder = obj;
+export const serviceEntry: Builder = obj;
+export const k8sGateway: Builder = obj;
+export const httpRoute: Builder = obj;
 export const service = (
   namespace: string,
   name: string,
