@@ -1,6 +1,6 @@
 import type { DiagnosedSnapshot } from '../monitor/cluster-snapshot';
-import type { EvaluatedFinding } from './finding';
-import type { Finding } from './finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
+import type { Finding } from '../cluster-state/finding';
 import { FindingBoard, FindingChange, findingSignature } from './finding-board';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { Slicer } from './slicer';

@@ -1,7 +1,7 @@
 import type { PodRecord } from '../cluster-state/records/pod';
 import type { CachedKindName, CachedRecords } from '../monitor/cluster-snapshot';
 import type { Detector, DetectorInput } from './detectors/detector';
-import type { RawFinding } from './finding';
+import type { RawFinding } from '../cluster-state/finding';
 import { ItemResults } from './item-reuse';
 import { PodIndex } from './pod-index';
 import { pushAll } from './same-items';

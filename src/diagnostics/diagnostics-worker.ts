@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { SnapshotMirror } from '../monitor/cluster-snapshot';
 import { ClusterDiagnostics, FindingChange } from './cluster-diagnostics';
-import type { EvaluatedFinding } from './finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 /** Finding changes per message back to the process. */

@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IsK8sNamespace } from '../common/k8s-validators';
-import type { Finding, Severity } from './finding';
-import { SEVERITIES } from './finding';
+import type { Finding, Severity } from '../cluster-state/finding';
+import { SEVERITIES } from '../cluster-state/finding';
 
 /** Filters and paging of a cluster's findings. */
 export class FindingQueryDto {

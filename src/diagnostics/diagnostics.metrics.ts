@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '../health/metrics.service';
-import type { Finding } from './finding';
+import type { Finding } from '../cluster-state/finding';
 import { healthScore } from './health-score';
 
 /** Prometheus view of the findings: counts by cluster, severity and code, the score, evaluation time. */

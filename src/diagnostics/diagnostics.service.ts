@@ -16,7 +16,7 @@ import {
   FleetDiagnosticsDto,
   FleetDiagnosticsEntryDto,
 } from './diagnostics.dto';
-import type { Finding } from './finding';
+import type { Finding } from '../cluster-state/finding';
 import { clusterHealth, healthScore } from './health-score';
 
 /** Changes within this window are evaluated together: far below the 1 s a change may take to show. */

@@ -1,11 +1,11 @@
 import { slimWorkload } from '../cluster-state/records/workload';
 import { POD_CHUNK } from './detector-runs';
 import { evaluate, evaluateSliced } from './evaluate';
-import { findingId } from './finding-id';
+import { findingId } from '../cluster-state/finding-id';
 import { Slicer } from './slicer';
 import { slimSpecObject } from '../cluster-state/records/spec-object';
 import { clusterHealth, healthScore } from './health-score';
-import type { Finding } from './finding';
+import type { Finding } from '../cluster-state/finding';
 import { inputOf, pod, waiting, warning } from './testing/diagnostics-builders';
 
 const crashing = (name: string, rs: string) =>

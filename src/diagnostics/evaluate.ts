@@ -8,7 +8,7 @@ import {
   wholeClusterSteps,
   withPodIndex,
 } from './detector-runs';
-import type { EvaluatedFinding, RawFinding } from './finding';
+import type { EvaluatedFinding, RawFinding } from '../cluster-state/finding';
 import { findingSteps } from './finding-steps';
 import { PodIndex } from './pod-index';
 import { drainNow, Slicer } from './slicer';

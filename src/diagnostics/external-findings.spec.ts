@@ -1,6 +1,6 @@
 import type { ClusterSnapshot } from '../monitor/cluster-snapshot';
 import { ClusterDiagnostics, FindingChange } from './cluster-diagnostics';
-import type { EvaluatedFinding } from './finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
 import { ExternalFindings } from './external-findings';
 
 /** A settled snapshot of an empty cluster: every finding below comes from outside. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EvaluatedFinding } from './finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
 
 /**
  * Findings that no detector computes from the snapshot, e.g. forecasts from the stored history.

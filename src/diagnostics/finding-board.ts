@@ -1,4 +1,4 @@
-import type { Finding } from './finding';
+import type { Finding } from '../cluster-state/finding';
 
 export type FindingChangeType = 'opened' | 'updated' | 'resolved';
 

@@ -1,7 +1,13 @@
 import type { WarningEventRecord } from '../cluster-state/records/event';
 import type { DetectorInput } from './detectors/detector';
-import { EvaluatedFinding, EvidenceEvent, ObjectRef, RawFinding, refText } from './finding';
-import { findingId, refKey } from './finding-id';
+import {
+  EvaluatedFinding,
+  EvidenceEvent,
+  ObjectRef,
+  RawFinding,
+  refText,
+} from '../cluster-state/finding';
+import { findingId, refKey } from '../cluster-state/finding-id';
 import { ownerChain, workloadOf } from './owners';
 import { sameItems } from './same-items';
 

@@ -1,12 +1,12 @@
 import { PipeTransform } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { FINDING_ID } from './finding-id';
+import { FINDING_ID } from '../cluster-state/finding-id';
 
 /** What the explain route also accepts: the Istio validations' older `CODE:namespace:Kind:name`. */
 const FINDING_ID_OR_MESH_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,511}$/;
 
 /**
- * The `findingId` path parameter: a finding id (see finding-id.ts). Given `{ meshIds: true }` it
+ * The `findingId` path parameter: a finding id (see src/cluster-state/finding-id.ts). Given `{ meshIds: true }` it
  * also lets through ids of the older Istio form, which the explain route still answers (docs/llm.md).
  */
 export class FindingIdPipe implements PipeTransform<string, string> {

@@ -1,7 +1,7 @@
 import type { WarningEventRecord } from '../cluster-state/records/event';
 import type { DetectorInput } from './detectors/detector';
-import { EvaluatedFinding, RawFinding, SEVERITIES } from './finding';
-import { refKey } from './finding-id';
+import { EvaluatedFinding, RawFinding, SEVERITIES } from '../cluster-state/finding';
+import { refKey } from '../cluster-state/finding-id';
 import {
   addEvent,
   addToGroup,

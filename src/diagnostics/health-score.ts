@@ -1,4 +1,4 @@
-import type { Finding, ObjectRef, Severity } from './finding';
+import type { Finding, ObjectRef, Severity } from '../cluster-state/finding';
 
 /**
  * Points a finding costs, by severity. A grouped finding (100 crashing pods of one Deployment)

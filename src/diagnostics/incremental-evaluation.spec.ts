@@ -2,7 +2,7 @@ import type { ClusterSnapshot, SnapshotChange } from '../monitor/cluster-snapsho
 import { DETECTORS } from './detectors';
 import type { Detector } from './detectors/detector';
 import { evaluate } from './evaluate';
-import type { EvaluatedFinding } from './finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { snapshotInput } from './snapshot-input';
 import { NOW, pod, waiting, warning } from './testing/diagnostics-builders';

@@ -14,7 +14,7 @@ import {
   wholeClusterSteps,
   withPodIndex,
 } from './detector-runs';
-import type { EvaluatedFinding, RawFinding } from './finding';
+import type { EvaluatedFinding, RawFinding } from '../cluster-state/finding';
 import { FindingReuse, findingSteps } from './finding-steps';
 import type { ItemResults } from './item-reuse';
 import { PodIndex } from './pod-index';

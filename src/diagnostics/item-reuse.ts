@@ -1,6 +1,6 @@
 import type { SpecObject } from '../cluster-state/records/spec-object';
 import type { DetectorInput } from './detectors/detector';
-import type { RawFinding } from './finding';
+import type { RawFinding } from '../cluster-state/finding';
 import { sameItems } from './same-items';
 
 /**

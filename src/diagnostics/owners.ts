@@ -1,6 +1,6 @@
 import type { PodRecord } from '../cluster-state/records/pod';
-import type { ObjectRef } from './finding';
-import { podRef } from './finding';
+import type { ObjectRef } from '../cluster-state/finding';
+import { podRef } from '../cluster-state/finding';
 import type { DetectorInput } from './detectors/detector';
 
 const GROUPS: Record<string, string> = {

@@ -1,8 +1,8 @@
 import type { FindingChange } from './cluster-diagnostics';
 import { DiagnosticsIsolate } from './diagnostics-isolate';
 import { evaluate } from './evaluate';
-import type { EvaluatedFinding } from './finding';
-import type { Finding } from './finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
+import type { Finding } from '../cluster-state/finding';
 import { RemoteDiagnostics } from './remote-diagnostics';
 import { snapshotInput } from './snapshot-input';
 import { NOW } from './testing/diagnostics-builders';

@@ -6,7 +6,7 @@ import type {
 } from '../monitor/cluster-snapshot';
 import { FindingBoard, FindingChange, findingSignature } from './finding-board';
 import type { DiagnosticsIsolate } from './diagnostics-isolate';
-import type { EvaluatedFinding } from './finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
 import { usableKinds } from './snapshot-input';
 import type { FromWorker, ToWorker } from './worker-protocol';
 

@@ -1,6 +1,6 @@
 import type { MirrorBatch } from '../monitor/cluster-snapshot';
 import type { FindingChange } from './cluster-diagnostics';
-import type { EvaluatedFinding } from './finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
 
 /**
  * Messages between the process and its diagnostics worker (structured-cloned over one port, in

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ConfigProvider } from '../config/config.provider';
-import type { EvaluatedFinding } from '../diagnostics/finding';
+import type { EvaluatedFinding } from '../cluster-state/finding';
 import { ExternalFindings } from '../diagnostics/external-findings';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { forecastFindings } from './forecast-findings';

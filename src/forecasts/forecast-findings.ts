@@ -1,5 +1,5 @@
-import type { EvaluatedFinding, ObjectRef, Severity } from '../diagnostics/finding';
-import { findingId } from '../diagnostics/finding-id';
+import type { EvaluatedFinding, ObjectRef, Severity } from '../cluster-state/finding';
+import { findingId } from '../cluster-state/finding-id';
 import type { Forecast } from './forecast';
 
 const HOUR = 3_600_000;

@@ -1,4 +1,4 @@
-import { podRef, RawFinding } from '../finding';
+import { podRef, RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 /**

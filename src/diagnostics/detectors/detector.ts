@@ -5,7 +5,7 @@ import type {
   NodeAllocation,
 } from '../../monitor/cluster-snapshot';
 import type { PodRecord } from '../../cluster-state/records/pod';
-import type { RawFinding } from '../finding';
+import type { RawFinding } from '../../cluster-state/finding';
 
 /**
  * What a detector reads: the snapshot's records (never the API server) plus indexes the engine

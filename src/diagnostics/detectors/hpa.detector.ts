@@ -1,6 +1,6 @@
 import type { HpaRecord } from '../../cluster-state/records/policy';
 import type { CachedKindName } from '../../monitor/cluster-snapshot';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 const ref = (h: HpaRecord) => ({

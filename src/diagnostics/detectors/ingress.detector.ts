@@ -1,5 +1,5 @@
 import type { IngressBackendRef, IngressRecord } from '../../cluster-state/records/networking';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 const ref = (i: IngressRecord) => ({

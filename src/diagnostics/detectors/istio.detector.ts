@@ -1,4 +1,4 @@
-import type { RawFinding } from '../finding';
+import type { RawFinding } from '../../cluster-state/finding';
 import { runValidations } from '../../istio-gateway/validations/run-validations';
 import type { MeshSnapshot } from '../../istio-gateway/validations/snapshot';
 import type { CachedKindName } from '../../monitor/cluster-snapshot';

@@ -1,5 +1,5 @@
 import type { JobRecord } from '../../cluster-state/records/batch';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 const batch = (kind: string, namespace: string, name: string) => ({

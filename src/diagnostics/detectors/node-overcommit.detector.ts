@@ -1,5 +1,5 @@
 import { formatQuantityNanos } from './quantities';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 /**

@@ -1,5 +1,5 @@
 import type { NodeRecord } from '../../cluster-state/records/node';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { ageSeconds, DetectorInput } from './detector';
 
 /** A cordon for maintenance lasts minutes; one older than this was probably forgotten. */

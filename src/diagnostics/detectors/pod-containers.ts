@@ -1,5 +1,5 @@
 import type { ContainerStateRecord, PodRecord } from '../../cluster-state/records/pod';
-import { podRef, RawFinding, Severity } from '../finding';
+import { podRef, RawFinding, Severity } from '../../cluster-state/finding';
 
 /**
  * Shared by the per-container pod detectors: the pods worth looking at (not Succeeded: a finished

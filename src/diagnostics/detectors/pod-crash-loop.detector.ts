@@ -1,4 +1,4 @@
-import type { RawFinding } from '../finding';
+import type { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 import { containerFindings, containerLabel } from './pod-containers';
 

@@ -1,5 +1,5 @@
 import type { PodRecord } from '../../cluster-state/records/pod';
-import { podRef, RawFinding } from '../finding';
+import { podRef, RawFinding } from '../../cluster-state/finding';
 import { ageSeconds, DetectorInput } from './detector';
 
 /** Readiness flaps during start-up and rollouts: only a pod not ready for this long is reported. */

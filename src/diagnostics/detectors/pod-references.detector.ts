@@ -1,6 +1,6 @@
 import type { PodRecord } from '../../cluster-state/records/pod';
 import type { CachedKindName } from '../../monitor/cluster-snapshot';
-import { podRef, RawFinding } from '../finding';
+import { podRef, RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 interface RefKind {

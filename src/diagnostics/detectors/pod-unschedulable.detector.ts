@@ -1,4 +1,4 @@
-import { podRef, RawFinding } from '../finding';
+import { podRef, RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 /** A Pending pod the scheduler could not place, with the scheduler's own reason. */

@@ -1,5 +1,5 @@
 import type { PvcRecord, PvRecord } from '../../cluster-state/records/storage';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 const ref = (p: PvcRecord) => ({

@@ -1,5 +1,5 @@
 import type { SpecObject } from '../../cluster-state/records/spec-object';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { mapMatches } from '../selectors';
 import { DetectorInput } from './detector';
 

@@ -1,5 +1,5 @@
 import type { WebhookConfigRecord } from '../../cluster-state/records/policy';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 function missingServices(

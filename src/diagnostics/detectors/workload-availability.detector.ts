@@ -1,6 +1,6 @@
 import type { WorkloadRecord } from '../../cluster-state/records/workload';
 import type { ConditionRecord } from '../../cluster-state/records/owner';
-import { RawFinding } from '../finding';
+import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 const apps = (kind: string, w: WorkloadRecord) => ({

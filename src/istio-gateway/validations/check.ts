@@ -1,4 +1,4 @@
-import type { RawFinding, Severity } from '../../diagnostics/finding';
+import type { RawFinding, Severity } from '../../cluster-state/finding';
 import { MeshSnapshot, Obj, refOf, SnapshotPart } from './snapshot';
 
 /** A snapshot whose parts a check declared it needs are all present. */

@@ -1,4 +1,4 @@
-import type { ObjectRef } from '../../diagnostics/finding';
+import type { ObjectRef } from '../../cluster-state/finding';
 import { Check, MeshFinding } from './check';
 import { drDuplicateSubset, drHostNotFound, drSubsetNoPods } from './destination-rule-checks';
 import {

@@ -1,5 +1,5 @@
 import type { SpecObject } from '../../cluster-state/records/spec-object';
-import type { ObjectRef } from '../../diagnostics/finding';
+import type { ObjectRef } from '../../cluster-state/finding';
 
 /**
  * The plain-object view of a cluster that the validations read, from the Monitor's snapshot; a

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AppError } from '../../common/app-error';
 import { DiagnosticsService } from '../../diagnostics/diagnostics.service';
-import { FINDING_ID } from '../../diagnostics/finding-id';
+import { FINDING_ID } from '../../cluster-state/finding-id';
 import { MeshValidationService } from '../../istio-gateway/mesh-validation.service';
 
 /** A finding as the explainer needs it: a stable id, a version that changes with its content. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../common/app-error';
-import { SEVERITIES } from '../../diagnostics/finding';
+import { SEVERITIES } from '../../cluster-state/finding';
 import { kindRef, k8sName, namespace } from './schemas';
 import { tool, ToolContext, ToolDeps, ToolDescriptor } from './tool-descriptor';
 
