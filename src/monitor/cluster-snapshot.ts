@@ -18,7 +18,6 @@ import type { CertificateRecord } from '../cluster-state/records/certificate';
 import type { ListWatchMode, ListWatchState } from '../kubernetes/list-watch';
 import type { ClusterAggregates } from './cluster-aggregates';
 import type { ClusterUsage } from './node-usage';
-import type { OverviewSample } from './overview-history';
 
 /**
  * The read-only port through which every feature (Overview, Istio validations, diagnostics, the
@@ -138,8 +137,6 @@ export interface ClusterSnapshot {
   /** metrics.k8s.io usage as of the last scheduled tick; undefined when that API is not served. */
   readonly usage: ClusterUsage | undefined;
   readonly health: ClusterHealth | undefined;
-  /** Trend samples, oldest first. */
-  history(): OverviewSample[];
   /**
    * Starts caching the optional kinds (CRDs) the cluster serves since the last check. Cheap when
    * nothing is missing; discovery is re-read at most every few seconds.
@@ -172,7 +169,6 @@ export abstract class ClusterSnapshots {
 export { SnapshotMirror } from './snapshot-mirror';
 export type { MirrorBatch, MirroredChange } from './snapshot-mirror';
 export type { ClusterUsage } from './node-usage';
-export type { OverviewSample } from './overview-history';
 export type {
   ClusterAggregates,
   NamespaceAggregate,

@@ -112,7 +112,6 @@ export class MonitorService
     if (existing) await this.stopCache(id);
     const cache = new ClusterCache(client, (spec) => this.pathOf(client, spec), {
       pollIntervalMs: this.configProvider.config.monitor.cacheTtlSeconds * 1000,
-      historySize: this.configProvider.config.monitor.historySize,
       optIns: {
         tlsSecretCertificates: this.configProvider.config.monitor.tlsSecretCertificates,
       },
