@@ -5,7 +5,7 @@ import { SoleReplicaCoordination } from './sole-replica.coordination';
 /** A replica whose leadership the test decides. */
 class TestReplica extends SoleReplicaCoordination {
   leads = true;
-  isLeader(): boolean {
+  override isLeader(): boolean {
     return this.leads;
   }
 }

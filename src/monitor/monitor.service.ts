@@ -10,7 +10,8 @@ import { collectionPath, kindOf } from '../kubernetes/kinds';
 import type { KubeClient } from '../kubernetes/kube-client';
 import type { CachedKindSpec } from './cached-kinds';
 import { ClusterCache } from './cluster-cache';
-import { ClusterSnapshots } from './cluster-snapshot';
+import { ClusterSnapshot, ClusterSnapshots, Fleet } from './cluster-snapshot';
+import { ClusterRef, fanOut, FanOutOptions } from './fleet';
 
 /**
  * Owns one live ClusterCache per registered cluster: started at start-up and on registration,
@@ -94,6 +95,24 @@ export class MonitorService
   /** Every running cache, keyed by cluster id. */
   all(): ReadonlyMap<string, ClusterCache> {
     return this.caches;
+  }
+
+  get firstSyncDeadlineMs(): number {
+    return this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
+  }
+
+  async fleet<T>(
+    each: (snapshot: ClusterSnapshot, cluster: ClusterRef) => Promise<T>,
+    options: FanOutOptions,
+  ): Promise<Fleet<T>> {
+    const deadlineSeconds = this.configProvider.config.monitor.fleetDeadlineSeconds;
+    const clusters = (await this.directory.list()).map((c) => ({ id: c.id, name: c.name }));
+    const items = await fanOut(
+      clusters,
+      async (cluster) => each(await this.settled(cluster.id), cluster),
+      options,
+    );
+    return { items, deadlineSeconds };
   }
 
   private ensure(id: string): Promise<ClusterCache> {
