@@ -7,7 +7,8 @@ import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { FindingCounts, withFindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
-import { historyRows, HistoryRow, hpaRows, nodeRows, slotOf, workloadRows } from './history-rows';
+import type { HistoryRow } from './history-row';
+import { historyRows, hpaRows, nodeRows, slotOf, workloadRows } from './history-rows';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
