@@ -1,3 +1,6 @@
+import type { HistoryScope } from '../history/history-row';
+import type { HistoryService } from '../history/history.service';
+import type { ForecastRequest } from './forecast';
 import type { Point } from './methods/series';
 
 /** One stored sample, as the history gives it: time and metric values. */
@@ -12,4 +15,13 @@ export function basisOf(samples: readonly Sample[], metric: string): Point[] {
     const v = s.values[metric];
     return typeof v === 'number' ? [{ t: Date.parse(s.at), v }] : [];
   });
+}
+
+/** Each object's samples of one history scope over the request's window, oldest first. */
+export function windowSeries(
+  history: HistoryService,
+  r: ForecastRequest,
+  scope: HistoryScope,
+): Promise<Map<string, Sample[]>> {
+  return history.series(r.clusterId, scope, new Date(r.now - r.windowMs), new Date(r.now));
 }

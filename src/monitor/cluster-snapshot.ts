@@ -1,11 +1,6 @@
 import type { AppError } from '../common/app-error';
 import type { ListWatchState } from '../kubernetes/list-watch';
-import type {
-  CachedKindName,
-  CachedRecords,
-  KindStatus,
-  SnapshotListener,
-} from './cached-records';
+import type { CachedKindName, CachedRecords, KindStatus, SnapshotListener } from './cached-records';
 import type { ClusterAggregates } from './cluster-aggregates';
 import type { ClusterRef, FanOutOptions, FleetEntry } from './fleet';
 import type { ClusterUsage } from './node-usage';
@@ -113,15 +108,10 @@ export abstract class ClusterSnapshots {
   }
 }
 
-export type {
-  CachedKindName,
-  CachedRecords,
-  KindStatus,
-  SnapshotChange,
-  SnapshotListener,
-} from './cached-records';
+export type * from './cached-records';
 export { SnapshotMirror } from './snapshot-mirror';
 export type { MirrorBatch, MirroredChange } from './snapshot-mirror';
+export { emptyNamespaceAggregate } from './cluster-aggregates';
 export { fanOut, firstSyncTimeout } from './fleet';
 export type { ClusterRef, FanOutOptions, FleetEntry, FleetError } from './fleet';
 export type { ClusterUsage } from './node-usage';
