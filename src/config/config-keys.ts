@@ -318,7 +318,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'CLOUDPILOT_MONITOR_HISTORY_SIZE',
     default: 120,
     parse: intRange(1, 10000),
-    doc: 'Overview samples kept per cluster (one per tick) for trends',
+    doc: 'Ignored (kept so existing configs load): trends are read from the persisted history',
   },
   {
     path: 'monitor.fleetDeadlineSeconds',

@@ -5,6 +5,7 @@ import { ConfigProvider } from '../config/config.provider';
 import { AppConfig } from '../config/config.types';
 import { HealthModule } from '../health/health.module';
 import { LeadershipReporter } from './leadership-reporter';
+import { PeriodicJobs } from './periodic-jobs';
 import { PostgresCoordination } from './postgres.coordination';
 import { ReplicaCoordination } from './replica-coordination';
 import { SoleReplicaCoordination } from './sole-replica.coordination';
@@ -21,7 +22,10 @@ export function usesPostgresElection(config: AppConfig): boolean {
   return leaderElection === 'postgres';
 }
 
-/** Replicas of one deployment: the event bus between them and the leader among them. Global. */
+/**
+ * Replicas of one deployment: the event bus between them, the leader among them and the periodic
+ * jobs that run on every replica or on the leader only. Global.
+ */
 @Global()
 @Module({
   imports: [HealthModule],
@@ -41,7 +45,8 @@ export function usesPostgresElection(config: AppConfig): boolean {
       },
     },
     LeadershipReporter,
+    PeriodicJobs,
   ],
-  exports: [ReplicaCoordination],
+  exports: [ReplicaCoordination, PeriodicJobs],
 })
 export class CoordinationModule {}

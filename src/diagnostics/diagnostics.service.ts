@@ -2,7 +2,12 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
-import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
+import {
+  ClusterRef,
+  ClusterSnapshot,
+  ClusterSnapshots,
+  firstSyncTimeout,
+} from '../monitor/cluster-snapshot';
 import type { FindingListener } from './cluster-diagnostics';
 import { DiagnosticsIsolate } from './diagnostics-isolate';
 import { RemoteDiagnostics } from './remote-diagnostics';
@@ -14,7 +19,6 @@ import {
   FindingPageDto,
   FindingQueryDto,
   FleetDiagnosticsDto,
-  FleetDiagnosticsEntryDto,
 } from './diagnostics.dto';
 import type { Finding } from '../cluster-state/finding';
 import { clusterHealth, healthScore } from './health-score';
@@ -101,12 +105,15 @@ export class DiagnosticsService implements OnApplicationShutdown {
   }
 
   /** Score and counts per cluster, each within the fleet deadline; a failing cluster is its error. */
-  async fleet(): Promise<FleetDiagnosticsDto> {
-    const clusters = await this.directory.list();
-    const items = await Promise.all(
-      clusters.map((c) => this.fleetEntry({ id: c.id, name: c.name })),
+  fleet(): Promise<FleetDiagnosticsDto> {
+    return this.snapshots.fleet(
+      async (snapshot, cluster) => {
+        const engine = await this.evaluated(snapshot, cluster);
+        const { score, counts } = healthScore(engine.list());
+        return { score, counts, evaluatedAt: iso(engine.evaluatedAt) };
+      },
+      { failure: 'Diagnostics of the cluster failed' },
     );
-    return { items, deadlineSeconds: this.configProvider.config.monitor.fleetDeadlineSeconds };
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -127,29 +134,17 @@ export class DiagnosticsService implements OnApplicationShutdown {
     return this.isolateStarted;
   }
 
-  private async fleetEntry(cluster: {
-    id: string;
-    name: string;
-  }): Promise<FleetDiagnosticsEntryDto> {
-    try {
-      const engine = await this.live(cluster.id);
-      const { score, counts } = healthScore(engine.list());
-      return { cluster, data: { score, counts, evaluatedAt: iso(engine.evaluatedAt) } };
-    } catch (error) {
-      const e =
-        error instanceof AppError
-          ? error
-          : new AppError('INTERNAL_ERROR', 'Diagnostics of the cluster failed');
-      return { cluster, error: { code: e.code, message: e.message } };
-    }
-  }
-
   /** The cluster's live diagnostics, evaluated at least once; waits for the first sync up to the fleet deadline. */
   private async live(clusterId: string): Promise<RemoteDiagnostics> {
     const cluster = await this.directory.get(clusterId);
-    const snapshot = await this.snapshots.forCluster(cluster.id);
-    const deadlineMs = this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
-    await snapshot.whenSettled(deadlineMs);
+    return this.evaluated(await this.snapshots.settled(cluster.id), cluster);
+  }
+
+  /** The engine of a settled (or timed-out) snapshot once it has evaluated, or why it cannot. */
+  private async evaluated(
+    snapshot: ClusterSnapshot,
+    cluster: ClusterRef,
+  ): Promise<RemoteDiagnostics> {
     const engine = this.engineFor(snapshot);
     // The first evaluation runs in the worker: a request waits for it, the event loop does not.
     if (!engine.ready) await engine.evaluateInSlices();
@@ -159,14 +154,13 @@ export class DiagnosticsService implements OnApplicationShutdown {
         'Diagnostics are unavailable: their worker thread kept exiting (the log says why)',
         { cluster: cluster.id },
       );
-    if (!engine.ready || snapshot.down)
+    if (snapshot.down)
       throw new AppError(
-        snapshot.down ? 'CLUSTER_UNREACHABLE' : 'CLUSTER_TIMEOUT',
-        snapshot.down
-          ? `Cluster ${cluster.name} cannot be read: no diagnostics without live data`
-          : `Cluster ${cluster.name} has not finished its first sync within ${deadlineMs / 1000} s`,
+        'CLUSTER_UNREACHABLE',
+        `Cluster ${cluster.name} cannot be read: no diagnostics without live data`,
         { cluster: cluster.id },
       );
+    if (!engine.ready) throw firstSyncTimeout(cluster, this.snapshots.firstSyncDeadlineMs);
     return engine;
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ConfigProvider } from '../config/config.provider';
 import type { EvaluatedFinding } from '../cluster-state/finding';
+import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
 import { ExternalFindings } from '../diagnostics/external-findings';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { forecastFindings } from './forecast-findings';
@@ -21,9 +22,8 @@ const WINDOW_MS = DAY;
 export class ForecastFindings implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Forecasts');
   private readonly current = new Map<string, EvaluatedFinding[]>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly job: PeriodicJob<void>;
   private unregister: (() => void) | undefined;
-  private running = false;
 
   constructor(
     private readonly forecasts: ForecastsService,
@@ -31,39 +31,41 @@ export class ForecastFindings implements OnApplicationBootstrap, OnModuleDestroy
     private readonly snapshots: ClusterSnapshots,
     private readonly external: ExternalFindings,
     private readonly configProvider: ConfigProvider,
-  ) {}
+    jobs: PeriodicJobs,
+  ) {
+    this.job = jobs.register({
+      name: 'forecast-findings',
+      everyMs: configProvider.config.monitor.refreshIntervalSeconds * 1000,
+      runsOn: 'every-replica',
+      tick: (now) => this.recompute(now),
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.unregister = this.external.register({
       name: 'forecasts',
       findings: (clusterId) => this.current.get(clusterId) ?? [],
     });
-    const everyMs = this.configProvider.config.monitor.refreshIntervalSeconds * 1000;
-    this.timer = setInterval(() => void this.refreshAll(), everyMs);
-    this.timer.unref();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
     this.unregister?.();
   }
 
-  /** Recomputes every settled cluster's forecast findings; what the timer calls and tests call. */
+  /** Recomputes every settled cluster's forecast findings, as the timer does; a run in progress is joined. */
   async refreshAll(now = Date.now()): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const running = this.snapshots.all();
-      // A removed cluster's findings go with it.
-      for (const id of this.current.keys()) if (!running.has(id)) this.current.delete(id);
-      for (const [clusterId, snapshot] of running) {
-        if (!snapshot.settled || snapshot.down) continue;
-        await this.refresh(clusterId, now).catch((error: Error) =>
-          this.logger.warn(`Forecast findings of ${clusterId} failed: ${error.message}`),
-        );
-      }
-    } finally {
-      this.running = false;
+    await this.job.run(now);
+  }
+
+  private async recompute(now: number): Promise<void> {
+    const running = this.snapshots.all();
+    // A removed cluster's findings go with it.
+    for (const id of this.current.keys()) if (!running.has(id)) this.current.delete(id);
+    for (const [clusterId, snapshot] of running) {
+      if (!snapshot.settled || snapshot.down) continue;
+      await this.refresh(clusterId, now).catch((error: Error) =>
+        this.logger.warn(`Forecast findings of ${clusterId} failed: ${error.message}`),
+      );
     }
   }
 

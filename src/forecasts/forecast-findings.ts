@@ -56,8 +56,6 @@ const SUGGESTIONS: Record<string, string> = {
   FORECAST_POD_CAPACITY: 'Add nodes or raise maxPods before new pods stop scheduling.',
   FORECAST_HPA_MAX_REPLICAS:
     'Raise maxReplicas (if the nodes can hold them) or make each replica take more load.',
-  FORECAST_PVC_FULL:
-    'Expand the claim (if its StorageClass allows) or free space before writes fail.',
   FORECAST_CERTIFICATE_EXPIRY:
     'Renew the certificate (or check why cert-manager has not: its Certificate, CertificateRequest and issuer) before clients stop trusting it.',
   FORECAST_RESTART_RATE:

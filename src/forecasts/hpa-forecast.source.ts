@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HistoryService } from '../history/history.service';
 import type { Forecast, ForecastRequest, ForecastSource } from './forecast';
+import { windowSeries } from './samples';
 import { hpaForecasts } from './hpa-forecasts';
 
 /** HorizontalPodAutoscalers trending to their maxReplicas, from the hpa-scope history. */
@@ -9,12 +10,7 @@ export class HpaForecastSource implements ForecastSource {
   constructor(private readonly history: HistoryService) {}
 
   async forecasts(r: ForecastRequest): Promise<Forecast[]> {
-    const series = await this.history.series(
-      r.clusterId,
-      'hpa',
-      new Date(r.now - r.windowMs),
-      new Date(r.now),
-    );
+    const series = await windowSeries(this.history, r, 'hpa');
     return hpaForecasts(series, r.now, r.horizonMs);
   }
 }

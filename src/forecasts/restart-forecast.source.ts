@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigProvider } from '../config/config.provider';
 import { HistoryService } from '../history/history.service';
 import type { Forecast, ForecastRequest, ForecastSource } from './forecast';
+import { windowSeries } from './samples';
 import { restartForecasts } from './restart-forecasts';
 
 /** Workloads whose restart rate is rising, from the workload-scope history. */
@@ -13,12 +14,7 @@ export class RestartForecastSource implements ForecastSource {
   ) {}
 
   async forecasts(r: ForecastRequest): Promise<Forecast[]> {
-    const series = await this.history.series(
-      r.clusterId,
-      'workload',
-      new Date(r.now - r.windowMs),
-      new Date(r.now),
-    );
+    const series = await windowSeries(this.history, r, 'workload');
     const threshold = this.configProvider.config.forecasts.restartRatePerHour;
     return restartForecasts(series, threshold, r.now, r.horizonMs);
   }

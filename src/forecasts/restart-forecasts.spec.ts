@@ -1,5 +1,5 @@
 import { restartForecasts, restartRates } from './restart-forecasts';
-import type { Sample } from './saturation-forecasts';
+import type { Sample } from './samples';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

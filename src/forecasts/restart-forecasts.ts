@@ -1,7 +1,7 @@
 import type { Forecast } from './forecast';
 import { forecastCrossing } from './methods/crossing-forecast';
 import type { Point } from './methods/series';
-import type { Sample } from './saturation-forecasts';
+import { basisOf, Sample } from './samples';
 
 const HOUR = 3_600_000;
 
@@ -14,10 +14,7 @@ export const RESTART_RATE_CODE = 'FORECAST_RESTART_RATE';
  * replaced pod's restarts since the previous sample are missed, so the rate errs low).
  */
 export function restartRates(samples: readonly Sample[]): Point[] {
-  const points = samples.flatMap((s) => {
-    const v = s.values.restarts;
-    return typeof v === 'number' ? [{ t: Date.parse(s.at), v }] : [];
-  });
+  const points = basisOf(samples, 'restarts');
   return points.slice(1).flatMap((p, i) => {
     const before = points[i];
     const dt = p.t - before.t;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HistoryService } from '../history/history.service';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import type { Forecast, ForecastRequest, ForecastSource } from './forecast';
+import { windowSeries } from './samples';
 import { poolSaturationForecasts, saturationForecasts } from './saturation-forecasts';
 
 /** Requests and pods reaching capacity, per cluster and per node pool, from the stored history. */
@@ -24,12 +25,7 @@ export class SaturationForecastSource implements ForecastSource {
       r.now,
       r.horizonMs,
     );
-    const pools = await this.history.series(
-      r.clusterId,
-      'nodePool',
-      new Date(r.now - r.windowMs),
-      new Date(r.now),
-    );
+    const pools = await windowSeries(this.history, r, 'nodePool');
     return [...cluster, ...poolSaturationForecasts(pools, r.now, r.horizonMs)];
   }
 

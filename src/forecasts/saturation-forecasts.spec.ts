@@ -1,4 +1,5 @@
-import { poolSaturationForecasts, saturationForecasts, Sample } from './saturation-forecasts';
+import type { Sample } from './samples';
+import { poolSaturationForecasts, saturationForecasts } from './saturation-forecasts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 11, 1);

@@ -1,12 +1,6 @@
 import type { Forecast } from './forecast';
-import { forecastCrossing } from './methods/crossing-forecast';
-import { noThreshold } from './object-forecasts';
-
-/** One stored sample, as the history gives it: time and metric values. */
-export interface Sample {
-  at: string;
-  values: Record<string, number | null>;
-}
+import { forecastCrossing, noCrossing } from './methods/crossing-forecast';
+import type { Sample } from './samples';
 
 /** What runs out: a growing metric of the history and the capacity it must stay below. */
 export interface SaturationSpec {
@@ -102,7 +96,7 @@ export function saturationForecasts(
     const threshold = spec.threshold(latest, podCapacity);
     const forecast =
       threshold === null
-        ? noThreshold(basis.length, 'capacity unknown')
+        ? noCrossing(basis.length, 'capacity unknown')
         : forecastCrossing(basis, threshold, { now, horizonMs });
     return {
       code: spec.code,

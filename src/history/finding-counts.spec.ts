@@ -1,5 +1,5 @@
 import { withFindingCounts } from './finding-counts';
-import type { HistoryRow } from './history-rows';
+import type { HistoryRow } from './history-row';
 
 const row = (scope: HistoryRow['scope'], name: string): HistoryRow => ({
   clusterId: 'c1',

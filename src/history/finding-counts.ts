@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DiagnosticsService } from '../diagnostics/diagnostics.service';
-import type { HistoryRow } from './history-rows';
+import type { HistoryRow } from './history-row';
 
 export interface SeverityCounts {
   critical: number;

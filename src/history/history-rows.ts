@@ -1,24 +1,10 @@
 import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
 import { nanosToNumber } from '../cluster-state/quantity';
 import type { ClusterAggregates, ClusterSnapshot, ClusterUsage } from '../monitor/cluster-snapshot';
+import type { HistoryRow } from './history-row';
 import { hpaValues } from './hpa-rows';
 import { nodeAndPoolValues } from './node-rows';
 import { OwnerLookup, workloadKey, workloadRestarts } from './workload-restarts';
-
-/** The values of one sample; CPU in cores, memory in bytes, the rest counts. */
-export type HistoryValues = Record<string, number | null>;
-
-/** What a row describes; the row's name says which one (see history.dto.ts). */
-export type HistoryScope = 'cluster' | 'namespace' | 'workload' | 'node' | 'nodePool' | 'hpa';
-
-export interface HistoryRow {
-  clusterId: string;
-  scope: HistoryScope;
-  name: string;
-  slot: number;
-  at: string;
-  values: HistoryValues;
-}
 
 /** What one tick of one cluster gives the history: its live aggregates and last usage read. */
 export interface ClusterReading {

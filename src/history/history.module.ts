@@ -8,7 +8,10 @@ import { HistoryController } from './history.controller';
 import { HistoryService } from './history.service';
 import { HistorySampler } from './history.sampler';
 
-/** The history that outlives a restart: sampled by the leader replica, read by forecasts later. */
+/**
+ * The history that outlives a restart: sampled by the leader replica every monitor tick, served by
+ * GET /history and read by the forecasts (HistoryService is what they import).
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([HistorySample]), MonitorModule, DiagnosticsModule],
   controllers: [HistoryController],
@@ -17,6 +20,6 @@ import { HistorySampler } from './history.sampler';
     HistoryService,
     { provide: FindingCounts, useClass: DiagnosticsFindingCounts },
   ],
-  exports: [HistorySampler, HistoryService],
+  exports: [HistoryService],
 })
 export class HistoryModule {}

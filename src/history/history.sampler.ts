@@ -1,55 +1,57 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
-import { ReplicaCoordination } from '../coordination/replica-coordination';
+import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { FindingCounts, withFindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
-import { historyRows, HistoryRow, hpaRows, nodeRows, slotOf, workloadRows } from './history-rows';
+import type { HistoryRow } from './history-row';
+import { historyRows, hpaRows, nodeRows, slotOf, workloadRows } from './history-rows';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
 
 /**
  * Leader-only: writes one history sample per cluster (and per namespace, node, node pool and
- * restarting workload) per monitor tick. Ticks
- * are aligned to the middle of their slot on the wall clock, so every replica's timer agrees on
- * which tick is which: a new leader continues the series where the old one stopped, and a tick two
- * replicas both sample is stored once (the slot is in the primary key). Followers only keep time.
+ * restarting workload) per monitor tick. Ticks are aligned to the middle of their slot on the wall
+ * clock, so every replica's timer agrees on which tick is which: a new leader continues the series
+ * where the old one stopped, and a tick two replicas both sample is stored once (the slot is in the
+ * primary key). Followers only keep time.
  */
 @Injectable()
-export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
+export class HistorySampler {
   private readonly logger = new Logger('History');
-  private timer: NodeJS.Timeout | undefined;
+  private readonly job: PeriodicJob<number>;
   private lastPrune = 0;
-  private stopped = false;
 
   constructor(
     @InjectRepository(HistorySample) private readonly samples: Repository<HistorySample>,
     private readonly snapshots: ClusterSnapshots,
-    private readonly coordination: ReplicaCoordination,
     private readonly configProvider: ConfigProvider,
     private readonly findingCounts: FindingCounts,
-  ) {}
+    jobs: PeriodicJobs,
+  ) {
+    this.job = jobs.register({
+      name: 'history',
+      everyMs: this.intervalMs,
+      runsOn: 'leader',
+      alignToSlot: true,
+      tick: (now) => this.write(now),
+    });
+  }
 
   private get intervalMs(): number {
     return this.configProvider.config.monitor.refreshIntervalSeconds * 1000;
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule();
-  }
-
-  onModuleDestroy(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-  }
-
-  /** One tick: what the timer calls and tests call. Returns the number of rows written. */
+  /** One tick, as the timer runs it: the number of rows written, 0 on a follower. */
   async sample(now = Date.now()): Promise<number> {
-    if (!this.coordination.isLeader()) return 0;
+    return (await this.job.run(now)) ?? 0;
+  }
+
+  private async write(now: number): Promise<number> {
     const slot = slotOf(now, this.intervalMs);
     const at = new Date(now).toISOString();
     const rows: HistoryRow[] = [];
@@ -85,25 +87,5 @@ export class HistorySampler implements OnApplicationBootstrap, OnModuleDestroy {
     const deleted = await retention.compact(now, this.configProvider.config.history.retentionDays);
     this.lastPrune = now;
     if (deleted) this.logger.log(`Downsampled or expired ${deleted} history samples`);
-  }
-
-  /** Next run at the middle of the next slot, far from both edges, so timer jitter never skips one. */
-  private schedule(): void {
-    if (this.stopped) return;
-    const interval = this.intervalMs;
-    const now = Date.now();
-    const next = (slotOf(now, interval) + 1) * interval + interval / 2;
-    this.timer = setTimeout(() => void this.run(), next - now);
-    this.timer.unref();
-  }
-
-  private async run(): Promise<void> {
-    try {
-      await this.sample();
-    } catch (error) {
-      this.logger.warn(`History sample failed: ${(error as Error).message}`);
-    } finally {
-      this.schedule();
-    }
   }
 }

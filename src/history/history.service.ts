@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, Repository } from 'typeorm';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
-import type { HistoryScope } from './history-rows';
+import type { HistoryScope } from './history-row';
 import { HistorySample } from './history-sample.entity';
 import { workloadKey } from './workload-restarts';
 import { HistoryPointDto, HistoryQueryDto, HistoryResponseDto } from './history.dto';

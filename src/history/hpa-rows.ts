@@ -1,5 +1,5 @@
 import type { HpaRecord } from '../cluster-state/records/policy';
-import type { ScopeValues } from './node-rows';
+import type { ScopeValues } from './history-row';
 
 /** HPA rows kept per cluster and tick: the ones closest to their maximum first. */
 export const MAX_HPA_ROWS = 500;

@@ -2,7 +2,7 @@ import type { CpuMemoryNanos } from '../cluster-state/pod-resources';
 import { nanosToNumber } from '../cluster-state/quantity';
 import type { NodeRecord } from '../cluster-state/records/node';
 import type { ClusterAggregates, ClusterUsage, NodeAllocation } from '../monitor/cluster-snapshot';
-import type { HistoryValues } from './history-rows';
+import type { ScopeValues } from './history-row';
 
 /** The pool a node belongs to: the value of the first pool label it carries, or undefined. */
 export function nodePoolOf(node: NodeRecord, poolLabels: readonly string[]): string | undefined {
@@ -64,11 +64,6 @@ function add(total: NodeNumbers, n: NodeNumbers): NodeNumbers {
     usageCpu: plusOrNull(total.usageCpu, n.usageCpu),
     usageMemory: plusOrNull(total.usageMemory, n.usageMemory),
   };
-}
-
-export interface ScopeValues {
-  name: string;
-  values: HistoryValues;
 }
 
 /**

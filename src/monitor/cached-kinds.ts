@@ -18,7 +18,7 @@ import {
   slimTlsSecretCertificate,
 } from '../cluster-state/records/certificate';
 import { ClusterAggregates } from './cluster-aggregates';
-import type { CachedKindName, CachedRecords } from './cluster-snapshot';
+import type { CachedKindName, CachedRecords } from './cached-records';
 
 /**
  * One kind the Monitor keeps live per cluster: which kind of the adapter's registry, how each

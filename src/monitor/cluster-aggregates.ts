@@ -71,6 +71,14 @@ const zeroCounts = (): Record<CountedKind, number> => ({
   secrets: 0,
 });
 
+/** A namespace holding nothing (yet): what its aggregate starts from. */
+export const emptyNamespaceAggregate = (): NamespaceAggregate => ({
+  pods: 0,
+  phases: zeroPhases(),
+  counts: zeroCounts(),
+  ...zeroSums(),
+});
+
 /** Succeeded and Failed pods hold no resources: the scheduler and `kubectl describe node` skip them. */
 export function isTerminated(pod: PodRecord): boolean {
   return pod.phase === 'Succeeded' || pod.phase === 'Failed';
@@ -166,7 +174,7 @@ export class ClusterAggregates {
   private namespaceEntry(name: string): NamespaceAggregate {
     let entry = this.byNamespace.get(name);
     if (!entry) {
-      entry = { pods: 0, phases: zeroPhases(), counts: zeroCounts(), ...zeroSums() };
+      entry = emptyNamespaceAggregate();
       this.byNamespace.set(name, entry);
     }
     return entry;

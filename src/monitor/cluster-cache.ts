@@ -14,15 +14,12 @@ import type {
   SnapshotListener,
 } from './cluster-snapshot';
 import type { ClusterUsage } from './node-usage';
-import { OverviewHistory, OverviewSample } from './overview-history';
 
 export interface ClusterCacheOptions {
   /** Relist interval for kinds that may be listed but not watched (monitor.cacheTtlSeconds). */
   pollIntervalMs: number;
   /** How often a cluster with a failed watch is probed, so its return is noticed within about this. */
   recoveryProbeMs?: number;
-  /** Samples of the overview kept for trends (monitor.historySize). */
-  historySize?: number;
   /** Passed to every list+watch (tests shorten backoffs). */
   backoff?: { initialMs: number; maxMs: number };
   /** Kinds the operator turned on (monitor config); the others with `optIn` are never cached. */
@@ -45,7 +42,6 @@ interface Section {
  */
 export class ClusterCache implements ClusterSnapshot {
   readonly aggregates = new ClusterAggregates();
-  private readonly samples: OverviewHistory;
   usage: ClusterUsage | undefined;
   health: ClusterHealth | undefined;
   private readonly sections = new Map<CachedKindName, Section>();
@@ -62,9 +58,7 @@ export class ClusterCache implements ClusterSnapshot {
     readonly client: KubeClient,
     private readonly resolvePath: KindPathResolver,
     private readonly options: ClusterCacheOptions,
-  ) {
-    this.samples = new OverviewHistory(options.historySize ?? 120);
-  }
+  ) {}
 
   get clusterId(): string {
     return this.client.clusterId;
@@ -127,15 +121,6 @@ export class ClusterCache implements ClusterSnapshot {
   subscribe(listener: SnapshotListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  history(): OverviewSample[] {
-    return this.samples.list();
-  }
-
-  /** Records a trend sample (the scheduled tick). */
-  addSample(sample: OverviewSample): void {
-    this.samples.add(sample);
   }
 
   get settled(): boolean {

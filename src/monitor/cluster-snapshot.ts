@@ -1,89 +1,15 @@
 import type { AppError } from '../common/app-error';
-import type { NamedRecord, NamespaceRecord } from '../cluster-state/records/named';
-import type { NodeRecord } from '../cluster-state/records/node';
-import type { PodRecord } from '../cluster-state/records/pod';
-import type { LabelledRecord } from '../cluster-state/records/labelled';
-import type { SpecObject } from '../cluster-state/records/spec-object';
-import type { WorkloadRecord } from '../cluster-state/records/workload';
-import type { CronJobRecord, JobRecord } from '../cluster-state/records/batch';
-import type { PvcRecord, PvRecord, StorageClassRecord } from '../cluster-state/records/storage';
-import type {
-  EndpointSliceRecord,
-  IngressRecord,
-  NetworkPolicyRecord,
-} from '../cluster-state/records/networking';
-import type { HpaRecord, PdbRecord, WebhookConfigRecord } from '../cluster-state/records/policy';
-import type { WarningEventRecord } from '../cluster-state/records/event';
-import type { CertificateRecord } from '../cluster-state/records/certificate';
-import type { ListWatchMode, ListWatchState } from '../kubernetes/list-watch';
+import type { ListWatchState } from '../kubernetes/list-watch';
+import type { CachedKindName, CachedRecords, KindStatus, SnapshotListener } from './cached-records';
 import type { ClusterAggregates } from './cluster-aggregates';
+import type { ClusterRef, FanOutOptions, FleetEntry } from './fleet';
 import type { ClusterUsage } from './node-usage';
-import type { OverviewSample } from './overview-history';
 
 /**
  * The read-only port through which every feature (Overview, Istio validations, diagnostics, the
  * LLM tools) reads a cluster's live state. The Monitor implements it; no other file of
  * src/monitor may be imported from outside (ESLint enforces), so the cache can change freely.
  */
-
-/** The record each cached kind holds, by the kind's name in the snapshot. */
-export interface CachedRecords {
-  nodes: NodeRecord;
-  namespaces: NamespaceRecord;
-  pods: PodRecord;
-  deployments: WorkloadRecord;
-  statefulsets: WorkloadRecord;
-  daemonsets: WorkloadRecord;
-  replicasets: WorkloadRecord;
-  jobs: JobRecord;
-  cronjobs: CronJobRecord;
-  services: SpecObject;
-  endpointslices: EndpointSliceRecord;
-  ingresses: IngressRecord;
-  networkpolicies: NetworkPolicyRecord;
-  configmaps: NamedRecord;
-  /** Metadata only: Secret data is never downloaded. */
-  secrets: LabelledRecord;
-  serviceaccounts: NamedRecord;
-  persistentvolumeclaims: PvcRecord;
-  persistentvolumes: PvRecord;
-  storageclasses: StorageClassRecord;
-  horizontalpodautoscalers: HpaRecord;
-  poddisruptionbudgets: PdbRecord;
-  mutatingwebhookconfigurations: WebhookConfigRecord;
-  validatingwebhookconfigurations: WebhookConfigRecord;
-  /** Warning events only (fieldSelector type=Warning). */
-  warningevents: WarningEventRecord;
-  istioGateways: SpecObject;
-  virtualServices: SpecObject;
-  destinationRules: SpecObject;
-  serviceEntries: SpecObject;
-  k8sGateways: SpecObject;
-  httpRoutes: SpecObject;
-  /** cert-manager Certificates (when the CRD is served): expiry from their status. */
-  certificates: CertificateRecord;
-  /** Opt-in (monitor.tlsSecretCertificates): kubernetes.io/tls Secrets reduced to certificate dates. */
-  tlsSecretCertificates: CertificateRecord;
-}
-
-export type CachedKindName = keyof CachedRecords;
-
-/** How fresh one kind's section of the cache is. */
-export interface KindStatus {
-  state: ListWatchState;
-  mode: ListWatchMode;
-  /** Objects held. */
-  count: number;
-  /** When this kind was last known exact (ISO time); with `stale`, the data is this old. */
-  lastSyncedAt: string | null;
-  ageSeconds: number | null;
-  /** Complete LISTs so far (the first sync, relists, polls): flat in steady state. */
-  lists: number;
-  /** Relists forced by 410 Gone (the watch's resourceVersion was compacted away). */
-  relistsAfterGone: number;
-  /** Why the kind is stale, forbidden or in error. */
-  error?: { code: string; message: string };
-}
 
 /** What the scheduled tick last learned by asking the API server for its version. */
 export interface ClusterHealth {
@@ -92,17 +18,6 @@ export interface ClusterHealth {
   checkedAt: string;
   error?: { code: string; message: string };
 }
-
-/** One change applied to the cache, as its subscribers see it. */
-export interface SnapshotChange<K extends CachedKindName = CachedKindName> {
-  kind: K;
-  type: 'added' | 'updated' | 'deleted';
-  record: CachedRecords[K];
-  /** The record before an update. */
-  previous?: CachedRecords[K];
-}
-
-export type SnapshotListener = (change: SnapshotChange) => void;
 
 export interface KindFailure {
   kind: CachedKindName;
@@ -138,8 +53,6 @@ export interface ClusterSnapshot {
   /** metrics.k8s.io usage as of the last scheduled tick; undefined when that API is not served. */
   readonly usage: ClusterUsage | undefined;
   readonly health: ClusterHealth | undefined;
-  /** Trend samples, oldest first. */
-  history(): OverviewSample[];
   /**
    * Starts caching the optional kinds (CRDs) the cluster serves since the last check. Cheap when
    * nothing is missing; discovery is re-read at most every few seconds.
@@ -161,18 +74,47 @@ export type DiagnosedSnapshot = Pick<
   readonly aggregates: Pick<ClusterAggregates, 'allocation'>;
 };
 
+/** A fleet answer: one entry per registered cluster, and how long a first sync was waited for. */
+export interface Fleet<T> {
+  items: FleetEntry<T>[];
+  deadlineSeconds: number;
+}
+
 /** The Monitor's snapshots, as features inject them. */
 export abstract class ClusterSnapshots {
+  /** How long a request waits for a cluster still on its first sync (monitor.fleetDeadlineSeconds). */
+  abstract readonly firstSyncDeadlineMs: number;
   /** The live snapshot of a cluster resolved by id, started if none runs. */
   abstract forCluster(clusterId: string): Promise<ClusterSnapshot>;
   /** Every running snapshot, keyed by cluster id. */
   abstract all(): ReadonlyMap<string, ClusterSnapshot>;
+  /**
+   * Every registered cluster's answer at once, each computed from its snapshot once settled (see
+   * `settled`); a cluster whose `each` throws is its error as data.
+   */
+  abstract fleet<T>(
+    each: (snapshot: ClusterSnapshot, cluster: ClusterRef) => Promise<T>,
+    options: FanOutOptions,
+  ): Promise<Fleet<T>>;
+
+  /**
+   * The live snapshot of a cluster once its first sync has ended, or once the first-sync deadline
+   * has passed: the caller checks `settled` and `down` and answers with the reason instead of zeros.
+   */
+  async settled(clusterId: string): Promise<ClusterSnapshot> {
+    const snapshot = await this.forCluster(clusterId);
+    await snapshot.whenSettled(this.firstSyncDeadlineMs);
+    return snapshot;
+  }
 }
 
+export type * from './cached-records';
 export { SnapshotMirror } from './snapshot-mirror';
 export type { MirrorBatch, MirroredChange } from './snapshot-mirror';
+export { emptyNamespaceAggregate } from './cluster-aggregates';
+export { fanOut, firstSyncTimeout } from './fleet';
+export type { ClusterRef, FanOutOptions, FleetEntry, FleetError } from './fleet';
 export type { ClusterUsage } from './node-usage';
-export type { OverviewSample } from './overview-history';
 export type {
   ClusterAggregates,
   NamespaceAggregate,

@@ -10,7 +10,8 @@ import { collectionPath, kindOf } from '../kubernetes/kinds';
 import type { KubeClient } from '../kubernetes/kube-client';
 import type { CachedKindSpec } from './cached-kinds';
 import { ClusterCache } from './cluster-cache';
-import { ClusterSnapshots } from './cluster-snapshot';
+import { ClusterSnapshot, ClusterSnapshots, Fleet } from './cluster-snapshot';
+import { ClusterRef, fanOut, FanOutOptions } from './fleet';
 
 /**
  * Owns one live ClusterCache per registered cluster: started at start-up and on registration,
@@ -96,6 +97,24 @@ export class MonitorService
     return this.caches;
   }
 
+  get firstSyncDeadlineMs(): number {
+    return this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
+  }
+
+  async fleet<T>(
+    each: (snapshot: ClusterSnapshot, cluster: ClusterRef) => Promise<T>,
+    options: FanOutOptions,
+  ): Promise<Fleet<T>> {
+    const deadlineSeconds = this.configProvider.config.monitor.fleetDeadlineSeconds;
+    const clusters = (await this.directory.list()).map((c) => ({ id: c.id, name: c.name }));
+    const items = await fanOut(
+      clusters,
+      async (cluster) => each(await this.settled(cluster.id), cluster),
+      options,
+    );
+    return { items, deadlineSeconds };
+  }
+
   private ensure(id: string): Promise<ClusterCache> {
     const pending = this.starting.get(id);
     if (pending) return pending;
@@ -112,7 +131,6 @@ export class MonitorService
     if (existing) await this.stopCache(id);
     const cache = new ClusterCache(client, (spec) => this.pathOf(client, spec), {
       pollIntervalMs: this.configProvider.config.monitor.cacheTtlSeconds * 1000,
-      historySize: this.configProvider.config.monitor.historySize,
       optIns: {
         tlsSecretCertificates: this.configProvider.config.monitor.tlsSecretCertificates,
       },

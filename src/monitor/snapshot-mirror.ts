@@ -7,7 +7,7 @@ import type {
   KindStatus,
   SnapshotChange,
   SnapshotListener,
-} from './cluster-snapshot';
+} from './cached-records';
 
 /** One change as it crosses to a mirror: the mirror knows the record it replaces. */
 export interface MirroredChange {

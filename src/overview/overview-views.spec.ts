@@ -1,7 +1,6 @@
 import { ClusterAggregates } from '../monitor/cluster-aggregates';
 import type { KindStatus } from '../monitor/cluster-snapshot';
 import { usageFromNodeMetrics } from '../monitor/node-usage';
-import { OverviewHistory } from '../monitor/overview-history';
 import type { NodeRecord } from '../cluster-state/records/node';
 import {
   namespaceDetails,
@@ -123,22 +122,5 @@ describe('node usage and history', () => {
     );
     expect(usage.total).toEqual({ cpu: CORE / 4n, memory: 1024n ** 3n * CORE });
     expect(usage.byNode.get('b')).toEqual({ cpu: 0n, memory: 0n });
-  });
-
-  it('keeps a bounded history, oldest first', () => {
-    const h = new OverviewHistory(2);
-    for (const at of ['1', '2', '3'])
-      h.add({
-        at,
-        nodesReady: 0,
-        podsRunning: 0,
-        podsPending: 0,
-        podsFailed: 0,
-        cpuRequests: 0,
-        memoryRequests: 0,
-        cpuUsage: null,
-        memoryUsage: null,
-      });
-    expect(h.list().map((s) => s.at)).toEqual(['2', '3']);
   });
 });

@@ -13,6 +13,7 @@ import type {
   PhaseCounts,
   ResourceSums,
 } from '../monitor/cluster-snapshot';
+import { emptyNamespaceAggregate } from '../monitor/cluster-snapshot';
 import type {
   CacheStatusDto,
   CpuMemoryDto,
@@ -118,20 +119,7 @@ export function resourceOverview(s: CacheSnapshot): ResourceOverviewDto {
   };
 }
 
-const EMPTY: NamespaceAggregate = {
-  pods: 0,
-  phases: { running: 0, pending: 0, succeeded: 0, failed: 0, unknown: 0, notReadyRunning: 0 },
-  counts: {
-    deployments: 0,
-    statefulsets: 0,
-    daemonsets: 0,
-    services: 0,
-    configmaps: 0,
-    secrets: 0,
-  },
-  requests: { cpu: 0n, memory: 0n },
-  limits: { cpu: 0n, memory: 0n },
-};
+const EMPTY: Readonly<NamespaceAggregate> = emptyNamespaceAggregate();
 
 export function namespaceDetail(
   name: string,

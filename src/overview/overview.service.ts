@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
-import { ConfigProvider } from '../config/config.provider';
-import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
 import {
-  FleetEntryDto,
+  ClusterRef,
+  ClusterSnapshot,
+  ClusterSnapshots,
+  firstSyncTimeout,
+} from '../monitor/cluster-snapshot';
+import {
   FleetOverviewDto,
   NamespaceListDto,
   NodeDetailDto,
@@ -21,11 +24,6 @@ import {
   resourceOverview,
 } from './overview-views';
 
-interface ClusterRef {
-  id: string;
-  name: string;
-}
-
 /**
  * Overviews read from the Monitor's live caches: no API server request per answer, so the cost of
  * an answer does not grow with the cluster. A cache still on its first sync is waited for up to
@@ -36,7 +34,6 @@ export class OverviewService {
   constructor(
     private readonly snapshots: ClusterSnapshots,
     private readonly directory: ClusterDirectory,
-    private readonly configProvider: ConfigProvider,
   ) {}
 
   async overview(clusterId: string): Promise<ResourceOverviewDto> {
@@ -85,39 +82,18 @@ export class OverviewService {
   }
 
   /** One entry per cluster, each data or error; a dead cluster costs at most the deadline. */
-  async fleet(): Promise<FleetOverviewDto> {
-    const clusters = await this.directory.list();
-    const items = await Promise.all(
-      clusters.map((c) => this.fleetEntry({ id: c.id, name: c.name })),
+  fleet(): Promise<FleetOverviewDto> {
+    return this.snapshots.fleet(
+      async (cache, cluster) => {
+        const status = overviewStatus(cache.status());
+        const failure =
+          unavailable(cluster, cache, status) ??
+          (neverSynced(status) ? firstSyncTimeout(cluster, this.deadlineMs) : undefined);
+        if (failure) throw failure;
+        return resourceOverview(snapshot(cluster, cache, status));
+      },
+      { failure: 'The cluster overview failed', details: true },
     );
-    return { items, deadlineSeconds: this.configProvider.config.monitor.fleetDeadlineSeconds };
-  }
-
-  private async fleetEntry(cluster: ClusterRef): Promise<FleetEntryDto> {
-    try {
-      const cache = await this.snapshots.forCluster(cluster.id);
-      await cache.whenSettled(this.deadlineMs);
-      const status = overviewStatus(cache.status());
-      const failure =
-        unavailable(cluster, cache, status) ??
-        (neverSynced(status) ? syncTimeout(cluster, this.deadlineMs) : undefined);
-      if (failure)
-        return {
-          cluster,
-          error: {
-            code: failure.code,
-            message: failure.message,
-            details: failure.details as Record<string, unknown>,
-          },
-        };
-      return { cluster, data: resourceOverview(snapshot(cluster, cache, status)) };
-    } catch (error) {
-      const e =
-        error instanceof AppError
-          ? error
-          : new AppError('INTERNAL_ERROR', 'The cluster overview failed');
-      return { cluster, error: { code: e.code, message: e.message } };
-    }
   }
 
   /** A per-cluster answer serves stale data with its age, but never a cache that has no data at all. */
@@ -126,16 +102,15 @@ export class OverviewService {
   ): Promise<{ cluster: ClusterRef; cache: ClusterSnapshot; status: CacheStatus }> {
     const found = await this.directory.get(clusterId);
     const cluster = { id: found.id, name: found.name };
-    const cache = await this.snapshots.forCluster(cluster.id);
-    await cache.whenSettled(this.deadlineMs);
+    const cache = await this.snapshots.settled(cluster.id);
     const status = overviewStatus(cache.status());
     if (neverSynced(status))
-      throw unavailable(cluster, cache, status) ?? syncTimeout(cluster, this.deadlineMs);
+      throw unavailable(cluster, cache, status) ?? firstSyncTimeout(cluster, this.deadlineMs);
     return { cluster, cache, status };
   }
 
   private get deadlineMs(): number {
-    return this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
+    return this.snapshots.firstSyncDeadlineMs;
   }
 }
 
@@ -163,14 +138,6 @@ function forbidden(error: { code: string; message: string } | undefined): AppErr
   return new AppError(
     'K8S_FORBIDDEN',
     error?.message ?? 'CloudPilot may not list nodes in this cluster',
-  );
-}
-
-function syncTimeout(cluster: ClusterRef, deadlineMs: number): AppError {
-  return new AppError(
-    'CLUSTER_TIMEOUT',
-    `Cluster ${cluster.name} has not finished its first sync within ${deadlineMs / 1000} s`,
-    { cluster: cluster.id },
   );
 }
 

@@ -1,3 +1,4 @@
+import { PeriodicJobs } from '../../src/coordination/periodic-jobs';
 import { HistorySampler } from '../../src/history/history.sampler';
 import { ClusterSnapshots } from '../../src/monitor/cluster-snapshot';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
@@ -55,7 +56,7 @@ describe('restart-rate forecast from a KWOK crash loop (real cluster)', () => {
     const sampler = t.app.get(HistorySampler);
     // The test is the clock: with the scheduled sampler stopped, each tick samples exactly the
     // state the test set, one short tick apart (5 s, the tick in this app's config).
-    sampler.onModuleDestroy();
+    t.app.get(PeriodicJobs).stop('history');
     const snapshot = await t.app.get(ClusterSnapshots).forCluster(clusterId);
     await snapshot.whenSettled(30_000);
     const restarts = () =>

@@ -184,6 +184,31 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
     expect(points.every((p) => typeof p.values.requestsCpu === 'number')).toBe(true);
   });
 
+  it('runs the leader-only history job on the leader alone, and /metrics says so', async () => {
+    const alive = replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
+    const [leader] = await leaders(alive);
+    // Each replica keeps time for the job: a follower's ticks are counted skips, never runs.
+    const ran = /^cloudpilot_job_duration_seconds_count\{job="history",outcome="ok"\} [1-9]/m;
+    const skipped = /^cloudpilot_job_skips_total\{job="history",reason="follower"\} [1-9]/m;
+    await until('a history tick on every replica', 3 * TICK_SECONDS * 1000, async () => {
+      const texts = await Promise.all(
+        alive.map((r) => fetch(`${r.baseUrl}/metrics`).then((m) => m.text())),
+      );
+      return texts.every((t, i) => (alive[i] === leader ? ran : skipped).test(t))
+        ? true
+        : undefined;
+    });
+    const followers = alive.filter((r) => r !== leader);
+    expect(followers.length).toBeGreaterThan(0);
+    // The survivors' follower never led (the killed replica led before the new leader).
+    for (const follower of followers)
+      expect(await fetch(`${follower.baseUrl}/metrics`).then((m) => m.text())).not.toMatch(ran);
+    const monitorRuns = await fetch(`${leader.baseUrl}/metrics`).then((m) => m.text());
+    expect(monitorRuns).toMatch(
+      /^cloudpilot_job_duration_seconds_count\{job="monitor",outcome="ok"\} [1-9]/m,
+    );
+  });
+
   it('refuses on one replica a token revoked on another, within 2 s', async () => {
     const alive = replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
     const [a, b] = alive;

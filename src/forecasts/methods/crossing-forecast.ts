@@ -39,7 +39,12 @@ const HOUR = 3_600_000;
 const SEASONAL_ACF = 0.5;
 const MIN_POINTS = 4;
 
-const none = (points: number, reason: string, current: number | null = null): CrossingForecast => ({
+/** No crossing can be forecast: says why, with how many points there were. */
+export const noCrossing = (
+  points: number,
+  reason: string,
+  current: number | null = null,
+): CrossingForecast => ({
   method: null,
   crossesAt: null,
   withinHorizon: false,
@@ -61,10 +66,13 @@ export function forecastCrossing(
   options: CrossingOptions,
 ): CrossingForecast {
   const all = cleanSeries(series);
-  if (all.length < MIN_POINTS) return none(all.length, 'too few points');
+  if (all.length < MIN_POINTS) return noCrossing(all.length, 'too few points');
   const last = all[all.length - 1];
   if (last.v >= threshold) {
-    return { ...none(all.length, 'already at or above the threshold', last.v), crossesAt: last.t };
+    return {
+      ...noCrossing(all.length, 'already at or above the threshold', last.v),
+      crossesAt: last.t,
+    };
   }
   const seasonal = options.seasonLength ? seasonalForecast(all, threshold, options) : null;
   return seasonal ?? linearForecast(all, threshold, options);
@@ -77,12 +85,12 @@ function linearForecast(
 ): CrossingForecast {
   const points = options.window ? all.slice(-options.window) : all;
   const fit = fitLine(points);
-  if (!fit) return none(points.length, 'too few points');
+  if (!fit) return noCrossing(points.length, 'too few points');
   const current = valueAt(fit, options.now);
   // A slope the noise could explain is no trend; a significant fall never crosses upwards.
   if (!significantTrend(fit) || fit.slope < 0) {
     const reason = fit.slope < 0 && significantTrend(fit) ? 'decreasing' : 'flat';
-    return { ...none(points.length, reason, current), method: 'linear' };
+    return { ...noCrossing(points.length, reason, current), method: 'linear' };
   }
   const crossesAt = lineCrossing(fit, threshold, options.now);
   return {

@@ -1,6 +1,5 @@
 import { hpaForecasts } from './hpa-forecasts';
-import { pvcForecasts } from './pvc-forecasts';
-import type { Sample } from './saturation-forecasts';
+import type { Sample } from './samples';
 import { hpaValues } from '../history/hpa-rows';
 
 const HOUR = 3_600_000;
@@ -61,29 +60,5 @@ describe('hpaValues', () => {
       minReplicas: 1,
       maxReplicas: 10,
     });
-  });
-});
-
-describe('pvcForecasts', () => {
-  const GI = 2 ** 30;
-
-  it('forecasts used bytes reaching the capacity', () => {
-    // 10 GiB volume, 1 GiB more each hour from 2 GiB: full at hour 8.
-    const samples = hourly(
-      [2, 3, 4, 5].map((u) => ({ usedBytes: u * GI, capacityBytes: 10 * GI })),
-    );
-    const [f] = pvcForecasts(new Map([['db/data-0', samples]]), T0 + 3 * HOUR, DAY30);
-    expect(f).toMatchObject({
-      code: 'FORECAST_PVC_FULL',
-      name: 'PersistentVolumeClaim/data-0',
-      threshold: 10 * GI,
-    });
-    expect(f.crossesAt).toBeCloseTo(T0 + 8 * HOUR, -3);
-  });
-
-  it('makes no forecast without a known capacity', () => {
-    const samples = hourly([1, 2, 3, 4].map((u) => ({ usedBytes: u * GI, capacityBytes: null })));
-    const [f] = pvcForecasts(new Map([['db/data-0', samples]]), T0 + 3 * HOUR, DAY30);
-    expect([f.crossesAt, f.reason]).toEqual([null, 'capacity unknown']);
   });
 });
