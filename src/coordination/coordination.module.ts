@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigProvider } from '../config/config.provider';
@@ -28,7 +29,7 @@ export function usesPostgresElection(config: AppConfig): boolean {
  */
 @Global()
 @Module({
-  imports: [HealthModule],
+  imports: [ScheduleModule.forRoot(), HealthModule],
   providers: [
     {
       provide: ReplicaCoordination,

@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { MetricsService } from '../health/metrics.service';
 import { PeriodicJobs } from './periodic-jobs';
 import { SoleReplicaCoordination } from './sole-replica.coordination';
@@ -33,11 +34,13 @@ describe('PeriodicJobs', () => {
   let replica: TestReplica;
   let metrics: MetricsService;
   let jobs: PeriodicJobs;
+  let timers: SchedulerRegistry;
 
   beforeEach(() => {
     replica = new TestReplica('r1');
     metrics = new MetricsService();
-    jobs = new PeriodicJobs(replica, metrics);
+    timers = new SchedulerRegistry();
+    jobs = new PeriodicJobs(replica, metrics, timers);
   });
   afterEach(() => {
     jobs.onModuleDestroy();
@@ -116,6 +119,24 @@ describe('PeriodicJobs', () => {
     gate.finish();
     await jest.advanceTimersByTimeAsync(1_000);
     expect(gate.calls).toHaveLength(2);
+  });
+
+  it("keeps its timers in @nestjs/schedule's registry by job name, and removes them on stop", () => {
+    jest.useFakeTimers({ now: 10_250 });
+    jobs.register({ name: 'plain', everyMs: 1000, runsOn: 'every-replica', tick: async () => 1 });
+    jobs.register({
+      name: 'slotted',
+      everyMs: 1000,
+      runsOn: 'leader',
+      alignToSlot: true,
+      tick: async () => 2,
+    });
+    jobs.onApplicationBootstrap();
+    expect(timers.getIntervals()).toEqual(['plain']);
+    expect(timers.getTimeouts()).toEqual(['slotted']);
+    jobs.stop('plain');
+    jobs.onModuleDestroy();
+    expect([timers.getIntervals(), timers.getTimeouts()]).toEqual([[], []]);
   });
 
   it('runs a slot-aligned job at the middle of each wall-clock slot, and not after stop()', async () => {

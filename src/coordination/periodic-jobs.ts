@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { MetricsService } from '../health/metrics.service';
 import { ReplicaCoordination } from './replica-coordination';
 
@@ -34,7 +35,6 @@ export interface PeriodicJob<T> {
 interface Entry {
   spec: PeriodicJobSpec<unknown>;
   running: Promise<unknown> | undefined;
-  timer: NodeJS.Timeout | undefined;
   stopped: boolean;
 }
 
@@ -54,11 +54,13 @@ export class PeriodicJobs implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly coordination: ReplicaCoordination,
     private readonly metrics: MetricsService,
+    // @nestjs/schedule holds the timers by job name: they are listed, and cleared at shutdown.
+    private readonly timers: SchedulerRegistry,
   ) {}
 
   register<T>(spec: PeriodicJobSpec<T>): PeriodicJob<T> {
     if (this.jobs.has(spec.name)) throw new Error(`Periodic job ${spec.name} is registered twice`);
-    const entry: Entry = { spec, running: undefined, timer: undefined, stopped: false };
+    const entry: Entry = { spec, running: undefined, stopped: false };
     this.jobs.set(spec.name, entry);
     if (this.started) this.schedule(entry);
     return { run: (now) => this.run(entry, now) as Promise<T | undefined> };
@@ -118,22 +120,25 @@ export class PeriodicJobs implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private schedule(entry: Entry): void {
-    const { everyMs, alignToSlot } = entry.spec;
+    const { name, everyMs, alignToSlot } = entry.spec;
     if (this.stopped || entry.stopped) return;
     if (!alignToSlot) {
-      entry.timer = setInterval(() => this.fire(entry), everyMs).unref();
+      this.timers.addInterval(name, setInterval(() => this.fire(entry), everyMs).unref());
       return;
     }
     const now = Date.now();
     const next = (Math.floor(now / everyMs) + 1) * everyMs + everyMs / 2;
-    entry.timer = setTimeout(() => {
+    const timeout = setTimeout(() => {
+      this.timers.deleteTimeout(name);
       this.fire(entry);
       this.schedule(entry);
     }, next - now).unref();
+    this.timers.addTimeout(name, timeout);
   }
 
   private unschedule(entry: Entry): void {
-    clearTimeout(entry.timer); // clears an interval too: Node has one kind of timer
-    entry.timer = undefined;
+    const { name } = entry.spec;
+    if (this.timers.doesExist('interval', name)) this.timers.deleteInterval(name);
+    if (this.timers.doesExist('timeout', name)) this.timers.deleteTimeout(name);
   }
 }
