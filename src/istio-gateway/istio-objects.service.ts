@@ -56,14 +56,9 @@ export class IstioObjectsService {
     query: MeshListQueryDto,
   ): Promise<MeshObjectListDto> {
     const { api, served } = await this.target(clusterId, kind);
-    const page = await api.list(
-      { kind: served, namespace: query.namespace },
-      {
-        labelSelector: query.labelSelector,
-        limit: query.limit ?? DEFAULT_LIMIT,
-        continue: query.continue,
-      },
-    );
+    const { labelSelector, limit = DEFAULT_LIMIT, continue: token } = query;
+    const where = { kind: served, namespace: query.namespace };
+    const page = await api.list(where, { labelSelector, limit, continue: token });
     const { apiVersion, kind: kindName } = typeOf(served);
     const items = page.items.map((item) => slim({ apiVersion, kind: kindName, ...item }));
     return { apiVersion, kind: kindName, items, continue: page.continue };

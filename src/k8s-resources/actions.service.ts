@@ -17,6 +17,8 @@ export interface ActionTarget {
   namespace?: string;
 }
 
+type PodTarget = Omit<ActionTarget, 'kind'>;
+
 interface Resolved {
   api: ObjectApi;
   ref: ObjectRef & { kind: ServedKind; name: string };
@@ -58,26 +60,28 @@ export class ActionsService {
     return this.setSchedulable(clusterId, name, 'uncordon', options);
   }
 
-  async deletePod(
-    clusterId: string,
-    pod: Omit<ActionTarget, 'kind'>,
-    options: ObjectOptions,
-  ): Promise<ActionResultDto> {
-    const target = { ...pod, kind: 'pods' };
-    const { api, ref } = await this.resolve(clusterId, target, ['pods'], 'delete');
-    return this.result(ref, 'delete', options, await api.delete(ref, options));
+  deletePod(clusterId: string, pod: PodTarget, options: ObjectOptions): Promise<ActionResultDto> {
+    return this.onPod(clusterId, pod, 'delete', options, (api, ref) => api.delete(ref, options));
   }
 
   /** Eviction goes through the API, so PodDisruptionBudgets are honoured (unlike a delete). */
-  async evict(
+  evict(clusterId: string, pod: PodTarget, options: ObjectOptions): Promise<ActionResultDto> {
+    return this.onPod(clusterId, pod, 'evict', options, async (api, ref) => {
+      await api.evict(ref, options);
+      return null;
+    });
+  }
+
+  private async onPod(
     clusterId: string,
-    pod: Omit<ActionTarget, 'kind'>,
+    pod: PodTarget,
+    action: 'delete' | 'evict',
     options: ObjectOptions,
+    run: (api: ObjectApi, ref: Resolved['ref']) => Promise<K8sObject | null>,
   ): Promise<ActionResultDto> {
     const target = { ...pod, kind: 'pods' };
-    const { api, ref } = await this.resolve(clusterId, target, ['pods'], 'evict');
-    await api.evict(ref, options);
-    return this.result(ref, 'evict', options, null);
+    const { api, ref } = await this.resolve(clusterId, target, ['pods'], action);
+    return this.result(ref, action, options, await run(api, ref));
   }
 
   private async setSchedulable(
