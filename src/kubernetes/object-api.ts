@@ -41,6 +41,8 @@ export interface ListPage<T = K8sObject> {
   items: T[];
   continue: string | null;
   remainingItemCount: number | null;
+  /** The collection's version at this read: where a watch of what follows starts. */
+  resourceVersion: string | null;
 }
 
 /** Query parameters of a pod's log (https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#get-read-log-of-the-specified-pod). */
@@ -104,12 +106,13 @@ export class ObjectApi {
     const kind = await this.resolve(ref.kind);
     const page = await this.send<{
       items?: T[] | null;
-      metadata?: { continue?: string; remainingItemCount?: number };
+      metadata?: { continue?: string; remainingItemCount?: number; resourceVersion?: string };
     }>(kind, { namespace: ref.namespace }, options, { query: { ...query } });
     return {
       items: page.items ?? [],
       continue: page.metadata?.continue || null,
       remainingItemCount: page.metadata?.remainingItemCount ?? null,
+      resourceVersion: page.metadata?.resourceVersion ?? null,
     };
   }
 
