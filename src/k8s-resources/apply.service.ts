@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import type { ServedKind } from '../kubernetes/discovery';
-import { ObjectApi, ObjectOptions, ObjectRef } from '../kubernetes/object-api';
+import type { ObjectApi } from '../kubernetes/object-api';
+import type { ObjectOptions, ObjectRef } from '../kubernetes/object-ref';
 import { AppliedObjectDto, ApplyResultDto } from './apply.dto';
 import { ManifestDoc, parseManifest } from './manifest-parser';
 import { diffObjects } from './object-diff';

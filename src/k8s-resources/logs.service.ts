@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import type { K8sStream } from '../kubernetes/kube-client';
-import type { LogQuery } from '../kubernetes/object-api';
+import type { LogQuery } from '../kubernetes/object-ref';
 import { LogQueryDto, PodLogDto } from './logs.dto';
 import { K8sObject } from './object-views';
 import { ResourcesService } from './resources.service';

@@ -4,7 +4,7 @@ import { ApplyService } from '../../k8s-resources/apply.service';
 import { diffObjects, DiffEntry } from '../../k8s-resources/object-diff';
 import { ResourcesService } from '../../k8s-resources/resources.service';
 import type { K8sObject } from '../../kubernetes/k8s-object';
-import type { ObjectOptions } from '../../kubernetes/object-api';
+import type { ObjectOptions } from '../../kubernetes/object-ref';
 import type { ProposalDraft } from './proposal-types';
 
 export interface Outcome {
