@@ -57,20 +57,24 @@ export class ProposalExecutor {
     };
   }
 
-  /** `options.resourceVersion` makes a scale conditional on the version the proposal was made from. */
+  /**
+   * Only a scale is conditional on the version the proposal was made from (`options.resourceVersion`);
+   * the other actions act on the object as it is now.
+   */
   private action(clusterId: string, d: ProposalDraft, options: ObjectOptions) {
     const target = { kind: d.kind, name: d.name!, namespace: d.namespace };
+    const now = { dryRun: options.dryRun };
     switch (d.action) {
       case 'scale':
         return this.actions.scale(clusterId, target, d.params.replicas ?? 0, options);
       case 'restart':
-        return this.actions.restart(clusterId, target, options);
+        return this.actions.restart(clusterId, target, now);
       case 'delete-pod':
-        return this.actions.deletePod(clusterId, target, options);
+        return this.actions.deletePod(clusterId, target, now);
       case 'uncordon':
-        return this.actions.uncordon(clusterId, target.name, options);
+        return this.actions.uncordon(clusterId, target.name, now);
       default:
-        return this.actions.cordon(clusterId, target.name, options);
+        return this.actions.cordon(clusterId, target.name, now);
     }
   }
 }
