@@ -5,6 +5,7 @@ import type { K8sObject } from './k8s-object';
 import { findServed, KindRef, notServed } from './kind-lookup';
 import type { ListPage, ListQuery, LogQuery, ObjectOptions, ObjectRef } from './object-ref';
 import { collectionPath, objectPath } from './kinds';
+import { budgetViolation, inNamespace } from './object-errors';
 import type { K8sRequest, K8sStream, KubeClient } from './kube-client';
 
 export const FIELD_MANAGER = 'cloudpilot';
@@ -199,14 +200,18 @@ export class ObjectApi {
   async readLog(ref: ObjectRef, query: LogQuery, options: ObjectOptions = {}): Promise<string> {
     const kind = await this.resolve(ref.kind);
     const path = this.path(kind, this.one(kind, ref), 'log');
-    return this.client.requestText({ path, accept: '*/*', query, ...deadline(options) });
+    return this.client
+      .requestText({ path, accept: '*/*', query, ...deadline(options) })
+      .catch(inNamespace(ref.namespace));
   }
 
   /** A pod's followed log; the caller reads and closes the stream. */
   async streamLog(ref: ObjectRef, query: LogQuery, signal?: AbortSignal): Promise<K8sStream> {
     const kind = await this.resolve(ref.kind);
     const path = this.path(kind, this.one(kind, ref), 'log');
-    return this.client.stream({ path, accept: '*/*', query: { ...query, follow: 'true' }, signal });
+    return this.client
+      .stream({ path, accept: '*/*', query: { ...query, follow: 'true' }, signal })
+      .catch(inNamespace(ref.namespace));
   }
 
   /** A watch of a collection from `resourceVersion`; the caller reads and closes the stream. */
@@ -217,19 +222,23 @@ export class ObjectApi {
   ) {
     const kind = await this.resolve(ref.kind);
     const path = this.path(kind, { namespace: ref.namespace });
-    return this.client.stream({ path, query: { ...query, watch: 1 }, signal });
+    return this.client
+      .stream({ path, query: { ...query, watch: 1 }, signal })
+      .catch(inNamespace(ref.namespace));
   }
 
   private send<T>(kind: ServedKind, at: Where, options: ObjectOptions, call: Call): Promise<T> {
-    return this.client.request<T>({
-      method: call.method,
-      path: this.path(kind, at, call.subresource),
-      body: call.body,
-      contentType: call.contentType,
-      accept: call.accept,
-      query: call.query,
-      ...deadline(options),
-    });
+    return this.client
+      .request<T>({
+        method: call.method,
+        path: this.path(kind, at, call.subresource),
+        body: call.body,
+        contentType: call.contentType,
+        accept: call.accept,
+        query: call.query,
+        ...deadline(options),
+      })
+      .catch(inNamespace(at.namespace));
   }
 
   /** The object a reference names: a namespaced kind needs its namespace. */
@@ -263,14 +272,4 @@ function writeQuery(options: ObjectOptions): K8sRequest['query'] {
 
 function deadline(options: ObjectOptions): Pick<K8sRequest, 'timeoutMs' | 'signal'> {
   return { timeoutMs: options.timeoutMs, signal: options.signal };
-}
-
-/** The API server answers 429 to an eviction a disruption budget forbids right now. */
-function budgetViolation(error: unknown, ref: ObjectRef): AppError | undefined {
-  if (!(error instanceof AppError) || error.code !== 'K8S_THROTTLED') return undefined;
-  return new AppError(
-    'K8S_DISRUPTION_BUDGET_VIOLATION',
-    `Evicting pod ${ref.name} would violate its PodDisruptionBudget`,
-    { name: ref.name, namespace: ref.namespace },
-  );
 }

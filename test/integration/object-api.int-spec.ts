@@ -49,7 +49,10 @@ describe('the cluster object API against the real API server', () => {
     const replaced = await api.replace({ ...cm('a'), kind: 'cm' }, configMap('a', { z: '3' }));
     expect(replaced.data).toEqual({ z: '3' });
     await api.delete({ ...cm('a'), kind: kindOf('configmaps') });
-    await expect(api.get(cm('a'))).rejects.toMatchObject({ code: 'K8S_NOT_FOUND' });
+    await expect(api.get(cm('a'))).rejects.toMatchObject({
+      code: 'K8S_NOT_FOUND',
+      details: { cluster: 'dev', namespace, name: 'a' },
+    });
   });
 
   it('honours dryRun and resourceVersion on writes', async () => {
