@@ -1,7 +1,9 @@
 import type { K8sObject } from '../kubernetes/k8s-object';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { KubeClient } from '../kubernetes/kube-client';
+import type { ServedKind } from '../kubernetes/discovery';
+import { apiVersionOf } from '../kubernetes/kind-lookup';
+import type { ObjectApi } from '../kubernetes/object-api';
 import { assertIstioBody } from './istio-body';
 import {
   IstioDeleteQueryDto,
@@ -11,17 +13,16 @@ import {
   MeshObjectListDto,
   MeshObjectQueryDto,
 } from './istio-object.dto';
-import { MeshApiService, ServedMeshKind } from './mesh-api.service';
+import { MeshApiService } from './mesh-api.service';
 import { MeshKind } from './mesh-kinds';
 import { MeshValidationService } from './mesh-validation.service';
 import { applyMergePatch } from './merge-patch';
 
-const MERGE_PATCH = 'application/merge-patch+json';
 const DEFAULT_LIMIT = 100;
 
 interface Target {
-  client: KubeClient;
-  served: ServedMeshKind;
+  api: ObjectApi;
+  served: ServedKind;
 }
 
 function invalid(field: string, message: string): AppError {
@@ -54,24 +55,13 @@ export class IstioObjectsService {
     kind: MeshKind,
     query: MeshListQueryDto,
   ): Promise<MeshObjectListDto> {
-    const { client, served } = await this.target(clusterId, kind);
-    const page = await client.request<{ items: K8sObject[]; metadata?: { continue?: string } }>({
-      path: this.api.collection(served, query.namespace),
-      query: {
-        labelSelector: query.labelSelector,
-        limit: query.limit ?? DEFAULT_LIMIT,
-        continue: query.continue,
-      },
-    });
-    const items = (page.items ?? []).map((item) =>
-      slim({ apiVersion: served.apiVersion, kind: served.descriptor.kind, ...item }),
-    );
-    return {
-      apiVersion: served.apiVersion,
-      kind: served.descriptor.kind,
-      items,
-      continue: page.metadata?.continue || null,
-    };
+    const { api, served } = await this.target(clusterId, kind);
+    const { labelSelector, limit = DEFAULT_LIMIT, continue: token } = query;
+    const where = { kind: served, namespace: query.namespace };
+    const page = await api.list(where, { labelSelector, limit, continue: token });
+    const { apiVersion, kind: kindName } = typeOf(served);
+    const items = page.items.map((item) => slim({ apiVersion, kind: kindName, ...item }));
+    return { apiVersion, kind: kindName, items, continue: page.continue };
   }
 
   async get(
@@ -81,23 +71,20 @@ export class IstioObjectsService {
     query: MeshObjectQueryDto,
     validate: boolean,
   ): Promise<MeshObjectDto> {
-    const { client, served } = await this.target(clusterId, kind);
-    const object = slim(
-      await client.request<K8sObject>({ path: this.api.object(served, name, query.namespace) }),
-    );
+    const { api, served } = await this.target(clusterId, kind);
+    const object = slim(await api.get({ kind: served, namespace: query.namespace, name }));
     const report =
       validate && query.validate !== 'false'
         ? await this.validation.forObject(
-            client,
-            served.descriptor.group,
-            served.descriptor.kind,
+            api.client,
+            served.group,
+            served.kind,
             query.namespace,
             name,
           )
         : null;
     return {
-      apiVersion: served.apiVersion,
-      kind: served.descriptor.kind,
+      ...typeOf(served),
       object,
       validations: report?.findings ?? null,
       skippedChecks: report?.skipped ?? null,
@@ -111,22 +98,12 @@ export class IstioObjectsService {
     queryNamespace: string | undefined,
     dryRun: boolean,
   ): Promise<IstioWriteResultDto> {
-    const { client, served } = await this.target(clusterId, kind);
-    assertIstioBody(served.descriptor.kind, body);
+    const { api, served } = await this.target(clusterId, kind);
+    assertIstioBody(served.kind, body);
     const namespace = this.namespaceOf(body, queryNamespace);
     if (!body.metadata?.name) throw invalid('metadata.name', 'metadata.name is required');
-    const object = {
-      ...body,
-      apiVersion: served.apiVersion,
-      kind: served.descriptor.kind,
-      metadata: { ...body.metadata, namespace },
-    };
-    const created = await client.request<K8sObject>({
-      method: 'POST',
-      path: this.api.collection(served, namespace),
-      body: object,
-      query: writeQuery(dryRun),
-    });
+    const object = { ...body, ...typeOf(served), metadata: { ...body.metadata, namespace } };
+    const created = await api.create({ kind: served, namespace }, object, { dryRun });
     return result(served, dryRun, created);
   }
 
@@ -139,29 +116,12 @@ export class IstioObjectsService {
     namespace: string,
     dryRun: boolean,
   ): Promise<IstioWriteResultDto> {
-    const { client, served } = await this.target(clusterId, kind);
-    assertIstioBody(served.descriptor.kind, body);
+    const { api, served } = await this.target(clusterId, kind);
+    assertIstioBody(served.kind, body);
     this.assertIdentity(body, name, namespace);
-    const path = this.api.object(served, name, namespace);
-    const resourceVersion =
-      body.metadata?.resourceVersion ??
-      (await client.request<K8sObject>({ path })).metadata?.resourceVersion;
-    const object = {
-      ...body,
-      apiVersion: served.apiVersion,
-      kind: served.descriptor.kind,
-      metadata: { ...body.metadata, name, namespace, resourceVersion },
-    };
-    return result(
-      served,
-      dryRun,
-      await client.request<K8sObject>({
-        method: 'PUT',
-        path,
-        body: object,
-        query: writeQuery(dryRun),
-      }),
-    );
+    const object = { ...body, ...typeOf(served), metadata: { ...body.metadata, name, namespace } };
+    const ref = { kind: served, namespace, name };
+    return result(served, dryRun, await api.replace(ref, object, { dryRun }));
   }
 
   /**
@@ -176,24 +136,13 @@ export class IstioObjectsService {
     namespace: string,
     dryRun: boolean,
   ): Promise<IstioWriteResultDto> {
-    const { client, served } = await this.target(clusterId, kind);
+    const { api, served } = await this.target(clusterId, kind);
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
       throw invalid('body', 'a merge patch must be a JSON object');
     this.assertIdentity(patch, name, namespace);
-    const path = this.api.object(served, name, namespace);
-    const current = await client.request<K8sObject>({ path });
-    assertIstioBody(served.descriptor.kind, applyMergePatch(current, patch));
-    return result(
-      served,
-      dryRun,
-      await client.request<K8sObject>({
-        method: 'PATCH',
-        path,
-        body: patch,
-        contentType: MERGE_PATCH,
-        query: writeQuery(dryRun),
-      }),
-    );
+    const ref = { kind: served, namespace, name };
+    assertIstioBody(served.kind, applyMergePatch(await api.get(ref), patch));
+    return result(served, dryRun, await api.mergePatch(ref, patch, { dryRun }));
   }
 
   async remove(
@@ -203,27 +152,18 @@ export class IstioObjectsService {
     query: IstioDeleteQueryDto,
     dryRun: boolean,
   ): Promise<IstioWriteResultDto> {
-    const { client, served } = await this.target(clusterId, kind);
-    const body = {
-      apiVersion: 'v1',
-      kind: 'DeleteOptions',
-      ...(query.resourceVersion
-        ? { preconditions: { resourceVersion: query.resourceVersion } }
-        : {}),
-      ...(dryRun ? { dryRun: ['All'] } : {}),
-    };
-    const deleted = await client.request<K8sObject>({
-      method: 'DELETE',
-      path: this.api.object(served, name, query.namespace),
-      body,
-      query: { dryRun: dryRun ? 'All' : undefined },
-    });
+    const { api, served } = await this.target(clusterId, kind);
+    const deleted = await api.delete(
+      { kind: served, namespace: query.namespace, name },
+      { dryRun, resourceVersion: query.resourceVersion },
+    );
     return result(served, dryRun, deleted?.kind === 'Status' ? null : deleted);
   }
 
+  /** The cluster's object API and the version of the kind it serves (NOT_INSTALLED when none). */
   private async target(clusterId: string, kind: MeshKind): Promise<Target> {
-    const client = await this.api.client(clusterId);
-    return { client, served: await this.api.requireKind(client, kind.descriptor) };
+    const api = await this.api.api(clusterId);
+    return { api, served: await api.resolve(kind.descriptor) };
   }
 
   private namespaceOf(body: K8sObject, queryNamespace: string | undefined): string {
@@ -248,19 +188,11 @@ export class IstioObjectsService {
   }
 }
 
-function writeQuery(dryRun: boolean): Record<string, string | undefined> {
-  return { dryRun: dryRun ? 'All' : undefined, fieldManager: 'cloudpilot' };
+/** The apiVersion and kind a served mesh kind's objects carry. */
+function typeOf(served: ServedKind): { apiVersion: string; kind: string } {
+  return { apiVersion: apiVersionOf(served), kind: served.kind };
 }
 
-function result(
-  served: ServedMeshKind,
-  dryRun: boolean,
-  obj: K8sObject | null,
-): IstioWriteResultDto {
-  return {
-    apiVersion: served.apiVersion,
-    kind: served.descriptor.kind,
-    dryRun,
-    object: obj ? slim(obj) : null,
-  };
+function result(served: ServedKind, dryRun: boolean, obj: K8sObject | null): IstioWriteResultDto {
+  return { ...typeOf(served), dryRun, object: obj ? slim(obj) : null };
 }

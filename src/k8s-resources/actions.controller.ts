@@ -40,14 +40,12 @@ export class ActionsController {
     @Query() q: ActionQueryDto,
     @Body() dto: ScaleDto,
   ): Promise<ActionResultDto> {
+    const options = { dryRun: dry(q), resourceVersion: dto.resourceVersion };
     return this.actions.scale(
       clusterId,
-      kind,
-      name,
-      q.namespace,
-      dry(q),
+      { kind, name, namespace: q.namespace },
       dto.replicas,
-      dto.resourceVersion,
+      options,
     );
   }
 
@@ -64,7 +62,11 @@ export class ActionsController {
     @Param('name', ObjectNamePipe) name: string,
     @Query() q: ActionQueryDto,
   ): Promise<ActionResultDto> {
-    return this.actions.restart(clusterId, kind, name, q.namespace, dry(q));
+    return this.actions.restart(
+      clusterId,
+      { kind, name, namespace: q.namespace },
+      { dryRun: dry(q) },
+    );
   }
 
   @Delete('pods/:name')
@@ -79,7 +81,7 @@ export class ActionsController {
     @Param('name', ObjectNamePipe) name: string,
     @Query() q: ActionQueryDto,
   ): Promise<ActionResultDto> {
-    return this.actions.deletePod(clusterId, name, q.namespace, dry(q));
+    return this.actions.deletePod(clusterId, { name, namespace: q.namespace }, { dryRun: dry(q) });
   }
 
   @Post('pods/:name/evict')
@@ -94,7 +96,7 @@ export class ActionsController {
     @Param('name', ObjectNamePipe) name: string,
     @Query() q: ActionQueryDto,
   ): Promise<ActionResultDto> {
-    return this.actions.evict(clusterId, name, q.namespace, dry(q));
+    return this.actions.evict(clusterId, { name, namespace: q.namespace }, { dryRun: dry(q) });
   }
 
   @Post('nodes/:name/cordon')
@@ -109,7 +111,7 @@ export class ActionsController {
     @Param('name', ObjectNamePipe) name: string,
     @Query() q: ActionQueryDto,
   ): Promise<ActionResultDto> {
-    return this.actions.setSchedulable(clusterId, name, dry(q), false);
+    return this.actions.cordon(clusterId, name, { dryRun: dry(q) });
   }
 
   @Post('nodes/:name/uncordon')
@@ -124,6 +126,6 @@ export class ActionsController {
     @Param('name', ObjectNamePipe) name: string,
     @Query() q: ActionQueryDto,
   ): Promise<ActionResultDto> {
-    return this.actions.setSchedulable(clusterId, name, dry(q), true);
+    return this.actions.uncordon(clusterId, name, { dryRun: dry(q) });
   }
 }

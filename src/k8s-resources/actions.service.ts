@@ -1,22 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { KubeClient } from '../kubernetes/kube-client';
 import type { ServedKind } from '../kubernetes/discovery';
-import { resourceKey } from './kind-resolver';
+import { kindKey } from '../kubernetes/kinds';
+import type { ObjectApi } from '../kubernetes/object-api';
+import type { ObjectOptions, ObjectRef } from '../kubernetes/object-ref';
 import { K8sObject, objectView } from './object-views';
 import { ActionResultDto } from './actions.dto';
 import { ResourcesService } from './resources.service';
 
 const SCALABLE = ['deployments.apps', 'statefulsets.apps', 'replicasets.apps'];
 const RESTARTABLE = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps'];
-const MERGE_PATCH = 'application/merge-patch+json';
 
-interface Target {
-  client: KubeClient;
-  resource: ServedKind;
+/** An action's object: the kind as the route names it, the name and (for namespaced kinds) the namespace. */
+export interface ActionTarget {
+  kind: string;
   name: string;
-  namespace: string | undefined;
-  dryRun: boolean;
+  namespace?: string;
+}
+
+type PodTarget = Omit<ActionTarget, 'kind'>;
+
+interface Resolved {
+  api: ObjectApi;
+  ref: ObjectRef & { kind: ServedKind; name: string };
 }
 
 /** The safe actions: each one request, each honouring server-side dry run; audit is automatic. */
@@ -24,173 +30,103 @@ interface Target {
 export class ActionsService {
   constructor(private readonly resources: ResourcesService) {}
 
+  /** `options.resourceVersion` makes the scale conditional. */
   async scale(
     clusterId: string,
-    kindRef: string,
-    name: string,
-    namespace: string | undefined,
-    dryRun: boolean,
+    target: ActionTarget,
     replicas: number,
-    resourceVersion?: string,
+    options: ObjectOptions,
   ): Promise<ActionResultDto> {
-    const t = await this.target(clusterId, kindRef, name, namespace, dryRun, SCALABLE, 'scale');
-    const body = {
-      spec: { replicas },
-      ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
-    };
-    return this.patch(t, 'scale', body, '/scale');
+    const { api, ref } = await this.resolve(clusterId, target, SCALABLE, 'scale');
+    return this.result(ref, 'scale', options, await api.scale(ref, replicas, options));
   }
 
   /** What `kubectl rollout restart` does: a new template annotation makes the controller roll the pods. */
   async restart(
     clusterId: string,
-    kindRef: string,
-    name: string,
-    namespace: string | undefined,
-    dryRun: boolean,
+    target: ActionTarget,
+    options: ObjectOptions,
   ): Promise<ActionResultDto> {
-    const t = await this.target(
-      clusterId,
-      kindRef,
-      name,
-      namespace,
-      dryRun,
-      RESTARTABLE,
-      'restart',
-    );
-    const body = {
-      spec: {
-        template: {
-          metadata: {
-            annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() },
-          },
-        },
-      },
-    };
-    return this.patch(t, 'restart', body);
+    const { api, ref } = await this.resolve(clusterId, target, RESTARTABLE, 'restart');
+    const restartedAt = { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() };
+    const patch = { spec: { template: { metadata: { annotations: restartedAt } } } };
+    return this.result(ref, 'restart', options, await api.mergePatch(ref, patch, options));
   }
 
-  async setSchedulable(
-    clusterId: string,
-    name: string,
-    dryRun: boolean,
-    schedulable: boolean,
-  ): Promise<ActionResultDto> {
-    const t = await this.target(
-      clusterId,
-      'nodes',
-      name,
-      undefined,
-      dryRun,
-      ['nodes'],
-      schedulable ? 'uncordon' : 'cordon',
-    );
-    return this.patch(t, schedulable ? 'uncordon' : 'cordon', {
-      spec: { unschedulable: schedulable ? null : true },
-    });
+  cordon(clusterId: string, name: string, options: ObjectOptions): Promise<ActionResultDto> {
+    return this.setSchedulable(clusterId, name, 'cordon', options);
   }
 
-  async deletePod(
-    clusterId: string,
-    name: string,
-    namespace: string | undefined,
-    dryRun: boolean,
-  ): Promise<ActionResultDto> {
-    const t = await this.target(clusterId, 'pods', name, namespace, dryRun, ['pods'], 'delete');
-    const result = await t.client.request<K8sObject>({
-      method: 'DELETE',
-      path: this.resources.path(t.resource, namespace, name),
-      query: { dryRun: dryRun ? 'All' : undefined },
-    });
-    return this.result(t, 'delete', result);
+  uncordon(clusterId: string, name: string, options: ObjectOptions): Promise<ActionResultDto> {
+    return this.setSchedulable(clusterId, name, 'uncordon', options);
+  }
+
+  deletePod(clusterId: string, pod: PodTarget, options: ObjectOptions): Promise<ActionResultDto> {
+    return this.onPod(clusterId, pod, 'delete', options, (api, ref) => api.delete(ref, options));
   }
 
   /** Eviction goes through the API, so PodDisruptionBudgets are honoured (unlike a delete). */
-  async evict(
-    clusterId: string,
-    name: string,
-    namespace: string | undefined,
-    dryRun: boolean,
-  ): Promise<ActionResultDto> {
-    const t = await this.target(clusterId, 'pods', name, namespace, dryRun, ['pods'], 'evict');
-    const body = {
-      apiVersion: 'policy/v1',
-      kind: 'Eviction',
-      metadata: { name, namespace },
-      ...(dryRun ? { deleteOptions: { dryRun: ['All'] } } : {}),
-    };
-    try {
-      await t.client.request({
-        method: 'POST',
-        path: `${this.resources.path(t.resource, namespace, name)}/eviction`,
-        body,
-      });
-    } catch (error) {
-      // The API server answers 429 when a disruption budget forbids the eviction right now.
-      if (error instanceof AppError && error.code === 'K8S_THROTTLED') {
-        throw new AppError(
-          'K8S_DISRUPTION_BUDGET_VIOLATION',
-          `Evicting pod ${name} would violate its PodDisruptionBudget`,
-          { name, namespace },
-        );
-      }
-      throw error;
-    }
-    return this.result(t, 'evict', null);
+  evict(clusterId: string, pod: PodTarget, options: ObjectOptions): Promise<ActionResultDto> {
+    return this.onPod(clusterId, pod, 'evict', options, async (api, ref) => {
+      await api.evict(ref, options);
+      return null;
+    });
   }
 
-  private async target(
+  private async onPod(
     clusterId: string,
-    kindRef: string,
+    pod: PodTarget,
+    action: 'delete' | 'evict',
+    options: ObjectOptions,
+    run: (api: ObjectApi, ref: Resolved['ref']) => Promise<K8sObject | null>,
+  ): Promise<ActionResultDto> {
+    const target = { ...pod, kind: 'pods' };
+    const { api, ref } = await this.resolve(clusterId, target, ['pods'], action);
+    return this.result(ref, action, options, await run(api, ref));
+  }
+
+  private async setSchedulable(
+    clusterId: string,
     name: string,
-    namespace: string | undefined,
-    dryRun: boolean,
+    action: 'cordon' | 'uncordon',
+    options: ObjectOptions,
+  ): Promise<ActionResultDto> {
+    const { api, ref } = await this.resolve(clusterId, { kind: 'nodes', name }, ['nodes'], action);
+    const patch = { spec: { unschedulable: action === 'cordon' ? true : null } };
+    return this.result(ref, action, options, await api.mergePatch(ref, patch, options));
+  }
+
+  /** The served kind of the target, refused unless the action applies to it (the API checks the namespace). */
+  private async resolve(
+    clusterId: string,
+    target: ActionTarget,
     allowed: string[],
     action: string,
-  ): Promise<Target> {
-    const { client, resource } = await this.resources.resolve(clusterId, kindRef);
-    if (!allowed.includes(resourceKey(resource)))
+  ): Promise<Resolved> {
+    const api = await this.resources.api(clusterId);
+    const kind = await api.resolve(target.kind);
+    if (!allowed.includes(kindKey(kind)))
       throw new AppError(
         'METHOD_NOT_ALLOWED',
-        `${action} applies to ${allowed.join(', ')}, not ${resourceKey(resource)}`,
+        `${action} applies to ${allowed.join(', ')}, not ${kindKey(kind)}`,
       );
-    if (resource.namespaced && !namespace)
-      throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
-        { field: 'namespace', errors: [`${resource.kind} is namespaced: namespace is required`] },
-      ]);
-    return {
-      client,
-      resource,
-      name,
-      namespace: resource.namespaced ? namespace : undefined,
-      dryRun,
-    };
+    const namespace = kind.namespaced ? target.namespace : undefined;
+    return { api, ref: { kind, name: target.name, namespace } };
   }
 
-  private async patch(
-    t: Target,
+  private result(
+    ref: Resolved['ref'],
     action: string,
-    body: unknown,
-    subresource = '',
-  ): Promise<ActionResultDto> {
-    const result = await t.client.request<K8sObject>({
-      method: 'PATCH',
-      path: `${this.resources.path(t.resource, t.namespace, t.name)}${subresource}`,
-      body,
-      contentType: MERGE_PATCH,
-      query: { dryRun: t.dryRun ? 'All' : undefined, fieldManager: 'cloudpilot' },
-    });
-    return this.result(t, action, result);
-  }
-
-  private result(t: Target, action: string, result: K8sObject | null): ActionResultDto {
+    options: ObjectOptions,
+    result: K8sObject | null,
+  ): ActionResultDto {
     return {
-      kind: t.resource.kind,
-      name: t.name,
-      namespace: t.namespace ?? null,
+      kind: ref.kind.kind,
+      name: ref.name,
+      namespace: ref.namespace ?? null,
       action,
-      dryRun: t.dryRun,
-      result: result ? objectView(result, t.resource.kind, false) : null,
+      dryRun: options.dryRun === true,
+      result: result ? objectView(result, ref.kind.kind, false) : null,
     };
   }
 }

@@ -32,12 +32,7 @@ export class ApplyController {
     @Query() query: ApplyQueryDto,
     @Body() dto: ApplyDto,
   ): Promise<ApplyResultDto> {
-    return this.applier.apply(
-      clusterId,
-      dto.manifest,
-      query.namespace,
-      query.dryRun === 'true',
-      dto.force === true,
-    );
+    const options = { dryRun: query.dryRun === 'true', force: dto.force === true };
+    return this.applier.apply(clusterId, dto.manifest, query.namespace, options);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { KubeClient } from '../kubernetes/kube-client';
 import type { ServedKind } from '../kubernetes/discovery';
+import type { ObjectApi } from '../kubernetes/object-api';
+import type { ObjectOptions, ObjectRef } from '../kubernetes/object-ref';
 import { AppliedObjectDto, ApplyResultDto } from './apply.dto';
 import { ManifestDoc, parseManifest } from './manifest-parser';
 import { diffObjects } from './object-diff';
@@ -10,9 +11,7 @@ import { ResourcesService } from './resources.service';
 
 interface Planned {
   doc: ManifestDoc;
-  resource: ServedKind;
-  namespace: string | undefined;
-  path: string;
+  ref: ObjectRef & { kind: ServedKind };
 }
 
 /**
@@ -23,43 +22,45 @@ interface Planned {
 export class ApplyService {
   constructor(private readonly resources: ResourcesService) {}
 
+  /** `defaultNamespace` is for documents without metadata.namespace; `options.force` takes over fields. */
   async apply(
     clusterId: string,
     manifest: string,
     defaultNamespace: string | undefined,
-    dryRun: boolean,
-    force: boolean,
+    options: Pick<ObjectOptions, 'dryRun' | 'force'>,
   ): Promise<ApplyResultDto> {
     const docs = parseManifest(manifest);
-    const client = await this.resources.client(clusterId);
-    const plan = await Promise.all(docs.map((doc) => this.plan(clusterId, doc, defaultNamespace)));
+    const api = await this.resources.api(clusterId);
+    const plan = await Promise.all(docs.map((doc) => this.plan(api, doc, defaultNamespace)));
     const wouldBe: K8sObject[] = [];
-    for (const p of plan) wouldBe.push(await this.send(client, p, true, force));
+    for (const p of plan)
+      wouldBe.push(await api.apply(p.ref, p.doc.body, { ...options, dryRun: true }));
+    const dryRun = options.dryRun === true;
     if (dryRun)
       return {
         dryRun,
-        items: await Promise.all(plan.map((p, i) => this.preview(client, p, wouldBe[i]))),
+        items: await Promise.all(plan.map((p, i) => this.preview(api, p, wouldBe[i]))),
       };
     const items: AppliedObjectDto[] = [];
     for (const p of plan)
-      items.push(this.row(p, await this.send(client, p, false, force), 'applied'));
+      items.push(this.row(p, await api.apply(p.ref, p.doc.body, options), 'applied'));
     return { dryRun, items };
   }
 
   private async plan(
-    clusterId: string,
+    api: ObjectApi,
     doc: ManifestDoc,
     defaultNamespace: string | undefined,
   ): Promise<Planned> {
-    const resource = await this.resources
-      .resolveGroupKind(clusterId, doc.group, doc.kind)
+    const kind = await api
+      .resolve({ group: doc.group, kind: doc.kind, version: doc.version })
       .catch((error: unknown) => {
         throw error instanceof AppError
           ? new AppError(error.code, `manifest[${doc.index}]: ${error.message}`, error.details)
           : error;
       });
-    const namespace = resource.namespaced ? (doc.namespace ?? defaultNamespace) : undefined;
-    if (resource.namespaced && !namespace) {
+    const namespace = kind.namespaced ? (doc.namespace ?? defaultNamespace) : undefined;
+    if (kind.namespaced && !namespace) {
       throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
         {
           field: `manifest[${doc.index}].metadata.namespace`,
@@ -71,42 +72,18 @@ export class ApplyService {
       ...doc.body,
       metadata: { ...doc.body.metadata, ...(namespace ? { namespace } : {}) },
     };
-    const path = this.resources.path({ ...resource, version: doc.version }, namespace, doc.name);
-    return { doc: { ...doc, body }, resource, namespace, path };
+    return { doc: { ...doc, body }, ref: { kind, namespace, name: doc.name } };
   }
 
-  private send(
-    client: KubeClient,
-    p: Planned,
-    dryRun: boolean,
-    force: boolean,
-  ): Promise<K8sObject> {
-    return client.request<K8sObject>({
-      method: 'PATCH',
-      path: p.path,
-      body: p.doc.body,
-      contentType: 'application/apply-patch+yaml',
-      query: {
-        fieldManager: 'cloudpilot',
-        force: force || undefined,
-        dryRun: dryRun ? 'All' : undefined,
-      },
-    });
-  }
-
-  private async preview(
-    client: KubeClient,
-    p: Planned,
-    wouldBe: K8sObject,
-  ): Promise<AppliedObjectDto> {
-    const current = await client.request<K8sObject>({ path: p.path }).catch((error: unknown) => {
+  private async preview(api: ObjectApi, p: Planned, wouldBe: K8sObject): Promise<AppliedObjectDto> {
+    const current = await api.get(p.ref).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'K8S_NOT_FOUND') return undefined;
       throw error;
     });
     // Diff the views a client may see, so a Secret's diff names keys, never values.
     const diff = diffObjects(
-      current && objectView(current, p.resource.kind, false),
-      objectView(wouldBe, p.resource.kind, false),
+      current && objectView(current, p.ref.kind.kind, false),
+      objectView(wouldBe, p.ref.kind.kind, false),
     );
     const outcome = !current ? 'created' : diff.length ? 'configured' : 'unchanged';
     return { ...this.row(p, wouldBe, outcome), diff };
@@ -114,11 +91,11 @@ export class ApplyService {
 
   private row(p: Planned, obj: K8sObject, outcome: AppliedObjectDto['outcome']): AppliedObjectDto {
     return {
-      kind: p.resource.kind,
+      kind: p.ref.kind.kind,
       name: p.doc.name,
-      namespace: p.namespace ?? null,
+      namespace: p.ref.namespace ?? null,
       outcome,
-      object: objectView(obj, p.resource.kind, false),
+      object: objectView(obj, p.ref.kind.kind, false),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { KubeClient } from '../kubernetes/kube-client';
+import type { ObjectApi } from '../kubernetes/object-api';
 import { aggregateEvents, K8sEvent, parseSince } from './event-aggregation';
 import { EventListDto, EventQueryDto } from './events.dto';
 import { K8sObject } from './object-views';
@@ -22,7 +22,7 @@ export class EventsService {
       throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
         { field: 'since', errors: ['since must be ISO-8601 or a window like 15m'] },
       ]);
-    const { client, resource: events } = await this.resources.resolve(clusterId, 'events');
+    const api = await this.resources.api(clusterId);
     const selector = [
       query.type && `type=${query.type}`,
       query.involvedKind && `involvedObject.kind=${query.involvedKind}`,
@@ -30,12 +30,8 @@ export class EventsService {
     ]
       .filter(Boolean)
       .join(',');
-    const read = await readEvents(
-      client,
-      this.resources.path(events, query.namespace),
-      selector || undefined,
-    );
-    return { items: aggregateEvents(read.events, since), truncated: read.truncated };
+    const read = await readEvents(api, query.namespace, selector || undefined);
+    return { items: aggregateEvents(read.items, since), truncated: read.truncated };
   }
 
   async forObject(
@@ -44,27 +40,19 @@ export class EventsService {
     name: string,
     namespace: string | undefined,
   ): Promise<EventListDto> {
-    const { client, resource } = await this.resources.resolve(clusterId, kindRef);
-    if (resource.namespaced && !namespace)
-      throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
-        { field: 'namespace', errors: [`${resource.kind} is namespaced: namespace is required`] },
-      ]);
-    const obj = await client.request<K8sObject>({
-      path: this.resources.path(resource, namespace, name),
-    });
-    const refs = [
-      { kind: resource.kind, name },
-      ...(await this.dependents(clusterId, obj, namespace)),
-    ];
-    const eventsPath = this.resources.path(
-      (await this.resources.resolve(clusterId, 'events')).resource,
-      resource.namespaced ? namespace : undefined,
+    const api = await this.resources.api(clusterId);
+    const kind = await api.resolve(kindRef);
+    const obj = await api.get({ kind, namespace, name });
+    const refs = [{ kind: kind.kind, name }, ...(await this.dependents(api, obj, namespace))];
+    const { items, truncated } = await readEvents(
+      api,
+      kind.namespaced ? namespace : undefined,
+      undefined,
     );
-    const { events, truncated } = await readEvents(client, eventsPath, undefined);
     const wanted = new Set(refs.map((r) => `${r.kind}/${r.name}`));
     return {
       items: aggregateEvents(
-        events.filter((e) => wanted.has(`${e.involvedObject.kind}/${e.involvedObject.name}`)),
+        items.filter((e) => wanted.has(`${e.involvedObject.kind}/${e.involvedObject.name}`)),
       ),
       truncated,
     };
@@ -72,7 +60,7 @@ export class EventsService {
 
   /** The ReplicaSets and Pods a workload's selector covers; nothing for other kinds. */
   private async dependents(
-    clusterId: string,
+    api: ObjectApi,
     obj: K8sObject,
     namespace: string | undefined,
   ): Promise<ObjectRef[]> {
@@ -82,34 +70,25 @@ export class EventsService {
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     const refs: ObjectRef[] = [];
-    for (const kind of ['pods', 'replicasets.apps']) {
-      const { client, resource } = await this.resources.resolve(clusterId, kind);
-      const list = await client.request<{ items: K8sObject[] }>({
-        path: this.resources.path(resource, namespace),
-        query: { labelSelector, limit: PAGE },
-      });
+    for (const kindRef of ['pods', 'replicasets.apps']) {
+      const kind = await api.resolve(kindRef);
+      const list = await api.list({ kind, namespace }, { labelSelector, limit: PAGE });
       refs.push(
-        ...list.items.map((item) => ({ kind: resource.kind, name: item.metadata!.name as string })),
+        ...list.items.map((item) => ({ kind: kind.kind, name: item.metadata!.name as string })),
       );
     }
     return refs;
   }
 }
 
-async function readEvents(
-  client: KubeClient,
-  path: string,
+function readEvents(
+  api: ObjectApi,
+  namespace: string | undefined,
   fieldSelector: string | undefined,
-): Promise<{ events: K8sEvent[]; truncated: boolean }> {
-  const events: K8sEvent[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.request<{ items: K8sEvent[]; metadata?: { continue?: string } }>({
-      path,
-      query: { fieldSelector, limit: PAGE, continue: token },
-    });
-    events.push(...page.items);
-    token = page.metadata?.continue || undefined;
-  } while (token && events.length < MAX_EVENTS);
-  return { events, truncated: Boolean(token) };
+): Promise<{ items: K8sEvent[]; truncated: boolean }> {
+  return api.listAll<K8sEvent>(
+    { kind: 'events', namespace },
+    { fieldSelector, limit: PAGE },
+    MAX_EVENTS,
+  );
 }

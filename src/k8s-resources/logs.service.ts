@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { K8sStream, KubeClient } from '../kubernetes/kube-client';
+import type { K8sStream } from '../kubernetes/kube-client';
+import type { LogQuery } from '../kubernetes/object-ref';
 import { LogQueryDto, PodLogDto } from './logs.dto';
 import { K8sObject } from './object-views';
 import { ResourcesService } from './resources.service';
@@ -8,26 +9,15 @@ import { ResourcesService } from './resources.service';
 /** Text logs are capped so one chatty container cannot fill CloudPilot's memory or the client's. */
 export const LOG_CAP_BYTES = 1024 * 1024;
 
-export interface LogTarget {
-  client: KubeClient;
-  path: string;
-  container: string;
-  query: Record<string, string | number | undefined>;
-}
-
 /** Pod logs: resolves and checks the container first, so a wrong one gets the list of valid names. */
 @Injectable()
 export class LogsService {
   constructor(private readonly resources: ResourcesService) {}
 
   async read(clusterId: string, pod: string, q: LogQueryDto): Promise<PodLogDto> {
-    const target = await this.target(clusterId, pod, q);
-    const text = await target.client
-      .requestText({
-        path: target.path,
-        accept: '*/*',
-        query: { ...target.query, limitBytes: LOG_CAP_BYTES + 1 },
-      })
+    const { api, ref, container, query } = await this.target(clusterId, pod, q);
+    const text = await api
+      .readLog(ref, { ...query, limitBytes: LOG_CAP_BYTES + 1 })
       .catch((error: unknown) => {
         throw previousLogMissing(error, q) ?? error;
       });
@@ -35,7 +25,7 @@ export class LogsService {
     return {
       pod,
       namespace: q.namespace,
-      container: target.container,
+      container,
       previous: q.previous === 'true',
       text: truncated ? truncateUtf8(text, LOG_CAP_BYTES) : text,
       truncated,
@@ -49,25 +39,23 @@ export class LogsService {
     q: LogQueryDto,
     signal: AbortSignal,
   ): Promise<K8sStream> {
-    const target = await this.target(clusterId, pod, q, true);
-    return target.client.stream({ path: target.path, accept: '*/*', query: target.query, signal });
+    const { api, ref, query } = await this.target(clusterId, pod, q);
+    return api.streamLog(ref, query, signal);
   }
 
-  /** Everything a log request needs, for text and for streams. */
-  async target(clusterId: string, pod: string, q: LogQueryDto, follow = false): Promise<LogTarget> {
-    const { client, resource } = await this.resources.resolve(clusterId, 'pods');
-    const path = this.resources.path(resource, q.namespace, pod);
-    const obj = await client.request<K8sObject>({ path });
-    const container = chooseContainer(obj, q.container);
-    const query = {
+  /** The pod, its checked container and the log's query, for text and for streams. */
+  private async target(clusterId: string, pod: string, q: LogQueryDto) {
+    const api = await this.resources.api(clusterId);
+    const ref = { kind: await api.resolve('pods'), namespace: q.namespace, name: pod };
+    const container = chooseContainer(await api.get(ref), q.container);
+    const query: LogQuery = {
       container,
       tailLines: q.tailLines,
       sinceSeconds: q.sinceSeconds,
       previous: q.previous === 'true' ? 'true' : undefined,
       timestamps: q.timestamps === 'true' ? 'true' : undefined,
-      follow: follow ? 'true' : undefined,
     };
-    return { client, path: `${path}/log`, container, query };
+    return { api, ref, container, query };
   }
 }
 

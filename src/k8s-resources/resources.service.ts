@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
-import { collectionPath, objectPath } from '../kubernetes/kinds';
-import { KubeClient } from '../kubernetes/kube-client';
-import { ClusterDiscovery } from '../kubernetes/cluster-discovery';
-import { preferredResources, ServedKind } from '../kubernetes/discovery';
-import { resolveKind, resourceKey } from './kind-resolver';
+import { ClusterObjects } from '../kubernetes/cluster-objects';
+import type { ServedKind } from '../kubernetes/discovery';
+import { apiVersionOf } from '../kubernetes/kind-lookup';
+import { kindKey } from '../kubernetes/kinds';
+import { ObjectApi } from '../kubernetes/object-api';
 import { K8sObject, objectView } from './object-views';
 import { ListQueryDto, ObjectQueryDto, ResourceListDto, ServedResourceDto } from './resources.dto';
 import { hasSummary, summarize } from './summaries';
@@ -17,80 +17,45 @@ const DEFAULT_LIMIT = 100;
 export class ResourcesService {
   constructor(
     private readonly clusters: ClusterDirectory,
-    private readonly discovery: ClusterDiscovery,
+    private readonly objects: ClusterObjects,
   ) {}
 
-  /** The cluster's client and the served resource a `:kind` reference means. */
-  async resolve(
-    clusterId: string,
-    kindRef: string,
-  ): Promise<{ client: KubeClient; resource: ServedKind }> {
-    const client = await this.clusters.client(clusterId);
-    return {
-      client,
-      resource: await this.lookup(client, (served) => resolveKind(served, kindRef)),
-    };
+  /** The cluster's object API, for this module's services. */
+  async api(clusterId: string): Promise<ObjectApi> {
+    return this.objects.of(await this.clusters.client(clusterId));
   }
 
-  async client(clusterId: string): Promise<KubeClient> {
-    return this.clusters.client(clusterId);
-  }
-
-  /** The served resource of a manifest's group and kind (its version may differ from the preferred one). */
-  async resolveGroupKind(clusterId: string, group: string, kind: string): Promise<ServedKind> {
-    return this.lookup(await this.clusters.client(clusterId), (served) => {
-      const match = served.find((r) => r.group === group && r.kind === kind);
-      if (match) return match;
-      throw new AppError(
-        'K8S_NOT_FOUND',
-        `This cluster serves no ${kind} in group "${group || 'core'}"`,
-        {
-          group,
-          kind,
-        },
-      );
-    });
-  }
-
-  /** Path of a resource's collection, or of one object when `name` is given. */
-  path(resource: ServedKind, namespace: string | undefined, name?: string): string {
-    return name === undefined
-      ? collectionPath(resource, resource.version, namespace)
-      : objectPath(resource, resource.version, name, namespace);
+  /** The served resource a `:kind` reference means in this cluster. */
+  async resolve(clusterId: string, kindRef: string): Promise<ServedKind> {
+    return (await this.api(clusterId)).resolve(kindRef);
   }
 
   async kinds(clusterId: string): Promise<ServedResourceDto[]> {
-    const client = await this.clusters.client(clusterId);
-    return (await this.served(client)).map((r) => ({ key: resourceKey(r), ...r }));
+    const served = await (await this.api(clusterId)).kinds();
+    return served.map((r) => ({ key: kindKey(r), ...r }));
   }
 
   async list(clusterId: string, kindRef: string, query: ListQueryDto): Promise<ResourceListDto> {
-    const { client, resource } = await this.resolve(clusterId, kindRef);
-    assertVerb(resource, 'list');
-    const page = await client.request<{
-      metadata?: { continue?: string; remainingItemCount?: number };
-      items: K8sObject[];
-    }>({
-      path: this.path(resource, resource.namespaced ? query.namespace : undefined),
-      query: {
+    const api = await this.api(clusterId);
+    const kind = assertVerb(await api.resolve(kindRef), 'list');
+    const page = await api.list(
+      { kind, namespace: query.namespace },
+      {
         labelSelector: query.labelSelector,
         fieldSelector: query.fieldSelector,
         limit: query.limit ?? DEFAULT_LIMIT,
         continue: query.continue,
       },
-    });
+    );
+    const apiVersion = apiVersionOf(kind);
     return {
-      apiVersion: apiVersion(resource),
-      kind: resource.kind,
+      apiVersion,
+      kind: kind.kind,
       items: page.items.map((item) =>
-        this.view(
-          { apiVersion: apiVersion(resource), kind: resource.kind, ...item },
-          resource,
-          query.view,
-        ),
+        this.view({ apiVersion, kind: kind.kind, ...item }, kind, query.view),
       ),
-      continue: page.metadata?.continue || null,
-      remainingItemCount: page.metadata?.remainingItemCount ?? null,
+      continue: page.continue,
+      remainingItemCount: page.remainingItemCount,
     };
   }
 
@@ -100,48 +65,21 @@ export class ResourcesService {
     name: string,
     query: ObjectQueryDto,
   ): Promise<Record<string, unknown>> {
-    const { client, resource } = await this.resolve(clusterId, kindRef);
-    assertVerb(resource, 'get');
-    if (resource.namespaced && !query.namespace) {
-      throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
-        { field: 'namespace', errors: [`${resource.kind} is namespaced: namespace is required`] },
-      ]);
-    }
-    const obj = await client.request<K8sObject>({
-      path: this.path(resource, query.namespace, name),
-    });
-    return this.view(obj, resource, query.view);
+    const api = await this.api(clusterId);
+    const kind = assertVerb(await api.resolve(kindRef), 'get');
+    const obj = await api.get({ kind, namespace: query.namespace, name });
+    return this.view(obj, kind, query.view);
   }
 
   private view(obj: K8sObject, resource: ServedKind, view: ObjectQueryDto['view']): K8sObject {
-    const key = resourceKey(resource);
+    const key = kindKey(resource);
     if (view === 'summary' && hasSummary(key)) return summarize(key, obj);
     return objectView(obj, resource.kind, view === 'full');
   }
-
-  private async served(client: KubeClient): Promise<ServedKind[]> {
-    return preferredResources(await this.discovery.get(client));
-  }
-
-  /**
-   * Looks a kind up in the cluster's cached discovery; a miss re-reads discovery once (throttled),
-   * so a CRD created a moment ago is served without waiting for the cache to expire.
-   */
-  private async lookup<T>(client: KubeClient, find: (served: ServedKind[]) => T): Promise<T> {
-    try {
-      return find(await this.served(client));
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'K8S_NOT_FOUND') throw error;
-      return find(preferredResources(await this.discovery.refreshAfterMiss(client)));
-    }
-  }
 }
 
-function apiVersion(resource: ServedKind): string {
-  return resource.group ? `${resource.group}/${resource.version}` : resource.version;
-}
-
-function assertVerb(resource: ServedKind, verb: string): void {
+function assertVerb(resource: ServedKind, verb: string): ServedKind {
   if (!resource.verbs.includes(verb))
-    throw new AppError('METHOD_NOT_ALLOWED', `${resourceKey(resource)} does not support ${verb}`);
+    throw new AppError('METHOD_NOT_ALLOWED', `${kindKey(resource)} does not support ${verb}`);
+  return resource;
 }

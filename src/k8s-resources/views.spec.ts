@@ -1,57 +1,5 @@
-import type { ServedKind } from '../kubernetes/discovery';
-import { resolveKind } from './kind-resolver';
 import { objectView, redactSecret } from './object-views';
 import { summarize } from './summaries';
-
-const served = (
-  plural: string,
-  kind: string,
-  group = '',
-  shortNames: string[] = [],
-): ServedKind => ({
-  group,
-  version: 'v1',
-  kind,
-  plural,
-  namespaced: true,
-  verbs: ['get', 'list'],
-  shortNames,
-});
-const SERVED = [
-  served('pods', 'Pod', '', ['po']),
-  served('gateways', 'Gateway', 'networking.istio.io', ['gw']),
-  served('gateways', 'Gateway', 'gateway.networking.k8s.io'),
-  served('deployments', 'Deployment', 'apps', ['deploy']),
-];
-
-describe('resolveKind', () => {
-  it.each(['pods', 'Pod', 'po', 'POD'])('finds pods by %s', (ref) =>
-    expect(resolveKind(SERVED, ref).plural).toBe('pods'),
-  );
-
-  it('takes plural.group exactly', () => {
-    expect(resolveKind(SERVED, 'gateways.gateway.networking.k8s.io').group).toBe(
-      'gateway.networking.k8s.io',
-    );
-    expect(resolveKind(SERVED, 'deployments.apps').kind).toBe('Deployment');
-  });
-
-  it('refuses an ambiguous name with the candidates instead of guessing', () => {
-    expect(() => resolveKind(SERVED, 'gateways')).toThrow(
-      expect.objectContaining({
-        code: 'VALIDATION_FAILED',
-        message: expect.stringContaining('gateways.networking.istio.io'),
-      }),
-    );
-    expect(resolveKind(SERVED, 'gw').group).toBe('networking.istio.io');
-  });
-
-  it('answers an unknown kind with K8S_NOT_FOUND', () => {
-    expect(() => resolveKind(SERVED, 'widgets')).toThrow(
-      expect.objectContaining({ code: 'K8S_NOT_FOUND' }),
-    );
-  });
-});
 
 describe('object views', () => {
   const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';

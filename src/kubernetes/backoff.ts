@@ -32,3 +32,28 @@ export class Backoff {
     this.attempt = 0;
   }
 }
+
+/** Waits that an abort cuts short, leaving no timer behind; `wake()` ends the current wait early. */
+export class Pause {
+  private wakeUp: (() => void) | undefined;
+
+  constructor(private readonly signal: AbortSignal) {}
+
+  for(ms: number): Promise<void> {
+    if (this.signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    }).then(() => {
+      this.wakeUp = undefined;
+    });
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+}

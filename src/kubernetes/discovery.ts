@@ -1,5 +1,5 @@
 import { AppError } from '../common/app-error';
-import { KindDescriptor, kindKey } from './kinds';
+import type { KindDescriptor } from './kinds';
 import { KubeClient } from './kube-client';
 
 /** One resource (kind) a cluster serves at one version, as discovery describes it. */
@@ -177,9 +177,4 @@ export function servedVersionOf(
     if (match) return match;
   }
   return undefined;
-}
-
-/** `plural.group`, or the plural alone for the core group: how routes name a served resource. */
-export function servedKey(r: Pick<ServedKind, 'group' | 'plural'>): string {
-  return kindKey(r);
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../common/app-error';
+import type { ErrorCode } from '../common/error-codes';
 
 /** The parts of a Kubernetes `Status` object CloudPilot relays. */
 interface K8sStatus {
@@ -33,6 +34,21 @@ function retryAfterSeconds(header: string | null, fromStatus: number | undefined
   return Number.isFinite(seconds) && seconds >= 1 ? seconds : 1;
 }
 
+type Details = Record<string, unknown>;
+
+/** The answers relayed with the API server's own message: status → code and the fallback message. */
+const RELAYED: Record<number, { code: ErrorCode; fallback: (cluster: string) => string }> = {
+  400: { code: 'K8S_INVALID', fallback: () => 'The API server rejected the request as invalid' },
+  422: { code: 'K8S_INVALID', fallback: () => 'The API server rejected the request as invalid' },
+  403: {
+    code: 'K8S_FORBIDDEN',
+    fallback: (c) => `Cluster ${c} does not allow this action for CloudPilot's credential`,
+  },
+  404: { code: 'K8S_NOT_FOUND', fallback: () => 'Not found' },
+  409: { code: 'K8S_CONFLICT', fallback: () => 'Conflict' },
+  410: { code: 'K8S_GONE', fallback: () => 'The requested resourceVersion is too old (410 Gone)' },
+};
+
 /**
  * Maps a non-2xx answer of a cluster's API server to CloudPilot's stable codes. 401 means the
  * cluster rejected the credential itself (a registry problem, 502); 403 is RBAC for this action.
@@ -44,65 +60,50 @@ export function mapK8sResponse(
   retryAfter: string | null,
 ): AppError {
   const s = parseStatus(body);
-  const details = {
+  const details: Details = {
     cluster,
     reason: s.reason,
     kind: s.details?.kind,
     name: s.details?.name,
     causes: s.details?.causes,
   };
-  switch (status) {
-    case 400:
-    case 422:
-      return new AppError(
-        'K8S_INVALID',
-        relay(s.message, 'The API server rejected the request as invalid'),
-        details,
-      );
-    case 401:
-      return new AppError(
-        'CLUSTER_AUTH_FAILED',
-        `Cluster ${cluster} rejected CloudPilot's credential`,
-        { cluster },
-      );
-    case 403:
-      return new AppError(
-        'K8S_FORBIDDEN',
-        relay(
-          s.message,
-          `Cluster ${cluster} does not allow this action for CloudPilot's credential`,
-        ),
-        details,
-      );
-    case 404:
-      return new AppError('K8S_NOT_FOUND', relay(s.message, 'Not found'), details);
-    case 409:
-      return new AppError('K8S_CONFLICT', relay(s.message, 'Conflict'), details);
-    case 410:
-      return new AppError(
-        'K8S_GONE',
-        relay(s.message, 'The requested resourceVersion is too old (410 Gone)'),
-        { ...details, reason: 'Expired' },
-      );
-    case 429: {
-      const seconds = retryAfterSeconds(retryAfter, s.details?.retryAfterSeconds);
-      return new AppError(
-        'K8S_THROTTLED',
-        `Cluster ${cluster} is throttling requests`,
-        { ...details, retryAfterSeconds: seconds },
-        { 'Retry-After': String(seconds) },
-      );
-    }
-    case 504:
-      return new AppError('CLUSTER_TIMEOUT', `Cluster ${cluster} timed out serving the request`, {
-        cluster,
-      });
-    default:
-      return new AppError('CLUSTER_ERROR', `Cluster ${cluster} answered HTTP ${status}`, {
-        ...details,
-        status,
-      });
+  const relayed = RELAYED[status];
+  if (relayed) {
+    const extra = status === 410 ? { reason: 'Expired' } : {};
+    const message = relay(s.message, relayed.fallback(cluster));
+    return new AppError(relayed.code, message, { ...details, ...extra });
   }
+  if (status === 401)
+    return new AppError(
+      'CLUSTER_AUTH_FAILED',
+      `Cluster ${cluster} rejected CloudPilot's credential`,
+      { cluster },
+    );
+  if (status === 429) return throttled(cluster, details, retryAfter, s);
+  if (status === 504)
+    return new AppError('CLUSTER_TIMEOUT', `Cluster ${cluster} timed out serving the request`, {
+      cluster,
+    });
+  return new AppError('CLUSTER_ERROR', `Cluster ${cluster} answered HTTP ${status}`, {
+    ...details,
+    status,
+  });
+}
+
+/** A 429 (API Priority and Fairness): the code and the Retry-After the client should honour. */
+function throttled(
+  cluster: string,
+  details: Details,
+  retryAfter: string | null,
+  s: K8sStatus,
+): AppError {
+  const seconds = retryAfterSeconds(retryAfter, s.details?.retryAfterSeconds);
+  return new AppError(
+    'K8S_THROTTLED',
+    `Cluster ${cluster} is throttling requests`,
+    { ...details, retryAfterSeconds: seconds },
+    { 'Retry-After': String(seconds) },
+  );
 }
 
 const UNREACHABLE_CODES = new Set([

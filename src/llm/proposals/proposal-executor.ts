@@ -3,6 +3,8 @@ import { ActionsService } from '../../k8s-resources/actions.service';
 import { ApplyService } from '../../k8s-resources/apply.service';
 import { diffObjects, DiffEntry } from '../../k8s-resources/object-diff';
 import { ResourcesService } from '../../k8s-resources/resources.service';
+import type { K8sObject } from '../../kubernetes/k8s-object';
+import type { ObjectOptions } from '../../kubernetes/object-ref';
 import type { ProposalDraft } from './proposal-types';
 
 export interface Outcome {
@@ -31,64 +33,63 @@ export class ProposalExecutor {
   }
 
   async run(clusterId: string, d: ProposalDraft, dryRun: boolean, rv?: string): Promise<Outcome> {
-    if (d.action === 'apply') {
-      const applied = await this.applier.apply(
-        clusterId,
-        d.params.manifest ?? '',
-        d.namespace,
-        dryRun,
-        false,
-      );
-      const diff = applied.items.flatMap((i) =>
-        (i.diff ?? []).map((e) => ({ ...e, path: `${i.kind}/${i.name}: ${e.path}` })),
-      );
-      return {
-        result: applied.items.map(({ object: _o, ...row }) => row),
-        diff,
-        resourceVersion: null,
-      };
-    }
+    if (d.action === 'apply') return this.apply(clusterId, d, dryRun);
     const before = await this.resources.get(clusterId, d.kind, d.name!, { namespace: d.namespace });
-    const done = await this.action(clusterId, d, dryRun, rv);
-    const diff =
-      d.action === 'scale'
-        ? [
-            {
-              path: 'spec.replicas',
-              op: 'replace' as const,
-              from: (before.spec as any)?.replicas,
-              to: d.params.replicas,
-            },
-          ]
-        : d.action === 'delete-pod'
-          ? [{ path: '', op: 'remove' as const }]
-          : diffObjects(before, done.result);
+    const done = await this.action(clusterId, d, { dryRun, resourceVersion: rv });
     return {
       result: done.result,
-      diff,
+      diff: diffOf(d, before, done.result),
       resourceVersion:
         (before.metadata as { resourceVersion?: string } | undefined)?.resourceVersion ?? null,
     };
   }
 
-  private action(clusterId: string, d: ProposalDraft, dryRun: boolean, rv?: string) {
+  private async apply(clusterId: string, d: ProposalDraft, dryRun: boolean): Promise<Outcome> {
+    const manifest = d.params.manifest ?? '';
+    const applied = await this.applier.apply(clusterId, manifest, d.namespace, { dryRun });
+    const diff = applied.items.flatMap((i) =>
+      (i.diff ?? []).map((e) => ({ ...e, path: `${i.kind}/${i.name}: ${e.path}` })),
+    );
+    return {
+      result: applied.items.map(({ object: _o, ...row }) => row),
+      diff,
+      resourceVersion: null,
+    };
+  }
+
+  /**
+   * Only a scale is conditional on the version the proposal was made from (`options.resourceVersion`);
+   * the other actions act on the object as it is now.
+   */
+  private action(clusterId: string, d: ProposalDraft, options: ObjectOptions) {
+    const target = { kind: d.kind, name: d.name!, namespace: d.namespace };
+    const now = { dryRun: options.dryRun };
     switch (d.action) {
       case 'scale':
-        return this.actions.scale(
-          clusterId,
-          d.kind,
-          d.name!,
-          d.namespace,
-          dryRun,
-          d.params.replicas ?? 0,
-          rv,
-        );
+        return this.actions.scale(clusterId, target, d.params.replicas ?? 0, options);
       case 'restart':
-        return this.actions.restart(clusterId, d.kind, d.name!, d.namespace, dryRun);
+        return this.actions.restart(clusterId, target, now);
       case 'delete-pod':
-        return this.actions.deletePod(clusterId, d.name!, d.namespace, dryRun);
+        return this.actions.deletePod(clusterId, target, now);
+      case 'uncordon':
+        return this.actions.uncordon(clusterId, target.name, now);
       default:
-        return this.actions.setSchedulable(clusterId, d.name!, dryRun, d.action === 'uncordon');
+        return this.actions.cordon(clusterId, target.name, now);
     }
   }
+}
+
+/** What the action changes: the replicas of a scale, the pod of a delete, else the objects' difference. */
+function diffOf(d: ProposalDraft, before: K8sObject, after: unknown): DiffEntry[] {
+  if (d.action === 'scale')
+    return [
+      {
+        path: 'spec.replicas',
+        op: 'replace',
+        from: (before.spec as { replicas?: number } | undefined)?.replicas,
+        to: d.params.replicas,
+      },
+    ];
+  if (d.action === 'delete-pod') return [{ path: '', op: 'remove' }];
+  return diffObjects(before, after);
 }

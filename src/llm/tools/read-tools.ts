@@ -16,7 +16,7 @@ function tailOf(text: string, max: number): string {
 
 /** The assistant never reads Secrets at all: not even the key-names view is worth the risk. */
 async function refuseSecrets(deps: ToolDeps, ctx: ToolContext, kind: string): Promise<void> {
-  const { resource } = await deps.resources.resolve(ctx.clusterId, kind);
+  const resource = await deps.resources.resolve(ctx.clusterId, kind);
   if (resource.kind === 'Secret')
     throw new AppError('FORBIDDEN', 'Secrets are not readable by the assistant');
 }
