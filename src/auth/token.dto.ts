@@ -1,6 +1,6 @@
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Role } from '../common/request-context';
-import { ROLES } from './roles';
+import { ROLES } from '../common/roles';
 
 export class CreateTokenDto {
   /** Unique, human-readable name; recorded as the actor in the audit log. */

@@ -1,8 +1,10 @@
+import { DNS_LABEL_RULE } from '../common/input-vocabulary';
+import { FollowsRule } from '../common/k8s-validators';
+import { IsQueryFlag } from '../common/query-flag.decorator';
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -11,7 +13,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
 /** The connection of a cluster given field by field instead of as a kubeconfig. */
@@ -53,9 +54,7 @@ export class ClusterCredentialsDto {
 
 export class CreateClusterDto {
   /** Unique DNS-1123 label; usable in URLs instead of the id. */
-  @Matches(DNS_LABEL, {
-    message: 'name must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)',
-  })
+  @FollowsRule(DNS_LABEL_RULE)
   name: string;
 
   @IsOptional()
@@ -116,9 +115,8 @@ export class ImportKubeconfigDto {
 
 export class RegisterQueryDto {
   /** Store without testing the connection first (status stays unknown). */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  skipTest?: 'true' | 'false';
+  @IsQueryFlag()
+  skipTest?: boolean;
 }
 
 export class ClusterStatusDto {

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { IsK8sNamespace } from '../common/k8s-validators';
+import { IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
 import type { Finding, Severity } from './finding';
 import { SEVERITIES } from './finding';
 
@@ -20,8 +20,7 @@ export class FindingQueryDto {
   code?: string;
 
   /** The kind of the object the finding names, e.g. Deployment. */
-  @IsOptional()
-  @Matches(/^[A-Za-z][A-Za-z0-9]{0,62}$/, { message: 'kind must be a Kubernetes kind name' })
+  @IsK8sKindName({ optional: true })
   kind?: string;
 
   /** Page size, 1–500. */

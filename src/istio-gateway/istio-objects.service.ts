@@ -86,7 +86,7 @@ export class IstioObjectsService {
       await client.request<K8sObject>({ path: this.api.object(served, name, query.namespace) }),
     );
     const report =
-      validate && query.validate !== 'false'
+      validate && query.validate !== false
         ? await this.validation.forObject(
             client,
             served.descriptor.group,

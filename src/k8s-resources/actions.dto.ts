@@ -1,6 +1,7 @@
+import { IsQueryFlag } from '../common/query-flag.decorator';
 import { IsK8sNamespace } from '../common/k8s-validators';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class ActionQueryDto {
   /** Namespace of the object. */
@@ -8,9 +9,8 @@ export class ActionQueryDto {
   namespace?: string;
 
   /** true: the API server validates and answers as if it were done, and stores nothing. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  dryRun?: 'true' | 'false';
+  @IsQueryFlag()
+  dryRun?: boolean;
 }
 
 export class ScaleDto {

@@ -1,4 +1,4 @@
-import { IsK8sNamespace } from '../common/k8s-validators';
+import { IsK8sKindName, IsK8sNamespace, IsK8sObjectName } from '../common/k8s-validators';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
 export class EventQueryDto {
@@ -11,12 +11,10 @@ export class EventQueryDto {
   type?: 'Normal' | 'Warning';
 
   /** Kind of the object the events are about, e.g. Pod. */
-  @IsOptional()
-  @Matches(/^[A-Za-z][A-Za-z0-9]{0,62}$/)
+  @IsK8sKindName({ optional: true })
   involvedKind?: string;
 
-  @IsOptional()
-  @Matches(/^[^/%\s]{1,253}$/)
+  @IsK8sObjectName({ optional: true })
   involvedName?: string;
 
   /** Only events last seen at or after this: ISO-8601, or a window like 30s, 15m, 2h, 7d. */

@@ -1,6 +1,7 @@
+import { IsQueryFlag } from '../common/query-flag.decorator';
 import { IsK8sContainerName, IsK8sNamespace } from '../common/k8s-validators';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class LogQueryDto {
   @IsK8sNamespace()
@@ -27,14 +28,12 @@ export class LogQueryDto {
   sinceSeconds?: number;
 
   /** The log of the previous (terminated) instance of the container. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  previous?: 'true' | 'false';
+  @IsQueryFlag()
+  previous?: boolean;
 
   /** Prefix each line with its RFC 3339 timestamp. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  timestamps?: 'true' | 'false';
+  @IsQueryFlag()
+  timestamps?: boolean;
 }
 
 export class PodLogDto {

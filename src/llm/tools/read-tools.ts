@@ -120,7 +120,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
         namespace: a.namespace,
         container: a.container,
         tailLines: a.tailLines ?? 50,
-        previous: a.previous ? 'true' : 'false',
+        previous: a.previous,
       });
       // The newest lines matter most: cut from the front, before the runner's cap cuts the end.
       const text = tailOf(log.text, LOG_TAIL_MAX_CHARS);

@@ -1,0 +1,111 @@
+import { fieldSelectorProblem, labelSelectorProblem } from './selector-grammar';
+
+/**
+ * The words every edge accepts: one rule per Kubernetes (and CloudPilot) input primitive. The HTTP
+ * validators (k8s-validators.ts, input-rule.pipe.ts), the OpenAPI document and the zod schemas of
+ * the assistant and MCP tools are all built from these, so a value one edge takes the others take
+ * too, and is refused with the same words.
+ */
+export interface InputRule {
+  /** Anchored and flag-free, so its source is also the OpenAPI / JSON Schema `pattern`. */
+  readonly pattern: RegExp;
+  /** Implied by the pattern where it counts characters; stated for the document. */
+  readonly maxLength: number;
+  /** What a valid value is, after "<field> must be". */
+  readonly expected: string;
+  /** A grammar the pattern cannot express: the problem with `value`, or null. */
+  readonly grammar?: (value: string) => string | null;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A DNS-1123 label: namespaces, containers, CloudPilot cluster names. */
+export const DNS_LABEL_RULE: InputRule = {
+  pattern: DNS_LABEL,
+  maxLength: 63,
+  expected: 'a DNS-1123 label',
+};
+
+/** A DNS-1123 subdomain: the names most kinds give their objects. */
+export const DNS_SUBDOMAIN_RULE: InputRule = {
+  pattern: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+  maxLength: 253,
+  expected: 'a DNS-1123 subdomain',
+};
+
+/** `:clusterId` and a tool's `clusterId`: a cluster's id (UUID) or its name (a DNS-1123 label, any case). */
+export const CLUSTER_REF_RULE: InputRule = {
+  pattern:
+    /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)$/,
+  maxLength: 63,
+  expected: 'a cluster id (UUID) or name (DNS-1123 label)',
+};
+
+/** A kind, its plural or `plural.group` (pods, Deployment, virtualservices.networking.istio.io). */
+export const KIND_REF_RULE: InputRule = {
+  pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/,
+  maxLength: 253,
+  expected: 'a plural, a kind or plural.group',
+};
+
+/** A kind's name alone, as objects and findings carry it (Deployment). */
+export const KIND_NAME_RULE: InputRule = {
+  pattern: /^[A-Za-z][A-Za-z0-9]{0,62}$/,
+  maxLength: 63,
+  expected: 'a Kubernetes kind name',
+};
+
+/**
+ * An object's name. Most kinds use DNS subdomains, but RBAC objects allow any path segment
+ * (system:aggregate-to-view): refuse only what can never be a name segment.
+ */
+export const OBJECT_NAME_RULE: InputRule = {
+  pattern: /^(?!\.{1,2}$)[^/%\s]{1,253}$/,
+  maxLength: 253,
+  expected: '1-253 characters without "/", "%" or spaces',
+};
+
+// Printable ASCII (and the grammar's whitespace) keeps every URL within the header limit.
+const SELECTOR_CHARACTERS = /^[\x20-\x7E\t\r\n]*$/;
+
+/** A label selector, as kubectl -l (app=web,tier!=db), parsed with the Kubernetes grammar. */
+export const LABEL_SELECTOR_RULE: InputRule = {
+  pattern: SELECTOR_CHARACTERS,
+  maxLength: 1024,
+  expected: 'printable ASCII',
+  grammar: labelSelectorProblem,
+};
+
+/** A field selector, as kubectl --field-selector (status.phase=Running). */
+export const FIELD_SELECTOR_RULE: InputRule = {
+  pattern: SELECTOR_CHARACTERS,
+  maxLength: 1024,
+  expected: 'printable ASCII',
+  grammar: fieldSelectorProblem,
+};
+
+/** The `continue` token of a previous page: the API server's tokens are base64 (URL or standard alphabet). */
+export const CONTINUE_TOKEN_RULE: InputRule = {
+  pattern: /^[A-Za-z0-9_\-+/=]*$/,
+  maxLength: 8192,
+  expected: 'a continue token of a previous page',
+};
+
+/** The message every edge gives when `field` breaks `rule`, or null when `value` keeps it. */
+export function ruleProblem(rule: InputRule, field: string, value: unknown): string | null {
+  if (typeof value !== 'string') return `${field} must be a string`;
+  if (value.length > rule.maxLength)
+    return `${field} must be shorter than or equal to ${rule.maxLength} characters`;
+  if (!rule.pattern.test(value)) return `${field} must be ${rule.expected}`;
+  const problem = rule.grammar?.(value) ?? null;
+  return problem === null ? null : `${field} is not valid: ${problem}`;
+}
+
+/** The rule as an OpenAPI / JSON Schema string schema. */
+export function ruleSchema(rule: InputRule): {
+  type: 'string';
+  pattern: string;
+  maxLength: number;
+} {
+  return { type: 'string', pattern: rule.pattern.source, maxLength: rule.maxLength };
+}
