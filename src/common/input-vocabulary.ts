@@ -84,6 +84,20 @@ export const FIELD_SELECTOR_RULE: InputRule = {
   grammar: fieldSelectorProblem,
 };
 
+/** A finding code, e.g. POD_CRASH_LOOP. */
+export const FINDING_CODE_RULE: InputRule = {
+  pattern: /^[A-Z][A-Z0-9_]{1,80}$/,
+  maxLength: 81,
+  expected: 'an UPPER_SNAKE finding code',
+};
+
+/** A moment to read events from: ISO-8601, or a window back from now like 30s, 15m, 2h, 7d. */
+export const SINCE_RULE: InputRule = {
+  pattern: /^(\d{1,6}[smhd]|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2}))$/,
+  maxLength: 64,
+  expected: 'ISO-8601 or a window like 15m, 2h, 7d',
+};
+
 /** The `continue` token of a previous page: the API server's tokens are base64 (URL or standard alphabet). */
 export const CONTINUE_TOKEN_RULE: InputRule = {
   pattern: /^[A-Za-z0-9_\-+/=]*$/,

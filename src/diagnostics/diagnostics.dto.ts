@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { FINDING_CODE_RULE } from '../common/input-vocabulary';
+import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
 import type { Finding, Severity } from './finding';
 import { SEVERITIES } from './finding';
 
@@ -15,8 +16,7 @@ export class FindingQueryDto {
   severity?: Severity;
 
   /** A finding code, e.g. POD_CRASH_LOOP (docs/diagnostics.md lists them). */
-  @IsOptional()
-  @Matches(/^[A-Z][A-Z0-9_]{1,80}$/, { message: 'code must be an UPPER_SNAKE finding code' })
+  @FollowsRule(FINDING_CODE_RULE, { optional: true })
   code?: string;
 
   /** The kind of the object the finding names, e.g. Deployment. */
