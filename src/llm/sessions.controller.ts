@@ -14,7 +14,8 @@ import {
   SessionListDto,
 } from './llm.dto';
 import { SessionService } from './sessions/session.service';
-import { SseWriter } from './sse-writer';
+import { SseStream } from '../common/sse-stream';
+import type { SseEventName } from './sse-writer';
 
 @ApiTags('llm')
 @Controller('api/v1/llm/sessions')
@@ -79,6 +80,6 @@ export class SessionsController {
     @Res() res: Response,
   ): Promise<void> {
     const turn = await this.chat.prepare(id, dto, caller);
-    await this.chat.run(turn, new SseWriter(res));
+    await this.chat.run(turn, new SseStream<SseEventName>(res));
   }
 }
