@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min, ValidateIf } from 'class-validator';
 import type { Role } from '../common/request-context';
 import { ROLES } from '../common/roles';
 
@@ -13,8 +13,8 @@ export class CreateTokenDto {
   @IsIn(ROLES as Role[])
   role: Role;
 
-  /** Days until the token stops working; omitted means it never expires. */
-  @IsOptional()
+  /** Days until the token stops working; omitted means it never expires (null is refused, as the document says integer). */
+  @ValidateIf((dto: CreateTokenDto) => dto.expiresInDays !== undefined)
   @IsInt()
   @Min(1)
   @Max(3650)
