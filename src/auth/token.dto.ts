@@ -1,4 +1,5 @@
-import { IsIn, IsInt, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIntegerIn } from '../common/integer.decorator';
+import { IsIn, Matches } from 'class-validator';
 import type { Role } from '../common/request-context';
 import { ROLES } from '../common/roles';
 
@@ -14,10 +15,7 @@ export class CreateTokenDto {
   role: Role;
 
   /** Days until the token stops working; omitted means it never expires (null is refused, as the document says integer). */
-  @ValidateIf((dto: CreateTokenDto) => dto.expiresInDays !== undefined)
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  @IsIntegerIn(1, 3650, { optional: 'undefined-only' })
   expiresInDays?: number;
 }
 

@@ -15,6 +15,8 @@ export interface InputRule {
   readonly expected: string;
   /** A grammar the pattern cannot express: the problem with `value`, or null. */
   readonly grammar?: (value: string) => string | null;
+  /** The grammar's forms as a regular expression, for the document: what `grammar` takes. */
+  readonly documentedPattern?: string;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -68,13 +70,29 @@ export const OBJECT_NAME_RULE: InputRule = {
 // Printable ASCII (and the grammar's whitespace) keeps every URL within the header limit.
 const SELECTOR_CHARACTERS = /^[\x20-\x7E\t\r\n]*$/;
 
-/** A label selector, as kubectl -l (app=web,tier!=db), parsed with the Kubernetes grammar. */
+const WS = '[ \\t\\r\\n]*';
+const LABEL_NAME = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+const LABEL_KEY = `([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?){0,2}/)?${LABEL_NAME}`;
+const LABEL_VALUE = `(${LABEL_NAME})?`;
+const VALUE_SET = `\\(${WS}${LABEL_VALUE}(${WS},${WS}${LABEL_VALUE})*${WS}\\)`;
+const REQUIREMENT = `${WS}(!${WS}${LABEL_KEY}|${LABEL_KEY}(${WS}(=|==|!=)${WS}${LABEL_VALUE}|[ \\t\\r\\n]+(in|notin)${WS}${VALUE_SET})?)${WS}`;
+
+/**
+ * A label selector, as kubectl -l (app=web,tier!=db), parsed with the Kubernetes grammar. The
+ * document states its forms (exists, !exists, =, ==, !=, in, notin) as a pattern; `>` and `<`,
+ * which take any int64, are left to the grammar.
+ */
 export const LABEL_SELECTOR_RULE: InputRule = {
   pattern: SELECTOR_CHARACTERS,
   maxLength: 1024,
   expected: 'printable ASCII',
   grammar: labelSelectorProblem,
+  documentedPattern: `^(${WS}|${REQUIREMENT}(,${REQUIREMENT})*)$`,
 };
+
+// A field selector value: printable, with ",", "=" and "\\" escaped by a backslash.
+const FIELD_VALUE = '([\\t\\n\\r\\x20-\\x2b\\x2d-\\x3c\\x3e-\\x5b\\x5d-\\x7e]|\\\\[\\\\,=])*';
+const FIELD_TERM = `[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*(!=|==|=)${FIELD_VALUE}`;
 
 /** A field selector, as kubectl --field-selector (status.phase=Running). */
 export const FIELD_SELECTOR_RULE: InputRule = {
@@ -82,6 +100,7 @@ export const FIELD_SELECTOR_RULE: InputRule = {
   maxLength: 1024,
   expected: 'printable ASCII',
   grammar: fieldSelectorProblem,
+  documentedPattern: `^(${FIELD_TERM})?(,(${FIELD_TERM})?)*$`,
 };
 
 /** A finding code, e.g. POD_CRASH_LOOP. */
@@ -91,9 +110,28 @@ export const FINDING_CODE_RULE: InputRule = {
   expected: 'an UPPER_SNAKE finding code',
 };
 
-/** A moment to read events from: ISO-8601, or a window back from now like 30s, 15m, 2h, 7d. */
+/** A diagnostics finding's id: 16 lowercase hex digits. */
+export const FINDING_ID_RULE: InputRule = {
+  pattern: /^[0-9a-f]{16}$/,
+  maxLength: 16,
+  expected: '16 hexadecimal digits',
+};
+
+/** The id of a finding the assistant can explain: a diagnostics finding's or a mesh validation's. */
+export const EXPLAINABLE_FINDING_ID_RULE: InputRule = {
+  pattern: /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,511}$/,
+  maxLength: 512,
+  expected: 'letters, digits and . _ : ~ -',
+};
+
+/**
+ * A moment to read events from: an ISO-8601 time (to the minute, seconds and fraction optional),
+ * or a window back from now like 30s, 15m, 2h, 7d. Digits are spelled [0-9]: a document's `\d`
+ * means any Unicode digit to some readers.
+ */
 export const SINCE_RULE: InputRule = {
-  pattern: /^(\d{1,6}[smhd]|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2}))$/,
+  pattern:
+    /^([0-9]{1,6}[smhd]|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))$/,
   maxLength: 64,
   expected: 'ISO-8601 or a window like 15m, 2h, 7d',
 };
@@ -121,5 +159,9 @@ export function ruleSchema(rule: InputRule): {
   pattern: string;
   maxLength: number;
 } {
-  return { type: 'string', pattern: rule.pattern.source, maxLength: rule.maxLength };
+  return {
+    type: 'string',
+    pattern: rule.documentedPattern ?? rule.pattern.source,
+    maxLength: rule.maxLength,
+  };
 }

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
+import { IsOptional, ValidateBy } from 'class-validator';
+import { IsIntegerIn } from './integer.decorator';
 import {
   CONTINUE_TOKEN_RULE,
   DNS_LABEL_RULE,
@@ -11,6 +11,7 @@ import {
   LABEL_SELECTOR_RULE,
   OBJECT_NAME_RULE,
   ruleProblem,
+  ruleSchema,
 } from './input-vocabulary';
 
 /**
@@ -29,12 +30,7 @@ export function FollowsRule(rule: InputRule, options: { optional?: boolean } = {
       },
     }),
     // The Swagger plugin cannot see through a composite decorator, so the schema is declared here.
-    ApiProperty({
-      required: !optional,
-      type: String,
-      pattern: rule.pattern.source,
-      maxLength: rule.maxLength,
-    }),
+    ApiProperty({ ...ruleSchema(rule), required: !optional, type: String }),
   );
 }
 
@@ -63,15 +59,7 @@ export const IsLabelSelector = () => FollowsRule(LABEL_SELECTOR_RULE, { optional
 export const IsFieldSelector = () => FollowsRule(FIELD_SELECTOR_RULE, { optional: true });
 
 /** An optional page size for a Kubernetes LIST: 1–500 (the API server's own pages are 500 at most here). */
-export const IsPageLimit = () =>
-  applyDecorators(
-    IsOptional(),
-    Type(() => Number),
-    IsInt(),
-    Min(1),
-    Max(500),
-    ApiProperty({ required: false, minimum: 1, maximum: 500, type: Number }),
-  );
+export const IsPageLimit = () => IsIntegerIn(1, 500, { optional: true, query: true });
 
 /** An optional `continue` token of a previous page, passed through to the API server. */
 export const IsContinueToken = () => FollowsRule(CONTINUE_TOKEN_RULE, { optional: true });

@@ -1,4 +1,5 @@
-import { Param, PipeTransform } from '@nestjs/common';
+import { Param, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
+import { AppError } from './app-error';
 import { ApiParam } from '@nestjs/swagger';
 import { InputRulePipe } from './input-rule.pipe';
 import {
@@ -37,3 +38,16 @@ export const KindParam = () => RuleParam('kind', KIND_REF_RULE);
 
 /** `:name` (or another name-like segment): an object's name. */
 export const NameParam = (name = 'name') => RuleParam(name, OBJECT_NAME_RULE);
+
+/** `:id` (or another name) of a stored record: a UUID, else a 400, never a lookup. */
+export const UuidParam = (name = 'id') =>
+  DocumentedParam(
+    name,
+    new ParseUUIDPipe({
+      exceptionFactory: () =>
+        new AppError('VALIDATION_FAILED', 'Request validation failed', [
+          { field: name, errors: [`${name} must be a UUID`] },
+        ]),
+    }),
+    { type: 'string', format: 'uuid' },
+  );

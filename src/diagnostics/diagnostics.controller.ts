@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiEndpoint, ClusterEndpoint } from '../common/api-endpoint.decorator';
@@ -14,7 +14,8 @@ import {
 import { FINDING_STREAM_EVENTS, streamFindings } from './diagnostics-stream';
 import { DiagnosticsService } from './diagnostics.service';
 import { FindingIdPipe } from './finding-id.pipe';
-import { ClusterIdParam } from '../common/route-params.decorator';
+import { FINDING_ID_RULE, ruleSchema } from '../common/input-vocabulary';
+import { ClusterIdParam, DocumentedParam } from '../common/route-params.decorator';
 
 // Findings come from the live cache: its first sync can fail or time out, not be refused.
 const ERRORS: ErrorCode[] = ['CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'SERVICE_UNAVAILABLE'];
@@ -67,7 +68,8 @@ export class DiagnosticsController {
   })
   finding(
     @ClusterIdParam() clusterId: string,
-    @Param('findingId', FindingIdPipe) findingId: string,
+    @DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(FINDING_ID_RULE))
+    findingId: string,
   ): Promise<FindingDto> {
     return this.diagnostics.finding(clusterId, findingId);
   }

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIntegerIn } from '../common/integer.decorator';
+import { IsIn, IsOptional } from 'class-validator';
 import { FINDING_CODE_RULE } from '../common/input-vocabulary';
 import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
 import type { Finding, Severity } from './finding';
@@ -24,17 +24,10 @@ export class FindingQueryDto {
   kind?: string;
 
   /** Page size, 1–500. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsIntegerIn(1, 500, { optional: true, query: true, default: 100 })
   limit: number = 100;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsIntegerIn(0, undefined, { optional: true, query: true, default: 0 })
   offset: number = 0;
 }
 

@@ -69,7 +69,7 @@ export class IstioDeleteQueryDto extends IstioWriteQueryDto {
   /** Delete only if the object is still at this version (else 409 K8S_CONFLICT). */
   @IsOptional()
   @MaxLength(64)
-  @Matches(/^\d+$/)
+  @Matches(/^[0-9]+$/)
   resourceVersion?: string;
 }
 
@@ -97,7 +97,7 @@ export class ObjectMetaDto {
   /** Optimistic concurrency: a write at another version is refused with 409 K8S_CONFLICT. */
   @IsOptional()
   @IsString()
-  @Matches(/^\d+$/, {
+  @Matches(/^[0-9]+$/, {
     message: 'resourceVersion must be the decimal string the API server returned',
   })
   resourceVersion?: string;

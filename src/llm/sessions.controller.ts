@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { RawResponse } from '../common/envelope.interceptor';
 import type { Principal } from '../common/request-context';
-import { Caller, uuidPipe } from './caller.decorator';
+import { Caller } from './caller.decorator';
+import { UuidParam } from '../common/route-params.decorator';
 import { ChatService } from './chat.service';
 import {
   CreateSessionDto,
@@ -52,7 +53,7 @@ export class SessionsController {
     response: SessionDetailDto,
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
   })
-  get(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<SessionDetailDto> {
+  get(@UuidParam() id: string, @Caller() caller: Principal): Promise<SessionDetailDto> {
     return this.sessions.get(id, caller);
   }
 
@@ -61,7 +62,7 @@ export class SessionsController {
     summary: 'Delete a session and its messages (proposals stay, for the audit trail)',
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
   })
-  remove(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<void> {
+  remove(@UuidParam() id: string, @Caller() caller: Principal): Promise<void> {
     return this.sessions.remove(id, caller);
   }
 
@@ -74,7 +75,7 @@ export class SessionsController {
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'LLM_NOT_CONFIGURED'],
   })
   async send(
-    @Param('id', uuidPipe()) id: string,
+    @UuidParam() id: string,
     @Body() dto: SendMessageDto,
     @Caller() caller: Principal,
     @Res() res: Response,

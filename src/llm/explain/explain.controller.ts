@@ -1,11 +1,12 @@
-import { Controller, Headers, Param, Post, Query } from '@nestjs/common';
+import { Controller, Headers, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../../common/api-endpoint.decorator';
 import { ExplainQueryDto, ExplanationDto } from '../llm.dto';
 import { languageOf } from '../sessions/session.service';
 import { FindingIdPipe } from './finding-id.pipe';
 import { ExplainService } from './explain.service';
-import { ClusterIdParam } from '../../common/route-params.decorator';
+import { EXPLAINABLE_FINDING_ID_RULE, ruleSchema } from '../../common/input-vocabulary';
+import { ClusterIdParam, DocumentedParam } from '../../common/route-params.decorator';
 
 @ApiTags('llm')
 @Controller('api/v1/clusters/:clusterId/diagnostics/:findingId/explain')
@@ -27,7 +28,8 @@ export class ExplainController {
   })
   explain(
     @ClusterIdParam() clusterId: string,
-    @Param('findingId', FindingIdPipe) findingId: string,
+    @DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(EXPLAINABLE_FINDING_ID_RULE))
+    findingId: string,
     @Query() q: ExplainQueryDto,
     @Headers('accept-language') lang?: string,
   ): Promise<ExplanationDto> {
