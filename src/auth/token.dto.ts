@@ -14,7 +14,7 @@ export class CreateTokenDto {
   @IsIn(ROLES as Role[])
   role: Role;
 
-  /** Days until the token stops working; omitted means it never expires (null is refused, as the document says integer). */
+  /** Days until the token stops working; omitted means it never expires (null is not accepted). */
   @IsIntegerIn(1, 3650, { optional: 'undefined-only' })
   expiresInDays?: number;
 }
