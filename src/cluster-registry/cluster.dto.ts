@@ -10,6 +10,7 @@ import {
   IsString,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -67,8 +68,8 @@ export class CreateClusterDto {
   @MaxLength(1024)
   description?: string;
 
-  /** String labels for grouping clusters (env=prod, region=eu…). */
-  @IsOptional()
+  /** String labels for grouping clusters (env=prod, region=eu…); null is not accepted. */
+  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
   @IsObject()
   labels?: Record<string, string>;
 

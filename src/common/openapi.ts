@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ERROR_CATALOGUE } from './error-codes';
+import { closeDtoBodies } from './openapi-bodies';
 import { documentErrorFamilies } from './openapi-errors';
 import { APP_VERSION } from '../system/version';
 
@@ -34,7 +35,7 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
     operationIdFactory: (controller, method) =>
       `${controller.replace(/Controller$/, '')}_${method}`,
   });
-  return documentErrorFamilies(document);
+  return closeDtoBodies(documentErrorFamilies(document));
 }
 
 type MetadataFn = () => Promise<Record<string, any>>;
