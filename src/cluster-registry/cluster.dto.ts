@@ -98,9 +98,15 @@ export class CreateClusterDto {
 }
 
 /** Any of the registration fields except the name; a kubeconfig or credentials replace the connection. */
+// PartialType makes every field IsOptional, which lets null through: labels keep their own rule.
 export class UpdateClusterDto extends PartialType(
-  OmitType(CreateClusterDto, ['name', 'isDefault'] as const),
-) {}
+  OmitType(CreateClusterDto, ['name', 'isDefault', 'labels'] as const),
+) {
+  /** String labels for grouping clusters (env=prod, region=eu…); null is not accepted. */
+  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
+  @IsObject()
+  labels?: Record<string, string>;
+}
 
 export class ImportKubeconfigDto {
   /** Kubeconfig text; every context (or those listed) becomes one cluster named after its context. */

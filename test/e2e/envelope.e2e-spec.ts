@@ -97,6 +97,13 @@ describe.each(['server', 'instant'] as const)('the response envelope in %s mode'
     expect(res.body.details).toEqual(
       expect.arrayContaining([expect.objectContaining({ field: 'labels' })]),
     );
+    const patched = await t
+      .http()
+      .patch('/api/v1/clusters/nullish')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ labels: null });
+    expect(patched.status).toBe(400);
+    expect(patched.body.details).toEqual([expect.objectContaining({ field: 'labels' })]);
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
