@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { AppError } from '../common/app-error';
 import { Principal, requestContext, Role } from '../common/request-context';
 import { ConfigProvider } from '../config/config.provider';
-import { PUBLIC_ROUTE, REQUIRED_ROLE, roleSatisfies } from './roles';
+import { PUBLIC_ROUTE, REQUIRED_ROLE, roleSatisfies } from '../common/roles';
 import { TokenService } from './token.service';
 
 const DEV_PRINCIPAL: Principal = { name: 'dev-no-auth', role: 'admin', tokenId: null };

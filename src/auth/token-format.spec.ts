@@ -1,5 +1,5 @@
 import { constantTimeEquals, issueToken, sha256Hex, splitToken } from './token-format';
-import { roleSatisfies } from './roles';
+import { roleSatisfies } from '../common/roles';
 
 describe('API token format', () => {
   it('issues distinct tokens whose secret hashes to the stored hash', () => {

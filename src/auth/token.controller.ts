@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Post } from '@nestjs/common';
+import { UuidParam } from '../common/route-params.decorator';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
-import { AppError } from '../common/app-error';
 import { CreatedTokenResponseDto, CreateTokenDto, TokenResponseDto } from './token.dto';
 import { TokenService } from './token.service';
 
@@ -39,15 +39,7 @@ export class TokenController {
     role: 'admin',
     errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
   })
-  remove(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => invalidId() })) id: string,
-  ): Promise<void> {
+  remove(@UuidParam() id: string): Promise<void> {
     return this.tokens.remove(id);
   }
-}
-
-function invalidId() {
-  return new AppError('VALIDATION_FAILED', 'Request validation failed', [
-    { field: 'id', errors: ['id must be a UUID'] },
-  ]);
 }

@@ -1,6 +1,7 @@
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIntegerIn } from '../common/integer.decorator';
+import { IsIn, Matches } from 'class-validator';
 import type { Role } from '../common/request-context';
-import { ROLES } from './roles';
+import { ROLES } from '../common/roles';
 
 export class CreateTokenDto {
   /** Unique, human-readable name; recorded as the actor in the audit log. */
@@ -13,11 +14,8 @@ export class CreateTokenDto {
   @IsIn(ROLES as Role[])
   role: Role;
 
-  /** Days until the token stops working; omitted means it never expires. */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  /** Days until the token stops working; omitted means it never expires (null is not accepted). */
+  @IsIntegerIn(1, 3650, { optional: 'undefined-only' })
   expiresInDays?: number;
 }
 

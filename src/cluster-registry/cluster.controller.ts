@@ -1,9 +1,8 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { ApiEndpoint, ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
 import { ClusterDirectory } from './cluster-directory';
-import { ClusterIdPipe } from './cluster-id.pipe';
 import {
   ClusterResponseDto,
   ClusterTestResponseDto,
@@ -12,6 +11,7 @@ import {
   RegisterQueryDto,
   UpdateClusterDto,
 } from './cluster.dto';
+import { ClusterIdParam } from '../common/route-params.decorator';
 
 const CONNECTION_ERRORS: ErrorCode[] = [
   'CLUSTER_UNREACHABLE',
@@ -41,7 +41,7 @@ export class ClusterController {
     @Body() dto: CreateClusterDto,
     @Query() query: RegisterQueryDto,
   ): Promise<ClusterResponseDto> {
-    return this.clusters.create(dto, query.skipTest === 'true');
+    return this.clusters.create(dto, query.skipTest === true);
   }
 
   @Post('import')
@@ -59,7 +59,7 @@ export class ClusterController {
     @Body() dto: ImportKubeconfigDto,
     @Query() query: RegisterQueryDto,
   ): Promise<ClusterResponseDto[]> {
-    return this.clusters.importKubeconfig(dto, query.skipTest === 'true');
+    return this.clusters.importKubeconfig(dto, query.skipTest === true);
   }
 
   @Get()
@@ -73,58 +73,54 @@ export class ClusterController {
   }
 
   @Get(':clusterId')
-  @ApiEndpoint({
-    summary: 'Get a cluster by id or name',
-    response: ClusterResponseDto,
-    errors: ['CLUSTER_NOT_FOUND', 'VALIDATION_FAILED'],
-  })
-  get(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<ClusterResponseDto> {
+  @ClusterEndpoint({ summary: 'Get a cluster by id or name', response: ClusterResponseDto })
+  get(@ClusterIdParam() clusterId: string): Promise<ClusterResponseDto> {
     return this.clusters.get(clusterId);
   }
 
   @Patch(':clusterId')
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary: 'Change display name, description, labels or the connection',
     role: 'admin',
     response: ClusterResponseDto,
-    errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND', 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
+    errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
     errorFamilies: ['connection'],
   })
   update(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @ClusterIdParam() clusterId: string,
     @Body() dto: UpdateClusterDto,
   ): Promise<ClusterResponseDto> {
     return this.clusters.update(clusterId, dto);
   }
 
   @Delete(':clusterId')
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary: 'Remove a cluster and its stored credential',
     role: 'admin',
-    errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'],
+    errors: WRITE_ERRORS,
   })
-  remove(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<void> {
+  remove(@ClusterIdParam() clusterId: string): Promise<void> {
     return this.clusters.remove(clusterId);
   }
 
   @Post(':clusterId/test')
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary: 'Test reachability, read the Kubernetes version and what CloudPilot may do there',
     response: ClusterTestResponseDto,
-    errors: ['CLUSTER_NOT_FOUND', 'VALIDATION_FAILED', ...CONNECTION_ERRORS],
+    errors: CONNECTION_ERRORS,
   })
-  test(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<ClusterTestResponseDto> {
+  test(@ClusterIdParam() clusterId: string): Promise<ClusterTestResponseDto> {
     return this.clusters.test(clusterId);
   }
 
   @Post(':clusterId/default')
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary: 'Make this the default cluster',
     role: 'admin',
     response: ClusterResponseDto,
-    errors: [...WRITE_ERRORS, 'CLUSTER_NOT_FOUND'],
+    errors: WRITE_ERRORS,
   })
-  setDefault(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<ClusterResponseDto> {
+  setDefault(@ClusterIdParam() clusterId: string): Promise<ClusterResponseDto> {
     return this.clusters.setDefault(clusterId);
   }
 }

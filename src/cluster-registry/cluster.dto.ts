@@ -1,17 +1,19 @@
+import { DNS_LABEL_RULE } from '../common/input-vocabulary';
+import { FollowsRule } from '../common/k8s-validators';
+import { IsQueryFlag } from '../common/query-flag.decorator';
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsIn,
   IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
 /** The connection of a cluster given field by field instead of as a kubeconfig. */
@@ -53,9 +55,7 @@ export class ClusterCredentialsDto {
 
 export class CreateClusterDto {
   /** Unique DNS-1123 label; usable in URLs instead of the id. */
-  @Matches(DNS_LABEL, {
-    message: 'name must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)',
-  })
+  @FollowsRule(DNS_LABEL_RULE)
   name: string;
 
   @IsOptional()
@@ -68,8 +68,8 @@ export class CreateClusterDto {
   @MaxLength(1024)
   description?: string;
 
-  /** String labels for grouping clusters (env=prod, region=eu…). */
-  @IsOptional()
+  /** String labels for grouping clusters (env=prod, region=eu…); null is not accepted. */
+  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
   @IsObject()
   labels?: Record<string, string>;
 
@@ -98,9 +98,15 @@ export class CreateClusterDto {
 }
 
 /** Any of the registration fields except the name; a kubeconfig or credentials replace the connection. */
+// PartialType makes every field IsOptional, which lets null through: labels keep their own rule.
 export class UpdateClusterDto extends PartialType(
-  OmitType(CreateClusterDto, ['name', 'isDefault'] as const),
-) {}
+  OmitType(CreateClusterDto, ['name', 'isDefault', 'labels'] as const),
+) {
+  /** String labels for grouping clusters (env=prod, region=eu…); null is not accepted. */
+  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
+  @IsObject()
+  labels?: Record<string, string>;
+}
 
 export class ImportKubeconfigDto {
   /** Kubeconfig text; every context (or those listed) becomes one cluster named after its context. */
@@ -116,9 +122,8 @@ export class ImportKubeconfigDto {
 
 export class RegisterQueryDto {
   /** Store without testing the connection first (status stays unknown). */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  skipTest?: 'true' | 'false';
+  @IsQueryFlag()
+  skipTest?: boolean;
 }
 
 export class ClusterStatusDto {

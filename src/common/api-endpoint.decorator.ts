@@ -8,7 +8,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { byStatus, errorResponse } from './openapi-errors';
-import { RequireRole } from '../auth/roles';
+import { RequireRole } from './roles';
 import type { Role } from './request-context';
 import { codesOf, ErrorCode, ErrorFamily } from './error-codes';
 import { EnvelopeDto, ErrorEnvelopeDto, FieldErrorDto } from './envelope.dto';
@@ -70,6 +70,34 @@ export function ApiEndpoint(spec: EndpointSpec): MethodDecorator & ClassDecorato
     successResponse(spec, status),
     ...errorResponses,
   );
+}
+
+/** What every cluster-scoped route can answer: its `:clusterId` refused, or no such cluster. */
+const CLUSTER_LOOKUP: ErrorCode[] = ['VALIDATION_FAILED', 'CLUSTER_NOT_FOUND'];
+
+/** What a route that asks the cluster's API server (not only a cache) can answer besides. */
+const API_SERVER: ErrorCode[] = [
+  'CLUSTER_UNREACHABLE',
+  'CLUSTER_TIMEOUT',
+  'CLUSTER_AUTH_FAILED',
+  'K8S_FORBIDDEN',
+];
+
+export interface ClusterEndpointSpec extends EndpointSpec {
+  /** True when the route asks the API server: its connection and authorisation failures. */
+  live?: boolean;
+}
+
+/**
+ * An endpoint under /clusters/:clusterId: ApiEndpoint with the cluster lookup's errors (and the
+ * API server's, for a live route) stated once. Its `:clusterId` is taken with ClusterIdParam().
+ */
+export function ClusterEndpoint(spec: ClusterEndpointSpec): MethodDecorator & ClassDecorator {
+  const { live, errors, ...rest } = spec;
+  return ApiEndpoint({
+    ...rest,
+    errors: [...CLUSTER_LOOKUP, ...(live ? API_SERVER : []), ...(errors ?? [])],
+  });
 }
 
 function successResponse(spec: EndpointSpec, status: number): MethodDecorator & ClassDecorator {

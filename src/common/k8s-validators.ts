@@ -1,91 +1,65 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
-import { fieldSelectorProblem, labelSelectorProblem } from './selector-grammar';
-
-/** Validation of Kubernetes domain primitives, one named decorator each, so every DTO says the same. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-function dnsLabel(field: string, optional: boolean): PropertyDecorator {
-  return applyDecorators(
-    ...(optional ? [IsOptional()] : []),
-    Matches(DNS_LABEL, { message: `${field} must be a DNS-1123 label` }),
-    // The Swagger plugin cannot see through a composite decorator, so the pattern is declared here.
-    ApiProperty({ required: !optional, pattern: DNS_LABEL.source, type: String }),
-  );
-}
-
-/** A namespace name: a DNS-1123 label. */
-export const IsK8sNamespace = (options: { optional?: boolean } = {}) =>
-  dnsLabel('namespace', options.optional === true);
-
-/** A container name: a DNS-1123 label. */
-export const IsK8sContainerName = (options: { optional?: boolean } = {}) =>
-  dnsLabel('container', options.optional === true);
-
-const SELECTOR_CHARACTERS = /^[\x20-\x7E\t\r\n]*$/;
-
-const SELECTOR_GRAMMAR = {
-  labelSelector: labelSelectorProblem,
-  fieldSelector: fieldSelectorProblem,
-};
+import { IsOptional, ValidateBy } from 'class-validator';
+import { IsIntegerIn } from './integer.decorator';
+import {
+  CONTINUE_TOKEN_RULE,
+  DNS_LABEL_RULE,
+  FIELD_SELECTOR_RULE,
+  InputRule,
+  KIND_NAME_RULE,
+  LABEL_SELECTOR_RULE,
+  OBJECT_NAME_RULE,
+  ruleProblem,
+  ruleSchema,
+} from './input-vocabulary';
 
 /**
- * Parsed here with the Kubernetes grammar (selector-grammar.ts), so an unparsable selector is a
- * 400 naming the field, decided before any request reaches the cluster.
+ * Validation of Kubernetes domain primitives, one named decorator each, so every DTO says the
+ * same; each is a rule of the input vocabulary, which the tools' schemas are built from as well.
  */
-function selector(field: 'labelSelector' | 'fieldSelector'): PropertyDecorator {
-  const problemOf = SELECTOR_GRAMMAR[field];
+export function FollowsRule(rule: InputRule, options: { optional?: boolean } = {}) {
+  const optional = options.optional === true;
   return applyDecorators(
-    IsOptional(),
-    MaxLength(1024),
-    // Printable ASCII (and the grammar's whitespace) keeps every URL within the header limit.
-    Matches(SELECTOR_CHARACTERS, { message: `${field} must be printable ASCII` }),
+    ...(optional ? [IsOptional()] : []),
     ValidateBy({
-      name: field,
+      name: 'inputRule',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && problemOf(value) === null,
-        defaultMessage: (args) =>
-          typeof args?.value === 'string'
-            ? `${field} is not valid: ${problemOf(args.value)}`
-            : `${field} must be a string`,
+        validate: (value: unknown, args) => ruleProblem(rule, args!.property, value) === null,
+        defaultMessage: (args) => ruleProblem(rule, args!.property, args!.value) ?? '',
       },
     }),
-    ApiProperty({
-      required: false,
-      maxLength: 1024,
-      pattern: SELECTOR_CHARACTERS.source,
-      type: String,
-    }),
+    // The Swagger plugin cannot see through a composite decorator, so the schema is declared here.
+    ApiProperty({ ...ruleSchema(rule), required: !optional, type: String }),
   );
 }
 
-/** An optional label selector, as kubectl -l (e.g. app=web,tier!=db). */
-export const IsLabelSelector = () => selector('labelSelector');
+type Optional = { optional?: boolean };
+
+/** A namespace name: a DNS-1123 label. */
+export const IsK8sNamespace = (options: Optional = {}) => FollowsRule(DNS_LABEL_RULE, options);
+
+/** A container name: a DNS-1123 label. */
+export const IsK8sContainerName = (options: Optional = {}) => FollowsRule(DNS_LABEL_RULE, options);
+
+/** A kind's name alone, e.g. Deployment. */
+export const IsK8sKindName = (options: Optional = {}) => FollowsRule(KIND_NAME_RULE, options);
+
+/** An object's name (RBAC names with ":" included). */
+export const IsK8sObjectName = (options: Optional = {}) => FollowsRule(OBJECT_NAME_RULE, options);
+
+/**
+ * An optional label selector, as kubectl -l (e.g. app=web,tier!=db). Parsed here with the
+ * Kubernetes grammar, so an unparsable selector is a 400 naming the field, decided before any
+ * request reaches the cluster.
+ */
+export const IsLabelSelector = () => FollowsRule(LABEL_SELECTOR_RULE, { optional: true });
 
 /** An optional field selector, as kubectl --field-selector (e.g. status.phase=Running). */
-export const IsFieldSelector = () => selector('fieldSelector');
+export const IsFieldSelector = () => FollowsRule(FIELD_SELECTOR_RULE, { optional: true });
 
 /** An optional page size for a Kubernetes LIST: 1–500 (the API server's own pages are 500 at most here). */
-export const IsPageLimit = () =>
-  applyDecorators(
-    IsOptional(),
-    Type(() => Number),
-    IsInt(),
-    Min(1),
-    Max(500),
-    ApiProperty({ required: false, minimum: 1, maximum: 500, type: Number }),
-  );
-
-const CONTINUE_TOKEN = /^[A-Za-z0-9_\-+/=]*$/;
+export const IsPageLimit = () => IsIntegerIn(1, 500, { optional: true, query: true });
 
 /** An optional `continue` token of a previous page, passed through to the API server. */
-export const IsContinueToken = () =>
-  applyDecorators(
-    IsOptional(),
-    MaxLength(8192),
-    // The API server's tokens are base64 (URL or standard alphabet); anything else is not one.
-    Matches(CONTINUE_TOKEN, { message: 'continue must be a continue token of a previous page' }),
-    ApiProperty({ required: false, maxLength: 8192, pattern: CONTINUE_TOKEN.source, type: String }),
-  );
+export const IsContinueToken = () => FollowsRule(CONTINUE_TOKEN_RULE, { optional: true });

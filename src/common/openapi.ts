@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ERROR_CATALOGUE } from './error-codes';
+import { closeDtoBodies } from './openapi-bodies';
 import { documentErrorFamilies } from './openapi-errors';
 import { APP_VERSION } from './app-version';
 
@@ -40,7 +41,7 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
     operationIdFactory: (controller, method) =>
       `${controller.replace(/Controller$/, '')}_${method}`,
   });
-  return documentErrorFamilies(document);
+  return closeDtoBodies(documentErrorFamilies(document));
 }
 
 /** Swagger UI shows tags in this order: what a newcomer looks at first, administration last. */

@@ -1,8 +1,7 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
-import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { ApiEndpoint, ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { RawResponse } from '../common/envelope.interceptor';
 import { ErrorCode } from '../common/error-codes';
 import {
@@ -15,14 +14,11 @@ import {
 import { FINDING_STREAM_EVENTS, streamFindings } from './diagnostics-stream';
 import { DiagnosticsService } from './diagnostics.service';
 import { FindingIdPipe } from './finding-id.pipe';
+import { FINDING_ID_RULE, ruleSchema } from '../common/input-vocabulary';
+import { ClusterIdParam, DocumentedParam } from '../common/route-params.decorator';
 
-const ERRORS: ErrorCode[] = [
-  'VALIDATION_FAILED',
-  'CLUSTER_NOT_FOUND',
-  'CLUSTER_UNREACHABLE',
-  'CLUSTER_TIMEOUT',
-  'SERVICE_UNAVAILABLE',
-];
+// Findings come from the live cache: its first sync can fail or time out, not be refused.
+const ERRORS: ErrorCode[] = ['CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'SERVICE_UNAVAILABLE'];
 
 @ApiTags('diagnostics')
 @Controller('api/v1')
@@ -40,13 +36,13 @@ export class DiagnosticsController {
   }
 
   @Get('clusters/:clusterId/diagnostics')
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary: 'Current findings of a cluster (filters: namespace, severity, code, kind; paged)',
     response: FindingPageDto,
     errors: ERRORS,
   })
   findings(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @ClusterIdParam() clusterId: string,
     @Query() q: FindingQueryDto,
   ): Promise<FindingPageDto> {
     return this.diagnostics.findings(clusterId, q);
@@ -54,40 +50,38 @@ export class DiagnosticsController {
 
   @Get('clusters/:clusterId/diagnostics/stream')
   @RawResponse()
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary:
       'Finding changes as Server-Sent Events: `opened`, `updated`, `resolved` with the finding',
     sse: FINDING_STREAM_EVENTS,
     errors: ERRORS,
   })
-  async stream(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Res() res: Response,
-  ): Promise<void> {
+  async stream(@ClusterIdParam() clusterId: string, @Res() res: Response): Promise<void> {
     streamFindings(res, await this.diagnostics.subscription(clusterId));
   }
 
   @Get('clusters/:clusterId/diagnostics/:findingId')
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary: 'One finding with its evidence (fields and Warning events) and suggested fix',
     response: FindingDto,
     errors: [...ERRORS, 'FINDING_NOT_FOUND'],
   })
   finding(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('findingId', FindingIdPipe) findingId: string,
+    @ClusterIdParam() clusterId: string,
+    @DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(FINDING_ID_RULE))
+    findingId: string,
   ): Promise<FindingDto> {
     return this.diagnostics.finding(clusterId, findingId);
   }
 
   @Get('clusters/:clusterId/health')
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary:
       'Health score of the cluster and of each namespace, with the findings that cost points',
     response: ClusterHealthDto,
     errors: ERRORS,
   })
-  health(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<ClusterHealthDto> {
+  health(@ClusterIdParam() clusterId: string): Promise<ClusterHealthDto> {
     return this.diagnostics.health(clusterId);
   }
 }

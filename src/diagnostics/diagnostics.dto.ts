@@ -1,6 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { IsK8sNamespace } from '../common/k8s-validators';
+import { IsIntegerIn } from '../common/integer.decorator';
+import { IsIn, IsOptional } from 'class-validator';
+import { FINDING_CODE_RULE } from '../common/input-vocabulary';
+import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
 import type { Finding, Severity } from '../cluster-state/finding';
 import { SEVERITIES } from '../cluster-state/finding';
 
@@ -15,27 +16,18 @@ export class FindingQueryDto {
   severity?: Severity;
 
   /** A finding code, e.g. POD_CRASH_LOOP (docs/diagnostics.md lists them). */
-  @IsOptional()
-  @Matches(/^[A-Z][A-Z0-9_]{1,80}$/, { message: 'code must be an UPPER_SNAKE finding code' })
+  @FollowsRule(FINDING_CODE_RULE, { optional: true })
   code?: string;
 
   /** The kind of the object the finding names, e.g. Deployment. */
-  @IsOptional()
-  @Matches(/^[A-Za-z][A-Za-z0-9]{0,62}$/, { message: 'kind must be a Kubernetes kind name' })
+  @IsK8sKindName({ optional: true })
   kind?: string;
 
   /** Page size, 1–500. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsIntegerIn(1, 500, { optional: true, query: true, default: 100 })
   limit: number = 100;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsIntegerIn(0, undefined, { optional: true, query: true, default: 0 })
   offset: number = 0;
 }
 

@@ -1,21 +1,12 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIntegerIn } from '../common/integer.decorator';
 
 export class ForecastQueryDto {
   /** How far ahead a crossing counts as expected, in days (1–365, default 30). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(365)
+  @IsIntegerIn(1, 365, { optional: true, query: true })
   horizonDays?: number;
 
   /** How much history the forecasts fit, in hours (1–720, default 24). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(720)
+  @IsIntegerIn(1, 720, { optional: true, query: true })
   windowHours?: number;
 }
 

@@ -6,7 +6,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { Public } from '../auth/roles';
+import { Public } from '../common/roles';
 import { MetricsService } from './metrics.service';
 import { ReadinessRegistry } from './readiness.registry';
 

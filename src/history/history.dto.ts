@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsK8sNamespace } from '../common/k8s-validators';
 
@@ -72,11 +73,13 @@ export class HistoryQueryDto {
   /** ISO-8601 start, inclusive; default 24 hours before `to`. */
   @IsOptional()
   @IsISO8601({ strict: true })
+  @ApiProperty({ required: false, type: String, format: 'date-time' })
   from?: string;
 
   /** ISO-8601 end, inclusive; default now. */
   @IsOptional()
   @IsISO8601({ strict: true })
+  @ApiProperty({ required: false, type: String, format: 'date-time' })
   to?: string;
 }
 

@@ -1,6 +1,6 @@
+import { IsQueryFlag } from '../common/query-flag.decorator';
 import { Type } from 'class-transformer';
 import {
-  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -8,7 +8,9 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { DNS_SUBDOMAIN_RULE } from '../common/input-vocabulary';
 import {
+  FollowsRule,
   IsContinueToken,
   IsK8sNamespace,
   IsLabelSelector,
@@ -16,8 +18,6 @@ import {
 } from '../common/k8s-validators';
 import { DestinationRuleSpecDto, GatewaySpecDto, VirtualServiceSpecDto } from './istio-spec.dto';
 import { IsStringMap } from './string-map.validator';
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export class MeshListQueryDto {
   /** Only this namespace; all namespaces when absent. */
@@ -42,9 +42,8 @@ export class MeshObjectQueryDto {
   namespace: string;
 
   /** false: skip the inline validations (they read the whole mesh). */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  validate?: 'true' | 'false';
+  @IsQueryFlag()
+  validate?: boolean;
 }
 
 export class IstioCreateQueryDto {
@@ -53,9 +52,8 @@ export class IstioCreateQueryDto {
   namespace?: string;
 
   /** true: the API server validates and answers as if it were done (dryRun=All), and stores nothing. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  dryRun?: 'true' | 'false';
+  @IsQueryFlag()
+  dryRun?: boolean;
 }
 
 export class IstioWriteQueryDto {
@@ -63,16 +61,15 @@ export class IstioWriteQueryDto {
   namespace: string;
 
   /** true: the API server validates and answers as if it were done (dryRun=All), and stores nothing. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  dryRun?: 'true' | 'false';
+  @IsQueryFlag()
+  dryRun?: boolean;
 }
 
 export class IstioDeleteQueryDto extends IstioWriteQueryDto {
   /** Delete only if the object is still at this version (else 409 K8S_CONFLICT). */
   @IsOptional()
   @MaxLength(64)
-  @Matches(/^\d+$/)
+  @Matches(/^[0-9]+$/)
   resourceVersion?: string;
 }
 
@@ -83,9 +80,7 @@ export class ValidationsQueryDto {
 }
 
 export class ObjectMetaDto {
-  @IsOptional()
-  @IsString()
-  @Matches(DNS_SUBDOMAIN, { message: 'name must be a DNS-1123 subdomain' })
+  @FollowsRule(DNS_SUBDOMAIN_RULE, { optional: true })
   name?: string;
 
   @IsK8sNamespace({ optional: true })
@@ -102,7 +97,7 @@ export class ObjectMetaDto {
   /** Optimistic concurrency: a write at another version is refused with 409 K8S_CONFLICT. */
   @IsOptional()
   @IsString()
-  @Matches(/^\d+$/, {
+  @Matches(/^[0-9]+$/, {
     message: 'resourceVersion must be the decimal string the API server returned',
   })
   resourceVersion?: string;

@@ -1,9 +1,7 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
-import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { Body, Controller, Delete, Get, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
-import { ObjectNamePipe } from '../common/resource-ref.pipe';
 import {
   DestinationRuleBodyDto,
   GatewayBodyDto,
@@ -18,25 +16,18 @@ import {
   VirtualServiceBodyDto,
 } from './istio-object.dto';
 import { IstioObjectsService } from './istio-objects.service';
-import { IstioKindPipe } from './mesh-kind.pipe';
+import { IstioKindParam } from './mesh-kind.pipe';
 import type { MeshKind } from './mesh-kinds';
-import { ISTIO_KINDS } from './mesh-kinds';
+import { ClusterIdParam, NameParam } from '../common/route-params.decorator';
 
 const READ: ErrorCode[] = [
-  'VALIDATION_FAILED',
   'ROUTE_NOT_FOUND',
   'ISTIO_NOT_INSTALLED',
-  'CLUSTER_NOT_FOUND',
-  'CLUSTER_UNREACHABLE',
-  'CLUSTER_TIMEOUT',
-  'CLUSTER_AUTH_FAILED',
-  'K8S_FORBIDDEN',
   'K8S_NOT_FOUND',
   'K8S_THROTTLED',
 ];
 const WRITE: ErrorCode[] = [...READ, 'K8S_CONFLICT', 'K8S_INVALID'];
-const dry = (q: { dryRun?: 'true' | 'false' }) => q.dryRun === 'true';
-const KIND_PARAM = ApiParam({ name: 'kind', enum: ISTIO_KINDS.map((k) => k.segment) });
+const dry = (q: { dryRun?: boolean }) => q.dryRun === true;
 const BODY = ApiBody({
   description: 'The object; fields beyond the typed ones are kept as sent',
   schema: {
@@ -54,41 +45,41 @@ export class IstioObjectsController {
   constructor(private readonly objects: IstioObjectsService) {}
 
   @Get(':kind')
-  @KIND_PARAM
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary:
       'List Istio Gateways, VirtualServices or DestinationRules (namespace, labelSelector, paged)',
     response: MeshObjectListDto,
     errors: [...READ, 'K8S_INVALID'],
   })
   list(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('kind', IstioKindPipe) kind: MeshKind,
+    @ClusterIdParam() clusterId: string,
+    @IstioKindParam() kind: MeshKind,
     @Query() q: MeshListQueryDto,
   ): Promise<MeshObjectListDto> {
     return this.objects.list(clusterId, kind, q);
   }
 
   @Get(':kind/:name')
-  @KIND_PARAM
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary: 'One Istio object with its validation findings inline (validate=false skips them)',
     response: MeshObjectDto,
     errors: READ,
   })
   get(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('kind', IstioKindPipe) kind: MeshKind,
-    @Param('name', ObjectNamePipe) name: string,
+    @ClusterIdParam() clusterId: string,
+    @IstioKindParam() kind: MeshKind,
+    @NameParam() name: string,
     @Query() q: MeshObjectQueryDto,
   ): Promise<MeshObjectDto> {
     return this.objects.get(clusterId, kind, name, q, true);
   }
 
   @Post(':kind')
-  @KIND_PARAM
   @BODY
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary: 'Create an Istio object (dryRun=true: validate only, store nothing)',
     role: 'operator',
     status: 201,
@@ -96,8 +87,8 @@ export class IstioObjectsController {
     errors: WRITE,
   })
   create(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('kind', IstioKindPipe) kind: MeshKind,
+    @ClusterIdParam() clusterId: string,
+    @IstioKindParam() kind: MeshKind,
     @Query() q: IstioCreateQueryDto,
     @Body() body: RawObject,
   ): Promise<IstioWriteResultDto> {
@@ -105,9 +96,9 @@ export class IstioObjectsController {
   }
 
   @Put(':kind/:name')
-  @KIND_PARAM
   @BODY
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary:
       'Replace an Istio object; metadata.resourceVersion makes it conditional (409 if stale)',
     role: 'operator',
@@ -115,9 +106,9 @@ export class IstioObjectsController {
     errors: WRITE,
   })
   replace(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('kind', IstioKindPipe) kind: MeshKind,
-    @Param('name', ObjectNamePipe) name: string,
+    @ClusterIdParam() clusterId: string,
+    @IstioKindParam() kind: MeshKind,
+    @NameParam() name: string,
     @Query() q: IstioWriteQueryDto,
     @Body() body: RawObject,
   ): Promise<IstioWriteResultDto> {
@@ -125,22 +116,22 @@ export class IstioObjectsController {
   }
 
   @Patch(':kind/:name')
-  @KIND_PARAM
   @ApiBody({
     description:
       'A JSON merge patch (application/merge-patch+json or application/json); metadata.resourceVersion makes it conditional',
     schema: { type: 'object' },
   })
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary: 'Merge-patch an Istio object; the patched result is validated before it is sent',
     role: 'operator',
     response: IstioWriteResultDto,
     errors: WRITE,
   })
   patch(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('kind', IstioKindPipe) kind: MeshKind,
-    @Param('name', ObjectNamePipe) name: string,
+    @ClusterIdParam() clusterId: string,
+    @IstioKindParam() kind: MeshKind,
+    @NameParam() name: string,
     @Query() q: IstioWriteQueryDto,
     @Body() body: RawObject,
   ): Promise<IstioWriteResultDto> {
@@ -148,8 +139,8 @@ export class IstioObjectsController {
   }
 
   @Delete(':kind/:name')
-  @KIND_PARAM
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary:
       'Delete an Istio object (resourceVersion: only that version; dryRun=true: store nothing)',
     role: 'operator',
@@ -157,9 +148,9 @@ export class IstioObjectsController {
     errors: WRITE,
   })
   remove(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('kind', IstioKindPipe) kind: MeshKind,
-    @Param('name', ObjectNamePipe) name: string,
+    @ClusterIdParam() clusterId: string,
+    @IstioKindParam() kind: MeshKind,
+    @NameParam() name: string,
     @Query() q: IstioDeleteQueryDto,
   ): Promise<IstioWriteResultDto> {
     return this.objects.remove(clusterId, kind, name, q, dry(q));

@@ -74,7 +74,7 @@ export class IstioObjectsService {
     const { api, served } = await this.target(clusterId, kind);
     const object = slim(await api.get({ kind: served, namespace: query.namespace, name }));
     const report =
-      validate && query.validate !== 'false'
+      validate && query.validate !== false
         ? await this.validation.forObject(
             api.client,
             served.group,

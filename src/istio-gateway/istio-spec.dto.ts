@@ -1,17 +1,15 @@
+import { IsIntegerIn } from '../common/integer.decorator';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { IsStringMap } from './string-map.validator';
@@ -55,9 +53,7 @@ const hostMessage = {
 };
 
 export class PortDto {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsIntegerIn(1, 65535)
   number: number;
 
   /** By convention `<protocol>[-suffix]`; ISTIO_GW_PORT_NAME_CONVENTION reports others. */
@@ -72,10 +68,7 @@ export class PortDto {
   })
   protocol: string;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsIntegerIn(1, 65535, { optional: true })
   targetPort?: number;
 }
 
@@ -129,9 +122,7 @@ export class GatewaySpecDto {
 }
 
 export class DestinationPortDto {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsIntegerIn(1, 65535)
   number: number;
 }
 
@@ -161,10 +152,7 @@ export class RouteDestinationDto {
   destination: DestinationDto;
 
   /** Share of traffic in percent; the weights of a route should add up to 100. */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @IsIntegerIn(0, 100, { optional: true })
   weight?: number;
 }
 

@@ -1,5 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { AppError } from '../common/app-error';
+import { DocumentedParam } from '../common/route-params.decorator';
 import { GATEWAY_API_KINDS, ISTIO_KINDS, MeshKind } from './mesh-kinds';
 
 function pick(kinds: readonly MeshKind[], segment: string): MeshKind {
@@ -27,3 +28,12 @@ export class GatewayApiKindPipe implements PipeTransform<string, MeshKind> {
     return pick(GATEWAY_API_KINDS, value);
   }
 }
+
+const kindParam = (pipe: PipeTransform<string, MeshKind>, kinds: readonly MeshKind[]) =>
+  DocumentedParam('kind', pipe, { type: 'string', enum: kinds.map((k) => k.segment) });
+
+/** `:kind` of an Istio route, taken and documented as its closed set. */
+export const IstioKindParam = () => kindParam(new IstioKindPipe(), ISTIO_KINDS);
+
+/** `:kind` of a Gateway API route, taken and documented as its closed set. */
+export const GatewayApiKindParam = () => kindParam(new GatewayApiKindPipe(), GATEWAY_API_KINDS);

@@ -1,9 +1,9 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
-import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ValidationReportDto, ValidationsQueryDto } from './istio-object.dto';
 import { MeshValidationService } from './mesh-validation.service';
+import { ClusterIdParam } from '../common/route-params.decorator';
 
 /** Registered before IstioObjectsController so `validations` is not read as a `:kind`. */
 @ApiTags('istio')
@@ -12,23 +12,15 @@ export class ValidationsController {
   constructor(private readonly validation: MeshValidationService) {}
 
   @Get()
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary:
       'Validation findings for Istio and Gateway API objects (docs/istio-validations.md); namespace narrows the report',
     response: ValidationReportDto,
-    errors: [
-      'VALIDATION_FAILED',
-      'ISTIO_NOT_INSTALLED',
-      'CLUSTER_NOT_FOUND',
-      'CLUSTER_UNREACHABLE',
-      'CLUSTER_TIMEOUT',
-      'CLUSTER_AUTH_FAILED',
-      'K8S_FORBIDDEN',
-      'K8S_THROTTLED',
-    ],
+    errors: ['ISTIO_NOT_INSTALLED', 'K8S_THROTTLED'],
   })
   validate(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @ClusterIdParam() clusterId: string,
     @Query() q: ValidationsQueryDto,
   ): Promise<ValidationReportDto> {
     return this.validation.validate(clusterId, q.namespace);

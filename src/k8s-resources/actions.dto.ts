@@ -1,6 +1,7 @@
+import { IsIntegerIn } from '../common/integer.decorator';
+import { IsQueryFlag } from '../common/query-flag.decorator';
 import { IsK8sNamespace } from '../common/k8s-validators';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
 
 export class ActionQueryDto {
   /** Namespace of the object. */
@@ -8,22 +9,18 @@ export class ActionQueryDto {
   namespace?: string;
 
   /** true: the API server validates and answers as if it were done, and stores nothing. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  dryRun?: 'true' | 'false';
+  @IsQueryFlag()
+  dryRun?: boolean;
 }
 
 export class ScaleDto {
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10000)
+  @IsIntegerIn(0, 10000, { query: true })
   replicas: number;
 
   /** Optimistic concurrency: refused with 409 K8S_CONFLICT if the object changed since this version. */
   @IsOptional()
   @MaxLength(64)
-  @Matches(/^\d+$/)
+  @Matches(/^[0-9]+$/)
   resourceVersion?: string;
 }
 

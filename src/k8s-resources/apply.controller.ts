@@ -1,9 +1,9 @@
-import { Body, Controller, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
-import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ApplyDto, ApplyQueryDto, ApplyResultDto } from './apply.dto';
 import { ApplyService } from './apply.service';
+import { ClusterIdParam } from '../common/route-params.decorator';
 
 @ApiTags('actions')
 @Controller('api/v1/clusters/:clusterId/apply')
@@ -11,28 +11,20 @@ export class ApplyController {
   constructor(private readonly applier: ApplyService) {}
 
   @Post()
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary:
       'Server-side apply of one or several YAML documents (field manager cloudpilot); dryRun=true returns what would be stored and a diff',
     role: 'operator',
     response: ApplyResultDto,
-    errors: [
-      'VALIDATION_FAILED',
-      'CLUSTER_NOT_FOUND',
-      'CLUSTER_UNREACHABLE',
-      'CLUSTER_TIMEOUT',
-      'K8S_FORBIDDEN',
-      'K8S_NOT_FOUND',
-      'K8S_CONFLICT',
-      'K8S_INVALID',
-    ],
+    errors: ['K8S_NOT_FOUND', 'K8S_CONFLICT', 'K8S_INVALID'],
   })
   apply(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
+    @ClusterIdParam() clusterId: string,
     @Query() query: ApplyQueryDto,
     @Body() dto: ApplyDto,
   ): Promise<ApplyResultDto> {
-    const options = { dryRun: query.dryRun === 'true', force: dto.force === true };
+    const options = { dryRun: query.dryRun === true, force: dto.force === true };
     return this.applier.apply(clusterId, dto.manifest, query.namespace, options);
   }
 }

@@ -1,5 +1,11 @@
-import { IsK8sNamespace } from '../common/k8s-validators';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { SINCE_RULE } from '../common/input-vocabulary';
+import {
+  FollowsRule,
+  IsK8sKindName,
+  IsK8sNamespace,
+  IsK8sObjectName,
+} from '../common/k8s-validators';
+import { IsIn, IsOptional } from 'class-validator';
 
 export class EventQueryDto {
   /** Only events of this namespace; all namespaces when omitted. */
@@ -11,19 +17,14 @@ export class EventQueryDto {
   type?: 'Normal' | 'Warning';
 
   /** Kind of the object the events are about, e.g. Pod. */
-  @IsOptional()
-  @Matches(/^[A-Za-z][A-Za-z0-9]{0,62}$/)
+  @IsK8sKindName({ optional: true })
   involvedKind?: string;
 
-  @IsOptional()
-  @Matches(/^[^/%\s]{1,253}$/)
+  @IsK8sObjectName({ optional: true })
   involvedName?: string;
 
   /** Only events last seen at or after this: ISO-8601, or a window like 30s, 15m, 2h, 7d. */
-  @IsOptional()
-  @Matches(/^(\d{1,6}[smhd]|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2}))$/, {
-    message: 'since must be ISO-8601 or a window like 15m, 2h, 7d',
-  })
+  @FollowsRule(SINCE_RULE, { optional: true })
   since?: string;
 }
 

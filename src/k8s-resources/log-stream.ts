@@ -1,14 +1,7 @@
 import type { Response } from 'express';
 import type { SseStreamSpec } from '../common/sse-events';
+import { DEFAULT_SSE, SseOptions, SseStream } from '../common/sse-stream';
 import type { K8sStream } from '../kubernetes/kube-client';
-
-export interface SseOptions {
-  heartbeatMs: number;
-  /** Bytes a slow client may leave unread before it is cut off; memory never grows past this. */
-  maxBufferedBytes: number;
-}
-
-export const DEFAULT_SSE: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024 };
 
 const LOG_ENDED = 'log ended';
 const CLIENT_TOO_SLOW = 'client too slow: stream closed';
@@ -37,10 +30,7 @@ export const LOG_STREAM_EVENTS: SseStreamSpec = {
   end: 'after an `end` or `error` event, or when the client leaves (the upstream follow is aborted)',
 };
 
-/** One SSE event per log line. SSE data cannot hold a newline, and lines are split on them anyway. */
-function event(name: string, data: string): string {
-  return `event: ${name}\ndata: ${data.replace(/\r/g, '')}\n\n`;
-}
+type LogEvent = 'line' | 'end' | 'error';
 
 /**
  * Relays a followed container log as Server-Sent Events until the container's log ends or the
@@ -51,39 +41,23 @@ export async function pipeLogAsSse(
   res: Response,
   options: SseOptions = DEFAULT_SSE,
 ): Promise<void> {
-  res.status(200);
-  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-cache, no-transform');
-  res.setHeader('X-Accel-Buffering', 'no');
-  res.flushHeaders();
-  let open = true;
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs);
-  const finish = (last?: string) => {
-    if (!open) return;
-    open = false;
-    clearInterval(heartbeat);
-    log.close();
-    if (last && !res.writableEnded) res.write(last);
-    res.end();
-  };
-  // res 'close' (not req's, which fires once a GET's empty body is read) means the client left.
-  res.on('close', () => finish());
+  const sse = new SseStream<LogEvent>(res, options, { event: 'error', text: CLIENT_TOO_SLOW });
+  sse.onClose(() => log.close());
   const reader = log.body.pipeThrough(new TextDecoderStream()).getReader();
   let pending = '';
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done || !open) break;
+      if (done || !sse.isOpen) break;
       const lines = (pending + value).split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) res.write(event('line', line));
-      if (res.writableLength > options.maxBufferedBytes)
-        return finish(event('error', CLIENT_TOO_SLOW));
+      // One event per line: SSE data cannot hold a newline.
+      for (const line of lines) sse.sendText('line', line);
     }
-    if (pending) res.write(event('line', pending));
-    finish(event('end', LOG_ENDED));
+    if (pending) sse.sendText('line', pending);
+    sse.end({ event: 'end', text: LOG_ENDED });
   } catch {
-    // Aborted by finish() after the client left, or the cluster dropped the stream.
-    finish(event('error', INTERRUPTED));
+    // Aborted after the client left (the stream is closed already), or the cluster dropped it.
+    sse.end({ event: 'error', text: INTERRUPTED });
   }
 }

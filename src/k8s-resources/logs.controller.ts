@@ -1,24 +1,15 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
-import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { RawResponse } from '../common/envelope.interceptor';
 import { ErrorCode } from '../common/error-codes';
 import { LogQueryDto, PodLogDto } from './logs.dto';
 import { LOG_STREAM_EVENTS, pipeLogAsSse } from './log-stream';
 import { LogsService } from './logs.service';
-import { ObjectNamePipe } from '../common/resource-ref.pipe';
+import { ClusterIdParam, NameParam } from '../common/route-params.decorator';
 
-const ERRORS: ErrorCode[] = [
-  'VALIDATION_FAILED',
-  'CLUSTER_NOT_FOUND',
-  'CLUSTER_UNREACHABLE',
-  'CLUSTER_TIMEOUT',
-  'K8S_FORBIDDEN',
-  'K8S_NOT_FOUND',
-  'K8S_PREVIOUS_LOG_NOT_FOUND',
-];
+const ERRORS: ErrorCode[] = ['K8S_NOT_FOUND', 'K8S_PREVIOUS_LOG_NOT_FOUND'];
 
 @ApiTags('logs')
 @Controller('api/v1/clusters/:clusterId/pods/:name/logs')
@@ -26,14 +17,15 @@ export class LogsController {
   constructor(private readonly logs: LogsService) {}
 
   @Get()
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary: "A container's log as text in the envelope, capped at 1 MiB (truncated flag)",
     response: PodLogDto,
     errors: ERRORS,
   })
   read(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('name', ObjectNamePipe) name: string,
+    @ClusterIdParam() clusterId: string,
+    @NameParam() name: string,
     @Query() q: LogQueryDto,
   ): Promise<PodLogDto> {
     return this.logs.read(clusterId, name, q);
@@ -41,15 +33,16 @@ export class LogsController {
 
   @Get('stream')
   @RawResponse()
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary:
       'Follow the log as Server-Sent Events: one `line` event per line, heartbeats every 15 s, `end` when the container stops',
     sse: LOG_STREAM_EVENTS,
     errors: ERRORS,
   })
   async stream(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('name', ObjectNamePipe) name: string,
+    @ClusterIdParam() clusterId: string,
+    @NameParam() name: string,
     @Query() q: LogQueryDto,
     @Res() res: Response,
   ): Promise<void> {
@@ -60,14 +53,15 @@ export class LogsController {
 
   @Get('download')
   @RawResponse()
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary: 'The same log as a text/plain attachment (errors still come as the envelope)',
     rawContentType: 'text/plain',
     errors: ERRORS,
   })
   async download(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('name', ObjectNamePipe) name: string,
+    @ClusterIdParam() clusterId: string,
+    @NameParam() name: string,
     @Query() q: LogQueryDto,
     @Res() res: Response,
   ): Promise<void> {

@@ -1,6 +1,6 @@
+import { IsIntegerIn } from '../common/integer.decorator';
+import { IsQueryFlag } from '../common/query-flag.decorator';
 import { IsK8sContainerName, IsK8sNamespace } from '../common/k8s-validators';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class LogQueryDto {
   @IsK8sNamespace()
@@ -11,30 +11,20 @@ export class LogQueryDto {
   container?: string;
 
   /** Only the last N lines. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @IsIntegerIn(1, 100000, { optional: true, query: true })
   tailLines?: number;
 
   /** Only lines from the last N seconds. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(31536000)
+  @IsIntegerIn(1, 31536000, { optional: true, query: true })
   sinceSeconds?: number;
 
   /** The log of the previous (terminated) instance of the container. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  previous?: 'true' | 'false';
+  @IsQueryFlag()
+  previous?: boolean;
 
   /** Prefix each line with its RFC 3339 timestamp. */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  timestamps?: 'true' | 'false';
+  @IsQueryFlag()
+  timestamps?: boolean;
 }
 
 export class PodLogDto {

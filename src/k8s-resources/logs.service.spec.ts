@@ -10,16 +10,16 @@ describe('previousLogMissing', () => {
 
   it('turns the kubelet refusal into a missing previous log (404), not bad input', () => {
     expect(
-      previousLogMissing(kubelet, { namespace: 'n', container: 'app', previous: 'true' }),
+      previousLogMissing(kubelet, { namespace: 'n', container: 'app', previous: true }),
     ).toMatchObject({ code: 'K8S_PREVIOUS_LOG_NOT_FOUND', status: 404 });
   });
 
   it('leaves other errors and non-previous requests alone', () => {
-    expect(previousLogMissing(kubelet, { namespace: 'n', previous: 'false' })).toBeUndefined();
+    expect(previousLogMissing(kubelet, { namespace: 'n', previous: false })).toBeUndefined();
     expect(
       previousLogMissing(new AppError('K8S_INVALID', 'a container name must be specified'), {
         namespace: 'n',
-        previous: 'true',
+        previous: true,
       }),
     ).toBeUndefined();
   });

@@ -26,7 +26,7 @@ export class LogsService {
       pod,
       namespace: q.namespace,
       container,
-      previous: q.previous === 'true',
+      previous: q.previous === true,
       text: truncated ? truncateUtf8(text, LOG_CAP_BYTES) : text,
       truncated,
     };
@@ -52,8 +52,8 @@ export class LogsService {
       container,
       tailLines: q.tailLines,
       sinceSeconds: q.sinceSeconds,
-      previous: q.previous === 'true' ? 'true' : undefined,
-      timestamps: q.timestamps === 'true' ? 'true' : undefined,
+      previous: q.previous ? 'true' : undefined,
+      timestamps: q.timestamps ? 'true' : undefined,
     };
     return { api, ref, container, query };
   }
@@ -83,7 +83,7 @@ function chooseContainer(pod: K8sObject, wanted: string | undefined): string {
 /** The API server answers 400 when there is no previous instance; that is a missing log, not bad input. */
 export function previousLogMissing(error: unknown, q: LogQueryDto): AppError | undefined {
   if (
-    q.previous === 'true' &&
+    q.previous === true &&
     error instanceof AppError &&
     error.code === 'K8S_INVALID' &&
     /previous terminated container/i.test(error.message)

@@ -1,4 +1,4 @@
-import { createParamDecorator, ParseUUIDPipe } from '@nestjs/common';
+import { createParamDecorator } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { Principal, requestContext } from '../common/request-context';
 
@@ -8,12 +8,3 @@ export const Caller = createParamDecorator((): Principal => {
   if (!principal) throw new AppError('UNAUTHENTICATED', 'No authenticated principal');
   return principal;
 });
-
-/** Session and proposal ids are UUIDs; anything else is a 400, never a lookup. */
-export const uuidPipe = (field = 'id') =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new AppError('VALIDATION_FAILED', 'Request validation failed', [
-        { field, errors: [`${field} must be a UUID`] },
-      ]),
-  });

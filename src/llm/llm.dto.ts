@@ -1,8 +1,10 @@
+import { CLUSTER_REF_RULE } from '../common/input-vocabulary';
+import { FollowsRule } from '../common/k8s-validators';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class CreateSessionDto {
   /** Cluster the assistant investigates (id or name). */
-  @Matches(/^([0-9a-f-]{36}|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/)
+  @FollowsRule(CLUSTER_REF_RULE)
   clusterId: string;
 
   @IsOptional()

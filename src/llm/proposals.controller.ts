@@ -1,9 +1,10 @@
-import { Controller, Get, Param, Post } from '@nestjs/common';
+import { Controller, Get, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
 import type { Principal } from '../common/request-context';
-import { Caller, uuidPipe } from './caller.decorator';
+import { Caller } from './caller.decorator';
+import { UuidParam } from '../common/route-params.decorator';
 import { ProposalDto } from './llm.dto';
 import { ProposalService } from './proposals/proposal.service';
 
@@ -26,7 +27,7 @@ export class ProposalsController {
     response: ProposalDto,
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
   })
-  get(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<ProposalDto> {
+  get(@UuidParam() id: string, @Caller() caller: Principal): Promise<ProposalDto> {
     return this.proposals.get(id, caller);
   }
 
@@ -46,7 +47,7 @@ export class ProposalsController {
       'CLUSTER_TIMEOUT',
     ],
   })
-  approve(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<ProposalDto> {
+  approve(@UuidParam() id: string, @Caller() caller: Principal): Promise<ProposalDto> {
     return this.proposals.approve(id, caller);
   }
 
@@ -56,7 +57,7 @@ export class ProposalsController {
     response: ProposalDto,
     errors: DECIDE_ERRORS,
   })
-  reject(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<ProposalDto> {
+  reject(@UuidParam() id: string, @Caller() caller: Principal): Promise<ProposalDto> {
     return this.proposals.reject(id, caller);
   }
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { RawResponse } from '../common/envelope.interceptor';
 import type { Principal } from '../common/request-context';
-import { Caller, uuidPipe } from './caller.decorator';
+import { Caller } from './caller.decorator';
+import { UuidParam } from '../common/route-params.decorator';
 import { ChatService } from './chat.service';
 import {
   CreateSessionDto,
@@ -14,7 +15,8 @@ import {
   SessionListDto,
 } from './llm.dto';
 import { SessionService } from './sessions/session.service';
-import { SseWriter } from './sse-writer';
+import { SseStream } from '../common/sse-stream';
+import type { SseEventName } from './sse-writer';
 
 @ApiTags('llm')
 @Controller('api/v1/llm/sessions')
@@ -51,7 +53,7 @@ export class SessionsController {
     response: SessionDetailDto,
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
   })
-  get(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<SessionDetailDto> {
+  get(@UuidParam() id: string, @Caller() caller: Principal): Promise<SessionDetailDto> {
     return this.sessions.get(id, caller);
   }
 
@@ -60,7 +62,7 @@ export class SessionsController {
     summary: 'Delete a session and its messages (proposals stay, for the audit trail)',
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
   })
-  remove(@Param('id', uuidPipe()) id: string, @Caller() caller: Principal): Promise<void> {
+  remove(@UuidParam() id: string, @Caller() caller: Principal): Promise<void> {
     return this.sessions.remove(id, caller);
   }
 
@@ -73,12 +75,12 @@ export class SessionsController {
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'LLM_NOT_CONFIGURED'],
   })
   async send(
-    @Param('id', uuidPipe()) id: string,
+    @UuidParam() id: string,
     @Body() dto: SendMessageDto,
     @Caller() caller: Principal,
     @Res() res: Response,
   ): Promise<void> {
     const turn = await this.chat.prepare(id, dto, caller);
-    await this.chat.run(turn, new SseWriter(res));
+    await this.chat.run(turn, new SseStream<SseEventName>(res));
   }
 }

@@ -1,23 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import type { Principal } from '../common/request-context';
 import { ownerOf } from '../llm/sessions/owner';
 import { ToolDepsSource } from '../llm/tools/tool-deps';
 import type { ToolDescriptor } from '../llm/tools/tool-descriptor';
 import { ToolRunner } from '../llm/tools/tool-runner';
-import { READ_TOOLS } from '../llm/tools/read-tools';
-
-const CLUSTER_ID = z
-  .string()
-  .regex(/^([0-9a-f-]{36}|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/)
-  .describe('Cluster id or name, as in the cloudpilot://clusters resource');
-
-/** Only read tools: nothing that drafts or makes a change is ever exposed over MCP. */
-export const MCP_TOOLS: readonly ToolDescriptor[] = READ_TOOLS.filter((d) => !d.proposes);
-
-const VERSION = '0.1.0';
+import { APP_VERSION } from '../common/app-version';
+import { documentedOnly, MCP_TOOLS } from './mcp-tools';
 
 /**
  * Builds the MCP server a caller talks to: the LLM module's read tools (same descriptors, runner,
@@ -35,7 +25,7 @@ export class McpToolServer {
   ) {}
 
   build(principal: Principal): McpServer {
-    const server = new McpServer({ name: 'cloudpilot', version: VERSION });
+    const server = new McpServer({ name: 'cloudpilot', version: APP_VERSION });
     for (const d of MCP_TOOLS) this.register(server, d, principal);
     server.registerResource(
       'clusters',
@@ -62,16 +52,16 @@ export class McpToolServer {
       d.name,
       {
         description: `${d.description}. Read-only.`,
-        inputSchema: d.input.extend({ clusterId: CLUSTER_ID }),
+        inputSchema: documentedOnly(d.input),
         annotations: { readOnlyHint: true, openWorldHint: false },
       },
       async (args: Record<string, unknown>, extra: { signal: AbortSignal }) => {
-        const { clusterId, ...rest } = args as { clusterId: string };
+        const clusterId = String(args.clusterId);
         const started = Date.now();
         const outcome = await this.runner.run(
           MCP_TOOLS,
           d.name,
-          JSON.stringify(rest),
+          JSON.stringify(args),
           {
             clusterId,
             role: principal.role,

@@ -1,7 +1,7 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/roles';
+import { Public } from '../common/roles';
 import { RawResponse } from '../common/envelope.interceptor';
 import { McpService } from './mcp.service';
 

@@ -1,9 +1,7 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ClusterIdPipe } from '../cluster-registry/cluster-id.pipe';
-import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { ApiEndpoint, ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
-import { ObjectNamePipe } from '../common/resource-ref.pipe';
 import {
   FleetOverviewDto,
   NamespaceListDto,
@@ -12,16 +10,10 @@ import {
   ResourceOverviewDto,
 } from './overview.dto';
 import { OverviewService } from './overview.service';
+import { ClusterIdParam, NameParam } from '../common/route-params.decorator';
 
-const ERRORS: ErrorCode[] = [
-  'VALIDATION_FAILED',
-  'CLUSTER_NOT_FOUND',
-  'CLUSTER_UNREACHABLE',
-  'CLUSTER_TIMEOUT',
-  'CLUSTER_AUTH_FAILED',
-  'CLUSTER_ERROR',
-  'K8S_FORBIDDEN',
-];
+// The live cache's first sync asks the API server: its failures, and any other it relays.
+const ERRORS: ErrorCode[] = ['CLUSTER_ERROR'];
 
 @ApiTags('overview')
 @Controller('api/v1')
@@ -39,46 +31,47 @@ export class OverviewController {
   }
 
   @Get('clusters/:clusterId/overview')
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary:
       'ResourceOverview from the live cache: nodes, counts, pod phases, CPU and memory, cache state per kind',
     response: ResourceOverviewDto,
     errors: ERRORS,
   })
-  overview(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<ResourceOverviewDto> {
+  overview(@ClusterIdParam() clusterId: string): Promise<ResourceOverviewDto> {
     return this.overviews.overview(clusterId);
   }
 
   @Get('clusters/:clusterId/namespaces')
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary: 'Every namespace with its pods by phase, workload counts and request/limit sums',
     response: NamespaceListDto,
     errors: ERRORS,
   })
-  namespaces(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<NamespaceListDto> {
+  namespaces(@ClusterIdParam() clusterId: string): Promise<NamespaceListDto> {
     return this.overviews.namespaces(clusterId);
   }
 
   @Get('clusters/:clusterId/nodes')
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary: 'Every node with status, capacity, allocatable and what its pods reserve',
     response: NodeListDto,
     errors: ERRORS,
   })
-  nodes(@Param('clusterId', ClusterIdPipe) clusterId: string): Promise<NodeListDto> {
+  nodes(@ClusterIdParam() clusterId: string): Promise<NodeListDto> {
     return this.overviews.nodes(clusterId);
   }
 
   @Get('clusters/:clusterId/nodes/:name')
-  @ApiEndpoint({
+  @ClusterEndpoint({
+    live: true,
     summary: 'One node in detail: conditions, taints, addresses, allocated requests and limits',
     response: NodeDetailDto,
     errors: [...ERRORS, 'K8S_NOT_FOUND'],
   })
-  node(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('name', ObjectNamePipe) name: string,
-  ): Promise<NodeDetailDto> {
+  node(@ClusterIdParam() clusterId: string, @NameParam() name: string): Promise<NodeDetailDto> {
     return this.overviews.node(clusterId, name);
   }
 }

@@ -28,6 +28,26 @@ describe('API tokens', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuse an expiresInDays of null as the document does (an integer, or omitted)', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: 'nullish', role: 'viewer', expiresInDays: null });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [expect.objectContaining({ field: 'expiresInDays' })],
+    });
+    const omitted = await t
+      .http()
+      .post('/api/v1/auth/tokens')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: 'never-expires', role: 'viewer' });
+    expect(omitted.status).toBe(201);
+    expect(omitted.body.data.expiresAt).toBeNull();
+  });
+
   it('are shown once at creation, listed without their value, and stop working when deleted', async () => {
     const created = await t
       .http()

@@ -86,6 +86,26 @@ describe.each(['server', 'instant'] as const)('the response envelope in %s mode'
     expect(fields).toEqual(['extra', 'name', 'role']);
   });
 
+  it('refuses null where the document says an object (cluster labels) with 400, not a 500', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/clusters')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: 'nullish', kubeconfig: 'apiVersion: v1', labels: null });
+    expect(res.status).toBe(400);
+    expectErrorEnvelope(res.body, 'VALIDATION_FAILED');
+    expect(res.body.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'labels' })]),
+    );
+    const patched = await t
+      .http()
+      .patch('/api/v1/clusters/nullish')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ labels: null });
+    expect(patched.status).toBe(400);
+    expect(patched.body.details).toEqual([expect.objectContaining({ field: 'labels' })]);
+  });
+
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
     const res = await t
       .http()

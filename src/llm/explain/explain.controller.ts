@@ -1,11 +1,12 @@
-import { Controller, Headers, Param, Post, Query } from '@nestjs/common';
+import { Controller, Headers, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ClusterIdPipe } from '../../cluster-registry/cluster-id.pipe';
-import { ApiEndpoint } from '../../common/api-endpoint.decorator';
+import { ClusterEndpoint } from '../../common/api-endpoint.decorator';
 import { ExplainQueryDto, ExplanationDto } from '../llm.dto';
 import { languageOf } from '../sessions/session.service';
 import { FindingIdPipe } from '../../diagnostics/finding-id.pipe';
 import { ExplainService } from './explain.service';
+import { EXPLAINABLE_FINDING_ID_RULE, ruleSchema } from '../../common/input-vocabulary';
+import { ClusterIdParam, DocumentedParam } from '../../common/route-params.decorator';
 
 @ApiTags('llm')
 @Controller('api/v1/clusters/:clusterId/diagnostics/:findingId/explain')
@@ -13,13 +14,11 @@ export class ExplainController {
   constructor(private readonly explainer: ExplainService) {}
 
   @Post()
-  @ApiEndpoint({
+  @ClusterEndpoint({
     summary: 'Explain a finding: cause, evidence and fix, in zh or en (cached per finding version)',
     response: ExplanationDto,
     errors: [
-      'VALIDATION_FAILED',
       'NOT_FOUND',
-      'CLUSTER_NOT_FOUND',
       'ISTIO_NOT_INSTALLED',
       'LLM_NOT_CONFIGURED',
       'LLM_PROVIDER_ERROR',
@@ -28,8 +27,13 @@ export class ExplainController {
     ],
   })
   explain(
-    @Param('clusterId', ClusterIdPipe) clusterId: string,
-    @Param('findingId', new FindingIdPipe({ meshIds: true })) findingId: string,
+    @ClusterIdParam() clusterId: string,
+    @DocumentedParam(
+      'findingId',
+      new FindingIdPipe({ meshIds: true }),
+      ruleSchema(EXPLAINABLE_FINDING_ID_RULE),
+    )
+    findingId: string,
     @Query() q: ExplainQueryDto,
     @Headers('accept-language') lang?: string,
   ): Promise<ExplanationDto> {

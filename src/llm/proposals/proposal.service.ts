@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { roleSatisfies } from '../../auth/roles';
+import { roleSatisfies } from '../../common/roles';
 import { AppError } from '../../common/app-error';
 import { Principal, requestContext } from '../../common/request-context';
 import { ConfigProvider } from '../../config/config.provider';

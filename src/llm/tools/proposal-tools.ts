@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { k8sName, namespace, reason } from './schemas';
+import { namespace, objectName, reason } from './schemas';
 import { tool, ToolDescriptor } from './tool-descriptor';
 
 const NOTE =
@@ -16,7 +16,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
     input: z.object({
       kind: z.enum(['deployments', 'statefulsets']),
       namespace,
-      name: k8sName,
+      name: objectName('name'),
       replicas: z.number().int().min(0).max(1000),
       reason,
     }),
@@ -39,7 +39,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
     input: z.object({
       kind: z.enum(['deployments', 'statefulsets', 'daemonsets']),
       namespace,
-      name: k8sName,
+      name: objectName('name'),
       reason,
     }),
     role: 'viewer',
@@ -58,7 +58,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'propose_delete_pod',
     description: `Propose deleting a pod (its controller recreates it). ${NOTE}`,
-    input: z.object({ namespace, name: k8sName, reason }),
+    input: z.object({ namespace, name: objectName('name'), reason }),
     role: 'viewer',
     deadlineMs: 15_000,
     proposes: true,
@@ -75,7 +75,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'propose_cordon',
     description: `Propose cordoning (or uncordoning) a node. ${NOTE}`,
-    input: z.object({ node: k8sName, schedulable: z.boolean().default(false), reason }),
+    input: z.object({ node: objectName('node'), schedulable: z.boolean().default(false), reason }),
     role: 'viewer',
     deadlineMs: 15_000,
     proposes: true,

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { AppError } from '../../common/app-error';
 import { SEVERITIES } from '../../cluster-state/finding';
-import { kindRef, k8sName, namespace } from './schemas';
+import {
+  containerName,
+  findingCode,
+  kindName,
+  kindRef,
+  labelSelector,
+  namespace,
+  objectName,
+  since,
+} from './schemas';
 import { tool, ToolContext, ToolDeps, ToolDescriptor } from './tool-descriptor';
 
 const LOG_TAIL_MAX_LINES = 200;
@@ -56,7 +65,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
     input: z.object({
       kind: kindRef,
       namespace: namespace.optional(),
-      labelSelector: z.string().max(1024).optional(),
+      labelSelector: labelSelector.optional(),
       limit: z.number().int().min(1).max(LIST_MAX_ITEMS).optional(),
     }),
     role: 'viewer',
@@ -74,7 +83,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'get_resource',
     description: 'One object of any kind (slim view: no managedFields)',
-    input: z.object({ kind: kindRef, name: k8sName, namespace: namespace.optional() }),
+    input: z.object({ kind: kindRef, name: objectName('name'), namespace: namespace.optional() }),
     role: 'viewer',
     deadlineMs: 10_000,
     handler: async (a, ctx, deps) => {
@@ -88,16 +97,9 @@ export const READ_TOOLS: ToolDescriptor[] = [
     input: z.object({
       namespace: namespace.optional(),
       type: z.enum(['Normal', 'Warning']).optional(),
-      involvedKind: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/)
-        .optional(),
-      involvedName: k8sName.optional(),
-      since: z
-        .string()
-        .regex(/^\d{1,6}[smhd]$/)
-        .optional()
-        .describe('e.g. 15m, 2h'),
+      involvedKind: kindName('involvedKind').optional(),
+      involvedName: objectName('involvedName').optional(),
+      since: since.optional(),
     }),
     role: 'viewer',
     deadlineMs: 15_000,
@@ -108,8 +110,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
     description: `The last lines (at most ${LOG_TAIL_MAX_LINES}) of a pod container's log, or of its previous instance`,
     input: z.object({
       namespace,
-      pod: k8sName,
-      container: z.string().max(63).optional(),
+      pod: objectName('pod'),
+      container: containerName.optional(),
       tailLines: z.number().int().min(1).max(LOG_TAIL_MAX_LINES).optional(),
       previous: z.boolean().optional(),
     }),
@@ -120,7 +122,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
         namespace: a.namespace,
         container: a.container,
         tailLines: a.tailLines ?? 50,
-        previous: a.previous ? 'true' : 'false',
+        previous: a.previous,
       });
       // The newest lines matter most: cut from the front, before the runner's cap cuts the end.
       const text = tailOf(log.text, LOG_TAIL_MAX_CHARS);
@@ -143,14 +145,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
     input: z.object({
       namespace: namespace.optional(),
       severity: z.enum(SEVERITIES).optional(),
-      code: z
-        .string()
-        .regex(/^[A-Z][A-Z0-9_]{1,80}$/)
-        .optional(),
-      kind: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/)
-        .optional(),
+      code: findingCode.optional(),
+      kind: kindName('kind').optional(),
       limit: z.number().int().min(1).max(50).optional(),
     }),
     role: 'viewer',

@@ -1,18 +1,44 @@
 import { z } from 'zod';
+import {
+  CLUSTER_REF_RULE,
+  DNS_LABEL_RULE,
+  FINDING_CODE_RULE,
+  InputRule,
+  KIND_NAME_RULE,
+  KIND_REF_RULE,
+  LABEL_SELECTOR_RULE,
+  OBJECT_NAME_RULE,
+  ruleProblem,
+  SINCE_RULE,
+} from '../../common/input-vocabulary';
 
-/** Tool argument primitives, as strict as the HTTP routes' validators. */
-export const k8sName = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Kubernetes object name');
-export const namespace = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a namespace name');
-export const kindRef = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9.-]{0,252}$/)
-  .describe(
-    'Kind, plural or plural.group, e.g. pods, Deployment, virtualservices.networking.istio.io',
-  );
+/**
+ * A tool argument held to a rule of the input vocabulary, the one the HTTP routes use: the model
+ * is offered its pattern and length, and a value is refused with the route's own words.
+ */
+export function fromRule(rule: InputRule, field: string) {
+  const error = (issue: { input?: unknown }) => ruleProblem(rule, field, issue.input) ?? undefined;
+  const schema = z
+    .string()
+    .max(rule.maxLength, { error, abort: true })
+    .regex(rule.pattern, { error });
+  const grammar = rule.grammar;
+  return grammar ? schema.refine((value) => grammar(value) === null, { error }) : schema;
+}
+
+export const clusterRef = fromRule(CLUSTER_REF_RULE, 'clusterId');
+export const namespace = fromRule(DNS_LABEL_RULE, 'namespace');
+export const containerName = fromRule(DNS_LABEL_RULE, 'container');
+export const kindRef = fromRule(KIND_REF_RULE, 'kind').describe(
+  'Kind, plural or plural.group, e.g. pods, Deployment, virtualservices.networking.istio.io',
+);
+export const kindName = (field: string) => fromRule(KIND_NAME_RULE, field);
+export const objectName = (field: string) => fromRule(OBJECT_NAME_RULE, field);
+export const labelSelector = fromRule(LABEL_SELECTOR_RULE, 'labelSelector').describe(
+  'Label selector, as kubectl -l, e.g. app=web,tier!=db',
+);
+export const findingCode = fromRule(FINDING_CODE_RULE, 'code');
+export const since = fromRule(SINCE_RULE, 'since').describe('e.g. 15m, 2h');
 export const reason = z
   .string()
   .min(3)

@@ -32,8 +32,9 @@ export interface ToolContext {
 }
 
 /**
- * One tool, declared once and served to the assistant (and, later, to MCP clients). `role` is the
- * least CloudPilot role of the caller; tools above it are neither offered nor run.
+ * One tool, declared once and served to the assistant and, if it only reads, to MCP clients
+ * (mcp-tool-server.ts). `role` is the least CloudPilot role of the caller; tools above it are
+ * neither offered nor run.
  */
 export interface ToolDescriptor<I extends z.ZodObject = z.ZodObject> {
   name: string;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
-import { roleSatisfies } from '../../auth/roles';
+import { roleSatisfies } from '../../common/roles';
 import { AppError } from '../../common/app-error';
 import { ConfigProvider } from '../../config/config.provider';
 import { LlmMetrics } from '../llm-metrics';

@@ -1,0 +1,38 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+type Schema = Record<string, any>;
+
+const PREFIX = '#/components/schemas/';
+
+/** The component schemas a property refers to, directly, as array items or through allOf. */
+function refsOf(property: Schema): string[] {
+  return [property, property.items ?? {}, ...((property.allOf as Schema[] | undefined) ?? [])]
+    .map((s: Schema) => s.$ref as string | undefined)
+    .filter((ref): ref is string => typeof ref === 'string' && ref.startsWith(PREFIX));
+}
+
+/**
+ * A body read as a DTO refuses properties it does not declare (the ValidationPipe's
+ * forbidNonWhitelisted, nested DTOs included), so its schema says `additionalProperties: false`.
+ * Bodies documented another way (the Istio objects' oneOf, kept as sent; a merge patch) stay
+ * open. Done on the finished document: the Swagger plugin has no class-level switch for it.
+ */
+export function closeDtoBodies(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
+  const closed = new Set<string>();
+  const close = (ref: string): void => {
+    const name = ref.slice(PREFIX.length);
+    const schema = schemas[name];
+    if (closed.has(name) || schema?.type !== 'object' || !schema.properties) return;
+    closed.add(name);
+    schema.additionalProperties = false;
+    for (const property of Object.values(schema.properties as Record<string, Schema>))
+      refsOf(property).forEach(close);
+  };
+  for (const item of Object.values(document.paths))
+    for (const operation of Object.values(item as Record<string, Schema>)) {
+      const ref = operation?.requestBody?.content?.['application/json']?.schema?.$ref;
+      if (typeof ref === 'string' && ref.startsWith(PREFIX)) close(ref);
+    }
+  return document;
+}
