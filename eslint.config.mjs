@@ -47,8 +47,8 @@ function adapterRules() {
 // the infrastructure never depends on a feature and features never depend on the composition root
 // (src/*.ts: app.module, main, bootstrap, app-data-source). docs/architecture.md draws it.
 const LAYERS = [
-  ['config'],
   ['common'],
+  ['config'],
   ['logging', 'kubernetes', 'cluster-state', 'database'],
   ['health', 'auth'],
   ['coordination', 'cluster-registry'],

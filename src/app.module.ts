@@ -5,7 +5,7 @@ import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClusterRegistryModule } from './cluster-registry/cluster-registry.module';
-import { BodyParserMiddleware } from './common/body-parser.middleware';
+import { BODY_LIMIT_BYTES, BodyParserMiddleware } from './common/body-parser.middleware';
 import { EnvelopeExceptionFilter } from './common/envelope-exception.filter';
 import { QueryParamsInterceptor } from './common/query-params.interceptor';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
@@ -77,6 +77,11 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        {
+          provide: BODY_LIMIT_BYTES,
+          inject: [ConfigProvider],
+          useFactory: (provider: ConfigProvider) => provider.config.server.bodyLimitBytes,
+        },
         { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         { provide: APP_FILTER, useClass: EnvelopeExceptionFilter },

@@ -1,7 +1,6 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { ConfigProvider } from '../config/config.provider';
 import { AppError } from './app-error';
 
 const JSON_TYPES = ['application/json', 'application/*+json', 'application/merge-patch+json'];
@@ -18,6 +17,9 @@ function isJson(request: Request): boolean {
   return Boolean(request.is(JSON_TYPES));
 }
 
+/** The largest body accepted, in bytes: provided by the app module from `server.bodyLimitBytes`. */
+export const BODY_LIMIT_BYTES = 'BODY_LIMIT_BYTES';
+
 /**
  * JSON body parsing as Nest middleware (Nest's own parser is disabled) so that malformed JSON,
  * oversized bodies and wrong content types become errors in the envelope, not Express HTML pages.
@@ -26,9 +28,9 @@ function isJson(request: Request): boolean {
 export class BodyParserMiddleware implements NestMiddleware {
   private readonly parse: ReturnType<typeof express.json>;
 
-  constructor(configProvider: ConfigProvider) {
+  constructor(@Inject(BODY_LIMIT_BYTES) limitBytes: number) {
     this.parse = express.json({
-      limit: configProvider.config.server.bodyLimitBytes,
+      limit: limitBytes,
       type: JSON_TYPES,
       strict: true,
     });

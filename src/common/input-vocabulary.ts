@@ -28,6 +28,13 @@ export const DNS_LABEL_RULE: InputRule = {
   expected: 'a DNS-1123 label',
 };
 
+/** A named LLM provider of `llm.providers`: a DNS-1123 label of at most 32 characters. */
+export const PROVIDER_NAME_RULE: InputRule = {
+  pattern: /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/,
+  maxLength: 32,
+  expected: 'a provider name (DNS-1123 label, at most 32 characters)',
+};
+
 /** A DNS-1123 subdomain: the names most kinds give their objects. */
 export const DNS_SUBDOMAIN_RULE: InputRule = {
   pattern: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,

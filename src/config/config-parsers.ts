@@ -1,3 +1,5 @@
+import { DNS_LABEL_RULE } from '../common/input-vocabulary';
+
 /**
  * Value parsers shared by every config key. Each takes the raw value (a string from env/CLI, or
  * any YAML scalar) and returns the typed value or throws a message meant for a human.
@@ -83,7 +85,7 @@ export const secretToken: Parser<string> = (raw) => {
 /** A DNS-1123 label, as Kubernetes names and CloudPilot cluster names are. */
 export const dnsLabel: Parser<string> = (raw) => {
   const value = nonEmpty(raw);
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value))
+  if (!DNS_LABEL_RULE.pattern.test(value))
     throw new Error('must be a DNS-1123 label (lowercase letters, digits, "-", at most 63)');
   return value;
 };

@@ -1,9 +1,9 @@
+import { PROVIDER_NAME_RULE } from '../common/input-vocabulary';
 import type { NamedLlmProvider } from './config.types';
 import { httpUrl, listOf, nonEmpty, oneOf, Parser } from './config-parsers';
 
 const PROVIDER_KINDS = ['openai', 'azure', 'deepseek', 'qwen', 'ollama', 'vllm'] as const;
 const providerKind = oneOf(...PROVIDER_KINDS);
-const NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 const FIELDS = new Set([
   'provider',
   'baseUrl',
@@ -55,7 +55,7 @@ export const llmProviders: Parser<Record<string, NamedLlmProvider>> = (raw) => {
 };
 
 function namedProvider(name: string, entry: unknown): NamedLlmProvider {
-  if (!NAME.test(name) || name === 'default')
+  if (!PROVIDER_NAME_RULE.pattern.test(name) || name === 'default')
     throw new Error(
       `provider name ${JSON.stringify(name)} must be a short DNS label other than "default"`,
     );

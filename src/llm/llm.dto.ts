@@ -1,6 +1,6 @@
-import { CLUSTER_REF_RULE } from '../common/input-vocabulary';
+import { CLUSTER_REF_RULE, PROVIDER_NAME_RULE } from '../common/input-vocabulary';
 import { FollowsRule } from '../common/k8s-validators';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class CreateSessionDto {
   /** Cluster the assistant investigates (id or name). */
@@ -13,8 +13,7 @@ export class CreateSessionDto {
   title?: string;
 
   /** Named provider of llm.providers; the default provider when omitted. */
-  @IsOptional()
-  @Matches(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/)
+  @FollowsRule(PROVIDER_NAME_RULE, { optional: true })
   provider?: string;
 
   /** Language of the answers; default from Accept-Language (zh… → zh, else en). */
@@ -36,8 +35,7 @@ export class ExplainQueryDto {
   @IsIn(['zh', 'en'])
   language?: 'zh' | 'en';
 
-  @IsOptional()
-  @Matches(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/)
+  @FollowsRule(PROVIDER_NAME_RULE, { optional: true })
   provider?: string;
 }
 
