@@ -1,4 +1,3 @@
-import { DNS_LABEL_RULE } from '../common/input-vocabulary';
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { AppError } from '../common/app-error';
 import { ErrorCode } from '../common/error-codes';
@@ -59,7 +58,6 @@ const CERTIFICATE_LABELS = ['CERTIFICATE'];
 const KEY_LABELS = ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'];
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END \1-----/g;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-export const DNS_LABEL = DNS_LABEL_RULE.pattern;
 const TLS_SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 // Visible ASCII only: a token goes into an HTTP header, where CR/LF would inject headers.
 const TOKEN = /^[\x21-\x7e]{1,16384}$/;

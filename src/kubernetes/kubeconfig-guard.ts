@@ -1,5 +1,6 @@
 import { ClusterConnection, ConnectionPolicy } from './cluster-connection';
-import { DNS_LABEL, optionalString, readCluster, readUser } from './kubeconfig-credentials';
+import { DNS_LABEL_RULE } from '../common/input-vocabulary';
+import { optionalString, readCluster, readUser } from './kubeconfig-credentials';
 import {
   ALL_CONTEXTS,
   Fault,
@@ -37,7 +38,7 @@ function resolveContext(
     index.contexts.get(context)!,
     'namespace',
     { context, field: 'namespace' },
-    DNS_LABEL,
+    DNS_LABEL_RULE.pattern,
   );
   return {
     context,
