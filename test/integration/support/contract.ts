@@ -287,8 +287,11 @@ export function fuzz(bin: string, app: BuiltApp, options: FuzzOptions): FuzzResu
     String(options.maxExamples),
     '--phases',
     options.phases,
+    // One worker by default: with two threads, Hypothesis's ast.parse calls race into CPython
+    // 3.11's "AST constructor recursion depth mismatch" SystemError (python/cpython#106905), a
+    // crash of the fuzzer itself that failed a clean-clone run; one thread cannot hit it.
     '--workers',
-    String(options.workers ?? 2),
+    String(options.workers ?? 1),
     '--request-timeout',
     '20',
     '--suppress-health-check',
