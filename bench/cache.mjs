@@ -194,7 +194,7 @@ if (changes > 0) {
     await sleep(100);
   }
   const nodes = cache
-    .nodes()
+    .list('nodes')
     .map((n) => n.name)
     .sort();
   const gap = () => sleep(100 + Math.random() * 100);
