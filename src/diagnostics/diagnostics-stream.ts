@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { SseStreamSpec } from '../common/sse-events';
 import { DEFAULT_SSE, SseStream } from '../common/sse-stream';
-import type { FindingChange, FindingChangeType } from './cluster-diagnostics';
+import type { FindingChange, FindingChangeType } from './finding-board';
 import { FindingDto } from './diagnostics.dto';
 
 const CHANGES: Record<FindingChangeType, string> = {
