@@ -51,19 +51,56 @@ export type SilenceMetaLookup = (ref: ObjectRef) => SilenceObjectMeta | undefine
 /** Owner steps followed for the annotation: Pod → ReplicaSet → Deployment, Pod → Job → CronJob. */
 const OWNER_STEPS = 3;
 
-// Quantified groups holding a quantifier ((a+)+, (a|aa)*) are where backtracking explodes.
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)\s*[*+{?]/;
+/** More unbounded repetitions than this can backtrack polynomially (n^k) over a 253-character name. */
+const MAX_UNBOUNDED = 3;
 
-/** The problem with a name pattern, or null: it must compile and must not nest quantifiers. */
+const isRepeat = (c: string | undefined): boolean => c === '*' || c === '+' || c === '{';
+
+/**
+ * Why a pattern could take exponential or large polynomial time, or null. A group that is repeated
+ * and itself repeats or alternates ((a+)+, (a|aa)*) backtracks exponentially; many unbounded
+ * repetitions (.*.*.*.*) backtrack as a power of the name's length. Names come from the cluster,
+ * so anyone who may create a pod would otherwise choose how long the request thread spins.
+ */
+function slowPatternProblem(source: string): string | null {
+  const groups: boolean[] = [];
+  let inClass = false;
+  let unbounded = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      if (!inClass && /[1-9k]/.test(source[i + 1] ?? '')) return 'name must not use backreferences';
+      i++;
+      continue;
+    }
+    if (inClass || c === '[') {
+      inClass = c !== ']';
+      continue;
+    }
+    if (c === '*' || c === '+' || (c === '{' && /^\{[0-9]*,\}/.test(source.slice(i)))) unbounded++;
+    if (c === '(') groups.push(false);
+    else if (c === ')') {
+      const inner = groups.pop() ?? false;
+      const repeated = isRepeat(source[i + 1]);
+      if (inner && repeated)
+        return 'name must not repeat a group that itself repeats or alternates (exponential time)';
+      if (groups.length && (inner || repeated)) groups[groups.length - 1] = true;
+    } else if (groups.length && (isRepeat(c) || c === '|' || (c === '?' && source[i - 1] !== '(')))
+      groups[groups.length - 1] = true;
+  }
+  return unbounded > MAX_UNBOUNDED
+    ? `name must not hold more than ${MAX_UNBOUNDED} unbounded repetitions (*, +, {n,})`
+    : null;
+}
+
+/** The problem with a name pattern, or null: it must compile and must not be slow to match. */
 export function namePatternProblem(source: string): string | null {
   try {
     new RegExp(source);
   } catch (error) {
     return `name is not a valid regular expression: ${(error as Error).message}`;
   }
-  if (NESTED_QUANTIFIER.test(source))
-    return 'name must not repeat a group that itself repeats (it could take exponential time)';
-  return null;
+  return slowPatternProblem(source);
 }
 
 /** The pattern anchored over the whole name, as Alertmanager's regex matchers are. */

@@ -39,6 +39,7 @@ export class SilencedFindings {
     private readonly board: FindingBoard,
     private readonly silences: () => readonly ActiveSilence[],
     private readonly lookup: SilenceMetaLookup,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** Follows the board's changes; returns the unsubscribe. */
@@ -67,7 +68,7 @@ export class SilencedFindings {
   }
 
   /** Recomputes every marker at `now`; each finding whose marker changed is announced. */
-  refresh(now = Date.now()): void {
+  refresh(now = this.clock()): void {
     const silences = this.silences();
     const next = new Map<string, SilenceMarker>();
     for (const finding of this.board.list()) {
@@ -86,7 +87,7 @@ export class SilencedFindings {
       this.markers.delete(finding.id);
       return this.emit({ type, finding: marked(finding, before) });
     }
-    const marker = silenceOf(finding, this.silences(), this.lookup, Date.now());
+    const marker = silenceOf(finding, this.silences(), this.lookup, this.clock());
     if (marker) this.markers.set(finding.id, marker);
     else this.markers.delete(finding.id);
     const silencing = type === 'updated' && markerKey(before) !== markerKey(marker);
