@@ -57,6 +57,25 @@ const pod = (name: string, fault: string, annotations: Record<string, string> = 
   },
 });
 
+/** A Deployment annotated on its own metadata (not its pod template): its pods' finding is its. */
+const annotatedDeployment = () => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: {
+    name: 'nightly',
+    namespace: ns,
+    annotations: { 'cloudpilot.dev/ignore': 'POD_CRASH_LOOP,DEPLOYMENT_UNAVAILABLE' },
+  },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: 'nightly' } },
+    template: {
+      metadata: { labels: { app: 'nightly', 'cloudpilot.dev/fault': 'CrashLoopBackOff' } },
+      spec: pod('unused', 'CrashLoopBackOff').spec,
+    },
+  },
+});
+
 async function token(name: string, role: string): Promise<string> {
   const res = await app
     .http()
@@ -147,11 +166,12 @@ beforeAll(async () => {
     pod('accepted', 'CrashLoopBackOff', {
       'cloudpilot.dev/ignore': 'POD_OOM_KILLED, POD_CRASH_LOOP',
     }),
+    annotatedDeployment(),
   ])
     kubectlOk('admin', ['apply', '-f', '-'], { input: JSON.stringify(object) });
   await until(
     () => findings(true),
-    (list) => list.length === 3,
+    (list) => list.length === 5,
     60_000,
   );
 }, 120_000);
@@ -173,6 +193,11 @@ it('an object annotated cloudpilot.dev/ignore has its finding computed, marked a
       object: `Pod ${ns}/accepted`,
     },
   });
+  const nightly = all.filter((f) => f.object.name === 'nightly');
+  expect(nightly.map((f) => [f.code, f.object.kind, f.silenced?.object]).sort()).toEqual([
+    ['DEPLOYMENT_UNAVAILABLE', 'Deployment', `Deployment ${ns}/nightly`],
+    ['POD_CRASH_LOOP', 'Deployment', `Deployment ${ns}/nightly`],
+  ]);
   await expect(namespaceHealth()).resolves.toMatchObject({ score: 70 });
 });
 
