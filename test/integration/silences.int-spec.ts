@@ -12,6 +12,7 @@ import {
 } from './support/cloudpilot-app';
 import { parseSse, SseMessage } from './support/sse-schema';
 import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
+import { startPostgres } from '../support/postgres-server';
 
 jest.setTimeout(180_000);
 
@@ -321,4 +322,54 @@ it('an annotation removed from the object brings its finding back at the next ev
     5_000,
   );
   await expect(namespaceHealth()).resolves.toMatchObject({ score: 55 });
+});
+
+it('two replicas on one PostgreSQL apply the silence one of them stores, and its end', async () => {
+  const pg = await startPostgres();
+  const env = {
+    DATABASE_URL: pg.url,
+    CLOUDPILOT_ENCRYPTION_KEY: newEncryptionKey(),
+    CLOUDPILOT_LEADER_RETRY_SECONDS: '1',
+  };
+  const r1 = await startServer(env);
+  const r2 = await startServer(env);
+  try {
+    await register(r1, CLUSTER);
+    const findingsOn = async (r: TestApp): Promise<string[]> => {
+      const res = await r.http().get(`${base()}?namespace=${ns}`).set(bearer(ADMIN_TOKEN));
+      return res.status === 200 ? names(res.body.data.items) : [`${res.status}`];
+    };
+    await until(
+      () => findingsOn(r2),
+      (l) => l.includes('POD_CRASH_LOOP crasher'),
+      30_000,
+    );
+
+    const created = await r1
+      .http()
+      .post(`${base()}/silences`)
+      .set(bearer(ADMIN_TOKEN))
+      .send({ matchers: { name: 'crasher' }, expiresAt: inSeconds(600), comment: 'on r1' });
+    expect(created.status).toBe(201);
+    await until(
+      () => findingsOn(r2),
+      (l) => !l.includes('POD_CRASH_LOOP crasher'),
+      3_000,
+    );
+
+    const expired = await r2
+      .http()
+      .post(`${base()}/silences/${created.body.data.id}/expire`)
+      .set(bearer(ADMIN_TOKEN));
+    expect(expired.status).toBe(200);
+    await until(
+      () => findingsOn(r1),
+      (l) => l.includes('POD_CRASH_LOOP crasher'),
+      3_000,
+    );
+  } finally {
+    await r1.close();
+    await r2.close();
+    await pg.stop();
+  }
 });
