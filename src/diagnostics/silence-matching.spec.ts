@@ -189,6 +189,6 @@ describe('expiry', () => {
     expect(expiryProblem(at(367 * 24 * 3600 * 1000), NOW)).toMatch(/within a year/);
     expect(expiryProblem('2026-06-01T13:00:00', NOW)).toMatch(/with a zone/);
     expect(expiryProblem('tomorrow', NOW)).toMatch(/ISO-8601/);
-    expect(expiryProblem(42, NOW)).toMatch(/ISO-8601/);
+    expect(expiryProblem(42, NOW)).toMatch(/must be a string/);
   });
 });

@@ -11,7 +11,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { FINDING_CODE_RULE } from '../common/input-vocabulary';
+import { FINDING_CODE_RULE, ISO_TIME_RULE, ruleProblem } from '../common/input-vocabulary';
 import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
 import { labelKeyProblem, labelValueProblem } from '../common/selector-grammar';
 import { IsIntegerIn } from '../common/integer.decorator';
@@ -20,9 +20,6 @@ import { namePatternProblem, SilenceMatchers } from './silence-matching';
 
 /** The longest a silence may last: a year, so nothing is silenced and forgotten for good. */
 export const MAX_SILENCE_MS = 366 * 24 * 3600 * 1000;
-
-const ISO_TIME =
-  /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$/;
 
 function labelsProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -39,9 +36,9 @@ function labelsProblem(value: unknown): string | null {
 
 /** The problem with an expiry at `now`: ISO-8601 with a zone, in the future, within a year. */
 export function expiryProblem(value: unknown, now = Date.now()): string | null {
-  if (typeof value !== 'string' || !ISO_TIME.test(value))
-    return 'expiresAt must be an ISO-8601 time with a zone (2026-12-07T18:00:00Z)';
-  const at = Date.parse(value);
+  const format = ruleProblem(ISO_TIME_RULE, 'expiresAt', value);
+  if (format !== null) return format;
+  const at = Date.parse(value as string);
   if (!Number.isFinite(at)) return 'expiresAt is not a valid time';
   if (at <= now) return 'expiresAt must be in the future';
   if (at - now > MAX_SILENCE_MS) return 'expiresAt must be within a year';

@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -200,6 +202,33 @@ it('an object annotated cloudpilot.dev/ignore has its finding computed, marked a
     ['POD_CRASH_LOOP', 'Deployment', `Deployment ${ns}/nightly`],
   ]);
   await expect(namespaceHealth()).resolves.toMatchObject({ score: 70 });
+});
+
+it('the MCP tool leaves silenced findings out unless asked, and marks them', async () => {
+  const port = ((app.app.getHttpServer() as Server).address() as { port: number }).port;
+  const client = new Client({ name: 'silences-test', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
+      requestInit: { headers: bearer(viewer) },
+    }),
+  );
+  const call = async (args: Record<string, unknown>): Promise<FindingJson[]> => {
+    const result = await client.callTool({
+      name: 'diagnostics_findings',
+      arguments: { clusterId: CLUSTER, namespace: ns, ...args },
+    });
+    const text = (result.content as Array<{ text: string }>).map((c) => c.text).join('');
+    return JSON.parse(text).items;
+  };
+  try {
+    expect(names(await call({}))).toEqual(['POD_CRASH_LOOP crasher', 'POD_IMAGE_PULL puller']);
+    const all = await call({ silenced: true });
+    expect(all.find((f) => f.object.name === 'accepted')?.silenced).toMatchObject({
+      by: 'annotation',
+    });
+  } finally {
+    await client.close();
+  }
 });
 
 it('refuses a viewer, and bad matchers with VALIDATION_FAILED naming the field', async () => {
