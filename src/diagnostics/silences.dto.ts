@@ -55,7 +55,13 @@ const Checked = (name: string, problem: (value: unknown) => string | null) =>
     },
   });
 
-const MATCHER_KEYS: Array<keyof SilenceMatchers> = ['code', 'namespace', 'kind', 'name', 'labels'];
+export const MATCHER_KEYS: Array<keyof SilenceMatchers> = [
+  'code',
+  'namespace',
+  'kind',
+  'name',
+  'labels',
+];
 
 /** Which findings a silence covers; every matcher given must hold, and at least one is needed. */
 export class SilenceMatchersDto implements SilenceMatchers {
@@ -90,7 +96,7 @@ export class CreateSilenceDto {
   @ValidateNested()
   @Type(() => SilenceMatchersDto)
   @Checked('someMatcher', (v) =>
-    MATCHER_KEYS.some((k) => (v as SilenceMatchers | undefined)?.[k] !== undefined)
+    MATCHER_KEYS.some((k) => (v as SilenceMatchers | undefined)?.[k] != null)
       ? null
       : `matchers must hold at least one of ${MATCHER_KEYS.join(', ')}`,
   )

@@ -10,7 +10,13 @@ import { PeriodicJobs } from '../coordination/periodic-jobs';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { DiagnosticsSilence } from './silence.entity';
 import { ActiveSilence, compileNamePattern, SilenceMatchers } from './silence-matching';
-import { CreateSilenceDto, SilenceDto, SilencePageDto, SilenceQueryDto } from './silences.dto';
+import {
+  CreateSilenceDto,
+  MATCHER_KEYS,
+  SilenceDto,
+  SilencePageDto,
+  SilenceQueryDto,
+} from './silences.dto';
 
 /** PostgreSQL channel name: an identifier, so lower case and no dots. */
 const CHANNEL = 'cloudpilot_silence_events';
@@ -196,10 +202,9 @@ const signature = (list: readonly ActiveSilence[] | undefined): string =>
     .sort()
     .join(',');
 
-/** Only the matchers given, so the stored JSON says exactly what was asked. */
+/** Only the matchers given (null is absent, as the validators take it), so the stored JSON says what was asked. */
 function matchersOf(m: SilenceMatchers): SilenceMatchers {
-  const keys: Array<keyof SilenceMatchers> = ['code', 'namespace', 'kind', 'name', 'labels'];
-  return Object.fromEntries(keys.filter((k) => m[k] !== undefined).map((k) => [k, m[k]]));
+  return Object.fromEntries(MATCHER_KEYS.filter((k) => m[k] != null).map((k) => [k, m[k]]));
 }
 
 function compiled(row: DiagnosticsSilence): ActiveSilence {
