@@ -3,6 +3,7 @@ import { ApiToken } from './auth/api-token.entity';
 import { AuditEntry } from './audit/audit-entry.entity';
 import { ClusterEntity } from './cluster-registry/cluster.entity';
 import { dataSourceOptions } from './database/database-options';
+import { DiagnosticsSilence } from './diagnostics/silence.entity';
 import { HistorySample } from './history/history-sample.entity';
 import { LlmProposal } from './llm/proposals/llm-proposal.entity';
 import { LlmMessage } from './llm/sessions/llm-message.entity';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   LlmMessage,
   LlmProposal,
   HistorySample,
+  DiagnosticsSilence,
 ];
 
 /** The service's data source for a DATABASE_URL: the adapter's options with every entity. */

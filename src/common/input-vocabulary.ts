@@ -143,6 +143,14 @@ export const SINCE_RULE: InputRule = {
   expected: 'ISO-8601 or a window like 15m, 2h, 7d',
 };
 
+/** A moment as ISO-8601 with its zone (2026-12-24T00:00:00Z): SINCE_RULE's time form alone. */
+export const ISO_TIME_RULE: InputRule = {
+  pattern:
+    /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$/,
+  maxLength: 64,
+  expected: 'an ISO-8601 time with a zone (2026-12-24T00:00:00Z)',
+};
+
 /** The `continue` token of a previous page: the API server's tokens are base64 (URL or standard alphabet). */
 export const CONTINUE_TOKEN_RULE: InputRule = {
   pattern: /^[A-Za-z0-9_\-+/=]*$/,

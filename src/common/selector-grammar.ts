@@ -70,7 +70,7 @@ export function labelKeyProblem(key: string): string | null {
   return null;
 }
 
-function labelValueProblem(value: string): string | null {
+export function labelValueProblem(value: string): string | null {
   if (value.length > 63 || !LABEL_VALUE.test(value))
     return `value "${value}" is not a label value (at most 63 alphanumerics, "-", "_", ".")`;
   return null;

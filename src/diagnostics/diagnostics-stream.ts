@@ -1,13 +1,15 @@
 import type { Response } from 'express';
 import type { SseStreamSpec } from '../common/sse-events';
 import { DEFAULT_SSE, SseStream } from '../common/sse-stream';
-import type { FindingChange, FindingChangeType } from './cluster-diagnostics';
+import type { FindingChange, FindingChangeType } from './finding-board';
 import { FindingDto } from './diagnostics.dto';
 
 const CHANGES: Record<FindingChangeType, string> = {
-  opened: 'A problem was found; data is the new finding',
-  updated: 'An open finding changed (message, count or evidence); data is the finding as it is now',
-  resolved: 'The problem is gone; data is the finding as it was last seen',
+  opened: 'A problem was found, or (without silenced=true) its silence ended; data is the finding',
+  updated:
+    'An open finding changed (message, count or evidence; with silenced=true also its silenced marker); data is the finding as it is now',
+  resolved:
+    'The problem is gone, or (without silenced=true) it was silenced: data is the finding as last seen, with its silenced marker then',
 };
 
 /** The stream's events as the OpenAPI document states them: one per change type, the finding as JSON. */

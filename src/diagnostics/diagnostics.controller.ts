@@ -9,6 +9,7 @@ import {
   FindingDto,
   FindingPageDto,
   FindingQueryDto,
+  FindingStreamQueryDto,
   FleetDiagnosticsDto,
 } from './diagnostics.dto';
 import { FINDING_STREAM_EVENTS, streamFindings } from './diagnostics-stream';
@@ -37,7 +38,8 @@ export class DiagnosticsController {
 
   @Get('clusters/:clusterId/diagnostics')
   @ClusterEndpoint({
-    summary: 'Current findings of a cluster (filters: namespace, severity, code, kind; paged)',
+    summary:
+      'Current findings of a cluster (filters: namespace, severity, code, kind; silenced ones on request; paged)',
     response: FindingPageDto,
     errors: ERRORS,
   })
@@ -56,8 +58,12 @@ export class DiagnosticsController {
     sse: FINDING_STREAM_EVENTS,
     errors: ERRORS,
   })
-  async stream(@ClusterIdParam() clusterId: string, @Res() res: Response): Promise<void> {
-    streamFindings(res, await this.diagnostics.subscription(clusterId));
+  async stream(
+    @ClusterIdParam() clusterId: string,
+    @Query() q: FindingStreamQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    streamFindings(res, await this.diagnostics.subscription(clusterId, q.silenced === true));
   }
 
   @Get('clusters/:clusterId/diagnostics/:findingId')

@@ -4,6 +4,8 @@ import { FINDING_CODE_RULE } from '../common/input-vocabulary';
 import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
 import type { Finding, Severity } from '../cluster-state/finding';
 import { SEVERITIES } from '../cluster-state/finding';
+import { IsQueryFlag } from '../common/query-flag.decorator';
+import type { SilenceMarker } from './silence-matching';
 
 /** Filters and paging of a cluster's findings. */
 export class FindingQueryDto {
@@ -23,12 +25,37 @@ export class FindingQueryDto {
   @IsK8sKindName({ optional: true })
   kind?: string;
 
+  /** Also silenced findings (each carries its `silenced` marker); default false. */
+  @IsQueryFlag()
+  silenced?: boolean;
+
   /** Page size, 1–500. */
   @IsIntegerIn(1, 500, { optional: true, query: true, default: 100 })
   limit: number = 100;
 
   @IsIntegerIn(0, undefined, { optional: true, query: true, default: 0 })
   offset: number = 0;
+}
+
+/** Options of the findings stream. */
+export class FindingStreamQueryDto {
+  /** Also changes of silenced findings, and marker changes as `updated`; default false. */
+  @IsQueryFlag()
+  silenced?: boolean;
+}
+
+/** Why a finding is silenced (docs/diagnostics.md#silences). */
+export class SilenceMarkerDto implements SilenceMarker {
+  /** `silence` (a stored silence) or `annotation` (cloudpilot.dev/ignore on the object or an owner). */
+  by: 'silence' | 'annotation';
+  silenceId?: string;
+  comment?: string;
+  author?: string;
+  expiresAt?: string;
+  /** The annotation's name, with `annotation`. */
+  annotation?: string;
+  /** The object carrying the annotation, e.g. `Deployment shop/web`. */
+  object?: string;
 }
 
 export class ObjectRefDto {
@@ -72,6 +99,8 @@ export class FindingDto implements Finding {
   count: number;
   firstSeen: string;
   lastSeen: string;
+  /** Present when the finding is silenced: it costs no points and is listed only on request. */
+  silenced?: SilenceMarkerDto;
 }
 
 export class SeverityCountsDto {
@@ -112,6 +141,8 @@ export class ClusterHealthDto {
   cluster: HealthScoreDto;
   /** Every namespace, lowest score first. */
   namespaces: NamespaceHealthDto[];
+  /** Current findings that are silenced: computed, but costing nothing and not in `counts`. */
+  silenced: number;
   evaluatedAt: string;
 }
 

@@ -36,7 +36,8 @@ export class DiagnosticsMetrics {
     });
   }
 
-  update(clusterId: string, findings: readonly Finding[], evaluationMs: number): void {
+  /** Counts and score of the findings that cost points; `evaluationMs` when an evaluation ran. */
+  update(clusterId: string, findings: readonly Finding[], evaluationMs?: number): void {
     for (const [severity, code] of this.labelled.get(clusterId) ?? [])
       this.findings.remove({ cluster: clusterId, severity, code });
     const counts = new Map<string, number>();
@@ -52,7 +53,8 @@ export class DiagnosticsMetrics {
     }
     this.labelled.set(clusterId, labels);
     this.score.set({ cluster: clusterId }, healthScore(findings).score);
-    this.duration.observe({ cluster: clusterId }, evaluationMs / 1000);
+    if (evaluationMs !== undefined)
+      this.duration.observe({ cluster: clusterId }, evaluationMs / 1000);
   }
 
   forget(clusterId: string): void {

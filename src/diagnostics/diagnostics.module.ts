@@ -1,20 +1,25 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthModule } from '../health/health.module';
 import { MonitorModule } from '../monitor/monitor.module';
 import { DiagnosticsController } from './diagnostics.controller';
 import { DiagnosticsMetrics } from './diagnostics.metrics';
 import { DiagnosticsService } from './diagnostics.service';
 import { ExternalFindings } from './external-findings';
+import { DiagnosticsSilence } from './silence.entity';
+import { SilencesController } from './silences.controller';
+import { SilencesService } from './silences.service';
 
 /**
- * Diagnostics: findings, evidence and health scores computed from the Monitor's snapshots. Exports
- * DiagnosticsService for the LLM assistant's tools, and ExternalFindings for findings computed
- * elsewhere (forecasts).
+ * Diagnostics: findings, evidence and health scores computed from the Monitor's snapshots, and
+ * the silences that mark accepted findings. Exports DiagnosticsService for the LLM assistant's
+ * tools, and ExternalFindings for findings computed elsewhere (forecasts).
  */
 @Module({
-  imports: [MonitorModule, HealthModule],
-  controllers: [DiagnosticsController],
-  providers: [DiagnosticsService, DiagnosticsMetrics, ExternalFindings],
+  imports: [TypeOrmModule.forFeature([DiagnosticsSilence]), MonitorModule, HealthModule],
+  // Silences first: their static path must be matched before the findings' `:findingId`.
+  controllers: [SilencesController, DiagnosticsController],
+  providers: [DiagnosticsService, DiagnosticsMetrics, ExternalFindings, SilencesService],
   exports: [DiagnosticsService, ExternalFindings],
 })
 export class DiagnosticsModule {}

@@ -8,7 +8,6 @@ import {
   ClusterSnapshots,
   firstSyncTimeout,
 } from '../monitor/cluster-snapshot';
-import type { FindingListener } from './cluster-diagnostics';
 import { DiagnosticsIsolate } from './diagnostics-isolate';
 import { RemoteDiagnostics } from './remote-diagnostics';
 import { DiagnosticsMetrics } from './diagnostics.metrics';
@@ -22,6 +21,10 @@ import {
 } from './diagnostics.dto';
 import type { Finding } from '../cluster-state/finding';
 import { clusterHealth, healthScore } from './health-score';
+import { MarkedFinding, SilencedFindings, streamChange } from './silenced-findings';
+import { snapshotMetaLookup } from './silence-lookup';
+import { SilencesService } from './silences.service';
+import type { FindingListener } from './finding-board';
 
 /** Changes within this window are evaluated together: far below the 1 s a change may take to show. */
 export const DEBOUNCE_MS = 250;
@@ -29,7 +32,7 @@ export const DEBOUNCE_MS = 250;
 export const RESYNC_MS = 15_000;
 
 export type FindingFilters = Partial<
-  Pick<FindingQueryDto, 'namespace' | 'severity' | 'code' | 'kind'>
+  Pick<FindingQueryDto, 'namespace' | 'severity' | 'code' | 'kind' | 'silenced'>
 >;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -44,6 +47,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 @Injectable()
 export class DiagnosticsService implements OnApplicationShutdown {
   private readonly engines = new Map<string, RemoteDiagnostics>();
+  /** Each engine's findings with their silence markers (silenced-findings.ts). */
+  private readonly views = new Map<string, { view: SilencedFindings; stop: () => void }>();
   private readonly logger = new Logger('Diagnostics');
   private isolateStarted: DiagnosticsIsolate | undefined;
 
@@ -53,10 +58,16 @@ export class DiagnosticsService implements OnApplicationShutdown {
     private readonly configProvider: ConfigProvider,
     private readonly metrics: DiagnosticsMetrics,
     private readonly external: ExternalFindings,
+    private readonly silences: SilencesService,
   ) {
     external.onChanged((clusterId) => {
       const engine = this.engines.get(clusterId);
       if (engine?.ready) void engine.evaluateInSlices();
+    });
+    // A silence created, ended or deleted changes markers and scores now, not at the next evaluation.
+    silences.onChanged((clusterId) => {
+      const engine = this.engines.get(clusterId);
+      if (engine?.ready) this.remark(engine);
     });
   }
 
@@ -65,7 +76,7 @@ export class DiagnosticsService implements OnApplicationShutdown {
     filters: FindingFilters & { limit?: number; offset?: number } = {},
   ): Promise<FindingPageDto> {
     const engine = await this.live(clusterId);
-    const matching = engine.list().filter(matches(filters)).sort(bySeverity);
+    const matching = this.viewOf(engine).list().filter(matches(filters)).sort(bySeverity);
     const limit = filters.limit ?? 100;
     const offset = filters.offset ?? 0;
     return {
@@ -77,9 +88,9 @@ export class DiagnosticsService implements OnApplicationShutdown {
     };
   }
 
+  /** One finding, silenced or not (its marker says so). */
   async finding(clusterId: string, findingId: string): Promise<FindingDto> {
-    const engine = await this.live(clusterId);
-    const found = engine.get(findingId);
+    const found = this.viewOf(await this.live(clusterId)).get(findingId);
     if (!found)
       throw new AppError(
         'FINDING_NOT_FOUND',
@@ -95,13 +106,29 @@ export class DiagnosticsService implements OnApplicationShutdown {
   async health(clusterId: string): Promise<ClusterHealthDto> {
     const engine = await this.live(clusterId);
     const namespaces = engine.snapshot.list('namespaces').map((n) => n.name);
-    return { ...clusterHealth(engine.list(), namespaces), evaluatedAt: iso(engine.evaluatedAt) };
+    const view = this.viewOf(engine);
+    const counted = view.counted();
+    return {
+      ...clusterHealth(counted, namespaces),
+      silenced: engine.list().length - counted.length,
+      evaluatedAt: iso(engine.evaluatedAt),
+    };
   }
 
-  /** How to follow a cluster's finding changes (the SSE stream): subscribe returns the unsubscribe. */
-  async subscription(clusterId: string): Promise<(listener: FindingListener) => () => void> {
-    const engine = await this.live(clusterId);
-    return (listener) => engine.onChange(listener);
+  /**
+   * How to follow a cluster's finding changes (the SSE stream): subscribe returns the unsubscribe.
+   * Without `includeSilenced` the changes keep the client's list what the list route answers.
+   */
+  async subscription(
+    clusterId: string,
+    includeSilenced = false,
+  ): Promise<(listener: FindingListener) => () => void> {
+    const view = this.viewOf(await this.live(clusterId));
+    return (listener) =>
+      view.onChange((change) => {
+        const shown = streamChange(change, includeSilenced);
+        if (shown) listener(shown);
+      });
   }
 
   /** Score and counts per cluster, each within the fleet deadline; a failing cluster is its error. */
@@ -109,7 +136,7 @@ export class DiagnosticsService implements OnApplicationShutdown {
     return this.snapshots.fleet(
       async (snapshot, cluster) => {
         const engine = await this.evaluated(snapshot, cluster);
-        const { score, counts } = healthScore(engine.list());
+        const { score, counts } = healthScore(this.viewOf(engine).counted());
         return { score, counts, evaluatedAt: iso(engine.evaluatedAt) };
       },
       { failure: 'Diagnostics of the cluster failed' },
@@ -117,6 +144,8 @@ export class DiagnosticsService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const { stop } of this.views.values()) stop();
+    this.views.clear();
     for (const [id, engine] of this.engines) {
       engine.stop();
       this.metrics.forget(id);
@@ -169,15 +198,34 @@ export class DiagnosticsService implements OnApplicationShutdown {
     const existing = this.engines.get(snapshot.clusterId);
     if (existing?.snapshot === snapshot) return existing;
     existing?.stop();
+    this.views.get(snapshot.clusterId)?.stop();
     const engine = new RemoteDiagnostics(snapshot, this.isolate, {
       debounceMs: DEBOUNCE_MS,
       resyncMs: RESYNC_MS,
-      onEvaluated: (e) => this.metrics.update(snapshot.clusterId, e.list(), e.evaluationMs),
+      // Annotations arrive with their objects' changes: the markers follow every evaluation.
+      onEvaluated: (e) => this.remark(e, e.evaluationMs),
       external: () => this.external.of(snapshot.clusterId),
     });
+    const view = new SilencedFindings(
+      engine,
+      () => this.silences.of(snapshot.clusterId),
+      snapshotMetaLookup(snapshot),
+    );
+    this.views.set(snapshot.clusterId, { view, stop: view.start() });
     this.engines.set(snapshot.clusterId, engine);
     engine.start();
     return engine;
+  }
+
+  private viewOf(engine: RemoteDiagnostics): SilencedFindings {
+    return this.views.get(engine.snapshot.clusterId)!.view;
+  }
+
+  /** Markers recomputed (announcing each change), then the metrics of what costs points. */
+  private remark(engine: RemoteDiagnostics, evaluationMs?: number): void {
+    const view = this.viewOf(engine);
+    view.refresh();
+    this.metrics.update(engine.snapshot.clusterId, view.counted(), evaluationMs);
   }
 }
 
@@ -188,8 +236,9 @@ const bySeverity = (a: Finding, b: Finding): number =>
   a.code.localeCompare(b.code) ||
   `${a.object.namespace}/${a.object.name}`.localeCompare(`${b.object.namespace}/${b.object.name}`);
 
-function matches(filters: FindingFilters): (f: Finding) => boolean {
+function matches(filters: FindingFilters): (f: MarkedFinding) => boolean {
   return (f) =>
+    (filters.silenced === true || !f.silenced) &&
     (filters.namespace === undefined || f.object.namespace === filters.namespace) &&
     (filters.severity === undefined || f.severity === filters.severity) &&
     (filters.code === undefined || f.code === filters.code) &&

@@ -17,6 +17,7 @@ import {
   slimCertManagerCertificate,
   slimTlsSecretCertificate,
 } from '../cluster-state/records/certificate';
+import { withSilenceMeta } from '../cluster-state/records/silence-meta';
 import { ClusterAggregates } from './cluster-aggregates';
 import type { CachedKindName, CachedRecords } from './cached-records';
 
@@ -85,7 +86,7 @@ const namedOf = (o: SpecObject) => ({
 });
 
 /** Every kind the snapshot holds. ConfigMaps are only counted, so they are watched as metadata. */
-export const CACHED_KINDS: readonly CachedKindSpec[] = [
+const KINDS: readonly CachedKindSpec[] = [
   row({ name: 'nodes', kind: 'nodes', transform: slimNode, feed: (a, r, s) => a.node(r, s) }),
   row({ name: 'namespaces', kind: 'namespaces', transform: slimNamespace }),
   row({ name: 'pods', kind: 'pods', transform: slimPod, feed: (a, r, s) => a.pod(r, s) }),
@@ -180,3 +181,36 @@ export const CACHED_KINDS: readonly CachedKindSpec[] = [
     transform: slimTlsSecretCertificate,
   }),
 ];
+
+/**
+ * Kinds a finding can name whose records have no metadata of their own (SpecObject kinds keep
+ * theirs): their records also carry what silences read, labels and the ignore annotation.
+ */
+const SILENCEABLE = new Set<CachedKindName>([
+  'nodes',
+  'pods',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'replicasets',
+  'jobs',
+  'cronjobs',
+  'configmaps',
+  'secrets',
+  'serviceaccounts',
+  'ingresses',
+  'networkpolicies',
+  'persistentvolumeclaims',
+  'persistentvolumes',
+  'storageclasses',
+  'horizontalpodautoscalers',
+  'poddisruptionbudgets',
+  'mutatingwebhookconfigurations',
+  'validatingwebhookconfigurations',
+]);
+
+export const CACHED_KINDS: readonly CachedKindSpec[] = KINDS.map((spec) =>
+  SILENCEABLE.has(spec.name)
+    ? { ...spec, transform: (object) => withSilenceMeta(spec.transform(object), object) }
+    : spec,
+);

@@ -141,12 +141,13 @@ export const READ_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'diagnostics_findings',
     description:
-      'What is broken in the cluster: current findings (crash loops, image pulls, unschedulable pods, missing references, …) grouped by the workload to act on, with evidence and a suggested fix, worst first',
+      'What is broken in the cluster: current findings (crash loops, image pulls, unschedulable pods, missing references, …) grouped by the workload to act on, with evidence and a suggested fix, worst first. Findings a team silenced (accepted) are left out unless silenced is true; those carry a `silenced` marker saying by which silence or annotation',
     input: z.object({
       namespace: namespace.optional(),
       severity: z.enum(SEVERITIES).optional(),
       code: findingCode.optional(),
       kind: kindName('kind').optional(),
+      silenced: z.boolean().optional(),
       limit: z.number().int().min(1).max(50).optional(),
     }),
     role: 'viewer',

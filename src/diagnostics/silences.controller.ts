@@ -1,0 +1,64 @@
+import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ClusterEndpoint } from '../common/api-endpoint.decorator';
+import { ClusterIdParam, UuidParam } from '../common/route-params.decorator';
+import { CreateSilenceDto, SilenceDto, SilencePageDto, SilenceQueryDto } from './silences.dto';
+import { SilencesService } from './silences.service';
+
+/**
+ * Silences of a cluster's findings (docs/diagnostics.md#silences). Registered before the
+ * diagnostics controller, whose `:findingId` route would otherwise take `silences` for an id.
+ */
+@ApiTags('diagnostics')
+@Controller('api/v1/clusters/:clusterId/diagnostics/silences')
+export class SilencesController {
+  constructor(private readonly silences: SilencesService) {}
+
+  @Post()
+  @ClusterEndpoint({
+    summary:
+      'Silence findings (matchers on code, namespace, kind, name pattern, labels) until an expiry',
+    role: 'operator',
+    status: 201,
+    response: SilenceDto,
+  })
+  create(@ClusterIdParam() clusterId: string, @Body() dto: CreateSilenceDto): Promise<SilenceDto> {
+    return this.silences.create(clusterId, dto);
+  }
+
+  @Get()
+  @ClusterEndpoint({
+    summary: "A cluster's silences: in force (default), expired or all, newest first",
+    response: SilencePageDto,
+  })
+  list(@ClusterIdParam() clusterId: string, @Query() q: SilenceQueryDto): Promise<SilencePageDto> {
+    return this.silences.list(clusterId, q);
+  }
+
+  @Post(':silenceId/expire')
+  @ClusterEndpoint({
+    summary: 'End a silence now; it stays listed as expired',
+    role: 'operator',
+    response: SilenceDto,
+    errors: ['SILENCE_NOT_FOUND'],
+  })
+  expire(
+    @ClusterIdParam() clusterId: string,
+    @UuidParam('silenceId') silenceId: string,
+  ): Promise<SilenceDto> {
+    return this.silences.expire(clusterId, silenceId);
+  }
+
+  @Delete(':silenceId')
+  @ClusterEndpoint({
+    summary: 'Delete a silence',
+    role: 'operator',
+    errors: ['SILENCE_NOT_FOUND'],
+  })
+  remove(
+    @ClusterIdParam() clusterId: string,
+    @UuidParam('silenceId') silenceId: string,
+  ): Promise<void> {
+    return this.silences.remove(clusterId, silenceId);
+  }
+}

@@ -1,0 +1,149 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsDefined,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { FINDING_CODE_RULE, ISO_TIME_RULE, ruleProblem } from '../common/input-vocabulary';
+import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
+import { labelKeyProblem, labelValueProblem } from '../common/selector-grammar';
+import { IsIntegerIn } from '../common/integer.decorator';
+import { IsIn } from 'class-validator';
+import { namePatternProblem, SilenceMatchers } from './silence-matching';
+
+/** The longest a silence may last: a year, so nothing is silenced and forgotten for good. */
+export const MAX_SILENCE_MS = 366 * 24 * 3600 * 1000;
+
+function labelsProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'labels must be an object of label keys to values';
+  const entries = Object.entries(value);
+  if (!entries.length || entries.length > 20) return 'labels must hold 1 to 20 labels';
+  for (const [key, v] of entries) {
+    if (typeof v !== 'string') return `labels.${key} must be a string`;
+    const problem = labelKeyProblem(key) ?? labelValueProblem(v);
+    if (problem) return `labels: ${problem}`;
+  }
+  return null;
+}
+
+/** The problem with an expiry at `now`: ISO-8601 with a zone, in the future, within a year. */
+export function expiryProblem(value: unknown, now = Date.now()): string | null {
+  const format = ruleProblem(ISO_TIME_RULE, 'expiresAt', value);
+  if (format !== null) return format;
+  const at = Date.parse(value as string);
+  if (!Number.isFinite(at)) return 'expiresAt is not a valid time';
+  if (at <= now) return 'expiresAt must be in the future';
+  if (at - now > MAX_SILENCE_MS) return 'expiresAt must be within a year';
+  return null;
+}
+
+/** A property checked by `problem` (null: valid), its message being the problem. */
+const Checked = (name: string, problem: (value: unknown) => string | null) =>
+  ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) => problem(value) === null,
+      defaultMessage: (args) => problem(args!.value) ?? '',
+    },
+  });
+
+export const MATCHER_KEYS: Array<keyof SilenceMatchers> = [
+  'code',
+  'namespace',
+  'kind',
+  'name',
+  'labels',
+];
+
+/** Which findings a silence covers; every matcher given must hold, and at least one is needed. */
+export class SilenceMatchersDto implements SilenceMatchers {
+  /** A finding code, e.g. POD_CRASH_LOOP. */
+  @FollowsRule(FINDING_CODE_RULE, { optional: true })
+  code?: string;
+
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  /** The kind of the object the finding names (case-insensitive), e.g. Deployment. */
+  @IsK8sKindName({ optional: true })
+  kind?: string;
+
+  /** A regular expression over the whole object name (anchored), e.g. `batch-.*`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  @Checked('namePattern', (v) => namePatternProblem(String(v)))
+  name?: string;
+
+  /** Labels the object the finding names must carry (equality), e.g. {"team": "payments"}. */
+  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
+  @Checked('labelMap', labelsProblem)
+  @ApiProperty({ required: false, type: Object, additionalProperties: { type: 'string' } })
+  labels?: Record<string, string>;
+}
+
+export class CreateSilenceDto {
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SilenceMatchersDto)
+  @Checked('someMatcher', (v) =>
+    MATCHER_KEYS.some((k) => (v as SilenceMatchers | undefined)?.[k] != null)
+      ? null
+      : `matchers must hold at least one of ${MATCHER_KEYS.join(', ')}`,
+  )
+  matchers: SilenceMatchersDto;
+
+  /** When the silence ends: ISO-8601 with a zone, in the future and within a year. */
+  @Checked('futureTime', (v) => expiryProblem(v))
+  @ApiProperty({ type: String, format: 'date-time' })
+  expiresAt: string;
+
+  /** Why the finding is accepted (who decided, the ticket). */
+  @IsString()
+  @Length(1, 1024)
+  comment: string;
+}
+
+/** Which silences to list. */
+export class SilenceQueryDto {
+  /** `active` (default: the silences in force), `expired` or `all`. */
+  @IsOptional()
+  @IsIn(['active', 'expired', 'all'])
+  state?: 'active' | 'expired' | 'all';
+
+  /** Page size, 1–500. */
+  @IsIntegerIn(1, 500, { optional: true, query: true, default: 100 })
+  limit: number = 100;
+
+  @IsIntegerIn(0, undefined, { optional: true, query: true, default: 0 })
+  offset: number = 0;
+}
+
+export class SilenceDto {
+  id: string;
+  clusterId: string;
+  matchers: SilenceMatchersDto;
+  comment: string;
+  /** The principal (token name) that created it. */
+  author: string;
+  createdAt: string;
+  expiresAt: string;
+  /** True while it is in force (expiresAt still ahead). */
+  active: boolean;
+}
+
+export class SilencePageDto {
+  items: SilenceDto[];
+  total: number;
+  limit: number;
+  offset: number;
+}
