@@ -78,6 +78,15 @@ function refresh(now) {
   problems = model.problems;
 }
 
+/** Writes the chunks with backpressure: a benchmark's exposition is hundreds of megabytes. */
+async function stream(res, chunks) {
+  for (const chunk of chunks) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
+}
+
 const synced = () => Object.values(informers).every((i) => i.synced);
 
 const server = http.createServer((req, res) => {
@@ -96,7 +105,7 @@ function serve(req, res) {
   if (req.url === '/metrics') {
     refresh(now);
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    return res.end(store.render(now));
+    return stream(res, store.chunks(now));
   }
   if (req.url === '/healthz') {
     res.writeHead(synced() ? 200 : 503);

@@ -59,24 +59,23 @@ export class SeriesStore {
     const seen = new Set();
     for (const d of desired) {
       const series = this.families.get(d.family);
-      const text = labelText(d.labels);
-      const key = `${d.family}{${text}`;
-      // Two outcomes can map to one series (e.g. several callers' pods): their rates add up.
-      const first = !seen.has(key);
-      seen.add(key);
+      const text = d.text ?? labelText(d.labels);
       let s = series.get(text);
       if (!s) {
         s = { text, owner: d.owner, value: 0, rate: 0, since: now, sum: 0, buckets: null };
         series.set(text, s);
       }
+      // Two outcomes can map to one series (a Service called twice): their rates add up.
+      const first = !seen.has(s);
+      seen.add(s);
       s.owner = d.owner;
       if (d.gauge) s.gauge = d.gauge;
       else if (d.histogram) this.setHistogram(s, d.histogram, now, first);
       else this.setRate(s, first ? d.rate : s.rate + d.rate, now);
     }
-    for (const [family, series] of this.families) {
+    for (const series of this.families.values()) {
       for (const [text, s] of series) {
-        if (seen.has(`${family}{${text}`)) continue;
+        if (seen.has(s)) continue;
         if (!alive.has(s.owner)) series.delete(text);
         else if (!s.gauge) this.setRate(s, 0, now);
       }
@@ -113,16 +112,29 @@ export class SeriesStore {
     s.mean = mean;
   }
 
-  /** The Prometheus text exposition of every series at `now` (seconds). */
-  render(now) {
-    const parts = [];
+  /**
+   * The Prometheus text exposition of every series at `now` (seconds), in chunks of about
+   * `batch` series, so that a large exposition is streamed rather than held whole.
+   */
+  *chunks(now, batch = 500) {
     for (const [family, series] of this.families) {
       if (!series.size) continue;
       const [type, help] = HELP[family];
-      parts.push(`# HELP ${family} ${help}\n# TYPE ${family} ${type}\n`);
-      for (const s of series.values()) parts.push(this.renderOne(family, s, now));
+      let chunk = `# HELP ${family} ${help}\n# TYPE ${family} ${type}\n`;
+      let n = 0;
+      for (const s of series.values()) {
+        chunk += this.renderOne(family, s, now);
+        if (++n % batch === 0) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
     }
-    return parts.join('');
+  }
+
+  render(now) {
+    return [...this.chunks(now)].join('');
   }
 
   renderOne(family, s, now) {
