@@ -196,5 +196,8 @@ case "$what" in
     ;;
   *) echo "usage: build.sh [all|assets|telemetry]" >&2; exit 2 ;;
 esac
-log "done in $((SECONDS - start))s: $bin_dir $telemetry_root/bin"
-ls -la "$bin_dir" "$telemetry_root/bin"
+log "done in $((SECONDS - start))s"
+for dir in "$bin_dir" "$telemetry_root/bin"; do
+  [[ -d "$dir" ]] && ls -la "$dir"
+done
+true
