@@ -386,6 +386,19 @@ describe('two test clusters side by side', () => {
     expect(otherPrometheus).not.toBe(testPrometheus.url);
     await expect(prometheusReady(otherPrometheus)).resolves.toBe(true);
     expect(clusterCli(['status']).stdout).toContain(`prometheus ${otherPrometheus}`);
+    // --no-prometheus on a running cluster stops its Prometheus and keeps the cluster.
+    const lean = clusterCli([
+      'up',
+      '--name',
+      other,
+      '--no-istio',
+      '--nodes',
+      '1',
+      '--no-prometheus',
+    ]);
+    expect(lean.status).toBe(0);
+    await expect(prometheusReady(otherPrometheus)).resolves.toBe(false);
+    await expect(readyzStatus(otherConfig.server, otherConfig.ca)).resolves.toBe(200);
 
     const down = clusterCli(['down', '--name', other]);
 
