@@ -64,10 +64,17 @@ function since(key, value, now) {
   return now;
 }
 
-/** Rebuilds the desired series when a watch reported a change since the last scrape. */
+let lastBuild = { at: 0, seconds: 0 };
+
+/**
+ * Rebuilds the desired series when a watch reported a change since the last scrape. A rebuild
+ * that takes long (tens of thousands of pods being created) is not repeated more often than every
+ * second build's time, so a cluster filling up leaves the simulator time to answer scrapes.
+ */
 function refresh(now) {
-  if (!dirty) return;
+  if (!dirty || now - lastBuild.at < 2 * lastBuild.seconds) return;
   dirty = false;
+  const t0 = Date.now();
   const view = Object.fromEntries(Object.entries(informers).map(([k, i]) => [k, i.store]));
   for (const m of moments.values()) m.used = false;
   const model = desiredSeries(view, { now, since: (k, v) => since(k, v, now) });
@@ -76,6 +83,7 @@ function refresh(now) {
   const fresh = model.problems.filter((p) => !problems.includes(p));
   for (const p of fresh) log(`annotation problem: ${p}`);
   problems = model.problems;
+  lastBuild = { at: now, seconds: (Date.now() - t0) / 1000 };
 }
 
 /** Writes the chunks with backpressure: a benchmark's exposition is hundreds of megabytes. */

@@ -5,8 +5,18 @@ import { createHash } from 'node:crypto';
 /** CFS enforces quotas per 100 ms period: 10 periods a second while a container runs. */
 const CFS_PERIODS_PER_SECOND = 10;
 
+const containerIds = new Map();
+
+/** A stable fake container ID, remembered: hashing every container at every rebuild adds up. */
 function containerId(uid, name) {
-  return createHash('sha256').update(`${uid}/${name}`).digest('hex');
+  const key = `${uid}/${name}`;
+  let id = containerIds.get(key);
+  if (!id) {
+    if (containerIds.size > 500_000) containerIds.clear();
+    id = createHash('sha256').update(key).digest('hex');
+    containerIds.set(key, id);
+  }
+  return id;
 }
 
 /** A gauge that moves linearly from `base` at t0, clamped to [min, max]. */
