@@ -135,16 +135,21 @@ async function startSimulator(dir, kubeconfig) {
     log,
   );
   let url = '';
-  await waitUntil(
-    'the telemetry simulator',
-    async () => {
-      if (!fs.existsSync(portFile)) return false;
-      url = `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8').trim()}`;
-      return answers(`${url}/healthz`);
-    },
-    child,
-    log,
-  );
+  try {
+    await waitUntil(
+      'the telemetry simulator',
+      async () => {
+        if (!fs.existsSync(portFile)) return false;
+        url = `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8').trim()}`;
+        return answers(`${url}/healthz`);
+      },
+      child,
+      log,
+    );
+  } catch (err) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw err;
+  }
   return { pid: child.pid, url };
 }
 
@@ -199,6 +204,8 @@ async function startPrometheus(dir, { simulatorUrl, scrapeInterval, cluster }) {
       await waitUntil('Prometheus scraping the simulator', () => scrapesSimulator(url), child, log);
       return { pid: child.pid, url };
     } catch (err) {
+      // A Prometheus that started but never became ready must not outlive the attempt.
+      if (child.exitCode === null) child.kill('SIGKILL');
       if (attempt >= 2) throw err;
     }
   }
