@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,6 +13,7 @@ import {
   readyzStatus,
   testCluster,
 } from './support/test-cluster';
+import { testPrometheus } from '../support/prometheus';
 
 // Acceptance of issue 3: the test cluster behaves like a real cluster, with real RBAC and CRDs.
 
@@ -344,6 +345,15 @@ describe('cluster:seed', () => {
   }, 180_000);
 });
 
+/** Whether a Prometheus answers its readiness endpoint. */
+async function prometheusReady(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
 describe('two test clusters side by side', () => {
   const other = `it-${process.pid}`;
 
@@ -367,11 +377,36 @@ describe('two test clusters side by side', () => {
       }).status,
     ).not.toBe(0);
 
+    // Each cluster has its own Prometheus; cluster:status names it.
+    const otherPrometheus = (
+      JSON.parse(readFileSync(join(up.stdout.trim(), 'telemetry', 'telemetry.json'), 'utf8')) as {
+        prometheusUrl: string;
+      }
+    ).prometheusUrl;
+    expect(otherPrometheus).not.toBe(testPrometheus.url);
+    await expect(prometheusReady(otherPrometheus)).resolves.toBe(true);
+    expect(clusterCli(['status']).stdout).toContain(`prometheus ${otherPrometheus}`);
+    // --no-prometheus on a running cluster stops its Prometheus and keeps the cluster.
+    const lean = clusterCli([
+      'up',
+      '--name',
+      other,
+      '--no-istio',
+      '--nodes',
+      '1',
+      '--no-prometheus',
+    ]);
+    expect(lean.status).toBe(0);
+    await expect(prometheusReady(otherPrometheus)).resolves.toBe(false);
+    await expect(readyzStatus(otherConfig.server, otherConfig.ca)).resolves.toBe(200);
+
     const down = clusterCli(['down', '--name', other]);
 
     expect(down.status).toBe(0);
     await expect(readyzStatus(otherConfig.server, otherConfig.ca)).resolves.toBe(0);
+    await expect(prometheusReady(otherPrometheus)).resolves.toBe(false);
     await expect(readyzStatus(first.server, first.ca)).resolves.toBe(200);
+    await expect(prometheusReady(testPrometheus.url)).resolves.toBe(true);
     expect(kubectl('admin', ['get', 'nodes']).status).toBe(0);
   }, 300_000);
 });
