@@ -77,7 +77,7 @@ function runBench(name, args) {
   });
 }
 
-step(['scripts/cluster/cli.mjs', 'up', '--name', cluster, '--nodes', '10']);
+step(['scripts/cluster/cli.mjs', 'up', '--name', cluster, '--nodes', '10', '--no-prometheus']);
 step(['bench/fill.mjs', '--pods', '300', '--per-namespace', '150']);
 const selected = values.only
   ? BENCHES.filter(([n]) => values.only.split(',').includes(n))
