@@ -22,6 +22,13 @@ export interface NetworkPolicyRecord {
   podSelector: LabelSelector;
 }
 
+/** An IngressClass: whether it is the cluster's default. */
+export interface IngressClassRecord {
+  name: string;
+  controller: string;
+  isDefault: boolean;
+}
+
 /** Ready and total endpoints of one slice, and the Service it belongs to. */
 export interface EndpointSliceRecord {
   name: string;
@@ -75,5 +82,14 @@ export function slimEndpointSlice(object: K8sObject): EndpointSliceRecord {
     // An absent `ready` means ready (discovery.k8s.io/v1 semantics).
     ready: endpoints.filter((e) => e.conditions?.ready !== false).length,
     total: endpoints.length,
+  };
+}
+
+export function slimIngressClass(object: K8sObject): IngressClassRecord {
+  return {
+    name: String(object.metadata?.name ?? ''),
+    controller: String(object.spec?.controller ?? ''),
+    isDefault:
+      object.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true',
   };
 }
