@@ -14,7 +14,11 @@ export interface IngressRecord {
   namespace: string;
   backends: IngressBackendRef[];
   tlsSecrets: string[];
+  /** spec.ingressClassName, or the older `kubernetes.io/ingress.class` annotation. */
+  className?: { name: string; from: 'spec.ingressClassName' | 'annotation' };
 }
+
+const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 export interface NetworkPolicyRecord {
   name: string;
@@ -55,9 +59,16 @@ export function slimIngress(object: K8sObject): IngressRecord {
       const ref = backendOf(path.backend, `${rule.host ?? '*'}${path.path ?? '/'}`);
       if (ref) backends.push(ref);
     }
+  const annotated = object.metadata?.annotations?.[CLASS_ANNOTATION];
+  const className = spec.ingressClassName
+    ? { name: String(spec.ingressClassName), from: 'spec.ingressClassName' as const }
+    : annotated
+      ? { name: String(annotated), from: 'annotation' as const }
+      : undefined;
   return {
     name: String(object.metadata?.name ?? ''),
     namespace: String(object.metadata?.namespace ?? ''),
+    ...(className ? { className } : {}),
     backends,
     tlsSecrets: arrayOf(spec.tls)
       .map((t) => t.secretName)
