@@ -4,6 +4,7 @@ import { slimIngress, slimIngressClass } from '../../cluster-state/records/netwo
 import { slimPv, slimPvc, slimStorageClass } from '../../cluster-state/records/storage';
 import { slimStatefulSet } from '../../cluster-state/records/workload';
 import { slimSpecObject } from '../../cluster-state/records/spec-object';
+import { evaluate } from '../evaluate';
 import { inputOf, pod, waiting } from '../testing/diagnostics-builders';
 import { defaultClasses } from './default-classes.detector';
 import { ingressClasses } from './ingress-class.detector';
@@ -217,5 +218,24 @@ describe('image pull Secrets', () => {
       inputOf({ pods: [pulling('own', { imagePullSecrets: [{ name: 'x' }] })] }),
     );
     expect(names(found)).toEqual(['POD_IMAGE_PULL own']);
+  });
+});
+
+describe('a finding caused by another object', () => {
+  it('lists the cause first in the evidence objects, before the affected pods of its workload', () => {
+    const pulling = (name: string) =>
+      pod(name, {
+        ready: false,
+        owner: { kind: 'StatefulSet', name: 'db' },
+        containerStatuses: [waiting('ErrImagePull')],
+        spec: { imagePullSecrets: [{ name: 'registry' }] },
+      });
+    const [finding] = evaluate(
+      'c1',
+      inputOf({ secrets: [], pods: [pulling('db-0'), pulling('db-1')] }),
+    ).filter((f) => f.code === 'POD_MISSING_PULL_SECRET');
+    expect(finding.object).toMatchObject({ kind: 'StatefulSet', name: 'db' });
+    expect(finding.evidence.objects).toEqual(['Secret shop/registry', 'db-0', 'db-1']);
+    expect(finding.count).toBe(2);
   });
 });
