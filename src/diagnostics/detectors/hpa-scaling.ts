@@ -88,7 +88,8 @@ function unsupportedTarget(h: HpaRecord, ref: ObjectRef): RawFinding | undefined
 
 function metricsUnavailable(h: HpaRecord, ref: ObjectRef): RawFinding | undefined {
   const c = h.conditions?.find((x) => x.type === 'ScalingActive' && x.status === 'False');
-  if (!c) return undefined;
+  // A metrics API that does not answer is one cluster-wide finding (metrics-apis.detector.ts).
+  if (!c || unavailableApi(h)) return undefined;
   return {
     code: 'HPA_METRICS_UNAVAILABLE',
     severity: 'warning',
@@ -101,6 +102,24 @@ function metricsUnavailable(h: HpaRecord, ref: ObjectRef): RawFinding | undefine
     suggestion:
       'Check the metrics API serves the metric (kubectl get --raw /apis/metrics.k8s.io/v1beta1, or the custom/external metrics adapter) and that the metric names match.',
   };
+}
+
+/** Where the controller reads each kind of metric, as its error messages name the API. */
+const METRICS_APIS: readonly { says: string; apiService: string }[] = [
+  { says: 'from resource metrics API', apiService: 'v1beta1.metrics.k8s.io' },
+  { says: 'from custom metrics API', apiService: 'v1beta1.custom.metrics.k8s.io' },
+  { says: 'from external metrics API', apiService: 'v1beta1.external.metrics.k8s.io' },
+];
+
+/**
+ * The APIService whose metrics the HPA could not fetch at all ("unable to fetch metrics from …
+ * API": not served, or failing), as opposed to a metric missing for some pods.
+ */
+export function unavailableApi(h: HpaRecord): string | undefined {
+  const c = h.conditions?.find((x) => x.type === 'ScalingActive' && x.status === 'False');
+  const message = c?.message ?? '';
+  if (!message.includes('unable to fetch metrics')) return undefined;
+  return METRICS_APIS.find((api) => message.includes(api.says))?.apiService;
 }
 
 /** The first reason the HPA cannot scale, most precise first: its cause, then the symptom. */

@@ -6,6 +6,7 @@ import { ingressClasses } from './ingress-class.detector';
 import { ingresses } from './ingress.detector';
 import { istio } from './istio.detector';
 import { jobs } from './jobs.detector';
+import { metricsApis } from './metrics-apis.detector';
 import { networkPolicies } from './network-policy.detector';
 import { nodeOvercommit } from './node-overcommit.detector';
 import { nodes } from './nodes.detector';
@@ -62,6 +63,7 @@ export const DETECTORS: readonly Detector[] = [
     over: ['horizontalpodautoscalers'],
     detect: hpas,
   },
+  { name: 'metrics-apis', needs: ['horizontalpodautoscalers'], detect: metricsApis },
   { name: 'pdbs', needs: ['poddisruptionbudgets'], over: ['poddisruptionbudgets'], detect: pdbs },
   { name: 'nodes', needs: ['nodes'], over: ['nodes'], detect: nodes },
   { name: 'node-overcommit', needs: ['nodes', 'pods'], over: ['nodes'], detect: nodeOvercommit },

@@ -2,6 +2,7 @@ import { slimHpa, slimPdb } from '../../cluster-state/records/policy';
 import { slimWorkload } from '../../cluster-state/records/workload';
 import { inputOf, pod } from '../testing/diagnostics-builders';
 import { hpas } from './hpa.detector';
+import { metricsApis } from './metrics-apis.detector';
 import { pdbs } from './pdb.detector';
 
 const hpa = (name: string, target: Record<string, string>, status: Record<string, any> = {}) =>
@@ -89,6 +90,37 @@ describe('HPAs that cannot scale', () => {
       }),
     );
     expect(found).toEqual([]);
+  });
+});
+
+describe('metrics APIs', () => {
+  const noApi = inactive(
+    'FailedGetResourceMetric',
+    'failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)',
+  );
+
+  it('report one finding on the APIService autoscalers cannot fetch from, naming them, instead of one per HPA', () => {
+    const input = inputOf({
+      pods: [],
+      horizontalpodautoscalers: [
+        hpa('b', { kind: 'Deployment', name: 'b' }, noApi),
+        hpa('a', { kind: 'Deployment', name: 'a' }, noApi),
+        // Served, but no metric yet for some pod: the HPA's own finding.
+        hpa(
+          'c',
+          { kind: 'Deployment', name: 'c' },
+          inactive('FailedGetResourceMetric', 'no metrics returned from resource metrics API'),
+        ),
+      ],
+    });
+    const found = metricsApis(input);
+    expect(found.map((f) => `${f.code} ${f.object.kind} ${f.object.name}`)).toEqual([
+      'HPA_METRICS_API_UNAVAILABLE APIService v1beta1.metrics.k8s.io',
+    ]);
+    expect(found[0].fields.horizontalPodAutoscalers).toEqual(['shop/a', 'shop/b']);
+    expect(hpas(input).map((f) => `${f.code} ${f.object.name}`)).toEqual([
+      'HPA_METRICS_UNAVAILABLE c',
+    ]);
   });
 });
 
