@@ -14,13 +14,35 @@ export const READY_GRACE_SECONDS = 60;
 
 const MAX_PODS = 5;
 
-/** The targetPorts of the Service's ports, as the API defaults them (the port itself). */
-function targetPorts(s: SpecObject): (number | string)[] {
-  const ports: Record<string, any>[] = Array.isArray(s.spec.ports) ? s.spec.ports : [];
-  return ports.map((p) => p.targetPort ?? p.port).filter((t) => t !== undefined && t !== '');
-}
+const NO_PORTS: readonly Record<string, any>[] = Object.freeze([]);
 
 const declares = (p: PodRecord, port: string): boolean => p.refs?.ports?.includes(port) ?? false;
+
+const isNamed = (target: number | string): boolean =>
+  typeof target === 'string' && !/^\d+$/.test(target);
+
+/**
+ * The first targetPort (as the API defaults it: the port itself) no selected pod declares; a
+ * number counts only when some pod declares ports at all.
+ */
+function firstUndeclared(s: SpecObject, pods: PodRecord[]): number | string | undefined {
+  // Runs for every Service with pods in a full evaluation (10k): no array per Service.
+  const ports: readonly Record<string, any>[] = Array.isArray(s.spec.ports)
+    ? s.spec.ports
+    : NO_PORTS;
+  let anyDeclared = false;
+  for (let j = 0; j < pods.length && !anyDeclared; j++)
+    anyDeclared = (pods[j].refs?.ports?.length ?? 0) > 0;
+  for (let i = 0; i < ports.length; i++) {
+    const target = ports[i].targetPort ?? ports[i].port;
+    if (target === undefined || target === '' || (!anyDeclared && !isNamed(target))) continue;
+    const text = String(target);
+    let declared = false;
+    for (let j = 0; j < pods.length && !declared; j++) declared = declares(pods[j], text);
+    if (!declared) return target;
+  }
+  return undefined;
+}
 
 /**
  * A named targetPort is resolved in each pod's container ports: no pod declaring it leaves the
@@ -28,31 +50,27 @@ const declares = (p: PodRecord, port: string): boolean => p.refs?.ports?.include
  * is only suspect when the pods declare ports and none of them is this one.
  */
 function undeclaredPort(ref: ObjectRef, s: SpecObject, pods: PodRecord[]): RawFinding | undefined {
-  for (const target of targetPorts(s)) {
-    const text = String(target);
-    if (pods.some((p) => declares(p, text))) continue;
-    const named = typeof target === 'string' && !/^\d+$/.test(target);
-    const declaring = pods.filter((p) => p.refs?.ports?.length);
-    if (!named && !declaring.length) continue;
-    const example = declaring[0] ?? pods[0];
-    return {
-      code: 'SERVICE_TARGET_PORT_UNDECLARED',
-      severity: named ? 'critical' : 'warning',
-      object: ref,
-      message: named
-        ? `targetPort ${text} is not a port name of any selected pod's containers: the Service has no port to send traffic to.`
-        : `targetPort ${text} is not among the container ports the selected pods declare (${(example.refs?.ports ?? []).join(', ')}).`,
-      fields: {
-        'spec.ports[].targetPort': target,
-        'pod.spec.containers[].ports': example.refs?.ports ?? [],
-        pods: pods.slice(0, MAX_PODS).map((p) => p.name),
-      },
-      suggestion: named
-        ? `Name a container port ${text} in the pod template, or set targetPort to the port the container listens on.`
-        : `Set targetPort to the port the container listens on (declared: ${(example.refs?.ports ?? []).join(', ')}).`,
-    };
-  }
-  return undefined;
+  const target = firstUndeclared(s, pods);
+  if (target === undefined) return undefined;
+  const text = String(target);
+  const named = isNamed(target);
+  const example = pods.find((p) => p.refs?.ports?.length) ?? pods[0];
+  return {
+    code: 'SERVICE_TARGET_PORT_UNDECLARED',
+    severity: named ? 'critical' : 'warning',
+    object: ref,
+    message: named
+      ? `targetPort ${text} is not a port name of any selected pod's containers: the Service has no port to send traffic to.`
+      : `targetPort ${text} is not among the container ports the selected pods declare (${(example.refs?.ports ?? []).join(', ')}).`,
+    fields: {
+      'spec.ports[].targetPort': target,
+      'pod.spec.containers[].ports': example.refs?.ports ?? [],
+      pods: pods.slice(0, MAX_PODS).map((p) => p.name),
+    },
+    suggestion: named
+      ? `Name a container port ${text} in the pod template, or set targetPort to the port the container listens on.`
+      : `Set targetPort to the port the container listens on (declared: ${(example.refs?.ports ?? []).join(', ')}).`,
+  };
 }
 
 /**
@@ -104,18 +122,17 @@ function singleEndpoint(ref: ObjectRef, s: SpecObject, pods: PodRecord[]): RawFi
   };
 }
 
-/** The findings of a Service that matches pods, beyond "none of them is ready". */
-export function backendFindings(
+/** Adds the findings of a Service that matches pods, beyond "none of them is ready", to `found`. */
+export function addBackendFindings(
+  found: RawFinding[],
   input: DetectorInput,
-  ref: ObjectRef,
   s: SpecObject,
   pods: PodRecord[],
-): RawFinding[] {
-  const found: RawFinding[] = [];
+  ref: ObjectRef,
+): void {
   const port = undeclaredPort(ref, s, pods);
   if (port) found.push(port);
   // Without endpoints, "only one pod serves it" is not the news.
   const left = readyButNoEndpoints(input, ref, pods) ?? singleEndpoint(ref, s, pods);
   if (left) found.push(left);
-  return found;
 }

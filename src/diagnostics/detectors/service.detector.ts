@@ -2,7 +2,7 @@ import type { SpecObject } from '../../cluster-state/records/spec-object';
 import { RawFinding } from '../../cluster-state/finding';
 import { mapMatches } from '../selectors';
 import { DetectorInput } from './detector';
-import { backendFindings } from './service-backends';
+import { addBackendFindings } from './service-backends';
 
 const ref = (s: SpecObject) => ({
   group: '',
@@ -63,7 +63,7 @@ export function services(input: DetectorInput): RawFinding[] {
       });
       continue;
     }
-    findings.push(...backendFindings(input, ref(s), s, pods));
+    addBackendFindings(findings, input, s, pods, ref(s));
     // A ready pod counts even before its slice is updated, so a lagging slice is no false alarm.
     if (input.readyEndpoints(namespace, s.metadata.name) > 0 || pods.some((p) => p.ready)) continue;
     findings.push({
