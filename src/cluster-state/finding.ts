@@ -43,6 +43,11 @@ export interface RawFinding {
   fields: Record<string, unknown>;
   suggestion: string;
   source?: 'kubernetes' | 'istio' | 'forecast';
+  /**
+   * The objects that cause the finding when they are not its object (`Secret shop/registry` for a
+   * pod that cannot pull): listed first in the evidence objects, so a person knows what to change.
+   */
+  causes?: string[];
 }
 
 export interface Finding {

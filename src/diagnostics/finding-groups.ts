@@ -151,6 +151,7 @@ function message(g: Group): string {
 /** A group made a finding, with its evidence. */
 export function findingOf(clusterId: string, g: Group, events: EventIndex): EvaluatedFinding {
   const affected = [...g.affected].sort();
+  const objects = g.raw.causes ? [...g.raw.causes, ...affected] : affected;
   return {
     id: findingId(clusterId, g.raw.code, g.object),
     clusterId,
@@ -161,7 +162,7 @@ export function findingOf(clusterId: string, g: Group, events: EventIndex): Eval
     message: message(g),
     evidence: {
       fields: g.raw.fields,
-      ...(affected.length ? { objects: affected.slice(0, MAX_OBJECTS) } : {}),
+      ...(objects.length ? { objects: objects.slice(0, MAX_OBJECTS) } : {}),
       events: eventsOf(events, g.related),
     },
     suggestion: g.raw.suggestion,

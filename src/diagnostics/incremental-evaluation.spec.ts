@@ -5,7 +5,10 @@ import { evaluate } from './evaluate';
 import type { EvaluatedFinding } from '../cluster-state/finding';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { snapshotInput } from './snapshot-input';
-import { NOW, pod, waiting, warning } from './testing/diagnostics-builders';
+import { ago, NOW, pod, waiting, warning } from './testing/diagnostics-builders';
+import { slimEndpointSlice } from '../cluster-state/records/networking';
+import { slimSpecObject } from '../cluster-state/records/spec-object';
+import { READY_GRACE_SECONDS } from './detectors/service-backends';
 
 /** The snapshot port over plain maps, for pods, ConfigMaps and Warning events. */
 function mapSnapshot() {
@@ -159,5 +162,49 @@ describe('IncrementalEvaluation', () => {
     expect(await incremental.run(NOW, pause)).toHaveLength(1);
     incremental.noteChange({ kind: 'pods', type: 'deleted', record: crashing });
     expect(await incremental.run(NOW, pause)).toEqual([]);
+  });
+});
+
+describe('IncrementalEvaluation of a Service whose finding waits out a grace period', () => {
+  it('reports ready pods left out of the EndpointSlices once the grace has passed, with no change in between', async () => {
+    const service = slimSpecObject({
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
+    const slice = slimEndpointSlice({
+      metadata: {
+        name: 'web-x',
+        namespace: 'shop',
+        labels: { 'kubernetes.io/service-name': 'web' },
+      },
+      endpoints: [],
+    });
+    const justReady = (name: string) =>
+      pod(name, {
+        labels: { app: 'web' },
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: ago(10) }],
+      });
+    const records: Record<string, any[]> = {
+      pods: [justReady('web-1'), justReady('web-2')],
+      services: [service],
+      endpointslices: [slice],
+    };
+    const snapshot = {
+      clusterId: 'c1',
+      settled: true,
+      list: (kind: string) => records[kind] ?? [],
+      get: (kind: string, name: string) =>
+        records[kind]?.find((r) => (r.name ?? r.metadata.name) === name),
+      caches: (kind: string) => kind in records,
+      status: () => Object.fromEntries(Object.keys(records).map((k) => [k, { lastSyncedAt: 't' }])),
+      aggregates: { allocation: () => undefined },
+    } as unknown as ClusterSnapshot;
+    const incremental = new IncrementalEvaluation(snapshot);
+    const pause = async () => undefined;
+    expect((await incremental.run(NOW, pause)).map((f) => f.code)).toEqual([]);
+    const later = NOW + (READY_GRACE_SECONDS + 1) * 1000;
+    expect((await incremental.run(later, pause)).map((f) => f.code)).toEqual([
+      'SERVICE_READY_PODS_NO_ENDPOINTS',
+    ]);
   });
 });

@@ -19,6 +19,24 @@ type ItemStamp = (
 
 const OWN_RECORD_ONLY: readonly unknown[] = Object.freeze([]);
 
+function serviceStamp(
+  input: DetectorInput,
+  item: object,
+  found: readonly RawFinding[],
+  last?: readonly unknown[],
+): readonly unknown[] | undefined {
+  const s = item as SpecObject;
+  if (found.some((f) => f.code === 'SERVICE_NO_MATCHING_PODS')) return undefined;
+  const namespace = s.metadata.namespace ?? '';
+  const pods = input.podsIn(namespace);
+  const ready = input.readyEndpoints(namespace, s.metadata.name);
+  if (ready > 0)
+    return last?.length === 2 && last[0] === pods && last[1] === ready ? last : [pods, ready];
+  const count = input.endpointCount(namespace, s.metadata.name);
+  if (count === 0) return undefined;
+  return last?.length === 3 && last[0] === pods && last[2] === count ? last : [pods, 0, count];
+}
+
 /**
  * The detectors (by name) whose findings an incremental evaluation reuses item by item, with what
  * each item's findings read. The others walk their items again every run: they are cheap, or what
@@ -27,19 +45,11 @@ const OWN_RECORD_ONLY: readonly unknown[] = Object.freeze([]);
 const ITEM_STAMPS = new Map<string, ItemStamp>([
   // A workload's findings read its own record only: one shared stamp, not an array per item per run.
   ['workload-availability', () => OWN_RECORD_ONLY],
-  // A Service's findings read its namespace's pods (a new list whenever one of them changes) and
-  // its ready endpoints; one that matches nothing also reads other namespaces: never reused.
-  [
-    'services',
-    (input, item, found, last) => {
-      const s = item as SpecObject;
-      if (found.some((f) => f.code === 'SERVICE_NO_MATCHING_PODS')) return undefined;
-      const namespace = s.metadata.namespace ?? '';
-      const pods = input.podsIn(namespace);
-      const ready = input.readyEndpoints(namespace, s.metadata.name);
-      return last?.length === 2 && last[0] === pods && last[1] === ready ? last : [pods, ready];
-    },
-  ],
+  // A Service's findings read its namespace's pods (a new list whenever one of them changes), its
+  // ready endpoints and, without one, how many endpoints its slices hold; one that matches nothing
+  // also reads other namespaces, and one with empty slices the clock (ready pods' grace): never
+  // reused.
+  ['services', serviceStamp],
 ]);
 
 /** An item without findings: kept for 10k Services and 20k workloads, so one shared array. */

@@ -32,6 +32,19 @@ export function readyEndpointIndex(
   return ready;
 }
 
+/** Endpoints (ready or not) per namespace and service: only Services with a slice have an entry. */
+export function endpointCountIndex(
+  slices: readonly EndpointSliceRecord[],
+): Map<string, Map<string, number>> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const e of slices) {
+    let services = counts.get(e.namespace);
+    if (!services) counts.set(e.namespace, (services = new Map()));
+    services.set(e.service, (services.get(e.service) ?? 0) + e.total);
+  }
+  return counts;
+}
+
 /**
  * The detectors' view of a live snapshot for one evaluation: each kind is listed once (the
  * snapshot copies on list), pods are indexed (by namespace, by label) and ready endpoints counted
@@ -41,6 +54,7 @@ export function snapshotInput(snapshot: DiagnosedSnapshot, now = Date.now()): De
   const lists = new Map<CachedKindName, unknown[]>();
   let pods: PodIndex | undefined;
   let endpoints: Map<string, Map<string, number>> | undefined;
+  let counts: Map<string, Map<string, number>> | undefined;
   const usable = usableKinds(snapshot);
   const list = <K extends CachedKindName>(kind: K): CachedRecords[K][] => {
     let found = lists.get(kind);
@@ -63,6 +77,9 @@ export function snapshotInput(snapshot: DiagnosedSnapshot, now = Date.now()): De
     namespacesWithPodLabel: (key, value) => podIndex().namespacesWithLabel(key, value),
     readyEndpoints: (namespace, service) =>
       (endpoints ??= readyEndpointIndex(list('endpointslices'))).get(namespace)?.get(service) ?? 0,
+    // Built on first use only: asked for Services with ready pods and no ready endpoint.
+    endpointCount: (namespace, service) =>
+      (counts ??= endpointCountIndex(list('endpointslices'))).get(namespace)?.get(service),
     allocation: (node) => snapshot.aggregates.allocation(node),
   };
 }

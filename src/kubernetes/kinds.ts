@@ -43,6 +43,11 @@ export const KINDS: readonly KindDescriptor[] = [
   core('HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, 'autoscaling', ['v2', 'v1']),
   core('PodDisruptionBudget', 'poddisruptionbudgets', true, 'policy'),
   core('StorageClass', 'storageclasses', false, 'storage.k8s.io'),
+  core('IngressClass', 'ingressclasses', false, 'networking.k8s.io'),
+  core('Role', 'roles', true, 'rbac.authorization.k8s.io'),
+  core('ClusterRole', 'clusterroles', false, 'rbac.authorization.k8s.io'),
+  core('RoleBinding', 'rolebindings', true, 'rbac.authorization.k8s.io'),
+  core('ClusterRoleBinding', 'clusterrolebindings', false, 'rbac.authorization.k8s.io'),
   core(
     'MutatingWebhookConfiguration',
     'mutatingwebhookconfigurations',

@@ -3,12 +3,14 @@ import { slimNode } from '../cluster-state/records/node';
 import { slimPod } from '../cluster-state/records/pod';
 import { slimLabelled } from '../cluster-state/records/labelled';
 import { slimSpecObject, SpecObject } from '../cluster-state/records/spec-object';
-import { slimDaemonSet, slimWorkload } from '../cluster-state/records/workload';
+import { slimDaemonSet, slimStatefulSet, slimWorkload } from '../cluster-state/records/workload';
+import { slimRole, slimRoleBinding, slimServiceAccount } from '../cluster-state/records/access';
 import { slimCronJob, slimJob } from '../cluster-state/records/batch';
 import { slimPv, slimPvc, slimStorageClass } from '../cluster-state/records/storage';
 import {
   slimEndpointSlice,
   slimIngress,
+  slimIngressClass,
   slimNetworkPolicy,
 } from '../cluster-state/records/networking';
 import { slimHpa, slimPdb, slimWebhookConfig } from '../cluster-state/records/policy';
@@ -91,7 +93,7 @@ const KINDS: readonly CachedKindSpec[] = [
   row({ name: 'namespaces', kind: 'namespaces', transform: slimNamespace }),
   row({ name: 'pods', kind: 'pods', transform: slimPod, feed: (a, r, s) => a.pod(r, s) }),
   workload('deployments', 'deployments.apps'),
-  workload('statefulsets', 'statefulsets.apps'),
+  workload('statefulsets', 'statefulsets.apps', slimStatefulSet),
   workload('daemonsets', 'daemonsets.apps', slimDaemonSet),
   row({
     name: 'services',
@@ -118,16 +120,17 @@ const KINDS: readonly CachedKindSpec[] = [
   }),
   row({ name: 'ingresses', kind: 'ingresses.networking.k8s.io', transform: slimIngress }),
   row({
+    name: 'ingressclasses',
+    kind: 'ingressclasses.networking.k8s.io',
+    transform: slimIngressClass,
+  }),
+  row({
     name: 'networkpolicies',
     kind: 'networkpolicies.networking.k8s.io',
     transform: slimNetworkPolicy,
   }),
-  row({
-    name: 'serviceaccounts',
-    kind: 'serviceaccounts',
-    metadataOnly: true,
-    transform: slimNamed,
-  }),
+  // Whole objects (small: no data), for the image pull Secrets their pods inherit.
+  row({ name: 'serviceaccounts', kind: 'serviceaccounts', transform: slimServiceAccount }),
   row({ name: 'persistentvolumeclaims', kind: 'persistentvolumeclaims', transform: slimPvc }),
   row({ name: 'persistentvolumes', kind: 'persistentvolumes', transform: slimPv }),
   row({
@@ -150,6 +153,23 @@ const KINDS: readonly CachedKindSpec[] = [
     name: 'validatingwebhookconfigurations',
     kind: 'validatingwebhookconfigurations.admissionregistration.k8s.io',
     transform: slimWebhookConfig,
+  }),
+  // RBAC objects by name, and what each binding grants to which ServiceAccounts.
+  row({ name: 'roles', kind: 'roles.rbac.authorization.k8s.io', transform: slimRole }),
+  row({
+    name: 'clusterroles',
+    kind: 'clusterroles.rbac.authorization.k8s.io',
+    transform: slimRole,
+  }),
+  row({
+    name: 'rolebindings',
+    kind: 'rolebindings.rbac.authorization.k8s.io',
+    transform: slimRoleBinding,
+  }),
+  row({
+    name: 'clusterrolebindings',
+    kind: 'clusterrolebindings.rbac.authorization.k8s.io',
+    transform: slimRoleBinding,
   }),
   // Only Warning events: Normal ones are most of the traffic and prove nothing is wrong.
   row({

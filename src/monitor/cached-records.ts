@@ -8,7 +8,13 @@ import type { WorkloadRecord } from '../cluster-state/records/workload';
 import type { CronJobRecord, JobRecord } from '../cluster-state/records/batch';
 import type { PvcRecord, PvRecord, StorageClassRecord } from '../cluster-state/records/storage';
 import type {
+  RoleBindingRecord,
+  RoleRecord,
+  ServiceAccountRecord,
+} from '../cluster-state/records/access';
+import type {
   EndpointSliceRecord,
+  IngressClassRecord,
   IngressRecord,
   NetworkPolicyRecord,
 } from '../cluster-state/records/networking';
@@ -35,11 +41,12 @@ export interface CachedRecords {
   services: SpecObject;
   endpointslices: EndpointSliceRecord;
   ingresses: IngressRecord;
+  ingressclasses: IngressClassRecord;
   networkpolicies: NetworkPolicyRecord;
   configmaps: NamedRecord;
   /** Metadata only: Secret data is never downloaded. */
   secrets: LabelledRecord;
-  serviceaccounts: NamedRecord;
+  serviceaccounts: ServiceAccountRecord;
   persistentvolumeclaims: PvcRecord;
   persistentvolumes: PvRecord;
   storageclasses: StorageClassRecord;
@@ -47,6 +54,10 @@ export interface CachedRecords {
   poddisruptionbudgets: PdbRecord;
   mutatingwebhookconfigurations: WebhookConfigRecord;
   validatingwebhookconfigurations: WebhookConfigRecord;
+  roles: RoleRecord;
+  clusterroles: RoleRecord;
+  rolebindings: RoleBindingRecord;
+  clusterrolebindings: RoleBindingRecord;
   /** Warning events only (fieldSelector type=Warning). */
   warningevents: WarningEventRecord;
   istioGateways: SpecObject;

@@ -14,12 +14,23 @@ export interface IngressRecord {
   namespace: string;
   backends: IngressBackendRef[];
   tlsSecrets: string[];
+  /** spec.ingressClassName, or the older `kubernetes.io/ingress.class` annotation. */
+  className?: { name: string; from: 'spec.ingressClassName' | 'annotation' };
 }
+
+const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 export interface NetworkPolicyRecord {
   name: string;
   namespace: string;
   podSelector: LabelSelector;
+}
+
+/** An IngressClass: whether it is the cluster's default. */
+export interface IngressClassRecord {
+  name: string;
+  controller: string;
+  isDefault: boolean;
 }
 
 /** Ready and total endpoints of one slice, and the Service it belongs to. */
@@ -48,9 +59,16 @@ export function slimIngress(object: K8sObject): IngressRecord {
       const ref = backendOf(path.backend, `${rule.host ?? '*'}${path.path ?? '/'}`);
       if (ref) backends.push(ref);
     }
+  const annotated = object.metadata?.annotations?.[CLASS_ANNOTATION];
+  const className = spec.ingressClassName
+    ? { name: String(spec.ingressClassName), from: 'spec.ingressClassName' as const }
+    : annotated
+      ? { name: String(annotated), from: 'annotation' as const }
+      : undefined;
   return {
     name: String(object.metadata?.name ?? ''),
     namespace: String(object.metadata?.namespace ?? ''),
+    ...(className ? { className } : {}),
     backends,
     tlsSecrets: arrayOf(spec.tls)
       .map((t) => t.secretName)
@@ -75,5 +93,14 @@ export function slimEndpointSlice(object: K8sObject): EndpointSliceRecord {
     // An absent `ready` means ready (discovery.k8s.io/v1 semantics).
     ready: endpoints.filter((e) => e.conditions?.ready !== false).length,
     total: endpoints.length,
+  };
+}
+
+export function slimIngressClass(object: K8sObject): IngressClassRecord {
+  return {
+    name: String(object.metadata?.name ?? ''),
+    controller: String(object.spec?.controller ?? ''),
+    isDefault:
+      object.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true',
   };
 }

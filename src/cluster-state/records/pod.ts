@@ -37,11 +37,18 @@ export interface ContainerStateRecord {
   lastFinishedAt?: string;
 }
 
-/** The objects a pod needs to start. Optional ConfigMap/Secret references are left out: their absence is fine. */
+/**
+ * What the pod's spec names that other objects must match: the objects it needs to start (optional
+ * ConfigMap/Secret references are left out: their absence is fine), the Secrets its images are
+ * pulled with, and the ports its containers declare (by name, and numbers as decimal text), which
+ * a Service's targetPort resolves against. Shared by the replicas of one template.
+ */
 export interface PodRefs {
   configMaps?: string[];
   secrets?: string[];
   pvcs?: string[];
+  pullSecrets?: string[];
+  ports?: string[];
 }
 
 export interface PodRecord extends LabelledRecord {
@@ -67,6 +74,11 @@ export interface PodRecord extends LabelledRecord {
   serviceAccount?: string;
   /** Names of app and sidecar containers without a CPU or memory request. */
   noRequests?: string[];
+  /**
+   * When a ready pod became ready (epoch seconds: a small integer, no allocation per pod), for
+   * "ready for longer than a grace period".
+   */
+  readySince?: number;
 }
 
 const ROOT_CA = 'kube-root-ca.crt';
@@ -93,6 +105,7 @@ export function slimPod(object: K8sObject): PodRecord {
   const effective = effectiveNanos(object);
   const { name, namespace, labels } = slimLabelled(object);
   const common = {
+    readySince: ready ? readySince(object) : undefined,
     nodeName: internString(String(object.spec?.nodeName ?? '')),
     phase: (PHASES.has(phase) ? internString(phase) : 'Unknown') as PodPhase,
     requests: effective ? internSize(effective.requests) : ZERO,
@@ -118,6 +131,7 @@ export function slimPod(object: K8sObject): PodRecord {
       limits: common.limits,
       owner: common.owner,
       refs: common.refs,
+      readySince: common.readySince,
     };
   return {
     name,
@@ -138,7 +152,16 @@ export function slimPod(object: K8sObject): PodRecord {
     conditions: detail.conditions,
     serviceAccount: detail.serviceAccount,
     noRequests: detail.noRequests,
+    readySince: common.readySince,
   };
+}
+
+function readySince(object: K8sObject): number | undefined {
+  const since = arrayOf(object.status?.conditions).find(
+    (c) => c?.type === 'Ready',
+  )?.lastTransitionTime;
+  const ms = typeof since === 'string' ? Date.parse(since) : NaN;
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
 const optionalString = (v: unknown): string | undefined => (v ? String(v) : undefined);
@@ -183,6 +206,9 @@ function podRefs(spec: K8sObject): PodRefs | undefined {
   const configMaps = new Set<string>();
   const secrets = new Set<string>();
   const pvcs = new Set<string>();
+  const pullSecrets = new Set<string>();
+  const ports = new Set<string>();
+  for (const s of arrayOf(spec.imagePullSecrets)) if (s?.name) pullSecrets.add(String(s.name));
   for (const v of arrayOf(spec.volumes)) {
     if (v.configMap?.name && v.configMap.optional !== true) configMaps.add(v.configMap.name);
     if (v.secret?.secretName && v.secret.optional !== true) secrets.add(v.secret.secretName);
@@ -195,6 +221,10 @@ function podRefs(spec: K8sObject): PodRefs | undefined {
   }
   const containers = [...arrayOf(spec.containers), ...arrayOf(spec.initContainers)];
   for (const c of containers) {
+    for (const p of arrayOf(c.ports)) {
+      if (p?.name) ports.add(String(p.name));
+      if (p?.containerPort !== undefined) ports.add(String(p.containerPort));
+    }
     for (const from of arrayOf(c.envFrom)) {
       if (from.configMapRef?.name && from.configMapRef.optional !== true)
         configMaps.add(from.configMapRef.name);
@@ -212,11 +242,11 @@ function podRefs(spec: K8sObject): PodRefs | undefined {
   // Published into every namespace by the controller-manager and read by every service-account
   // token volume: always there, and recording it would cost every pod an array.
   configMaps.delete(ROOT_CA);
-  if (!configMaps.size && !secrets.size && !pvcs.size) return undefined;
+  const named = { configMaps, secrets, pvcs, pullSecrets, ports };
   const refs: PodRefs = {};
-  if (configMaps.size) refs.configMaps = Object.freeze([...configMaps]) as string[];
-  if (secrets.size) refs.secrets = Object.freeze([...secrets]) as string[];
-  if (pvcs.size) refs.pvcs = Object.freeze([...pvcs]) as string[];
+  for (const key of Object.keys(named) as (keyof PodRefs)[])
+    if (named[key].size) refs[key] = Object.freeze([...named[key]]) as string[];
+  if (!Object.keys(refs).length) return undefined;
   // The replicas of one template reference the same objects: one frozen set for all of them.
   return refSets.get(JSON.stringify(refs), () => Object.freeze(refs));
 }

@@ -11,6 +11,8 @@ export interface HpaRecord {
   desiredReplicas: number;
   /** ScalingLimited=True, AbleToScale=False, ScalingActive=False. */
   conditions?: ConditionRecord[];
+  /** Resources (cpu, memory) of its Resource/ContainerResource metrics with a Utilization target: they need pod requests. */
+  utilizationOf?: string[];
 }
 
 export interface PdbRecord {
@@ -53,7 +55,21 @@ export function slimHpa(object: K8sObject): HpaRecord {
     c?.type === 'ScalingLimited' ? c.status === 'True' : c?.status === 'False',
   );
   if (conditions) record.conditions = conditions;
+  const utilization = utilizationResources(spec);
+  if (utilization.length) record.utilizationOf = utilization;
   return record;
+}
+
+/** autoscaling/v2 metrics, or v1's targetCPUUtilizationPercentage. */
+function utilizationResources(spec: K8sObject): string[] {
+  const found = new Set<string>();
+  if (spec.targetCPUUtilizationPercentage !== undefined) found.add('cpu');
+  for (const m of arrayOf(spec.metrics)) {
+    const source = m.type === 'ContainerResource' ? m.containerResource : m.resource;
+    if ((m.type === 'Resource' || m.type === 'ContainerResource') && source?.name)
+      if (source.target?.type === 'Utilization') found.add(String(source.name));
+  }
+  return [...found];
 }
 
 export function slimPdb(object: K8sObject): PdbRecord {

@@ -1,3 +1,5 @@
+import { slimRoleBinding } from './access';
+import { slimStatefulSet } from './workload';
 import { slimNamespace } from './named';
 import { slimNode } from './node';
 import { slimPod } from './pod';
@@ -91,5 +93,56 @@ describe('slim records', () => {
         status: { phase: 'Terminating' },
       }),
     ).toEqual({ name: 'a', phase: 'Terminating', created: 't' });
+  });
+});
+
+describe('what the cause-naming detectors read', () => {
+  it('keeps the ports a pod declares, its pull Secrets and since when it is ready', () => {
+    const record = slimPod({
+      metadata: { name: 'web-1', namespace: 'shop' },
+      spec: {
+        imagePullSecrets: [{ name: 'registry' }],
+        containers: [{ name: 'a', ports: [{ name: 'http', containerPort: 8080 }] }],
+      },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:10Z' }],
+      },
+    });
+    expect(record.refs).toEqual({ pullSecrets: ['registry'], ports: ['http', '8080'] });
+    expect(record.readySince).toBe(Date.parse('2026-01-01T00:00:10Z') / 1000);
+  });
+
+  it('keeps a StatefulSet\u2019s governing Service and claim classes, a binding\u2019s role and ServiceAccounts', () => {
+    expect(
+      slimStatefulSet({
+        metadata: { name: 'db', namespace: 'shop' },
+        spec: {
+          serviceName: 'db',
+          volumeClaimTemplates: [
+            { metadata: { name: 'data' }, spec: { storageClassName: 'fast' } },
+            { metadata: { name: 'logs' }, spec: {} },
+          ],
+        },
+      }),
+    ).toMatchObject({
+      serviceName: 'db',
+      claimTemplates: [{ name: 'data', storageClassName: 'fast' }, { name: 'logs' }],
+    });
+    expect(
+      slimRoleBinding({
+        metadata: { name: 'b', namespace: 'shop' },
+        roleRef: { kind: 'Role', name: 'reader' },
+        subjects: [
+          { kind: 'ServiceAccount', name: 'app' },
+          { kind: 'User', name: 'alice' },
+        ],
+      }),
+    ).toEqual({
+      name: 'b',
+      namespace: 'shop',
+      roleRef: { kind: 'Role', name: 'reader' },
+      serviceAccounts: [{ namespace: 'shop', name: 'app' }],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { K8sObject } from './object-fields';
+import { arrayOf, K8sObject } from './object-fields';
 import { ConditionRecord, controllerOwner, keptConditions, OwnerRef } from './owner';
 
 /**
@@ -22,6 +22,10 @@ export interface WorkloadRecord {
   misscheduled?: number;
   /** Conditions in their unhappy state (Available=False, Progressing=False, ReplicaFailure=True). */
   conditions?: ConditionRecord[];
+  /** StatefulSets only: spec.serviceName, the governing Service ('' or absent: none). */
+  serviceName?: string;
+  /** StatefulSets only: spec.volumeClaimTemplates; no storageClassName means the default class. */
+  claimTemplates?: { name: string; storageClassName?: string }[];
 }
 
 const num = (v: unknown): number => Number(v ?? 0) || 0;
@@ -30,6 +34,21 @@ const UNHAPPY_TRUE = new Set(['ReplicaFailure']);
 
 /** Deployments, StatefulSets and ReplicaSets. */
 export const slimWorkload = (object: K8sObject): WorkloadRecord => slim(object, false);
+
+/** StatefulSets: also the references their pods and claims are made from. */
+export function slimStatefulSet(object: K8sObject): WorkloadRecord {
+  const record = slim(object, false);
+  const spec = object.spec ?? {};
+  if (spec.serviceName) record.serviceName = String(spec.serviceName);
+  const templates = arrayOf(spec.volumeClaimTemplates).map((t) => ({
+    name: String(t.metadata?.name ?? ''),
+    ...(typeof t.spec?.storageClassName === 'string'
+      ? { storageClassName: t.spec.storageClassName }
+      : {}),
+  }));
+  if (templates.length) record.claimTemplates = templates;
+  return record;
+}
 
 /** DaemonSets count scheduled nodes, not replicas (LIST items carry no `kind` to tell them apart). */
 export const slimDaemonSet = (object: K8sObject): WorkloadRecord => slim(object, true);

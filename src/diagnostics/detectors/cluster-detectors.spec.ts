@@ -194,7 +194,9 @@ describe('workload detectors', () => {
 describe('configuration detectors', () => {
   it('report a Service matching no pod (naming the namespace that has them) and one with no ready endpoint; skip ExternalName, selector-less and healthy headless Services', () => {
     const pods = [
+      // Two replicas: one alone would be SERVICE_SINGLE_ENDPOINT (service-backends.spec.ts).
       pod('web-1', { labels: { app: 'web' } }),
+      pod('web-2', { labels: { app: 'web' } }),
       pod('api-1', { labels: { app: 'api' }, ready: false, namespace: 'shop' }),
       pod('db-0', { labels: { app: 'db' }, namespace: 'shop' }),
       pod('other', { labels: { app: 'cart' }, namespace: 'store' }),

@@ -23,6 +23,11 @@ export interface DetectorInput {
   namespacesWithPodLabel(key: string, value: string): Iterable<string>;
   /** Ready endpoints of a Service, summed over its EndpointSlices. */
   readyEndpoints(namespace: string, service: string): number;
+  /**
+   * Endpoints of a Service, ready or not, summed over its EndpointSlices; undefined when it has no
+   * slice (the controller has not reconciled it, or does not manage it).
+   */
+  endpointCount(namespace: string, service: string): number | undefined;
   /** Requests and limits of the pods on a node. */
   allocation(node: string): NodeAllocation | undefined;
 }

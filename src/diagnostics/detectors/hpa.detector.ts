@@ -2,6 +2,7 @@ import type { HpaRecord } from '../../cluster-state/records/policy';
 import type { CachedKindName } from '../../monitor/cluster-snapshot';
 import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
+import { scalingFindings } from './hpa-scaling';
 
 const ref = (h: HpaRecord) => ({
   group: 'autoscaling',
@@ -17,8 +18,8 @@ const TARGETS: Record<string, CachedKindName> = {
 };
 
 /**
- * HPAs whose scale target does not exist, and HPAs held at maxReplicas while they want more
- * (ScalingLimited=True with TooManyReplicas, or desired ≥ max). Targets of other kinds (custom
+ * HPAs whose scale target does not exist, that cannot scale (hpa-scaling.ts), and HPAs held at
+ * maxReplicas while they want more (ScalingLimited=True with TooManyReplicas, or desired ≥ max). Targets of other kinds (custom
  * resources) are not checked: they are not cached.
  */
 export function hpas(input: DetectorInput): RawFinding[] {
@@ -40,6 +41,11 @@ export function hpas(input: DetectorInput): RawFinding[] {
         fields,
         suggestion: 'Fix spec.scaleTargetRef to name an existing workload, or delete the HPA.',
       });
+      continue;
+    }
+    const cannotScale = scalingFindings(input, h, ref(h));
+    if (cannotScale.length) {
+      findings.push(...cannotScale);
       continue;
     }
     const limited = h.conditions?.find(

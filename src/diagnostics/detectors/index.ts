@@ -1,9 +1,12 @@
 import { containerRequests } from './container-requests.detector';
+import { defaultClasses } from './default-classes.detector';
 import { Detector } from './detector';
 import { hpas } from './hpa.detector';
+import { ingressClasses } from './ingress-class.detector';
 import { ingresses } from './ingress.detector';
 import { istio } from './istio.detector';
 import { jobs } from './jobs.detector';
+import { metricsApis } from './metrics-apis.detector';
 import { networkPolicies } from './network-policy.detector';
 import { nodeOvercommit } from './node-overcommit.detector';
 import { nodes } from './nodes.detector';
@@ -17,7 +20,10 @@ import { podOomKilled } from './pod-oom-killed.detector';
 import { podReferences } from './pod-references.detector';
 import { podUnschedulable } from './pod-unschedulable.detector';
 import { pvcPending } from './pvc-pending.detector';
+import { rbacBindings } from './rbac-bindings.detector';
 import { services } from './service.detector';
+import { statefulSetReferences } from './statefulset-references.detector';
+import { claimsLost, volumePhases } from './storage-phases.detector';
 import { webhooks } from './webhooks.detector';
 import { workloadAvailability } from './workload-availability.detector';
 
@@ -57,6 +63,7 @@ export const DETECTORS: readonly Detector[] = [
     over: ['horizontalpodautoscalers'],
     detect: hpas,
   },
+  { name: 'metrics-apis', needs: ['horizontalpodautoscalers'], detect: metricsApis },
   { name: 'pdbs', needs: ['poddisruptionbudgets'], over: ['poddisruptionbudgets'], detect: pdbs },
   { name: 'nodes', needs: ['nodes'], over: ['nodes'], detect: nodes },
   { name: 'node-overcommit', needs: ['nodes', 'pods'], over: ['nodes'], detect: nodeOvercommit },
@@ -72,4 +79,35 @@ export const DETECTORS: readonly Detector[] = [
     detect: webhooks,
   },
   { name: 'istio', needs: [], detect: istio },
+  {
+    name: 'ingress-classes',
+    needs: ['ingresses', 'ingressclasses'],
+    over: ['ingresses'],
+    detect: ingressClasses,
+  },
+  { name: 'default-classes', needs: [], detect: defaultClasses },
+  {
+    name: 'statefulset-references',
+    needs: ['statefulsets'],
+    over: ['statefulsets'],
+    detect: statefulSetReferences,
+  },
+  {
+    name: 'volume-phases',
+    needs: ['persistentvolumes'],
+    over: ['persistentvolumes'],
+    detect: volumePhases,
+  },
+  {
+    name: 'claims-lost',
+    needs: ['persistentvolumeclaims'],
+    over: ['persistentvolumeclaims'],
+    detect: claimsLost,
+  },
+  {
+    name: 'rbac-bindings',
+    needs: ['rolebindings', 'clusterrolebindings'],
+    over: ['rolebindings', 'clusterrolebindings'],
+    detect: rbacBindings,
+  },
 ];

@@ -16,6 +16,7 @@ export function containerFindings(
     severity: Severity;
     message: string;
     suggestion: string;
+    causes?: string[];
   },
 ): RawFinding[] {
   const findings: RawFinding[] = [];

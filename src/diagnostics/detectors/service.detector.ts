@@ -2,6 +2,7 @@ import type { SpecObject } from '../../cluster-state/records/spec-object';
 import { RawFinding } from '../../cluster-state/finding';
 import { mapMatches } from '../selectors';
 import { DetectorInput } from './detector';
+import { addBackendFindings } from './service-backends';
 
 const ref = (s: SpecObject) => ({
   group: '',
@@ -26,7 +27,8 @@ function elsewhere(input: DetectorInput, selector: Record<string, string>, own: 
 
 /**
  * Services whose selector matches no pod (saying when it matches pods of another namespace), or
- * whose matching pods are all unready (no ready endpoint). ExternalName Services and Services
+ * whose matching pods are all unready (no ready endpoint), and what service-backends.ts finds of
+ * those with matching pods. ExternalName Services and Services
  * without a selector (endpoints managed by hand) are skipped; a headless Service of a healthy
  * StatefulSet has ready endpoints and is fine. Finished pods do not count as matches.
  */
@@ -61,6 +63,7 @@ export function services(input: DetectorInput): RawFinding[] {
       });
       continue;
     }
+    addBackendFindings(findings, input, s, pods, ref(s));
     // A ready pod counts even before its slice is updated, so a lagging slice is no false alarm.
     if (input.readyEndpoints(namespace, s.metadata.name) > 0 || pods.some((p) => p.ready)) continue;
     findings.push({

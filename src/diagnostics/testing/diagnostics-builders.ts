@@ -3,7 +3,7 @@ import { slimNode } from '../../cluster-state/records/node';
 import { slimPod } from '../../cluster-state/records/pod';
 import type { CachedKindName, CachedRecords, NodeAllocation } from '../../monitor/cluster-snapshot';
 import type { DetectorInput } from '../detectors/detector';
-import { readyEndpointIndex } from '../snapshot-input';
+import { endpointCountIndex, readyEndpointIndex } from '../snapshot-input';
 
 /** Small builders of raw API objects and of a detector input, for the detectors' unit tests. */
 
@@ -40,6 +40,8 @@ export function inputOf(
       ),
     readyEndpoints: (namespace, service) =>
       readyEndpointIndex(list('endpointslices')).get(namespace)?.get(service) ?? 0,
+    endpointCount: (namespace, service) =>
+      endpointCountIndex(list('endpointslices')).get(namespace)?.get(service),
     allocation: (node) => options.allocation?.[node],
   };
 }

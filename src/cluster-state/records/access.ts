@@ -1,0 +1,63 @@
+import { internString } from './intern';
+import { arrayOf, K8sObject } from './object-fields';
+
+/** A Role or ClusterRole, known by name (namespace '' for ClusterRoles). */
+export interface RoleRecord {
+  name: string;
+  namespace: string;
+}
+
+/** A RoleBinding or ClusterRoleBinding: the role it grants and to which ServiceAccounts. */
+export interface RoleBindingRecord {
+  name: string;
+  /** '' for ClusterRoleBindings. */
+  namespace: string;
+  roleRef: { kind: string; name: string };
+  /** ServiceAccount subjects (Users and Groups live outside the cluster). */
+  serviceAccounts: { namespace: string; name: string }[];
+  /** Created by the API server's bootstrap policy (label kubernetes.io/bootstrapping=rbac-defaults). */
+  bootstrap?: true;
+}
+
+/** A ServiceAccount by name, with the image pull Secrets its pods inherit. */
+export interface ServiceAccountRecord {
+  name: string;
+  namespace: string;
+  pullSecrets?: string[];
+}
+
+export function slimRole(object: K8sObject): RoleRecord {
+  return {
+    name: String(object.metadata?.name ?? ''),
+    namespace: String(object.metadata?.namespace ?? ''),
+  };
+}
+
+export function slimRoleBinding(object: K8sObject): RoleBindingRecord {
+  const namespace = String(object.metadata?.namespace ?? '');
+  const record: RoleBindingRecord = {
+    name: String(object.metadata?.name ?? ''),
+    namespace,
+    roleRef: {
+      kind: String(object.roleRef?.kind ?? ''),
+      name: String(object.roleRef?.name ?? ''),
+    },
+    serviceAccounts: arrayOf(object.subjects)
+      .filter((s) => s?.kind === 'ServiceAccount' && s.name)
+      .map((s) => ({ namespace: String(s.namespace ?? namespace), name: String(s.name) })),
+  };
+  if (object.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults')
+    record.bootstrap = true;
+  return record;
+}
+
+export function slimServiceAccount(object: K8sObject): ServiceAccountRecord {
+  const pullSecrets = arrayOf(object.imagePullSecrets)
+    .map((s) => s?.name)
+    .filter((n): n is string => typeof n === 'string' && n.length > 0);
+  return {
+    name: String(object.metadata?.name ?? ''),
+    namespace: internString(String(object.metadata?.namespace ?? '')),
+    ...(pullSecrets.length ? { pullSecrets } : {}),
+  };
+}
