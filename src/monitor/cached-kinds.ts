@@ -219,6 +219,7 @@ const SILENCEABLE = new Set<CachedKindName>([
   'secrets',
   'serviceaccounts',
   'ingresses',
+  'ingressclasses',
   'networkpolicies',
   'persistentvolumeclaims',
   'persistentvolumes',
@@ -227,6 +228,10 @@ const SILENCEABLE = new Set<CachedKindName>([
   'poddisruptionbudgets',
   'mutatingwebhookconfigurations',
   'validatingwebhookconfigurations',
+  'roles',
+  'clusterroles',
+  'rolebindings',
+  'clusterrolebindings',
 ]);
 
 export const CACHED_KINDS: readonly CachedKindSpec[] = KINDS.map((spec) =>
