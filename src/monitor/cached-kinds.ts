@@ -1,4 +1,4 @@
-import { slimNamed, slimNamespace } from '../cluster-state/records/named';
+import { slimNamed, slimNamespace, slimServiceAccount } from '../cluster-state/records/named';
 import { slimNode } from '../cluster-state/records/node';
 import { slimPod } from '../cluster-state/records/pod';
 import { slimLabelled } from '../cluster-state/records/labelled';
@@ -121,12 +121,9 @@ export const CACHED_KINDS: readonly CachedKindSpec[] = [
     kind: 'networkpolicies.networking.k8s.io',
     transform: slimNetworkPolicy,
   }),
-  row({
-    name: 'serviceaccounts',
-    kind: 'serviceaccounts',
-    metadataOnly: true,
-    transform: slimNamed,
-  }),
+  // Whole objects (they are small): automountServiceAccountToken decides whether the default
+  // account's token reaches its pods (POD_DEFAULT_SERVICE_ACCOUNT_TOKEN).
+  row({ name: 'serviceaccounts', kind: 'serviceaccounts', transform: slimServiceAccount }),
   row({ name: 'persistentvolumeclaims', kind: 'persistentvolumeclaims', transform: slimPvc }),
   row({ name: 'persistentvolumes', kind: 'persistentvolumes', transform: slimPv }),
   row({

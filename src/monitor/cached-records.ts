@@ -1,5 +1,9 @@
 import type { ListWatchMode, ListWatchState } from '../kubernetes/list-watch';
-import type { NamedRecord, NamespaceRecord } from '../cluster-state/records/named';
+import type {
+  NamedRecord,
+  NamespaceRecord,
+  ServiceAccountRecord,
+} from '../cluster-state/records/named';
 import type { NodeRecord } from '../cluster-state/records/node';
 import type { PodRecord } from '../cluster-state/records/pod';
 import type { LabelledRecord } from '../cluster-state/records/labelled';
@@ -39,7 +43,7 @@ export interface CachedRecords {
   configmaps: NamedRecord;
   /** Metadata only: Secret data is never downloaded. */
   secrets: LabelledRecord;
-  serviceaccounts: NamedRecord;
+  serviceaccounts: ServiceAccountRecord;
   persistentvolumeclaims: PvcRecord;
   persistentvolumes: PvRecord;
   storageclasses: StorageClassRecord;

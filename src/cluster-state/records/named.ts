@@ -26,3 +26,14 @@ export function slimNamespace(object: K8sObject): NamespaceRecord {
     created: String(object.metadata?.creationTimestamp ?? ''),
   };
 }
+
+/** A ServiceAccount: its name, and whether it opts its pods out of the token automount. */
+export interface ServiceAccountRecord extends NamedRecord {
+  automountToken?: false;
+}
+
+export function slimServiceAccount(object: K8sObject): ServiceAccountRecord {
+  const record: ServiceAccountRecord = slimNamed(object);
+  if (object.automountServiceAccountToken === false) record.automountToken = false;
+  return record;
+}
