@@ -190,11 +190,18 @@ export function brokenB(c: CasesB) {
     }),
     pod(b, 'wants-orphan', { nodeSelector: { [pool(c)]: 'orphan' } }),
     deployment(b, 'no-class', { priorityClassName: c.priorityClass.missing }),
-    job(b, 'slow', { activeDeadlineSeconds: 2 }, { fault: 'NotReady' }),
+    // Its pod never starts (stuck pulling; a running Job pod would be completed by KWOK).
+    job(b, 'slow', { activeDeadlineSeconds: 2 }, { fault: 'ImagePullBackOff' }),
     job(b, 'held', { suspend: true }),
     cronJob(c.noJobs, 'never', '* * * * *'),
     cronJob(b, 'hasty', '0 0 1 1 *', { startingDeadlineSeconds: 5 }),
-    pod(b, 'init-crash', { initContainers: [container('migrate')] }, { fault: 'InitCrashLoop' }),
+    pod(
+      b,
+      'init-crash',
+      // An init container takes no probe (the API refuses one): it runs to completion.
+      { initContainers: [{ ...container('migrate'), readinessProbe: undefined }] },
+      { fault: 'InitCrashLoop' },
+    ),
     pod(b, 'sidecar-crash', { initContainers: [SIDECAR] }, { fault: 'SidecarCrashLoop' }),
     pod(
       b,
@@ -242,7 +249,8 @@ export function healthyB(c: CasesB) {
     }),
     deployment(h, 'classy', { priorityClassName: c.priorityClass.existing }),
     job(h, 'queued', { suspend: true }, { labels: { 'kueue.x-k8s.io/queue-name': 'team-a' } }),
-    job(h, 'batch-no-probe', {}),
+    // Done well within its deadline; no probe (a run to completion needs none).
+    job(h, 'batch-no-probe', { activeDeadlineSeconds: 600 }),
     cronJob(h, 'every-minute', '* * * * *', { successfulJobsHistoryLimit: 1 }),
     cronJob(h, 'patient', '0 0 1 1 *', { startingDeadlineSeconds: 10 }),
     pod(
