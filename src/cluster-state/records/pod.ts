@@ -1,7 +1,7 @@
 import { CpuMemoryNanos, podEffectiveNanos } from '../pod-resources';
 import { InternPool, internString } from './intern';
 import { arrayOf, conditionTrue, K8sObject } from './object-fields';
-import { LabelledRecord, slimLabelled } from './labelled';
+import { internLabels, LabelledRecord, slimLabelled } from './labelled';
 import { ConditionRecord, controllerOwner, keptConditions, OwnerRef } from './owner';
 import { podSpecHygiene, TemplateHygiene } from './pod-hygiene';
 
@@ -76,6 +76,8 @@ export interface PodRecord extends LabelledRecord {
   noRequests?: string[];
   /** Hygiene issues of a pod nothing owns (the template of an owned pod is judged on its owner). */
   hygiene?: TemplateHygiene;
+  /** spec.nodeSelector of a pod the scheduler could not place: which nodes it wants. */
+  nodeSelector?: Record<string, string>;
 }
 
 const ROOT_CA = 'kube-root-ca.crt';
@@ -148,6 +150,7 @@ export function slimPod(object: K8sObject): PodRecord {
     serviceAccount: detail.serviceAccount,
     noRequests: detail.noRequests,
     hygiene: detail.hygiene,
+    nodeSelector: detail.nodeSelector,
   };
 }
 
@@ -269,6 +272,9 @@ function effectiveNanos(object: K8sObject): ReturnType<typeof podEffectiveNanos>
   }
 }
 
+const unscheduled = (object: K8sObject): boolean =>
+  !object.spec?.nodeName && !!object.spec?.nodeSelector && !conditionTrue(object, 'PodScheduled');
+
 /** What only a pod that is not fine carries: every field undefined for a healthy pod. */
 function podDetail(object: K8sObject, ready: boolean, resourceError: boolean, bare: boolean) {
   const containers = containerStates(object);
@@ -284,5 +290,6 @@ function podDetail(object: K8sObject, ready: boolean, resourceError: boolean, ba
     serviceAccount: account && account !== 'default' ? String(account) : undefined,
     noRequests: noRequests.length ? noRequests : undefined,
     hygiene: bare ? podSpecHygiene(object.spec ?? {}, true) : undefined,
+    nodeSelector: unscheduled(object) ? internLabels(object.spec?.nodeSelector) : undefined,
   };
 }

@@ -4,15 +4,13 @@ import { nanosToNumber } from '../../cluster-state/quantity';
 import { podRef, RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 import { formatQuantityNanos } from './quantities';
-import { SchedulerReason, schedulerReasons, taintOf } from './scheduler-reasons';
+import { SchedulerReason, schedulerReasons } from './scheduler-reasons';
 
 /** Nodes named as the cause, at most. */
 const MAX_NAMED = 5;
 
 interface NodeFacts {
   largest: { cpu?: NodeRecord; memory?: NodeRecord };
-  /** Taint `key` and `key=value` → the nodes carrying it. */
-  taints: Map<string, string[]>;
   cordoned: string[];
 }
 
@@ -25,19 +23,13 @@ const factsByList = new WeakMap<readonly NodeRecord[], NodeFacts>();
 function nodeFacts(nodes: readonly NodeRecord[]): NodeFacts {
   let facts = factsByList.get(nodes);
   if (facts) return facts;
-  facts = { largest: {}, taints: new Map(), cordoned: [] };
+  facts = { largest: {}, cordoned: [] };
   for (const n of nodes) {
     for (const r of ['cpu', 'memory'] as const) {
       const top = facts.largest[r];
       if (!top || top.allocatable[r] < n.allocatable[r]) facts.largest[r] = n;
     }
     if (n.unschedulable) facts.cordoned.push(n.name);
-    for (const t of n.taints)
-      for (const key of [t.key, `${t.key}=${t.value ?? ''}`]) {
-        const list = facts.taints.get(key) ?? [];
-        if (!list.includes(n.name)) list.push(n.name);
-        facts.taints.set(key, list);
-      }
   }
   factsByList.set(nodes, facts);
   return facts;
@@ -71,15 +63,49 @@ function resourceCause(pod: PodRecord, reason: SchedulerReason, facts: NodeFacts
   };
 }
 
-function taintCause(reason: SchedulerReason, facts: NodeFacts): Cause {
-  const { key, value } = taintOf(reason.detail ?? '');
-  const nodes = facts.taints.get(value === undefined ? key : `${key}=${value}`) ?? [];
-  const taint = value === undefined ? key : `${key}=${value}`;
+const selects = (selector: Record<string, string> | undefined, n: NodeRecord): boolean =>
+  !selector || Object.entries(selector).every(([k, v]) => n.labels[k] === v);
+
+/** The taints of a node that block a pod with these tolerations (lifecycle taints aside). */
+function blockingTaints(n: NodeRecord, tolerations: readonly string[]): string[] {
+  if (tolerations.includes('*')) return [];
+  return n.taints
+    .filter(
+      (t) =>
+        (t.effect === 'NoSchedule' || t.effect === 'NoExecute') &&
+        !t.key.startsWith('node.kubernetes.io/') &&
+        !tolerations.includes(t.key) &&
+        !tolerations.includes(`${t.key}=${t.value ?? ''}`),
+    )
+    .map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`);
+}
+
+/**
+ * The nodes the pod selects whose taints it does not tolerate. The scheduler no longer prints the
+ * taint (1.30+), so it is found on the nodes: those the pod's nodeSelector picks (all without one).
+ */
+function taintCause(pod: PodRecord, reason: SchedulerReason, input: DetectorInput): Cause {
+  const tolerations = pod.refs?.tolerations ?? [];
+  const blocked: { node: string; taints: string[] }[] = [];
+  for (const n of input.list('nodes')) {
+    if (!selects(pod.nodeSelector, n)) continue;
+    const taints = blockingTaints(n, tolerations);
+    if (taints.length) blocked.push({ node: n.name, taints });
+  }
+  const taints = [...new Set(blocked.flatMap((b) => b.taints))];
+  const shown = taints.length ? taints.join(', ') : (reason.detail ?? 'a taint');
   return {
     cause: 'untolerated-taint',
-    text: `${reason.nodes} node(s) carry the taint ${taint}, which the pod does not tolerate${nodes.length ? ` (${nodes.slice(0, MAX_NAMED).join(', ')})` : ''}`,
-    suggestion: `Add a toleration for ${taint} to the pod template if it may run there, or remove the taint from the nodes (kubectl taint nodes <node> ${key}-).`,
-    nodes,
+    text: `${reason.nodes} node(s) carry taints the pod does not tolerate (${shown})${
+      blocked.length
+        ? ` on ${blocked
+            .slice(0, MAX_NAMED)
+            .map((b) => b.node)
+            .join(', ')}`
+        : ''
+    }`,
+    suggestion: `Add a toleration for ${shown} to the pod template if it may run there, or remove the taint from the nodes (kubectl taint nodes <node> <key>-).`,
+    nodes: blocked.map((b) => b.node),
   };
 }
 
@@ -112,11 +138,22 @@ function causeOf(
   reasons: SchedulerReason[],
   input: DetectorInput,
 ): Cause | undefined {
-  const main = reasons[0];
-  if (!main) return undefined;
   const facts = input.caches('nodes') ? nodeFacts(input.list('nodes')) : undefined;
+  const short = reasons.find((r) => r.cause === 'insufficient-resources');
+  // A request no node could ever hold is the cause, whatever else rules the other nodes out.
+  const oversized = short && facts && resourceCause(pod, short, facts);
+  if (oversized?.cause === 'request-larger-than-any-node') return oversized;
+  // A taint matters when the pod selects the tainted nodes; without a selector, a taint keeping it
+  // off some nodes is how pools are meant to work, and the other reasons say what stops it.
+  const taint = reasons.find((r) => r.cause === 'untolerated-taint');
+  if (taint && facts && pod.nodeSelector) return taintCause(pod, taint, input);
+  const main =
+    reasons.find((r) => r.cause !== 'node-affinity' && r.cause !== 'untolerated-taint') ??
+    taint ??
+    reasons[0];
+  if (!main) return undefined;
   if (main.cause === 'insufficient-resources' && facts) return resourceCause(pod, main, facts);
-  if (main.cause === 'untolerated-taint' && facts) return taintCause(main, facts);
+  if (main.cause === 'untolerated-taint' && facts) return taintCause(pod, main, input);
   if (main.cause === 'unschedulable-nodes')
     return {
       cause: 'cordoned-nodes',

@@ -3,7 +3,9 @@
  * pkg/scheduler/framework: the Diagnosis' NodeToStatusMap summed by reason):
  *   `0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {k: v}.
  *    preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.`
- * Only the part before `preemption:` says why; each reason carries the number of nodes it ruled out.
+ * Only the first sentence says why (later ones are preemption's and other plugins' notes); each
+ * reason carries the number of nodes it ruled out. Since 1.30 an untolerated taint is no longer
+ * printed (`had untolerated taint(s)`): the detector finds it on the nodes.
  * See https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/.
  */
 export type SchedulingCause =
@@ -31,7 +33,7 @@ const RULES: readonly [RegExp, SchedulingCause][] = [
   [/^Insufficient (.+)$/, 'insufficient-resources'],
   [/^Too many pods$/, 'insufficient-resources'],
   [
-    /had untolerated taint[s]? \{(.+)\}|had taint \{(.+)\}, that the pod didn't tolerate/,
+    /had untolerated taint(?:s|\(s\))?(?: \{(.+)\})?$|had taint \{(.+)\}, that the pod didn't tolerate/,
     'untolerated-taint',
   ],
   [/didn't match Pod's node affinity\/selector/, 'node-affinity'],
@@ -63,7 +65,8 @@ export function schedulerReasons(message: string | undefined): SchedulerReason[]
   if (!message) return [];
   if (/^no nodes available to schedule pods/i.test(message))
     return [{ nodes: 0, text: 'no nodes available', cause: 'no-nodes' }];
-  const m = /nodes are available: (.*?)(?:\.\s*preemption:|\.?$)/s.exec(message);
+  // The first sentence: later ones are other plugins' notes (DRA claims, preemption).
+  const m = /nodes are available: (.*?)(?:\.\s|\.?$)/s.exec(message);
   if (!m) return [];
   return m[1]
     .split(/,\s+(?=\d+ )/)

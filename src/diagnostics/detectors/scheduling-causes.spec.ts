@@ -21,6 +21,9 @@ const pending = (name: string, message: string, requests: Record<string, string>
 
 const ready = [{ type: 'Ready', status: 'True' }];
 
+/** The pending pod wanting the nodes labelled pool=gpu, as the record keeps it. */
+const selecting = (p: ReturnType<typeof pod>) => ({ ...p, nodeSelector: { pool: 'gpu' } });
+
 describe('the scheduler message read back into causes', () => {
   it('splits the reasons before "preemption:" with their node counts, most nodes first', () => {
     const reasons = schedulerReasons(
@@ -64,6 +67,7 @@ describe('POD_UNSCHEDULABLE names the cause', () => {
   const nodes = [
     node('small', ready),
     node('tainted', ready, {
+      labels: { pool: 'gpu' },
       spec: { taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }] },
     }),
   ];
@@ -96,20 +100,38 @@ describe('POD_UNSCHEDULABLE names the cause', () => {
     expect(f.fields.cause).toBe('cluster-full');
   });
 
-  it('an untolerated taint: names the nodes that carry it', () => {
+  it('an untolerated taint on the nodes the pod selects: names them, though the scheduler (1.30+) no longer prints the taint', () => {
     const [f] = podUnschedulable(
       inputOf({
         pods: [
-          pending(
-            'gpu',
-            '0/2 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 1 Insufficient cpu.',
+          selecting(
+            pending(
+              'gpu',
+              "0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint(s). preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+            ),
           ),
         ],
         nodes,
       }),
     );
     expect(f.fields).toMatchObject({ cause: 'untolerated-taint', causeObjects: ['Node tainted'] });
-    expect(f.suggestion).toContain('toleration for gpu=true');
+    expect(f.suggestion).toContain('toleration for gpu=true:NoSchedule');
+  });
+
+  it('without a selector, a taint keeping the pod off a pool is intended: the full cluster is the cause', () => {
+    const [f] = podUnschedulable(
+      inputOf({
+        pods: [
+          pending(
+            'web',
+            '0/2 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 1 Insufficient cpu.',
+            { cpu: '1' },
+          ),
+        ],
+        nodes,
+      }),
+    );
+    expect(f.fields.cause).toBe('cluster-full');
   });
 
   it('an affinity of the template: says so; an unknown reason keeps the scheduler message', () => {

@@ -123,7 +123,7 @@ export function node(
   extra: Record<string, any> = {},
 ) {
   return slimNode({
-    metadata: { name },
+    metadata: { name, ...(extra.labels ? { labels: extra.labels } : {}) },
     spec: extra.spec ?? {},
     status: {
       conditions,
