@@ -35,6 +35,16 @@ const faultChecks = [
   ],
   ['pod/failed', '--for=jsonpath={.status.phase}=Failed'],
   [
+    'pod/init-crash',
+    '--for=jsonpath={.status.initContainerStatuses[0].state.waiting.reason}=CrashLoopBackOff',
+  ],
+  [
+    'pod/sidecar-crash',
+    '--for=jsonpath={.status.initContainerStatuses[0].state.waiting.reason}=CrashLoopBackOff',
+  ],
+  ['pod/liveness-restarts', '--for=jsonpath={.status.containerStatuses[0].restartCount}=6'],
+  ['pod/evicted', '--for=jsonpath={.status.reason}=Evicted'],
+  [
     'pod/unschedulable',
     '--for=jsonpath={.status.conditions[?(@.type=="PodScheduled")].reason}=Unschedulable',
   ],
@@ -53,6 +63,25 @@ const kubeletEvents = {
     ['Warning', 'OOMKilling', 'Memory cgroup out of memory: killed process 4242 (app)'],
   ],
   Failed: (c) => [['Warning', 'Failed', `Error: container ${c.name} exited with code 1`]],
+  InitCrashLoop: (c, pod) => [
+    [
+      'Warning',
+      'BackOff',
+      `Back-off restarting failed container ${pod.spec.initContainers[0].name}`,
+    ],
+  ],
+  SidecarCrashLoop: (c, pod) => [
+    [
+      'Warning',
+      'BackOff',
+      `Back-off restarting failed container ${pod.spec.initContainers[0].name}`,
+    ],
+  ],
+  RestartsClimbing: (c) => [
+    ['Warning', 'Unhealthy', 'Liveness probe failed: HTTP probe failed with statuscode: 503'],
+    ['Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`],
+  ],
+  Evicted: () => [['Warning', 'Evicted', 'The node was low on resource: memory.']],
 };
 
 /** Records kubelet-style events for the labelled fault pods in `namespace` (idempotent). */
@@ -63,7 +92,7 @@ function recordKubeletEvents(name, namespace) {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const items = pods.flatMap((pod) => {
     const container = pod.spec.containers[0];
-    return kubeletEvents[pod.metadata.labels[FAULT_LABEL]](container).map(
+    return kubeletEvents[pod.metadata.labels[FAULT_LABEL]](container, pod).map(
       ([type, reason, message]) => ({
         apiVersion: 'v1',
         kind: 'Event',

@@ -1,5 +1,6 @@
 import {
   bool,
+  codeList,
   databaseUrl,
   dnsLabel,
   httpUrl,
@@ -376,6 +377,20 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 'auto',
     parse: oneOf('auto', 'worker', 'inline'),
     doc: 'Where diagnostics evaluate: worker (a worker thread holding a copy of each cluster snapshot, about 280 B per pod; evaluations never hold the event loop that answers requests, nor pause it for their GC), inline (the request thread, sliced), or auto (worker when run from the build, inline from TypeScript sources)',
+  },
+  {
+    path: 'diagnostics.disabledCodes',
+    env: 'CLOUDPILOT_DIAGNOSTICS_DISABLED_CODES',
+    default: [],
+    parse: codeList,
+    doc: 'Finding codes never reported (comma-separated in the env), e.g. the container hygiene checks a cluster has accepted: CONTAINER_IMAGE_NOT_PINNED, CONTAINER_NO_PROBES, CONTAINER_NO_MEMORY_LIMIT, CONTAINER_PRIVILEGED, CONTAINER_RUNS_AS_ROOT, POD_DEFAULT_SERVICE_ACCOUNT_TOKEN (docs/diagnostics.md)',
+  },
+  {
+    path: 'diagnostics.unusedObjects',
+    env: 'CLOUDPILOT_DIAGNOSTICS_UNUSED_OBJECTS',
+    default: false,
+    parse: bool,
+    doc: 'Report ConfigMaps, Secrets, ServiceAccounts and PersistentVolumeClaims no pod of their namespace uses (CONFIGMAP_UNUSED, SECRET_UNUSED, SERVICE_ACCOUNT_UNUSED, PVC_UNUSED, info); off by default: a workload scaled to zero or a tool reading them through the API uses them unseen',
   },
   {
     path: 'forecasts.restartRatePerHour',

@@ -98,3 +98,12 @@ export const labelKeyList: Parser<string[]> = (raw) => {
       throw new Error(`${JSON.stringify(item)} is not a label key`);
   return items;
 };
+
+/** Finding codes (UPPER_SNAKE, e.g. CONTAINER_NO_PROBES): comma-separated in the env, a list in YAML. */
+export const codeList: Parser<string[]> = (raw) => {
+  const items = listOf(raw);
+  for (const item of items)
+    if (!/^[A-Z][A-Z0-9_]*$/.test(item))
+      throw new Error(`${JSON.stringify(item)} is not a finding code`);
+  return items;
+};

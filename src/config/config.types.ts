@@ -65,7 +65,11 @@ export interface AppConfig {
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
   history: { retentionDays: number; nodePoolLabels: string[] };
-  diagnostics: { isolation: 'auto' | 'worker' | 'inline' };
+  diagnostics: {
+    isolation: 'auto' | 'worker' | 'inline';
+    disabledCodes: string[];
+    unusedObjects: boolean;
+  };
   forecasts: {
     restartRatePerHour: number;
     findingHorizonDays: number;

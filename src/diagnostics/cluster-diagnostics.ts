@@ -2,6 +2,7 @@ import type { DiagnosedSnapshot } from '../monitor/cluster-snapshot';
 import type { EvaluatedFinding } from '../cluster-state/finding';
 import type { Finding } from '../cluster-state/finding';
 import { FindingBoard, FindingChange, findingSignature } from './finding-board';
+import { CodeSwitches, switchedDetectors, withoutDisabled } from './code-switches';
 import { IncrementalEvaluation } from './incremental-evaluation';
 import { Slicer } from './slicer';
 
@@ -12,6 +13,8 @@ export interface ClusterDiagnosticsOptions {
   debounceMs: number;
   /** Re-evaluation without changes, for "for long" conditions (not ready for 5 min, cordoned for 1 h). */
   resyncMs: number;
+  /** Codes switched off or on by config (all but the opt-in ones on without it). */
+  switches?: CodeSwitches;
   /** Told after each evaluation (metrics). */
   onEvaluated?(diagnostics: ClusterDiagnostics): void;
   /** Findings computed elsewhere (forecasts), merged into every evaluation. */
@@ -49,7 +52,7 @@ export class ClusterDiagnostics extends FindingBoard {
     private readonly options: ClusterDiagnosticsOptions,
   ) {
     super();
-    this.incremental = new IncrementalEvaluation(snapshot);
+    this.incremental = new IncrementalEvaluation(snapshot, switchedDetectors(options.switches));
   }
 
   start(): void {
@@ -108,7 +111,10 @@ export class ClusterDiagnostics extends FindingBoard {
   private async evaluateOnce(now: number): Promise<void> {
     const started = performance.now();
     const pause = this.options.pause ?? yieldToEventLoop;
-    const evaluated = await this.incremental.run(now, pause);
+    const evaluated = withoutDisabled(
+      await this.incremental.run(now, pause),
+      this.options.switches,
+    );
     const found = [...evaluated, ...(this.options.external?.() ?? [])];
     if (!this.stopped) await new Slicer(pause).drain(this.applySteps(found, now, started));
   }

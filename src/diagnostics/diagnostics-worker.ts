@@ -63,12 +63,13 @@ function postEvaluation(
 
 /** A cluster's mirror and engine, its changes collected until each evaluation posts them. */
 function open(post: Post, message: Extract<ToWorker, { type: 'open' }>): Served {
-  const { clusterId, debounceMs, resyncMs } = message;
+  const { clusterId, debounceMs, resyncMs, switches } = message;
   const mirror = new SnapshotMirror(clusterId);
   const entry: Served = { mirror, external: [], changes: [], engine: undefined! };
   entry.engine = new ClusterDiagnostics(mirror, {
     debounceMs,
     resyncMs,
+    switches,
     external: () => entry.external,
     onEvaluated: (engine) => {
       const changes = entry.changes;

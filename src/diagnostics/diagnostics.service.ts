@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
+import type { CodeSwitches } from './code-switches';
 import {
   ClusterRef,
   ClusterSnapshot,
@@ -193,6 +194,11 @@ export class DiagnosticsService implements OnApplicationShutdown {
     return engine;
   }
 
+  private switches(): CodeSwitches {
+    const { disabledCodes, unusedObjects } = this.configProvider.config.diagnostics;
+    return { disabledCodes, unusedObjects };
+  }
+
   /** One engine per snapshot; a snapshot replaced by the Monitor (new credentials) gets a new one. */
   private engineFor(snapshot: ClusterSnapshot): RemoteDiagnostics {
     const existing = this.engines.get(snapshot.clusterId);
@@ -202,6 +208,7 @@ export class DiagnosticsService implements OnApplicationShutdown {
     const engine = new RemoteDiagnostics(snapshot, this.isolate, {
       debounceMs: DEBOUNCE_MS,
       resyncMs: RESYNC_MS,
+      switches: this.switches(),
       // Annotations arrive with their objects' changes: the markers follow every evaluation.
       onEvaluated: (e) => this.remark(e, e.evaluationMs),
       external: () => this.external.of(snapshot.clusterId),

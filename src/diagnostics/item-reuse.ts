@@ -45,6 +45,17 @@ function serviceStamp(
 const ITEM_STAMPS = new Map<string, ItemStamp>([
   // A workload's findings read its own record only: one shared stamp, not an array per item per run.
   ['workload-availability', () => OWN_RECORD_ONLY],
+  // A workload's hygiene findings read its record (the template's issues) and, for the token
+  // issue, its namespace's default ServiceAccount; one without issues reads nothing else.
+  [
+    'workload-hygiene',
+    (input, item, found, last) => {
+      const w = item as { namespace: string; hygiene?: unknown };
+      if (!w.hygiene) return OWN_RECORD_ONLY;
+      const account = input.get('serviceaccounts', 'default', w.namespace);
+      return last?.length === 1 && last[0] === account ? last : [account];
+    },
+  ],
   // A Service's findings read its namespace's pods (a new list whenever one of them changes), its
   // ready endpoints and, without one, how many endpoints its slices hold; one that matches nothing
   // also reads other namespaces, and one with empty slices the clock (ready pods' grace): never

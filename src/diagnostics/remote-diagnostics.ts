@@ -1,3 +1,4 @@
+import type { CodeSwitches } from './code-switches';
 import type {
   CachedKindName,
   ClusterSnapshot,
@@ -13,6 +14,8 @@ import type { FromWorker, ToWorker } from './worker-protocol';
 export interface RemoteDiagnosticsOptions {
   debounceMs: number;
   resyncMs: number;
+  /** Codes switched off or on by config. */
+  switches?: CodeSwitches;
   onEvaluated?(diagnostics: RemoteDiagnostics): void;
   /** Findings computed in this process (forecasts), sent along with every requested evaluation. */
   external?(): EvaluatedFinding[];
@@ -107,8 +110,8 @@ export class RemoteDiagnostics extends FindingBoard {
     const { clusterId } = this.snapshot;
     this.toldState = '';
     this.changes = [];
-    const { debounceMs, resyncMs } = this.options;
-    this.enqueue({ type: 'open', clusterId, debounceMs, resyncMs });
+    const { debounceMs, resyncMs, switches } = this.options;
+    this.enqueue({ type: 'open', clusterId, debounceMs, resyncMs, switches });
     // A replaced worker lost what it was asked; its first evaluation replaces the findings held here.
     this.answerAll();
     this.arriving = [];

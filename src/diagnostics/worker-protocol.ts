@@ -1,3 +1,4 @@
+import type { CodeSwitches } from './code-switches';
 import type { MirrorBatch } from '../monitor/cluster-snapshot';
 import type { FindingChange } from './cluster-diagnostics';
 import type { EvaluatedFinding } from '../cluster-state/finding';
@@ -8,7 +9,13 @@ import type { EvaluatedFinding } from '../cluster-state/finding';
  * evaluates and answers with the finding changes of each evaluation.
  */
 export type ToWorker =
-  | { type: 'open'; clusterId: string; debounceMs: number; resyncMs: number }
+  | {
+      type: 'open';
+      clusterId: string;
+      debounceMs: number;
+      resyncMs: number;
+      switches?: CodeSwitches;
+    }
   | { type: 'batch'; clusterId: string; batch: MirrorBatch }
   /** The first fill is complete: the worker's engine starts following the mirror. */
   | { type: 'start'; clusterId: string }

@@ -129,7 +129,9 @@ const KINDS: readonly CachedKindSpec[] = [
     kind: 'networkpolicies.networking.k8s.io',
     transform: slimNetworkPolicy,
   }),
-  // Whole objects (small: no data), for the image pull Secrets their pods inherit.
+  // Whole objects (small: no data): the image pull Secrets their pods inherit, and
+  // automountServiceAccountToken, which decides whether the default account's token reaches its
+  // pods (POD_DEFAULT_SERVICE_ACCOUNT_TOKEN).
   row({ name: 'serviceaccounts', kind: 'serviceaccounts', transform: slimServiceAccount }),
   row({ name: 'persistentvolumeclaims', kind: 'persistentvolumeclaims', transform: slimPvc }),
   row({ name: 'persistentvolumes', kind: 'persistentvolumes', transform: slimPv }),

@@ -325,9 +325,11 @@ describe('cluster:seed', () => {
         .flatMap((s) => s.endpoints ?? []);
     expect(endpointsOf('web')).toHaveLength(3);
     expect(endpointsOf('legacy-search')).toHaveLength(0);
+    // checkout, image-pull, oom-killed, failed, unschedulable, init-crash, sidecar-crash,
+    // liveness-restarts, evicted.
     expect(
       kubectlOk('admin', ['get', 'pods', '-n', 'faults', '-o', 'name']).trim().split('\n'),
-    ).toHaveLength(5);
+    ).toHaveLength(9);
     expect(kubectlOk('admin', ['logs', '-n', 'shop', 'deployment/web'])).toContain(
       'server listening',
     );

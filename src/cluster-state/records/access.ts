@@ -19,11 +19,15 @@ export interface RoleBindingRecord {
   bootstrap?: true;
 }
 
-/** A ServiceAccount by name, with the image pull Secrets its pods inherit. */
+/**
+ * A ServiceAccount by name, with the image pull Secrets its pods inherit and whether it opts its
+ * pods out of the token automount.
+ */
 export interface ServiceAccountRecord {
   name: string;
   namespace: string;
   pullSecrets?: string[];
+  automountToken?: false;
 }
 
 export function slimRole(object: K8sObject): RoleRecord {
@@ -59,5 +63,6 @@ export function slimServiceAccount(object: K8sObject): ServiceAccountRecord {
     name: String(object.metadata?.name ?? ''),
     namespace: internString(String(object.metadata?.namespace ?? '')),
     ...(pullSecrets.length ? { pullSecrets } : {}),
+    ...(object.automountServiceAccountToken === false ? { automountToken: false as const } : {}),
   };
 }

@@ -1,5 +1,9 @@
-import { K8sObject } from './object-fields';
+import { arrayOf, K8sObject } from './object-fields';
 import { controllerOwner, OwnerRef } from './owner';
+import { TemplateHygiene, templateHygiene } from './pod-hygiene';
+
+/** Kueue suspends the Jobs it queues and names the queue in this label: suspended on purpose. */
+const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 
 export interface JobRecord {
   name: string;
@@ -12,13 +16,26 @@ export interface JobRecord {
   /** The Failed condition's reason and message (BackoffLimitExceeded, DeadlineExceeded) when it is True. */
   failure?: { reason: string; message: string; since?: string };
   complete: boolean;
+  /** spec.suspend: no pod is started until it is resumed. */
+  suspended?: true;
+  /** The queue a queueing controller (Kueue) holds it in while suspended. */
+  queue?: string;
+  /** Its template's hygiene issues, when no CronJob owns it (the CronJob is judged). */
+  hygiene?: TemplateHygiene;
 }
 
 export interface CronJobRecord {
   name: string;
   namespace: string;
   schedule: string;
+  /** spec.timeZone; the schedule is in the controller's zone (UTC on managed clusters) without it. */
+  timeZone?: string;
   suspend: boolean;
+  created?: string;
+  startingDeadlineSeconds?: number;
+  /** concurrencyPolicy Forbid with a run still active: the controller skips schedules on purpose. */
+  skipsWhileActive?: true;
+  hygiene?: TemplateHygiene;
   lastScheduleTime?: string;
   lastSuccessfulTime?: string;
 }
@@ -38,6 +55,11 @@ export function slimJob(object: K8sObject): JobRecord {
   };
   const owner = controllerOwner(object);
   if (owner) record.owner = owner;
+  if (object.spec?.suspend === true) record.suspended = true;
+  const queue = object.metadata?.labels?.[QUEUE_LABEL];
+  if (queue) record.queue = String(queue);
+  const hygiene = owner ? undefined : templateHygiene(object, false);
+  if (hygiene) record.hygiene = hygiene;
   if (failed)
     record.failure = {
       reason: String(failed.reason ?? ''),
@@ -48,11 +70,22 @@ export function slimJob(object: K8sObject): JobRecord {
 }
 
 export function slimCronJob(object: K8sObject): CronJobRecord {
+  const deadline = object.spec?.startingDeadlineSeconds;
+  const hygiene = templateHygiene(object, false);
   return {
     name: String(object.metadata?.name ?? ''),
     namespace: String(object.metadata?.namespace ?? ''),
     schedule: String(object.spec?.schedule ?? ''),
+    ...(object.spec?.timeZone ? { timeZone: String(object.spec.timeZone) } : {}),
     suspend: object.spec?.suspend === true,
+    ...(object.metadata?.creationTimestamp
+      ? { created: String(object.metadata.creationTimestamp) }
+      : {}),
+    ...(typeof deadline === 'number' ? { startingDeadlineSeconds: deadline } : {}),
+    ...(object.spec?.concurrencyPolicy === 'Forbid' && arrayOf(object.status?.active).length
+      ? { skipsWhileActive: true as const }
+      : {}),
+    ...(hygiene ? { hygiene } : {}),
     ...(object.status?.lastScheduleTime
       ? { lastScheduleTime: String(object.status.lastScheduleTime) }
       : {}),

@@ -1,8 +1,9 @@
 import { CpuMemoryNanos, podEffectiveNanos } from '../pod-resources';
 import { InternPool, internString } from './intern';
 import { arrayOf, conditionTrue, K8sObject } from './object-fields';
-import { LabelledRecord, slimLabelled } from './labelled';
+import { internLabels, LabelledRecord, slimLabelled } from './labelled';
 import { ConditionRecord, controllerOwner, keptConditions, OwnerRef } from './owner';
+import { podSpecHygiene, TemplateHygiene } from './pod-hygiene';
 
 /**
  * The slim records the Monitor keeps hold only the fields its readers use. A full pod is 5–20 KB of
@@ -49,6 +50,12 @@ export interface PodRefs {
   pvcs?: string[];
   pullSecrets?: string[];
   ports?: string[];
+  /**
+   * Tolerations of taints other than the node lifecycle ones (`node.kubernetes.io/…`, added to
+   * every pod), as `key` (operator Exists), `key=value` or `*` (tolerates every taint); effects are not told apart. Kept here because it is
+   * interned per template like the references: a pod pays nothing for it.
+   */
+  tolerations?: string[];
 }
 
 export interface PodRecord extends LabelledRecord {
@@ -79,6 +86,10 @@ export interface PodRecord extends LabelledRecord {
    * "ready for longer than a grace period".
    */
   readySince?: number;
+  /** Hygiene issues of a pod nothing owns (the template of an owned pod is judged on its owner). */
+  hygiene?: TemplateHygiene;
+  /** spec.nodeSelector of a pod the scheduler could not place: which nodes it wants. */
+  nodeSelector?: Record<string, string>;
 }
 
 const ROOT_CA = 'kube-root-ca.crt';
@@ -113,7 +124,7 @@ export function slimPod(object: K8sObject): PodRecord {
     owner: controllerOwner(object),
     refs: podRefs(object.spec ?? {}),
   };
-  const detail = podDetail(object, ready, !effective);
+  const detail = podDetail(object, ready, !effective, common.owner === undefined);
   // Two literals with fixed fields (absent ones undefined, no spread): every pod record has one of
   // two hidden classes with its fields in-object. Adding fields afterwards (Object.assign, spread)
   // moves them to a separate backing store: measured on Node 20, 1,080–1,250 B per pod at 100k
@@ -153,6 +164,8 @@ export function slimPod(object: K8sObject): PodRecord {
     serviceAccount: detail.serviceAccount,
     noRequests: detail.noRequests,
     readySince: common.readySince,
+    hygiene: detail.hygiene,
+    nodeSelector: detail.nodeSelector,
   };
 }
 
@@ -242,16 +255,32 @@ function podRefs(spec: K8sObject): PodRefs | undefined {
   // Published into every namespace by the controller-manager and read by every service-account
   // token volume: always there, and recording it would cost every pod an array.
   configMaps.delete(ROOT_CA);
+  const tolerations = customTolerations(spec);
   const named = { configMaps, secrets, pvcs, pullSecrets, ports };
   const refs: PodRefs = {};
-  for (const key of Object.keys(named) as (keyof PodRefs)[])
+  for (const key of Object.keys(named) as (keyof typeof named)[])
     if (named[key].size) refs[key] = Object.freeze([...named[key]]) as string[];
+  if (tolerations.length) refs.tolerations = Object.freeze(tolerations) as string[];
   if (!Object.keys(refs).length) return undefined;
   // The replicas of one template reference the same objects: one frozen set for all of them.
   return refSets.get(JSON.stringify(refs), () => Object.freeze(refs));
 }
 
 const refSets = new InternPool<PodRefs>(20_000);
+
+/** Taints of the node lifecycle, tolerated by every pod through admission defaults. */
+const LIFECYCLE_TAINTS = 'node.kubernetes.io/';
+
+function customTolerations(spec: K8sObject): string[] {
+  const found = new Set<string>();
+  for (const t of arrayOf(spec.tolerations)) {
+    const key = String(t?.key ?? '');
+    if (key.startsWith(LIFECYCLE_TAINTS)) continue;
+    if (!key) found.add('*');
+    else found.add(t.operator === 'Exists' ? key : `${key}=${String(t.value ?? '')}`);
+  }
+  return [...found].sort();
+}
 
 /** App containers and sidecars (which run as long as the pod) that request neither CPU nor memory. */
 function withoutRequests(spec: K8sObject): string[] {
@@ -273,8 +302,11 @@ function effectiveNanos(object: K8sObject): ReturnType<typeof podEffectiveNanos>
   }
 }
 
+const unscheduled = (object: K8sObject): boolean =>
+  !object.spec?.nodeName && !!object.spec?.nodeSelector && !conditionTrue(object, 'PodScheduled');
+
 /** What only a pod that is not fine carries: every field undefined for a healthy pod. */
-function podDetail(object: K8sObject, ready: boolean, resourceError: boolean) {
+function podDetail(object: K8sObject, ready: boolean, resourceError: boolean, bare: boolean) {
   const containers = containerStates(object);
   const account = object.spec?.serviceAccountName;
   const noRequests = withoutRequests(object.spec ?? {});
@@ -287,5 +319,7 @@ function podDetail(object: K8sObject, ready: boolean, resourceError: boolean) {
     conditions: keptConditions(object, (c) => c?.status !== 'True'),
     serviceAccount: account && account !== 'default' ? String(account) : undefined,
     noRequests: noRequests.length ? noRequests : undefined,
+    hygiene: bare ? podSpecHygiene(object.spec ?? {}, true) : undefined,
+    nodeSelector: unscheduled(object) ? internLabels(object.spec?.nodeSelector) : undefined,
   };
 }

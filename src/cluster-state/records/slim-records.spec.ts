@@ -36,6 +36,13 @@ describe('slim records', () => {
       requests: { cpu: 2_000_000_000n, memory: 1_610_612_736_000_000_000n },
       limits: { cpu: 1_000_000_000n, memory: 0n },
       conditions: [{ type: 'Ready', status: 'False' }],
+      // A pod nothing owns is judged on its own template (an owned one on its owner's).
+      hygiene: [
+        { code: 'CONTAINER_IMAGE_NOT_PINNED', containers: ['i', 'a'], values: ['', ''] },
+        { code: 'CONTAINER_NO_PROBES', containers: ['a'] },
+        { code: 'CONTAINER_NO_MEMORY_LIMIT', containers: ['a'] },
+        { code: 'POD_DEFAULT_SERVICE_ACCOUNT_TOKEN', containers: [] },
+      ],
     });
   });
 

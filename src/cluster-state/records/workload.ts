@@ -1,5 +1,6 @@
 import { arrayOf, K8sObject } from './object-fields';
 import { ConditionRecord, controllerOwner, keptConditions, OwnerRef } from './owner';
+import { TemplateHygiene, templateHygiene } from './pod-hygiene';
 
 /**
  * Deployments, StatefulSets, DaemonSets and ReplicaSets: the replica counts of their status and the
@@ -26,6 +27,8 @@ export interface WorkloadRecord {
   serviceName?: string;
   /** StatefulSets only: spec.volumeClaimTemplates; no storageClassName means the default class. */
   claimTemplates?: { name: string; storageClassName?: string }[];
+  /** Its pod template's hygiene issues, when nothing owns it (a Deployment's ReplicaSets are not judged). */
+  hygiene?: TemplateHygiene;
 }
 
 const num = (v: unknown): number => Number(v ?? 0) || 0;
@@ -67,6 +70,8 @@ function slim(object: K8sObject, daemon: boolean): WorkloadRecord {
     record.created = String(object.metadata.creationTimestamp);
   const owner = controllerOwner(object);
   if (owner) record.owner = owner;
+  const hygiene = owner ? undefined : templateHygiene(object, true);
+  if (hygiene) record.hygiene = hygiene;
   if (object.spec?.paused === true) record.paused = true;
   const generation = object.metadata?.generation;
   if (generation !== undefined && num(status.observedGeneration) < num(generation))

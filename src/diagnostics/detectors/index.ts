@@ -1,5 +1,8 @@
+import type { CachedKindName } from '../../monitor/cluster-snapshot';
 import { containerRequests } from './container-requests.detector';
 import { defaultClasses } from './default-classes.detector';
+import { podHygiene, workloadHygiene } from './container-hygiene.detector';
+import { cronJobSchedules } from './cronjob-schedule.detector';
 import { Detector } from './detector';
 import { hpas } from './hpa.detector';
 import { ingressClasses } from './ingress-class.detector';
@@ -9,6 +12,8 @@ import { jobs } from './jobs.detector';
 import { metricsApis } from './metrics-apis.detector';
 import { networkPolicies } from './network-policy.detector';
 import { nodeOvercommit } from './node-overcommit.detector';
+import { nodeConditions } from './node-conditions.detector';
+import { nodeTaints } from './node-taints.detector';
 import { nodes } from './nodes.detector';
 import { pdbs } from './pdb.detector';
 import { podConfigError } from './pod-config-error.detector';
@@ -18,14 +23,27 @@ import { podImagePull } from './pod-image-pull.detector';
 import { podNotReady } from './pod-not-ready.detector';
 import { podOomKilled } from './pod-oom-killed.detector';
 import { podReferences } from './pod-references.detector';
+import { podRestarting } from './pod-restarting.detector';
+import { priorityClasses } from './priority-class.detector';
 import { podUnschedulable } from './pod-unschedulable.detector';
 import { pvcPending } from './pvc-pending.detector';
 import { rbacBindings } from './rbac-bindings.detector';
 import { services } from './service.detector';
 import { statefulSetReferences } from './statefulset-references.detector';
 import { claimsLost, volumePhases } from './storage-phases.detector';
+import { unusedObjects } from './unused-objects.detector';
 import { webhooks } from './webhooks.detector';
 import { workloadAvailability } from './workload-availability.detector';
+
+/** The kinds whose pod templates container hygiene judges (see pod-hygiene.ts). */
+const WORKLOADS: CachedKindName[] = [
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'replicasets',
+  'jobs',
+  'cronjobs',
+];
 
 /**
  * Every detector, in the order their findings are listed for one object: its name, the kinds it
@@ -110,4 +128,16 @@ export const DETECTORS: readonly Detector[] = [
     over: ['rolebindings', 'clusterrolebindings'],
     detect: rbacBindings,
   },
+  { name: 'pod-restarting', needs: ['pods'], over: ['pods'], detect: podRestarting },
+  { name: 'pod-hygiene', needs: ['pods'], over: ['pods'], detect: podHygiene },
+  { name: 'workload-hygiene', needs: WORKLOADS, over: WORKLOADS, detect: workloadHygiene },
+  { name: 'cronjob-schedules', needs: ['cronjobs'], over: ['cronjobs'], detect: cronJobSchedules },
+  { name: 'priority-classes', needs: ['replicasets'], detect: priorityClasses },
+  { name: 'node-conditions', needs: ['nodes'], over: ['nodes'], detect: nodeConditions },
+  { name: 'node-taints', needs: ['nodes', 'pods'], detect: nodeTaints },
 ];
+
+/** Detectors run only when config switches them on (code-switches.ts): what they report is opt-in. */
+export const OPT_IN_DETECTORS = {
+  unusedObjects: { name: 'unused-objects', needs: ['pods'], detect: unusedObjects },
+} as const satisfies Record<string, Detector>;

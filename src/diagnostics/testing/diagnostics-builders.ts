@@ -61,6 +61,19 @@ export interface PodOptions {
   created?: string;
 }
 
+/**
+ * A container with a pinned image, a readiness probe and a memory limit: a pod of these raises no
+ * hygiene finding, so a test sees only the state it builds.
+ */
+export function hygienic(name: string, resources: Record<string, any> = {}) {
+  return {
+    name,
+    image: `registry.example/${name}:1.0`,
+    readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
+    resources: { ...resources, limits: { memory: '64Mi', ...resources.limits } },
+  };
+}
+
 /** A pod as the API would send it, slimmed as the Monitor does. */
 export function pod(name: string, o: PodOptions = {}) {
   const ready = o.ready ?? true;
@@ -74,7 +87,13 @@ export function pod(name: string, o: PodOptions = {}) {
     },
     spec: {
       nodeName: 'n1',
-      containers: [{ name: 'app', resources: { requests: { cpu: '100m' } } }],
+      // An owned pod's template is judged on its owner: only a bare pod needs to be hygienic.
+      containers: [
+        o.owner
+          ? { name: 'app', resources: { requests: { cpu: '100m' } } }
+          : hygienic('app', { requests: { cpu: '100m' } }),
+      ],
+      automountServiceAccountToken: false,
       ...(o.initContainers ? { initContainers: o.initContainers } : {}),
       ...o.spec,
     },
@@ -106,7 +125,7 @@ export function node(
   extra: Record<string, any> = {},
 ) {
   return slimNode({
-    metadata: { name },
+    metadata: { name, ...(extra.labels ? { labels: extra.labels } : {}) },
     spec: extra.spec ?? {},
     status: {
       conditions,

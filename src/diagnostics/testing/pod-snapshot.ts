@@ -1,3 +1,4 @@
+import { hygienic } from './diagnostics-builders';
 import { slimPod } from '../../cluster-state/records/pod';
 import type { ClusterSnapshot, SnapshotListener } from '../../monitor/cluster-snapshot';
 
@@ -26,7 +27,10 @@ export function podSnapshot(clusterId = 'c1', { settled = true } = {}) {
   const put = (name: string, reason?: string) => {
     const record = slimPod({
       metadata: { name, namespace: 'shop' },
-      spec: { containers: [{ name: 'app', resources: { requests: { cpu: '1' } } }] },
+      spec: {
+        containers: [hygienic('app', { requests: { cpu: '1' } })],
+        automountServiceAccountToken: false,
+      },
       status: {
         phase: 'Running',
         containerStatuses: [

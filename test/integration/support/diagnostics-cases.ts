@@ -97,10 +97,23 @@ const labels = (app: string, fault?: string) => ({
   ...(fault ? { 'cloudpilot.dev/fault': fault } : {}),
 });
 
-/** A container; `resources: null` for one that requests nothing. */
-function container(name = 'app', resources: Record<string, unknown> | null = REQUESTS) {
-  return { name, image: `registry.example/${name}:1.0`, ...(resources ? { resources } : {}) };
+/**
+ * A container; `resources: null` for one that requests nothing. A pinned image, a readiness probe
+ * and a memory limit: the container hygiene checks stay silent unless a case asks otherwise.
+ */
+function container(name = 'app', resources: Record<string, any> | null = REQUESTS) {
+  return {
+    name,
+    image: `registry.example/${name}:1.0`,
+    readinessProbe: { tcpSocket: { port: 8080 } },
+    ...(resources
+      ? { resources: { ...resources, limits: { memory: '64Mi', ...resources.limits } } }
+      : {}),
+  };
 }
+
+/** Pods run without the default ServiceAccount's API token unless a case asks otherwise. */
+const NO_TOKEN = { automountServiceAccountToken: false };
 
 function pod(
   namespace: string,
@@ -118,7 +131,7 @@ function pod(
       labels: labels(name, fault),
       ...(annotations ? { annotations } : {}),
     },
-    spec: { containers: [container()], ...spec },
+    spec: { ...NO_TOKEN, containers: [container()], ...spec },
   };
 }
 
@@ -137,7 +150,7 @@ function deployment(
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: labels(name, o.fault) },
-        spec: { containers: [container()] },
+        spec: { ...NO_TOKEN, containers: [container()] },
       },
     },
   };
@@ -157,6 +170,7 @@ function daemonSet(n: CaseNames, name: string, fault?: string) {
       template: {
         metadata: { labels: labels(name, fault) },
         spec: {
+          ...NO_TOKEN,
           nodeSelector: { [`cloudpilot.dev/daemons-${n.suffix}`]: 'yes' },
           // The crashing one also tolerates the quarantine taint: it is only unavailable.
           tolerations: fault
@@ -188,7 +202,7 @@ function jobSpec(app: string, fault?: string) {
     backoffLimit: 0,
     template: {
       metadata: { labels: labels(app, fault) },
-      spec: { restartPolicy: 'Never', containers: [container('run')] },
+      spec: { ...NO_TOKEN, restartPolicy: 'Never', containers: [container('run')] },
     },
   };
 }
@@ -244,7 +258,7 @@ export function caseObjects(n: CaseNames, fineNode: string) {
         selector: { matchLabels: { app: 'ledger' } },
         template: {
           metadata: { labels: labels('ledger', 'NotReady') },
-          spec: { containers: [container()] },
+          spec: { ...NO_TOKEN, containers: [container()] },
         },
       },
     },
@@ -330,7 +344,10 @@ export function caseObjects(n: CaseNames, fineNode: string) {
         replicas: 2,
         serviceName: 'db',
         selector: { matchLabels: { app: 'db' } },
-        template: { metadata: { labels: labels('db') }, spec: { containers: [container()] } },
+        template: {
+          metadata: { labels: labels('db') },
+          spec: { ...NO_TOKEN, containers: [container()] },
+        },
       },
     },
     pvc(h, 'later', sc.waitForConsumer),
@@ -342,7 +359,8 @@ export function caseObjects(n: CaseNames, fineNode: string) {
     },
     cronJob(h, 'recovered', {}),
     pod(h, 'migrated', {
-      initContainers: [container('migrate', null)],
+      // An init container takes no probe (the API refuses one): it runs to completion.
+      initContainers: [{ ...container('migrate', null), readinessProbe: undefined }],
     }),
     pod(
       h,
