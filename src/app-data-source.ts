@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ApiToken } from './auth/api-token.entity';
 import { AuditEntry } from './audit/audit-entry.entity';
+import { ChangeRecord } from './changes/change-record.entity';
 import { ClusterEntity } from './cluster-registry/cluster.entity';
 import { dataSourceOptions } from './database/database-options';
 import { HistorySample } from './history/history-sample.entity';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   LlmMessage,
   LlmProposal,
   HistorySample,
+  ChangeRecord,
 ];
 
 /** The service's data source for a DATABASE_URL: the adapter's options with every entity. */

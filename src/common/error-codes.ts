@@ -182,6 +182,10 @@ export const ERROR_CATALOGUE = {
     status: 404,
     description: 'No current diagnostics finding has this id (it may have been resolved)',
   },
+  CHANGE_NOT_FOUND: {
+    status: 404,
+    description: 'No stored change of this cluster has this id (it may have expired)',
+  },
   CLUSTER_NAME_TAKEN: { status: 409, description: 'Another cluster already has this name' },
   NOT_AVAILABLE_IN_INSTANT_MODE: {
     status: 405,
