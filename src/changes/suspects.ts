@@ -58,26 +58,27 @@ function weightOf(change: TimelineChange): number {
   return change.manager && AUTOMATED.test(change.manager) ? base * 0.5 : base;
 }
 
-/** What the finding is, as "…before the crash loop began" says it. */
+/** How "…2 min before the crash loop began" ends for each finding code. */
 const PROBLEMS: Record<string, string> = {
-  POD_CRASH_LOOP: 'crash loop',
-  POD_CONTAINER_CONFIG_ERROR: 'container config error',
-  POD_UNSCHEDULABLE: 'pods became unschedulable',
-  SERVICE_NO_MATCHING_PODS: 'Service lost its pods',
-  SERVICE_NO_READY_ENDPOINTS: 'Service lost its ready endpoints',
-  HPA_AT_MAX_REPLICAS: 'autoscaler hit its maximum',
-  POD_IMAGE_PULL: 'image pull failures',
-  POD_OOM_KILLED: 'OOM kills',
-  POD_NOT_READY: 'pods became not ready',
+  POD_CRASH_LOOP: 'the crash loop began',
+  POD_CONTAINER_CONFIG_ERROR: 'the container config error began',
+  POD_UNSCHEDULABLE: 'its pods became unschedulable',
+  SERVICE_NO_MATCHING_PODS: 'the Service lost its pods',
+  SERVICE_NO_READY_ENDPOINTS: 'the Service lost its ready endpoints',
+  HPA_AT_MAX_REPLICAS: 'the autoscaler hit its maximum',
+  POD_IMAGE_PULL: 'the image pulls began failing',
+  POD_OOM_KILLED: 'the OOM kills began',
+  POD_NOT_READY: 'its pods became not ready',
 };
 
 export function problemOf(code: string): string {
-  return PROBLEMS[code] ?? `${code} finding`;
+  return PROBLEMS[code] ?? `${code} was first seen`;
 }
 
 function elapsed(ms: number): string {
   if (ms < 0) return 'as';
   const s = Math.round(ms / 1000);
+  if (s < 1) return 'just before';
   if (s < 90) return `${s} s before`;
   const min = Math.round(s / 60);
   return min < 90 ? `${min} min before` : `${Math.round(min / 60)} h before`;
@@ -98,7 +99,7 @@ export function suspectReason(
 ): string {
   const by = change.manager ? ` by ${change.manager}` : '';
   const when = elapsed(msBefore);
-  return `${change.summary} on ${where(relation)}${by} ${when} the ${problemOf(code)} began`;
+  return `${change.summary} on ${where(relation)}${by} ${when} ${problemOf(code)}`;
 }
 
 /**
