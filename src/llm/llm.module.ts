@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChangesModule } from '../changes/changes.module';
 import { DiagnosticsModule } from '../diagnostics/diagnostics.module';
 import { HealthModule } from '../health/health.module';
 import { IstioGatewayModule } from '../istio-gateway/istio-gateway.module';
@@ -35,6 +36,7 @@ import { ToolRunner } from './tools/tool-runner';
     OverviewModule,
     IstioGatewayModule,
     DiagnosticsModule,
+    ChangesModule,
   ],
   controllers: [SessionsController, ProposalsController, ExplainController],
   providers: [
