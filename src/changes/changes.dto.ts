@@ -94,6 +94,7 @@ export class SuspectDto {
 }
 
 export class SuspectsDto {
+  clusterId: string;
   findingId: string;
   code: string;
   firstSeen: string;

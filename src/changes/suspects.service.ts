@@ -38,6 +38,7 @@ export class SuspectsService {
     );
     const changes = await this.changes.between(cluster.id, since, new Date(begin + AFTER_SLACK_MS));
     return {
+      clusterId: cluster.id,
       findingId: finding.id,
       code: finding.code,
       firstSeen: finding.firstSeen,

@@ -16,6 +16,8 @@ import { LlmProposal } from './proposals/llm-proposal.entity';
 import { ProposalExecutor } from './proposals/proposal-executor';
 import { ProposalService } from './proposals/proposal.service';
 import { ProposalsController } from './proposals.controller';
+import { RollbackProposals } from './proposals/rollback-proposals';
+import { RollbackController } from './rollback.controller';
 import { LlmMessage } from './sessions/llm-message.entity';
 import { LlmSession } from './sessions/llm-session.entity';
 import { SessionService } from './sessions/session.service';
@@ -38,7 +40,7 @@ import { ToolRunner } from './tools/tool-runner';
     DiagnosticsModule,
     ChangesModule,
   ],
-  controllers: [SessionsController, ProposalsController, ExplainController],
+  controllers: [SessionsController, ProposalsController, ExplainController, RollbackController],
   providers: [
     LlmClient,
     LlmMetrics,
@@ -48,6 +50,7 @@ import { ToolRunner } from './tools/tool-runner';
     ChatService,
     ProposalService,
     ProposalExecutor,
+    RollbackProposals,
     ExplainService,
     FindingSource,
   ],

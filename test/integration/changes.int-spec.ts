@@ -35,6 +35,8 @@ let clusterId: string;
 let ns: string;
 let noiseNs: string;
 let noiseRound = 0;
+let webCrash: Finding | undefined;
+let apiNoPods: Finding | undefined;
 const bodies: string[] = [];
 
 async function get(path: string): Promise<Record<string, any>> {
@@ -270,8 +272,10 @@ describe('the change timeline on the real cluster', () => {
       input: JSON.stringify(deployment(ns, 'web', 'shop/web:1.5.0', { fault: 'CrashLoopBackOff' })),
     });
     noise();
-    const top = await topSuspect(await finding('POD_CRASH_LOOP', 'Deployment', 'web'));
+    const crash = await finding('POD_CRASH_LOOP', 'Deployment', 'web');
+    const top = await topSuspect(crash);
     expect(top.change).toMatchObject({ kind: 'Deployment', name: 'web', category: 'template' });
+    webCrash = crash;
     expect(top.reason).toMatch(
       /^image of container app changed from 1\.4\.2 to 1\.5\.0 .*on this Deployment .*before the crash loop began$/,
     );
@@ -334,7 +338,8 @@ describe('the change timeline on the real cluster', () => {
       '{"spec":{"selector":{"app":"api-v2"}}}',
     ]);
     noise();
-    const top = await topSuspect(await finding('SERVICE_NO_MATCHING_PODS', 'Service', 'api'));
+    apiNoPods = await finding('SERVICE_NO_MATCHING_PODS', 'Service', 'api');
+    const top = await topSuspect(apiNoPods);
     expect(top.change).toMatchObject({ kind: 'Service', name: 'api', category: 'selector' });
     expect(top.reason).toContain('selector.app changed from api to api-v2');
   });
@@ -371,6 +376,54 @@ describe('the change timeline on the real cluster', () => {
       category: 'autoscaling',
     });
     expect(top.change.summary).toBe('maxReplicas changed from 5 to 2');
+  });
+
+  it('proposes rolling the crash-looping Deployment back to its previous revision, applied only on approval', async () => {
+    const post = (path: string) => app.http().post(path).set(bearer(ADMIN_TOKEN)).send({});
+    const res = await post(`/api/v1/clusters/${clusterId}/diagnostics/${webCrash!.id}/rollback`);
+    bodies.push(res.text);
+    expect(res.status).toBe(201);
+    const proposal = res.body.data;
+    expect(proposal).toMatchObject({
+      action: 'rollback',
+      kind: 'deployments',
+      name: 'web',
+      status: 'pending',
+    });
+    expect(proposal.dryRun.diff).toEqual(
+      expect.arrayContaining([expect.objectContaining({ to: 'shop/web:1.4.2' })]),
+    );
+    const image = () =>
+      kubectlOk('admin', [
+        '-n',
+        ns,
+        'get',
+        'deployment',
+        'web',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].image}',
+      ]).trim();
+    expect(image()).toBe('shop/web:1.5.0');
+    const approved = await post(`/api/v1/llm/proposals/${proposal.id}/approve`);
+    bodies.push(approved.text);
+    expect([approved.status, approved.body.data?.status]).toEqual([200, 'applied']);
+    expect(image()).toBe('shop/web:1.4.2');
+    const refused = await post(
+      `/api/v1/clusters/${clusterId}/diagnostics/${apiNoPods!.id}/rollback`,
+    );
+    expect([refused.status, refused.body.code]).toEqual([409, 'ROLLBACK_NOT_APPLICABLE']);
+  });
+
+  it("puts an object's changes and events on one timeline with include=changes", async () => {
+    const path = `/api/v1/clusters/${clusterId}/resources/deployments/web/events?namespace=${ns}`;
+    expect((await get(path)).timeline).toBeUndefined();
+    const { timeline } = await get(`${path}&include=changes`);
+    const changes = timeline.filter((e: { type: string }) => e.type === 'change');
+    expect(changes.map((e: any) => e.change.category)).toEqual(
+      expect.arrayContaining(['template', 'rollout']),
+    );
+    const times = timeline.map((e: { at: string | null }) => Date.parse(e.at ?? '') || 0);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('records a Secret by metadata only and never stores or returns a secret value', async () => {
