@@ -84,7 +84,7 @@ function workload(
   return row({
     name,
     kind,
-    transform: withTracking(transform, workloadFields),
+    transform: withTracking(transform, workloadFields, true),
     feed: (aggregates, record, sign) => aggregates.named(name, record, sign),
   });
 }
@@ -96,7 +96,7 @@ const specObject = (name: CachedKindName, kind: string, tracked = false): Cached
     kind,
     optional: true,
     transform: (tracked
-      ? withTracking(slimSpecObject, specFields)
+      ? withTracking(slimSpecObject, specFields, true)
       : slimSpecObject) as CachedKindSpec['transform'],
   });
 
@@ -151,12 +151,12 @@ export const CACHED_KINDS: readonly CachedKindSpec[] = [
   row({
     name: 'ingresses',
     kind: 'ingresses.networking.k8s.io',
-    transform: withTracking(slimIngress, specFields),
+    transform: withTracking(slimIngress, specFields, true),
   }),
   row({
     name: 'networkpolicies',
     kind: 'networkpolicies.networking.k8s.io',
-    transform: withTracking(slimNetworkPolicy, specFields),
+    transform: withTracking(slimNetworkPolicy, specFields, true),
   }),
   row({
     name: 'serviceaccounts',
@@ -174,12 +174,12 @@ export const CACHED_KINDS: readonly CachedKindSpec[] = [
   row({
     name: 'horizontalpodautoscalers',
     kind: 'horizontalpodautoscalers.autoscaling',
-    transform: withTracking(slimHpa, hpaFields),
+    transform: withTracking(slimHpa, hpaFields, true),
   }),
   row({
     name: 'poddisruptionbudgets',
     kind: 'poddisruptionbudgets.policy',
-    transform: withTracking(slimPdb, specFields),
+    transform: withTracking(slimPdb, specFields, true),
   }),
   row({
     name: 'mutatingwebhookconfigurations',

