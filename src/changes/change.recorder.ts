@@ -112,7 +112,11 @@ export class ChangeRecorder implements OnModuleDestroy {
   }
 
   private onEvent(snapshot: ClusterSnapshot, event: SnapshotChange): void {
-    if (!this.coordination.isLeader()) return;
+    if (!this.coordination.isLeader()) {
+      // The next time this replica leads, it counts the day from the database again.
+      this.budget.reset();
+      return;
+    }
     const draft = changeFromEvent(event, snapshot.settled);
     if (!draft) return;
     if (this.buffer.length >= MAX_BUFFERED) {
