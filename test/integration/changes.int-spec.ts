@@ -10,6 +10,7 @@ import {
   startServer,
   TestApp,
 } from './support/cloudpilot-app';
+import { ScriptedLlm } from '../support/scripted-llm';
 import { createNamespace, deleteNamespace, kubectl, kubectlOk } from './support/test-cluster';
 
 /**
@@ -26,10 +27,14 @@ const ENV_CANARY = `canary-env-${suffix}`;
 const NOISE = 20;
 
 const dbDir = mkdtempSync(join(tmpdir(), 'cloudpilot-changes-'));
-const env = {
+const env: Record<string, string> = {
   DATABASE_URL: `sqlite:///${join(dbDir, 'cloudpilot.db')}`,
   CLOUDPILOT_ENCRYPTION_KEY: newEncryptionKey(),
+  LLM_PROVIDER: 'openai',
+  LLM_API_KEY: `sk-test-${suffix}`,
+  LLM_MODEL: 'scripted-model',
 };
+const llm = new ScriptedLlm();
 let app: TestApp;
 let clusterId: string;
 let ns: string;
@@ -207,6 +212,7 @@ beforeAll(async () => {
   noise();
   for (const d of ['web', 'api', 'pinned', 'scaled'])
     kubectlOk('admin', ['-n', ns, 'rollout', 'status', `deployment/${d}`, '--timeout=90s']);
+  env.CLOUDPILOT_LLM_BASE_URL = await llm.start();
   app = await startServer(env);
   clusterId = (await register(app, 'changes')).id;
   // The first sync is the baseline: what exists then is no change.
@@ -215,6 +221,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  await llm.close();
   kubectl('admin', ['delete', 'node', NODE, '--ignore-not-found', '--wait=false']);
   for (const n of [ns, noiseNs]) if (n) deleteNamespace(n);
   rmSync(dbDir, { recursive: true, force: true });
@@ -276,6 +283,20 @@ describe('the change timeline on the real cluster', () => {
     const top = await topSuspect(crash);
     expect(top.change).toMatchObject({ kind: 'Deployment', name: 'web', category: 'template' });
     webCrash = crash;
+    // The explanation's prompt carries the suspects, the top one's reason first.
+    llm.play([
+      {
+        kind: 'text',
+        text: JSON.stringify({ cause: 'the image bump', evidence: [], fix: 'roll back' }),
+      },
+    ]);
+    const explained = await app
+      .http()
+      .post(`/api/v1/clusters/${clusterId}/diagnostics/${crash.id}/explain`)
+      .set(bearer(ADMIN_TOKEN));
+    bodies.push(explained.text);
+    expect(explained.status).toBe(200);
+    expect(llm.requests[0].raw).toContain(top.reason);
     expect(top.reason).toMatch(
       /^image of container app changed from 1\.4\.2 to 1\.5\.0 .*on this Deployment .*before the crash loop began$/,
     );
@@ -449,7 +470,7 @@ describe('the change timeline on the real cluster', () => {
       expect.arrayContaining(['data[token]', 'resourceVersion']),
     );
     await get(`/api/v1/clusters/${clusterId}/changes?limit=500`);
-    for (const text of [...bodies, app.rawLogs()]) {
+    for (const text of [...bodies, app.rawLogs(), ...llm.requests.map((r) => r.raw)]) {
       expect(text).not.toContain(SECRET_CANARY);
       expect(text).not.toContain(ENV_CANARY);
     }
