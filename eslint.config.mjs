@@ -55,7 +55,7 @@ const LAYERS = [
   ['monitor'],
   ['audit', 'system', 'overview', 'k8s-resources', 'istio-gateway'],
   ['diagnostics'],
-  ['history', 'forecasts'],
+  ['history', 'forecasts', 'changes'],
   ['llm'],
   ['mcp'],
   ['cli'],

@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ApiToken } from './auth/api-token.entity';
 import { AuditEntry } from './audit/audit-entry.entity';
+import { ChangeRecord } from './changes/change-record.entity';
 import { ClusterEntity } from './cluster-registry/cluster.entity';
 import { dataSourceOptions } from './database/database-options';
 import { DiagnosticsSilence } from './diagnostics/silence.entity';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   LlmProposal,
   HistorySample,
   DiagnosticsSilence,
+  ChangeRecord,
 ];
 
 /** The service's data source for a DATABASE_URL: the adapter's options with every entity. */

@@ -4,6 +4,7 @@ import type { Logger as Pino } from 'pino';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ChangesModule } from './changes/changes.module';
 import { ClusterRegistryModule } from './cluster-registry/cluster-registry.module';
 import { BODY_LIMIT_BYTES, BodyParserMiddleware } from './common/body-parser.middleware';
 import { EnvelopeExceptionFilter } from './common/envelope-exception.filter';
@@ -73,6 +74,7 @@ export class AppModule implements NestModule {
         McpModule,
         HistoryModule,
         ForecastsModule,
+        ChangesModule,
         DiagnosticsModule,
       ],
       providers: [

@@ -186,6 +186,15 @@ export const ERROR_CATALOGUE = {
     status: 404,
     description: 'No diagnostics silence of this cluster has this id',
   },
+  CHANGE_NOT_FOUND: {
+    status: 404,
+    description: 'No stored change of this cluster has this id (it may have expired)',
+  },
+  ROLLBACK_NOT_APPLICABLE: {
+    status: 409,
+    description:
+      "The finding's top suspect is not a Deployment template change or rollout, so there is no previous revision to return to",
+  },
   CLUSTER_NAME_TAKEN: { status: 409, description: 'Another cluster already has this name' },
   NOT_AVAILABLE_IN_INSTANT_MODE: {
     status: 405,

@@ -124,6 +124,13 @@ export const FINDING_ID_RULE: InputRule = {
   expected: '16 hexadecimal digits',
 };
 
+/** A recorded change's id: 32 lowercase hex digits. */
+export const CHANGE_ID_RULE: InputRule = {
+  pattern: /^[0-9a-f]{32}$/,
+  maxLength: 32,
+  expected: '32 hexadecimal digits',
+};
+
 /** The id of a finding the assistant can explain: a diagnostics finding's or a mesh validation's. */
 export const EXPLAINABLE_FINDING_ID_RULE: InputRule = {
   pattern: /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,511}$/,

@@ -57,6 +57,7 @@ const TAGS: ReadonlyArray<[string, string]> = [
   ['gateway-api', 'Gateway API objects, read-only, with findings'],
   ['forecasts', 'When a cluster runs out of capacity'],
   ['history', 'Stored per-tick samples'],
+  ['changes', 'The change timeline from the watches, and the ranked suspects of a finding'],
   ['llm', 'The assistant: sessions, proposals a person approves, explanations'],
   ['auth', 'API tokens'],
   ['audit', 'Audit log of mutating requests'],

@@ -372,6 +372,27 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: "Node labels that name a node's pool, first match wins (comma-separated in the env); nodes with none are in no pool. History and forecasts per node pool group nodes by it",
   },
   {
+    path: 'changes.retentionDays',
+    env: 'CLOUDPILOT_CHANGES_RETENTION_DAYS',
+    default: 30,
+    parse: intRange(1, 3650),
+    doc: 'Days of the change timeline kept in the database; older changes are deleted by the leader (docs/changes.md)',
+  },
+  {
+    path: 'changes.maxPerClusterPerDay',
+    env: 'CLOUDPILOT_CHANGES_MAX_PER_CLUSTER_PER_DAY',
+    default: 20000,
+    parse: intRange(100, 10_000_000),
+    doc: 'Changes stored per cluster per UTC day; more are counted in /metrics and dropped, so a runaway controller cannot fill the database',
+  },
+  {
+    path: 'changes.suspectWindowMinutes',
+    env: 'CLOUDPILOT_CHANGES_SUSPECT_WINDOW_MINUTES',
+    default: 60,
+    parse: intRange(1, 10080),
+    doc: "How far before a finding's firstSeen its suspects are looked for",
+  },
+  {
     path: 'diagnostics.isolation',
     env: 'CLOUDPILOT_DIAGNOSTICS_ISOLATION',
     default: 'auto',

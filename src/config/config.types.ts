@@ -65,6 +65,7 @@ export interface AppConfig {
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
   history: { retentionDays: number; nodePoolLabels: string[] };
+  changes: { retentionDays: number; maxPerClusterPerDay: number; suspectWindowMinutes: number };
   diagnostics: {
     isolation: 'auto' | 'worker' | 'inline';
     disabledCodes: string[];

@@ -7,6 +7,7 @@ import type { ObjectOptions, ObjectRef } from '../kubernetes/object-ref';
 import { K8sObject, objectView } from './object-views';
 import { ActionResultDto } from './actions.dto';
 import { ResourcesService } from './resources.service';
+import { previousRevision } from './rollout-undo';
 
 const SCALABLE = ['deployments.apps', 'statefulsets.apps', 'replicasets.apps'];
 const RESTARTABLE = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps'];
@@ -51,6 +52,22 @@ export class ActionsService {
     const restartedAt = { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() };
     const patch = { spec: { template: { metadata: { annotations: restartedAt } } } };
     return this.result(ref, 'restart', options, await api.mergePatch(ref, patch, options));
+  }
+
+  /**
+   * What `kubectl rollout undo` does: the Deployment's pod template goes back to its previous
+   * revision's. Conditional on `options.resourceVersion` when given (a proposal's conflict check).
+   */
+  async rollback(
+    clusterId: string,
+    target: ActionTarget,
+    options: ObjectOptions,
+  ): Promise<ActionResultDto> {
+    const { api, ref } = await this.resolve(clusterId, target, ['deployments.apps'], 'rollback');
+    const deployment = await api.get(ref);
+    const replicaSets = await api.listAll({ kind: 'replicasets.apps', namespace: ref.namespace });
+    const { body } = previousRevision(deployment, replicaSets.items);
+    return this.result(ref, 'rollback', options, await api.replace(ref, body, options));
   }
 
   cordon(clusterId: string, name: string, options: ObjectOptions): Promise<ActionResultDto> {

@@ -27,7 +27,8 @@ export class EventsController {
   @Get('resources/:kind/:name/events')
   @ClusterEndpoint({
     live: true,
-    summary: "All events of one object; a workload's include its ReplicaSets' and Pods'",
+    summary:
+      "All events of one object; a workload's include its ReplicaSets' and Pods'. include=changes adds its recorded changes on one timeline",
     response: EventListDto,
     errors: ERRORS,
   })
@@ -37,6 +38,6 @@ export class EventsController {
     @NameParam() name: string,
     @Query() query: ObjectEventQueryDto,
   ): Promise<EventListDto> {
-    return this.events.forObject(clusterId, kind, name, query.namespace);
+    return this.events.forObject(clusterId, kind, name, query.namespace, query.include);
   }
 }

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { SINCE_RULE } from '../common/input-vocabulary';
 import {
   FollowsRule,
@@ -32,6 +33,11 @@ export class ObjectEventQueryDto {
   /** Namespace of a namespaced object. */
   @IsK8sNamespace({ optional: true })
   namespace?: string;
+
+  /** `changes`: also the object's recorded changes (docs/changes.md), merged in `timeline`. */
+  @IsOptional()
+  @IsIn(['changes'])
+  include?: 'changes';
 }
 
 export class EventObjectRefDto {
@@ -52,8 +58,30 @@ export class EventRowDto {
   source: string | null;
 }
 
+export class ObjectChangeRowDto {
+  id: string;
+  at: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  category: string;
+  manager: string | null;
+  summary: string;
+}
+
+/** One entry of an object's timeline: an event row or a recorded change, at its time. */
+export class TimelineEntryDto {
+  at: string | null;
+  @ApiProperty({ enum: ['event', 'change'] })
+  type: 'event' | 'change';
+  event?: EventRowDto;
+  change?: ObjectChangeRowDto;
+}
+
 export class EventListDto {
   items: EventRowDto[];
   /** True when the cluster had more events than CloudPilot reads for one answer (5,000). */
   truncated: boolean;
+  /** With `include=changes`: events and the object's recorded changes, newest first. */
+  timeline?: TimelineEntryDto[];
 }

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import type { ObjectApi } from '../kubernetes/object-api';
 import { aggregateEvents, K8sEvent, parseSince } from './event-aggregation';
-import { EventListDto, EventQueryDto } from './events.dto';
+import { EventListDto, EventQueryDto, TimelineEntryDto } from './events.dto';
+import { ObjectChanges } from './object-changes';
 import { K8sObject } from './object-views';
 import { ResourcesService } from './resources.service';
 
@@ -14,7 +15,10 @@ type ObjectRef = { kind: string; name: string };
 /** Events of a cluster or of one object (a workload's events include its ReplicaSets' and Pods'). */
 @Injectable()
 export class EventsService {
-  constructor(private readonly resources: ResourcesService) {}
+  constructor(
+    private readonly resources: ResourcesService,
+    @Optional() private readonly changes?: ObjectChanges,
+  ) {}
 
   async list(clusterId: string, query: EventQueryDto): Promise<EventListDto> {
     const since = query.since ? parseSince(query.since) : undefined;
@@ -39,6 +43,7 @@ export class EventsService {
     kindRef: string,
     name: string,
     namespace: string | undefined,
+    include?: 'changes',
   ): Promise<EventListDto> {
     const api = await this.resources.api(clusterId);
     const kind = await api.resolve(kindRef);
@@ -50,12 +55,16 @@ export class EventsService {
       undefined,
     );
     const wanted = new Set(refs.map((r) => `${r.kind}/${r.name}`));
-    return {
-      items: aggregateEvents(
-        items.filter((e) => wanted.has(`${e.involvedObject.kind}/${e.involvedObject.name}`)),
-      ),
-      truncated,
-    };
+    const rows = aggregateEvents(
+      items.filter((e) => wanted.has(`${e.involvedObject.kind}/${e.involvedObject.name}`)),
+    );
+    if (include !== 'changes' || !this.changes) return { items: rows, truncated };
+    const changes = await this.changes.of(clusterId, {
+      kind: kind.kind,
+      namespace: namespace ?? '',
+      name,
+    });
+    return { items: rows, truncated, timeline: timelineOf(rows, changes) };
   }
 
   /** The ReplicaSets and Pods a workload's selector covers; nothing for other kinds. */
@@ -91,4 +100,17 @@ function readEvents(
     { fieldSelector, limit: PAGE },
     MAX_EVENTS,
   );
+}
+
+/** Events (at their last occurrence) and changes on one timeline, newest first. */
+function timelineOf(
+  events: EventListDto['items'],
+  changes: Awaited<ReturnType<ObjectChanges['of']>>,
+): TimelineEntryDto[] {
+  const entries: TimelineEntryDto[] = [
+    ...events.map((event) => ({ at: event.lastSeen, type: 'event' as const, event })),
+    ...changes.map((change) => ({ at: change.at, type: 'change' as const, change })),
+  ];
+  const time = (e: TimelineEntryDto) => (e.at ? Date.parse(e.at) : 0);
+  return entries.sort((a, b) => time(b) - time(a));
 }

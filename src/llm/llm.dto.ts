@@ -90,7 +90,7 @@ export class ProposalDto {
   id: string;
   sessionId: string | null;
   clusterId: string;
-  action: 'scale' | 'restart' | 'delete-pod' | 'cordon' | 'uncordon' | 'apply';
+  action: 'scale' | 'restart' | 'rollback' | 'delete-pod' | 'cordon' | 'uncordon' | 'apply';
   kind: string;
   namespace: string | null;
   name: string | null;

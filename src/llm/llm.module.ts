@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChangesModule } from '../changes/changes.module';
 import { DiagnosticsModule } from '../diagnostics/diagnostics.module';
 import { HealthModule } from '../health/health.module';
 import { IstioGatewayModule } from '../istio-gateway/istio-gateway.module';
@@ -15,6 +16,8 @@ import { LlmProposal } from './proposals/llm-proposal.entity';
 import { ProposalExecutor } from './proposals/proposal-executor';
 import { ProposalService } from './proposals/proposal.service';
 import { ProposalsController } from './proposals.controller';
+import { RollbackProposals } from './proposals/rollback-proposals';
+import { RollbackController } from './rollback.controller';
 import { LlmMessage } from './sessions/llm-message.entity';
 import { LlmSession } from './sessions/llm-session.entity';
 import { SessionService } from './sessions/session.service';
@@ -35,8 +38,9 @@ import { ToolRunner } from './tools/tool-runner';
     OverviewModule,
     IstioGatewayModule,
     DiagnosticsModule,
+    ChangesModule,
   ],
-  controllers: [SessionsController, ProposalsController, ExplainController],
+  controllers: [SessionsController, ProposalsController, ExplainController, RollbackController],
   providers: [
     LlmClient,
     LlmMetrics,
@@ -46,6 +50,7 @@ import { ToolRunner } from './tools/tool-runner';
     ChatService,
     ProposalService,
     ProposalExecutor,
+    RollbackProposals,
     ExplainService,
     FindingSource,
   ],

@@ -20,6 +20,17 @@ import {
   slimTlsSecretCertificate,
 } from '../cluster-state/records/certificate';
 import { withSilenceMeta } from '../cluster-state/records/silence-meta';
+import {
+  configMapFields,
+  hpaFields,
+  nodeFields,
+  replicaSetFields,
+  secretFields,
+  serviceFields,
+  specFields,
+  withTracking,
+  workloadFields,
+} from '../cluster-state/records/change-fields';
 import { ClusterAggregates } from './cluster-aggregates';
 import type { CachedKindName, CachedRecords } from './cached-records';
 
@@ -54,13 +65,15 @@ export interface CacheOptIns {
 const row = <K extends CachedKindName>(spec: CachedKindSpec<K>): CachedKindSpec =>
   spec as unknown as CachedKindSpec;
 
-/** A kind the overview only counts: name and namespace are all it keeps. */
-function counted(name: 'configmaps', kind: string, metadataOnly = false) {
+/**
+ * ConfigMaps: the overview counts them, and the change timeline keeps a hash per data key (the
+ * data itself is dropped on arrival), so they are watched whole rather than as metadata.
+ */
+function counted(name: 'configmaps', kind: string) {
   return row({
     name,
     kind,
-    metadataOnly,
-    transform: slimNamed,
+    transform: withTracking(slimNamed, configMapFields),
     feed: (aggregates, record, sign) => aggregates.named(name, record, sign),
   });
 }
@@ -74,22 +87,38 @@ function workload(
   return row({
     name,
     kind,
-    transform,
+    transform: withTracking(transform, workloadFields, true),
     feed: (aggregates, record, sign) => aggregates.named(name, record, sign),
   });
 }
 
-const specObject = (name: CachedKindName, kind: string): CachedKindSpec =>
-  row({ name, kind, optional: true, transform: slimSpecObject as CachedKindSpec['transform'] });
+/** Istio and Gateway API objects; those the change timeline follows carry their tracked spec. */
+const specObject = (name: CachedKindName, kind: string, tracked = false): CachedKindSpec =>
+  row({
+    name,
+    kind,
+    optional: true,
+    transform: (tracked
+      ? withTracking(slimSpecObject, specFields, true)
+      : slimSpecObject) as CachedKindSpec['transform'],
+  });
 
 const namedOf = (o: SpecObject) => ({
   name: o.metadata.name,
   namespace: o.metadata.namespace ?? '',
 });
 
-/** Every kind the snapshot holds. ConfigMaps are only counted, so they are watched as metadata. */
+/**
+ * Every kind the snapshot holds. Kinds whose transform is wrapped by withTracking also feed the
+ * change timeline (docs/changes.md), from the same watch events: no request of its own.
+ */
 const KINDS: readonly CachedKindSpec[] = [
-  row({ name: 'nodes', kind: 'nodes', transform: slimNode, feed: (a, r, s) => a.node(r, s) }),
+  row({
+    name: 'nodes',
+    kind: 'nodes',
+    transform: withTracking(slimNode, nodeFields),
+    feed: (a, r, s) => a.node(r, s),
+  }),
   row({ name: 'namespaces', kind: 'namespaces', transform: slimNamespace }),
   row({ name: 'pods', kind: 'pods', transform: slimPod, feed: (a, r, s) => a.pod(r, s) }),
   workload('deployments', 'deployments.apps'),
@@ -98,19 +127,23 @@ const KINDS: readonly CachedKindSpec[] = [
   row({
     name: 'services',
     kind: 'services',
-    transform: slimSpecObject,
+    transform: withTracking(slimSpecObject, serviceFields),
     feed: (a, r, s) => a.named('services', namedOf(r), s),
   }),
-  counted('configmaps', 'configmaps', true),
+  counted('configmaps', 'configmaps'),
   row({
     name: 'secrets',
     kind: 'secrets',
     metadataOnly: true,
-    transform: slimLabelled,
+    transform: withTracking(slimLabelled, secretFields),
     feed: (a, r, s) => a.named('secrets', r, s),
   }),
   // Read by diagnostics only (docs/diagnostics.md): what its detectors need, slim.
-  row({ name: 'replicasets', kind: 'replicasets.apps', transform: slimWorkload }),
+  row({
+    name: 'replicasets',
+    kind: 'replicasets.apps',
+    transform: withTracking(slimWorkload, replicaSetFields),
+  }),
   row({ name: 'jobs', kind: 'jobs.batch', transform: slimJob }),
   row({ name: 'cronjobs', kind: 'cronjobs.batch', transform: slimCronJob }),
   row({
@@ -118,7 +151,11 @@ const KINDS: readonly CachedKindSpec[] = [
     kind: 'endpointslices.discovery.k8s.io',
     transform: slimEndpointSlice,
   }),
-  row({ name: 'ingresses', kind: 'ingresses.networking.k8s.io', transform: slimIngress }),
+  row({
+    name: 'ingresses',
+    kind: 'ingresses.networking.k8s.io',
+    transform: withTracking(slimIngress, specFields, true),
+  }),
   row({
     name: 'ingressclasses',
     kind: 'ingressclasses.networking.k8s.io',
@@ -127,7 +164,7 @@ const KINDS: readonly CachedKindSpec[] = [
   row({
     name: 'networkpolicies',
     kind: 'networkpolicies.networking.k8s.io',
-    transform: slimNetworkPolicy,
+    transform: withTracking(slimNetworkPolicy, specFields, true),
   }),
   // Whole objects (small: no data): the image pull Secrets their pods inherit, and
   // automountServiceAccountToken, which decides whether the default account's token reaches its
@@ -143,9 +180,13 @@ const KINDS: readonly CachedKindSpec[] = [
   row({
     name: 'horizontalpodautoscalers',
     kind: 'horizontalpodautoscalers.autoscaling',
-    transform: slimHpa,
+    transform: withTracking(slimHpa, hpaFields, true),
   }),
-  row({ name: 'poddisruptionbudgets', kind: 'poddisruptionbudgets.policy', transform: slimPdb }),
+  row({
+    name: 'poddisruptionbudgets',
+    kind: 'poddisruptionbudgets.policy',
+    transform: withTracking(slimPdb, specFields, true),
+  }),
   row({
     name: 'mutatingwebhookconfigurations',
     kind: 'mutatingwebhookconfigurations.admissionregistration.k8s.io',
@@ -180,9 +221,9 @@ const KINDS: readonly CachedKindSpec[] = [
     fieldSelector: 'type=Warning',
     transform: slimWarningEvent,
   }),
-  specObject('istioGateways', 'gateways.networking.istio.io'),
-  specObject('virtualServices', 'virtualservices.networking.istio.io'),
-  specObject('destinationRules', 'destinationrules.networking.istio.io'),
+  specObject('istioGateways', 'gateways.networking.istio.io', true),
+  specObject('virtualServices', 'virtualservices.networking.istio.io', true),
+  specObject('destinationRules', 'destinationrules.networking.istio.io', true),
   specObject('serviceEntries', 'serviceentries.networking.istio.io'),
   specObject('k8sGateways', 'gateways.gateway.networking.k8s.io'),
   specObject('httpRoutes', 'httproutes.gateway.networking.k8s.io'),

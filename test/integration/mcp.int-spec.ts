@@ -63,6 +63,7 @@ describe('the MCP endpoint, through the SDK client, against the real cluster', (
         'cluster_health',
         'cluster_overview',
         'diagnostics_findings',
+        'finding_suspects',
         'get_resource',
         'istio_validations',
         'list_events',
@@ -70,6 +71,7 @@ describe('the MCP endpoint, through the SDK client, against the real cluster', (
         'list_nodes',
         'list_resources',
         'pod_logs',
+        'recent_changes',
       ]);
       for (const tool of tools) {
         expect(tool.inputSchema.required).toContain('clusterId');

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { startPostgres, PostgresServer } from '../support/postgres-server';
 import { ADMIN_TOKEN, kubeconfigText, newEncryptionKey } from './support/cloudpilot-app';
 import { ReplicaProcess, startReplica } from './support/replica-process';
+import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
 
 // Three processes, a database and several monitor ticks: tens of seconds on a busy machine.
 jest.setTimeout(240_000);
@@ -126,6 +127,47 @@ describe('three replicas on one PostgreSQL against the real test cluster', () =>
     const saying = metrics.filter((m) => /^cloudpilot_leader\{[^}]*\} 1$/m.test(m));
     expect(saying).toHaveLength(1);
     expect(metrics[replicas.indexOf(leading[0])]).toMatch(/^cloudpilot_leader\{[^}]*\} 1$/m);
+  });
+
+  it('stores each change of the cluster once, written by the leader alone (docs/changes.md)', async () => {
+    const ns = createNamespace('rep-chg');
+    try {
+      kubectlOk('admin', ['-n', ns, 'create', 'configmap', 'shared', '--from-literal=round=0']);
+      for (let round = 1; round <= 5; round++)
+        kubectlOk('admin', [
+          '-n',
+          ns,
+          'patch',
+          'configmap',
+          'shared',
+          '--type=merge',
+          '-p',
+          JSON.stringify({ data: { round: String(round) } }),
+        ]);
+      const query = `SELECT id, category FROM change_record WHERE cluster_id = $1 AND namespace = $2 AND name = 'shared'`;
+      const rows = await until('the five edits stored', 10_000, async () => {
+        const found = (await db.query(query, [clusterId, ns])).rows as {
+          id: string;
+          category: string;
+        }[];
+        return found.filter((r) => r.category === 'data').length >= 5 ? found : undefined;
+      });
+      // A moment more: a follower that wrote too would show as extra rows by now.
+      await new Promise((r) => setTimeout(r, 1500));
+      const all = (await db.query(query, [clusterId, ns])).rows as { category: string }[];
+      expect(all.filter((r) => r.category === 'data')).toHaveLength(5);
+      expect(all.filter((r) => r.category === 'created')).toHaveLength(1);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+      const metrics = await Promise.all(
+        replicas.map((r) => fetch(`${r.baseUrl}/metrics`).then((m) => m.text())),
+      );
+      const writers = metrics.filter((m) =>
+        /^cloudpilot_changes_recorded_total\{[^}]*\} [1-9]/m.test(m),
+      );
+      expect(writers).toHaveLength(1);
+    } finally {
+      deleteNamespace(ns);
+    }
   });
 
   it('replaces a leader killed with -9 within 15 s and keeps one history sample per tick', async () => {

@@ -3,6 +3,7 @@ import { ClusterRegistry1764200000000 } from './1764200000000-cluster-registry';
 import { Llm1764300000000 } from './1764300000000-llm';
 import { History1764400000000 } from './1764400000000-history';
 import { DiagnosticsSilences1764600000000 } from './1764600000000-diagnostics-silences';
+import { Changes1764700000000 } from './1764700000000-changes';
 
 /** In order of application. A migration, once released, is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Llm1764300000000,
   History1764400000000,
   DiagnosticsSilences1764600000000,
+  Changes1764700000000,
 ];

@@ -10,9 +10,10 @@ export function explainPrompt(language: 'zh' | 'en', evidenceJson: string): Chat
         'You are CloudPilot, an SRE assistant. Explain one diagnostics finding of a Kubernetes/Istio ' +
         `cluster for an on-call engineer, in ${lang}. Reply with only a JSON object: ` +
         '{"cause": string, "evidence": string[], "fix": string}. Base the evidence on the data given; ' +
-        'values shown as [REDACTED] were hidden on purpose.',
+        'values shown as [REDACTED] were hidden on purpose. `suspects` are recent changes ranked as ' +
+        'likely causes (values starting hash: are hidden values); name the one the evidence supports.',
     },
-    { role: 'user', content: `Finding and related events:\n${evidenceJson}` },
+    { role: 'user', content: `Finding, suspected changes and related events:\n${evidenceJson}` },
   ];
 }
 

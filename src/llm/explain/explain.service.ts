@@ -1,3 +1,5 @@
+import { SuspectsService } from '../../changes/suspects.service';
+import { FINDING_ID_RULE } from '../../common/input-vocabulary';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/app-error';
 import { ConfigProvider } from '../../config/config.provider';
@@ -25,6 +27,7 @@ export class ExplainService {
     private readonly runner: ToolRunner,
     private readonly metrics: LlmMetrics,
     private readonly configProvider: ConfigProvider,
+    private readonly suspects: SuspectsService,
   ) {}
 
   async explain(
@@ -62,6 +65,7 @@ export class ExplainService {
     const evidence = capJson(
       this.runner.redactor.value({
         finding: found.finding,
+        suspects: await this.suspectsOf(clusterId, found),
         events: await this.eventsOf(clusterId, found),
       }),
       this.configProvider.config.llm.toolResultMaxBytes,
@@ -87,6 +91,21 @@ export class ExplainService {
     }
     const costUsd = this.metrics.usage(provider, usage.promptTokens, usage.completionTokens);
     return { ...parseExplanation(this.runner.redactor.text(text)), usage: { ...usage, costUsd } };
+  }
+
+  /**
+   * The recent changes ranked as the finding's likely causes (docs/changes.md): the reason
+   * sentences and diffs, top five. Mesh validations have no firstSeen, so no suspects.
+   */
+  private async suspectsOf(clusterId: string, found: ExplainableFinding) {
+    if (!FINDING_ID_RULE.pattern.test(found.id)) return [];
+    const suspects = await this.suspects.of(clusterId, found.id, 5).catch(() => ({ items: [] }));
+    return suspects.items.map((s) => ({
+      rank: s.rank,
+      reason: s.reason,
+      at: s.change.at,
+      diff: s.change.diff.slice(0, 5),
+    }));
   }
 
   /** The object's recent events are the usual evidence; a failure to read them is not fatal. */

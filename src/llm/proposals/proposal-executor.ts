@@ -58,8 +58,8 @@ export class ProposalExecutor {
   }
 
   /**
-   * Only a scale is conditional on the version the proposal was made from (`options.resourceVersion`);
-   * the other actions act on the object as it is now.
+   * A scale and a rollback are conditional on the version the proposal was made from
+   * (`options.resourceVersion`); the other actions act on the object as it is now.
    */
   private action(clusterId: string, d: ProposalDraft, options: ObjectOptions) {
     const target = { kind: d.kind, name: d.name!, namespace: d.namespace };
@@ -69,6 +69,8 @@ export class ProposalExecutor {
         return this.actions.scale(clusterId, target, d.params.replicas ?? 0, options);
       case 'restart':
         return this.actions.restart(clusterId, target, now);
+      case 'rollback':
+        return this.actions.rollback(clusterId, target, options);
       case 'delete-pod':
         return this.actions.deletePod(clusterId, target, now);
       case 'uncordon':

@@ -1,7 +1,8 @@
 import type { DiffEntry } from '../../k8s-resources/object-diff';
 import type { ProposalStatus } from './llm-proposal.entity';
 
-export type ProposalAction = 'scale' | 'restart' | 'delete-pod' | 'cordon' | 'uncordon' | 'apply';
+export type ProposalAction =
+  'scale' | 'restart' | 'rollback' | 'delete-pod' | 'cordon' | 'uncordon' | 'apply';
 
 /** What a proposing tool asks for; the service adds the dry run, the diff and the expiry. */
 export interface ProposalDraft {

@@ -7,6 +7,7 @@ import { AppError } from '../../common/app-error';
 import { Principal, requestContext } from '../../common/request-context';
 import { ConfigProvider } from '../../config/config.provider';
 import type { ToolContext } from '../tools/tool-descriptor';
+import { Redactor } from '../redactor';
 import { ownerOf } from '../sessions/owner';
 import { LlmProposal } from './llm-proposal.entity';
 import { ProposalExecutor } from './proposal-executor';
@@ -18,11 +19,19 @@ import { ProposalAction, ProposalDraft, ProposalView } from './proposal-types';
  */
 @Injectable()
 export class ProposalService {
+  /**
+   * The stored dry run is a copy of the target (a Deployment with its env): it goes through the
+   * redactor like every tool result, whether the assistant or a route (a rollback) proposed it.
+   */
+  private readonly redactor: Redactor;
+
   constructor(
     @InjectRepository(LlmProposal) private readonly proposals: Repository<LlmProposal>,
     private readonly executor: ProposalExecutor,
     private readonly configProvider: ConfigProvider,
-  ) {}
+  ) {
+    this.redactor = new Redactor(configProvider.config.llm.redactPatterns);
+  }
 
   async propose(ctx: ToolContext, draft: ProposalDraft): Promise<ProposalView> {
     const preview = await this.executor.run(ctx.clusterId, draft, true);
@@ -38,7 +47,7 @@ export class ProposalService {
       targetName: draft.name ?? null,
       params: JSON.stringify(draft.params),
       reason: draft.reason,
-      preview: JSON.stringify({ result: preview.result, diff: preview.diff }),
+      preview: JSON.stringify(this.redactor.value({ result: preview.result, diff: preview.diff })),
       resourceVersion: preview.resourceVersion,
       status: 'pending',
       createdAt: new Date(now).toISOString(),

@@ -56,6 +56,23 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
       }),
   }),
   tool({
+    name: 'propose_rollback',
+    description: `Propose returning a Deployment to its previous revision (kubectl rollout undo), e.g. when finding_suspects names its template change as the cause. ${NOTE}`,
+    input: z.object({ namespace, name: objectName('name'), reason }),
+    role: 'viewer',
+    deadlineMs: 15_000,
+    proposes: true,
+    handler: (a, ctx, deps) =>
+      deps.propose(ctx, {
+        action: 'rollback',
+        kind: 'deployments',
+        namespace: a.namespace,
+        name: a.name,
+        params: {},
+        reason: a.reason,
+      }),
+  }),
+  tool({
     name: 'propose_delete_pod',
     description: `Propose deleting a pod (its controller recreates it). ${NOTE}`,
     input: z.object({ namespace, name: objectName('name'), reason }),

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '../../common/app-error';
 import { SEVERITIES } from '../../cluster-state/finding';
+import { parseSince } from '../../k8s-resources/event-aggregation';
 import {
   containerName,
   findingCode,
+  findingId,
   kindName,
   kindRef,
   labelSelector,
@@ -163,5 +165,37 @@ export const READ_TOOLS: ToolDescriptor[] = [
     role: 'viewer',
     deadlineMs: 15_000,
     handler: (_a, ctx, deps) => deps.diagnostics.health(ctx.clusterId),
+  }),
+  tool({
+    name: 'recent_changes',
+    description:
+      'What changed in the cluster, newest first: image, env, resources, replicas (and who: kubectl, the HPA, a GitOps controller), rollouts, ConfigMap keys, Secret metadata, Service selectors, node taints, HPA bounds; secret values are hashes',
+    input: z.object({
+      namespace: namespace.optional(),
+      kind: kindName('kind').optional(),
+      name: objectName('name').optional(),
+      since: since.optional(),
+      limit: z.number().int().min(1).max(LIST_MAX_ITEMS).optional(),
+    }),
+    role: 'viewer',
+    deadlineMs: 10_000,
+    handler: (a, ctx, deps) =>
+      deps.changes.list(ctx.clusterId, {
+        namespace: a.namespace,
+        kind: a.kind,
+        name: a.name,
+        since: a.since ? parseSince(a.since)?.toISOString() : undefined,
+        limit: a.limit ?? 20,
+        offset: 0,
+      }),
+  }),
+  tool({
+    name: 'finding_suspects',
+    description:
+      'The recent changes most likely to have caused a diagnostics finding, ranked by how shortly before it began and how closely related they are, each with a one-sentence reason',
+    input: z.object({ findingId }),
+    role: 'viewer',
+    deadlineMs: 15_000,
+    handler: (a, ctx, deps) => deps.suspects.of(ctx.clusterId, a.findingId),
   }),
 ];

@@ -3,6 +3,7 @@ import {
   CLUSTER_REF_RULE,
   DNS_LABEL_RULE,
   FINDING_CODE_RULE,
+  FINDING_ID_RULE,
   InputRule,
   KIND_NAME_RULE,
   KIND_REF_RULE,
@@ -38,6 +39,7 @@ export const labelSelector = fromRule(LABEL_SELECTOR_RULE, 'labelSelector').desc
   'Label selector, as kubectl -l, e.g. app=web,tier!=db',
 );
 export const findingCode = fromRule(FINDING_CODE_RULE, 'code');
+export const findingId = fromRule(FINDING_ID_RULE, 'findingId');
 export const since = fromRule(SINCE_RULE, 'since').describe('e.g. 15m, 2h');
 export const reason = z
   .string()

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ChangesService } from '../../changes/changes.service';
+import { SuspectsService } from '../../changes/suspects.service';
 import { DiagnosticsService } from '../../diagnostics/diagnostics.service';
 import { EventsService } from '../../k8s-resources/events.service';
 import { LogsService } from '../../k8s-resources/logs.service';
@@ -21,6 +23,8 @@ export class ToolDepsSource {
     mesh: MeshValidationService,
     diagnostics: DiagnosticsService,
     proposals: ProposalService,
+    changes: ChangesService,
+    suspects: SuspectsService,
   ) {
     this.deps = {
       overview,
@@ -29,6 +33,8 @@ export class ToolDepsSource {
       logs,
       mesh,
       diagnostics,
+      changes,
+      suspects,
       propose: (ctx, draft) => proposals.propose(ctx, draft),
     };
   }

@@ -1,3 +1,5 @@
+import type { ChangesService } from '../../changes/changes.service';
+import type { SuspectsService } from '../../changes/suspects.service';
 import type { z } from 'zod';
 import type { Role } from '../../common/request-context';
 import type { DiagnosticsService } from '../../diagnostics/diagnostics.service';
@@ -16,6 +18,9 @@ export interface ToolDeps {
   logs: LogsService;
   mesh: MeshValidationService;
   diagnostics: DiagnosticsService;
+  /** The change timeline and the ranked suspects of a finding (docs/changes.md). */
+  changes: ChangesService;
+  suspects: SuspectsService;
   /** Stores a proposed change after its server-side dry run; never applies it. */
   propose: (ctx: ToolContext, draft: ProposalDraft) => Promise<ProposalView>;
 }

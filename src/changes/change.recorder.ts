@@ -1,0 +1,166 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Counter } from 'prom-client';
+import { MoreThanOrEqual, LessThan, Repository } from 'typeorm';
+import { ConfigProvider } from '../config/config.provider';
+import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
+import { ReplicaCoordination } from '../coordination/replica-coordination';
+import { MetricsService } from '../health/metrics.service';
+import { ClusterSnapshot, ClusterSnapshots, SnapshotChange } from '../monitor/cluster-snapshot';
+import { ChangeBudget, dayOf } from './change-budget';
+import { changeFromEvent, changeRow, ChangeRow } from './change-events';
+import { ChangeRecord } from './change-record.entity';
+
+/** A flush every quarter second keeps a change within 1 s of its write, in one batch insert. */
+export const FLUSH_EVERY_MS = 250;
+const INSERT_CHUNK = 200;
+const PRUNE_EVERY_MS = 3_600_000;
+/** What the buffer holds at most between flushes (a stalled database must not grow memory). */
+const MAX_BUFFERED = 50_000;
+const DAY_MS = 86_400_000;
+
+interface Attached {
+  snapshot: ClusterSnapshot;
+  unsubscribe: () => void;
+}
+
+/**
+ * Leader-only: turns the snapshot's watch events into the change timeline (docs/changes.md). The
+ * listener runs on the watch's event path, so it only compares two small maps and appends to a
+ * buffer; the periodic flush stores the buffer in batches, off the request path. Followers keep no
+ * buffer: only the leader writes, and the id of a change makes a hand-over's overlap one row.
+ */
+@Injectable()
+export class ChangeRecorder implements OnModuleDestroy {
+  private readonly logger = new Logger('Changes');
+  private readonly attached = new Map<string, Attached>();
+  private buffer: ChangeRow[] = [];
+  private readonly job: PeriodicJob<number>;
+  private readonly budget: ChangeBudget;
+  private readonly recorded: Counter<'cluster'>;
+  private readonly dropped: Counter<'cluster' | 'reason'>;
+  private lastPrune = 0;
+
+  constructor(
+    @InjectRepository(ChangeRecord) private readonly records: Repository<ChangeRecord>,
+    private readonly snapshots: ClusterSnapshots,
+    private readonly configProvider: ConfigProvider,
+    private readonly coordination: ReplicaCoordination,
+    metrics: MetricsService,
+    jobs: PeriodicJobs,
+  ) {
+    const registers = [metrics.registry];
+    this.recorded = new Counter({
+      name: 'cloudpilot_changes_recorded_total',
+      help: 'Changes stored in the change timeline, by cluster',
+      labelNames: ['cluster'] as const,
+      registers,
+    });
+    this.dropped = new Counter({
+      name: 'cloudpilot_changes_dropped_total',
+      help: 'Changes not stored: over the per-day bound (budget) or a full buffer (buffer)',
+      labelNames: ['cluster', 'reason'] as const,
+      registers,
+    });
+    this.budget = new ChangeBudget(this.config.maxPerClusterPerDay, (clusterId, day) =>
+      this.records.countBy({ clusterId, at: MoreThanOrEqual(`${day}T00:00:00.000Z`) }),
+    );
+    this.job = jobs.register({
+      name: 'changes',
+      everyMs: FLUSH_EVERY_MS,
+      runsOn: 'leader',
+      tick: (now) => this.tick(now),
+    });
+  }
+
+  private get config() {
+    return this.configProvider.config.changes;
+  }
+
+  /** One tick as the timer runs it (tests call it to flush now): the number of rows stored. */
+  async flush(now = Date.now()): Promise<number> {
+    return (await this.job.run(now)) ?? 0;
+  }
+
+  onModuleDestroy(): void {
+    for (const { unsubscribe } of this.attached.values()) unsubscribe();
+    this.attached.clear();
+  }
+
+  private async tick(now: number): Promise<number> {
+    this.attach();
+    const rows = this.buffer;
+    this.buffer = [];
+    const stored = await this.store(rows, now);
+    if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
+    return stored;
+  }
+
+  /** Follows every running snapshot, and a cluster's new snapshot when its cache was replaced. */
+  private attach(): void {
+    const current = this.snapshots.all();
+    for (const [clusterId, entry] of this.attached)
+      if (current.get(clusterId) !== entry.snapshot) {
+        entry.unsubscribe();
+        this.attached.delete(clusterId);
+      }
+    for (const [clusterId, snapshot] of current) {
+      if (this.attached.has(clusterId)) continue;
+      const unsubscribe = snapshot.subscribe((event) => this.onEvent(snapshot, event));
+      this.attached.set(clusterId, { snapshot, unsubscribe });
+    }
+  }
+
+  private onEvent(snapshot: ClusterSnapshot, event: SnapshotChange): void {
+    if (!this.coordination.isLeader()) {
+      // The next time this replica leads, it counts the day from the database again.
+      this.budget.reset();
+      return;
+    }
+    const draft = changeFromEvent(event, snapshot.settled);
+    if (!draft) return;
+    if (this.buffer.length >= MAX_BUFFERED) {
+      this.dropped.inc({ cluster: snapshot.clusterId, reason: 'buffer' });
+      return;
+    }
+    this.buffer.push(changeRow(snapshot.clusterId, draft, Date.now()));
+  }
+
+  private async store(rows: ChangeRow[], now: number): Promise<number> {
+    if (!rows.length) return 0;
+    const kept: ChangeRow[] = [];
+    for (const [clusterId, ofCluster] of groupBy(rows, (r) => r.clusterId)) {
+      const granted = await this.budget.take(clusterId, dayOf(now), ofCluster.length);
+      kept.push(...ofCluster.slice(0, granted));
+      if (granted) this.recorded.inc({ cluster: clusterId }, granted);
+      if (granted < ofCluster.length)
+        this.dropped.inc({ cluster: clusterId, reason: 'budget' }, ofCluster.length - granted);
+    }
+    for (let i = 0; i < kept.length; i += INSERT_CHUNK)
+      await this.records
+        .createQueryBuilder()
+        .insert()
+        .values(kept.slice(i, i + INSERT_CHUNK))
+        .orIgnore()
+        .execute();
+    return kept.length;
+  }
+
+  private async prune(now: number): Promise<void> {
+    this.lastPrune = now;
+    const cutoff = new Date(now - this.config.retentionDays * DAY_MS).toISOString();
+    const result = await this.records.delete({ at: LessThan(cutoff) });
+    if (result.affected) this.logger.log(`Expired ${result.affected} changes`);
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

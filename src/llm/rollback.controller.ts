@@ -1,0 +1,39 @@
+import { Controller, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ClusterEndpoint } from '../common/api-endpoint.decorator';
+import { FINDING_ID_RULE, ruleSchema } from '../common/input-vocabulary';
+import type { Principal } from '../common/request-context';
+import { ClusterIdParam, DocumentedParam } from '../common/route-params.decorator';
+import { FindingIdPipe } from '../diagnostics/finding-id.pipe';
+import { Caller } from './caller.decorator';
+import { ProposalDto } from './llm.dto';
+import { RollbackProposals } from './proposals/rollback-proposals';
+
+@ApiTags('changes')
+@Controller('api/v1/clusters/:clusterId/diagnostics')
+export class RollbackController {
+  constructor(private readonly rollbacks: RollbackProposals) {}
+
+  @Post(':findingId/rollback')
+  @ClusterEndpoint({
+    summary:
+      "Propose returning the Deployment of a finding's top suspect (a template change) to its previous revision: dry run and diff now, applied only on an operator's approval",
+    response: ProposalDto,
+    status: 201,
+    errors: [
+      'FINDING_NOT_FOUND',
+      'ROLLBACK_NOT_APPLICABLE',
+      'K8S_NOT_FOUND',
+      'CLUSTER_UNREACHABLE',
+      'CLUSTER_TIMEOUT',
+    ],
+  })
+  propose(
+    @ClusterIdParam() clusterId: string,
+    @DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(FINDING_ID_RULE))
+    findingId: string,
+    @Caller() caller: Principal,
+  ): Promise<ProposalDto> {
+    return this.rollbacks.forFinding(clusterId, findingId, caller);
+  }
+}
