@@ -27,6 +27,7 @@ export class DiagnosticsController {
 
   @Get('diagnostics')
   @ApiEndpoint({
+    access: 'fleet',
     summary:
       'Fleet diagnostics: per cluster its health score and findings by severity, or its error',
     response: FleetDiagnosticsDto,
@@ -37,6 +38,7 @@ export class DiagnosticsController {
 
   @Get('clusters/:clusterId/diagnostics')
   @ClusterEndpoint({
+    access: 'cluster',
     summary: 'Current findings of a cluster (filters: namespace, severity, code, kind; paged)',
     response: FindingPageDto,
     errors: ERRORS,
@@ -51,6 +53,7 @@ export class DiagnosticsController {
   @Get('clusters/:clusterId/diagnostics/stream')
   @RawResponse()
   @ClusterEndpoint({
+    access: 'cluster',
     summary:
       'Finding changes as Server-Sent Events: `opened`, `updated`, `resolved` with the finding',
     sse: FINDING_STREAM_EVENTS,
@@ -62,6 +65,7 @@ export class DiagnosticsController {
 
   @Get('clusters/:clusterId/diagnostics/:findingId')
   @ClusterEndpoint({
+    access: 'cluster',
     summary: 'One finding with its evidence (fields and Warning events) and suggested fix',
     response: FindingDto,
     errors: [...ERRORS, 'FINDING_NOT_FOUND'],
@@ -76,6 +80,7 @@ export class DiagnosticsController {
 
   @Get('clusters/:clusterId/health')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary:
       'Health score of the cluster and of each namespace, with the findings that cost points',
     response: ClusterHealthDto,

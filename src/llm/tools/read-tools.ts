@@ -37,6 +37,8 @@ async function refuseSecrets(deps: ToolDeps, ctx: ToolContext, kind: string): Pr
 export const READ_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'cluster_overview',
+
+    access: 'cluster-wide',
     description: 'Counts and health of nodes, pods, workloads and services, with requests/limits',
     input: z.object({}),
     role: 'viewer',
@@ -45,6 +47,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_namespaces',
+
+    access: 'namespaces',
     description: 'Every namespace with its pod phases, workload counts and resource sums',
     input: z.object({}),
     role: 'viewer',
@@ -53,6 +57,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_nodes',
+
+    access: 'cluster-wide',
     description: 'Every node: readiness, schedulability, capacity, allocatable, requests and usage',
     input: z.object({}),
     role: 'viewer',
@@ -61,6 +67,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_resources',
+
+    access: 'cluster',
     description: `List objects of any kind (summary view where one exists), at most ${LIST_MAX_ITEMS}`,
     input: z.object({
       kind: kindRef,
@@ -82,6 +90,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'get_resource',
+
+    access: 'namespaced',
     description: 'One object of any kind (slim view: no managedFields)',
     input: z.object({ kind: kindRef, name: objectName('name'), namespace: namespace.optional() }),
     role: 'viewer',
@@ -93,6 +103,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_events',
+
+    access: 'cluster',
     description: 'Events, folded by object and reason; filter by namespace, type, object, window',
     input: z.object({
       namespace: namespace.optional(),
@@ -107,6 +119,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'pod_logs',
+
+    access: 'namespaced',
     description: `The last lines (at most ${LOG_TAIL_MAX_LINES}) of a pod container's log, or of its previous instance`,
     input: z.object({
       namespace,
@@ -131,6 +145,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'istio_validations',
+
+    access: 'cluster',
     description:
       'Problems in Istio Gateways, VirtualServices and DestinationRules (Kiali-like checks)',
     input: z.object({ namespace: namespace.optional() }),
@@ -140,6 +156,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'diagnostics_findings',
+
+    access: 'cluster',
     description:
       'What is broken in the cluster: current findings (crash loops, image pulls, unschedulable pods, missing references, …) grouped by the workload to act on, with evidence and a suggested fix, worst first',
     input: z.object({
@@ -156,6 +174,8 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'cluster_health',
+
+    access: 'cluster-wide',
     description:
       "The cluster's health score (0-100) and each namespace's, with the findings that cost points",
     input: z.object({}),
