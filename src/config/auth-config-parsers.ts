@@ -21,7 +21,13 @@ export const ASYMMETRIC_ALGORITHMS = [
   'Ed25519',
 ] as const;
 
-const ISSUER_FIELDS = new Set(['issuer', 'audience', 'algorithms', 'jwksCooldownSeconds']);
+const ISSUER_FIELDS = new Set([
+  'issuer',
+  'audience',
+  'algorithms',
+  'jwksCooldownSeconds',
+  'jwksMaxAgeSeconds',
+]);
 const MAPPING_FIELDS = new Set([
   'issuer',
   'subject',
@@ -74,6 +80,8 @@ export const oidcIssuers: Parser<OidcIssuerConfig[]> = (raw) =>
       algorithms,
       jwksCooldownSeconds:
         e.jwksCooldownSeconds === undefined ? 30 : intRange(0, 3600)(e.jwksCooldownSeconds),
+      jwksMaxAgeSeconds:
+        e.jwksMaxAgeSeconds === undefined ? 600 : intRange(1, 86400)(e.jwksMaxAgeSeconds),
     };
   });
 

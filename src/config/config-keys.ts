@@ -112,7 +112,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'CLOUDPILOT_OIDC_ISSUERS',
     default: [],
     parse: oidcIssuers,
-    doc: 'OIDC issuers whose JWTs are bearer tokens (YAML list, or JSON in the env): {issuer, audience, algorithms, jwksCooldownSeconds}; keys from discovery + JWKS',
+    doc: 'OIDC issuers whose JWTs are bearer tokens (YAML list, or JSON in the env): {issuer, audience, algorithms, jwksCooldownSeconds, jwksMaxAgeSeconds}; keys from discovery + JWKS',
   },
   {
     path: 'auth.serviceAccountAudience',

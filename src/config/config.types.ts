@@ -25,6 +25,8 @@ export interface OidcIssuerConfig {
   algorithms: string[];
   /** Least time between two JWKS fetches caused by an unknown `kid`. */
   jwksCooldownSeconds: number;
+  /** Age after which the JWKS is fetched again; if the issuer is down then, the old keys stay. */
+  jwksMaxAgeSeconds: number;
 }
 
 /** Grants given to the JWTs whose claims match every field set here. */

@@ -34,7 +34,11 @@ class OidcIssuer {
   readonly keys: KeyStore;
 
   constructor(readonly config: OidcIssuerConfig) {
-    this.keys = new KeyStore(() => this.loadKeys(), config.jwksCooldownSeconds * 1000);
+    this.keys = new KeyStore(
+      () => this.loadKeys(),
+      config.jwksCooldownSeconds * 1000,
+      config.jwksMaxAgeSeconds * 1000,
+    );
   }
 
   private async loadKeys(): Promise<JSONWebKeySet> {
