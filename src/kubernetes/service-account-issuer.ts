@@ -17,7 +17,11 @@ export async function readServiceAccountIssuer(
   const discovery = await client.request<{ issuer?: unknown }>({
     path: '/.well-known/openid-configuration',
   });
-  const jwks = await client.request<{ keys?: unknown }>({ path: '/openid/v1/jwks' });
+  // The API server serves the key set as application/jwk-set+json and refuses a plain JSON Accept.
+  const jwks = await client.request<{ keys?: unknown }>({
+    path: '/openid/v1/jwks',
+    accept: 'application/jwk-set+json, application/json',
+  });
   if (typeof discovery?.issuer !== 'string' || !Array.isArray(jwks?.keys))
     throw new Error('the cluster publishes no ServiceAccount issuer discovery');
   return { issuer: discovery.issuer, jwks: { keys: jwks.keys as Array<Record<string, unknown>> } };

@@ -68,7 +68,7 @@ const CLAIM_CODES: Record<string, [ErrorCode, string]> = {
 };
 
 function codeOf(error: unknown): [ErrorCode, string] {
-  if (error instanceof AppError) throw error;
+  if (error instanceof AppError && error.code.startsWith('TOKEN_')) throw error;
   if (error instanceof errors.JWTExpired) return ['TOKEN_EXPIRED', 'The JWT has expired'];
   if (error instanceof errors.JWTClaimValidationFailed)
     return (

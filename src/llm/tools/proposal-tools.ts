@@ -12,7 +12,6 @@ const NOTE =
 export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'propose_scale',
-
     access: 'namespaced',
     description: `Propose setting the replicas of a Deployment or StatefulSet. ${NOTE}`,
     input: z.object({
@@ -37,7 +36,6 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_restart',
-
     access: 'namespaced',
     description: `Propose a rollout restart of a Deployment, StatefulSet or DaemonSet. ${NOTE}`,
     input: z.object({
@@ -61,7 +59,6 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_delete_pod',
-
     access: 'namespaced',
     description: `Propose deleting a pod (its controller recreates it). ${NOTE}`,
     input: z.object({ namespace, name: objectName('name'), reason }),
@@ -80,7 +77,6 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_cordon',
-
     access: 'cluster-wide',
     description: `Propose cordoning (or uncordoning) a node. ${NOTE}`,
     input: z.object({ node: objectName('node'), schedulable: z.boolean().default(false), reason }),
@@ -98,7 +94,6 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_apply',
-
     access: 'cluster-wide',
     description: `Propose a server-side apply of a YAML manifest (one or more documents). ${NOTE}`,
     input: z.object({

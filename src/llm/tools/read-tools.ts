@@ -37,7 +37,6 @@ async function refuseSecrets(deps: ToolDeps, ctx: ToolContext, kind: string): Pr
 export const READ_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'cluster_overview',
-
     access: 'cluster-wide',
     description: 'Counts and health of nodes, pods, workloads and services, with requests/limits',
     input: z.object({}),
@@ -47,7 +46,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_namespaces',
-
     access: 'namespaces',
     description: 'Every namespace with its pod phases, workload counts and resource sums',
     input: z.object({}),
@@ -57,7 +55,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_nodes',
-
     access: 'cluster-wide',
     description: 'Every node: readiness, schedulability, capacity, allocatable, requests and usage',
     input: z.object({}),
@@ -67,7 +64,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_resources',
-
     access: 'cluster',
     description: `List objects of any kind (summary view where one exists), at most ${LIST_MAX_ITEMS}`,
     input: z.object({
@@ -90,7 +86,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'get_resource',
-
     access: 'namespaced',
     description: 'One object of any kind (slim view: no managedFields)',
     input: z.object({ kind: kindRef, name: objectName('name'), namespace: namespace.optional() }),
@@ -103,7 +98,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_events',
-
     access: 'cluster',
     description: 'Events, folded by object and reason; filter by namespace, type, object, window',
     input: z.object({
@@ -119,7 +113,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'pod_logs',
-
     access: 'namespaced',
     description: `The last lines (at most ${LOG_TAIL_MAX_LINES}) of a pod container's log, or of its previous instance`,
     input: z.object({
@@ -145,7 +138,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'istio_validations',
-
     access: 'cluster',
     description:
       'Problems in Istio Gateways, VirtualServices and DestinationRules (Kiali-like checks)',
@@ -156,7 +148,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'diagnostics_findings',
-
     access: 'cluster',
     description:
       'What is broken in the cluster: current findings (crash loops, image pulls, unschedulable pods, missing references, …) grouped by the workload to act on, with evidence and a suggested fix, worst first',
@@ -174,7 +165,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'cluster_health',
-
     access: 'cluster-wide',
     description:
       "The cluster's health score (0-100) and each namespace's, with the findings that cost points",
