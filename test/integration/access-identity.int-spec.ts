@@ -64,6 +64,7 @@ describe('workload identity, MCP and assistant tools within the grants', () => {
       ).body.data.token as string;
     viewer = await mint('idn-viewer', 'viewer');
     operator = await mint('idn-operator', 'operator');
+    await t.app.listen(0, '127.0.0.1');
   }, 120_000);
 
   afterAll(async () => {
@@ -119,7 +120,6 @@ describe('workload identity, MCP and assistant tools within the grants', () => {
       (result.content as Array<{ text: string }>).map((c) => c.text).join('');
 
     beforeAll(async () => {
-      await t.app.listen(0, '127.0.0.1');
       const port = (t.app.getHttpServer().address() as AddressInfo).port;
       client = new Client({ name: 'access-test', version: '1.0.0' });
       await client.connect(
@@ -154,6 +154,49 @@ describe('workload identity, MCP and assistant tools within the grants', () => {
       const listed = JSON.parse((resource.contents[0] as { text: string }).text);
       expect(listed.map((c: { id: string }) => c.id)).toEqual([alpha.id]);
     });
+  });
+
+  it('sends a namespace-scoped SSE reader only the finding events of its namespace', async () => {
+    const port = (t.app.getHttpServer().address() as AddressInfo).port;
+    const gone = new AbortController();
+    const res = await fetch(
+      `http://127.0.0.1:${port}/api/v1/clusters/${alpha.id}/diagnostics/stream`,
+      {
+        headers: bearer(viewer),
+        signal: gone.signal,
+      },
+    );
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    // A Service selecting no pod is a finding; one in each namespace, in the same evaluation.
+    for (const ns of [hidden, granted])
+      kubectlOk('admin', ['apply', '-f', '-'], {
+        input: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'orphan', namespace: ns },
+          spec: { selector: { app: 'nobody' }, ports: [{ port: 80 }] },
+        }),
+      });
+    let text = '';
+    const deadline = Date.now() + 60_000;
+    let settleUntil = Infinity;
+    try {
+      while (Date.now() < Math.min(deadline, settleUntil)) {
+        const timeout = new Promise<{ value: undefined }>((resolve) =>
+          setTimeout(() => resolve({ value: undefined }), 500),
+        );
+        const { value } = await Promise.race([reader.read(), timeout]);
+        text += value ?? '';
+        // Once ours arrived, wait a little more for anything about the hidden namespace.
+        if (settleUntil === Infinity && text.includes(`"namespace":"${granted}"`))
+          settleUntil = Date.now() + 3_000;
+      }
+    } finally {
+      gone.abort();
+    }
+    expect(text).toContain(`"namespace":"${granted}"`);
+    expect(text).not.toContain(hidden);
   });
 
   describe('the assistant runs tools with the session owner’s grants', () => {
