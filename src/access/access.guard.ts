@@ -6,7 +6,7 @@ import { checkClusterAccess, View } from '../common/access-check';
 import { ACCESS_RULE, AccessRule } from '../common/access-rule';
 import { AppError } from '../common/app-error';
 import { requestContext, Role } from '../common/request-context';
-import { PUBLIC_ROUTE, REQUIRED_ROLE, roleSatisfies } from '../common/roles';
+import { PUBLIC_ROUTE, REQUIRED_ROLE, ROLES, roleSatisfies } from '../common/roles';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { fleetView } from './fleet-view';
 import { PrincipalResolver } from './principal-resolver';
@@ -44,6 +44,11 @@ export class AccessGuard implements CanActivate {
     const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, targets);
     if (!rule) throw new AppError('FORBIDDEN', 'This route declares no access rule');
     if (principal.scope.unrestricted || rule === 'global') return true;
+    if (rule === 'installation') {
+      if (principal.scope.installationRank() < ROLES.indexOf(required))
+        throw new AppError('FORBIDDEN', `This needs the ${required} role on every cluster`);
+      return true;
+    }
     const visible = await this.scoped(rule, principal.scope, required, request);
     if (ctx && visible) ctx.visible = visible;
     return true;
@@ -51,7 +56,7 @@ export class AccessGuard implements CanActivate {
 
   /** Checks the route's target against the grants; returns how to trim what it answers. */
   private async scoped(
-    rule: Exclude<AccessRule, 'global'>,
+    rule: Exclude<AccessRule, 'global' | 'installation'>,
     scope: AccessScope,
     required: Role,
     request: Request,

@@ -11,7 +11,7 @@ export class AuditController {
 
   @Get()
   @ApiEndpoint({
-    access: 'global',
+    access: 'installation',
     summary: 'Audit log of mutating requests, newest first',
     role: 'admin',
     response: AuditPageResponseDto,

@@ -29,7 +29,7 @@ export class ClusterController {
 
   @Post()
   @ApiEndpoint({
-    access: 'global',
+    access: 'installation',
     summary:
       'Register a cluster from a kubeconfig or fields (tests the connection first unless skipTest=true)',
     role: 'admin',
@@ -47,7 +47,7 @@ export class ClusterController {
 
   @Post('import')
   @ApiEndpoint({
-    access: 'global',
+    access: 'installation',
     summary:
       'Register every context of a kubeconfig (or those listed) as one cluster each, all or none',
     role: 'admin',

@@ -15,7 +15,7 @@ export type View = (data: unknown) => unknown;
  * the answer for a caller who sees only some namespaces, or undefined when it sees all.
  */
 export function checkClusterAccess(
-  rule: Exclude<AccessRule, 'global' | 'fleet'>,
+  rule: Exclude<AccessRule, 'global' | 'installation' | 'fleet'>,
   scope: AccessScope,
   cluster: ClusterFacts,
   namespace: string | undefined,

@@ -37,6 +37,13 @@ describe('AccessScope', () => {
     expect(scope.namespacesIn(stage)).toEqual(['*']);
   });
 
+  it('holds a role on the installation only through a grant on every cluster and namespace', () => {
+    const scoped = new AccessScope([{ role: 'admin', clusters: ['prod'] }, { role: 'viewer' }]);
+    expect(scoped.maxRole).toBe('admin');
+    expect(scoped.installationRank()).toBe(0);
+    expect(new AccessScope([{ role: 'admin', namespaces: ['shop'] }]).installationRank()).toBe(-1);
+  });
+
   it('does not let a pattern reach beyond DNS-label characters', () => {
     const scope = new AccessScope([{ role: 'viewer', namespaces: ['a.*'] }]);
     expect(scope.namespaceRank(prod, 'a.b')).toBe(0);

@@ -87,6 +87,11 @@ export class AccessScope {
     );
   }
 
+  /** Best role held on every cluster and namespace: what managing the installation needs. */
+  installationRank(): number {
+    return this.best((g) => g.anyCluster && !g.labels.length && g.anyNamespace);
+  }
+
   /** Best role anywhere in the cluster (any namespace), or -1. */
   clusterRank(cluster: ClusterFacts): number {
     return this.best((g) => coversCluster(g, cluster));

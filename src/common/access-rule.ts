@@ -3,7 +3,10 @@ import { SetMetadata } from '@nestjs/common';
 /**
  * How a route is scoped by the caller's grants, declared once per route (in ApiEndpoint or
  * ClusterEndpoint) and enforced by the access guard; a route without one is refused.
- * - `global`: about no cluster; the role alone decides (tokens, audit, system, assistant sessions).
+ * - `global`: about no cluster; the role alone decides (whoami, tokens within one's own grants,
+ *   version info, assistant sessions and proposals, which check their targets themselves).
+ * - `installation`: the installation itself (audit log, effective configuration, registering
+ *   clusters): the role is needed on every cluster and namespace, not only somewhere.
  * - `fleet`: one entry per cluster; clusters outside the grants are left out, and aggregates of a
  *   cluster the caller sees only some namespaces of are replaced by an OUT_OF_SCOPE entry.
  * - `cluster`: under `:clusterId`, which must be granted; listed items carrying a namespace outside
@@ -14,10 +17,11 @@ import { SetMetadata } from '@nestjs/common';
  * - `cluster-wide`: cluster-scoped kinds (nodes) and cluster aggregates: a cluster-wide grant only.
  */
 export type AccessRule =
-  'global' | 'fleet' | 'cluster' | 'namespaces' | 'namespaced' | 'cluster-wide';
+  'global' | 'installation' | 'fleet' | 'cluster' | 'namespaces' | 'namespaced' | 'cluster-wide';
 
 export const ACCESS_RULES: readonly AccessRule[] = [
   'global',
+  'installation',
   'fleet',
   'cluster',
   'namespaces',

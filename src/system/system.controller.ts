@@ -11,7 +11,7 @@ export class SystemController {
 
   @Get('config')
   @ApiEndpoint({
-    access: 'global',
+    access: 'installation',
     summary: 'Effective configuration with the source of each value (secrets masked)',
     role: 'admin',
     response: SystemConfigResponseDto,

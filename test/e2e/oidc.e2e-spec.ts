@@ -195,6 +195,16 @@ describe('API tokens with grants', () => {
     });
     expect(narrower.status).toBe(201);
 
+    // An admin of one namespace manages its tokens, not the installation.
+    for (const path of ['/api/v1/audit', '/api/v1/system/config'])
+      await expect(t.http().get(path).set(bearer(token))).resolves.toMatchObject({
+        status: 403,
+        body: { code: 'FORBIDDEN' },
+      });
+    await expect(
+      t.http().post('/api/v1/clusters').set(bearer(token)).send({ name: 'sneaky' }),
+    ).resolves.toMatchObject({ status: 403 });
+
     await expect(
       mint(ADMIN_TOKEN, { name: 'over', role: 'viewer', grants: [{ role: 'operator' }] }),
     ).resolves.toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });

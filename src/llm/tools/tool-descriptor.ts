@@ -46,7 +46,7 @@ export interface ToolDescriptor<I extends z.ZodObject = z.ZodObject> {
   input: I;
   role: Role;
   /** How the caller's grants scope it, as for routes: its namespace argument, or the whole cluster. */
-  access: Exclude<AccessRule, 'global' | 'fleet'>;
+  access: Exclude<AccessRule, 'global' | 'installation' | 'fleet'>;
   deadlineMs: number;
   /** True when the tool only drafts a change for a person to approve (never for MCP). */
   proposes?: boolean;
