@@ -1,5 +1,4 @@
-import type { Role } from './request-context';
-import { ROLES } from './roles';
+import { Role, ROLES } from './roles';
 
 /**
  * One grant: a role on some clusters and, inside them, some namespaces. A principal holds several;

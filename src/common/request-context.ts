@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { AccessScope } from './access-grants';
+import type { Role } from './roles';
 
 /** How the caller proved who it is. */
 export type PrincipalKind = 'token' | 'oidc' | 'serviceaccount' | 'dev';
@@ -15,7 +16,7 @@ export interface Principal {
   scope: AccessScope;
 }
 
-export type Role = 'viewer' | 'operator' | 'admin';
+export type { Role } from './roles';
 
 /** Per-request facts shared by logging, auth, audit and metrics without threading them through calls. */
 export interface RequestContext {
