@@ -223,6 +223,12 @@ describe('workload identity, MCP and assistant tools within the grants', () => {
       return parseSse(res.body as string);
     };
 
+    it('so a session on a cluster outside them is refused as if it did not exist', async () => {
+      await expect(
+        api().post('/api/v1/llm/sessions').set(bearer(viewer)).send({ clusterId: beta.id }),
+      ).resolves.toMatchObject({ status: 404, body: { code: 'CLUSTER_NOT_FOUND' } });
+    });
+
     it('so the model reads nothing outside them', async () => {
       await ask(viewer, [
         { name: 'list_resources', arguments: { kind: 'deployments' } },
