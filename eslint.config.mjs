@@ -49,10 +49,10 @@ function adapterRules() {
 const LAYERS = [
   ['common'],
   ['config'],
-  ['logging', 'kubernetes', 'cluster-state', 'database'],
+  ['logging', 'kubernetes', 'cluster-state', 'database', 'oidc'],
   ['health', 'auth'],
   ['coordination', 'cluster-registry'],
-  ['monitor'],
+  ['monitor', 'access'],
   ['audit', 'system', 'overview', 'k8s-resources', 'istio-gateway'],
   ['diagnostics'],
   ['history', 'forecasts', 'changes'],

@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { Logger as Pino } from 'pino';
+import { AccessModule } from './access/access.module';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -67,6 +68,7 @@ export class AppModule implements NestModule {
         AuditModule,
         SystemModule,
         ...variant.imports,
+        AccessModule,
         K8sResourcesModule,
         OverviewModule,
         IstioGatewayModule,

@@ -15,6 +15,14 @@ export class AuditEntry {
   @Column({ type: 'varchar', length: 16, nullable: true })
   role: string | null;
 
+  /** How the actor signed in: token, oidc, serviceaccount or dev. */
+  @Column({ name: 'principal_kind', type: 'varchar', length: 16, nullable: true })
+  principalKind: string | null;
+
+  /** The actor's grants at the time, as JSON: what it could reach when it acted. */
+  @Column({ type: 'text', nullable: true })
+  grants: string | null;
+
   @Column({ type: 'varchar', length: 8 })
   method: string;
 

@@ -11,6 +11,7 @@ export class AuditController {
 
   @Get()
   @ApiEndpoint({
+    access: 'installation',
     summary: 'Audit log of mutating requests, newest first',
     role: 'admin',
     response: AuditPageResponseDto,

@@ -33,6 +33,10 @@ export class AuditEntryResponseDto {
   at: string;
   actor: string;
   role: string | null;
+  /** How the actor signed in: token, oidc, serviceaccount or dev. */
+  principalKind: string | null;
+  /** The actor's grants when it acted, as JSON. */
+  grants: string | null;
   method: string;
   route: string;
   path: string;

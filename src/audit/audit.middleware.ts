@@ -41,6 +41,8 @@ export class AuditMiddleware implements NestMiddleware {
         .record({
           actor: ctx.principal?.name ?? 'anonymous',
           role: ctx.principal?.role ?? null,
+          principalKind: ctx.principal?.kind ?? null,
+          grants: ctx.principal ? JSON.stringify(ctx.principal.scope.grants).slice(0, 4096) : null,
           method: request.method,
           route: String(request.route.path),
           path: request.originalUrl.split('?')[0].slice(0, 1024),

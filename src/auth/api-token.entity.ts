@@ -16,6 +16,10 @@ export class ApiToken {
   @Column({ type: 'varchar', length: 16 })
   role: Role;
 
+  /** JSON list of grants; null means `role` on every cluster and namespace (tokens made before grants). */
+  @Column({ type: 'text', nullable: true })
+  grants: string | null;
+
   @Column({ name: 'public_id', type: 'varchar', length: 32, unique: true })
   publicId: string;
 

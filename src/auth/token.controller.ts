@@ -4,6 +4,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { CreatedTokenResponseDto, CreateTokenDto, TokenResponseDto } from './token.dto';
 import { TokenService } from './token.service';
+import { Caller } from '../common/caller.decorator';
+import type { Principal } from '../common/request-context';
 
 @ApiTags('auth')
 @Controller('api/v1/auth/tokens')
@@ -17,9 +19,13 @@ export class TokenController {
     status: 201,
     response: CreatedTokenResponseDto,
     errors: ['VALIDATION_FAILED', 'CONFLICT'],
+    access: 'global',
   })
-  create(@Body() dto: CreateTokenDto): Promise<CreatedTokenResponseDto> {
-    return this.tokens.create(dto);
+  create(
+    @Body() dto: CreateTokenDto,
+    @Caller() caller: Principal,
+  ): Promise<CreatedTokenResponseDto> {
+    return this.tokens.create(dto, caller);
   }
 
   @Get()
@@ -28,6 +34,7 @@ export class TokenController {
     role: 'admin',
     response: TokenResponseDto,
     isArray: true,
+    access: 'global',
   })
   list(): Promise<TokenResponseDto[]> {
     return this.tokens.list();
@@ -38,6 +45,7 @@ export class TokenController {
     summary: 'Revoke an API token',
     role: 'admin',
     errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
+    access: 'global',
   })
   remove(@UuidParam() id: string): Promise<void> {
     return this.tokens.remove(id);

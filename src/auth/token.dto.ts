@@ -1,5 +1,15 @@
+import { Type } from 'class-transformer';
 import { IsIntegerIn } from '../common/integer.decorator';
-import { IsIn, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { GrantDto } from './grant.dto';
 import type { Role } from '../common/request-context';
 import { ROLES } from '../common/roles';
 
@@ -17,12 +27,25 @@ export class CreateTokenDto {
   /** Days until the token stops working; omitted means it never expires (null is not accepted). */
   @IsIntegerIn(1, 3650, { optional: 'undefined-only' })
   expiresInDays?: number;
+
+  /**
+   * Where the token may act: several grants of role × clusters × namespaces, none beyond the
+   * caller's own. Omitted: `role` on every cluster and namespace (needs the caller to have that).
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(32)
+  @ValidateNested({ each: true })
+  @Type(() => GrantDto)
+  grants?: GrantDto[];
 }
 
 export class TokenResponseDto {
   id: string;
   name: string;
   role: Role;
+  grants: GrantDto[];
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;

@@ -3,7 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
+import { AccessScope, everywhere, Grant } from '../common/access-grants';
 import { Principal } from '../common/request-context';
+import { roleSatisfies } from '../common/roles';
 import { ConfigProvider } from '../config/config.provider';
 import { ApiToken } from './api-token.entity';
 import { CreatedTokenResponseDto, CreateTokenDto, TokenResponseDto } from './token.dto';
@@ -25,7 +27,7 @@ export class TokenService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { auth } = this.configProvider.config;
     if (auth.mode === 'none' || auth.adminToken || (await this.tokens.count()) > 0) return;
-    const created = await this.create({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin' });
+    const created = await this.create({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin' }, null);
     // Written to stderr outside the JSON log on purpose: the log pipeline must never carry a token.
     process.stderr.write(
       `\n=== CloudPilot generated the first admin token. It is shown only once; store it now. ===\n${created.token}\n\n`,
@@ -36,7 +38,14 @@ export class TokenService implements OnApplicationBootstrap {
     );
   }
 
-  async create(dto: CreateTokenDto): Promise<CreatedTokenResponseDto> {
+  /** `minter` null: the server itself (the bootstrap token); anyone else mints within their grants. */
+  async create(dto: CreateTokenDto, minter: Principal | null): Promise<CreatedTokenResponseDto> {
+    const grants = grantsOf(dto);
+    if (minter && !minter.scope.covers(grants))
+      throw new AppError(
+        'FORBIDDEN',
+        'A token cannot have grants beyond those of the caller who mints it',
+      );
     if (await this.tokens.existsBy({ name: dto.name }))
       throw new AppError('CONFLICT', `A token named "${dto.name}" already exists`);
     const issued = issueToken();
@@ -45,6 +54,7 @@ export class TokenService implements OnApplicationBootstrap {
       id: randomUUID(),
       name: dto.name,
       role: dto.role,
+      grants: dto.grants ? JSON.stringify(grants) : null,
       publicId: issued.publicId,
       secretHash: issued.secretHash,
       createdAt: now.toISOString(),
@@ -71,7 +81,13 @@ export class TokenService implements OnApplicationBootstrap {
   async authenticate(presented: string): Promise<Principal | null> {
     const { adminToken } = this.configProvider.config.auth;
     if (adminToken && constantTimeEquals(presented, adminToken))
-      return { name: 'env-admin', role: 'admin', tokenId: null };
+      return {
+        name: 'env-admin',
+        role: 'admin',
+        tokenId: null,
+        kind: 'token',
+        scope: new AccessScope(everywhere('admin')),
+      };
     const parts = splitToken(presented);
     if (!parts) return null;
     const row = await this.tokens.findOneBy({ publicId: parts.publicId });
@@ -81,8 +97,24 @@ export class TokenService implements OnApplicationBootstrap {
     if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
       await this.tokens.update({ id: row.id }, { lastUsedAt: new Date(now).toISOString() });
     }
-    return { name: row.name, role: row.role, tokenId: row.id };
+    const scope = new AccessScope(storedGrants(row));
+    return { name: row.name, role: scope.maxRole, tokenId: row.id, kind: 'token', scope };
   }
+}
+
+/** The grants a new token gets; none of them above the token's own role. */
+function grantsOf(dto: CreateTokenDto): Grant[] {
+  if (!dto.grants) return everywhere(dto.role);
+  const above = dto.grants.find((g) => !roleSatisfies(dto.role, g.role));
+  if (above)
+    throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
+      { field: 'grants', errors: [`a grant's role (${above.role}) exceeds the token's role`] },
+    ]);
+  return dto.grants.map((g) => ({ ...g }));
+}
+
+function storedGrants(row: ApiToken): Grant[] {
+  return row.grants ? (JSON.parse(row.grants) as Grant[]) : everywhere(row.role);
 }
 
 function toResponse(row: ApiToken): TokenResponseDto {
@@ -90,6 +122,7 @@ function toResponse(row: ApiToken): TokenResponseDto {
     id: row.id,
     name: row.name,
     role: row.role,
+    grants: storedGrants(row),
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,

@@ -18,6 +18,7 @@ export class ChangesController {
 
   @Get('changes')
   @ClusterEndpoint({
+    access: 'cluster',
     summary:
       'The change timeline recorded from the watches (filters: namespace, kind, name, category, since, until; paged, newest first)',
     response: ChangePageDto,
@@ -28,6 +29,7 @@ export class ChangesController {
 
   @Get('changes/:changeId')
   @ClusterEndpoint({
+    access: 'cluster',
     summary: 'One recorded change with its structured diff',
     response: ChangeDto,
     errors: ['CHANGE_NOT_FOUND'],
@@ -41,6 +43,8 @@ export class ChangesController {
 
   @Get('diagnostics/:findingId/suspects')
   @ClusterEndpoint({
+    // Suspects span the finding's relations across namespaces, and its id does not say its own.
+    access: 'cluster-wide',
     summary:
       'The changes most likely to have caused a finding, ranked by time before its firstSeen and relation to its object, each with why',
     response: SuspectsDto,

@@ -29,6 +29,7 @@ export class ClusterController {
 
   @Post()
   @ApiEndpoint({
+    access: 'installation',
     summary:
       'Register a cluster from a kubeconfig or fields (tests the connection first unless skipTest=true)',
     role: 'admin',
@@ -46,6 +47,7 @@ export class ClusterController {
 
   @Post('import')
   @ApiEndpoint({
+    access: 'installation',
     summary:
       'Register every context of a kubeconfig (or those listed) as one cluster each, all or none',
     role: 'admin',
@@ -64,6 +66,7 @@ export class ClusterController {
 
   @Get()
   @ApiEndpoint({
+    access: 'fleet',
     summary: 'List clusters (never their credentials)',
     response: ClusterResponseDto,
     isArray: true,
@@ -73,13 +76,18 @@ export class ClusterController {
   }
 
   @Get(':clusterId')
-  @ClusterEndpoint({ summary: 'Get a cluster by id or name', response: ClusterResponseDto })
+  @ClusterEndpoint({
+    access: 'cluster',
+    summary: 'Get a cluster by id or name',
+    response: ClusterResponseDto,
+  })
   get(@ClusterIdParam() clusterId: string): Promise<ClusterResponseDto> {
     return this.clusters.get(clusterId);
   }
 
   @Patch(':clusterId')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary: 'Change display name, description, labels or the connection',
     role: 'admin',
     response: ClusterResponseDto,
@@ -95,6 +103,7 @@ export class ClusterController {
 
   @Delete(':clusterId')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary: 'Remove a cluster and its stored credential',
     role: 'admin',
     errors: WRITE_ERRORS,
@@ -105,6 +114,7 @@ export class ClusterController {
 
   @Post(':clusterId/test')
   @ClusterEndpoint({
+    access: 'cluster',
     summary: 'Test reachability, read the Kubernetes version and what CloudPilot may do there',
     response: ClusterTestResponseDto,
     errors: CONNECTION_ERRORS,
@@ -115,6 +125,7 @@ export class ClusterController {
 
   @Post(':clusterId/default')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary: 'Make this the default cluster',
     role: 'admin',
     response: ClusterResponseDto,

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { byStatus, errorResponse } from './openapi-errors';
 import { RequireRole } from './roles';
+import { ACCESS_EXTENSION, AccessRule, RequireAccess } from './access-rule';
 import type { Role } from './request-context';
 import { codesOf, ErrorCode, ErrorFamily } from './error-codes';
 import { EnvelopeDto, ErrorEnvelopeDto, FieldErrorDto } from './envelope.dto';
@@ -18,6 +19,8 @@ export interface EndpointSpec {
   summary: string;
   /** Least role needed; defaults to viewer. */
   role?: Role;
+  /** How the caller's grants scope this route (access-rule.ts); every route states one. */
+  access: AccessRule;
   /** DTO carried in `data`; omit for `data: null`. */
   response?: Type<unknown>;
   isArray?: boolean;
@@ -32,7 +35,27 @@ export interface EndpointSpec {
   sse?: SseStreamSpec;
 }
 
-const ALWAYS: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL_ERROR'];
+const ALWAYS: ErrorCode[] = [
+  'UNAUTHENTICATED',
+  'TOKEN_EXPIRED',
+  'TOKEN_NOT_YET_VALID',
+  'TOKEN_AUDIENCE_INVALID',
+  'TOKEN_ISSUER_UNKNOWN',
+  'TOKEN_KEY_UNKNOWN',
+  'TOKEN_ALGORITHM_REFUSED',
+  'TOKEN_SIGNATURE_INVALID',
+  'TOKEN_NO_GRANTS',
+  'FORBIDDEN',
+  'INTERNAL_ERROR',
+];
+
+/** Rules under which the caller's grants can hide the answer: it is then a 404. */
+const HIDING: ReadonlySet<AccessRule> = new Set([
+  'cluster',
+  'namespaces',
+  'namespaced',
+  'cluster-wide',
+]);
 
 function dataSchema(spec: EndpointSpec): Record<string, unknown> {
   if (!spec.response) return { type: 'object', nullable: true, example: null };
@@ -48,17 +71,24 @@ function dataSchema(spec: EndpointSpec): Record<string, unknown> {
  */
 export function ApiEndpoint(spec: EndpointSpec): MethodDecorator & ClassDecorator {
   const status = spec.status ?? 200;
-  const codes = [...ALWAYS, ...(spec.errors ?? []), ...(spec.errorFamilies ?? []).flatMap(codesOf)];
+  const codes = [
+    ...ALWAYS,
+    ...(HIDING.has(spec.access) ? (['OUT_OF_SCOPE'] as ErrorCode[]) : []),
+    ...(spec.errors ?? []),
+    ...(spec.errorFamilies ?? []).flatMap(codesOf),
+  ];
   const errorResponses = [...byStatus(codes)].map(([errorStatus, grouped]) =>
     ApiResponse({ status: errorStatus, ...errorResponse(grouped) }),
   );
   return applyDecorators(
     RequireRole(spec.role ?? 'viewer'),
+    RequireAccess(spec.access),
     HttpCode(status),
     ApiBearerAuth(),
+    ApiExtension(ACCESS_EXTENSION, spec.access),
     ApiOperation({
       summary: spec.summary,
-      description: `Requires the ${spec.role ?? 'viewer'} role.`,
+      description: `Requires the ${spec.role ?? 'viewer'} role. Access: ${spec.access}.`,
     }),
     ApiExtraModels(
       EnvelopeDto,

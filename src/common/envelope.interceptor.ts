@@ -8,6 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { map, Observable } from 'rxjs';
+import { AppError } from './app-error';
 import { successEnvelope } from './envelope';
 import { requestContext, requestIdFrom } from './request-context';
 
@@ -16,7 +17,7 @@ const RAW_RESPONSE = 'cloudpilot:raw-response';
 /** Marks a handler whose response is not JSON (a download, a stream) and so is not enveloped. */
 export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
 
-/** Wraps every successful /api response in the success envelope. */
+/** Wraps every successful /api response in the success envelope, showing only what the caller may see. */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
@@ -32,8 +33,12 @@ export class EnvelopeInterceptor implements NestInterceptor {
     const requestId = ctx?.requestId ?? requestIdFrom(request.headers['x-request-id']);
     return next.handle().pipe(
       map((data: unknown) => {
+        const shown = ctx?.visible && data !== undefined ? ctx.visible(data) : data;
+        // The whole answer is outside the grants: the same 404 whether or not it exists.
+        if (shown === undefined && data !== undefined)
+          throw new AppError('OUT_OF_SCOPE', "The object is outside the caller's grants");
         if (ctx) ctx.resultCode = 'OK';
-        return successEnvelope(data ?? null, requestId);
+        return successEnvelope(shown ?? null, requestId);
       }),
     );
   }

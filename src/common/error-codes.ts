@@ -40,8 +40,42 @@ export const ERROR_CATALOGUE = {
     family: 'body',
   },
   UNAUTHENTICATED: { status: 401, description: 'No valid bearer token was presented' },
+  TOKEN_EXPIRED: {
+    status: 401,
+    description: 'The JWT has expired (exp, with the allowed clock skew)',
+  },
+  TOKEN_NOT_YET_VALID: {
+    status: 401,
+    description: 'The JWT is not valid yet (nbf or iat in the future)',
+  },
+  TOKEN_AUDIENCE_INVALID: { status: 401, description: 'The JWT is not meant for CloudPilot (aud)' },
+  TOKEN_ISSUER_UNKNOWN: {
+    status: 401,
+    description: 'The JWT comes from no configured OIDC issuer nor any registered cluster',
+  },
+  TOKEN_KEY_UNKNOWN: {
+    status: 401,
+    description: "No key of the issuer's JWKS matches the JWT's kid",
+  },
+  TOKEN_ALGORITHM_REFUSED: {
+    status: 401,
+    description: "The JWT's alg is not in the issuer's allow-list (never none, never HMAC)",
+  },
+  TOKEN_SIGNATURE_INVALID: {
+    status: 401,
+    description: 'The JWT is malformed, or its signature does not match its content',
+  },
+  TOKEN_NO_GRANTS: {
+    status: 401,
+    description: 'The JWT is valid but the claims-to-grants mapping gives it no grant',
+  },
   FORBIDDEN: { status: 403, description: "The token's role does not allow this action" },
   NOT_FOUND: { status: 404, description: 'The addressed object does not exist' },
+  OUT_OF_SCOPE: {
+    status: 404,
+    description:
+      "Outside the caller's grants: a namespace not granted, or something that needs a cluster-wide grant",
+  },
   METHOD_NOT_ALLOWED: { status: 405, description: 'The method is not allowed on this route' },
   CONFLICT: { status: 409, description: 'The request conflicts with the current state' },
   TOO_MANY_REQUESTS: { status: 429, description: 'Too many requests' },

@@ -34,7 +34,9 @@ export async function createOpenApiDocument(app: INestApplication): Promise<Open
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
-      description: 'A CloudPilot API token (cpt_…)',
+      description:
+        'A CloudPilot API token (cpt_…), a JWT of a configured OIDC issuer, or a registered ' +
+        "cluster's ServiceAccount token (see GET /.well-known/oauth-protected-resource)",
     });
   for (const [name, description] of TAGS) config.addTag(name, description);
   const document = SwaggerModule.createDocument(app, config.build(), {

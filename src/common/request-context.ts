@@ -1,13 +1,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { AccessScope } from './access-grants';
+import type { Role } from './roles';
+
+/** How the caller proved who it is. */
+export type PrincipalKind = 'token' | 'oidc' | 'serviceaccount' | 'dev';
 
 export interface Principal {
   name: string;
+  /** The best role of its grants: what role-only routes compare. */
   role: Role;
   tokenId: string | null;
+  kind: PrincipalKind;
+  /** Its grants, compiled: every cluster, namespace and object check asks this. */
+  scope: AccessScope;
 }
 
-export type Role = 'viewer' | 'operator' | 'admin';
+export type { Role } from './roles';
 
 /** Per-request facts shared by logging, auth, audit and metrics without threading them through calls. */
 export interface RequestContext {
@@ -17,6 +26,11 @@ export interface RequestContext {
   route?: string;
   principal?: Principal;
   resultCode?: string;
+  /**
+   * What of a response the caller may see (set by the access guard when its grants restrict it):
+   * returns the data without what lies outside them, or undefined when all of it does.
+   */
+  visible?: (data: unknown) => unknown;
   /** Extra facts for this request's audit row (e.g. the LLM session an approval came from). */
   auditNote?: string;
 }

@@ -1,5 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from './request-context';
+
+/** viewer reads, operator also acts on clusters, admin also manages clusters and tokens. */
+export type Role = 'viewer' | 'operator' | 'admin';
 
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 

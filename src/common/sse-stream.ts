@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { requestContext } from './request-context';
 
 export interface SseOptions {
   heartbeatMs: number;
@@ -27,6 +28,8 @@ export class SseStream<E extends string> {
   private readonly closers: Array<() => void> = [];
   private open = true;
   readonly signal = this.gone.signal;
+  /** The caller's view, taken when the stream opens: events are published outside its request. */
+  private readonly visible = requestContext.current()?.visible;
 
   constructor(
     private readonly res: Response,
@@ -65,7 +68,10 @@ export class SseStream<E extends string> {
 
   /** An event whose data is `data` as one line of JSON. */
   send(event: E, data: unknown): void {
-    this.write(frame(event, JSON.stringify(data)));
+    const shown = this.visible ? this.visible(data) : data;
+    // An event about something outside the caller's grants is not theirs to see at all.
+    if (shown === undefined) return;
+    this.write(frame(event, JSON.stringify(shown)));
   }
 
   /** An event whose data is plain text. */

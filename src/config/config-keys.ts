@@ -12,6 +12,7 @@ import {
   secretToken,
 } from './config-parsers';
 import { llmProviders, price, regexList } from './llm-config-parsers';
+import { grantMappings, oidcIssuers } from './auth-config-parsers';
 
 /**
  * One row per configuration key: its YAML path, environment variable, CLI flag, default and parser.
@@ -106,6 +107,34 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     parse: secretToken,
     secret: true,
     doc: 'A fixed admin token (≥ 32 chars). Unset on an empty database: one is generated and printed once',
+  },
+  {
+    path: 'auth.oidcIssuers',
+    env: 'CLOUDPILOT_OIDC_ISSUERS',
+    default: [],
+    parse: oidcIssuers,
+    doc: 'OIDC issuers whose JWTs are bearer tokens (YAML list, or JSON in the env): {issuer, audience, algorithms, jwksCooldownSeconds, jwksMaxAgeSeconds}; keys from discovery + JWKS',
+  },
+  {
+    path: 'auth.serviceAccountAudience',
+    env: 'CLOUDPILOT_SERVICE_ACCOUNT_AUDIENCE',
+    default: undefined,
+    parse: nonEmpty,
+    doc: 'Audience a registered cluster’s ServiceAccount token must carry to be accepted; unset: ServiceAccount tokens are refused',
+  },
+  {
+    path: 'auth.grantMappings',
+    env: 'CLOUDPILOT_GRANT_MAPPINGS',
+    default: [],
+    parse: grantMappings,
+    doc: 'Claims → grants for JWTs (YAML list, or JSON in the env): {issuer, subject | group | emailDomain | serviceAccount, grants: [{role, clusters, clusterLabels, namespaces}]}',
+  },
+  {
+    path: 'auth.clockSkewSeconds',
+    env: 'CLOUDPILOT_CLOCK_SKEW_SECONDS',
+    default: 30,
+    parse: intRange(0, 300),
+    doc: 'Clock skew allowed when checking a JWT’s exp and nbf',
   },
   {
     path: 'security.encryptionKey',

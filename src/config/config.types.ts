@@ -1,3 +1,4 @@
+import type { Grant } from '../common/access-grants';
 /** The two ways CloudPilot runs: one in-cluster target, or a central registry of many clusters. */
 export type AppMode = 'server' | 'instant';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -14,6 +15,34 @@ export interface NamedLlmProvider {
   outputPricePerMTok?: number;
 }
 
+/** An OIDC issuer whose JWTs are accepted as bearer tokens. */
+export interface OidcIssuerConfig {
+  /** Exactly the `iss` of its tokens; its discovery document is under /.well-known/openid-configuration. */
+  issuer: string;
+  /** The `aud` a token must carry to be meant for CloudPilot. */
+  audience: string;
+  /** Asymmetric algorithms accepted (never none, never HMAC). */
+  algorithms: string[];
+  /** Least time between two JWKS fetches caused by an unknown `kid`. */
+  jwksCooldownSeconds: number;
+  /** Age after which the JWKS is fetched again; if the issuer is down then, the old keys stay. */
+  jwksMaxAgeSeconds: number;
+}
+
+/** Grants given to the JWTs whose claims match every field set here. */
+export interface GrantMapping {
+  /** Only tokens of this issuer (OIDC issuer URL); any issuer when unset. */
+  issuer?: string;
+  subject?: string;
+  /** A value of the token's `groups` claim. */
+  group?: string;
+  /** The domain of a verified `email` claim. */
+  emailDomain?: string;
+  /** `system:serviceaccount:<namespace>:<name>` of a registered cluster's ServiceAccount token. */
+  serviceAccount?: string;
+  grants: Grant[];
+}
+
 /** Where the effective value of a key came from, lowest precedence first. */
 export type ConfigSource = 'default' | 'file' | 'env' | 'cli';
 
@@ -23,7 +52,14 @@ export interface AppConfig {
   server: { host: string; port: number; bodyLimitBytes: number; shutdownTimeoutSeconds: number };
   log: { level: LogLevel; debug: boolean };
   database: { url: string };
-  auth: { mode: AuthMode; adminToken: string | undefined };
+  auth: {
+    mode: AuthMode;
+    adminToken: string | undefined;
+    oidcIssuers: OidcIssuerConfig[];
+    serviceAccountAudience: string | undefined;
+    grantMappings: GrantMapping[];
+    clockSkewSeconds: number;
+  };
   security: { encryptionKey: string | undefined; encryptionKeyFile: string };
   clusters: {
     allowLoopback: boolean;

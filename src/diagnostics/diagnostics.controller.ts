@@ -28,6 +28,7 @@ export class DiagnosticsController {
 
   @Get('diagnostics')
   @ApiEndpoint({
+    access: 'fleet',
     summary:
       'Fleet diagnostics: per cluster its health score and findings by severity, or its error',
     response: FleetDiagnosticsDto,
@@ -38,6 +39,7 @@ export class DiagnosticsController {
 
   @Get('clusters/:clusterId/diagnostics')
   @ClusterEndpoint({
+    access: 'cluster',
     summary:
       'Current findings of a cluster (filters: namespace, severity, code, kind; silenced ones on request; paged)',
     response: FindingPageDto,
@@ -53,6 +55,7 @@ export class DiagnosticsController {
   @Get('clusters/:clusterId/diagnostics/stream')
   @RawResponse()
   @ClusterEndpoint({
+    access: 'cluster',
     summary:
       'Finding changes as Server-Sent Events: `opened`, `updated`, `resolved` with the finding',
     sse: FINDING_STREAM_EVENTS,
@@ -68,6 +71,7 @@ export class DiagnosticsController {
 
   @Get('clusters/:clusterId/diagnostics/:findingId')
   @ClusterEndpoint({
+    access: 'cluster',
     summary: 'One finding with its evidence (fields and Warning events) and suggested fix',
     response: FindingDto,
     errors: [...ERRORS, 'FINDING_NOT_FOUND'],
@@ -82,6 +86,7 @@ export class DiagnosticsController {
 
   @Get('clusters/:clusterId/health')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary:
       'Health score of the cluster and of each namespace, with the findings that cost points',
     response: ClusterHealthDto,

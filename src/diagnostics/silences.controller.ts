@@ -15,7 +15,10 @@ export class SilencesController {
   constructor(private readonly silences: SilencesService) {}
 
   @Post()
+  // Silences match across namespaces (a matcher without a namespace covers all of them), so
+  // they are a whole-cluster matter: a namespace-scoped grant neither lists nor sets them.
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary:
       'Silence findings (matchers on code, namespace, kind, name pattern, labels) until an expiry',
     role: 'operator',
@@ -28,6 +31,7 @@ export class SilencesController {
 
   @Get()
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary: "A cluster's silences: in force (default), expired or all, newest first",
     response: SilencePageDto,
   })
@@ -37,6 +41,7 @@ export class SilencesController {
 
   @Post(':silenceId/expire')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary: 'End a silence now; it stays listed as expired',
     role: 'operator',
     response: SilenceDto,
@@ -51,6 +56,7 @@ export class SilencesController {
 
   @Delete(':silenceId')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary: 'Delete a silence',
     role: 'operator',
     errors: ['SILENCE_NOT_FOUND'],

@@ -12,6 +12,7 @@ export class ForecastsController {
 
   @Get()
   @ClusterEndpoint({
+    access: 'cluster',
     summary:
       'When requests and pods reach capacity (cluster, node pools), workload restarts a crash-loop rate and HPAs their maxReplicas, from the stored history, with the points used',
     response: ForecastListDto,

@@ -12,6 +12,7 @@ export class HistoryController {
 
   @Get()
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary:
       'Stored per-tick samples of a cluster, namespace, node, node pool, restarting workload or HPA (sampled by the leader replica)',
     response: HistoryResponseDto,

@@ -28,6 +28,7 @@ export class GatewayApiController {
 
   @Get(':kind')
   @ClusterEndpoint({
+    access: 'cluster',
     live: true,
     summary: 'List Gateway API Gateways or HTTPRoutes (namespace, labelSelector, paged)',
     response: MeshObjectListDto,
@@ -43,6 +44,7 @@ export class GatewayApiController {
 
   @Get(':kind/:name')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'One Gateway API Gateway or HTTPRoute with its validation findings inline',
     response: MeshObjectDto,

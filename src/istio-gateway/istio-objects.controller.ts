@@ -46,6 +46,7 @@ export class IstioObjectsController {
 
   @Get(':kind')
   @ClusterEndpoint({
+    access: 'cluster',
     live: true,
     summary:
       'List Istio Gateways, VirtualServices or DestinationRules (namespace, labelSelector, paged)',
@@ -62,6 +63,7 @@ export class IstioObjectsController {
 
   @Get(':kind/:name')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'One Istio object with its validation findings inline (validate=false skips them)',
     response: MeshObjectDto,
@@ -79,6 +81,7 @@ export class IstioObjectsController {
   @Post(':kind')
   @BODY
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'Create an Istio object (dryRun=true: validate only, store nothing)',
     role: 'operator',
@@ -98,6 +101,7 @@ export class IstioObjectsController {
   @Put(':kind/:name')
   @BODY
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary:
       'Replace an Istio object; metadata.resourceVersion makes it conditional (409 if stale)',
@@ -122,6 +126,7 @@ export class IstioObjectsController {
     schema: { type: 'object' },
   })
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'Merge-patch an Istio object; the patched result is validated before it is sent',
     role: 'operator',
@@ -140,6 +145,7 @@ export class IstioObjectsController {
 
   @Delete(':kind/:name')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary:
       'Delete an Istio object (resourceVersion: only that version; dryRun=true: store nothing)',

@@ -13,6 +13,7 @@ export class ValidationsController {
 
   @Get()
   @ClusterEndpoint({
+    access: 'cluster',
     live: true,
     summary:
       'Validation findings for Istio and Gateway API objects (docs/istio-validations.md); namespace narrows the report',

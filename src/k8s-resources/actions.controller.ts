@@ -16,6 +16,7 @@ export class ActionsController {
 
   @Put(':kind/:name/scale')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'Scale a Deployment, StatefulSet or ReplicaSet (dryRun=true: validate only)',
     role: 'operator',
@@ -40,6 +41,7 @@ export class ActionsController {
 
   @Post(':kind/:name/restart')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'Rollout restart of a Deployment, StatefulSet or DaemonSet',
     role: 'operator',
@@ -61,6 +63,7 @@ export class ActionsController {
 
   @Delete('pods/:name')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'Delete a pod (its controller replaces it)',
     role: 'operator',
@@ -77,6 +80,7 @@ export class ActionsController {
 
   @Post('pods/:name/evict')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'Evict a pod through the eviction API, honouring PodDisruptionBudgets',
     role: 'operator',
@@ -93,6 +97,7 @@ export class ActionsController {
 
   @Post('nodes/:name/cordon')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     live: true,
     summary: 'Mark a node unschedulable',
     role: 'operator',
@@ -109,6 +114,7 @@ export class ActionsController {
 
   @Post('nodes/:name/uncordon')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     live: true,
     summary: 'Mark a node schedulable again',
     role: 'operator',

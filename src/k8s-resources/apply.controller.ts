@@ -12,6 +12,7 @@ export class ApplyController {
 
   @Post()
   @ClusterEndpoint({
+    access: 'cluster-wide',
     live: true,
     summary:
       'Server-side apply of one or several YAML documents (field manager cloudpilot); dryRun=true returns what would be stored and a diff',

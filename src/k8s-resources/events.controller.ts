@@ -15,6 +15,7 @@ export class EventsController {
 
   @Get('events')
   @ClusterEndpoint({
+    access: 'cluster',
     live: true,
     summary: 'Events, newest first, repeats folded into one row with a count',
     response: EventListDto,
@@ -26,6 +27,7 @@ export class EventsController {
 
   @Get('resources/:kind/:name/events')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary:
       "All events of one object; a workload's include its ReplicaSets' and Pods'. include=changes adds its recorded changes on one timeline",

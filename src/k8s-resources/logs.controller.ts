@@ -18,6 +18,7 @@ export class LogsController {
 
   @Get()
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: "A container's log as text in the envelope, capped at 1 MiB (truncated flag)",
     response: PodLogDto,
@@ -34,6 +35,7 @@ export class LogsController {
   @Get('stream')
   @RawResponse()
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary:
       'Follow the log as Server-Sent Events: one `line` event per line, heartbeats every 15 s, `end` when the container stops',
@@ -54,6 +56,7 @@ export class LogsController {
   @Get('download')
   @RawResponse()
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'The same log as a text/plain attachment (errors still come as the envelope)',
     rawContentType: 'text/plain',

@@ -15,6 +15,7 @@ export class ResourcesController {
 
   @Get()
   @ClusterEndpoint({
+    access: 'cluster',
     live: true,
     summary: 'The kinds this cluster serves (discovery), CRDs included',
     response: ServedResourceDto,
@@ -27,6 +28,7 @@ export class ResourcesController {
 
   @Get(':kind')
   @ClusterEndpoint({
+    access: 'cluster',
     live: true,
     summary:
       'List objects of a kind (plural, kind or plural.group); pages through the API server continue token',
@@ -43,6 +45,7 @@ export class ResourcesController {
 
   @Get(':kind/:name')
   @ClusterEndpoint({
+    access: 'namespaced',
     live: true,
     summary: 'Get one object; Secrets show metadata, type and key names only',
     errors: [...CLUSTER_ERRORS, 'K8S_NOT_FOUND', 'METHOD_NOT_ALLOWED'],

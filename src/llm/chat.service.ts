@@ -140,6 +140,7 @@ export class ChatService {
     return {
       clusterId: turn.session.clusterId,
       role: turn.principal.role,
+      scope: turn.principal.scope,
       signal: AbortSignal.any([sse.signal, AbortSignal.timeout(left)]),
       sessionId: turn.session.id,
       owner: ownerOf(turn.principal),

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
 import type { Principal } from '../common/request-context';
-import { Caller } from './caller.decorator';
+import { Caller } from '../common/caller.decorator';
 import { UuidParam } from '../common/route-params.decorator';
 import { ProposalDto } from './llm.dto';
 import { ProposalService } from './proposals/proposal.service';
@@ -22,6 +22,7 @@ export class ProposalsController {
 
   @Get(':id')
   @ApiEndpoint({
+    access: 'global',
     summary:
       'A proposed change: dry-run result, diff, status (its owner and operators may read it)',
     response: ProposalDto,
@@ -33,6 +34,7 @@ export class ProposalsController {
 
   @Post(':id/approve')
   @ApiEndpoint({
+    access: 'global',
     summary:
       'Apply a proposed change, if its target has not changed since (resourceVersion); audited with the session id',
     role: 'operator',
@@ -53,6 +55,7 @@ export class ProposalsController {
 
   @Post(':id/reject')
   @ApiEndpoint({
+    access: 'global',
     summary: 'Reject a proposed change (its owner or an operator); it can no longer be applied',
     response: ProposalDto,
     errors: DECIDE_ERRORS,

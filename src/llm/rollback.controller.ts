@@ -5,7 +5,7 @@ import { FINDING_ID_RULE, ruleSchema } from '../common/input-vocabulary';
 import type { Principal } from '../common/request-context';
 import { ClusterIdParam, DocumentedParam } from '../common/route-params.decorator';
 import { FindingIdPipe } from '../diagnostics/finding-id.pipe';
-import { Caller } from './caller.decorator';
+import { Caller } from '../common/caller.decorator';
 import { ProposalDto } from './llm.dto';
 import { RollbackProposals } from './proposals/rollback-proposals';
 
@@ -16,6 +16,8 @@ export class RollbackController {
 
   @Post(':findingId/rollback')
   @ClusterEndpoint({
+    // A finding id does not say its namespace, and the rollback acts on whatever it names.
+    access: 'cluster-wide',
     summary:
       "Propose returning the Deployment of a finding's top suspect (a template change) to its previous revision: dry run and diff now, applied only on an operator's approval",
     response: ProposalDto,

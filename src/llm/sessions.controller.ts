@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { RawResponse } from '../common/envelope.interceptor';
 import type { Principal } from '../common/request-context';
-import { Caller } from './caller.decorator';
+import { Caller } from '../common/caller.decorator';
 import { UuidParam } from '../common/route-params.decorator';
 import { ChatService } from './chat.service';
 import {
@@ -28,6 +28,7 @@ export class SessionsController {
 
   @Post()
   @ApiEndpoint({
+    access: 'global',
     summary: 'Open an assistant session on a cluster (owned by this token)',
     status: 201,
     response: SessionDto,
@@ -42,13 +43,18 @@ export class SessionsController {
   }
 
   @Get()
-  @ApiEndpoint({ summary: "This token's sessions, newest first", response: SessionListDto })
+  @ApiEndpoint({
+    access: 'global',
+    summary: "This token's sessions, newest first",
+    response: SessionListDto,
+  })
   list(@Caller() caller: Principal): Promise<SessionListDto> {
     return this.sessions.list(caller);
   }
 
   @Get(':id')
   @ApiEndpoint({
+    access: 'global',
     summary: 'A session with its messages (tool results redacted), usage and proposals',
     response: SessionDetailDto,
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
@@ -59,6 +65,7 @@ export class SessionsController {
 
   @Delete(':id')
   @ApiEndpoint({
+    access: 'global',
     summary: 'Delete a session and its messages (proposals stay, for the audit trail)',
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
   })
@@ -69,6 +76,7 @@ export class SessionsController {
   @Post(':id/messages')
   @RawResponse()
   @ApiEndpoint({
+    access: 'global',
     summary:
       'Ask a question; the answer streams as Server-Sent Events: delta, tool_call, tool_result (redacted summary), proposal, then done or error',
     rawContentType: 'text/event-stream',

@@ -39,12 +39,18 @@ export class McpToolServer {
           {
             uri: uri.href,
             mimeType: 'application/json',
-            text: JSON.stringify(this.runner.redactor.value(await this.clusters.list())),
+            text: JSON.stringify(this.runner.redactor.value(await this.visibleClusters(principal))),
           },
         ],
       }),
     );
     return server;
+  }
+
+  /** The clusters the caller has a grant on: the resource lists no other. */
+  private async visibleClusters(principal: Principal) {
+    const all = await this.clusters.list();
+    return all.filter((c) => principal.scope.clusterRank(c) >= 0);
   }
 
   private register(server: McpServer, d: ToolDescriptor, principal: Principal): void {
@@ -65,6 +71,7 @@ export class McpToolServer {
           {
             clusterId,
             role: principal.role,
+            scope: principal.scope,
             signal: extra.signal,
             sessionId: null,
             owner: ownerOf(principal),

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
 import { LlmModule } from '../llm/llm.module';
 import { McpController } from './mcp.controller';
 import { McpService } from './mcp.service';
@@ -7,7 +6,7 @@ import { McpToolServer } from './mcp-tool-server';
 
 /** MCP: CloudPilot's read tools for external agents, from the LLM module's descriptor table. */
 @Module({
-  imports: [AuthModule, LlmModule],
+  imports: [LlmModule],
   controllers: [McpController],
   providers: [McpService, McpToolServer],
 })

@@ -22,6 +22,7 @@ export class OverviewController {
 
   @Get('overview')
   @ApiEndpoint({
+    access: 'fleet',
     summary:
       'Fleet overview: one entry per cluster, its overview or its error, within a per-cluster deadline',
     response: FleetOverviewDto,
@@ -32,6 +33,7 @@ export class OverviewController {
 
   @Get('clusters/:clusterId/overview')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     live: true,
     summary:
       'ResourceOverview from the live cache: nodes, counts, pod phases, CPU and memory, cache state per kind',
@@ -44,6 +46,7 @@ export class OverviewController {
 
   @Get('clusters/:clusterId/namespaces')
   @ClusterEndpoint({
+    access: 'namespaces',
     live: true,
     summary: 'Every namespace with its pods by phase, workload counts and request/limit sums',
     response: NamespaceListDto,
@@ -55,6 +58,7 @@ export class OverviewController {
 
   @Get('clusters/:clusterId/nodes')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     live: true,
     summary: 'Every node with status, capacity, allocatable and what its pods reserve',
     response: NodeListDto,
@@ -66,6 +70,7 @@ export class OverviewController {
 
   @Get('clusters/:clusterId/nodes/:name')
   @ClusterEndpoint({
+    access: 'cluster-wide',
     live: true,
     summary: 'One node in detail: conditions, taints, addresses, allocated requests and limits',
     response: NodeDetailDto,

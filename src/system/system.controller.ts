@@ -11,6 +11,7 @@ export class SystemController {
 
   @Get('config')
   @ApiEndpoint({
+    access: 'installation',
     summary: 'Effective configuration with the source of each value (secrets masked)',
     role: 'admin',
     response: SystemConfigResponseDto,
@@ -21,6 +22,7 @@ export class SystemController {
 
   @Get('info')
   @ApiEndpoint({
+    access: 'global',
     summary: 'Version, mode and runtime of this CloudPilot',
     response: SystemInfoResponseDto,
   })

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { CONFIG_KEYS } from '../../src/config/config-keys';
 import { loadConfig } from '../../src/config/config-loader';
 import { ERROR_CATALOGUE } from '../../src/common/error-codes';
+import { ROLE_TABLE_END, ROLE_TABLE_START, roleTable } from '../support/role-table';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -38,5 +39,15 @@ describe('documentation stays true to the code', () => {
     const api = read('docs/api.md');
     for (const code of Object.keys(ERROR_CATALOGUE))
       expect([code, api.includes(`\`${code}\``)]).toEqual([code, true]);
+  });
+
+  it('docs/security.md has the role table of every /api operation, as the code declares it', () => {
+    const doc = read('docs/security.md');
+    const start = doc.indexOf(ROLE_TABLE_START);
+    const end = doc.indexOf(ROLE_TABLE_END);
+    expect([start >= 0, end > start]).toEqual([true, true]);
+    const committed = doc.slice(start + ROLE_TABLE_START.length, end).trim();
+    // On a mismatch, the expected text is the table to paste between the markers.
+    expect(committed).toBe(roleTable(JSON.parse(read('openapi.json'))));
   });
 });

@@ -4,6 +4,7 @@ import { Llm1764300000000 } from './1764300000000-llm';
 import { History1764400000000 } from './1764400000000-history';
 import { DiagnosticsSilences1764600000000 } from './1764600000000-diagnostics-silences';
 import { Changes1764700000000 } from './1764700000000-changes';
+import { AccessGrants1764800000000 } from './1764800000000-access-grants';
 
 /** In order of application. A migration, once released, is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   History1764400000000,
   DiagnosticsSilences1764600000000,
   Changes1764700000000,
+  AccessGrants1764800000000,
 ];

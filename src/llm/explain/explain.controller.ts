@@ -15,6 +15,7 @@ export class ExplainController {
 
   @Post()
   @ClusterEndpoint({
+    access: 'cluster-wide',
     summary: 'Explain a finding: cause, evidence and fix, in zh or en (cached per finding version)',
     response: ExplanationDto,
     errors: [

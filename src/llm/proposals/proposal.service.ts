@@ -6,12 +6,17 @@ import { roleSatisfies } from '../../common/roles';
 import { AppError } from '../../common/app-error';
 import { Principal, requestContext } from '../../common/request-context';
 import { ConfigProvider } from '../../config/config.provider';
+import { checkClusterAccess } from '../../common/access-check';
+import type { Role } from '../../common/request-context';
+import { ClusterDirectory } from '../../cluster-registry/cluster-directory';
 import type { ToolContext } from '../tools/tool-descriptor';
 import { Redactor } from '../redactor';
 import { ownerOf } from '../sessions/owner';
 import { LlmProposal } from './llm-proposal.entity';
 import { ProposalExecutor } from './proposal-executor';
 import { ProposalAction, ProposalDraft, ProposalView } from './proposal-types';
+
+const NAMESPACED_ACTIONS: ReadonlySet<ProposalAction> = new Set(['scale', 'restart', 'delete-pod']);
 
 /**
  * Changes the assistant drafts. Proposing runs a server-side dry run and stores the result;
@@ -29,6 +34,7 @@ export class ProposalService {
     @InjectRepository(LlmProposal) private readonly proposals: Repository<LlmProposal>,
     private readonly executor: ProposalExecutor,
     private readonly configProvider: ConfigProvider,
+    private readonly clusters: ClusterDirectory,
   ) {
     this.redactor = new Redactor(configProvider.config.llm.redactPatterns);
   }
@@ -73,7 +79,10 @@ export class ProposalService {
   }
 
   async approve(id: string, principal: Principal): Promise<ProposalView> {
-    const row = await this.claim(await this.load(id, principal), principal);
+    const loaded = await this.load(id, principal);
+    // Approving applies the change: the approver's own grants must reach its target as operator.
+    await this.permit(loaded, principal, 'operator');
+    const row = await this.claim(loaded, principal);
     const draft = draftOf(row);
     try {
       const current = await this.executor.currentVersion(row.clusterId, draft);
@@ -104,7 +113,26 @@ export class ProposalService {
     const row = await this.proposals.findOneBy({ id });
     if (!row || (row.owner !== ownerOf(principal) && !roleSatisfies(principal.role, 'operator')))
       throw new AppError('NOT_FOUND', `No proposal ${id}`);
+    // A proposal about something outside the caller's grants does not exist for it.
+    await this.permit(row, principal, 'viewer').catch(() => {
+      throw new AppError('NOT_FOUND', `No proposal ${id}`);
+    });
     return row;
+  }
+
+  /** The same decision as the action's route: namespaced actions by namespace, others cluster-wide. */
+  private async permit(row: LlmProposal, principal: Principal, role: Role): Promise<void> {
+    if (principal.scope.unrestricted) return;
+    const found = await this.clusters.get(row.clusterId);
+    const namespaced =
+      !!row.targetNamespace && NAMESPACED_ACTIONS.has(row.action as ProposalAction);
+    checkClusterAccess(
+      namespaced ? 'namespaced' : 'cluster-wide',
+      principal.scope,
+      { id: found.id, name: found.name, labels: found.labels },
+      namespaced ? row.targetNamespace! : undefined,
+      role,
+    );
   }
 
   /**

@@ -41,6 +41,7 @@ export class RollbackProposals {
       {
         clusterId: suspects.clusterId,
         role: principal.role,
+        scope: principal.scope,
         signal: new AbortController().signal,
         sessionId: null,
         owner: ownerOf(principal),

@@ -40,6 +40,9 @@ export class SessionService {
   ): Promise<SessionDto> {
     const provider = resolveProvider(this.configProvider.config.llm, dto.provider);
     const cluster = await this.clusters.get(dto.clusterId);
+    // A cluster outside the owner's grants does not exist for it, here as on every route.
+    if (principal.scope.clusterRank(cluster) < 0)
+      throw new AppError('CLUSTER_NOT_FOUND', `No cluster ${dto.clusterId}`);
     const now = new Date().toISOString();
     const row: LlmSession = {
       id: randomUUID(),

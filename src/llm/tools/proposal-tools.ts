@@ -12,6 +12,7 @@ const NOTE =
 export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'propose_scale',
+    access: 'namespaced',
     description: `Propose setting the replicas of a Deployment or StatefulSet. ${NOTE}`,
     input: z.object({
       kind: z.enum(['deployments', 'statefulsets']),
@@ -35,6 +36,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_restart',
+    access: 'namespaced',
     description: `Propose a rollout restart of a Deployment, StatefulSet or DaemonSet. ${NOTE}`,
     input: z.object({
       kind: z.enum(['deployments', 'statefulsets', 'daemonsets']),
@@ -57,6 +59,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_rollback',
+    access: 'namespaced',
     description: `Propose returning a Deployment to its previous revision (kubectl rollout undo), e.g. when finding_suspects names its template change as the cause. ${NOTE}`,
     input: z.object({ namespace, name: objectName('name'), reason }),
     role: 'viewer',
@@ -74,6 +77,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_delete_pod',
+    access: 'namespaced',
     description: `Propose deleting a pod (its controller recreates it). ${NOTE}`,
     input: z.object({ namespace, name: objectName('name'), reason }),
     role: 'viewer',
@@ -91,6 +95,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_cordon',
+    access: 'cluster-wide',
     description: `Propose cordoning (or uncordoning) a node. ${NOTE}`,
     input: z.object({ node: objectName('node'), schedulable: z.boolean().default(false), reason }),
     role: 'viewer',
@@ -107,6 +112,7 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'propose_apply',
+    access: 'cluster-wide',
     description: `Propose a server-side apply of a YAML manifest (one or more documents). ${NOTE}`,
     input: z.object({
       manifest: z

@@ -39,6 +39,7 @@ async function refuseSecrets(deps: ToolDeps, ctx: ToolContext, kind: string): Pr
 export const READ_TOOLS: ToolDescriptor[] = [
   tool({
     name: 'cluster_overview',
+    access: 'cluster-wide',
     description: 'Counts and health of nodes, pods, workloads and services, with requests/limits',
     input: z.object({}),
     role: 'viewer',
@@ -47,6 +48,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_namespaces',
+    access: 'namespaces',
     description: 'Every namespace with its pod phases, workload counts and resource sums',
     input: z.object({}),
     role: 'viewer',
@@ -55,6 +57,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_nodes',
+    access: 'cluster-wide',
     description: 'Every node: readiness, schedulability, capacity, allocatable, requests and usage',
     input: z.object({}),
     role: 'viewer',
@@ -63,6 +66,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_resources',
+    access: 'cluster',
     description: `List objects of any kind (summary view where one exists), at most ${LIST_MAX_ITEMS}`,
     input: z.object({
       kind: kindRef,
@@ -84,6 +88,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'get_resource',
+    access: 'namespaced',
     description: 'One object of any kind (slim view: no managedFields)',
     input: z.object({ kind: kindRef, name: objectName('name'), namespace: namespace.optional() }),
     role: 'viewer',
@@ -95,6 +100,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'list_events',
+    access: 'cluster',
     description: 'Events, folded by object and reason; filter by namespace, type, object, window',
     input: z.object({
       namespace: namespace.optional(),
@@ -109,6 +115,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'pod_logs',
+    access: 'namespaced',
     description: `The last lines (at most ${LOG_TAIL_MAX_LINES}) of a pod container's log, or of its previous instance`,
     input: z.object({
       namespace,
@@ -133,6 +140,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'istio_validations',
+    access: 'cluster',
     description:
       'Problems in Istio Gateways, VirtualServices and DestinationRules (Kiali-like checks)',
     input: z.object({ namespace: namespace.optional() }),
@@ -142,6 +150,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'diagnostics_findings',
+    access: 'cluster',
     description:
       'What is broken in the cluster: current findings (crash loops, image pulls, unschedulable pods, missing references, …) grouped by the workload to act on, with evidence and a suggested fix, worst first. Findings a team silenced (accepted) are left out unless silenced is true; those carry a `silenced` marker saying by which silence or annotation',
     input: z.object({
@@ -159,6 +168,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'cluster_health',
+    access: 'cluster-wide',
     description:
       "The cluster's health score (0-100) and each namespace's, with the findings that cost points",
     input: z.object({}),
@@ -168,6 +178,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'recent_changes',
+    access: 'cluster',
     description:
       'What changed in the cluster, newest first: image, env, resources, replicas (and who: kubectl, the HPA, a GitOps controller), rollouts, ConfigMap keys, Secret metadata, Service selectors, node taints, HPA bounds; secret values are hashes',
     input: z.object({
@@ -191,6 +202,7 @@ export const READ_TOOLS: ToolDescriptor[] = [
   }),
   tool({
     name: 'finding_suspects',
+    access: 'cluster-wide',
     description:
       'The recent changes most likely to have caused a diagnostics finding, ranked by how shortly before it began and how closely related they are, each with a one-sentence reason',
     input: z.object({ findingId }),

@@ -1,6 +1,8 @@
 import type { ChangesService } from '../../changes/changes.service';
 import type { SuspectsService } from '../../changes/suspects.service';
 import type { z } from 'zod';
+import type { AccessScope } from '../../common/access-grants';
+import type { AccessRule } from '../../common/access-rule';
 import type { Role } from '../../common/request-context';
 import type { DiagnosticsService } from '../../diagnostics/diagnostics.service';
 import type { EventsService } from '../../k8s-resources/events.service';
@@ -28,6 +30,8 @@ export interface ToolDeps {
 export interface ToolContext {
   clusterId: string;
   role: Role;
+  /** The grants of whoever the tool runs for (the session owner, the MCP caller): its reach. */
+  scope: AccessScope;
   /** Aborted at the tool's deadline or when the client leaves. */
   signal: AbortSignal;
   sessionId: string | null;
@@ -46,6 +50,8 @@ export interface ToolDescriptor<I extends z.ZodObject = z.ZodObject> {
   description: string;
   input: I;
   role: Role;
+  /** How the caller's grants scope it, as for routes: its namespace argument, or the whole cluster. */
+  access: Exclude<AccessRule, 'global' | 'installation' | 'fleet'>;
   deadlineMs: number;
   /** True when the tool only drafts a change for a person to approve (never for MCP). */
   proposes?: boolean;

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { roleSatisfies } from '../../common/roles';
 import { AppError } from '../../common/app-error';
 import { ConfigProvider } from '../../config/config.provider';
+import { checkClusterAccess, View } from '../../common/access-check';
+import { ClusterDirectory } from '../../cluster-registry/cluster-directory';
 import { LlmMetrics } from '../llm-metrics';
 import { capJson, Redactor } from '../redactor';
 import type { ToolSpec } from '../chat-types';
@@ -33,6 +35,7 @@ export class ToolRunner {
   constructor(
     private readonly configProvider: ConfigProvider,
     private readonly metrics: LlmMetrics,
+    private readonly clusters: ClusterDirectory,
   ) {
     const { llm, auth } = configProvider.config;
     const literals = [
@@ -66,13 +69,17 @@ export class ToolRunner {
       if (!roleSatisfies(ctx.role, d.role))
         throw new AppError('FORBIDDEN', `${d.name} needs the ${d.role} role`);
       const args = parseArgs(d, rawArgs);
+      const view = await this.viewFor(d, ctx, args);
       const result = await withDeadline(
         d.handler(args as never, ctx, deps),
         d.deadlineMs,
         ctx.signal,
       );
+      const shown = view ? view(result) : result;
+      if (shown === undefined)
+        throw new AppError('OUT_OF_SCOPE', "The object is outside the caller's grants");
       this.metrics.tool(d.name, 'ok', ctx.via);
-      return this.outcome(true, result, d.proposes ? result : undefined);
+      return this.outcome(true, shown, d.proposes ? shown : undefined);
     } catch (error) {
       const code = error instanceof AppError ? error.code : 'INTERNAL_ERROR';
       if (!(error instanceof AppError))
@@ -82,6 +89,27 @@ export class ToolRunner {
       const details = error instanceof AppError ? error.details : undefined;
       return { ...this.outcome(false, { error: { code, message, details } }), errorCode: code };
     }
+  }
+
+  /**
+   * The same access decision as the tool's route: the model reads nothing, and drafts nothing,
+   * outside the grants of whoever it works for.
+   */
+  private async viewFor(
+    d: ToolDescriptor,
+    ctx: ToolContext,
+    args: unknown,
+  ): Promise<View | undefined> {
+    if (ctx.scope.unrestricted) return undefined;
+    const found = await this.clusters.get(ctx.clusterId);
+    const namespace = (args as { namespace?: unknown }).namespace;
+    return checkClusterAccess(
+      d.access,
+      ctx.scope,
+      { id: found.id, name: found.name, labels: found.labels },
+      typeof namespace === 'string' ? namespace : undefined,
+      d.role,
+    );
   }
 
   private outcome(ok: boolean, value: unknown, proposal?: unknown): ToolOutcome {

@@ -1,6 +1,6 @@
 import { createParamDecorator } from '@nestjs/common';
-import { AppError } from '../common/app-error';
-import { Principal, requestContext } from '../common/request-context';
+import { AppError } from './app-error';
+import { Principal, requestContext } from './request-context';
 
 /** The authenticated principal of this request (the guard has put it in the request context). */
 export const Caller = createParamDecorator((): Principal => {
