@@ -10,6 +10,8 @@ const ADAPTERS = [
   { folder: 'database', sdks: ['pg', 'better-sqlite3'] },
   { folder: 'llm', sdks: ['openai'] },
   { folder: 'mcp', sdks: ['@modelcontextprotocol/sdk'] },
+  // Token verification is auth's: one place checks signatures, algorithms and claims.
+  { folder: 'auth', sdks: ['jose'] },
 ];
 
 /** The SDK rule for files in `folder` (undefined: any other folder): every SDK but its own. */
@@ -49,7 +51,7 @@ function adapterRules() {
 const LAYERS = [
   ['common'],
   ['config'],
-  ['logging', 'kubernetes', 'cluster-state', 'database', 'oidc'],
+  ['logging', 'kubernetes', 'cluster-state', 'database'],
   ['health', 'auth'],
   ['coordination', 'cluster-registry'],
   ['monitor', 'access'],

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
-import { OidcModule } from '../oidc/oidc.module';
+import { OidcModule } from '../auth/oidc/oidc.module';
 import { AccessGuard } from './access.guard';
 import { PrincipalResolver } from './principal-resolver';
 import { ProtectedResourceController } from './protected-resource.controller';

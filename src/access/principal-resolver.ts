@@ -4,8 +4,8 @@ import { AppError } from '../common/app-error';
 import type { Principal, PrincipalKind } from '../common/request-context';
 import { TokenService } from '../auth/token.service';
 import { ConfigProvider } from '../config/config.provider';
-import { looksLikeJwt, unverifiedClaims } from '../oidc/jwt-verification';
-import { OidcIssuers } from '../oidc/oidc-issuers';
+import { looksLikeJwt, unverifiedClaims } from '../auth/oidc/jwt-verification';
+import { OidcIssuers } from '../auth/oidc/oidc-issuers';
 import { grantsFor, identityOf, VerifiedIdentity } from './claim-grants';
 import { ServiceAccountTokens } from './service-account-tokens';
 

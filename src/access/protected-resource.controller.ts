@@ -2,7 +2,7 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../common/roles';
-import { OidcIssuers } from '../oidc/oidc-issuers';
+import { OidcIssuers } from '../auth/oidc/oidc-issuers';
 import { ProtectedResourceMetadataDto } from './protected-resource.dto';
 import { resourceOf } from './protected-resource';
 

@@ -5,8 +5,8 @@ import type { ClusterFacts } from '../common/access-grants';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ConfigProvider } from '../config/config.provider';
 import { readServiceAccountIssuer } from '../kubernetes/service-account-issuer';
-import { KeyStore } from '../oidc/key-store';
-import { verifyJwt } from '../oidc/jwt-verification';
+import { KeyStore } from '../auth/oidc/key-store';
+import { verifyJwt } from '../auth/oidc/jwt-verification';
 
 const KEY_COOLDOWN_MS = 30_000;
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { JSONWebKeySet, JWTPayload } from 'jose';
-import { AppError } from '../common/app-error';
-import { ConfigProvider } from '../config/config.provider';
-import type { OidcIssuerConfig } from '../config/config.types';
+import { AppError } from '../../common/app-error';
+import { ConfigProvider } from '../../config/config.provider';
+import type { OidcIssuerConfig } from '../../config/config.types';
 import { KeyStore } from './key-store';
 import { verifyJwt } from './jwt-verification';
 

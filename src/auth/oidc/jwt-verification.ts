@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify } from 'jose';
-import { AppError } from '../common/app-error';
-import type { ErrorCode } from '../common/error-codes';
+import { AppError } from '../../common/app-error';
+import type { ErrorCode } from '../../common/error-codes';
 import type { KeyStore } from './key-store';
 
 export interface JwtExpectations {
