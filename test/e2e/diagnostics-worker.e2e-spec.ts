@@ -30,7 +30,17 @@ const snapshot = {
 const put = (name, reason) => {
   const record = slimPod({
     metadata: { name, namespace: 'shop' },
-    spec: { containers: [{ name: 'app', resources: { requests: { cpu: '1' } } }] },
+    // A hygienic template (pinned image, probe, memory limit, no default token): the container
+    // hygiene codes judge bare pods, and this test counts the crash findings only.
+    spec: {
+      automountServiceAccountToken: false,
+      containers: [{
+        name: 'app',
+        image: 'registry.example/web:1.0',
+        readinessProbe: { httpGet: { path: '/', port: 8080 } },
+        resources: { requests: { cpu: '1' }, limits: { memory: '64Mi' } },
+      }],
+    },
     status: {
       phase: 'Running',
       containerStatuses: [reason
