@@ -7,6 +7,7 @@ import { HistorySample } from './history/history-sample.entity';
 import { LlmProposal } from './llm/proposals/llm-proposal.entity';
 import { LlmMessage } from './llm/sessions/llm-message.entity';
 import { LlmSession } from './llm/sessions/llm-session.entity';
+import { TelemetrySourceEntity } from './telemetry/telemetry-source.entity';
 
 /**
  * Every entity of the service; the migrations create exactly these tables. Listed here, at the
@@ -21,6 +22,7 @@ export const ENTITIES = [
   LlmMessage,
   LlmProposal,
   HistorySample,
+  TelemetrySourceEntity,
 ];
 
 /** The service's data source for a DATABASE_URL: the adapter's options with every entity. */

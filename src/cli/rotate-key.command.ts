@@ -7,6 +7,7 @@ import { StartupError } from '../common/startup-error';
 import { rotateCredentials } from '../cluster-registry/key-rotation';
 import { loadConfig } from '../config/config-loader';
 import { appDataSourceOptions } from '../app-data-source';
+import { resealTelemetrySources } from '../telemetry/registry-telemetry-sources';
 
 /**
  * `cloudpilot rotate-encryption-key --new-key-file FILE [config flags]`: re-encrypts every stored
@@ -27,7 +28,7 @@ export async function rotateKeyCommand(argv: string[]): Promise<string> {
   const dataSource = await new DataSource(appDataSourceOptions(config.database.url)).initialize();
   try {
     const from = new CredentialCipher(readConfiguredKey(config.security, true));
-    const count = await rotateCredentials(dataSource, from, to);
+    const count = await rotateCredentials(dataSource, from, to, [resealTelemetrySources]);
     const keyFile = resolve(config.security.encryptionKeyFile);
     if (!config.security.encryptionKey && existsSync(keyFile)) {
       copyFileSync(keyFile, `${keyFile}.old`);
