@@ -35,14 +35,14 @@ function relay(body: ApiBody): string {
   return String(body.error ?? 'no message').slice(0, 300);
 }
 
-function parse(text: string): ApiBody {
+/** The JSON body, or undefined: a proxy's HTML page or a truncated body is not the query API. */
+function parse(text: string): ApiBody | undefined {
   try {
     const body = JSON.parse(text) as ApiBody;
-    if (body && typeof body === 'object') return body;
+    return body && typeof body === 'object' ? body : undefined;
   } catch {
-    // Falls through: a proxy's HTML page or a truncated body is not the query API.
+    return undefined;
   }
-  throw new AppError('PROMETHEUS_ERROR', 'The answer is not the Prometheus query API');
 }
 
 /** Prometheus's documented statuses: 400 bad_data, 422 execution, 503 timeout/canceled. */
@@ -133,8 +133,10 @@ export class PrometheusClient {
       signal,
     });
     const body = parse(answer.body);
-    if (answer.status < 200 || answer.status >= 300 || body.status !== 'success')
-      throw failure(answer.status, body, timeoutMs);
+    if (answer.status < 200 || answer.status >= 300 || body?.status === 'error')
+      throw failure(answer.status, body ?? {}, timeoutMs);
+    if (body?.status !== 'success')
+      throw new AppError('PROMETHEUS_ERROR', 'The answer is not the Prometheus query API');
     if (!body.data || !Array.isArray(body.data.result)) throw unexpected(body.data?.resultType);
     return body.data;
   }
