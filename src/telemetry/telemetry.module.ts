@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GraphService } from './graph.service';
 import { InstantTelemetrySources } from './instant-telemetry-sources';
+import { MetricsQueryService } from './metrics-query.service';
 import { PrometheusConnections } from './prometheus-connections';
 import { RegistryTelemetrySources } from './registry-telemetry-sources';
 import { SignalsService } from './signals.service';
@@ -17,6 +18,7 @@ const SERVICES = [
   SignalsService,
   GraphService,
   TelemetrySourceService,
+  MetricsQueryService,
 ];
 
 /**
@@ -42,7 +44,7 @@ export class TelemetryModule {
       imports,
       controllers: [TelemetryController],
       providers: [...SERVICES, { provide: TelemetrySources, useClass: sources }],
-      exports: [SignalsService, GraphService, TelemetryRunner],
+      exports: [SignalsService, GraphService, MetricsQueryService, TelemetryRunner],
     };
   }
 }

@@ -70,6 +70,9 @@ describe('the MCP endpoint, through the SDK client, against the real cluster', (
         'list_nodes',
         'list_resources',
         'pod_logs',
+        'query_metrics',
+        'service_graph',
+        'service_health',
       ]);
       for (const tool of tools) {
         expect(tool.inputSchema.required).toContain('clusterId');

@@ -11,6 +11,7 @@ import {
   objectName,
   since,
 } from './schemas';
+import { TELEMETRY_TOOLS } from './telemetry-tools';
 import { tool, ToolContext, ToolDeps, ToolDescriptor } from './tool-descriptor';
 
 const LOG_TAIL_MAX_LINES = 200;
@@ -163,4 +164,5 @@ export const READ_TOOLS: ToolDescriptor[] = [
     deadlineMs: 15_000,
     handler: (_a, ctx, deps) => deps.diagnostics.health(ctx.clusterId),
   }),
+  ...TELEMETRY_TOOLS,
 ];

@@ -6,6 +6,9 @@ import { ResourcesService } from '../../k8s-resources/resources.service';
 import { MeshValidationService } from '../../istio-gateway/mesh-validation.service';
 import { OverviewService } from '../../overview/overview.service';
 import { ProposalService } from '../proposals/proposal.service';
+import { GraphService } from '../../telemetry/graph.service';
+import { MetricsQueryService } from '../../telemetry/metrics-query.service';
+import { SignalsService } from '../../telemetry/signals.service';
 import type { ToolDeps } from './tool-descriptor';
 
 /** Gathers the feature services the tool table reads through, once, for every caller of tools. */
@@ -21,6 +24,9 @@ export class ToolDepsSource {
     mesh: MeshValidationService,
     diagnostics: DiagnosticsService,
     proposals: ProposalService,
+    signals: SignalsService,
+    graphs: GraphService,
+    metrics: MetricsQueryService,
   ) {
     this.deps = {
       overview,
@@ -29,6 +35,7 @@ export class ToolDepsSource {
       logs,
       mesh,
       diagnostics,
+      telemetry: { signals, graphs, metrics },
       propose: (ctx, draft) => proposals.propose(ctx, draft),
     };
   }
