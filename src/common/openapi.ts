@@ -55,6 +55,7 @@ const TAGS: ReadonlyArray<[string, string]> = [
   ['actions', 'Scale, restart, evict, cordon, server-side apply (dry-runnable, audited)'],
   ['istio', 'Istio Gateways, VirtualServices, DestinationRules and their validation'],
   ['gateway-api', 'Gateway API objects, read-only, with findings'],
+  ['telemetry', 'Golden signals, Kiali-style health and the service graph from Prometheus'],
   ['forecasts', 'When a cluster runs out of capacity'],
   ['history', 'Stored per-tick samples'],
   ['llm', 'The assistant: sessions, proposals a person approves, explanations'],
