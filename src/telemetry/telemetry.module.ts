@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GraphService } from './graph.service';
 import { InstantTelemetrySources } from './instant-telemetry-sources';
+import { LiveUsage } from './live-usage';
 import { MetricsQueryService } from './metrics-query.service';
 import { PrometheusConnections } from './prometheus-connections';
 import { RegistryTelemetrySources } from './registry-telemetry-sources';
@@ -19,6 +20,7 @@ const SERVICES = [
   GraphService,
   TelemetrySourceService,
   MetricsQueryService,
+  LiveUsage,
 ];
 
 /**
@@ -44,7 +46,7 @@ export class TelemetryModule {
       imports,
       controllers: [TelemetryController],
       providers: [...SERVICES, { provide: TelemetrySources, useClass: sources }],
-      exports: [SignalsService, GraphService, MetricsQueryService, TelemetryRunner],
+      exports: [SignalsService, GraphService, MetricsQueryService, TelemetryRunner, LiveUsage],
     };
   }
 }
