@@ -1,5 +1,5 @@
 // Command line for the test cluster, behind the npm scripts:
-//   cluster:up     [--name NAME] [--no-istio] [--nodes N]
+//   cluster:up     [--name NAME] [--no-istio] [--nodes N] [--no-prometheus] [--scrape-interval 1s]
 //   cluster:down   [--name NAME] [--all]
 //   cluster:status
 //   cluster:seed   [--name NAME]
@@ -31,14 +31,19 @@ const commands = {
         name: { type: 'string', default: DEFAULT_CLUSTER },
         'no-istio': { type: 'boolean' },
         nodes: { type: 'string' },
+        'no-prometheus': { type: 'boolean' },
+        'scrape-interval': { type: 'string' },
       },
     });
     const res = await ensureCluster({
       name: values.name,
       istio: !values['no-istio'],
+      prometheus: !values['no-prometheus'],
       ...(values.nodes ? { nodes: Number(values.nodes) } : {}),
+      ...(values['scrape-interval'] ? { scrapeInterval: values['scrape-interval'] } : {}),
     });
     console.log(res.kubeconfigDir);
+    if (res.prometheusUrl) console.error(`[cluster] Prometheus: ${res.prometheusUrl}`);
   },
 
   async down(argv) {
@@ -53,7 +58,7 @@ const commands = {
     const names = listClusters();
     if (!names.length) return console.log('no clusters (start one with `npm run cluster:up`)');
     for (const name of names) {
-      const s = clusterStatus(name);
+      const s = await clusterStatus(name);
       const nodes = s.nodes ? `${s.nodes.ready}/${s.nodes.total} nodes Ready` : '-';
       const mesh = s.istio === null ? '' : s.istio ? 'istio CRDs' : 'no istio';
       console.log(
@@ -63,6 +68,7 @@ const commands = {
           s.server ?? '-',
           nodes,
           mesh,
+          s.prometheusUrl ? `prometheus ${s.prometheusUrl}` : 'no prometheus',
           s.kubeconfigDir,
         ].join('  '),
       );

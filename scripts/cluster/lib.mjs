@@ -7,8 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACCESS_NAMESPACE, accessManifest, nodeManifest } from './manifests.mjs';
+import {
+  DEFAULT_SCRAPE_INTERVAL,
+  ensureTelemetry,
+  missingTelemetryBinaries,
+  stopTelemetry,
+  telemetryBinDir,
+  telemetryStatus,
+} from './telemetry.mjs';
 
-export { ACCESS_NAMESPACE, nodeManifest };
+export { ACCESS_NAMESPACE, nodeManifest, telemetryBinDir };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -134,10 +142,12 @@ function hasGo() {
 }
 
 /**
- * Makes sure the component binaries and the stage/CRD assets exist, building them when Go is
- * available. Fails with one line naming what to install or set, never silently.
+ * Makes sure the component binaries and the stage/CRD assets exist (and Prometheus when
+ * `telemetry`), building them when Go is available. Fails with one line naming what to install or
+ * set, never silently.
  */
-export function ensureBinaries({ log = defaultLog } = {}) {
+export function ensureBinaries({ log = defaultLog, telemetry = false } = {}) {
+  if (telemetry) ensureTelemetryBinaries(log);
   const missing = REQUIRED_BINARIES.filter((b) => !fs.existsSync(bin(b)));
   const needAssets = !fs.existsSync(path.join(assetsDir(), '.complete'));
   if (missing.length && process.env.CLOUDPILOT_K8S_BIN_DIR) {
@@ -158,6 +168,23 @@ export function ensureBinaries({ log = defaultLog } = {}) {
   );
   // Build output goes to stderr so that it never mixes with a CLI's stdout.
   run('bash', [path.join(here, 'build.sh'), what], {
+    timeoutMs: 90 * 60_000,
+    stdio: ['ignore', 2, 2],
+  });
+}
+
+function ensureTelemetryBinaries(log) {
+  const missing = missingTelemetryBinaries();
+  if (!missing.length) return;
+  if (process.env.CLOUDPILOT_TELEMETRY_BIN_DIR || !hasGo()) {
+    throw new ClusterError(
+      `${telemetryBinDir()} lacks ${missing.join(', ')}: install Go >= 1.26 and run ` +
+        '`npm run cluster:build`, set CLOUDPILOT_TELEMETRY_BIN_DIR to a directory holding them, ' +
+        'or start the cluster with --no-prometheus',
+    );
+  }
+  log(`building ${missing.join(' and ')} (cold build: 10-20 min on 2 cores)…`);
+  run('bash', [path.join(here, 'build.sh'), 'telemetry'], {
     timeoutMs: 90 * 60_000,
     stdio: ['ignore', 2, 2],
   });
@@ -443,8 +470,14 @@ export function listClusters() {
   return [...new Set([...fromState, ...fromKwok])].sort();
 }
 
-export function clusterStatus(name) {
+/** Where Prometheus and the telemetry simulator of cluster `name` keep their state and data. */
+export function telemetryDir(name = DEFAULT_CLUSTER) {
+  return path.join(kubeconfigDir(name), 'telemetry');
+}
+
+export async function clusterStatus(name) {
   const state = readState(name);
+  const telemetry = await telemetryStatus(telemetryDir(name));
   const ready = isClusterReady(name);
   let nodes = null;
   if (ready) {
@@ -473,6 +506,8 @@ export function clusterStatus(name) {
     istio: state?.istio ?? null,
     nodes,
     kubeconfigDir: kubeconfigDir(name),
+    prometheusUrl: telemetry.running ? telemetry.state.prometheusUrl : null,
+    simulatorUrl: telemetry.running ? telemetry.state.simulatorUrl : null,
   };
 }
 
@@ -481,25 +516,36 @@ export function clusterStatus(name) {
 
 /**
  * Starts cluster `name` (or reuses it when it already answers), and writes
- * `.cloudpilot/clusters/<name>/{admin,viewer,operator}.kubeconfig`.
+ * `.cloudpilot/clusters/<name>/{admin,viewer,operator}.kubeconfig`. With `prometheus` (the
+ * default) Prometheus and the telemetry simulator run next to it (telemetry.mjs).
  *
- * @param {{name?: string, istio?: boolean, nodes?: number, log?: (msg: string) => void}} [options]
- * @returns {Promise<{name: string, kubeconfigDir: string, server: string, started: boolean}>}
+ * @param {{name?: string, istio?: boolean, nodes?: number, prometheus?: boolean,
+ *   scrapeInterval?: string, log?: (msg: string) => void}} [options]
+ * @returns {Promise<{name: string, kubeconfigDir: string, server: string, started: boolean,
+ *   prometheusUrl: string | null, simulatorUrl: string | null}>}
  *   `started` is true only when this call created the cluster, so callers stop only what they started.
  */
 export async function ensureCluster({
   name = DEFAULT_CLUSTER,
   istio = true,
   nodes = DEFAULT_NODES,
+  prometheus = true,
+  scrapeInterval = DEFAULT_SCRAPE_INTERVAL,
   log = defaultLog,
 } = {}) {
   validateName(name);
   if (!Number.isInteger(nodes) || nodes < 1)
     throw new ClusterError(`--nodes must be a positive integer, not ${nodes}`);
-  ensureBinaries({ log });
+  if (!/^[1-9][0-9]*(ms|s|m)$/.test(scrapeInterval))
+    throw new ClusterError(`--scrape-interval must be a duration like 1s, not ${scrapeInterval}`);
+  ensureBinaries({ log, telemetry: prometheus });
   return withLock(name, async () => {
     const state = readState(name);
-    if (state && isClusterReady(name)) return reuseCluster(name, state, istio, log);
+    if (state && isClusterReady(name)) {
+      const res = await reuseCluster(name, state, istio, log);
+      return { ...res, ...(await reconcileTelemetry(name, { prometheus, scrapeInterval, log })) };
+    }
+    await stopTelemetry(telemetryDir(name));
     const t0 = Date.now();
     if (fs.existsSync(kwokClusterDir(name))) {
       log(`cluster "${name}" exists but does not answer; recreating it`);
@@ -515,19 +561,42 @@ export async function ensureCluster({
         await provision(name, url, { istio, nodes, log });
         return url;
       });
+      const telemetry = await reconcileTelemetry(name, { prometheus, scrapeInterval, log });
       log(
         `cluster "${name}" ready at ${server} in ${((Date.now() - t0) / 1000).toFixed(1)}s; kubeconfigs in ${kubeconfigDir(name)}`,
       );
-      return { name, kubeconfigDir: kubeconfigDir(name), server, started: true };
+      return { name, kubeconfigDir: kubeconfigDir(name), server, started: true, ...telemetry };
     } catch (err) {
       // Keep the components' last words before the logs go with the cluster.
       err.message += componentLogTails(name);
       // Leave no half-started processes behind (a failed Jest set-up would otherwise leak them).
+      await stopTelemetry(telemetryDir(name));
       deleteKwokCluster(name);
       fs.rmSync(kubeconfigDir(name), { recursive: true, force: true });
       throw err;
     }
   });
+}
+
+/** Starts (or keeps, or with `prometheus` false stops) the cluster's Prometheus and simulator. */
+async function reconcileTelemetry(name, { prometheus, scrapeInterval, log }) {
+  const dir = telemetryDir(name);
+  if (!prometheus) {
+    if (await stopTelemetry(dir)) log(`stopped Prometheus of "${name}" (--no-prometheus)`);
+    return { prometheusUrl: null, simulatorUrl: null };
+  }
+  try {
+    const state = await ensureTelemetry({
+      dir,
+      kubeconfig: kubeconfigPath(name, 'admin'),
+      cluster: name,
+      scrapeInterval,
+      log,
+    });
+    return { prometheusUrl: state.prometheusUrl, simulatorUrl: state.simulatorUrl };
+  } catch (err) {
+    throw new ClusterError(`cluster "${name}": Prometheus did not start: ${err.message}`);
+  }
 }
 
 async function reuseCluster(name, state, istio, log) {
@@ -652,6 +721,7 @@ export async function stopCluster(name = DEFAULT_CLUSTER, { log = defaultLog } =
   validateName(name);
   return withLock(name, async () => {
     const existed = fs.existsSync(kwokClusterDir(name)) || fs.existsSync(kubeconfigDir(name));
+    await stopTelemetry(telemetryDir(name));
     if (existed && fs.existsSync(bin('kwokctl'))) deleteKwokCluster(name);
     fs.rmSync(kubeconfigDir(name), { recursive: true, force: true });
     log(existed ? `cluster "${name}" stopped` : `cluster "${name}" was not running`);

@@ -4,6 +4,8 @@
 //   CLOUDPILOT_TEST_KUBECONFIG_DIR  directory with admin/viewer/operator.kubeconfig (inline data)
 //   CLOUDPILOT_TEST_KUBECTL         kubectl binary matching the cluster version
 //   CLOUDPILOT_REPO_ROOT            repository root (for the cluster CLI)
+//   CLOUDPILOT_TEST_PROMETHEUS_URL  the cluster's Prometheus (http://127.0.0.1:PORT, scrapes every 1 s)
+//   CLOUDPILOT_TEST_SIMULATOR_URL   the telemetry simulator Prometheus scrapes (/metrics)
 // Plain JS so Jest loads it without a transform.
 import { ClusterError, bin, ensureCluster, repoRoot } from '../../scripts/cluster/lib.mjs';
 
@@ -23,6 +25,8 @@ export default async function clusterGlobalSetup() {
   process.env.CLOUDPILOT_TEST_KUBECONFIG_DIR = cluster.kubeconfigDir;
   process.env.CLOUDPILOT_TEST_KUBECTL = bin('kubectl');
   process.env.CLOUDPILOT_REPO_ROOT = repoRoot;
+  process.env.CLOUDPILOT_TEST_PROMETHEUS_URL = cluster.prometheusUrl;
+  process.env.CLOUDPILOT_TEST_SIMULATOR_URL = cluster.simulatorUrl;
   // globalTeardown runs in this same process and reads this to stop only what we started.
   globalThis.__cloudpilotTestCluster = { name, started: cluster.started };
 }
