@@ -100,6 +100,8 @@ describe('PromQL', () => {
     for (const text of Object.values(q)) expect(text).toContain(EDGE_LABELS.join(', '));
     expect(q.requests).toContain('source_workload_namespace="shop"');
     expect(q.requests).toContain('destination_workload_namespace="shop"');
-    expect(q.mtls).toContain('connection_security_policy="mutual_tls"');
+    expect(q.mtls).toContain(
+      'connection_security_policy) (rate(istio_requests_total{reporter="destination",source_workload_namespace="shop"}',
+    );
   });
 });

@@ -127,13 +127,26 @@ function edgeSeries(metric: string, namespace: string | undefined, extra = ''): 
   );
 }
 
+/** Destination-reported request series of the edges that leave or enter a namespace, or of all. */
+function destinationSeries(namespace: string | undefined): string[] {
+  const sides: Array<'source' | 'destination' | undefined> = namespace
+    ? ['source', 'destination']
+    : [undefined];
+  return sides.map((side) => {
+    const scope = side ? `,${edgeFilter(namespace, side)}` : '';
+    return `istio_requests_total{reporter="destination"${scope}}`;
+  });
+}
+
 /** The service graph's queries: rates by outcome, mTLS rates, p95 and TCP bytes, per edge. */
 export function graphQueries(windowSeconds: number, namespace?: string) {
   const rate = (series: string[]) => rateOf(series, windowSeconds);
   const edges = EDGE_LABELS.join(', ');
   return {
     requests: `sum by (${edges}, request_protocol, response_code, grpc_response_status) (${rate(edgeSeries('istio_requests_total', namespace))})`,
-    mtls: `sum by (${edges}) (${rate(edgeSeries('istio_requests_total', namespace, 'connection_security_policy="mutual_tls"'))})`,
+    // Only the server's sidecar knows whether the connection was mutual TLS (the client reports
+    // "unknown"): the destination's rates per policy give each edge's share.
+    mtls: `sum by (${edges}, connection_security_policy) (${rate(destinationSeries(namespace))})`,
     p95: `histogram_quantile(0.95, sum by (le, ${edges}) (${rate(edgeSeries('istio_request_duration_milliseconds_bucket', namespace))}))`,
     tcp: `sum by (${edges}) (${rate(edgeSeries('istio_tcp_sent_bytes_total', namespace))})`,
   };

@@ -19,7 +19,18 @@ describe('service graph', () => {
       { metric: edge('unknown', 'frontend', 'frontend', { response_code: '200' }), value: 10 },
       { metric: edge('frontend', 'ghost', 'unknown', { response_code: '503' }), value: 2 },
     ],
-    mtls: [{ metric: edge('checkout', 'payments', 'payments'), value: 10 }],
+    mtls: [
+      {
+        metric: edge('checkout', 'payments', 'payments', {
+          connection_security_policy: 'mutual_tls',
+        }),
+        value: 10,
+      },
+      {
+        metric: edge('checkout', 'payments', 'payments', { connection_security_policy: 'none' }),
+        value: 10,
+      },
+    ],
     p95: [
       { metric: edge('checkout', 'payments', 'payments'), value: 80 },
       { metric: edge('unknown', 'frontend', 'frontend'), value: NaN },

@@ -24,7 +24,7 @@ export interface GraphEdge {
   clientErrorPercent: number;
   /** Highest p95 among the series behind the edge (ms); null without requests. */
   p95Ms: number | null;
-  /** Percent of requests over mutual TLS. */
+  /** Percent of the requests the destination reported that came over mutual TLS. */
   mtlsPercent: number;
   tcpBytesPerSecond: number;
 }
@@ -42,6 +42,8 @@ interface EdgeTally {
   errors: number;
   clientErrors: number;
   mtls: number;
+  /** Destination-reported requests: the denominator of the mTLS share. */
+  reported: number;
   tcp: number;
   p95: number | null;
   protocols: Map<string, number>;
@@ -113,6 +115,7 @@ function tallyFor(
       errors: 0,
       clientErrors: 0,
       mtls: 0,
+      reported: 0,
       tcp: 0,
       p95: null,
       protocols: new Map(),
@@ -160,7 +163,7 @@ function finish(t: EdgeTally): GraphEdge {
     errorPercent: percent(t.errors, t.total),
     clientErrorPercent: percent(t.clientErrors, t.total),
     p95Ms: t.p95 === null ? null : round(t.p95),
-    mtlsPercent: percent(t.mtls, t.total),
+    mtlsPercent: percent(t.mtls, t.reported),
     tcpBytesPerSecond: round(t.tcp),
   };
 }
@@ -181,7 +184,10 @@ export function buildGraph(answers: GraphAnswers): ServiceGraph {
     const protocol = m.request_protocol || 'http';
     t.protocols.set(protocol, (t.protocols.get(protocol) ?? 0) + v);
   });
-  visit(answers.mtls, nodes, tallies, (t, _m, v) => (t.mtls += v));
+  visit(answers.mtls, nodes, tallies, (t, m, v) => {
+    t.reported += v;
+    if (m.connection_security_policy === 'mutual_tls') t.mtls += v;
+  });
   visit(answers.p95, nodes, tallies, (t, _m, v) => (t.p95 = Math.max(t.p95 ?? 0, v)));
   visit(answers.tcp, nodes, tallies, (t, _m, v) => {
     t.tcp += v;
