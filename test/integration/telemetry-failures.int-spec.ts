@@ -9,6 +9,7 @@ import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
+import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
 
 /**
  * A Prometheus that is down, silent, refusing or answering too much: every telemetry route still
@@ -158,6 +159,38 @@ describe('telemetry when Prometheus fails', () => {
     expect(others.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(elapsed).toBeLessThan(TIMEOUT_S * 1000);
     expect((await stuck).body.data.telemetry.error.code).toBe('PROMETHEUS_TIMEOUT');
+  }, 30_000);
+
+  it('an in-cluster source is looked up through the API server; none found, or none answering, is data', async () => {
+    const put = (body: object) =>
+      t.http().put('/api/v1/clusters/tel-a/telemetry/source').set(bearer(ADMIN_TOKEN)).send(body);
+    expect((await put({ type: 'inCluster' })).status).toBe(200);
+    const none = await api('/clusters/tel-a/telemetry/services');
+    expect(none.body.data.telemetry.error.code).toBe('PROMETHEUS_NOT_FOUND');
+    // A well-known Service without endpoints: found, then the API server's proxy has nowhere to go.
+    const ns = createNamespace('prom');
+    try {
+      kubectlOk('admin', [
+        '-n',
+        ns,
+        'create',
+        'service',
+        'clusterip',
+        'prometheus-server',
+        '--tcp=80:9090',
+      ]);
+      const proxied = await api('/clusters/tel-a/telemetry/graph');
+      expect(proxied.status).toBe(200);
+      expect(proxied.body.data.telemetry.state).toBe('error');
+      expect(proxied.body.data.telemetry.error.code).toMatch(/^PROMETHEUS_(ERROR|UNREACHABLE)$/);
+      expect((await put({ type: 'inCluster', namespace: ns, service: 'missing' })).status).toBe(
+        200,
+      );
+      const named = await api('/clusters/tel-a/telemetry/services');
+      expect(named.body.data.telemetry.error.code).toBe('PROMETHEUS_NOT_FOUND');
+    } finally {
+      deleteNamespace(ns);
+    }
   }, 30_000);
 
   it('Prometheus credentials are sent, but never returned, logged or stored in clear', async () => {
