@@ -12,11 +12,17 @@ const ADAPTERS = [
   { folder: 'mcp', sdks: ['@modelcontextprotocol/sdk'] },
   // Token verification is auth's: one place checks signatures, algorithms and claims.
   { folder: 'auth', sdks: ['jose'] },
+  // Prometheus's query API: undici for an agent whose sockets resolve through the address guard.
+  { folder: 'telemetry', sdks: ['undici'] },
 ];
 
 /** The SDK rule for files in `folder` (undefined: any other folder): every SDK but its own. */
 function sdkRule(folder) {
-  const foreign = ADAPTERS.filter((adapter) => adapter.folder !== folder);
+  const own = new Set(ADAPTERS.filter((a) => a.folder === folder).flatMap((a) => a.sdks));
+  const foreign = ADAPTERS.filter((adapter) => adapter.folder !== folder).map((adapter) => ({
+    ...adapter,
+    sdks: adapter.sdks.filter((name) => !own.has(name)),
+  }));
   const message = (owner) => `Only src/${owner}/ may import this SDK: depend on the adapter.`;
   return [
     'error',
@@ -55,6 +61,7 @@ const LAYERS = [
   ['health', 'auth'],
   ['coordination', 'cluster-registry'],
   ['monitor', 'access'],
+  ['telemetry'],
   ['audit', 'system', 'overview', 'k8s-resources', 'istio-gateway'],
   ['diagnostics'],
   ['history', 'forecasts', 'changes'],

@@ -1,6 +1,7 @@
 // `npm run demo`: the whole product on one machine in one command. Starts (or reuses) the `dev`
 // test cluster, seeds the sample workloads, starts CloudPilot in server mode on SQLite in
-// .cloudpilot/demo/, registers the cluster and prints the Swagger URL and an admin token.
+// .cloudpilot/demo/, registers the cluster and prints the Swagger URL and an admin token, and
+// the health of the storefront's payments Service, read from the cluster's Prometheus.
 // Ctrl-C stops CloudPilot, and the cluster too if this run started it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCluster, kubeconfigPath, repoRoot, stopCluster } from './cluster/lib.mjs';
 import { seedCluster } from './cluster/seed.mjs';
+import { applyStorefront, telemetryLines } from './demo/telemetry.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +103,7 @@ async function main() {
   fs.mkdirSync(demoDir, { recursive: true });
   const cluster = await ensureCluster({ name: 'dev', log });
   await seedCluster('dev');
+  applyStorefront('dev');
   const token = adminToken();
   const child = spawn(
     process.execPath,
@@ -123,6 +126,8 @@ async function main() {
         CLOUDPILOT_ADMIN_TOKEN: token,
         // The demo cluster listens on 127.0.0.1; loopback clusters are refused unless allowed.
         CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true',
+        // …and so is the cluster's Prometheus, which listens on plain http on 127.0.0.1.
+        CLOUDPILOT_ALLOW_PLAIN_HTTP_LOOPBACK: 'true',
       },
     },
   );
@@ -163,6 +168,7 @@ async function main() {
       `  Cluster:      dev — ${test.body.data?.kubernetesVersion ?? test.body.code}`,
       `  Overview:     ${summary}`,
       ...(await healthLines(token)),
+      ...(await telemetryLines(api, token, cluster.prometheusUrl)),
       ...(await assistantLines(token)),
       `  Try:          curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${port}/api/v1/clusters/dev/overview`,
       `  Logs:         ${path.join(demoDir, 'cloudpilot.log')}`,

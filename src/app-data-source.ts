@@ -9,6 +9,7 @@ import { HistorySample } from './history/history-sample.entity';
 import { LlmProposal } from './llm/proposals/llm-proposal.entity';
 import { LlmMessage } from './llm/sessions/llm-message.entity';
 import { LlmSession } from './llm/sessions/llm-session.entity';
+import { TelemetrySourceEntity } from './telemetry/telemetry-source.entity';
 
 /**
  * Every entity of the service; the migrations create exactly these tables. Listed here, at the
@@ -25,6 +26,7 @@ export const ENTITIES = [
   HistorySample,
   DiagnosticsSilence,
   ChangeRecord,
+  TelemetrySourceEntity,
 ];
 
 /** The service's data source for a DATABASE_URL: the adapter's options with every entity. */

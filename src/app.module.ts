@@ -37,6 +37,7 @@ import { LoggingModule } from './logging/logging.module';
 import { McpModule } from './mcp/mcp.module';
 import { OverviewModule } from './overview/overview.module';
 import { SystemModule } from './system/system.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 interface ModeVariant {
   configProvider: new (
@@ -48,8 +49,14 @@ interface ModeVariant {
 
 /** The one place where the two modes differ. */
 const MODE_VARIANTS: Record<AppMode, ModeVariant> = {
-  server: { configProvider: ServerConfigProvider, imports: [ClusterRegistryModule.forServer()] },
-  instant: { configProvider: InstantConfigProvider, imports: [ClusterRegistryModule.forInstant()] },
+  server: {
+    configProvider: ServerConfigProvider,
+    imports: [ClusterRegistryModule.forServer(), TelemetryModule.forServer()],
+  },
+  instant: {
+    configProvider: InstantConfigProvider,
+    imports: [ClusterRegistryModule.forInstant(), TelemetryModule.forInstant()],
+  },
 };
 
 @Module({})

@@ -7,6 +7,7 @@ import { StartupError } from '../common/startup-error';
 import { rotateCredentials } from '../cluster-registry/key-rotation';
 import { loadConfig } from '../config/config-loader';
 import { appDataSourceOptions } from '../app-data-source';
+import { resealTelemetrySources } from '../telemetry/registry-telemetry-sources';
 
 /**
  * `cloudpilot rotate-encryption-key --new-key-file FILE [config flags]`: re-encrypts every stored
@@ -27,14 +28,17 @@ export async function rotateKeyCommand(argv: string[]): Promise<string> {
   const dataSource = await new DataSource(appDataSourceOptions(config.database.url)).initialize();
   try {
     const from = new CredentialCipher(readConfiguredKey(config.security, true));
-    const count = await rotateCredentials(dataSource, from, to);
+    const { clusters, others } = await rotateCredentials(dataSource, from, to, [
+      resealTelemetrySources,
+    ]);
+    const count = `${clusters} cluster credential(s) and ${others} telemetry source(s)`;
     const keyFile = resolve(config.security.encryptionKeyFile);
     if (!config.security.encryptionKey && existsSync(keyFile)) {
       copyFileSync(keyFile, `${keyFile}.old`);
       writeFileSync(keyFile, readFileSync(newKeyFile));
-      return `re-encrypted ${count} cluster credential(s) under key ${to.keyId}; ${keyFile} now holds the new key (old key in ${keyFile}.old)`;
+      return `re-encrypted ${count} under key ${to.keyId}; ${keyFile} now holds the new key (old key in ${keyFile}.old)`;
     }
-    return `re-encrypted ${count} cluster credential(s) under key ${to.keyId}; set CLOUDPILOT_ENCRYPTION_KEY to the new key before the next start`;
+    return `re-encrypted ${count} under key ${to.keyId}; set CLOUDPILOT_ENCRYPTION_KEY to the new key before the next start`;
   } finally {
     await dataSource.destroy();
   }

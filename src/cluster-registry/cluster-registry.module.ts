@@ -23,7 +23,8 @@ export class ClusterRegistryModule {
         ClusterEvents,
         { provide: ClusterDirectory, useClass: RegistryClusterDirectory },
       ],
-      exports: [ClusterDirectory, ClusterEvents],
+      // The keyring also seals what features store per cluster (telemetry sources).
+      exports: [ClusterDirectory, ClusterEvents, CredentialKeyring],
     };
   }
 

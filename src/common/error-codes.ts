@@ -246,6 +246,42 @@ export const ERROR_CATALOGUE = {
     description:
       'The cluster serves no gateway.networking.k8s.io resources (Gateway API CRDs are not installed)',
   },
+  // Telemetry (src/telemetry): per cluster, usually returned as data in a telemetry answer
+  TELEMETRY_NOT_CONFIGURED: {
+    status: 404,
+    description:
+      'No Prometheus source is configured for this cluster (telemetry state notConfigured)',
+  },
+  PROMETHEUS_NOT_FOUND: {
+    status: 404,
+    description:
+      'No in-cluster Prometheus was found (monitoring/prometheus-k8s, prometheus-server, prometheus-operated)',
+  },
+  PROMETHEUS_UNREACHABLE: {
+    status: 503,
+    description: 'Prometheus cannot be reached (connection refused, DNS, TLS)',
+  },
+  PROMETHEUS_TIMEOUT: {
+    status: 504,
+    description: 'Prometheus did not answer within telemetry.queryTimeoutSeconds',
+  },
+  PROMETHEUS_AUTH_FAILED: {
+    status: 502,
+    description: "Prometheus (or the API server's service proxy) refused the credential (401/403)",
+  },
+  PROMETHEUS_BAD_QUERY: {
+    status: 422,
+    description: 'Prometheus refused the PromQL query or its range as invalid',
+  },
+  PROMETHEUS_RESULT_TOO_LARGE: {
+    status: 422,
+    description:
+      'The answer would exceed telemetry.maxSeries, telemetry.maxPoints or the size limit; narrow the query',
+  },
+  PROMETHEUS_ERROR: {
+    status: 502,
+    description: 'Prometheus answered with an unexpected error or a body that is not its API',
+  },
   // LLM (src/llm)
   LLM_NOT_CONFIGURED: {
     status: 503,

@@ -57,6 +57,7 @@ const TAGS: ReadonlyArray<[string, string]> = [
   ['actions', 'Scale, restart, evict, cordon, server-side apply (dry-runnable, audited)'],
   ['istio', 'Istio Gateways, VirtualServices, DestinationRules and their validation'],
   ['gateway-api', 'Gateway API objects, read-only, with findings'],
+  ['telemetry', 'Golden signals, Kiali-style health and the service graph from Prometheus'],
   ['forecasts', 'When a cluster runs out of capacity'],
   ['history', 'Stored per-tick samples'],
   ['changes', 'The change timeline from the watches, and the ranked suspects of a finding'],

@@ -13,6 +13,7 @@ import {
 } from './config-parsers';
 import { llmProviders, price, regexList } from './llm-config-parsers';
 import { grantMappings, oidcIssuers } from './auth-config-parsers';
+import { basicAuth, healthOverrides, prometheusSource } from './telemetry-config-parsers';
 
 /**
  * One row per configuration key: its YAML path, environment variable, CLI flag, default and parser.
@@ -462,6 +463,64 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 50,
     parse: intRange(0, 100),
     doc: 'Forecasts less confident than this (percent) stay in GET /forecasts but do not become findings',
+  },
+  {
+    path: 'telemetry.prometheusUrl',
+    env: 'CLOUDPILOT_TELEMETRY_PROMETHEUS_URL',
+    default: undefined,
+    parse: prometheusSource,
+    doc: 'Instant mode: the Prometheus-compatible query API (Prometheus, Thanos Query, Mimir, VictoriaMetrics) of the cluster, or in-cluster to find prometheus-k8s, prometheus-server or prometheus-operated through the API server. Unset: telemetry is not configured. Server mode sets it per cluster (PUT /clusters/:id/telemetry/source)',
+  },
+  {
+    path: 'telemetry.bearerToken',
+    env: 'CLOUDPILOT_TELEMETRY_BEARER_TOKEN',
+    default: undefined,
+    parse: nonEmpty,
+    secret: true,
+    doc: 'Instant mode: bearer token sent to telemetry.prometheusUrl',
+  },
+  {
+    path: 'telemetry.basicAuth',
+    env: 'CLOUDPILOT_TELEMETRY_BASIC_AUTH',
+    default: undefined,
+    parse: basicAuth,
+    secret: true,
+    doc: 'Instant mode: user:password sent to telemetry.prometheusUrl (HTTP basic authentication)',
+  },
+  {
+    path: 'telemetry.caData',
+    env: 'CLOUDPILOT_TELEMETRY_CA_DATA',
+    default: undefined,
+    parse: nonEmpty,
+    doc: "Instant mode: base64 of the PEM CA bundle that signed telemetry.prometheusUrl's certificate",
+  },
+  {
+    path: 'telemetry.queryTimeoutSeconds',
+    env: 'CLOUDPILOT_TELEMETRY_QUERY_TIMEOUT_SECONDS',
+    default: 5,
+    parse: intRange(1, 60),
+    doc: 'Deadline of each PromQL query; a route answers within it, a late Prometheus is an error in the answer',
+  },
+  {
+    path: 'telemetry.maxSeries',
+    env: 'CLOUDPILOT_TELEMETRY_MAX_SERIES',
+    default: 20000,
+    parse: intRange(10, 1_000_000),
+    doc: 'Most series one PromQL answer may hold; a larger answer is refused (PROMETHEUS_RESULT_TOO_LARGE), never read whole',
+  },
+  {
+    path: 'telemetry.maxPoints',
+    env: 'CLOUDPILOT_TELEMETRY_MAX_POINTS',
+    default: 200000,
+    parse: intRange(100, 10_000_000),
+    doc: 'Most samples one range query may return (series × steps), checked before it is sent and on its answer',
+  },
+  {
+    path: 'telemetry.healthOverrides',
+    env: 'CLOUDPILOT_TELEMETRY_HEALTH_OVERRIDES',
+    default: [],
+    parse: healthOverrides,
+    doc: "Kiali-style health tolerances for matching services and workloads: a list of {namespace, kind, name} regular expressions with tolerances [{code: 5xx|4xx|grpc, degraded, failure}] in percent, first match wins (JSON in the env); others use Kiali's defaults (docs/telemetry.md)",
   },
 ];
 

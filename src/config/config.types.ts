@@ -43,6 +43,21 @@ export interface GrantMapping {
   grants: Grant[];
 }
 
+/** An error-ratio class of the service health and its thresholds, in percent (Kiali's tolerances). */
+export interface HealthTolerance {
+  code: '5xx' | '4xx' | 'grpc';
+  degraded: number;
+  failure: number;
+}
+
+/** Tolerances for the services or workloads whose namespace, kind and name match these patterns. */
+export interface HealthOverride {
+  namespace: string;
+  kind: string;
+  name: string;
+  tolerances: HealthTolerance[];
+}
+
 /** Where the effective value of a key came from, lowest precedence first. */
 export type ConfigSource = 'default' | 'file' | 'env' | 'cli';
 
@@ -111,6 +126,16 @@ export interface AppConfig {
     restartRatePerHour: number;
     findingHorizonDays: number;
     findingMinConfidencePercent: number;
+  };
+  telemetry: {
+    prometheusUrl: string | undefined;
+    bearerToken: string | undefined;
+    basicAuth: string | undefined;
+    caData: string | undefined;
+    queryTimeoutSeconds: number;
+    maxSeries: number;
+    maxPoints: number;
+    healthOverrides: HealthOverride[];
   };
 }
 

@@ -60,7 +60,7 @@ export class ResourceTotalsDto {
   limits: number;
   allocatable: number;
   capacity: number;
-  /** null when metrics.k8s.io is not served or not allowed. */
+  /** metrics.k8s.io, else the last reading of the cluster's Prometheus (cAdvisor); null when neither is available. */
   usage: number | null;
 }
 

@@ -5,8 +5,10 @@ import {
   ClusterRef,
   ClusterSnapshot,
   ClusterSnapshots,
+  ClusterUsage,
   firstSyncTimeout,
 } from '../monitor/cluster-snapshot';
+import { LiveUsage } from '../telemetry/live-usage';
 import {
   FleetOverviewDto,
   NamespaceListDto,
@@ -34,11 +36,17 @@ export class OverviewService {
   constructor(
     private readonly snapshots: ClusterSnapshots,
     private readonly directory: ClusterDirectory,
+    private readonly liveUsage: LiveUsage,
   ) {}
+
+  /** metrics.k8s.io when served, else the last reading from the cluster's Prometheus, if any. */
+  private usageOf(cache: ClusterSnapshot): ClusterUsage | undefined {
+    return cache.usage ?? this.liveUsage.peek(cache);
+  }
 
   async overview(clusterId: string): Promise<ResourceOverviewDto> {
     const { cluster, cache, status } = await this.live(clusterId);
-    return resourceOverview(snapshot(cluster, cache, status));
+    return resourceOverview(snapshot(cluster, cache, status, this.usageOf(cache)));
   }
 
   async namespaces(clusterId: string): Promise<NamespaceListDto> {
@@ -54,12 +62,11 @@ export class OverviewService {
   async nodes(clusterId: string): Promise<NodeListDto> {
     const { cache, status } = await this.live(clusterId);
     if (status.nodes.state === 'forbidden') throw forbidden(status.nodes.error);
+    const usage = this.usageOf(cache);
     const items = cache
       .list('nodes')
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((n) =>
-        nodeDetail(n, cache.aggregates.allocation(n.name), cache.usage?.byNode.get(n.name)),
-      );
+      .map((n) => nodeDetail(n, cache.aggregates.allocation(n.name), usage?.byNode.get(n.name)));
     return {
       items,
       state: overallState(status),
@@ -78,7 +85,11 @@ export class OverviewService {
         kind: 'nodes',
         name,
       });
-    return nodeDetail(node, cache.aggregates.allocation(name), cache.usage?.byNode.get(name));
+    return nodeDetail(
+      node,
+      cache.aggregates.allocation(name),
+      this.usageOf(cache)?.byNode.get(name),
+    );
   }
 
   /** One entry per cluster, each data or error; a dead cluster costs at most the deadline. */
@@ -90,7 +101,7 @@ export class OverviewService {
           unavailable(cluster, cache, status) ??
           (neverSynced(status) ? firstSyncTimeout(cluster, this.deadlineMs) : undefined);
         if (failure) throw failure;
-        return resourceOverview(snapshot(cluster, cache, status));
+        return resourceOverview(snapshot(cluster, cache, status, this.usageOf(cache)));
       },
       { failure: 'The cluster overview failed', details: true },
     );
@@ -118,13 +129,18 @@ const iso = (ms: number): string | null => (ms ? new Date(ms).toISOString() : nu
 
 type CacheStatus = OverviewStatus;
 
-function snapshot(cluster: ClusterRef, cache: ClusterSnapshot, status: CacheStatus): CacheSnapshot {
+function snapshot(
+  cluster: ClusterRef,
+  cache: ClusterSnapshot,
+  status: CacheStatus,
+  usage: ClusterUsage | undefined,
+): CacheSnapshot {
   return {
     cluster,
     aggregates: cache.aggregates,
     status,
     lastUpdated: cache.lastUpdated,
-    usage: cache.usage,
+    usage,
     health: cache.health,
   };
 }

@@ -2,6 +2,7 @@ import { InitialSchema1764100000000 } from './1764100000000-initial-schema';
 import { ClusterRegistry1764200000000 } from './1764200000000-cluster-registry';
 import { Llm1764300000000 } from './1764300000000-llm';
 import { History1764400000000 } from './1764400000000-history';
+import { Telemetry1764500000000 } from './1764500000000-telemetry';
 import { DiagnosticsSilences1764600000000 } from './1764600000000-diagnostics-silences';
 import { Changes1764700000000 } from './1764700000000-changes';
 import { AccessGrants1764800000000 } from './1764800000000-access-grants';
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   ClusterRegistry1764200000000,
   Llm1764300000000,
   History1764400000000,
+  Telemetry1764500000000,
   DiagnosticsSilences1764600000000,
   Changes1764700000000,
   AccessGrants1764800000000,

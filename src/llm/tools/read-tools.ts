@@ -13,6 +13,7 @@ import {
   objectName,
   since,
 } from './schemas';
+import { TELEMETRY_TOOLS } from './telemetry-tools';
 import { tool, ToolContext, ToolDeps, ToolDescriptor } from './tool-descriptor';
 
 const LOG_TAIL_MAX_LINES = 200;
@@ -210,4 +211,5 @@ export const READ_TOOLS: ToolDescriptor[] = [
     deadlineMs: 15_000,
     handler: (a, ctx, deps) => deps.suspects.of(ctx.clusterId, a.findingId),
   }),
+  ...TELEMETRY_TOOLS,
 ];

@@ -8,6 +8,9 @@ import { ResourcesService } from '../../k8s-resources/resources.service';
 import { MeshValidationService } from '../../istio-gateway/mesh-validation.service';
 import { OverviewService } from '../../overview/overview.service';
 import { ProposalService } from '../proposals/proposal.service';
+import { GraphService } from '../../telemetry/graph.service';
+import { MetricsQueryService } from '../../telemetry/metrics-query.service';
+import { SignalsService } from '../../telemetry/signals.service';
 import type { ToolDeps } from './tool-descriptor';
 
 /** Gathers the feature services the tool table reads through, once, for every caller of tools. */
@@ -25,6 +28,9 @@ export class ToolDepsSource {
     proposals: ProposalService,
     changes: ChangesService,
     suspects: SuspectsService,
+    signals: SignalsService,
+    graphs: GraphService,
+    metrics: MetricsQueryService,
   ) {
     this.deps = {
       overview,
@@ -35,6 +41,7 @@ export class ToolDepsSource {
       diagnostics,
       changes,
       suspects,
+      telemetry: { signals, graphs, metrics },
       propose: (ctx, draft) => proposals.propose(ctx, draft),
     };
   }

@@ -11,6 +11,9 @@ import type { ResourcesService } from '../../k8s-resources/resources.service';
 import type { MeshValidationService } from '../../istio-gateway/mesh-validation.service';
 import type { OverviewService } from '../../overview/overview.service';
 import type { ProposalDraft, ProposalView } from '../proposals/proposal-types';
+import type { GraphService } from '../../telemetry/graph.service';
+import type { MetricsQueryService } from '../../telemetry/metrics-query.service';
+import type { SignalsService } from '../../telemetry/signals.service';
 
 /** The services tools read through; each is the feature's own, so views and limits are theirs. */
 export interface ToolDeps {
@@ -23,6 +26,7 @@ export interface ToolDeps {
   /** The change timeline and the ranked suspects of a finding (docs/changes.md). */
   changes: ChangesService;
   suspects: SuspectsService;
+  telemetry: { signals: SignalsService; graphs: GraphService; metrics: MetricsQueryService };
   /** Stores a proposed change after its server-side dry run; never applies it. */
   propose: (ctx: ToolContext, draft: ProposalDraft) => Promise<ProposalView>;
 }

@@ -1,0 +1,84 @@
+import type { HealthOverride, HealthTolerance } from './config.types';
+import { httpUrl, nonEmpty, Parser } from './config-parsers';
+
+const CLASSES = ['5xx', '4xx', 'grpc'] as const;
+const OVERRIDE_FIELDS = new Set(['namespace', 'kind', 'name', 'tolerances']);
+const TOLERANCE_FIELDS = new Set(['code', 'degraded', 'failure']);
+
+/** A Prometheus-compatible API URL, or `in-cluster` (found through the API server's service proxy). */
+export const prometheusSource: Parser<string> = (raw) => {
+  const value = nonEmpty(raw);
+  return value === 'in-cluster' ? value : httpUrl(value);
+};
+
+/** `user:password` for HTTP basic authentication. */
+export const basicAuth: Parser<string> = (raw) => {
+  const value = nonEmpty(raw);
+  if (!/^[^:]+:.+$/.test(value)) throw new Error('must be user:password');
+  return value;
+};
+
+function regex(value: unknown, at: string): string {
+  const text = nonEmpty(value);
+  try {
+    new RegExp(text);
+  } catch {
+    throw new Error(`${at} is not a valid regular expression`);
+  }
+  return text;
+}
+
+function percent(value: unknown, at: string): number {
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new Error(`${at} must be a percentage 0–100`);
+  return n;
+}
+
+function checkedObject(value: unknown, at: string, fields: Set<string>): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${at} must be a mapping`);
+  const unknown = Object.keys(value).filter((k) => !fields.has(k));
+  if (unknown.length) throw new Error(`${at}: unknown field(s) ${unknown.join(', ')}`);
+  return value as Record<string, unknown>;
+}
+
+function tolerance(value: unknown, at: string): HealthTolerance {
+  const t = checkedObject(value, at, TOLERANCE_FIELDS);
+  const code = String(t.code ?? '').toLowerCase();
+  if (!(CLASSES as readonly string[]).includes(code))
+    throw new Error(`${at}.code must be one of ${CLASSES.join(', ')}`);
+  const degraded = percent(t.degraded, `${at}.degraded`);
+  const failure = percent(t.failure, `${at}.failure`);
+  if (failure < degraded) throw new Error(`${at}: failure must not be below degraded`);
+  return { code: code as HealthTolerance['code'], degraded, failure };
+}
+
+function override(value: unknown, at: string): HealthOverride {
+  const o = checkedObject(value, at, OVERRIDE_FIELDS);
+  if (!Array.isArray(o.tolerances) || o.tolerances.length === 0)
+    throw new Error(`${at}.tolerances must be a non-empty list`);
+  return {
+    namespace: regex(o.namespace ?? '.*', `${at}.namespace`),
+    kind: regex(o.kind ?? '.*', `${at}.kind`),
+    name: regex(o.name ?? '.*', `${at}.name`),
+    tolerances: o.tolerances.map((t, i) => tolerance(t, `${at}.tolerances[${i}]`)),
+  };
+}
+
+/**
+ * Kiali-style health overrides: a list of {namespace, kind, name} regular expressions with the
+ * tolerances that apply to what they match (first match wins); a YAML list or the same as JSON.
+ */
+export const healthOverrides: Parser<HealthOverride[]> = (raw) => {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new Error('must be a JSON list of {namespace, kind, name, tolerances}');
+    }
+  }
+  if (!Array.isArray(value))
+    throw new Error('must be a list of {namespace, kind, name, tolerances}');
+  return value.map((entry, i) => override(entry, `[${i}]`));
+};

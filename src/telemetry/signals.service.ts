@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigProvider } from '../config/config.provider';
+import {
+  GoldenSignals,
+  keyOf,
+  GroupKey,
+  LatencyMs,
+  quantilesByKey,
+  signalsOf,
+  tallyRates,
+} from './golden-signals';
+import { healthOf, tolerancesFor } from './health';
+import { Direction, latencyQuantile, requestRates, Scope } from './promql';
+import { Queries, TelemetryRunner } from './telemetry-runner';
+import type { ServiceSignalsDto, SignalsListDto, SignalsQueryDto } from './telemetry.dto';
+
+const QUANTILES = [0.5, 0.95, 0.99] as const;
+
+interface DirectionResult {
+  groups: Map<string, GroupKey>;
+  signals: (key: string) => GoldenSignals;
+}
+
+/**
+ * Golden signals and health per Service or workload: four queries per direction (rates by
+ * outcome, p50, p95, p99), each grouped over every service at once, so a request costs the same
+ * number of queries for five services or five thousand.
+ */
+@Injectable()
+export class SignalsService {
+  constructor(
+    private readonly runner: TelemetryRunner,
+    private readonly configProvider: ConfigProvider,
+  ) {}
+
+  async list(clusterId: string, scope: Scope, query: SignalsQueryDto): Promise<SignalsListDto> {
+    const run = await this.runner.run(clusterId, [] as ServiceSignalsDto[], (q) =>
+      this.collect(q, scope, query.windowSeconds, query.namespace),
+    );
+    const matching = run.data.filter(
+      (item) =>
+        (!query.name || item.name === query.name) &&
+        (!query.health || item.health.status === query.health),
+    );
+    return {
+      cluster: run.cluster,
+      telemetry: run.telemetry,
+      windowSeconds: query.windowSeconds,
+      generatedAt: new Date().toISOString(),
+      total: matching.length,
+      limit: query.limit,
+      offset: query.offset,
+      items: matching.slice(query.offset, query.offset + query.limit),
+    };
+  }
+
+  /** Every service or workload with traffic in the window, worst health first, then by name. */
+  async collect(
+    q: Queries,
+    scope: Scope,
+    windowSeconds: number,
+    namespace?: string,
+  ): Promise<ServiceSignalsDto[]> {
+    const directions: Direction[] = scope === 'workload' ? ['inbound', 'outbound'] : ['inbound'];
+    const results = await Promise.all(
+      directions.map((d) => this.direction(q, scope, d, windowSeconds, namespace)),
+    );
+    const [inbound, outbound] = results;
+    const keys = new Map<string, GroupKey>();
+    for (const r of results) for (const [k, g] of r.groups) keys.set(k, g);
+    const overrides = this.configProvider.config.telemetry.healthOverrides;
+    return [...keys]
+      .map(([key, group]) => {
+        const inSignals = inbound.signals(key);
+        const outSignals = outbound?.signals(key) ?? null;
+        const subject = { ...group, kind: scope };
+        const health = healthOf(
+          { inbound: inSignals, ...(outSignals ? { outbound: outSignals } : {}) },
+          tolerancesFor(subject, overrides),
+        );
+        return { ...subject, inbound: inSignals, outbound: outSignals, health };
+      })
+      .sort((a, b) => severity(b) - severity(a) || keyOf(a).localeCompare(keyOf(b)));
+  }
+
+  private async direction(
+    q: Queries,
+    scope: Scope,
+    direction: Direction,
+    windowSeconds: number,
+    namespace?: string,
+  ): Promise<DirectionResult> {
+    const [rates, ...quantiles] = await Promise.all([
+      q.instant(requestRates(scope, direction, windowSeconds, namespace)),
+      ...QUANTILES.map((p) =>
+        q.instant(latencyQuantile(p, scope, direction, windowSeconds, namespace)),
+      ),
+    ]);
+    const tallies = tallyRates(rates, scope, direction);
+    const [p50, p95, p99] = quantiles.map((s) => quantilesByKey(s, scope, direction));
+    const latency = (key: string): LatencyMs => ({
+      p50: p50.get(key) ?? null,
+      p95: p95.get(key) ?? null,
+      p99: p99.get(key) ?? null,
+    });
+    return {
+      groups: new Map([...tallies].map(([k, v]) => [k, v.group])),
+      signals: (key) => signalsOf(tallies.get(key)?.tally, latency(key)),
+    };
+  }
+}
+
+const RANK = { failure: 3, degraded: 2, healthy: 1, noTraffic: 0 } as const;
+
+function severity(item: ServiceSignalsDto): number {
+  return RANK[item.health.status];
+}

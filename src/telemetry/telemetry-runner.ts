@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ClusterDirectory } from '../cluster-registry/cluster-directory';
+import { AppError } from '../common/app-error';
+import { PrometheusClient, RangeSeries, Sample } from './prometheus-client';
+import { PrometheusConnections } from './prometheus-connections';
+import { timedOut } from './prometheus-transport';
+import type { TelemetryClusterDto, TelemetryStateDto } from './telemetry.dto';
+
+/** The queries of one request: counted, and cancelled together at the request's deadline. */
+export interface Queries {
+  instant(promql: string): Promise<Sample[]>;
+  range(promql: string, start: Date, end: Date, stepSeconds: number): Promise<RangeSeries[]>;
+}
+
+export interface TelemetryRun<T> {
+  cluster: TelemetryClusterDto;
+  telemetry: TelemetryStateDto;
+  /** The result, or `empty` when not configured or failed. */
+  data: T;
+}
+
+/** Time beyond the per-query deadline for finding an in-cluster Service and building the answer. */
+const SLACK_MS = 1000;
+
+/**
+ * Runs a telemetry view for one cluster: resolves the cluster (CLUSTER_NOT_FOUND stays an HTTP
+ * error), then the view's queries under one deadline. Prometheus failures of any kind come back
+ * as data (`telemetry.state: error`), never as a failed request: a dead, slow or refusing
+ * Prometheus costs at most the deadline, and no other route or cluster.
+ */
+@Injectable()
+export class TelemetryRunner {
+  private readonly logger = new Logger(TelemetryRunner.name);
+
+  constructor(
+    private readonly directory: ClusterDirectory,
+    private readonly connections: PrometheusConnections,
+  ) {}
+
+  async run<T>(
+    clusterIdOrName: string,
+    empty: T,
+    view: (q: Queries) => Promise<T>,
+  ): Promise<TelemetryRun<T>> {
+    const found = await this.directory.get(clusterIdOrName);
+    const cluster = { id: found.id, name: found.name };
+    const started = Date.now();
+    const state = (s: Omit<TelemetryStateDto, 'elapsedMs'>) => ({
+      ...s,
+      elapsedMs: Date.now() - started,
+    });
+    const controller = new AbortController();
+    let queries = 0;
+    try {
+      const client = await this.connections.client(cluster.id);
+      if (!client)
+        return {
+          cluster,
+          telemetry: state({ state: 'notConfigured', error: null, queries }),
+          data: empty,
+        };
+      const counted = this.counted(client, controller.signal, () => (queries += 1));
+      const data = await withDeadline(
+        view(counted),
+        client.limits.timeoutMs + SLACK_MS,
+        controller,
+      );
+      return { cluster, telemetry: state({ state: 'ok', error: null, queries }), data };
+    } catch (error) {
+      const { code, message } = this.asData(error, cluster.id);
+      return {
+        cluster,
+        telemetry: state({ state: 'error', error: { code, message }, queries }),
+        data: empty,
+      };
+    } finally {
+      controller.abort();
+    }
+  }
+
+  private counted(client: PrometheusClient, signal: AbortSignal, count: () => void): Queries {
+    return {
+      instant: (promql) => (count(), client.instant(promql, undefined, signal)),
+      range: (promql, start, end, step) => (
+        count(),
+        client.range(promql, start, end, step, signal)
+      ),
+    };
+  }
+
+  private asData(error: unknown, clusterId: string): { code: string; message: string } {
+    if (error instanceof AppError) return { code: error.code, message: error.message };
+    // Only the code and the cluster go to the log: an unknown error may embed a credential.
+    this.logger.warn(
+      { cluster: clusterId, error: (error as Error)?.name },
+      'telemetry view failed',
+    );
+    return { code: 'PROMETHEUS_ERROR', message: 'The telemetry view failed' };
+  }
+}
+
+/** The view's result, or PROMETHEUS_TIMEOUT once `ms` have passed (its queries are then aborted). */
+function withDeadline<T>(work: Promise<T>, ms: number, controller: AbortController): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(timedOut(ms - SLACK_MS));
+    }, ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}

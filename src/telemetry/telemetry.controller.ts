@@ -1,0 +1,107 @@
+import { Body, Controller, Delete, Get, Post, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ClusterEndpoint } from '../common/api-endpoint.decorator';
+import { ClusterIdParam } from '../common/route-params.decorator';
+import { GraphService } from './graph.service';
+import { SignalsService } from './signals.service';
+import { TelemetrySourceService } from './telemetry-source.service';
+import {
+  GraphQueryDto,
+  ServiceGraphDto,
+  SignalsListDto,
+  SignalsQueryDto,
+  TelemetrySourceDto,
+  TelemetrySourceInputDto,
+  TelemetrySourceTestDto,
+} from './telemetry.dto';
+
+const AS_DATA = 'Prometheus failures are data (telemetry.state error), never an error response';
+
+@ApiTags('telemetry')
+@Controller('api/v1/clusters/:clusterId/telemetry')
+export class TelemetryController {
+  constructor(
+    private readonly signals: SignalsService,
+    private readonly graphs: GraphService,
+    private readonly sources: TelemetrySourceService,
+  ) {}
+
+  @Get('services')
+  @ClusterEndpoint({
+    access: 'cluster',
+    summary: `Golden signals and Kiali-style health per Service (rate, 5xx/4xx/gRPC error ratios, p50/p95/p99). ${AS_DATA}`,
+    response: SignalsListDto,
+  })
+  services(@ClusterIdParam() clusterId: string, @Query() query: SignalsQueryDto) {
+    return this.signals.list(clusterId, 'service', query);
+  }
+
+  @Get('workloads')
+  @ClusterEndpoint({
+    access: 'cluster',
+    summary: `Golden signals and health per workload, inbound and outbound. ${AS_DATA}`,
+    response: SignalsListDto,
+  })
+  workloads(@ClusterIdParam() clusterId: string, @Query() query: SignalsQueryDto) {
+    return this.signals.list(clusterId, 'workload', query);
+  }
+
+  @Get('graph')
+  @ClusterEndpoint({
+    // Edges name both ends by id: filtering nodes by namespace would still show who calls whom.
+    access: 'cluster-wide',
+    summary: `The service graph of a namespace or the cluster: workloads, Services and unknown callers; edges with rate, error %, p95, protocol, mTLS share (format=mermaid adds a flowchart). ${AS_DATA}`,
+    response: ServiceGraphDto,
+  })
+  graph(@ClusterIdParam() clusterId: string, @Query() query: GraphQueryDto) {
+    return this.graphs.graph(clusterId, query);
+  }
+
+  @Get('source')
+  @ClusterEndpoint({
+    access: 'cluster-wide',
+    summary: "The cluster's Prometheus source (never its credential)",
+    response: TelemetrySourceDto,
+  })
+  source(@ClusterIdParam() clusterId: string): Promise<TelemetrySourceDto> {
+    return this.sources.get(clusterId);
+  }
+
+  @Put('source')
+  @ClusterEndpoint({
+    access: 'cluster-wide',
+    summary:
+      'Set the Prometheus source: a URL (Prometheus, Thanos, Mimir, VictoriaMetrics) with bearer/basic auth and CA, or the in-cluster Prometheus through the API server; stored encrypted',
+    role: 'admin',
+    response: TelemetrySourceDto,
+    errors: ['NOT_AVAILABLE_IN_INSTANT_MODE'],
+    errorFamilies: ['connection'],
+  })
+  setSource(
+    @ClusterIdParam() clusterId: string,
+    @Body() body: TelemetrySourceInputDto,
+  ): Promise<TelemetrySourceDto> {
+    return this.sources.set(clusterId, body);
+  }
+
+  @Delete('source')
+  @ClusterEndpoint({
+    access: 'cluster-wide',
+    summary: 'Remove the Prometheus source (telemetry becomes notConfigured)',
+    role: 'admin',
+    errors: ['NOT_AVAILABLE_IN_INSTANT_MODE'],
+  })
+  removeSource(@ClusterIdParam() clusterId: string): Promise<void> {
+    return this.sources.remove(clusterId);
+  }
+
+  @Post('source/test')
+  @ClusterEndpoint({
+    access: 'cluster-wide',
+    summary: `Test the Prometheus source with one query. ${AS_DATA}`,
+    response: TelemetrySourceTestDto,
+  })
+  testSource(@ClusterIdParam() clusterId: string): Promise<TelemetrySourceTestDto> {
+    return this.sources.test(clusterId);
+  }
+}

@@ -1,0 +1,236 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIntegerIn } from '../common/integer.decorator';
+import { FollowsRule, IsK8sNamespace, IsK8sObjectName } from '../common/k8s-validators';
+import { DNS_LABEL_RULE } from '../common/input-vocabulary';
+
+const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+const HEALTH_STATES = ['healthy', 'degraded', 'failure', 'noTraffic'] as const;
+
+/** A cluster's Prometheus source: a URL with its credential, or the in-cluster Prometheus. */
+export class TelemetrySourceInputDto {
+  @IsIn(['url', 'inCluster'])
+  type: 'url' | 'inCluster';
+
+  /** type url: the query API's base URL (https; http only for loopback when allowed), path prefix kept. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  url?: string;
+
+  /** type url: bearer token (give either this or username + password). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(16384)
+  bearerToken?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  username?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  password?: string;
+
+  /** type url: base64 PEM of the CA that signed the server's certificate. */
+  @IsOptional()
+  @Matches(BASE64)
+  @MaxLength(65536)
+  caData?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  tlsServerName?: string;
+
+  /** type inCluster: the Service's namespace and name; absent, the first well-known one found. */
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  @FollowsRule(DNS_LABEL_RULE, { optional: true })
+  service?: string;
+
+  /** type inCluster: port name or number (default: web, http, 9090 or the first). */
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/)
+  port?: string;
+}
+
+/** A stored source as it is shown: never its credential. */
+export class TelemetrySourceDto {
+  configured: boolean;
+  @ApiProperty({ enum: ['url', 'inCluster'], nullable: true })
+  type: 'url' | 'inCluster' | null;
+  /** The URL, or namespace/name:port of a named in-cluster Service; null for well-known discovery. */
+  target: string | null;
+  @ApiProperty({ enum: ['none', 'bearer', 'basic', 'cluster'], nullable: true })
+  authType: 'none' | 'bearer' | 'basic' | 'cluster' | null;
+  hasCa: boolean;
+}
+
+export class TelemetryErrorDto {
+  code: string;
+  message: string;
+}
+
+/** Whether the answer has data: ok; notConfigured (a state, not an error); error (with it). */
+export class TelemetryStateDto {
+  @ApiProperty({ enum: ['ok', 'notConfigured', 'error'] })
+  state: 'ok' | 'notConfigured' | 'error';
+  @ApiProperty({ type: TelemetryErrorDto, nullable: true })
+  error: TelemetryErrorDto | null;
+  /** PromQL queries this answer sent (constant per route, whatever the number of services). */
+  queries: number;
+  elapsedMs: number;
+}
+
+export class TelemetryClusterDto {
+  id: string;
+  name: string;
+}
+
+export class TelemetrySourceTestDto {
+  cluster: TelemetryClusterDto;
+  source: TelemetrySourceDto;
+  telemetry: TelemetryStateDto;
+}
+
+export class SignalsQueryDto {
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  /** Only the service or workload of this name. */
+  @IsK8sObjectName({ optional: true })
+  name?: string;
+
+  @IsOptional()
+  @IsIn(HEALTH_STATES)
+  health?: (typeof HEALTH_STATES)[number];
+
+  /** The window rates and quantiles are taken over, in seconds (10–86400, default 300). */
+  @IsIntegerIn(10, 86400, { optional: true, query: true, default: 300 })
+  windowSeconds: number = 300;
+
+  @IsIntegerIn(1, 500, { optional: true, query: true, default: 100 })
+  limit: number = 100;
+
+  @IsIntegerIn(0, undefined, { optional: true, query: true, default: 0 })
+  offset: number = 0;
+}
+
+export class GraphQueryDto {
+  /** Edges that leave or enter this namespace; absent: the whole cluster. */
+  @IsK8sNamespace({ optional: true })
+  namespace?: string;
+
+  @IsIntegerIn(10, 86400, { optional: true, query: true, default: 300 })
+  windowSeconds: number = 300;
+
+  /** mermaid: also the graph as a Mermaid flowchart in `mermaid`. */
+  @IsOptional()
+  @IsIn(['json', 'mermaid'])
+  format?: 'json' | 'mermaid';
+}
+
+export class LatencyDto {
+  @ApiProperty({ type: Number, nullable: true })
+  p50: number | null;
+  @ApiProperty({ type: Number, nullable: true })
+  p95: number | null;
+  @ApiProperty({ type: Number, nullable: true })
+  p99: number | null;
+}
+
+export class GoldenSignalsDto {
+  requestsPerSecond: number;
+  errorRatio5xx: number;
+  errorRatio4xx: number;
+  grpcErrorRatio: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } })
+  responseCodes: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } })
+  grpcCodes: Record<string, number>;
+  protocols: string[];
+  latencyMs: LatencyDto;
+}
+
+export class HealthReasonDto {
+  @ApiProperty({ enum: ['5xx', '4xx', 'grpc'] })
+  code: '5xx' | '4xx' | 'grpc';
+  @ApiProperty({ enum: ['inbound', 'outbound'] })
+  direction: 'inbound' | 'outbound';
+  percent: number;
+  degraded: number;
+  failure: number;
+  @ApiProperty({ enum: ['degraded', 'failure'] })
+  status: 'degraded' | 'failure';
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: HEALTH_STATES })
+  status: (typeof HEALTH_STATES)[number];
+  reasons: HealthReasonDto[];
+}
+
+export class ServiceSignalsDto {
+  @ApiProperty({ enum: ['service', 'workload'] })
+  kind: 'service' | 'workload';
+  namespace: string;
+  name: string;
+  inbound: GoldenSignalsDto;
+  /** Workloads only: what they call. */
+  @ApiProperty({ type: GoldenSignalsDto, nullable: true })
+  outbound: GoldenSignalsDto | null;
+  health: HealthDto;
+}
+
+export class SignalsListDto {
+  cluster: TelemetryClusterDto;
+  telemetry: TelemetryStateDto;
+  windowSeconds: number;
+  generatedAt: string;
+  total: number;
+  limit: number;
+  offset: number;
+  items: ServiceSignalsDto[];
+}
+
+export class GraphNodeDto {
+  id: string;
+  @ApiProperty({ enum: ['workload', 'service', 'unknown'] })
+  type: 'workload' | 'service' | 'unknown';
+  @ApiProperty({ type: String, nullable: true })
+  namespace: string | null;
+  name: string;
+}
+
+export class GraphEdgeDto {
+  source: string;
+  target: string;
+  @ApiProperty({ enum: ['call', 'route'] })
+  kind: 'call' | 'route';
+  protocol: string;
+  requestsPerSecond: number;
+  errorPercent: number;
+  clientErrorPercent: number;
+  @ApiProperty({ type: Number, nullable: true })
+  p95Ms: number | null;
+  mtlsPercent: number;
+  tcpBytesPerSecond: number;
+}
+
+export class ServiceGraphDto {
+  cluster: TelemetryClusterDto;
+  telemetry: TelemetryStateDto;
+  windowSeconds: number;
+  generatedAt: string;
+  @ApiProperty({ type: String, nullable: true })
+  namespace: string | null;
+  nodes: GraphNodeDto[];
+  edges: GraphEdgeDto[];
+  /** format=mermaid: the graph as a Mermaid flowchart; else null. */
+  @ApiProperty({ type: String, nullable: true })
+  mermaid: string | null;
+}
