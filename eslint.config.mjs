@@ -49,7 +49,7 @@ function adapterRules() {
 const LAYERS = [
   ['common'],
   ['config'],
-  ['logging', 'kubernetes', 'cluster-state', 'database'],
+  ['logging', 'kubernetes', 'outbound', 'cluster-state', 'database'],
   ['health', 'auth'],
   ['coordination', 'cluster-registry'],
   ['monitor'],
@@ -57,6 +57,7 @@ const LAYERS = [
   ['diagnostics'],
   ['history', 'forecasts'],
   ['llm'],
+  ['notifications', 'integrations'],
   ['mcp'],
   ['cli'],
 ];

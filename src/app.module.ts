@@ -33,6 +33,7 @@ import { AccessLogMiddleware } from './logging/access-log.middleware';
 import { LlmModule } from './llm/llm.module';
 import { LoggingModule } from './logging/logging.module';
 import { McpModule } from './mcp/mcp.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OverviewModule } from './overview/overview.module';
 import { SystemModule } from './system/system.module';
 
@@ -74,6 +75,7 @@ export class AppModule implements NestModule {
         HistoryModule,
         ForecastsModule,
         DiagnosticsModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

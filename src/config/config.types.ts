@@ -71,6 +71,15 @@ export interface AppConfig {
     findingHorizonDays: number;
     findingMinConfidencePercent: number;
   };
+  notifications: {
+    scanIntervalSeconds: number;
+    maxAttempts: number;
+    retryBaseSeconds: number;
+    retryMaxSeconds: number;
+    timeoutSeconds: number;
+    allowLoopbackTargets: boolean;
+    publicUrl: string | undefined;
+  };
 }
 
 export interface ConfigProblem {
