@@ -28,6 +28,7 @@ import { HealthModule } from './health/health.module';
 import { ForecastsModule } from './forecasts/forecasts.module';
 import { HistoryModule } from './history/history.module';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { IstioGatewayModule } from './istio-gateway/istio-gateway.module';
 import { AccessLogMiddleware } from './logging/access-log.middleware';
 import { LlmModule } from './llm/llm.module';
@@ -76,6 +77,7 @@ export class AppModule implements NestModule {
         ForecastsModule,
         DiagnosticsModule,
         NotificationsModule,
+        IntegrationsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -58,6 +58,8 @@ const TAGS: ReadonlyArray<[string, string]> = [
   ['forecasts', 'When a cluster runs out of capacity'],
   ['history', 'Stored per-tick samples'],
   ['llm', 'The assistant: sessions, proposals a person approves, explanations'],
+  ['notifications', 'Routes to webhooks, CloudEvents, Slack and Alertmanager; the outbox'],
+  ['integrations', 'Alerts in from Alertmanager, linked to findings'],
   ['auth', 'API tokens'],
   ['audit', 'Audit log of mutating requests'],
   ['system', 'Effective configuration and version'],
