@@ -21,6 +21,8 @@ export class SignedReceiver {
   readonly accepted: TakenRequest[] = [];
   readonly refused: Record<string, number> = {};
   requests = 0;
+  /** When each request arrived (epoch ms), to see the backoff between tries. */
+  readonly times: number[] = [];
   behaviour: ReceiverBehaviour = 'ok';
   private readonly seen = new Set<string>();
   private server: Server | undefined;
@@ -68,6 +70,7 @@ export class SignedReceiver {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     this.requests++;
+    this.times.push(Date.now());
     const b = this.behaviour;
     if (b === 'hang') return;
     if (b === 'fail') return void res.writeHead(500).end('down for maintenance');
@@ -81,8 +84,9 @@ export class SignedReceiver {
     }
     this.accepted.push({ headers: req.headers as Record<string, string>, body });
     const parsed = JSON.parse(body) as { events?: any[] } | any;
+    // A webhook batch, a structured CloudEvent, or a binary one's data; Slack messages have none.
     for (const e of parsed.events ?? [parsed.data ?? parsed])
-      this.events.push({ id: e.id, type: e.type, subject: e.subject });
+      if (e.id) this.events.push({ id: e.id, type: e.type, subject: e.subject });
     res.writeHead(204).end();
   }
 }
