@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -86,6 +86,18 @@ export class AlertmanagerWebhookDto {
   @IsString()
   @MaxLength(2048)
   externalURL?: string;
+
+  /** Newer Alertmanagers (0.3x): the labels of the route that matched. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  routeLabels?: Record<string, string>;
+
+  /** Newer Alertmanagers (0.3x): why this notification was sent (e.g. a new alert, a repeat). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  notification_reason?: string;
 
   @IsArray()
   @ArrayMaxSize(1000)
