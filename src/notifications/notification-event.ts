@@ -7,6 +7,7 @@ export const EVENT_TYPES = [
   'finding.resolved',
   'forecast.crossing',
   'proposal.pending',
+  'finding.reminder',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -11,6 +11,7 @@ import { NotificationRoutesService } from './notification-routes.service';
 import { NotificationsController } from './notifications.controller';
 import { NotifiedFinding } from './notified-finding.entity';
 import { OutboxRecorder } from './outbox-recorder';
+import { OutboxReminders } from './outbox-reminders';
 import { OutboxSender } from './outbox-sender';
 import { OutboxStore } from './outbox-store';
 import { RouteCipher } from './route-cipher';
@@ -37,6 +38,7 @@ import { RouteCipher } from './route-cipher';
     RouteCipher,
     OutboxStore,
     OutboxRecorder,
+    OutboxReminders,
     OutboxSender,
     NotificationRoutesService,
     DeliveriesService,

@@ -12,6 +12,7 @@ import { NotificationEventRow } from './notification-event.entity';
 import type { NotificationEvent } from './notification-event';
 import { NotificationRoute } from './notification-route.entity';
 import { NotifiedFinding } from './notified-finding.entity';
+import { OutboxReminders } from './outbox-reminders';
 import { OutboxStore } from './outbox-store';
 
 const CHUNK = 200;
@@ -45,6 +46,7 @@ export class OutboxRecorder {
     @InjectRepository(NotifiedFinding) private readonly notified: Repository<NotifiedFinding>,
     @InjectRepository(LlmProposal) private readonly proposals: Repository<LlmProposal>,
     private readonly store: OutboxStore,
+    private readonly reminders: OutboxReminders,
     private readonly diagnostics: DiagnosticsService,
     private readonly snapshots: ClusterSnapshots,
     configProvider: ConfigProvider,
@@ -70,6 +72,7 @@ export class OutboxRecorder {
       const current = await this.currentFindings(clusterId);
       if (current) committed += await this.commitCluster(clusterId, current, routes, now);
     }
+    committed += await this.reminders.record(routes, now);
     return committed + (await this.recordProposals(routes, now));
   }
 

@@ -39,11 +39,16 @@ export class OutboxStore {
     return event.proposal ? `${base}/api/v1/llm/proposals/${event.proposal.id}` : undefined;
   }
 
+  /**
+   * Commits events with a delivery for each route that matches them, or, with `only`, for that
+   * one route whatever its match (a route's own reminders).
+   */
   async append(
     tx: EntityManager,
     events: NotificationEvent[],
     routes: NotificationRoute[],
     now: number,
+    only?: NotificationRoute,
   ): Promise<number> {
     const names = await this.clusterNames();
     for (let i = 0; i < events.length; i += CHUNK) {
@@ -64,15 +69,10 @@ export class OutboxStore {
       });
       const ids = new Map(stored.map((row) => [row.key, row.id]));
       const deliveries = chunk.flatMap((event) =>
-        routes
-          .filter((route) =>
-            routeMatches(
-              JSON.parse(route.match) as RouteMatch,
-              matchFields(event),
-              names.get(event.clusterId),
-            ),
-          )
-          .map((route) => delivery(ids.get(event.id)!, route, event.subject, now)),
+        (only
+          ? [only]
+          : routes.filter((r) => this.matches(r, event, names.get(event.clusterId)))
+        ).map((route) => delivery(ids.get(event.id)!, route, event.subject, now)),
       );
       for (let j = 0; j < deliveries.length; j += CHUNK)
         await tx.insert(NotificationDelivery, deliveries.slice(j, j + CHUNK));
@@ -80,7 +80,11 @@ export class OutboxStore {
     return events.length;
   }
 
-  private async clusterNames(): Promise<Map<string, string>> {
+  matches(route: NotificationRoute, event: NotificationEvent, clusterName?: string): boolean {
+    return routeMatches(JSON.parse(route.match) as RouteMatch, matchFields(event), clusterName);
+  }
+
+  async clusterNames(): Promise<Map<string, string>> {
     const clusters = await this.directory.list().catch(() => []);
     return new Map(clusters.map((c) => [c.id, c.name]));
   }

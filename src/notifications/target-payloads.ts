@@ -70,6 +70,7 @@ const TITLES: Record<NotificationEvent['type'], string> = {
   'finding.resolved': 'Resolved',
   'forecast.crossing': 'Forecast crossing',
   'proposal.pending': 'Change waiting for approval',
+  'finding.reminder': 'Still open',
 };
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: text.slice(0, 2900) });

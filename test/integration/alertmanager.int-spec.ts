@@ -45,6 +45,7 @@ describe('a real Alertmanager, both ways', () => {
   let am: AlertmanagerProcess;
   let clusterId: string;
   let cloudpilotUrl: string;
+  let routeId: string;
 
   beforeAll(async () => {
     kubectl('admin', ['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true']);
@@ -70,9 +71,11 @@ describe('a real Alertmanager, both ways', () => {
       .send({
         name: 'alertmanager',
         target: { type: 'alertmanager', url: am.url },
-        match: { namespaces: [NAMESPACE] },
+        match: { namespaces: [NAMESPACE], events: ['finding.opened', 'finding.resolved'] },
+        repeatIntervalSeconds: 3,
       });
     expect(route.status).toBe(201);
+    routeId = route.body.data.id;
   });
 
   afterAll(async () => {
@@ -131,6 +134,20 @@ describe('a real Alertmanager, both ways', () => {
     expect(stored.links).toEqual([
       expect.objectContaining({ findingId: finding.id, code: 'SERVICE_NO_MATCHING_PODS' }),
     ]);
+  });
+
+  it('re-posts a still-open finding every repeat interval, so Alertmanager keeps it firing', async () => {
+    const reminders = await until('a reminder delivered', 20_000, async () => {
+      const res = await t
+        .http()
+        .get(`/api/v1/notifications/deliveries?routeId=${routeId}&status=delivered`)
+        .set(bearer(ADMIN_TOKEN));
+      const found = res.body.data.items.filter((d: any) => d.eventType === 'finding.reminder');
+      return found.length ? found : undefined;
+    });
+    expect(reminders[0].eventKey).toMatch(/^[0-9a-f]{16}#1@[0-9a-f]{8}:\d+$/);
+    const alerts = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as any[];
+    expect(alerts.filter((a) => a.labels.alertname === 'SERVICE_NO_MATCHING_PODS')).toHaveLength(1);
   });
 
   it('refuses alerts without the receiver token, and with an API token in its place', async () => {
