@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
+import { startPostgres, PostgresServer } from '../support/postgres-server';
 import { SignedReceiver } from './support/signed-receiver';
 import { kubectl } from './support/test-cluster';
 
@@ -30,8 +31,10 @@ function services(): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 }
 
+// On PostgreSQL, where replicas run (the kill -9 suite runs on SQLite): the outbox's queries on both.
 describe('notification targets against receivers that are healthy, failing, hanging or slow', () => {
   let t: TestApp;
+  let pg: PostgresServer;
   const receivers: Record<string, SignedReceiver> = {};
   const routes: Record<string, string> = {};
 
@@ -58,7 +61,9 @@ describe('notification targets against receivers that are healthy, failing, hang
     receivers.failing.behaviour = 'fail';
     receivers.hanging.behaviour = 'hang';
     receivers.slow.behaviour = { slowMs: 1000 };
+    pg = await startPostgres();
     t = await startServer({
+      DATABASE_URL: pg.url,
       CLOUDPILOT_NOTIFICATIONS_ALLOW_LOOPBACK_TARGETS: 'true',
       CLOUDPILOT_NOTIFICATIONS_SCAN_SECONDS: '1',
       CLOUDPILOT_NOTIFICATIONS_RETRY_BASE_SECONDS: '1',
@@ -85,6 +90,7 @@ describe('notification targets against receivers that are healthy, failing, hang
 
   afterAll(async () => {
     await t?.close();
+    await pg?.stop();
     for (const r of Object.values(receivers)) await r.down();
     kubectl('admin', ['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);
   });
