@@ -57,7 +57,7 @@ function adapterRules() {
 const LAYERS = [
   ['common'],
   ['config'],
-  ['logging', 'kubernetes', 'cluster-state', 'database'],
+  ['logging', 'kubernetes', 'outbound', 'cluster-state', 'database'],
   ['health', 'auth'],
   ['coordination', 'cluster-registry'],
   ['monitor', 'access'],
@@ -66,6 +66,7 @@ const LAYERS = [
   ['diagnostics'],
   ['history', 'forecasts', 'changes'],
   ['llm'],
+  ['notifications', 'integrations'],
   ['mcp'],
   ['cli'],
 ];

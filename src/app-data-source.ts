@@ -6,10 +6,16 @@ import { ClusterEntity } from './cluster-registry/cluster.entity';
 import { dataSourceOptions } from './database/database-options';
 import { DiagnosticsSilence } from './diagnostics/silence.entity';
 import { HistorySample } from './history/history-sample.entity';
+import { AlertReceiver } from './integrations/alert-receiver.entity';
+import { ReceivedAlert } from './integrations/received-alert.entity';
 import { LlmProposal } from './llm/proposals/llm-proposal.entity';
 import { LlmMessage } from './llm/sessions/llm-message.entity';
 import { LlmSession } from './llm/sessions/llm-session.entity';
 import { TelemetrySourceEntity } from './telemetry/telemetry-source.entity';
+import { NotificationDelivery } from './notifications/notification-delivery.entity';
+import { NotificationEventRow } from './notifications/notification-event.entity';
+import { NotificationRoute } from './notifications/notification-route.entity';
+import { NotifiedFinding } from './notifications/notified-finding.entity';
 
 /**
  * Every entity of the service; the migrations create exactly these tables. Listed here, at the
@@ -27,6 +33,12 @@ export const ENTITIES = [
   DiagnosticsSilence,
   ChangeRecord,
   TelemetrySourceEntity,
+  NotificationRoute,
+  NotificationEventRow,
+  NotificationDelivery,
+  NotifiedFinding,
+  AlertReceiver,
+  ReceivedAlert,
 ];
 
 /** The service's data source for a DATABASE_URL: the adapter's options with every entity. */

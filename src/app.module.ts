@@ -30,11 +30,13 @@ import { HealthModule } from './health/health.module';
 import { ForecastsModule } from './forecasts/forecasts.module';
 import { HistoryModule } from './history/history.module';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { IstioGatewayModule } from './istio-gateway/istio-gateway.module';
 import { AccessLogMiddleware } from './logging/access-log.middleware';
 import { LlmModule } from './llm/llm.module';
 import { LoggingModule } from './logging/logging.module';
 import { McpModule } from './mcp/mcp.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OverviewModule } from './overview/overview.module';
 import { SystemModule } from './system/system.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
@@ -85,6 +87,8 @@ export class AppModule implements NestModule {
         ForecastsModule,
         ChangesModule,
         DiagnosticsModule,
+        NotificationsModule,
+        IntegrationsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

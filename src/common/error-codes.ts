@@ -307,6 +307,12 @@ export const ERROR_CATALOGUE = {
     status: 410,
     description: 'The proposed change passed its expiry (llm.proposalTtlSeconds) without approval',
   },
+  // Notifications and integrations (src/notifications)
+  TARGET_URL_REFUSED: {
+    status: 400,
+    description:
+      'The notification target URL is not an absolute https URL without credentials, query or fragment, or points at a forbidden, metadata or (unless allowed) loopback address',
+  },
 } as const satisfies Record<string, { status: number; description: string; family?: ErrorFamily }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

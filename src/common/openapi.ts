@@ -62,6 +62,8 @@ const TAGS: ReadonlyArray<[string, string]> = [
   ['history', 'Stored per-tick samples'],
   ['changes', 'The change timeline from the watches, and the ranked suspects of a finding'],
   ['llm', 'The assistant: sessions, proposals a person approves, explanations'],
+  ['notifications', 'Routes to webhooks, CloudEvents, Slack and Alertmanager; the outbox'],
+  ['integrations', 'Alerts in from Alertmanager, linked to findings'],
   ['auth', 'API tokens'],
   ['audit', 'Audit log of mutating requests'],
   ['system', 'Effective configuration and version'],

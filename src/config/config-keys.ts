@@ -522,6 +522,55 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     parse: healthOverrides,
     doc: "Kiali-style health tolerances for matching services and workloads: a list of {namespace, kind, name} regular expressions with tolerances [{code: 5xx|4xx|grpc, degraded, failure}] in percent, first match wins (JSON in the env); others use Kiali's defaults (docs/telemetry.md)",
   },
+  {
+    path: 'notifications.scanIntervalSeconds',
+    env: 'CLOUDPILOT_NOTIFICATIONS_SCAN_SECONDS',
+    default: 5,
+    parse: intRange(1, 300),
+    doc: 'How often the leader compares the findings with what was last notified and commits the changes to the outbox',
+  },
+  {
+    path: 'notifications.maxAttempts',
+    env: 'CLOUDPILOT_NOTIFICATIONS_MAX_ATTEMPTS',
+    default: 10,
+    parse: intRange(1, 100),
+    doc: 'Tries of one delivery before it is dead-lettered (listed by GET /notifications/deliveries?status=dead, retried by POST …/retry)',
+  },
+  {
+    path: 'notifications.retryBaseSeconds',
+    env: 'CLOUDPILOT_NOTIFICATIONS_RETRY_BASE_SECONDS',
+    default: 2,
+    parse: intRange(1, 3600),
+    doc: 'First retry delay of a failed delivery; it doubles per try, with jitter, up to notifications.retryMaxSeconds',
+  },
+  {
+    path: 'notifications.retryMaxSeconds',
+    env: 'CLOUDPILOT_NOTIFICATIONS_RETRY_MAX_SECONDS',
+    default: 600,
+    parse: intRange(1, 86400),
+    doc: 'Longest delay between two tries of one delivery',
+  },
+  {
+    path: 'notifications.timeoutSeconds',
+    env: 'CLOUDPILOT_NOTIFICATIONS_TIMEOUT_SECONDS',
+    default: 10,
+    parse: intRange(1, 120),
+    doc: 'Deadline of one request to a notification target (connect, send and answer)',
+  },
+  {
+    path: 'notifications.allowLoopbackTargets',
+    env: 'CLOUDPILOT_NOTIFICATIONS_ALLOW_LOOPBACK_TARGETS',
+    default: false,
+    parse: bool,
+    doc: 'Allow notification targets on this host (loopback, plain http allowed there); off, a target must be https and not loopback',
+  },
+  {
+    path: 'notifications.publicUrl',
+    env: 'CLOUDPILOT_PUBLIC_URL',
+    default: undefined,
+    parse: httpUrl,
+    doc: "CloudPilot's URL as people reach it: notifications link to the finding there",
+  },
 ];
 
 /** Flags that are not config keys: they steer loading itself. */

@@ -137,6 +137,15 @@ export interface AppConfig {
     maxPoints: number;
     healthOverrides: HealthOverride[];
   };
+  notifications: {
+    scanIntervalSeconds: number;
+    maxAttempts: number;
+    retryBaseSeconds: number;
+    retryMaxSeconds: number;
+    timeoutSeconds: number;
+    allowLoopbackTargets: boolean;
+    publicUrl: string | undefined;
+  };
 }
 
 export interface ConfigProblem {

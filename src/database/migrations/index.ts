@@ -6,6 +6,7 @@ import { Telemetry1764500000000 } from './1764500000000-telemetry';
 import { DiagnosticsSilences1764600000000 } from './1764600000000-diagnostics-silences';
 import { Changes1764700000000 } from './1764700000000-changes';
 import { AccessGrants1764800000000 } from './1764800000000-access-grants';
+import { Integrations1764900000000 } from './1764900000000-integrations';
 
 /** In order of application. A migration, once released, is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DiagnosticsSilences1764600000000,
   Changes1764700000000,
   AccessGrants1764800000000,
+  Integrations1764900000000,
 ];

@@ -1,0 +1,148 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, MoreThan, Repository } from 'typeorm';
+import type { Finding } from '../cluster-state/finding';
+import { ConfigProvider } from '../config/config.provider';
+import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
+import { DiagnosticsService } from '../diagnostics/diagnostics.service';
+import { LlmProposal } from '../llm/proposals/llm-proposal.entity';
+import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { diffFindings, NotifiedState } from './finding-diff';
+import { NotificationEventRow } from './notification-event.entity';
+import type { NotificationEvent } from './notification-event';
+import { NotificationRoute } from './notification-route.entity';
+import { NotifiedFinding } from './notified-finding.entity';
+import { OutboxReminders } from './outbox-reminders';
+import { OutboxStore } from './outbox-store';
+
+const CHUNK = 200;
+const ALL_FINDINGS = 1_000_000;
+const PROPOSAL_PAGE = 500;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+const toState = (row: NotifiedFinding): NotifiedState => ({
+  findingId: row.findingId,
+  clusterId: row.clusterId,
+  severity: row.severity,
+  seq: row.seq,
+  open: row.open,
+  finding: JSON.parse(row.finding) as Finding,
+});
+
+/**
+ * Leader-only: commits what changed since the last notification to the outbox, before anything
+ * is sent. Per cluster, one transaction compares the current findings with what was last
+ * notified (notified_finding) and writes the events, their deliveries and the new states
+ * together, so a crash leaves either all of them or none, and the next leader finds the same
+ * difference again. A cluster that cannot be read is skipped: its findings are unknown, not gone.
+ */
+@Injectable()
+export class OutboxRecorder {
+  private readonly logger = new Logger('Notifications');
+  private readonly job: PeriodicJob<number>;
+
+  constructor(
+    @InjectRepository(NotifiedFinding) private readonly notified: Repository<NotifiedFinding>,
+    @InjectRepository(LlmProposal) private readonly proposals: Repository<LlmProposal>,
+    private readonly store: OutboxStore,
+    private readonly reminders: OutboxReminders,
+    private readonly diagnostics: DiagnosticsService,
+    private readonly snapshots: ClusterSnapshots,
+    configProvider: ConfigProvider,
+    jobs: PeriodicJobs,
+  ) {
+    this.job = jobs.register({
+      name: 'notifications-record',
+      everyMs: configProvider.config.notifications.scanIntervalSeconds * 1000,
+      runsOn: 'leader',
+      tick: (now) => this.record(now),
+    });
+  }
+
+  /** One scan, as the timer runs it: the number of events committed (0 on a follower). */
+  async scan(now = Date.now()): Promise<number> {
+    return (await this.job.run(now)) ?? 0;
+  }
+
+  private async record(now: number): Promise<number> {
+    const routes = await this.store.allRoutes();
+    let committed = 0;
+    for (const clusterId of this.snapshots.all().keys()) {
+      const current = await this.currentFindings(clusterId);
+      if (current) committed += await this.commitCluster(clusterId, current, routes, now);
+    }
+    committed += await this.reminders.record(routes, now);
+    return committed + (await this.recordProposals(routes, now));
+  }
+
+  private async currentFindings(clusterId: string): Promise<Finding[] | undefined> {
+    try {
+      return (await this.diagnostics.findings(clusterId, { limit: ALL_FINDINGS })).items;
+    } catch (error) {
+      this.logger.debug(`No notifications for ${clusterId} now: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private commitCluster(
+    clusterId: string,
+    current: Finding[],
+    routes: NotificationRoute[],
+    now: number,
+  ): Promise<number> {
+    return this.notified.manager.transaction(async (tx) => {
+      const rows = await tx.find(NotifiedFinding, { where: { clusterId } });
+      const before = new Map(rows.map((row) => [row.findingId, toState(row)]));
+      const diff = diffFindings(clusterId, before, current, iso(now));
+      if (!diff.events.length) return 0;
+      const states = diff.states.map((s) => ({
+        ...s,
+        finding: JSON.stringify(s.finding),
+        updatedAt: iso(now),
+      }));
+      for (let i = 0; i < states.length; i += CHUNK)
+        await tx.upsert(NotifiedFinding, states.slice(i, i + CHUNK), ['findingId']);
+      return this.store.append(tx, diff.events, routes, now);
+    });
+  }
+
+  /** Proposals waiting for approval, each told once: its event key is the proposal's id. */
+  private async recordProposals(routes: NotificationRoute[], now: number): Promise<number> {
+    const waiting = await this.proposals.find({
+      where: { status: 'pending', expiresAt: MoreThan(iso(now)) },
+      order: { createdAt: 'ASC' },
+      take: PROPOSAL_PAGE,
+    });
+    if (!waiting.length) return 0;
+    return this.proposals.manager.transaction(async (tx) => {
+      const keys = waiting.map((p) => `proposal:${p.id}`);
+      const told = await tx.find(NotificationEventRow, {
+        select: { key: true },
+        where: { key: In(keys) },
+      });
+      const known = new Set(told.map((row) => row.key));
+      const events = waiting
+        .filter((p) => !known.has(`proposal:${p.id}`))
+        .map((p) => proposalEvent(p, now));
+      return events.length ? this.store.append(tx, events, routes, now) : 0;
+    });
+  }
+}
+
+function proposalEvent(p: LlmProposal, now: number): NotificationEvent {
+  return {
+    id: `proposal:${p.id}`,
+    type: 'proposal.pending',
+    time: iso(now),
+    clusterId: p.clusterId,
+    subject: p.id,
+    proposal: {
+      id: p.id,
+      action: p.action,
+      target: { kind: p.targetKind, namespace: p.targetNamespace, name: p.targetName },
+      reason: p.reason,
+      expiresAt: p.expiresAt,
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { startPostgres, PostgresServer } from '../support/postgres-server';
+import { ADMIN_TOKEN, kubeconfigText, newEncryptionKey } from './support/cloudpilot-app';
+import { ReplicaProcess, startReplica } from './support/replica-process';
+import { SignedReceiver } from './support/signed-receiver';
+import { kubectl } from './support/test-cluster';
+
+jest.setTimeout(300_000);
+
+const NAMESPACE = 'cp-outbox-failover';
+const SERVICES = 50;
+const SECRET = 'failover-signing-key-0123456789abcdef';
+
+async function call(r: ReplicaProcess, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${r.baseUrl}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const leads = async (r: ReplicaProcess) =>
+  ((await (await fetch(`${r.baseUrl}/readyz`)).json()) as any).info.leadership.leader === true;
+
+describe('two replicas on PostgreSQL: the new leader sends what the killed one committed', () => {
+  let pg: PostgresServer;
+  const replicas: ReplicaProcess[] = [];
+  let receiver: SignedReceiver;
+
+  beforeAll(async () => {
+    kubectl('admin', ['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true']);
+    expect(kubectl('admin', ['create', 'namespace', NAMESPACE]).status).toBe(0);
+    pg = await startPostgres();
+    receiver = new SignedReceiver(SECRET, await SignedReceiver.reservePort());
+    const env = {
+      DATABASE_URL: pg.url,
+      CLOUDPILOT_ADMIN_TOKEN: ADMIN_TOKEN,
+      CLOUDPILOT_ENCRYPTION_KEY: newEncryptionKey(),
+      CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true',
+      CLOUDPILOT_LEADER_RETRY_SECONDS: '1',
+      CLOUDPILOT_NOTIFICATIONS_ALLOW_LOOPBACK_TARGETS: 'true',
+      CLOUDPILOT_NOTIFICATIONS_SCAN_SECONDS: '1',
+      CLOUDPILOT_NOTIFICATIONS_RETRY_BASE_SECONDS: '1',
+      CLOUDPILOT_NOTIFICATIONS_RETRY_MAX_SECONDS: '2',
+      CLOUDPILOT_NOTIFICATIONS_MAX_ATTEMPTS: '100',
+    };
+    replicas.push(await startReplica('r1', env));
+    replicas.push(await startReplica('r2', env));
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    await receiver?.down();
+    await pg?.stop();
+    kubectl('admin', ['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);
+  });
+
+  it('delivers every committed event exactly once per key after the leader is killed', async () => {
+    const [r1] = replicas;
+    expect(
+      (
+        await call(r1, 'POST', '/api/v1/clusters', {
+          name: 'failover',
+          kubeconfig: kubeconfigText('admin'),
+        })
+      ).status,
+    ).toBe(201);
+    const route = await call(r1, 'POST', '/api/v1/notifications/routes', {
+      name: 'failover',
+      target: { type: 'webhook', url: receiver.url, secret: SECRET },
+      match: { namespaces: [NAMESPACE] },
+    });
+    const committed = async (r: ReplicaProcess) =>
+      (
+        await call(
+          r,
+          'GET',
+          `/api/v1/notifications/deliveries?routeId=${route.body.data.id}&limit=1`,
+        )
+      ).body.data.total;
+    const items = Array.from({ length: SERVICES }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `orphan-${i}`, namespace: NAMESPACE },
+      spec: { clusterIP: 'None', selector: { app: `orphan-${i}` }, ports: [{ port: 80 }] },
+    }));
+    expect(
+      kubectl('admin', ['create', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+      }).status,
+    ).toBe(0);
+    await until('every change committed', 60_000, async () =>
+      (await committed(r1)) === SERVICES ? true : undefined,
+    );
+    const leader = await until('a leader', 15_000, async () => {
+      const states = await Promise.all(replicas.map(leads));
+      return states.filter(Boolean).length === 1 ? replicas[states.indexOf(true)] : undefined;
+    });
+    await leader.kill9();
+    const survivor = replicas.find((r) => r !== leader)!;
+    await until('the survivor leads', 15_000, async () =>
+      (await leads(survivor)) ? true : undefined,
+    );
+    await receiver.up();
+    await until('every event delivered', 60_000, async () =>
+      receiver.distinctIds.size === SERVICES ? true : undefined,
+    );
+    // The survivor committed nothing twice: the outbox still holds one delivery per change.
+    expect(await committed(survivor)).toBe(SERVICES);
+    expect(receiver.refused).toEqual({});
+    const delivered = await call(
+      survivor,
+      'GET',
+      `/api/v1/notifications/deliveries?routeId=${route.body.data.id}&status=delivered&limit=1`,
+    );
+    expect(delivered.body.data.total).toBe(SERVICES);
+  });
+});
