@@ -132,7 +132,12 @@ export default tseslint.config(
   {
     // Sizes a reader can hold (../shared/STYLE.md): tables are data, not code, and are left out.
     files: ['src/**/*.ts'],
-    ignores: ['src/**/*.spec.ts', 'src/config/config-keys.ts', 'src/database/migrations/**'],
+    ignores: [
+      'src/**/*.spec.ts',
+      'src/config/config-keys.ts',
+      'src/common/error-codes.ts',
+      'src/database/migrations/**',
+    ],
     rules: {
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
       'max-lines': ['error', { max: 300 }],
