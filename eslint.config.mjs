@@ -62,7 +62,7 @@ const LAYERS = [
   ['telemetry'],
   ['audit', 'system', 'overview', 'k8s-resources', 'istio-gateway'],
   ['diagnostics'],
-  ['history', 'forecasts'],
+  ['history', 'forecasts', 'behaviour'],
   ['llm'],
   ['mcp'],
   ['cli'],

@@ -42,7 +42,7 @@ export interface RawFinding {
   message: string;
   fields: Record<string, unknown>;
   suggestion: string;
-  source?: 'kubernetes' | 'istio' | 'forecast';
+  source?: 'kubernetes' | 'istio' | 'forecast' | 'telemetry';
 }
 
 export interface Finding {
@@ -51,7 +51,7 @@ export interface Finding {
   clusterId: string;
   code: string;
   severity: Severity;
-  source: 'kubernetes' | 'istio' | 'forecast';
+  source: 'kubernetes' | 'istio' | 'forecast' | 'telemetry';
   object: ObjectRef;
   message: string;
   evidence: Evidence;

@@ -96,6 +96,13 @@ export interface AppConfig {
     maxPoints: number;
     healthOverrides: HealthOverride[];
   };
+  behaviour: {
+    intervalSeconds: number;
+    windowSeconds: number;
+    baselineOffsetSeconds: number;
+    volumeWindowSeconds: number;
+    volumeLinePercent: number;
+  };
 }
 
 export interface ConfigProblem {
