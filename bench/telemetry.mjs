@@ -7,7 +7,7 @@
 // counted from Prometheus's own prometheus_engine_query_duration_seconds_count.
 //   npm run bench:telemetry -- [--services 500] [--edges 5000] [--requests 200] [--json out.json]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     edges: { type: 'string', default: '5000' },
     requests: { type: 'string', default: '200' },
     window: { type: 'string', default: '60' },
+    timeout: { type: 'string', default: '30' },
     prometheus: {
       type: 'string',
       default: join(homedir(), '.cache/cloudpilot/telemetry/bin/prometheus'),
@@ -176,7 +177,12 @@ async function main() {
         { url: prom.url, auth: { type: 'none' } },
         { allowLoopback: true, allowPlainHttpLoopback: true, allowInsecureSkipTlsVerify: false },
       ),
-      { timeoutMs: 10_000, maxSeries: 200_000, maxPoints: 200_000, maxBytes: 256 * 1048576 },
+      {
+        timeoutMs: Number(values.timeout) * 1000,
+        maxSeries: 200_000,
+        maxPoints: 200_000,
+        maxBytes: 256 * 1048576,
+      },
     );
     const config = { config: { telemetry: { healthOverrides: [] } } };
     const signals = new SignalsService(undefined, config);

@@ -7,8 +7,6 @@ import { kubectl } from '../cluster/lib.mjs';
 
 const MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'storefront.yaml');
 const WINDOW = 30;
-/** checkout calls payments at 5 req/s (storefront.yaml): the window is full once that shows. */
-const PAYMENTS_RPS = 5;
 
 export function applyStorefront(cluster) {
   kubectl(cluster, 'admin', ['apply', '-f', '-'], { input: fs.readFileSync(MANIFEST, 'utf8') });
@@ -25,15 +23,26 @@ export async function telemetryLines(api, token, prometheusUrl) {
   });
   if (put.status !== 200) return [`  Telemetry:    ${put.body.code}: ${put.body.message}`];
   const route = `/api/v1/clusters/dev/telemetry/services?namespace=storefront&name=payments&windowSeconds=${WINDOW}`;
-  let payments;
-  const settled = () => payments?.inbound.requestsPerSecond >= PAYMENTS_RPS * 0.95;
-  // A rate over a window that is not full yet is extrapolated from a few scrapes: wait for it.
-  for (let i = 0; i < 90 && !settled(); i++) {
+  const read = async () => {
     const res = await api('GET', route, token);
-    payments = res.body.data?.items?.[0];
     if (res.body.data?.telemetry.state === 'error')
-      return [`  Telemetry:    ${res.body.data.telemetry.error.code}`];
-    if (!settled()) await new Promise((r) => setTimeout(r, 1000));
+      throw new Error(res.body.data.telemetry.error.code);
+    return res.body.data?.items?.[0];
+  };
+  let payments;
+  try {
+    // First traffic, then one full window: a rate over a window that is not full yet is
+    // extrapolated from the few scrapes it has, and its error ratio with it.
+    for (let i = 0; i < 60 && !payments; i++) {
+      payments = await read();
+      if (!payments) await new Promise((r) => setTimeout(r, 1000));
+    }
+    if (payments) {
+      await new Promise((r) => setTimeout(r, (WINDOW + 3) * 1000));
+      payments = await read();
+    }
+  } catch (error) {
+    return [`  Telemetry:    ${error.message}`];
   }
   if (!payments) return ['  Telemetry:    no traffic seen yet for storefront/payments'];
   const s = payments.inbound;

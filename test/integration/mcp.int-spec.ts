@@ -105,6 +105,19 @@ describe('the MCP endpoint, through the SDK client, against the real cluster', (
       expect(await call('istio_validations', { namespace: ns })).toMatchObject({ isError: false });
       expect(text(await call('diagnostics_findings', { namespace: ns }))).toMatch(/"items"/);
       expect(text(await call('cluster_health', {}))).toMatch(/"score"/);
+      // No Prometheus source for this cluster: a state in the answer, not a tool error.
+      for (const [tool, args] of [
+        ['service_health', { namespace: ns }],
+        ['service_graph', {}],
+        ['query_metrics', { query: 'up' }],
+      ] as const) {
+        const result = await call(tool, args);
+        expect([tool, result.isError, text(result)]).toEqual([
+          tool,
+          false,
+          expect.stringContaining('"notConfigured"'),
+        ]);
+      }
       const missing = await call('pod_logs', { namespace: ns, pod: 'nope' });
       expect(missing).toMatchObject({ isError: true });
       expect(text(missing)).toContain('K8S_NOT_FOUND');

@@ -1,6 +1,9 @@
 import { near, promQuery, testPrometheus, untilPromValue } from '../support/prometheus';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
 import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
+import { ToolDepsSource } from '../../src/llm/tools/tool-deps';
+import { ToolRunner } from '../../src/llm/tools/tool-runner';
+import { TOOL_TABLE } from '../../src/llm/tools/tool-table';
 
 /**
  * Golden signals, health and the service graph against the real Prometheus of the test cluster,
@@ -257,6 +260,49 @@ describe('health at run time', () => {
     annotate('0', '0');
     await untilHealth('payments', 'healthy');
   }, 300_000);
+});
+
+describe('the assistant tools', () => {
+  const run = (name: string, args: object) => {
+    const runner = t.app.get(ToolRunner);
+    const ctx = {
+      clusterId: 'tel',
+      role: 'viewer' as const,
+      signal: new AbortController().signal,
+      sessionId: null,
+      owner: 'test',
+      via: 'assistant' as const,
+    };
+    return runner.run(TOOL_TABLE, name, JSON.stringify(args), ctx, t.app.get(ToolDepsSource).deps);
+  };
+
+  it('service_health, service_graph and query_metrics answer with numbers, summarised', async () => {
+    const health = JSON.parse(
+      (await run('service_health', { namespace: ns, name: 'payments', windowSeconds: WINDOW }))
+        .content,
+    );
+    expect(health.items[0]).toMatchObject({ name: 'payments', health: 'degraded' });
+    expectNear(health.items[0].errorPercent5xx, 8);
+    const graph = JSON.parse(
+      (await run('service_graph', { namespace: ns, windowSeconds: WINDOW })).content,
+    );
+    expect(graph.edges[0].target).toBe(`service:${ns}/ghost`);
+    const metrics = JSON.parse(
+      (
+        await run('query_metrics', {
+          query: `sum by (destination_service_name) (rate(istio_requests_total{reporter="destination",destination_service_namespace="${ns}"}[${WINDOW}s]))`,
+          rangeMinutes: 2,
+          limit: 2,
+        })
+      ).content,
+    );
+    expect(metrics.telemetry.state).toBe('ok');
+    expect(metrics.data).toMatchObject({ kind: 'range', seriesCount: 4 });
+    expect(metrics.data.series).toHaveLength(2);
+    expect(metrics.data.series[0].points.length).toBeLessThanOrEqual(13);
+    const refused = await run('query_metrics', { query: 'sum(' });
+    expect(JSON.parse(refused.content).telemetry.error.code).toBe('PROMETHEUS_BAD_QUERY');
+  });
 });
 
 describe('live usage in the overview', () => {
