@@ -154,6 +154,8 @@ async function raisedThenResolved(
   return raised.finding!;
 }
 
+const inboundAll = () =>
+  `istio_requests_total{reporter="destination",destination_workload_namespace="${ns}"}`;
 const inbound = (name: string) =>
   `istio_requests_total{reporter="destination",destination_workload_namespace="${ns}",destination_workload="${name}"}`;
 
@@ -190,6 +192,25 @@ afterAll(async () => {
   await t?.close();
   if (ns) deleteNamespace(ns);
 });
+
+/** The next evaluation after the one at `after` (the status route reads no Prometheus). */
+function nextEvaluation(after?: string): Promise<Record<string, any>> {
+  return untilStatus(
+    (s) => s.telemetry?.state === 'ok' && (after === undefined || s.evaluatedAt !== after),
+  ).then((s) => (after === undefined ? nextEvaluation(s.evaluatedAt) : s));
+}
+
+/** Instant queries Prometheus has answered, from its own /metrics (itself no query). */
+async function promQueriesServed(): Promise<number> {
+  const text = await (await fetch(`${testPrometheus.url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter(
+      (l) =>
+        l.startsWith('prometheus_http_requests_total{') && l.includes('handler="/api/v1/query"'),
+    )
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
 
 async function untilStatus(ok: (s: Record<string, any>) => boolean): Promise<Record<string, any>> {
   const deadline = Date.now() + 60_000;
@@ -312,17 +333,50 @@ describe('behaviour findings', () => {
     expect(status.telemetry.error).toBeNull();
   });
 
-  it('sends the same number of queries per evaluation whatever the number of workloads', async () => {
-    const before = await untilStatus((s) => s.telemetry?.state === 'ok');
+  it("sends the same number of queries per evaluation whatever the number of workloads, by Prometheus's own counter", async () => {
+    const perEvaluation = async () => {
+      const first = await nextEvaluation();
+      const before = await promQueriesServed();
+      const second = await nextEvaluation(first.evaluatedAt);
+      const after = await promQueriesServed();
+      expect(second.telemetry.queries).toBe(first.telemetry.queries);
+      return { counted: second.telemetry.queries, served: after - before };
+    };
+    const small = await perEvaluation();
     kubectlOk('admin', ['apply', '-f', '-'], {
-      input: ['more1', 'more2', 'more3']
-        .map((n) => deployment(n, { 'ingress-rps': '5' }))
+      input: ['more1', 'more2', 'more3', 'more4']
+        .map((n) => deployment(n, { 'ingress-rps': '5', 'cpu-throttle-ratio': '0.5' }))
         .join('---\n'),
     });
-    const after = await untilStatus(
-      (s) => s.telemetry?.state === 'ok' && s.evaluatedAt !== before.evaluatedAt,
+    kubectlOk('admin', ['-n', ns, 'rollout', 'status', 'deployment', '--timeout=60s']);
+    await untilPromValue(
+      `count(count by (destination_workload) (rate(${inboundAll()}[${WINDOW_S}s])))`,
+      {
+        accept: (v) => v >= 8,
+      },
     );
-    expect(after.telemetry.queries).toBe(before.telemetry.queries);
-    expect(after.telemetry.queries).toBe(9);
-  });
+    const large = await perEvaluation();
+    expect({ small, large }).toEqual({
+      small: { counted: 9, served: 9 },
+      large: { counted: 9, served: 9 },
+    });
+  }, 90_000);
+
+  it('a Prometheus that does not answer is no behaviour finding and its error as data; diagnostics go on', async () => {
+    annotate('deployment', 'errors', 'error-ratio=0.5');
+    await until('BEHAVIOUR_ERROR_RATE', 'errors', true);
+    const put = await t
+      .http()
+      .put('/api/v1/clusters/beh/telemetry/source')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ type: 'url', url: 'http://127.0.0.1:9' });
+    expect(put.status).toBe(200);
+    const status = await untilStatus((s) => s.telemetry?.state === 'error');
+    expect(status).toMatchObject({ findings: 0, codes: [] });
+    expect(status.telemetry.error.code).toMatch(/^PROMETHEUS_/);
+    await until('BEHAVIOUR_ERROR_RATE', 'errors', false);
+    // The detectors' findings of the namespace are still there.
+    const items = await findings();
+    expect(items.some((f) => f.code === 'CONTAINER_NO_REQUESTS')).toBe(true);
+  }, 90_000);
 });
