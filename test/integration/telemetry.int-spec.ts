@@ -114,6 +114,12 @@ beforeAll(async () => {
     `sum(rate(istio_requests_total{reporter="source",source_workload_namespace="${ns}",destination_service_name="ghost"}[${WINDOW}s]))`,
     { accept: near(2, 0.02), timeoutMs: 30_000 },
   );
+  // Calls made while a Service had no ready pod yet (503 UH, protocol http) must have left the
+  // window: only the ghost Service, which never has one, answers UH from then on.
+  await untilPromValue(
+    `sum(rate(istio_requests_total{reporter="source",source_workload_namespace="${ns}",response_flags="UH",destination_service_name!="ghost"}[${WINDOW}s])) or vector(0)`,
+    { accept: (v) => v === 0, timeoutMs: 90_000 },
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -224,44 +230,6 @@ describe('the service graph', () => {
   });
 });
 
-describe('health at run time', () => {
-  /** Polls until the health is `status` for the reasons `codes`: the window forgets slowly. */
-  async function untilHealth(name: string, status: string, codes: string[] = []): Promise<any> {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const item = byName((await services()).items, name);
-      const reasons = item?.health.reasons.map((r: any) => r.code) ?? [];
-      if (item?.health.status === status && reasons.join() === codes.join()) return item;
-      if (Date.now() > deadline)
-        throw new Error(`${name} never became ${status}: ${JSON.stringify(item?.health)}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-
-  it('follows the tolerances when the error ratio changes', async () => {
-    const annotate = (ratio: string, client = '0') =>
-      kubectlOk('admin', [
-        '-n',
-        ns,
-        'annotate',
-        'deployment/payments',
-        '--overwrite',
-        `${SIM}/error-ratio=${ratio}`,
-        `${SIM}/client-error-ratio=${client}`,
-      ]);
-    annotate('0.15');
-    const failing = await untilHealth('payments', 'failure', ['5xx']);
-    expect(failing.health.reasons[0]).toMatchObject({ code: '5xx', status: 'failure' });
-    expect(failing.health.reasons[0].percent).toBeGreaterThan(10);
-    // 15 % client errors: degraded (from 10 %), not failure (above 20 %), once 5xx left the window.
-    annotate('0', '0.15');
-    const clientErrors = await untilHealth('payments', 'degraded', ['4xx']);
-    expectNear(clientErrors.health.reasons[0].percent, 15);
-    annotate('0', '0');
-    await untilHealth('payments', 'healthy');
-  }, 300_000);
-});
-
 describe('the assistant tools', () => {
   const run = (name: string, args: object) => {
     const runner = t.app.get(ToolRunner);
@@ -303,6 +271,44 @@ describe('the assistant tools', () => {
     const refused = await run('query_metrics', { query: 'sum(' });
     expect(JSON.parse(refused.content).telemetry.error.code).toBe('PROMETHEUS_BAD_QUERY');
   });
+});
+
+describe('health at run time', () => {
+  /** Polls until the health is `status` for the reasons `codes`: the window forgets slowly. */
+  async function untilHealth(name: string, status: string, codes: string[] = []): Promise<any> {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const item = byName((await services()).items, name);
+      const reasons = item?.health.reasons.map((r: any) => r.code) ?? [];
+      if (item?.health.status === status && reasons.join() === codes.join()) return item;
+      if (Date.now() > deadline)
+        throw new Error(`${name} never became ${status}: ${JSON.stringify(item?.health)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  it('follows the tolerances when the error ratio changes', async () => {
+    const annotate = (ratio: string, client = '0') =>
+      kubectlOk('admin', [
+        '-n',
+        ns,
+        'annotate',
+        'deployment/payments',
+        '--overwrite',
+        `${SIM}/error-ratio=${ratio}`,
+        `${SIM}/client-error-ratio=${client}`,
+      ]);
+    annotate('0.15');
+    const failing = await untilHealth('payments', 'failure', ['5xx']);
+    expect(failing.health.reasons[0]).toMatchObject({ code: '5xx', status: 'failure' });
+    expect(failing.health.reasons[0].percent).toBeGreaterThan(10);
+    // 15 % client errors: degraded (from 10 %), not failure (above 20 %), once 5xx left the window.
+    annotate('0', '0.15');
+    const clientErrors = await untilHealth('payments', 'degraded', ['4xx']);
+    expectNear(clientErrors.health.reasons[0].percent, 15);
+    annotate('0', '0');
+    await untilHealth('payments', 'healthy');
+  }, 300_000);
 });
 
 describe('live usage in the overview', () => {
