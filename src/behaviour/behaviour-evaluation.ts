@@ -10,7 +10,7 @@ import {
   ratesByWorkload,
   trafficHits,
 } from './behaviour-rules';
-import { containerHits, volumeHits } from './resource-rules';
+import { containerHits, memoryForecastHits, volumeHits } from './resource-rules';
 
 export interface EvaluationContext extends BehaviourWindows {
   now: number;
@@ -70,6 +70,7 @@ export async function evaluateBehaviour(
     }),
     ...containerHits(a.throttling, 'throttling', texts.throttling, ctx.windowSeconds),
     ...containerHits(a.memory, 'memory', texts.memory, ctx.windowSeconds),
+    ...memoryForecastHits(a.memoryToLimit, texts.memoryToLimit, ctx.now, ctx.horizonMs),
     ...volumeHits({
       slope: a.volumeSlope,
       used: a.volumeUsed,

@@ -15,6 +15,8 @@ const SUGGESTIONS: Record<string, string> = {
     'Raise the CPU limit (or remove it and keep the request), or spread the load over more replicas.',
   BEHAVIOUR_MEMORY_NEAR_LIMIT:
     'Raise the memory limit or find what grows (a leak, a cache without bound) before the OOM kill.',
+  FORECAST_MEMORY_LIMIT:
+    'Find what grows (a leak, a cache without bound) or raise the memory limit before the OOM kill.',
   FORECAST_PVC_FULL: 'Expand the claim (if its StorageClass allows it) or delete old data.',
 };
 

@@ -42,6 +42,11 @@ export function behaviourQueries(w: BehaviourWindows) {
       `max by (${CONTAINER}) (container_memory_working_set_bytes{${APP_CONTAINERS}})` +
       ` / max by (${CONTAINER}) (container_spec_memory_limit_bytes{${APP_CONTAINERS}} > 0)` +
       ` > ${MEMORY_LIMIT_RATIO}`,
+    /** Seconds until each growing container's working set reaches its limit, at its trend. */
+    memoryToLimit:
+      `(max by (${CONTAINER}) (container_spec_memory_limit_bytes{${APP_CONTAINERS}} > 0)` +
+      ` - max by (${CONTAINER}) (container_memory_working_set_bytes{${APP_CONTAINERS}}))` +
+      ` / max by (${CONTAINER}) (deriv(container_memory_working_set_bytes{${APP_CONTAINERS}}[${w.volumeWindowSeconds}s]) > 0)`,
     volumeSlope: `max by (${PVC}) (deriv(kubelet_volume_stats_used_bytes[${w.volumeWindowSeconds}s])) > 0`,
     volumeUsed: `max by (${PVC}) (kubelet_volume_stats_used_bytes)`,
     volumeCapacity: `max by (${PVC}) (kubelet_volume_stats_capacity_bytes)`,

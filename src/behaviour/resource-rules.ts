@@ -106,3 +106,31 @@ function describe(ms: number): string {
   if (hours < 1) return `${Math.round(ms / 60_000)} min`;
   return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} days`;
 }
+
+/**
+ * FORECAST_MEMORY_LIMIT: a container's working set, at its trend over the volume window, reaches
+ * its memory limit (the OOM kill) within the horizon. At or past the limit already is
+ * BEHAVIOUR_MEMORY_NEAR_LIMIT's (and the kubelet's OOMKilled), not a forecast.
+ */
+export function memoryForecastHits(
+  secondsToLimit: readonly Sample[],
+  query: string,
+  now: number,
+  horizonMs: number,
+): BehaviourHit[] {
+  return secondsToLimit.flatMap((s): BehaviourHit[] => {
+    const { namespace, pod, container } = s.metric;
+    const msLeft = s.value * 1000;
+    if (!namespace || !pod || !container || !(msLeft > 0) || msLeft > horizonMs) return [];
+    const crossesAt = new Date(now + msLeft).toISOString();
+    return [
+      {
+        code: 'FORECAST_MEMORY_LIMIT',
+        severity: severityByTimeLeft(msLeft),
+        target: { type: 'container', namespace, pod, container },
+        message: `Container ${container}'s working set grows to its memory limit at ${crossesAt}, in ${describe(msLeft)}: an OOM kill then`,
+        fields: { query, pod, container, secondsLeft: round(s.value, 1), crossesAt },
+      },
+    ];
+  });
+}

@@ -87,6 +87,7 @@ function workloads(): string {
     deployment('throttled', {}),
     deployment('memory', { memory: '20Mi' }, '100Mi'),
     deployment('memok', { memory: '60Mi' }, '100Mi'),
+    deployment('leaky', { memory: '20Mi' }, '100Mi'),
     volumePod('filling', '10Gi', { 'volume-used': '5Gi' }),
     // 9 Gi to go at 1 KiB/s: about a hundred days, far beyond the seven-day horizon.
     volumePod('slowfill', '10Gi', { 'volume-used': '1Gi', 'volume-fill': '1Ki/s' }),
@@ -316,6 +317,30 @@ describe('behaviour findings', () => {
     expect(resolved.ms).toBeLessThanOrEqual(BUDGET_MS);
   }, 120_000);
 
+  it('a growing working set is FORECAST_MEMORY_LIMIT, its crossing within 10 % of the limit, resolved when growth stops', async () => {
+    const rate = 512 * 1024;
+    annotate('deployment', 'leaky', 'memory-growth=512Ki/s');
+    const raised = await until('FORECAST_MEMORY_LIMIT', 'leaky', true);
+    expect(raised.ms).toBeLessThanOrEqual(BUDGET_MS);
+    await new Promise((resolve) => setTimeout(resolve, (VOLUME_WINDOW_S + INTERVAL_S + 2) * 1000));
+    const workingSet = (
+      await promQuery(
+        `max(container_memory_working_set_bytes{namespace="${ns}",pod=~"leaky-.*",container="app"})`,
+      )
+    )[0].value;
+    const now = Date.now();
+    const expected = now + ((100 * MI - workingSet) / rate) * 1000;
+    const f = find(await findings(), 'FORECAST_MEMORY_LIMIT', 'leaky')!;
+    expect(f).toMatchObject({ source: 'forecast', object: { kind: 'Deployment', name: 'leaky' } });
+    const error = Math.abs(Date.parse(f.evidence.fields.crossesAt) - expected) / (expected - now);
+    expect({ crossesAt: f.evidence.fields.crossesAt, error, within: error <= 0.1 }).toMatchObject({
+      within: true,
+    });
+    annotate('deployment', 'leaky', 'memory-growth-');
+    const resolved = await until('FORECAST_MEMORY_LIMIT', 'leaky', false);
+    expect(resolved.ms).toBeLessThanOrEqual(BUDGET_MS);
+  }, 120_000);
+
   it('the healthy look-alikes stay silent: 4xx within tolerance, idle by design, 60 % of the limit, a volume months from full', async () => {
     const status = await untilStatus((s) => s.telemetry?.state === 'ok');
     const items = await findings();
@@ -323,7 +348,8 @@ describe('behaviour findings', () => {
     const mine = items.filter(
       (f) =>
         ['clienterr', 'idle', 'memok', 'slowfill'].includes(f.object.name) &&
-        (f.code.startsWith('BEHAVIOUR_') || f.code === 'FORECAST_PVC_FULL'),
+        (f.code.startsWith('BEHAVIOUR_') ||
+          ['FORECAST_PVC_FULL', 'FORECAST_MEMORY_LIMIT'].includes(f.code)),
     );
     expect(mine.map((f) => `${f.code} ${f.object.name}`)).toEqual([]);
     // The look-alikes are seen: the simulator serves their series.
@@ -357,8 +383,8 @@ describe('behaviour findings', () => {
     );
     const large = await perEvaluation();
     expect({ small, large }).toEqual({
-      small: { counted: 9, served: 9 },
-      large: { counted: 9, served: 9 },
+      small: { counted: 10, served: 10 },
+      large: { counted: 10, served: 10 },
     });
   }, 90_000);
 
