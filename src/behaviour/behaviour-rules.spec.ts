@@ -8,7 +8,7 @@ import {
   trafficHits,
   TrafficInput,
 } from './behaviour-rules';
-import { containerHits, volumeHits, VolumeInput } from './resource-rules';
+import { containerHits, memoryForecastHits, volumeHits, VolumeInput } from './resource-rules';
 
 const wl = (name: string, extra: Record<string, string> = {}) => ({
   destination_workload_namespace: 'shop',
@@ -156,5 +156,27 @@ describe('volumeHits', () => {
     expect(volumeHits(input(GI, 1024))).toEqual([]);
     expect(volumeHits(input(5 * GI))).toEqual([]);
     expect(volumeHits(input(9.5 * GI))).toMatchObject([{ severity: 'critical' }]);
+  });
+});
+
+describe('memoryForecastHits', () => {
+  const c = { namespace: 'shop', pod: 'api-1', container: 'app' };
+  const now = Date.parse('2026-12-07T00:00:00Z');
+
+  it('states the crossing of the limit within the horizon, by the time left', () => {
+    expect(memoryForecastHits([s(c, 7200)], 'q', now, 7 * 86_400_000)).toMatchObject([
+      {
+        code: 'FORECAST_MEMORY_LIMIT',
+        severity: 'critical',
+        fields: { secondsLeft: 7200, crossesAt: new Date(now + 7_200_000).toISOString() },
+      },
+    ]);
+  });
+
+  it('is silent beyond the horizon and at or past the limit', () => {
+    expect(memoryForecastHits([s(c, 90 * 86_400)], 'q', now, 7 * 86_400_000)).toEqual([]);
+    expect(memoryForecastHits([s(c, 0), s(c, -5), s(c, NaN)], 'q', now, 7 * 86_400_000)).toEqual(
+      [],
+    );
   });
 });
