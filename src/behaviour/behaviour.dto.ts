@@ -11,7 +11,7 @@ export class BehaviourStatusDto {
   @ApiProperty({ type: String, nullable: true })
   evaluatedAt: string | null;
   intervalSeconds: number;
-  /** Behaviour findings of the last evaluation (BEHAVIOUR_* and FORECAST_PVC_FULL). */
+  /** Behaviour findings of the last evaluation (BEHAVIOUR_*, FORECAST_PVC_FULL, FORECAST_MEMORY_LIMIT). */
   findings: number;
   /** Their codes, sorted, one per finding. */
   codes: string[];
