@@ -28,14 +28,17 @@ export async function rotateKeyCommand(argv: string[]): Promise<string> {
   const dataSource = await new DataSource(appDataSourceOptions(config.database.url)).initialize();
   try {
     const from = new CredentialCipher(readConfiguredKey(config.security, true));
-    const count = await rotateCredentials(dataSource, from, to, [resealTelemetrySources]);
+    const { clusters, others } = await rotateCredentials(dataSource, from, to, [
+      resealTelemetrySources,
+    ]);
+    const count = `${clusters} cluster credential(s) and ${others} telemetry source(s)`;
     const keyFile = resolve(config.security.encryptionKeyFile);
     if (!config.security.encryptionKey && existsSync(keyFile)) {
       copyFileSync(keyFile, `${keyFile}.old`);
       writeFileSync(keyFile, readFileSync(newKeyFile));
-      return `re-encrypted ${count} cluster credential(s) under key ${to.keyId}; ${keyFile} now holds the new key (old key in ${keyFile}.old)`;
+      return `re-encrypted ${count} under key ${to.keyId}; ${keyFile} now holds the new key (old key in ${keyFile}.old)`;
     }
-    return `re-encrypted ${count} cluster credential(s) under key ${to.keyId}; set CLOUDPILOT_ENCRYPTION_KEY to the new key before the next start`;
+    return `re-encrypted ${count} under key ${to.keyId}; set CLOUDPILOT_ENCRYPTION_KEY to the new key before the next start`;
   } finally {
     await dataSource.destroy();
   }

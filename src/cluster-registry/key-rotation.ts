@@ -18,10 +18,10 @@ export async function rotateCredentials(
   from: CredentialCipher,
   to: CredentialCipher,
   also: readonly Resealer[] = [],
-): Promise<number> {
+): Promise<{ clusters: number; others: number }> {
   return dataSource.transaction(async (tx) => {
-    let resealed = 0;
-    for (const reseal of also) resealed += await reseal(tx, from, to);
+    let others = 0;
+    for (const reseal of also) others += await reseal(tx, from, to);
     const rows = await tx.find(ClusterEntity);
     for (const row of rows) {
       const plain = from.open(
@@ -43,6 +43,6 @@ export async function rotateCredentials(
         },
       );
     }
-    return rows.length + resealed;
+    return { clusters: rows.length, others };
   });
 }

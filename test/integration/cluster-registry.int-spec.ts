@@ -420,10 +420,18 @@ describe('credentials at rest', () => {
       DATABASE_URL: rotDb,
       CLOUDPILOT_ENCRYPTION_KEY: undefined as never,
       CLOUDPILOT_ENCRYPTION_KEY_FILE: keyFile,
+      CLOUDPILOT_ALLOW_PLAIN_HTTP_LOOPBACK: 'true',
     };
     const first = await startServer(env);
     await register(first, 'rot-a');
     await register(first, 'rot-b', 'viewer');
+    // A Prometheus source is sealed under the same key and must move with the credentials.
+    const source = await first
+      .http()
+      .put('/api/v1/clusters/rot-a/telemetry/source')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ type: 'url', url: 'http://127.0.0.1:1', bearerToken: 'rotation-canary-token' });
+    expect(source.status).toBe(200);
     await first.close();
 
     const newKeyFile = join(dir, 'new.key');
@@ -442,7 +450,7 @@ describe('credentials at rest', () => {
       },
     );
     expect([res.status, res.stderr]).toEqual([0, '']);
-    expect(res.stdout).toMatch(/re-encrypted 2 cluster credential/);
+    expect(res.stdout).toMatch(/re-encrypted 2 cluster credential\(s\) and 1 telemetry source/);
     expect(readFileSync(keyFile, 'utf8')).toBe(readFileSync(newKeyFile, 'utf8'));
 
     await expect(
@@ -454,6 +462,12 @@ describe('credentials at rest', () => {
         await expect(
           after.http().post(`/api/v1/clusters/${name}/test`).set(bearer(ADMIN_TOKEN)),
         ).resolves.toMatchObject({ status: 200 });
+      // Opened under the new key: the source is tried (nothing listens there), not refused.
+      const tried = await after
+        .http()
+        .post('/api/v1/clusters/rot-a/telemetry/source/test')
+        .set(bearer(ADMIN_TOKEN));
+      expect(tried.body.data.telemetry.error.code).toBe('PROMETHEUS_UNREACHABLE');
     } finally {
       await after.close();
     }
