@@ -64,7 +64,7 @@ const LAYERS = [
   ['telemetry'],
   ['audit', 'system', 'overview', 'k8s-resources', 'istio-gateway'],
   ['diagnostics'],
-  ['history', 'forecasts', 'changes'],
+  ['history', 'forecasts', 'changes', 'behaviour'],
   ['llm'],
   ['notifications', 'integrations'],
   ['mcp'],

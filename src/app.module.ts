@@ -27,6 +27,7 @@ import { ENTITIES } from './app-data-source';
 import { DatabaseModule } from './database/database.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
+import { BehaviourModule } from './behaviour/behaviour.module';
 import { ForecastsModule } from './forecasts/forecasts.module';
 import { HistoryModule } from './history/history.module';
 import { HttpMetricsMiddleware } from './health/http-metrics.middleware';
@@ -86,6 +87,7 @@ export class AppModule implements NestModule {
         HistoryModule,
         ForecastsModule,
         ChangesModule,
+        BehaviourModule,
         DiagnosticsModule,
         NotificationsModule,
         IntegrationsModule,

@@ -42,7 +42,7 @@ export interface RawFinding {
   message: string;
   fields: Record<string, unknown>;
   suggestion: string;
-  source?: 'kubernetes' | 'istio' | 'forecast';
+  source?: 'kubernetes' | 'istio' | 'forecast' | 'telemetry';
   /**
    * The objects that cause the finding when they are not its object (`Secret shop/registry` for a
    * pod that cannot pull): listed first in the evidence objects, so a person knows what to change.
@@ -56,7 +56,7 @@ export interface Finding {
   clusterId: string;
   code: string;
   severity: Severity;
-  source: 'kubernetes' | 'istio' | 'forecast';
+  source: 'kubernetes' | 'istio' | 'forecast' | 'telemetry';
   object: ObjectRef;
   message: string;
   evidence: Evidence;

@@ -571,6 +571,41 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     parse: httpUrl,
     doc: "CloudPilot's URL as people reach it: notifications link to the finding there",
   },
+  {
+    path: 'behaviour.intervalSeconds',
+    env: 'CLOUDPILOT_BEHAVIOUR_INTERVAL_SECONDS',
+    default: 60,
+    parse: intRange(1, 86_400),
+    doc: "Interval of the behaviour evaluation: each cluster's Prometheus answers a fixed set of PromQL queries and BEHAVIOUR_* and FORECAST_PVC_FULL findings follow (docs/diagnostics.md)",
+  },
+  {
+    path: 'behaviour.windowSeconds',
+    env: 'CLOUDPILOT_BEHAVIOUR_WINDOW_SECONDS',
+    default: 300,
+    parse: intRange(5, 86_400),
+    doc: 'The recent window of request rates, error ratios, p95 latency and CPU throttling that behaviour findings judge',
+  },
+  {
+    path: 'behaviour.baselineOffsetSeconds',
+    env: 'CLOUDPILOT_BEHAVIOUR_BASELINE_OFFSET_SECONDS',
+    default: 86_400,
+    parse: intRange(10, 604_800),
+    doc: 'How far back the baseline window of latency regressions and traffic drops lies (PromQL offset: a day compares with the same hour yesterday, 3600 with an hour ago)',
+  },
+  {
+    path: 'behaviour.volumeWindowSeconds',
+    env: 'CLOUDPILOT_BEHAVIOUR_VOLUME_WINDOW_SECONDS',
+    default: 21_600,
+    parse: intRange(10, 2_592_000),
+    doc: "The window of kubelet_volume_stats_used_bytes whose linear trend (deriv) forecasts a volume's fill-up",
+  },
+  {
+    path: 'behaviour.volumeLinePercent',
+    env: 'CLOUDPILOT_BEHAVIOUR_VOLUME_LINE_PERCENT',
+    default: 90,
+    parse: intRange(1, 100),
+    doc: 'The fill line (percent of capacity) FORECAST_PVC_FULL forecasts a volume reaching within forecasts.findingHorizonDays',
+  },
 ];
 
 /** Flags that are not config keys: they steer loading itself. */

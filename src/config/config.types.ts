@@ -146,6 +146,13 @@ export interface AppConfig {
     allowLoopbackTargets: boolean;
     publicUrl: string | undefined;
   };
+  behaviour: {
+    intervalSeconds: number;
+    windowSeconds: number;
+    baselineOffsetSeconds: number;
+    volumeWindowSeconds: number;
+    volumeLinePercent: number;
+  };
 }
 
 export interface ConfigProblem {

@@ -89,7 +89,7 @@ export class FindingDto implements Finding {
   /** Stable UPPER_SNAKE code, e.g. POD_CRASH_LOOP or an Istio check's code. */
   code: string;
   severity: Severity;
-  source: 'kubernetes' | 'istio' | 'forecast';
+  source: 'kubernetes' | 'istio' | 'forecast' | 'telemetry';
   /** The object a person acts on: the workload for its pods' problems. */
   object: ObjectRefDto;
   message: string;

@@ -13,7 +13,7 @@ const GROUPS: Record<string, string> = {
 };
 
 /** The owner one step up from a ReplicaSet (its Deployment) or a Job (its CronJob), when cached. */
-function parentOf(input: DetectorInput, ref: ObjectRef): ObjectRef | undefined {
+function parentOf(input: Pick<DetectorInput, 'get'>, ref: ObjectRef): ObjectRef | undefined {
   const record =
     ref.kind === 'ReplicaSet'
       ? input.get('replicasets', ref.name, ref.namespace)
@@ -35,7 +35,7 @@ function parentOf(input: DetectorInput, ref: ObjectRef): ObjectRef | undefined {
  * workload a person acts on: the last element, or the pod itself when nothing owns it.
  */
 export function ownerChain(
-  input: DetectorInput,
+  input: Pick<DetectorInput, 'get'>,
   pod: PodRecord | undefined,
   ref: ObjectRef,
 ): ObjectRef[] {
