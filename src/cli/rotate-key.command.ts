@@ -7,6 +7,7 @@ import { StartupError } from '../common/startup-error';
 import { rotateCredentials } from '../cluster-registry/key-rotation';
 import { loadConfig } from '../config/config-loader';
 import { appDataSourceOptions } from '../app-data-source';
+import { resealNotificationRoutes } from '../notifications/route-cipher';
 import { resealTelemetrySources } from '../telemetry/registry-telemetry-sources';
 
 /**
@@ -30,8 +31,9 @@ export async function rotateKeyCommand(argv: string[]): Promise<string> {
     const from = new CredentialCipher(readConfiguredKey(config.security, true));
     const { clusters, others } = await rotateCredentials(dataSource, from, to, [
       resealTelemetrySources,
+      resealNotificationRoutes,
     ]);
-    const count = `${clusters} cluster credential(s) and ${others} telemetry source(s)`;
+    const count = `${clusters} cluster credential(s) and ${others} other sealed secret(s) (telemetry sources, notification routes)`;
     const keyFile = resolve(config.security.encryptionKeyFile);
     if (!config.security.encryptionKey && existsSync(keyFile)) {
       copyFileSync(keyFile, `${keyFile}.old`);

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { CredentialCipher, SealedCredential } from '../cluster-registry/credential-cipher';
 import { readConfiguredKey } from '../cluster-registry/credential-keyring';
 import { ConfigProvider } from '../config/config.provider';
+import { NotificationRoute } from './notification-route.entity';
 
 /** A target's secret part: its URL (a Slack webhook URL is a credential) and its signing key. */
 export interface TargetSecret {
@@ -34,4 +36,27 @@ export class RouteCipher {
   open(routeId: string, sealed: string): TargetSecret {
     return this.cipher.open(JSON.parse(sealed) as SealedCredential, routeId) as TargetSecret;
   }
+}
+
+/**
+ * Re-seals every route's target from one key to another inside the caller's transaction (the key
+ * rotation command runs it with the cluster credentials', so all move or none): a route left under
+ * the old key could neither be listed nor send after the rotation.
+ */
+export async function resealNotificationRoutes(
+  tx: EntityManager,
+  from: CredentialCipher,
+  to: CredentialCipher,
+): Promise<number> {
+  const rows = await tx.find(NotificationRoute);
+  for (const row of rows) {
+    const plain = from.open(JSON.parse(row.sealed) as SealedCredential, row.id);
+    const sealed = to.seal(plain, row.id);
+    await tx.update(
+      NotificationRoute,
+      { id: row.id },
+      { sealed: JSON.stringify(sealed), keyId: sealed.keyId },
+    );
+  }
+  return rows.length;
 }

@@ -421,6 +421,7 @@ describe('credentials at rest', () => {
       CLOUDPILOT_ENCRYPTION_KEY: undefined as never,
       CLOUDPILOT_ENCRYPTION_KEY_FILE: keyFile,
       CLOUDPILOT_ALLOW_PLAIN_HTTP_LOOPBACK: 'true',
+      CLOUDPILOT_NOTIFICATIONS_ALLOW_LOOPBACK_TARGETS: 'true',
     };
     const first = await startServer(env);
     await register(first, 'rot-a');
@@ -432,6 +433,16 @@ describe('credentials at rest', () => {
       .set(bearer(ADMIN_TOKEN))
       .send({ type: 'url', url: 'http://127.0.0.1:1', bearerToken: 'rotation-canary-token' });
     expect(source.status).toBe(200);
+    // So is a notification route's target (its URL and signing secret).
+    const route = await first
+      .http()
+      .post('/api/v1/notifications/routes')
+      .set(bearer(ADMIN_TOKEN))
+      .send({
+        name: 'rotation',
+        target: { type: 'webhook', url: 'http://127.0.0.1:1/hook', secret: 'rotation-canary-key' },
+      });
+    expect(route.status).toBe(201);
     await first.close();
 
     const newKeyFile = join(dir, 'new.key');
@@ -450,7 +461,9 @@ describe('credentials at rest', () => {
       },
     );
     expect([res.status, res.stderr]).toEqual([0, '']);
-    expect(res.stdout).toMatch(/re-encrypted 2 cluster credential\(s\) and 1 telemetry source/);
+    expect(res.stdout).toMatch(
+      /re-encrypted 2 cluster credential\(s\) and 2 other sealed secret\(s\)/,
+    );
     expect(readFileSync(keyFile, 'utf8')).toBe(readFileSync(newKeyFile, 'utf8'));
 
     await expect(
@@ -468,6 +481,15 @@ describe('credentials at rest', () => {
         .post('/api/v1/clusters/rot-a/telemetry/source/test')
         .set(bearer(ADMIN_TOKEN));
       expect(tried.body.data.telemetry.error.code).toBe('PROMETHEUS_UNREACHABLE');
+      // The route's target opens under the new key: listed with its host, still signed.
+      const listed = await after
+        .http()
+        .get(`/api/v1/notifications/routes/${route.body.data.id}`)
+        .set(bearer(ADMIN_TOKEN));
+      expect([listed.status, listed.body.data.target]).toEqual([
+        200,
+        expect.objectContaining({ host: '127.0.0.1:1', signed: true }),
+      ]);
     } finally {
       await after.close();
     }
