@@ -95,7 +95,16 @@ function deployment(
         spec: {
           ...(nodeSelector ? { nodeSelector } : {}),
           tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
-          containers: [{ name: 'app', image, env: [{ name: 'DB_PASSWORD', value: ENV_CANARY }] }],
+          containers: [
+            {
+              name: 'app',
+              image,
+              env: [{ name: 'DB_PASSWORD', value: ENV_CANARY }],
+              // Requests, as a CPU-utilization autoscaler's target has: without them the HPA is
+              // HPA_TARGET_NO_REQUESTS (it cannot scale), not at its maximum.
+              resources: { requests: { cpu: '10m', memory: '16Mi' } },
+            },
+          ],
         },
       },
     },

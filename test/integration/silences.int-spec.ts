@@ -49,12 +49,16 @@ const pod = (name: string, fault: string, annotations: Record<string, string> = 
     annotations,
   },
   spec: {
+    // A hygienic template (probe, memory limit, no default token), like the requests: the info
+    // codes (CONTAINER_NO_REQUESTS, the container hygiene codes) stay out of the namespace's
+    // findings, which this suite counts.
+    automountServiceAccountToken: false,
     containers: [
       {
         name: 'app',
         image: 'registry.example/app:1',
-        // Requests keep CONTAINER_NO_REQUESTS (info) out of the namespace's findings.
-        resources: { requests: { cpu: '10m', memory: '16Mi' } },
+        readinessProbe: { httpGet: { path: '/', port: 8080 } },
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
       },
     ],
   },

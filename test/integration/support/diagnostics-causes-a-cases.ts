@@ -4,7 +4,7 @@
  * `healthy` (which must raise no finding at all). Cluster-scoped objects carry the suffix.
  */
 
-const REQUESTS = { requests: { cpu: '10m', memory: '32Mi' } };
+const REQUESTS = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } };
 const STATIC_CLASS = (s: string) => `dca-${s}-static`;
 
 export interface CausesCases {
@@ -29,14 +29,20 @@ interface PodTemplate {
   extra?: Record<string, unknown>;
 }
 
+/**
+ * A hygienic template (pinned image, readiness probe, memory limit, no default token), so the
+ * container hygiene codes (#33 part B, on by default) stay silent on the look-alikes. A template
+ * without requests gets no limit either: the API server would copy the limit into the requests.
+ */
 function podSpec(o: PodTemplate) {
   const container = {
     name: 'app',
     image: 'registry.example/app:1.0',
+    readinessProbe: { httpGet: { path: '/', port: 8080 } },
     ...(o.requests === false ? {} : { resources: REQUESTS }),
     ...(o.ports ? { ports: o.ports } : {}),
   };
-  return { containers: [container], ...o.extra };
+  return { automountServiceAccountToken: false, containers: [container], ...o.extra };
 }
 
 const labels = (app: string, fault?: string) => ({
