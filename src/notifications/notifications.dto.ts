@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
+  IsObject,
   ArrayMaxSize,
   IsArray,
   IsIn,
@@ -26,7 +28,7 @@ export const DELIVERY_ID_RULE: InputRule = {
 };
 
 const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'];
-const SOURCES = ['kubernetes', 'istio', 'forecast', 'assistant'];
+const SOURCES = ['kubernetes', 'istio', 'forecast', 'telemetry', 'assistant'];
 const WORD = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,252}$/;
 
 /** Each list is "any of"; an absent or empty list matches everything. */
@@ -105,6 +107,8 @@ export class CreateRouteDto {
   })
   name: string;
 
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => RouteTargetDto)
   target: RouteTargetDto;
