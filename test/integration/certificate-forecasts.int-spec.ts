@@ -168,7 +168,7 @@ describe('certificate expiry forecasts (real cluster)', () => {
     // after the built-in kinds, which this wave made more of) is cached: wait for both sources.
     const items = await until('both certificate forecasts', async () => {
       const all = await forecasts(withSecrets);
-      const fromCertManager = all.some((f) => f.name.startsWith('Certificate/'));
+      const fromCertManager = all.some((f) => f.name?.startsWith('Certificate/'));
       return all.length >= 3 && fromCertManager ? all : undefined;
     });
     expect(items.map((f) => f.name)).toEqual([
