@@ -9,6 +9,11 @@ function namespaceOf(item: Record<string, unknown>, key: string): string | undef
     const ns = (metadata as Record<string, unknown>).namespace;
     return typeof ns === 'string' ? ns : '';
   }
+  // Something about one object (a finding, a forecast, a suspect) is where its object is: leaving
+  // it in with only its reference blanked would still tell its message, evidence and id.
+  const ref = item.object;
+  if (isRecord(ref) && typeof ref.kind === 'string' && typeof ref.name === 'string')
+    return typeof ref.namespace === 'string' ? ref.namespace : '';
   return undefined;
 }
 

@@ -83,6 +83,22 @@ describe('withinNamespaces', () => {
     });
   });
 
+  it('drops a finding (an item about one object) by its object, whole, not only its reference', () => {
+    const finding = (ns: string) => ({
+      id: `f-${ns}`,
+      message: `Service ${ns}/web selects no pod`,
+      object: { group: '', kind: 'Service', namespace: ns, name: 'web' },
+    });
+    const node = { id: 'n', object: { group: '', kind: 'Node', namespace: '', name: 'n1' } };
+    expect(withinNamespaces(finding('payments'), visible)).toBeUndefined();
+    expect(withinNamespaces(node, visible)).toBeUndefined();
+    expect(
+      withinNamespaces({ items: [finding('shop'), finding('payments'), node] }, visible),
+    ).toEqual({
+      items: [finding('shop')],
+    });
+  });
+
   it('answers undefined for a single object outside, and filters namespace lists by name', () => {
     expect(withinNamespaces({ id: 'f', namespace: 'payments' }, visible)).toBeUndefined();
     expect(withinNamespaces({ id: 'f', namespace: '' }, visible)).toBeUndefined();
