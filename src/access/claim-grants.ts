@@ -1,4 +1,4 @@
-import type { JWTPayload } from 'jose';
+import type { JwtClaims } from '../auth/oidc/jwt-verification';
 import type { Grant } from '../common/access-grants';
 import type { GrantMapping } from '../config/config.types';
 
@@ -14,7 +14,7 @@ export interface VerifiedIdentity {
 }
 
 export function identityOf(
-  claims: JWTPayload,
+  claims: JwtClaims,
   issuer: string,
   clusterId?: string,
 ): VerifiedIdentity {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JWTPayload } from 'jose';
+import type { JwtClaims } from '../auth/oidc/jwt-verification';
 import { AppError } from '../common/app-error';
 import type { ClusterFacts } from '../common/access-grants';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
@@ -16,7 +16,7 @@ interface ClusterIssuer {
 }
 
 export interface VerifiedServiceAccount {
-  claims: JWTPayload;
+  claims: JwtClaims;
   cluster: ClusterFacts;
 }
 

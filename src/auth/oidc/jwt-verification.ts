@@ -1,4 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify } from 'jose';
+
+/** A token's claims, as the JWT library reads them: the rest of the code names them through here. */
+export type JwtClaims = JWTPayload;
 import { AppError } from '../../common/app-error';
 import type { ErrorCode } from '../../common/error-codes';
 import type { KeyStore } from './key-store';
