@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LoopbackDaemon, startLoopbackDaemon } from './loopback-daemon';
 import { SignedReceiver } from './signed-receiver';
 
 /** The harness's Alertmanager build: CLOUDPILOT_TELEMETRY_BIN_DIR, else the build cache. */
@@ -15,11 +15,7 @@ export function alertmanagerBinary(): string {
   return binary;
 }
 
-export interface AlertmanagerProcess {
-  url: string;
-  logs: () => string;
-  stop: () => Promise<void>;
-}
+export type AlertmanagerProcess = LoopbackDaemon;
 
 /**
  * A real Alertmanager on loopback, clustering off, with `config` (YAML text) as its only
@@ -29,7 +25,8 @@ export async function startAlertmanager(config: string): Promise<AlertmanagerPro
   const dir = mkdtempSync(join(tmpdir(), 'cp-alertmanager-'));
   writeFileSync(join(dir, 'alertmanager.yml'), config);
   const port = await SignedReceiver.reservePort();
-  const child: ChildProcess = spawn(
+  return startLoopbackDaemon(
+    'Alertmanager',
     alertmanagerBinary(),
     [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
@@ -37,31 +34,7 @@ export async function startAlertmanager(config: string): Promise<AlertmanagerPro
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    dir,
+    port,
   );
-  let logs = '';
-  child.stdout!.on('data', (d) => (logs += d));
-  child.stderr!.on('data', (d) => (logs += d));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Alertmanager exited: ${logs.slice(-2000)}`);
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { url, logs: () => logs, stop };
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Alertmanager never became ready: ${logs.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
