@@ -31,6 +31,13 @@ const BENCHES = [
     ['--expose-gc', 'bench/baseline.mjs', '--steady', '2', '--changes', '3', '--ttl', '5'],
   ],
   ['http', ['bench/http-load.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1']],
+  [
+    'changes-overview',
+    [
+      ...['bench/changes-overview.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1'],
+      ...['--changes-per-second', '5', '--rounds', '1'],
+    ],
+  ],
   ['cluster-cost', ['--expose-gc', 'bench/cluster-cost.mjs', '--caches', '2']],
   ['pod-record', ['--expose-gc', 'bench/pod-record.mjs', '--pods', '2000', '--shape', 'bench']],
   [
@@ -52,6 +59,7 @@ const BENCHES = [
   ],
   ['diagnostics-fill', ['bench/diagnostics-fill.mjs', '--pods', '2000', '--rounds', '1']],
   ['validations', ['bench/validations.mjs', '--requests', '3']],
+  ['changes', ['bench/changes.mjs', '--events', '500', '--seconds', '10']],
 ];
 const DEADLINE_MS = 5 * 60_000;
 

@@ -402,6 +402,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: "Node labels that name a node's pool, first match wins (comma-separated in the env); nodes with none are in no pool. History and forecasts per node pool group nodes by it",
   },
   {
+    path: 'changes.enabled',
+    env: 'CLOUDPILOT_CHANGES_ENABLED',
+    default: true,
+    parse: bool,
+    doc: 'false stops recording the change timeline (what is stored stays readable until it expires); suspects then find no new changes',
+  },
+  {
     path: 'changes.retentionDays',
     env: 'CLOUDPILOT_CHANGES_RETENTION_DAYS',
     default: 30,

@@ -116,7 +116,12 @@ export interface AppConfig {
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
   history: { retentionDays: number; nodePoolLabels: string[] };
-  changes: { retentionDays: number; maxPerClusterPerDay: number; suspectWindowMinutes: number };
+  changes: {
+    enabled: boolean;
+    retentionDays: number;
+    maxPerClusterPerDay: number;
+    suspectWindowMinutes: number;
+  };
   diagnostics: {
     isolation: 'auto' | 'worker' | 'inline';
     disabledCodes: string[];
