@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import type { TelemetryStateDto } from '../telemetry/telemetry.dto';
-import { FORECAST_SOURCES, Forecast, ForecastSource } from './forecast';
+import { FORECAST_SOURCES, Forecast, ForecastRequest, ForecastSource } from './forecast';
 import { ForecastDto, ForecastListDto, ForecastQueryDto } from './forecasts.dto';
 
 const DAY = 86_400_000;
@@ -20,7 +20,7 @@ export class ForecastsService {
     const horizonDays = query.horizonDays ?? 30;
     const windowHours = query.windowHours ?? 24;
     const now = Date.now();
-    const request = {
+    const request: ForecastRequest = {
       clusterId: cluster.id,
       now,
       horizonMs: horizonDays * DAY,
@@ -48,12 +48,9 @@ export class ForecastsService {
   }
 
   /** Every source's forecasts, and the state of Prometheus for those that read it. */
-  private async answers(request: {
-    clusterId: string;
-    now: number;
-    horizonMs: number;
-    windowMs: number;
-  }): Promise<{ forecasts: Forecast[]; telemetry: TelemetryStateDto | null }> {
+  private async answers(
+    request: ForecastRequest,
+  ): Promise<{ forecasts: Forecast[]; telemetry: TelemetryStateDto | null }> {
     const answers = await Promise.all(this.sources.map((s) => s.forecasts(request)));
     let telemetry: TelemetryStateDto | null = null;
     const forecasts = answers.flatMap((a) => {
