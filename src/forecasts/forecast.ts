@@ -42,6 +42,11 @@ export interface ForecastRequest {
   now: number;
   horizonMs: number;
   windowMs: number;
+  /**
+   * Asked by the forecast findings: a source may leave out the forecasts whose finding another
+   * module raises (FINDINGS_BY_BEHAVIOUR) and spare their queries.
+   */
+  forFindings?: boolean;
 }
 
 /** A source that reads Prometheus answers with its state: an error there is data, not a failure. */

@@ -37,14 +37,15 @@ export class ForecastsService {
     };
   }
 
-  /** The forecasts of every source for a cluster (by id), in the order the sources are registered. */
-  async forecasts(
+  /** The forecasts of every source for the forecast findings, in the order the sources are registered. */
+  async forFindings(
     clusterId: string,
     now: number,
     horizonMs: number,
     windowMs: number,
   ): Promise<Forecast[]> {
-    return (await this.answers({ clusterId, now, horizonMs, windowMs })).forecasts;
+    return (await this.answers({ clusterId, now, horizonMs, windowMs, forFindings: true }))
+      .forecasts;
   }
 
   /** Every source's forecasts, and the state of Prometheus for those that read it. */

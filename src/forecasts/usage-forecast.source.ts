@@ -78,27 +78,48 @@ export class UsageForecastSource implements ForecastSource {
   }
 
   private async evaluate(q: Queries, snapshot: ClusterSnapshot, r: ForecastRequest) {
-    const { behaviour, telemetry } = this.configProvider.config;
     const pods = snapshot.list('pods');
-    const containers = pods.reduce((n, p) => n + (p.containers?.length ?? 1), 0);
-    const usage = usageRange(r.now, r.windowMs, pods.length, telemetry.maxPoints);
-    const volumeWindowMs = behaviour.volumeWindowSeconds * 1000;
-    const recent = usageRange(r.now, volumeWindowMs, containers, telemetry.maxPoints);
+    const usage = usageRange(r.now, r.windowMs, pods.length, this.maxPoints);
     const texts = usageForecastQueries(Math.max(120, usage.stepSeconds));
+    const [podCpu, podMemory, limits] = await Promise.all([
+      q.range(texts.podCpu, usage.start, usage.end, usage.stepSeconds),
+      q.range(texts.podMemory, usage.start, usage.end, usage.stepSeconds),
+      // The findings of the memory limit and the volumes are the behaviour evaluation's.
+      r.forFindings ? [] : this.limitForecasts(q, snapshot, r),
+    ]);
+    return [...usageForecasts({ podCpu, podMemory }, placement(snapshot), r), ...limits];
+  }
+
+  /** FORECAST_MEMORY_LIMIT and FORECAST_PVC_FULL: behaviour's computations, with their points. */
+  private async limitForecasts(q: Queries, snapshot: ClusterSnapshot, r: ForecastRequest) {
+    const { behaviour } = this.configProvider.config;
+    const containers = snapshot.list('pods').reduce((n, p) => n + (p.containers?.length ?? 1), 0);
+    const recent = usageRange(
+      r.now,
+      behaviour.volumeWindowSeconds * 1000,
+      containers,
+      this.maxPoints,
+    );
+    const range = (text: string) => q.range(text, recent.start, recent.end, recent.stepSeconds);
+    const texts = usageForecastQueries(120);
     const b = behaviourQueries(behaviour);
-    const range = (text: string, w: UsageRange) => q.range(text, w.start, w.end, w.stepSeconds);
-    const [podCpu, podMemory, containerMemory, limits, toLimit, slope, used, capacity, usedSeries] =
-      await Promise.all([
-        range(texts.podCpu, usage),
-        range(texts.podMemory, usage),
-        range(texts.containerMemory, recent),
+    const [containerMemory, limits, toLimit, slope, used, capacity, usedSeries] = await Promise.all(
+      [
+        range(texts.containerMemory),
         q.instant(texts.containerLimits),
         q.instant(b.memoryToLimit),
         q.instant(b.volumeSlope),
         q.instant(b.volumeUsed),
         q.instant(b.volumeCapacity),
-        range(b.volumeUsed, recent),
-      ]);
+        range(b.volumeUsed),
+      ],
+    );
+    const memory = {
+      secondsToLimit: toLimit,
+      containerMemory,
+      containerLimits: limits,
+      workloadOf: (namespace: string, pod: string) => workloadName(snapshot, namespace, pod),
+    };
     const volumes = volumeForecasts({
       slope,
       used,
@@ -106,18 +127,12 @@ export class UsageForecastSource implements ForecastSource {
       linePercent: behaviour.volumeLinePercent,
     });
     return [
-      ...usageForecasts({ podCpu, podMemory }, placement(snapshot), r),
-      ...memoryLimitForecasts(
-        {
-          secondsToLimit: toLimit,
-          containerMemory,
-          containerLimits: limits,
-          workloadOf: (namespace, pod) => workloadName(snapshot, namespace, pod),
-        },
-        r.now,
-        r.horizonMs,
-      ),
+      ...memoryLimitForecasts(memory, r.now, r.horizonMs),
       ...volumeFillForecasts(volumes, usedSeries, r.now, r.horizonMs),
     ];
+  }
+
+  private get maxPoints(): number {
+    return this.configProvider.config.telemetry.maxPoints;
   }
 }

@@ -1,4 +1,5 @@
 import type { RangeSeries } from '../telemetry/prometheus-client';
+import { usageRange } from './usage-forecast.source';
 import { sumSeries, usageForecasts } from './usage-forecasts';
 
 const NOW = Date.UTC(2026, 11, 1);
@@ -84,5 +85,20 @@ describe('usageForecasts', () => {
       threshold: 4,
       reason: 'flat',
     });
+  });
+});
+
+describe('usageRange', () => {
+  it('takes 240 steps of the window, ending on a step boundary before now', () => {
+    const r = usageRange(NOW + 7_000, 24 * HOUR, 100, 200_000);
+    expect(r.stepSeconds).toBe(360);
+    expect(r.end.getTime() % (360 * 1000)).toBe(0);
+    expect(r.end.getTime()).toBeLessThanOrEqual(NOW + 7_000);
+    expect(r.end.getTime() - r.start.getTime()).toBe(24 * HOUR);
+  });
+
+  it('takes longer steps when the pods would pass half of the points budget', () => {
+    // 5,000 pods × steps ≤ 100,000 points: 20 steps of 72 minutes.
+    expect(usageRange(NOW, 24 * HOUR, 5000, 200_000).stepSeconds).toBe(4320);
   });
 });
