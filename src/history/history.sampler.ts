@@ -3,12 +3,20 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
-import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { ClusterSnapshot, ClusterSnapshots, ClusterUsage } from '../monitor/cluster-snapshot';
+import { LiveUsage } from '../telemetry/live-usage';
 import { FindingCounts, withFindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
 import type { HistoryRow } from './history-row';
 import { historyRows, hpaRows, nodeRows, slotOf, workloadRows } from './history-rows';
+
+/** What the row builders read of a snapshot; its usage is replaced by the tick's reading. */
+const pick = (s: ClusterSnapshot) => ({
+  clusterId: s.clusterId,
+  aggregates: s.aggregates,
+  list: s.list.bind(s),
+});
 
 const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
@@ -31,6 +39,7 @@ export class HistorySampler {
     private readonly snapshots: ClusterSnapshots,
     private readonly configProvider: ConfigProvider,
     private readonly findingCounts: FindingCounts,
+    private readonly liveUsage: LiveUsage,
     jobs: PeriodicJobs,
   ) {
     this.job = jobs.register({
@@ -55,14 +64,17 @@ export class HistorySampler {
     const slot = slotOf(now, this.intervalMs);
     const at = new Date(now).toISOString();
     const rows: HistoryRow[] = [];
-    for (const snapshot of this.snapshots.all().values()) {
-      // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
-      if (!snapshot.settled || snapshot.down) continue;
+    // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
+    const live = [...this.snapshots.all().values()].filter((s) => s.settled && !s.down);
+    // Each cluster's Prometheus is read at once: a dead one costs one deadline, not one each.
+    const usages = await Promise.all(live.map((s) => this.usageOf(s)));
+    for (const [i, snapshot] of live.entries()) {
       const pools = this.configProvider.config.history.nodePoolLabels;
       const counts = await this.findingCounts.of(snapshot.clusterId);
+      const reading = { ...pick(snapshot), usage: usages[i] };
       rows.push(
-        ...withFindingCounts(historyRows(snapshot, slot, at), counts),
-        ...nodeRows(snapshot, pools, slot, at),
+        ...withFindingCounts(historyRows(reading, slot, at), counts),
+        ...nodeRows(reading, pools, slot, at),
         ...workloadRows(snapshot, slot, at),
         ...hpaRows(snapshot, slot, at),
       );
@@ -70,6 +82,16 @@ export class HistorySampler {
     await this.insert(rows);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
     return rows.length;
+  }
+
+  /**
+   * Nodes' usage from metrics.k8s.io when served, else from Prometheus; namespaces' usage from
+   * Prometheus only (metrics.k8s.io is read per node). Neither: undefined, stored as null.
+   */
+  private async usageOf(snapshot: ClusterSnapshot): Promise<ClusterUsage | undefined> {
+    const prometheus = await this.liveUsage.current(snapshot).catch(() => undefined);
+    if (!snapshot.usage) return prometheus;
+    return { ...snapshot.usage, byNamespace: prometheus?.byNamespace };
   }
 
   private async insert(rows: HistoryRow[]): Promise<void> {

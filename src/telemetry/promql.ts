@@ -151,3 +151,24 @@ export function graphQueries(windowSeconds: number, namespace?: string) {
     tcp: `sum by (${edges}) (${rate(edgeSeries('istio_tcp_sent_bytes_total', namespace))})`,
   };
 }
+
+/** cAdvisor's app containers: container="" is the pod cgroup and "POD" the pause container. */
+const APP_CONTAINERS = 'container!="",container!="POD"';
+const CONTAINER = 'namespace, pod, container';
+
+/**
+ * The usage forecasts' queries (docs/forecasts.md): per pod, put on nodes from the live cache
+ * (not every scrape config adds a node label), and per container with a memory limit. Sent as
+ * range queries except `containerLimits`; aggregated `by`, never one query per workload.
+ */
+export function usageForecastQueries(rateSeconds: number) {
+  const workingSet = `max by (${CONTAINER}) (container_memory_working_set_bytes{${APP_CONTAINERS}})`;
+  const limits = `max by (${CONTAINER}) (container_spec_memory_limit_bytes{${APP_CONTAINERS}} > 0)`;
+  return {
+    podCpu: `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${APP_CONTAINERS}}[${rateSeconds}s]))`,
+    podMemory: `sum by (namespace, pod) (container_memory_working_set_bytes{${APP_CONTAINERS}})`,
+    /** The working set of the containers that have a memory limit (the others cannot be OOM-killed by it). */
+    containerMemory: `${workingSet} and on (${CONTAINER}) ${limits}`,
+    containerLimits: limits,
+  };
+}
