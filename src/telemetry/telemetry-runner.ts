@@ -9,6 +9,8 @@ import type { TelemetryClusterDto, TelemetryStateDto } from './telemetry.dto';
 /** The queries of one request: counted, and cancelled together at the request's deadline. */
 export interface Queries {
   instant(promql: string): Promise<Sample[]>;
+  /** An instant query answering a histogram's buckets (its series cap counts histograms). */
+  histogram(promql: string): Promise<Sample[]>;
   range(promql: string, start: Date, end: Date, stepSeconds: number): Promise<RangeSeries[]>;
 }
 
@@ -81,6 +83,7 @@ export class TelemetryRunner {
   private counted(client: PrometheusClient, signal: AbortSignal, count: () => void): Queries {
     return {
       instant: (promql) => (count(), client.instant(promql, undefined, signal)),
+      histogram: (promql) => (count(), client.histogram(promql, undefined, signal)),
       range: (promql, start, end, step) => (
         count(),
         client.range(promql, start, end, step, signal)

@@ -184,9 +184,9 @@ describe('golden signals', () => {
     const cluster = (await api(`services?windowSeconds=${WINDOW}&limit=500`)).body.data;
     const one = await services();
     expect(cluster.total).toBeGreaterThan(one.total - 1);
-    expect([cluster.telemetry.queries, one.telemetry.queries]).toEqual([4, 4]);
+    expect([cluster.telemetry.queries, one.telemetry.queries]).toEqual([2, 2]);
     const workloads = (await api(`workloads?windowSeconds=${WINDOW}`)).body.data;
-    expect(workloads.telemetry.queries).toBe(8);
+    expect(workloads.telemetry.queries).toBe(4);
   });
 });
 
