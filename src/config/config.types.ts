@@ -135,6 +135,7 @@ export interface AppConfig {
     queryTimeoutSeconds: number;
     maxSeries: number;
     maxPoints: number;
+    viewCacheSeconds: number;
     healthOverrides: HealthOverride[];
   };
   notifications: {

@@ -32,8 +32,11 @@ export class SignalsService {
   ) {}
 
   async list(clusterId: string, scope: Scope, query: SignalsQueryDto): Promise<SignalsListDto> {
-    const run = await this.runner.run(clusterId, [] as ServiceSignalsDto[], (q) =>
-      this.collect(q, scope, query.windowSeconds, query.namespace),
+    const run = await this.runner.run(
+      clusterId,
+      [] as ServiceSignalsDto[],
+      (q) => this.collect(q, scope, query.windowSeconds, query.namespace),
+      `${scope}s|${query.windowSeconds}|${query.namespace ?? ''}`,
     );
     const matching = run.data.filter(
       (item) =>
