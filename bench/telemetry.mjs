@@ -56,7 +56,8 @@ const log = (...a) => console.error(new Date().toISOString(), ...a);
 const { SignalsService } = dist('telemetry/signals.service');
 const { GraphService } = dist('telemetry/graph.service');
 const { TelemetryRunner } = dist('telemetry/telemetry-runner');
-const { latencyQuantile } = dist('telemetry/promql');
+const { latencyBuckets, latencyQuantile } = dist('telemetry/promql');
+const { latencyByKey } = dist('telemetry/golden-signals');
 
 const CLK_TCK = 100;
 /** User + system CPU seconds of a process, from /proc/<pid>/stat. */
@@ -177,16 +178,18 @@ async function main() {
       ),
       await dashboard('service graph, dashboard', prom, () => sharedGraphs.graph('bench', query)),
     ];
-    // The p95s interpolated in CloudPilot against Prometheus's own histogram_quantile.
-    const promP95 = new Map(
-      (await client.instant(latencyQuantile(0.95, 'service', 'inbound', WINDOW))).map((s) => [
-        s.metric.destination_service_name,
-        s.value,
-      ]),
+    // CloudPilot's interpolated p95 against Prometheus's histogram_quantile, at one instant.
+    const at = new Date(Date.now() - 1000);
+    const ours = latencyByKey(
+      await client.histogram(latencyBuckets('service', 'inbound', WINDOW), at),
+      'service',
+      'inbound',
     );
-    const p95Diffs = services.last.map((s) =>
-      Math.abs((s.inbound.latencyMs.p95 ?? NaN) - (promP95.get(s.name) ?? NaN)),
-    );
+    const theirs = await client.instant(latencyQuantile(0.95, 'service', 'inbound', WINDOW), at);
+    const p95Diffs = theirs.map((s) => {
+      const key = `${s.metric.destination_service.split('.')[1]}/${s.metric.destination_service_name}`;
+      return Math.abs((ours.get(key)?.p95 ?? NaN) - s.value);
+    });
     const checks = {
       p95MaxDifferenceFromPrometheusMs: Math.max(...p95Diffs),
       services: services.last.length,
