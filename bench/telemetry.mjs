@@ -11,21 +11,26 @@
 //   npm run bench:telemetry -- [--services 500] [--edges 5000] [--requests 100] [--window 60]
 //     [--reporters source|source,destination] [--readers 5] [--every 1000] [--dashboard-seconds 20]
 //     [--timeout 30] [--prometheus PATH] [--json out.json]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { dist } from './lib/cloudpilot.mjs';
-import { percentile, sleep } from './lib/kube.mjs';
+import { sleep } from './lib/kube.mjs';
 import {
   benchClient,
+  cpuSince,
+  cpuStart,
   DEFAULT_PROMETHEUS,
   engineQueries,
   exposition,
   headSeries,
+  idleCpuPerSecond,
+  latencySummary,
   mesh,
   SCRAPE_SECONDS,
   startMesh,
+  usage,
 } from './lib/prometheus-mesh.mjs';
 
 const { values } = parseArgs({
@@ -46,7 +51,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\nimport ')[0]);
+  console.log(usage(import.meta.url));
   process.exit(0);
 }
 const REQUESTS = Number(values.requests);
@@ -59,27 +64,10 @@ const { TelemetryRunner } = dist('telemetry/telemetry-runner');
 const { latencyBuckets, latencyQuantile } = dist('telemetry/promql');
 const { latencyByKey } = dist('telemetry/golden-signals');
 
-const CLK_TCK = 100;
-/** User + system CPU seconds of a process, from /proc/<pid>/stat. */
-function cpuOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-const ownCpu = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
-
-function summary(ms) {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const at = (p) => +percentile(sorted, p).toFixed(1);
-  return { p50: at(50), p95: at(95), p99: at(99), max: +sorted[sorted.length - 1].toFixed(1) };
-}
-
 /** Every request a full evaluation, one after the other. */
-async function cold(name, prom, idleCpuPerSecond, run) {
+async function cold(name, prom, idleCpu, run) {
   for (let i = 0; i < 3; i++) await run(); // warm-up: JIT, connections
-  const [q0, p0, o0, t0] = [await engineQueries(prom.url), cpuOf(prom.pid), ownCpu(), Date.now()];
+  const [q0, cpu] = [await engineQueries(prom.url), cpuStart(prom.pid)];
   const ms = [];
   let last;
   for (let i = 0; i < REQUESTS; i++) {
@@ -87,15 +75,14 @@ async function cold(name, prom, idleCpuPerSecond, run) {
     last = await run();
     ms.push(performance.now() - start);
   }
-  const seconds = (Date.now() - t0) / 1000;
-  const promCpu = cpuOf(prom.pid) - p0 - idleCpuPerSecond * seconds;
+  const { prometheusCpuMs, cloudpilotCpuMs } = cpuSince(cpu, prom.pid, idleCpu, REQUESTS);
   const result = {
     name,
     requests: REQUESTS,
-    ...summary(ms),
+    ...latencySummary(ms),
     queriesPerRequest: +(((await engineQueries(prom.url)) - q0) / REQUESTS).toFixed(2),
-    prometheusCpuMsPerRequest: +((1000 * Math.max(0, promCpu)) / REQUESTS).toFixed(1),
-    cloudpilotCpuMsPerRequest: +((1000 * (ownCpu() - o0)) / REQUESTS).toFixed(1),
+    prometheusCpuMsPerRequest: prometheusCpuMs,
+    cloudpilotCpuMsPerRequest: cloudpilotCpuMs,
     loadAverage: +loadavg()[0].toFixed(1),
   };
   log(name, JSON.stringify(result));
@@ -127,7 +114,7 @@ async function dashboard(name, prom, run) {
     name,
     requests: ms.length,
     shared,
-    ...summary(ms),
+    ...latencySummary(ms),
     queriesPerRequest: +(((await engineQueries(prom.url)) - q0) / ms.length).toFixed(2),
     loadAverage: +loadavg()[0].toFixed(1),
   };
@@ -150,9 +137,7 @@ async function main() {
   try {
     log(`mesh: ${values.services} services, ${edges.length} edges, reporters ${reporters}`);
     await sleep((WINDOW + 2 * SCRAPE_SECONDS) * 1000);
-    const c0 = cpuOf(prom.pid);
-    await sleep(10_000);
-    const idleCpuPerSecond = (cpuOf(prom.pid) - c0) / 10;
+    const idleCpu = await idleCpuPerSecond(prom.pid);
     const client = benchClient(dist, prom.url, Number(values.timeout));
     const config = { config: { telemetry: { healthOverrides: [] } } };
     const signals = new SignalsService(undefined, config);
@@ -162,10 +147,10 @@ async function main() {
       histogram: (text) => client.histogram(text),
       range: (text, s, e, st) => client.range(text, s, e, st),
     };
-    const services = await cold('golden signals, all services', prom, idleCpuPerSecond, () =>
+    const services = await cold('golden signals, all services', prom, idleCpu, () =>
       signals.collect(q, 'service', WINDOW),
     );
-    const graph = await cold('service graph, cluster', prom, idleCpuPerSecond, () =>
+    const graph = await cold('service graph, cluster', prom, idleCpu, () =>
       graphs.collect(q, WINDOW),
     );
     const routes = runner(client);
@@ -206,7 +191,10 @@ async function main() {
       reporters,
       headSeries: await headSeries(prom.url),
       windowSeconds: WINDOW,
-      prometheusIdleCpuMsPerSecond: +(idleCpuPerSecond * 1000).toFixed(1),
+      idleCpuMsPerSecond: {
+        prometheus: +(idleCpu.prometheus * 1000).toFixed(1),
+        bench: +(idleCpu.own * 1000).toFixed(1),
+      },
       results: [services.result, graph.result, ...dashboards],
       checks,
     };

@@ -4,10 +4,11 @@
 // when asked, the kubelet's cAdvisor and volume series of each service's pods, with the label sets
 // of scripts/cluster/telemetry-sim; the harness's Prometheus binary scrapes it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { percentile } from './kube.mjs';
 
 export const DEFAULT_PROMETHEUS = join(homedir(), '.cache/cloudpilot/telemetry/bin/prometheus');
 export const SCRAPE_SECONDS = 5;
@@ -174,4 +175,56 @@ export function benchClient(dist, url, timeoutSeconds) {
       maxBytes: 256 * 1048576,
     },
   );
+}
+
+const CLK_TCK = 100;
+
+/** User + system CPU seconds of a process (Prometheus), from /proc/<pid>/stat. */
+export function cpuOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** This process's CPU seconds (CloudPilot's side: parsing, folding, interpolating). */
+export function ownCpu() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/**
+ * CPU seconds per second of Prometheus and of this process while the mesh is only scraped (the
+ * exporter renders every series in this process): subtracted from a measured run.
+ */
+export async function idleCpuPerSecond(pid, seconds = 10) {
+  const [prometheus, own] = [cpuOf(pid), ownCpu()];
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return { prometheus: (cpuOf(pid) - prometheus) / seconds, own: (ownCpu() - own) / seconds };
+}
+
+/** CPU ms per operation of Prometheus and CloudPilot since `start`, idle scraping taken out. */
+export function cpuSince(start, pid, idle, operations) {
+  const seconds = (Date.now() - start.at) / 1000;
+  const per = (used, idlePerSecond) =>
+    +((1000 * Math.max(0, used - idlePerSecond * seconds)) / operations).toFixed(1);
+  return {
+    prometheusCpuMs: per(cpuOf(pid) - start.prometheus, idle.prometheus),
+    cloudpilotCpuMs: per(ownCpu() - start.own, idle.own),
+  };
+}
+
+/** The CPU counters `cpuSince` starts from. */
+export function cpuStart(pid) {
+  return { at: Date.now(), prometheus: cpuOf(pid), own: ownCpu() };
+}
+
+/** p50/p95/p99/max of latencies in ms (nearest rank). */
+export function latencySummary(ms) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (p) => +percentile(sorted, p).toFixed(1);
+  return { p50: at(50), p95: at(95), p99: at(99), max: +sorted[sorted.length - 1].toFixed(1) };
+}
+
+/** The first lines of a bench script (its comment): its --help. */
+export function usage(url) {
+  return readFileSync(new URL(url), 'utf8').split('\nimport ')[0];
 }

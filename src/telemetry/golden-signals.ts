@@ -1,4 +1,4 @@
-import { Bucket, histogramQuantile, upperBoundOf } from './histogram-quantile';
+import { Bucket, histogramQuantiles, upperBoundOf } from './histogram-quantile';
 import type { Sample } from './prometheus-client';
 import { Direction, GROUP_LABELS, Scope } from './promql';
 
@@ -134,6 +134,8 @@ export function quantilesByKey(
   return out;
 }
 
+const QUANTILES = [0.5, 0.95, 0.99];
+
 /**
  * p50, p95 and p99 per service or workload from its rated duration buckets (`latencyBuckets`),
  * interpolated as `histogram_quantile` does; null when the window holds no request.
@@ -153,15 +155,12 @@ export function latencyByKey(
     if (!list) buckets.set(key, (list = []));
     list.push({ upperBound, count: sample.value });
   }
-  const at = (q: number, list: Bucket[]) => {
-    const value = histogramQuantile(q, list);
-    return Number.isFinite(value) ? round(value) : null;
-  };
+  const ms = (value: number) => (Number.isFinite(value) ? round(value) : null);
   return new Map(
-    [...buckets].map(([key, list]) => [
-      key,
-      { p50: at(0.5, list), p95: at(0.95, list), p99: at(0.99, list) },
-    ]),
+    [...buckets].map(([key, list]) => {
+      const [p50, p95, p99] = histogramQuantiles(QUANTILES, list).map(ms);
+      return [key, { p50, p95, p99 }];
+    }),
   );
 }
 

@@ -45,14 +45,24 @@ function normalised(buckets: readonly Bucket[]): Bucket[] {
  * https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile
  */
 export function histogramQuantile(q: number, buckets: readonly Bucket[]): number {
-  if (Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
+  return histogramQuantiles([q], buckets)[0];
+}
+
+/** Several quantiles of one histogram, its buckets sorted and made monotonic once. */
+export function histogramQuantiles(qs: readonly number[], buckets: readonly Bucket[]): number[] {
   const b = normalised(buckets);
-  if (b.length < 2 || b[b.length - 1].upperBound !== Infinity) return NaN;
-  const observations = b[b.length - 1].count;
-  if (!(observations > 0)) return NaN;
-  const rank = q * observations;
+  const usable = b.length >= 2 && b[b.length - 1].upperBound === Infinity;
+  const observations = usable ? b[b.length - 1].count : 0;
+  return qs.map((q) => {
+    if (Number.isNaN(q)) return NaN;
+    if (q < 0) return -Infinity;
+    if (q > 1) return Infinity;
+    return observations > 0 ? rankIn(b, q * observations) : NaN;
+  });
+}
+
+/** The interpolated bound at `rank` observations, in normalised buckets ending with +Inf. */
+function rankIn(b: readonly Bucket[], rank: number): number {
   const i = b.findIndex((bucket) => bucket.count >= rank);
   if (i === -1 || i === b.length - 1) return b[b.length - 2].upperBound;
   if (i === 0 && b[0].upperBound <= 0) return b[0].upperBound;
@@ -61,9 +71,22 @@ export function histogramQuantile(q: number, buckets: readonly Bucket[]): number
   return start + (b[i].upperBound - start) * ((rank - below) / (b[i].count - below));
 }
 
+const BOUNDS = new Map<string, number>();
+
 /** The `le` label as Prometheus parses it ("+Inf", "0.5", "1e3"); NaN for anything else. */
 export function upperBoundOf(le: string | undefined): number {
-  if (le === undefined || le.trim() === '') return NaN;
+  if (le === undefined) return NaN;
+  let bound = BOUNDS.get(le);
+  if (bound === undefined) {
+    bound = parseBound(le);
+    // A histogram has a few dozen bounds; the cap only guards against a hostile answer.
+    if (BOUNDS.size < 10_000) BOUNDS.set(le, bound);
+  }
+  return bound;
+}
+
+function parseBound(le: string): number {
+  if (le.trim() === '') return NaN;
   if (/^\+?inf$/i.test(le)) return Infinity;
   if (/^-inf$/i.test(le)) return -Infinity;
   return Number(le);
