@@ -10,7 +10,7 @@
 // scraping measured idle) and process.cpuUsage (this process), less sensitive to load than latency.
 //   npm run bench:telemetry -- [--services 500] [--edges 5000] [--requests 100] [--window 60]
 //     [--reporters source|source,destination] [--readers 5] [--every 1000] [--dashboard-seconds 20]
-//     [--timeout 30] [--prometheus PATH] [--json out.json]
+//     [--cache-seconds 5] [--timeout 30] [--prometheus PATH] [--json out.json]
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
