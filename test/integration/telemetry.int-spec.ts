@@ -190,6 +190,23 @@ describe('golden signals', () => {
   });
 });
 
+describe('shared evaluations', () => {
+  it('concurrent requests of one view share one evaluation and say so', async () => {
+    // A window no other test asks for, so nothing is shared from before.
+    const path = `services?namespace=${ns}&windowSeconds=${WINDOW + 7}`;
+    const answers = await Promise.all([1, 2, 3, 4].map(() => api(path)));
+    const states = answers.map((res) => res.body.data.telemetry);
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    expect(states.filter((s) => s.cacheAgeMs === undefined)).toHaveLength(1);
+    for (const s of states) expect(s).toMatchObject({ state: 'ok', queries: 2 });
+    const items = answers.map((res) => JSON.stringify(res.body.data.items));
+    expect(new Set(items).size).toBe(1);
+    // Another view or filter is its own evaluation.
+    const other = await api(`services?windowSeconds=${WINDOW + 7}`);
+    expect(other.body.data.telemetry.cacheAgeMs).toBeUndefined();
+  });
+});
+
 describe('the service graph', () => {
   it("has exactly the configured call graph's edges, with rate, error %, p95 and mTLS share", async () => {
     const res = await api(`graph?namespace=${ns}&windowSeconds=${WINDOW}&format=mermaid`);
