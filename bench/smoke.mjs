@@ -60,6 +60,22 @@ const BENCHES = [
   ['diagnostics-fill', ['bench/diagnostics-fill.mjs', '--pods', '2000', '--rounds', '1']],
   ['validations', ['bench/validations.mjs', '--requests', '3']],
   ['changes', ['bench/changes.mjs', '--events', '500', '--seconds', '10']],
+  [
+    'telemetry',
+    [
+      'bench/telemetry.mjs',
+      ...['--services', '20', '--edges', '60', '--window', '10', '--requests', '3'],
+      ...['--dashboard-seconds', '2'],
+    ],
+  ],
+  [
+    'behaviour',
+    [
+      'bench/behaviour.mjs',
+      ...['--services', '10,20', '--evaluations', '2', '--window', '10', '--offset', '10'],
+      ...['--volume-window', '10'],
+    ],
+  ],
 ];
 const DEADLINE_MS = 5 * 60_000;
 

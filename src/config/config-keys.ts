@@ -523,6 +523,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: 'Most samples one range query may return (series × steps), checked before it is sent and on its answer',
   },
   {
+    path: 'telemetry.viewCacheSeconds',
+    env: 'CLOUDPILOT_TELEMETRY_VIEW_CACHE_SECONDS',
+    default: 5,
+    parse: intRange(0, 300),
+    doc: "How long a telemetry view's answer (services, workloads, graph; per cluster, window and filter) is shared: concurrent and later requests within it reuse one evaluation instead of querying Prometheus again; 0 turns sharing off (concurrent requests then each query)",
+  },
+  {
     path: 'telemetry.healthOverrides',
     env: 'CLOUDPILOT_TELEMETRY_HEALTH_OVERRIDES',
     default: [],

@@ -140,6 +140,7 @@ export interface AppConfig {
     queryTimeoutSeconds: number;
     maxSeries: number;
     maxPoints: number;
+    viewCacheSeconds: number;
     healthOverrides: HealthOverride[];
   };
   notifications: {

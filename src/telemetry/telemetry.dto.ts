@@ -81,9 +81,17 @@ export class TelemetryStateDto {
   state: 'ok' | 'notConfigured' | 'error';
   @ApiProperty({ type: TelemetryErrorDto, nullable: true })
   error: TelemetryErrorDto | null;
-  /** PromQL queries this answer sent (constant per route, whatever the number of services). */
+  /**
+   * PromQL queries the evaluation behind this answer sent (constant per route, whatever the
+   * number of services); a shared answer (`cacheAgeMs` set) cost this request none.
+   */
   queries: number;
   elapsedMs: number;
+  /**
+   * Set when the answer is another request's evaluation of the same view, shared within
+   * `telemetry.viewCacheSeconds`: how long ago that evaluation ended (0 when both waited for it).
+   */
+  cacheAgeMs?: number;
 }
 
 export class TelemetryClusterDto {
