@@ -530,6 +530,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: "How long a telemetry view's answer (services, workloads, graph; per cluster, window and filter) is shared: concurrent and later requests within it reuse one evaluation instead of querying Prometheus again; 0 turns sharing off (concurrent requests then each query)",
   },
   {
+    path: 'telemetry.viewStaleSeconds',
+    env: 'CLOUDPILOT_TELEMETRY_VIEW_STALE_SECONDS',
+    default: 30,
+    parse: intRange(0, 600),
+    doc: 'For how long after telemetry.viewCacheSeconds a shared answer is still served at once while ONE refresh runs in the background (its cacheAgeMs says how old); a failed refresh drops it. 0: every reader after viewCacheSeconds waits for a fresh evaluation',
+  },
+  {
     path: 'telemetry.healthOverrides',
     env: 'CLOUDPILOT_TELEMETRY_HEALTH_OVERRIDES',
     default: [],

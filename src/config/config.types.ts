@@ -141,6 +141,7 @@ export interface AppConfig {
     maxSeries: number;
     maxPoints: number;
     viewCacheSeconds: number;
+    viewStaleSeconds: number;
     healthOverrides: HealthOverride[];
   };
   notifications: {

@@ -77,4 +77,61 @@ describe('SharedViews', () => {
     await shared.share('d', owner, 10, async () => ({ value: 'd', keep: true }));
     expect(shared.size).toBe(1);
   });
+
+  it('past its time, serves the value at once within staleMs while ONE refresh runs', async () => {
+    const shared = views();
+    const gate = deferred<{ value: number; keep: boolean }>();
+    let evaluations = 0;
+    await shared.share('k', owner, 5000, async () => ({ value: 1, keep: true }), 30_000);
+    clock += 6000;
+    const refreshing = () => (evaluations++, gate.promise);
+    await expect(shared.share('k', owner, 5000, refreshing, 30_000)).resolves.toEqual({
+      value: 1,
+      ageMs: 6000,
+    });
+    clock += 100;
+    await expect(shared.share('k', owner, 5000, refreshing, 30_000)).resolves.toEqual({
+      value: 1,
+      ageMs: 6100,
+    });
+    expect(evaluations).toBe(1);
+    gate.resolve({ value: 2, keep: true });
+    await gate.promise;
+    await new Promise((r) => setImmediate(r));
+    await expect(shared.share('k', owner, 5000, refreshing, 30_000)).resolves.toEqual({
+      value: 2,
+      ageMs: 0,
+    });
+    // Beyond staleMs the reader waits for an evaluation of its own.
+    clock += 5000 + 30_000;
+    await expect(
+      shared.share('k', owner, 5000, async () => ({ value: 3, keep: true }), 30_000),
+    ).resolves.toEqual({ value: 3, ageMs: null });
+  });
+
+  it('drops a stale value whose refresh failed: the next reader evaluates and sees the error', async () => {
+    const shared = views();
+    await shared.share('k', owner, 5000, async () => ({ value: 1, keep: true }), 30_000);
+    clock += 6000;
+    const failing = deferred<{ value: number; keep: boolean }>();
+    await expect(shared.share('k', owner, 5000, () => failing.promise, 30_000)).resolves.toEqual({
+      value: 1,
+      ageMs: 6000,
+    });
+    failing.reject(new Error('down'));
+    await failing.promise.catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    await expect(
+      shared.share('k', owner, 5000, async () => Promise.reject(new Error('still down')), 30_000),
+    ).rejects.toThrow('still down');
+  });
+
+  it('without staleMs, a reader past the time waits for a fresh evaluation', async () => {
+    const shared = views();
+    await shared.share('k', owner, 5000, async () => ({ value: 1, keep: true }));
+    clock += 6000;
+    await expect(
+      shared.share('k', owner, 5000, async () => ({ value: 2, keep: true })),
+    ).resolves.toEqual({ value: 2, ageMs: null });
+  });
 });

@@ -7,6 +7,9 @@ interface Entry {
   pending: Promise<unknown>;
   finishedAt: number | undefined;
   expiresAt: number;
+  /** The kept value once the evaluation ended (served stale while a refresh runs). */
+  kept?: { value: unknown };
+  refreshing?: boolean;
 }
 
 export interface Shared<T> {
@@ -20,6 +23,12 @@ export interface Shared<T> {
  * and readers within `ttlMs` of its end reuse it. A dashboard's panels, or several people on one
  * page, then cost Prometheus one evaluation, and the answer cannot change faster than the scrape
  * interval anyway. Only values the evaluation says to keep are kept (never an error).
+ *
+ * With `staleMs`, a reader up to `staleMs` after the value's time is up gets it at once (its age
+ * says how old) and starts ONE refresh in the background: a dashboard read every few seconds then
+ * never waits for Prometheus after its first answer, and its answers are at most one evaluation
+ * plus `ttlMs` old. A refresh that fails or is not kept drops the value, so the next reader waits
+ * for an evaluation of its own and sees the error.
  */
 export class SharedViews {
   private readonly entries = new Map<string, Entry>();
@@ -31,19 +40,23 @@ export class SharedViews {
     owner: object,
     ttlMs: number,
     evaluate: () => Promise<{ value: T; keep: boolean }>,
+    staleMs = 0,
   ): Promise<Shared<T>> {
     const found = this.entries.get(key);
-    if (found && found.owner === owner && this.now() < found.expiresAt) {
+    const now = this.now();
+    if (found && found.owner === owner && now < found.expiresAt) {
       const { value } = (await found.pending) as { value: T };
       return { value, ageMs: Math.max(0, this.now() - (found.finishedAt ?? this.now())) };
     }
+    if (found?.kept && found.owner === owner && now < found.expiresAt + staleMs) {
+      if (!found.refreshing) this.refresh(key, found, ttlMs, evaluate);
+      return { value: found.kept.value as T, ageMs: now - found.finishedAt! };
+    }
     const entry: Entry = { owner, pending: evaluate(), finishedAt: undefined, expiresAt: Infinity };
-    this.remember(key, entry);
+    this.remember(key, entry, staleMs);
     try {
       const result = await (entry.pending as Promise<{ value: T; keep: boolean }>);
-      entry.finishedAt = this.now();
-      entry.expiresAt = result.keep ? entry.finishedAt + ttlMs : 0;
-      if (!result.keep) this.forget(key, entry);
+      this.settle(key, entry, result, ttlMs);
       return { value: result.value, ageMs: null };
     } catch (error) {
       this.forget(key, entry);
@@ -51,13 +64,50 @@ export class SharedViews {
     }
   }
 
+  /** One evaluation in the background; the stale entry answers until it ends. */
+  private refresh<T>(
+    key: string,
+    stale: Entry,
+    ttlMs: number,
+    evaluate: () => Promise<{ value: T; keep: boolean }>,
+  ): void {
+    stale.refreshing = true;
+    const next: Entry = {
+      owner: stale.owner,
+      pending: evaluate(),
+      finishedAt: undefined,
+      expiresAt: 0,
+    };
+    void (next.pending as Promise<{ value: T; keep: boolean }>).then(
+      (result) => {
+        if (this.entries.get(key) !== stale) return;
+        if (!result.keep) return this.forget(key, stale);
+        this.settle(key, next, result, ttlMs);
+        this.entries.set(key, next);
+      },
+      () => this.forget(key, stale),
+    );
+  }
+
+  private settle(
+    key: string,
+    entry: Entry,
+    result: { value: unknown; keep: boolean },
+    ttlMs: number,
+  ) {
+    entry.finishedAt = this.now();
+    entry.expiresAt = result.keep ? entry.finishedAt + ttlMs : 0;
+    if (result.keep) entry.kept = { value: result.value };
+    else this.forget(key, entry);
+  }
+
   get size(): number {
     return this.entries.size;
   }
 
-  private remember(key: string, entry: Entry): void {
+  private remember(key: string, entry: Entry, staleMs: number): void {
     const now = this.now();
-    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+    for (const [k, e] of this.entries) if (e.expiresAt + staleMs <= now) this.entries.delete(k);
     this.entries.delete(key);
     this.entries.set(key, entry);
     while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);

@@ -66,12 +66,17 @@ export class TelemetryRunner {
     }
     const state = { state: 'notConfigured' as const, error: null, queries: 0 };
     if (!client) return { cluster, telemetry: { ...state, elapsedMs: elapsed() }, data: empty };
-    const ttlMs = this.configProvider.config.telemetry.viewCacheSeconds * 1000;
+    const { viewCacheSeconds, viewStaleSeconds } = this.configProvider.config.telemetry;
+    const ttlMs = viewCacheSeconds * 1000;
     const live = client;
     const evaluate = () => this.evaluate(cluster, live, empty, view, started);
     if (!shareKey || ttlMs <= 0) return evaluate();
-    const shared = await this.shared.share(`${cluster.id}\n${shareKey}`, client, ttlMs, () =>
-      evaluate().then((run) => ({ value: run, keep: run.telemetry.state === 'ok' })),
+    const shared = await this.shared.share(
+      `${cluster.id}\n${shareKey}`,
+      client,
+      ttlMs,
+      () => evaluate().then((run) => ({ value: run, keep: run.telemetry.state === 'ok' })),
+      viewStaleSeconds * 1000,
     );
     if (shared.ageMs === null) return shared.value;
     const telemetry = { ...shared.value.telemetry, elapsedMs: elapsed(), cacheAgeMs: shared.ageMs };
