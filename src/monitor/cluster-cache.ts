@@ -50,6 +50,8 @@ export class ClusterCache implements ClusterSnapshot {
   private recovery: NodeJS.Timeout | undefined;
   private probing = false;
   private stopped = false;
+  /** Set by start(): until then (queued for its first sync) refreshKinds() starts nothing. */
+  private begun = false;
   /** False until the first round of kind resolution is done: before it, the cache is not settled. */
   private kindsResolved = false;
   private settledWaiters: Array<() => void> = [];
@@ -69,11 +71,14 @@ export class ClusterCache implements ClusterSnapshot {
    * kinds (CRDs) once discovery answers, or at a later refreshKinds() if they are not served yet.
    */
   start(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.begun = true;
     return this.refreshKinds();
   }
 
   /** Starts the kinds that became served since (a CRD installed later); the scheduled tick calls it. */
   async refreshKinds(): Promise<void> {
+    if (!this.begun) return;
     const missing = CACHED_KINDS.filter(
       (spec) =>
         !this.sections.has(spec.name) &&
