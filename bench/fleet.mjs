@@ -45,7 +45,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
 const env = {
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '/tmp',
-  DATABASE_URL: `sqlite://${join(dir, 'cloudpilot.db')}`,
+  DATABASE_URL: `sqlite:///${join(dir, 'cloudpilot.db')}`,
   CLOUDPILOT_ADMIN_TOKEN: token,
   CLOUDPILOT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true',
@@ -117,14 +117,13 @@ async function api(method, path, body) {
   return json.data;
 }
 
-/** Registers clusters [from, to) a few at a time (each registration tests its connection). */
+/**
+ * Registers clusters [from, to), one at a time (each registration tests its connection):
+ * concurrent registrations on SQLite answer 500 today (two transactions on its one connection).
+ */
 async function register(from, to) {
-  for (let i = from; i < to; i += 8) {
-    const batch = [];
-    for (let j = i; j < Math.min(to, i + 8); j++)
-      batch.push(api('POST', '/api/v1/clusters', { name: `fleet-${j}`, kubeconfig }));
-    await Promise.all(batch);
-  }
+  for (let i = from; i < to; i++)
+    await api('POST', '/api/v1/clusters', { name: `fleet-${i}`, kubeconfig });
 }
 
 /** Waits until the fleet overview has `count` entries with data in state synced. */
@@ -229,7 +228,7 @@ try {
     await api('POST', '/api/v1/clusters?skipTest=true', { name: 'fleet-dead', kubeconfig: dead });
     // Its first sync fails when the request deadline passes; meanwhile answers wait for it.
     const t1 = performance.now();
-    await latency(app, '/api/v1/overview', 1);
+    await api('GET', '/api/v1/overview');
     result.withDead = {
       firstAnswerMs: Math.round(performance.now() - t1),
       ...(await fleetLatencies(app)),

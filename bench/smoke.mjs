@@ -32,6 +32,7 @@ const BENCHES = [
   ],
   ['http', ['bench/http-load.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1']],
   ['cluster-cost', ['--expose-gc', 'bench/cluster-cost.mjs', '--caches', '2']],
+  ['fleet', ['bench/fleet.mjs', '--clusters', '3', '--base', '1', '--requests', '5']],
   ['pod-record', ['--expose-gc', 'bench/pod-record.mjs', '--pods', '2000', '--shape', 'bench']],
   [
     'diagnostics',

@@ -71,8 +71,7 @@ export class ClusterCache implements ClusterSnapshot {
    * kinds (CRDs) once discovery answers, or at a later refreshKinds() if they are not served yet.
    */
   start(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    this.begun = true;
+    this.begun = !this.stopped;
     return this.refreshKinds();
   }
 
@@ -146,19 +145,22 @@ export class ClusterCache implements ClusterSnapshot {
 
   status(): Partial<Record<CachedKindName, KindStatus>> {
     const now = Date.now();
+    // One timestamp for every healthy kind: a fleet answer reads 29 kinds of hundreds of clusters.
+    const nowIso = new Date(now).toISOString();
     const result: Partial<Record<CachedKindName, KindStatus>> = {};
     for (const [key, { watch }] of this.sections) {
       const error = watch.lastError;
       const last = watch.lastSyncedAt;
       const healthy = watch.state === 'synced';
+      const { lists, relistsAfterGone } = watch.stats;
       result[key] = {
         state: watch.state,
         mode: watch.mode,
         count: watch.size,
-        lastSyncedAt: last ? new Date(healthy ? now : last).toISOString() : null,
+        lastSyncedAt: last ? (healthy ? nowIso : new Date(last).toISOString()) : null,
         ageSeconds: last ? (healthy ? 0 : Math.round((now - last) / 100) / 10) : null,
-        lists: watch.stats.lists,
-        relistsAfterGone: watch.stats.relistsAfterGone,
+        lists,
+        relistsAfterGone,
         ...(error && !healthy ? { error: { code: error.code, message: error.message } } : {}),
       };
     }
