@@ -118,12 +118,13 @@ async function api(method, path, body) {
 }
 
 /**
- * Registers clusters [from, to), one at a time (each registration tests its connection):
- * concurrent registrations on SQLite answer 500 today (two transactions on its one connection).
+ * Registers clusters [from, to), one at a time: concurrent registrations on SQLite answer 500
+ * today (two transactions on its one connection). Without the connection test (`skipTest`): on
+ * a loaded machine its probes outlast the request deadline, and the cluster is known to answer.
  */
 async function register(from, to) {
   for (let i = from; i < to; i++)
-    await api('POST', '/api/v1/clusters', { name: `fleet-${i}`, kubeconfig });
+    await api('POST', '/api/v1/clusters?skipTest=true', { name: `fleet-${i}`, kubeconfig });
 }
 
 /** Waits until the fleet overview has `count` entries with data in state synced. */
