@@ -63,8 +63,9 @@ export interface KubeClientStats {
  *
  * All requests of a client share one keep-alive agent (HTTP/2 when the API server offers it, as
  * kube-apiserver does), and with SharedAgents so do all clients of the same server and TLS
- * identity: client-node would build a new agent, hence a new TLS connection, for every request. The agent's sockets resolve the host through the address guard, so the address
- * checked is the address connected.
+ * identity: client-node would build a new agent, hence a new TLS connection, for every request.
+ * The agent's sockets resolve the host through the address guard, so the address checked is the
+ * address connected.
  */
 export class KubeClient {
   private agent: Promise<Agent> | undefined;
