@@ -39,6 +39,7 @@ const BENCHES = [
     ],
   ],
   ['cluster-cost', ['--expose-gc', 'bench/cluster-cost.mjs', '--caches', '2']],
+  ['fleet', ['bench/fleet.mjs', '--clusters', '3', '--base', '1', '--requests', '5']],
   ['pod-record', ['--expose-gc', 'bench/pod-record.mjs', '--pods', '2000', '--shape', 'bench']],
   [
     'diagnostics',

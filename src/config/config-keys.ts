@@ -366,6 +366,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: 'Read the certificate (tls.crt) of kubernetes.io/tls Secrets to forecast their expiry. Off by default: the Kubernetes API serves a Secret whole, so the private key is downloaded too (never decoded, kept or logged); cert-manager Certificates need no Secret data',
   },
   {
+    path: 'monitor.coldSyncConcurrency',
+    env: 'CLOUDPILOT_MONITOR_COLD_SYNC_CONCURRENCY',
+    default: 8,
+    parse: intRange(1, 256),
+    doc: 'Clusters whose cache does its first sync at once; the others wait their turn (a replica starting with hundreds of clusters staggers them)',
+  },
+  {
     path: 'coordination.leaderElection',
     env: 'CLOUDPILOT_LEADER_ELECTION',
     default: 'auto',

@@ -113,6 +113,7 @@ export interface AppConfig {
     historySize: number;
     fleetDeadlineSeconds: number;
     tlsSecretCertificates: boolean;
+    coldSyncConcurrency: number;
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
   history: { retentionDays: number; nodePoolLabels: string[] };

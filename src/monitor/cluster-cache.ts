@@ -50,6 +50,8 @@ export class ClusterCache implements ClusterSnapshot {
   private recovery: NodeJS.Timeout | undefined;
   private probing = false;
   private stopped = false;
+  /** Set by start(): until then (queued for its first sync) refreshKinds() starts nothing. */
+  private begun = false;
   /** False until the first round of kind resolution is done: before it, the cache is not settled. */
   private kindsResolved = false;
   private settledWaiters: Array<() => void> = [];
@@ -64,16 +66,15 @@ export class ClusterCache implements ClusterSnapshot {
     return this.client.clusterId;
   }
 
-  /**
-   * Starts a list+watch for every kind the cluster serves. Built-in kinds start at once; optional
-   * kinds (CRDs) once discovery answers, or at a later refreshKinds() if they are not served yet.
-   */
+  /** A list+watch per kind served: built-in kinds at once, CRDs once discovery shows them. */
   start(): Promise<void> {
+    this.begun = !this.stopped;
     return this.refreshKinds();
   }
 
   /** Starts the kinds that became served since (a CRD installed later); the scheduled tick calls it. */
   async refreshKinds(): Promise<void> {
+    if (!this.begun) return;
     const missing = CACHED_KINDS.filter(
       (spec) =>
         !this.sections.has(spec.name) &&
@@ -139,21 +140,26 @@ export class ClusterCache implements ClusterSnapshot {
     clearTimeout(timer);
   }
 
-  status(): Partial<Record<CachedKindName, KindStatus>> {
+  status(kinds?: readonly CachedKindName[]): Partial<Record<CachedKindName, KindStatus>> {
     const now = Date.now();
+    // One timestamp for every healthy kind: a fleet answer reads the kinds of hundreds of clusters.
+    const nowIso = new Date(now).toISOString();
     const result: Partial<Record<CachedKindName, KindStatus>> = {};
-    for (const [key, { watch }] of this.sections) {
+    for (const key of kinds ?? this.sections.keys()) {
+      const watch = this.sections.get(key)?.watch;
+      if (!watch) continue;
       const error = watch.lastError;
       const last = watch.lastSyncedAt;
       const healthy = watch.state === 'synced';
+      const { lists, relistsAfterGone } = watch.stats;
       result[key] = {
         state: watch.state,
         mode: watch.mode,
         count: watch.size,
-        lastSyncedAt: last ? new Date(healthy ? now : last).toISOString() : null,
+        lastSyncedAt: last ? (healthy ? nowIso : new Date(last).toISOString()) : null,
         ageSeconds: last ? (healthy ? 0 : Math.round((now - last) / 100) / 10) : null,
-        lists: watch.stats.lists,
-        relistsAfterGone: watch.stats.relistsAfterGone,
+        lists,
+        relistsAfterGone,
         ...(error && !healthy ? { error: { code: error.code, message: error.message } } : {}),
       };
     }
