@@ -3,6 +3,7 @@ import type { KubeClient } from '../kubernetes/kube-client';
 import { ListWatch, ListWatchState } from '../kubernetes/list-watch';
 import { CACHED_KINDS, CachedKindSpec, CacheOptIns } from './cached-kinds';
 import { ClusterAggregates } from './cluster-aggregates';
+import { KindStatusMemo } from './kind-status-memo';
 import type {
   CachedKindName,
   CachedRecords,
@@ -46,6 +47,7 @@ export class ClusterCache implements ClusterSnapshot {
   health: ClusterHealth | undefined;
   private readonly sections = new Map<CachedKindName, Section>();
   private readonly listeners = new Set<SnapshotListener>();
+  private readonly statusMemo = new KindStatusMemo();
   private lastChange = 0;
   private recovery: NodeJS.Timeout | undefined;
   private probing = false;
@@ -140,24 +142,7 @@ export class ClusterCache implements ClusterSnapshot {
   }
 
   status(): Partial<Record<CachedKindName, KindStatus>> {
-    const now = Date.now();
-    const result: Partial<Record<CachedKindName, KindStatus>> = {};
-    for (const [key, { watch }] of this.sections) {
-      const error = watch.lastError;
-      const last = watch.lastSyncedAt;
-      const healthy = watch.state === 'synced';
-      result[key] = {
-        state: watch.state,
-        mode: watch.mode,
-        count: watch.size,
-        lastSyncedAt: last ? new Date(healthy ? now : last).toISOString() : null,
-        ageSeconds: last ? (healthy ? 0 : Math.round((now - last) / 100) / 10) : null,
-        lists: watch.stats.lists,
-        relistsAfterGone: watch.stats.relistsAfterGone,
-        ...(error && !healthy ? { error: { code: error.code, message: error.message } } : {}),
-      };
-    }
-    return result;
+    return this.statusMemo.read(this.sections, Date.now());
   }
 
   failures(): KindFailure[] {
