@@ -22,6 +22,8 @@ const HELP = `bench/http-load.mjs: open-loop GET load on the app's overview, app
                      print app/floor ratios of CPU per request and latency
   --token-kind K     admin (the env admin token) | minted (a viewer token from the token API: the
                      database-backed path a real client takes)
+  --idle S           first measure the app's CPU for S seconds without requests (its watches and
+                     periodic jobs), and give CPU per request net of it too (0: skip)
   --slow-ms MS       count answers slower than this (100)
   --rss-every S      sample the app's RSS every S seconds while measuring (0: only at the end)
   --loop-probe FILE  preload bench/lib/loop-probe.mjs into the app: event-loop delay histogram,
@@ -46,6 +48,7 @@ const { values: given } = parseArgs({
     floor: { type: 'boolean', default: false },
     'token-kind': { type: 'string', default: 'admin' },
     'slow-ms': { type: 'string', default: '100' },
+    idle: { type: 'string', default: '0' },
     'rss-every': { type: 'string' },
     'loop-probe': { type: 'string' },
     soak: { type: 'boolean', default: false },
@@ -126,17 +129,32 @@ async function phase(target, seconds, record) {
 /** Warm-up, then the measured phase with the target's CPU per request from /proc. */
 async function measure(target) {
   await phase(target, Number(values.warmup), false);
+  const idleMsPerSecond = target.pid ? await idleCpu(target.pid, Number(values.idle)) : undefined;
   const rss0 = target.pid ? rssMiBOf(target.pid) : undefined;
   const cpu0 = target.pid ? cpuMsOf(target.pid) : 0;
   const result = await phase(target, Number(values.seconds), true);
   if (target.pid) {
-    result.cpuMsPerRequest = Math.round(((cpuMsOf(target.pid) - cpu0) / result.requests) * 1000) / 1000;
+    result.cpuMsPerRequest =
+      Math.round(((cpuMsOf(target.pid) - cpu0) / result.requests) * 1000) / 1000;
     result.rssAfterWarmupMiB = rss0;
     result.rssMiB = rssMiBOf(target.pid);
     result.rssDriftPercent = round(((result.rssMiB - rss0) / rss0) * 100);
+    if (idleMsPerSecond !== undefined) {
+      result.idleCpuMsPerSecond = idleMsPerSecond;
+      const busy = result.cpuMsPerRequest - (idleMsPerSecond * result.seconds) / result.requests;
+      result.netCpuMsPerRequest = Math.round(busy * 1000) / 1000;
+    }
   }
   result.loadavg = loadavg().map(round);
   return result;
+}
+
+/** The target's own CPU per second while nothing asks it anything, after its warm-up. */
+async function idleCpu(pid, seconds) {
+  if (!seconds) return undefined;
+  const cpu0 = cpuMsOf(pid);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return round((cpuMsOf(pid) - cpu0) / seconds);
 }
 
 /* global setImmediate */
