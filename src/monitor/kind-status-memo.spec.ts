@@ -10,17 +10,19 @@ function watchOf(facts: Partial<Record<string, unknown>> = {}) {
     size: 3,
     lastSyncedAt: 1_000,
     lastError: undefined,
-    counters: { lists: 1, relistsAfterGone: 0 },
-    get stats() {
-      return { ...this.counters };
+    listCounts: { lists: 1, relistsAfterGone: 0 },
+    get stats(): { lists: number; relistsAfterGone: number } {
+      return { ...this.listCounts };
     },
     ...facts,
   };
-  return w as typeof w & ListWatch<any>;
+  return w;
 }
 
 function sections(...entries: Array<[CachedKindName, ReturnType<typeof watchOf>]>) {
-  return new Map(entries.map(([kind, watch]) => [kind, { watch }]));
+  return new Map(
+    entries.map(([kind, watch]) => [kind, { watch: watch as unknown as ListWatch<any> }]),
+  );
 }
 
 describe('KindStatusMemo', () => {
@@ -48,7 +50,7 @@ describe('KindStatusMemo', () => {
       state: 'stale',
       ageSeconds: t0 / 1000 - 1,
     });
-    pods.counters.lists = 2;
+    pods.listCounts.lists = 2;
     expect(memo.read(all, t0 + 3).pods?.lists).toBe(2);
   });
 
@@ -65,7 +67,7 @@ describe('KindStatusMemo', () => {
     const memo = new KindStatusMemo();
     const all = sections(['nodes', watchOf()]);
     memo.read(all, t0);
-    all.set('pods', { watch: watchOf({ size: 9 }) });
+    all.set('pods', { watch: watchOf({ size: 9 }) as unknown as ListWatch<any> });
     const status = memo.read(all, t0 + 1);
     expect(Object.keys(status)).toEqual(['nodes', 'pods']);
     expect(() => {
