@@ -102,15 +102,13 @@ export class OutboxRecorder {
     now: number,
   ): Promise<number> {
     const remembered = this.told.get(clusterId, this.coordination.status());
-    if (remembered) {
-      const diff = diffFindings(clusterId, remembered, current, iso(now));
-      if (!diff.events.length) return 0;
-    }
+    const known = remembered && diffFindings(clusterId, remembered, current, iso(now));
+    if (known && !known.events.length) return 0;
     let after: Map<string, NotifiedState> | undefined;
     try {
       const committed = await this.notified.manager.transaction(async (tx) => {
         const before = remembered ?? (await this.readTold(tx, clusterId));
-        const diff = diffFindings(clusterId, before, current, iso(now));
+        const diff = known || diffFindings(clusterId, before, current, iso(now));
         after = before;
         if (!diff.events.length) return 0;
         after = new Map(before);
