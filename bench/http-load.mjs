@@ -22,6 +22,9 @@ const HELP = `bench/http-load.mjs: open-loop GET load on the app's overview, app
                      print app/floor ratios of CPU per request and latency
   --token-kind K     admin (the env admin token) | minted (a viewer token from the token API: the
                      database-backed path a real client takes)
+  --grants JSON      with --token-kind minted: the token's grants, e.g. '[{"role":"viewer",
+                     "clusters":["local"]}]' (scope checks then run on every request; without
+                     grants a token may see everything and skips them)
   --idle S           first measure the app's CPU for S seconds without requests (its watches and
                      periodic jobs), and give CPU per request net of it too (0: skip)
   --slow-ms MS       count answers slower than this (100)
@@ -47,6 +50,7 @@ const { values: given } = parseArgs({
     'app-dir': { type: 'string', default: repoRoot },
     floor: { type: 'boolean', default: false },
     'token-kind': { type: 'string', default: 'admin' },
+    grants: { type: 'string' },
     'slow-ms': { type: 'string', default: '100' },
     idle: { type: 'string', default: '0' },
     'rss-every': { type: 'string' },
@@ -233,7 +237,11 @@ async function mintViewer(url, adminToken) {
   const res = await fetch(new URL('/api/v1/auth/tokens', url), {
     method: 'POST',
     headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: `bench-${Date.now()}`, role: 'viewer' }),
+    body: JSON.stringify({
+      name: `bench-${Date.now()}`,
+      role: 'viewer',
+      ...(values.grants ? { grants: JSON.parse(values.grants) } : {}),
+    }),
   });
   const body = await res.json();
   if (res.status !== 201) throw new Error(`minting a token: ${res.status} ${JSON.stringify(body)}`);
