@@ -233,35 +233,6 @@ describe('configuration detectors', () => {
     expect(found[1].message).toContain('namespace(s) store');
   });
 
-  it('match Services against a large namespace through its labels with the same answers as a scan', () => {
-    // Past 64 pods a namespace is looked up by label pair: the first pair finds the candidates,
-    // the whole selector still decides.
-    const filler = Array.from({ length: 100 }, (_, i) =>
-      pod(`filler-${i}`, { labels: { app: `filler-${i % 10}`, tier: 'back' } }),
-    );
-    const found = services(
-      inputOf({
-        pods: [
-          ...filler,
-          pod('web-1', { labels: { app: 'web', tier: 'front' } }),
-          pod('web-2', { labels: { app: 'web', tier: 'front' } }),
-          pod('api-1', { labels: { app: 'api', tier: 'front' }, ready: false }),
-        ],
-        services: [
-          svc('web', { selector: { app: 'web', tier: 'front' } }),
-          svc('api', { selector: { app: 'api' } }),
-          svc('filler', { selector: { app: 'filler-3' } }),
-          svc('wrong-tier', { selector: { app: 'web', tier: 'back' } }),
-          svc('tier-first', { selector: { tier: 'back', app: 'filler-4' } }),
-        ],
-      }),
-    );
-    expect(names(found)).toEqual([
-      'SERVICE_NO_READY_ENDPOINTS api',
-      'SERVICE_NO_MATCHING_PODS wrong-tier',
-    ]);
-  });
-
   it('report Ingress backends whose Service or port is missing and TLS Secrets that do not exist', () => {
     const ingress = slimIngress({
       metadata: meta('front'),

@@ -1,4 +1,3 @@
-import type { PodRecord } from '../../cluster-state/records/pod';
 import type { SpecObject } from '../../cluster-state/records/spec-object';
 import { RawFinding } from '../../cluster-state/finding';
 import { mapMatches } from '../selectors';
@@ -35,13 +34,12 @@ function elsewhere(input: DetectorInput, selector: Record<string, string>, own: 
  */
 export function services(input: DetectorInput): RawFinding[] {
   const findings: RawFinding[] = [];
-  const byLabel = new PodsByLabel(input);
   for (const s of input.list('services')) {
     const selector: Record<string, string> | undefined = s.spec.selector;
     if (s.spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) continue;
     const namespace = s.metadata.namespace ?? '';
-    const pods = byLabel
-      .candidates(namespace, selector)
+    const pods = input
+      .podsIn(namespace)
       .filter(
         (p) => p.phase !== 'Succeeded' && p.phase !== 'Failed' && mapMatches(selector, p.labels),
       );
@@ -78,42 +76,4 @@ export function services(input: DetectorInput): RawFinding[] {
     });
   }
   return findings;
-}
-
-/** Namespaces with fewer pods than this are scanned whole for each Service. */
-const INDEX_FROM_PODS = 64;
-const NO_PODS: readonly PodRecord[] = [];
-
-/**
- * A namespace's pods by label pair, built once per evaluation and namespace when it is large:
- * matching each Service against every pod of its namespace cost Services × pods (200 × 2,000 per
- * namespace at 100k pods: most of a full evaluation). The candidates of a selector are the pods
- * carrying its first pair, in the namespace's order; the caller still checks the whole selector.
- * Not kept past the evaluation, so it adds nothing to what the engine retains.
- */
-class PodsByLabel {
-  private readonly namespaces = new Map<string, Map<string, PodRecord[]>>();
-
-  constructor(private readonly input: DetectorInput) {}
-
-  candidates(namespace: string, selector: Record<string, string>): readonly PodRecord[] {
-    const pods = this.input.podsIn(namespace);
-    if (pods.length < INDEX_FROM_PODS) return pods;
-    let index = this.namespaces.get(namespace);
-    if (!index) this.namespaces.set(namespace, (index = indexByLabel(pods)));
-    const [key] = Object.keys(selector);
-    return index.get(`${key}=${selector[key]}`) ?? NO_PODS;
-  }
-}
-
-function indexByLabel(pods: readonly PodRecord[]): Map<string, PodRecord[]> {
-  const index = new Map<string, PodRecord[]>();
-  for (const pod of pods)
-    for (const key in pod.labels) {
-      const pair = `${key}=${pod.labels[key]}`;
-      const list = index.get(pair);
-      if (list) list.push(pod);
-      else index.set(pair, [pod]);
-    }
-  return index;
 }
