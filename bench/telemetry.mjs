@@ -10,7 +10,8 @@
 // scraping measured idle) and process.cpuUsage (this process), less sensitive to load than latency.
 //   npm run bench:telemetry -- [--services 500] [--edges 5000] [--requests 100] [--window 60]
 //     [--reporters source|source,destination] [--readers 5] [--every 1000] [--dashboard-seconds 20]
-//     [--cache-seconds 5] [--timeout 30] [--prometheus PATH] [--json out.json]
+//     [--cache-seconds 5] [--stale-seconds 30] [--timeout 30] [--prometheus PATH] [--json out.json]
+// (--stale-seconds: telemetry.viewStaleSeconds, answers past their time served while one refresh runs)
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     every: { type: 'string', default: '1000' },
     'dashboard-seconds': { type: 'string', default: '20' },
     'cache-seconds': { type: 'string', default: '5' },
+    'stale-seconds': { type: 'string', default: '30' },
     timeout: { type: 'string', default: '30' },
     prometheus: { type: 'string', default: DEFAULT_PROMETHEUS },
     json: { type: 'string' },
@@ -95,6 +97,8 @@ async function dashboard(name, prom, run) {
   const ms = [];
   const until = Date.now() + Number(values['dashboard-seconds']) * 1000;
   let shared = 0;
+  // The oldest answer a reader got: what sharing (and serving stale) costs in freshness.
+  let maxAgeMs = 0;
   while (Date.now() < until) {
     const tick = Date.now();
     const answers = await Promise.all(
@@ -106,6 +110,7 @@ async function dashboard(name, prom, run) {
       }),
     );
     shared += answers.filter((a) => a.telemetry.cacheAgeMs !== undefined).length;
+    for (const a of answers) maxAgeMs = Math.max(maxAgeMs, a.telemetry.cacheAgeMs ?? 0);
     if (answers.some((a) => a.telemetry.state !== 'ok'))
       throw new Error(JSON.stringify(answers[0].telemetry));
     await sleep(Math.max(0, tick + Number(values.every) - Date.now()));
@@ -114,6 +119,7 @@ async function dashboard(name, prom, run) {
     name,
     requests: ms.length,
     shared,
+    maxAgeMs,
     ...latencySummary(ms),
     queriesPerRequest: +(((await engineQueries(prom.url)) - q0) / ms.length).toFixed(2),
     loadAverage: +loadavg()[0].toFixed(1),
@@ -126,7 +132,11 @@ async function dashboard(name, prom, run) {
 function runner(client) {
   const directory = { get: async () => ({ id: 'bench', name: 'bench' }) };
   const connections = { client: async () => client };
-  const telemetry = { viewCacheSeconds: Number(values['cache-seconds']), healthOverrides: [] };
+  const telemetry = {
+    viewCacheSeconds: Number(values['cache-seconds']),
+    viewStaleSeconds: Number(values['stale-seconds']),
+    healthOverrides: [],
+  };
   return new TelemetryRunner(directory, connections, { config: { telemetry } });
 }
 
