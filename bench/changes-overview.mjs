@@ -101,7 +101,7 @@ async function run(recording, dir, round) {
     p99: r.p99,
     p999: r.p999,
     max: r.max,
-    appCpuMsPerRequest: r.appCpuMsPerRequest,
+    appCpuMsPerRequest: r.cpuMsPerRequest ?? r.appCpuMsPerRequest,
     changesPerSecond: Math.round(changes.acknowledged / changes.seconds),
     changesFailed: changes.failed,
     loadavg: r.loadavg,
