@@ -23,6 +23,12 @@ const PROPOSAL_PAGE = 500;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** What this leader last committed for a cluster, and the diagnostics change stamp it saw. */
+interface Told {
+  states: Map<string, NotifiedState>;
+  stamp?: number;
+}
+
 const toState = (row: NotifiedFinding): NotifiedState => ({
   findingId: row.findingId,
   clusterId: row.clusterId,
@@ -43,7 +49,7 @@ const toState = (row: NotifiedFinding): NotifiedState => ({
 export class OutboxRecorder {
   private readonly logger = new Logger('Notifications');
   private readonly job: PeriodicJob<number>;
-  private readonly told = new ToldWhileLeading<Map<string, NotifiedState>>();
+  private readonly told = new ToldWhileLeading<Told>();
 
   constructor(
     @InjectRepository(NotifiedFinding) private readonly notified: Repository<NotifiedFinding>,
@@ -73,8 +79,16 @@ export class OutboxRecorder {
     const routes = await this.store.allRoutes();
     let committed = 0;
     for (const clusterId of this.snapshots.all().keys()) {
+      // Read before the findings: a change in between is diffed again at the next scan.
+      const stamp = this.diagnostics.changeStamp(clusterId);
+      const remembered = this.told.get(clusterId, this.coordination.status());
+      if (stamp !== undefined && remembered?.stamp === stamp) continue;
       const current = await this.currentFindings(clusterId);
-      if (current) committed += await this.commitCluster(clusterId, current, routes, now);
+      if (current)
+        committed += await this.commitCluster(clusterId, current, routes, now, {
+          remembered: remembered?.states,
+          stamp,
+        });
     }
     committed += await this.reminders.record(routes, now);
     return committed + (await this.recordProposals(routes, now));
@@ -100,10 +114,13 @@ export class OutboxRecorder {
     current: Finding[],
     routes: NotificationRoute[],
     now: number,
+    { remembered, stamp }: { remembered?: Map<string, NotifiedState>; stamp?: number },
   ): Promise<number> {
-    const remembered = this.told.get(clusterId, this.coordination.status());
     const known = remembered && diffFindings(clusterId, remembered, current, iso(now));
-    if (known && !known.events.length) return 0;
+    if (known && !known.events.length) {
+      this.told.set(clusterId, { states: remembered, stamp });
+      return 0;
+    }
     let after: Map<string, NotifiedState> | undefined;
     try {
       const committed = await this.notified.manager.transaction(async (tx) => {
@@ -115,7 +132,7 @@ export class OutboxRecorder {
         for (const state of diff.states) after.set(state.findingId, state);
         return this.write(tx, diff, routes, now);
       });
-      if (after) this.told.set(clusterId, after);
+      if (after) this.told.set(clusterId, { states: after, stamp });
       return committed;
     } catch (error) {
       this.told.forget(clusterId);
