@@ -130,6 +130,35 @@ export function ClusterEndpoint(spec: ClusterEndpointSpec): MethodDecorator & Cl
   });
 }
 
+/** What one route adds to the spec its controller's routes share: what differs, never the summary. */
+export type OwnSpec<S extends EndpointSpec> = Omit<Partial<S>, 'summary'>;
+
+/** A decorator for the routes of one controller that share part of their spec (`.with`). */
+export type SharedEndpoint<S extends EndpointSpec> = (
+  summary: string,
+  own?: OwnSpec<S>,
+) => MethodDecorator & ClassDecorator;
+
+/**
+ * The routes of a controller that share access, role, liveness, response or errors state that
+ * part once; each route then gives its summary and only what differs. Its errors come after the
+ * shared ones (the document lists them in that order); anything else it gives wins.
+ */
+function sharing<S extends EndpointSpec>(
+  endpoint: (spec: S) => MethodDecorator & ClassDecorator,
+  shared: Partial<S>,
+): SharedEndpoint<S> {
+  return (summary, own) => {
+    const errors = [...(shared.errors ?? []), ...(own?.errors ?? [])];
+    const spec = { ...shared, ...own, summary, errors } as unknown as S;
+    if (!spec.access) throw new Error(`Route "${summary}" states no access rule`);
+    return endpoint(spec);
+  };
+}
+
+ApiEndpoint.with = (shared: Partial<EndpointSpec>) => sharing(ApiEndpoint, shared);
+ClusterEndpoint.with = (shared: Partial<ClusterEndpointSpec>) => sharing(ClusterEndpoint, shared);
+
 function successResponse(spec: EndpointSpec, status: number): MethodDecorator & ClassDecorator {
   if (spec.sse)
     return applyDecorators(
