@@ -28,6 +28,9 @@ class Routes {
 
   @Live('Other', { access: 'cluster-wide' })
   overridden(): void {}
+
+  @Live('Download', { rawContentType: 'text/plain' })
+  download(): void {}
 }
 
 const declared = (method: keyof Routes) =>
@@ -52,5 +55,14 @@ describe('ApiEndpoint.with / ClusterEndpoint.with', () => {
   it('refuses a route that ends up without an access rule', () => {
     const NoAccess = ApiEndpoint.with({ role: 'admin' });
     expect(() => NoAccess('Nothing stated')).toThrow('states no access rule');
+  });
+});
+
+describe('ApiEndpoint raw responses', () => {
+  it('leaves a route documented as raw unenveloped, and only such a route', () => {
+    const raw = (method: keyof Routes) =>
+      Reflect.getMetadata('cloudpilot:raw-response', Routes.prototype[method]) as unknown;
+    expect(raw('download')).toBe(true);
+    expect(raw('shared')).toBeUndefined();
   });
 });

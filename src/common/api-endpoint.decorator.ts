@@ -14,6 +14,7 @@ import type { Role } from './request-context';
 import { codesOf, ErrorCode, ErrorFamily } from './error-codes';
 import { EnvelopeDto, ErrorEnvelopeDto, FieldErrorDto } from './envelope.dto';
 import { sseDescription, sseMediaType, sseModels, SseStreamSpec } from './sse-events';
+import { RawResponse } from './envelope.interceptor';
 
 export interface EndpointSpec {
   summary: string;
@@ -29,7 +30,7 @@ export interface EndpointSpec {
   errors?: ErrorCode[];
   /** Whole families of the catalogue this route can answer, e.g. `connection` for kubeconfig input. */
   errorFamilies?: ErrorFamily[];
-  /** A success that is not JSON (a download): documented as this content type, marked x-raw-response. Errors stay enveloped. */
+  /** A success that is not JSON (a download): documented as this content type, marked x-raw-response and left unenveloped. Errors stay enveloped. */
   rawContentType?: string;
   /** A Server-Sent Events stream (`text/event-stream`, raw): its events and comment lines. */
   sse?: SseStreamSpec;
@@ -159,30 +160,31 @@ function sharing<S extends EndpointSpec>(
 ApiEndpoint.with = (shared: Partial<EndpointSpec>) => sharing(ApiEndpoint, shared);
 ClusterEndpoint.with = (shared: Partial<ClusterEndpointSpec>) => sharing(ClusterEndpoint, shared);
 
+/**
+ * The success response: the envelope around the DTO, or a raw body (a stream, a download), which
+ * the envelope interceptor then leaves as it is: the document and the behaviour from one spec.
+ */
 function successResponse(spec: EndpointSpec, status: number): MethodDecorator & ClassDecorator {
-  if (spec.sse)
-    return applyDecorators(
-      ApiExtension('x-raw-response', true),
-      ApiResponse({
-        status,
+  if (!spec.sse && !spec.rawContentType)
+    return ApiResponse({
+      status,
+      description: 'Success envelope',
+      schema: {
+        allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }],
+      },
+    });
+  const raw = spec.sse
+    ? {
         description: sseDescription(spec.sse),
         content: { 'text/event-stream': sseMediaType(spec.sse) },
-      }),
-    );
-  return spec.rawContentType
-    ? applyDecorators(
-        ApiExtension('x-raw-response', true),
-        ApiResponse({
-          status,
-          description: `Raw ${spec.rawContentType} body (not enveloped)`,
-          content: { [spec.rawContentType]: { schema: { type: 'string' } } },
-        }),
-      )
-    : ApiResponse({
-        status,
-        description: 'Success envelope',
-        schema: {
-          allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }],
-        },
-      });
+      }
+    : {
+        description: `Raw ${spec.rawContentType} body (not enveloped)`,
+        content: { [spec.rawContentType!]: { schema: { type: 'string' } } },
+      };
+  return applyDecorators(
+    RawResponse(),
+    ApiExtension('x-raw-response', true),
+    ApiResponse({ status, ...raw }),
+  );
 }

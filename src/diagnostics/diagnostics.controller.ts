@@ -2,7 +2,6 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiEndpoint, ClusterEndpoint } from '../common/api-endpoint.decorator';
-import { RawResponse } from '../common/envelope.interceptor';
 import { ErrorCode } from '../common/error-codes';
 import {
   ClusterHealthDto,
@@ -50,7 +49,6 @@ export class DiagnosticsController {
   }
 
   @Get('clusters/:clusterId/diagnostics/stream')
-  @RawResponse()
   @Findings(
     'Finding changes as Server-Sent Events: `opened`, `updated`, `resolved` with the finding',
     { sse: FINDING_STREAM_EVENTS },

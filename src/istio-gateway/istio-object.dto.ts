@@ -79,12 +79,10 @@ export class ObjectMetaDto {
   @IsK8sNamespace({ optional: true })
   namespace?: string;
 
-  @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ optional: true })
   labels?: Record<string, string>;
 
-  @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ optional: true })
   annotations?: Record<string, string>;
 
   /** Optimistic concurrency: a write at another version is refused with 409 K8S_CONFLICT. */

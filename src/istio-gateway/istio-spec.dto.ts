@@ -106,8 +106,7 @@ export class ServerDto {
 
 export class GatewaySpecDto {
   /** Labels of the gateway pods this configuration applies to (any namespace by default). */
-  @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ optional: true })
   selector?: Record<string, string>;
 
   @ArrayMinSize(1)
@@ -222,8 +221,7 @@ export class SubsetDto {
   })
   name: string;
 
-  @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ optional: true })
   labels?: Record<string, string>;
 
   @IsNested(() => TrafficPolicyDto, { optional: true })

@@ -2,7 +2,6 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
-import { RawResponse } from '../common/envelope.interceptor';
 import { ErrorCode } from '../common/error-codes';
 import { LogQueryDto, PodLogDto } from './logs.dto';
 import { LOG_STREAM_EVENTS, pipeLogAsSse } from './log-stream';
@@ -27,7 +26,6 @@ export class LogsController {
   }
 
   @Get('stream')
-  @RawResponse()
   @Log(
     'Follow the log as Server-Sent Events: one `line` event per line, heartbeats every 15 s, `end` when the container stops',
     { sse: LOG_STREAM_EVENTS },
@@ -43,7 +41,6 @@ export class LogsController {
   }
 
   @Get('download')
-  @RawResponse()
   @Log('The same log as a text/plain attachment (errors still come as the envelope)', {
     rawContentType: 'text/plain',
   })

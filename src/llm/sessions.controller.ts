@@ -3,7 +3,6 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
-import { RawResponse } from '../common/envelope.interceptor';
 import type { Principal } from '../common/request-context';
 import { Caller } from '../common/caller.decorator';
 import { UuidParam } from '../common/route-params.decorator';
@@ -67,7 +66,6 @@ export class SessionsController {
   }
 
   @Post(':id/messages')
-  @RawResponse()
   @Owned(
     'Ask a question; the answer streams as Server-Sent Events: delta, tool_call, tool_result (redacted summary), proposal, then done or error',
     { rawContentType: 'text/event-stream', errors: [...ONE, 'LLM_NOT_CONFIGURED'] },
