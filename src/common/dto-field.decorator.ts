@@ -1,10 +1,25 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsISO8601, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
 // Only decorators the Swagger plugin does not read are composed here: it reads limits such as
 // @ArrayMaxSize or @Matches from the source text, so those stay on the field where it sees them.
+
+/**
+ * May be absent, but not null: unlike @IsOptional, which skips null as well, a null is held to the
+ * field's other rules and so refused.
+ */
+export const IsOptionalNotNull = (): PropertyDecorator =>
+  ValidateIf((_dto: object, value: unknown) => value !== undefined);
 
 interface FieldOptions {
   /** May be absent. */
