@@ -34,8 +34,8 @@ function chooser(services) {
   const total = mix.reduce((sum, [, weight]) => sum + weight, 0);
   return () => {
     let r = Math.random() * total;
-    for (const [name, weight, build] of mix) if ((r -= weight) < 0) return { name, ...build() };
-    return { name: mix[0][0], ...mix[0][2]() };
+    for (const [label, weight, build] of mix) if ((r -= weight) < 0) return { label, ...build() };
+    return { label: mix[0][0], ...mix[0][2]() };
   };
 }
 
@@ -99,8 +99,8 @@ export async function users(prom, client, idleCpu, options) {
           : await signals.list('bench', 'service', query);
       const ms = performance.now() - start;
       all.push(ms);
-      if (!byKind.has(read.name)) byKind.set(read.name, []);
-      byKind.get(read.name).push(ms);
+      if (!byKind.has(read.label)) byKind.set(read.label, []);
+      byKind.get(read.label).push(ms);
       const t = answer.telemetry;
       if (t.state !== 'ok') seen.errors += 1;
       if (t.derivedFromCluster) seen.derived += 1;
