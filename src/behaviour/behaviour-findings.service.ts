@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EvaluatedFinding } from '../cluster-state/finding';
-import { ConfigProvider } from '../config/config.provider';
-import { PeriodicJobs } from '../coordination/periodic-jobs';
-import { ExternalFindings } from '../diagnostics/external-findings';
-import { PeriodicFindingSource } from '../diagnostics/periodic-finding-source';
-import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
+import {
+  FindingSourceRuntime,
+  PeriodicFindingSource,
+} from '../diagnostics/periodic-finding-source';
+import type { ClusterSnapshot } from '../monitor/cluster-snapshot';
 import { TelemetryRunner } from '../telemetry/telemetry-runner';
 import type { BehaviourStatusDto } from './behaviour.dto';
 import { evaluateBehaviour } from './behaviour-evaluation';
@@ -24,20 +24,9 @@ export class BehaviourFindings extends PeriodicFindingSource {
 
   constructor(
     private readonly runner: TelemetryRunner,
-    private readonly configProvider: ConfigProvider,
-    snapshots: ClusterSnapshots,
-    external: ExternalFindings,
-    jobs: PeriodicJobs,
+    runtime: FindingSourceRuntime,
   ) {
-    super(
-      {
-        name: 'behaviour',
-        job: 'behaviour-findings',
-        everyMs: configProvider.config.behaviour.intervalSeconds * 1000,
-        logger: 'Behaviour',
-      },
-      { snapshots, external, jobs },
-    );
+    super(runtime, 'behaviour', 'behaviour-findings', (c) => c.behaviour.intervalSeconds);
   }
 
   /** The last evaluation of a cluster: its telemetry state, query count and findings. */
@@ -59,7 +48,7 @@ export class BehaviourFindings extends PeriodicFindingSource {
     snapshot: ClusterSnapshot,
     now: number,
   ): Promise<EvaluatedFinding[]> {
-    const { behaviour, telemetry, forecasts } = this.configProvider.config;
+    const { behaviour, telemetry, forecasts } = this.config;
     const run = await this.runner.run(clusterId, [] as BehaviourHit[], (q) =>
       evaluateBehaviour(q, {
         ...behaviour,

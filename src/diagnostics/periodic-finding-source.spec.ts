@@ -1,11 +1,12 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { EvaluatedFinding } from '../cluster-state/finding';
+import type { ConfigProvider } from '../config/config.provider';
 import { PeriodicJobs } from '../coordination/periodic-jobs';
 import { SoleReplicaCoordination } from '../coordination/sole-replica.coordination';
 import { MetricsService } from '../health/metrics.service';
 import type { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { ExternalFindings } from './external-findings';
-import { PeriodicFindingSource } from './periodic-finding-source';
+import { FindingSourceRuntime, PeriodicFindingSource } from './periodic-finding-source';
 
 const finding = (clusterId: string, code: string): EvaluatedFinding => ({
   id: `${clusterId}-${code}`,
@@ -29,15 +30,8 @@ class TestSource extends PeriodicFindingSource {
   readonly forgotten: string[] = [];
   readonly computed: string[] = [];
 
-  constructor(snapshots: ClusterSnapshots, external: ExternalFindings, jobs: PeriodicJobs) {
-    super(
-      { name: 'test', job: 'test-findings', everyMs: 60_000, logger: 'Test' },
-      {
-        snapshots,
-        external,
-        jobs,
-      },
-    );
+  constructor(runtime: FindingSourceRuntime) {
+    super(runtime, 'test', 'test-findings', () => 60);
   }
 
   protected async compute(clusterId: string): Promise<EvaluatedFinding[]> {
@@ -68,7 +62,8 @@ describe('PeriodicFindingSource', () => {
       new SchedulerRegistry(),
     );
     const snapshots = { all: () => running } as unknown as ClusterSnapshots;
-    source = new TestSource(snapshots, external, jobs);
+    const config = { config: {} } as ConfigProvider;
+    source = new TestSource(new FindingSourceRuntime(snapshots, external, jobs, config));
     source.onApplicationBootstrap();
     changed = [];
     external.onChanged((clusterId) => changed.push(clusterId));

@@ -1,25 +1,20 @@
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EvaluatedFinding } from '../cluster-state/finding';
+import { ConfigProvider } from '../config/config.provider';
+import type { AppConfig } from '../config/config.types';
 import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
-import type { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { ExternalFindings } from './external-findings';
 
-/** What a periodic source needs from the application, passed on by the subclass's constructor. */
-export interface PeriodicFindingSourceDeps {
-  snapshots: ClusterSnapshots;
-  external: ExternalFindings;
-  jobs: PeriodicJobs;
-}
-
-/** How a source names itself and how often it runs. */
-export interface PeriodicFindingSourceSpec {
-  /** The ExternalFindings source name. */
-  name: string;
-  /** The PeriodicJobs job name. */
-  job: string;
-  everyMs: number;
-  /** The logger context. */
-  logger: string;
+/** What every periodic finding source needs from the application, injected as one. */
+@Injectable()
+export class FindingSourceRuntime {
+  constructor(
+    readonly snapshots: ClusterSnapshots,
+    readonly external: ExternalFindings,
+    readonly jobs: PeriodicJobs,
+    readonly configProvider: ConfigProvider,
+  ) {}
 }
 
 /**
@@ -35,17 +30,28 @@ export abstract class PeriodicFindingSource implements OnApplicationBootstrap, O
   private readonly job: PeriodicJob<void>;
   private unregister: (() => void) | undefined;
 
+  /**
+   * @param name The ExternalFindings source name; capitalised, it names the logger.
+   * @param job The PeriodicJobs job name (the `job` label of its metrics).
+   * @param everySeconds The interval, from the configuration.
+   */
   protected constructor(
-    private readonly spec: PeriodicFindingSourceSpec,
-    private readonly deps: PeriodicFindingSourceDeps,
+    private readonly runtime: FindingSourceRuntime,
+    private readonly name: string,
+    job: string,
+    everySeconds: (config: AppConfig) => number,
   ) {
-    this.logger = new Logger(spec.logger);
-    this.job = deps.jobs.register({
-      name: spec.job,
-      everyMs: spec.everyMs,
+    this.logger = new Logger(name.charAt(0).toUpperCase() + name.slice(1));
+    this.job = runtime.jobs.register({
+      name: job,
+      everyMs: everySeconds(this.config) * 1000,
       runsOn: 'every-replica',
       tick: (now) => this.recomputeAll(now),
     });
+  }
+
+  protected get config(): AppConfig {
+    return this.runtime.configProvider.config;
   }
 
   /** One settled, reachable cluster's findings at `now`; a throw keeps the last ones. */
@@ -64,8 +70,8 @@ export abstract class PeriodicFindingSource implements OnApplicationBootstrap, O
   }
 
   onApplicationBootstrap(): void {
-    this.unregister = this.deps.external.register({
-      name: this.spec.name,
+    this.unregister = this.runtime.external.register({
+      name: this.name,
       findings: (clusterId) => this.current.get(clusterId) ?? [],
     });
   }
@@ -80,7 +86,7 @@ export abstract class PeriodicFindingSource implements OnApplicationBootstrap, O
   }
 
   private async recomputeAll(now: number): Promise<void> {
-    const running = this.deps.snapshots.all();
+    const running = this.runtime.snapshots.all();
     for (const id of this.current.keys()) {
       if (running.has(id)) continue;
       this.current.delete(id);
@@ -99,6 +105,6 @@ export abstract class PeriodicFindingSource implements OnApplicationBootstrap, O
     const unchanged =
       JSON.stringify(this.current.get(clusterId) ?? []) === JSON.stringify(findings);
     this.current.set(clusterId, findings);
-    if (!unchanged) this.deps.external.changed(clusterId);
+    if (!unchanged) this.runtime.external.changed(clusterId);
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
-import { ConfigProvider } from '../config/config.provider';
 import type { EvaluatedFinding } from '../cluster-state/finding';
-import { PeriodicJobs } from '../coordination/periodic-jobs';
-import { ExternalFindings } from '../diagnostics/external-findings';
-import { PeriodicFindingSource } from '../diagnostics/periodic-finding-source';
-import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import {
+  FindingSourceRuntime,
+  PeriodicFindingSource,
+} from '../diagnostics/periodic-finding-source';
 import { forecastFindings } from './forecast-findings';
 import { ForecastsService } from './forecasts.service';
 
@@ -22,24 +21,13 @@ export class ForecastFindings extends PeriodicFindingSource {
   constructor(
     private readonly forecasts: ForecastsService,
     private readonly directory: ClusterDirectory,
-    private readonly configProvider: ConfigProvider,
-    snapshots: ClusterSnapshots,
-    external: ExternalFindings,
-    jobs: PeriodicJobs,
+    runtime: FindingSourceRuntime,
   ) {
-    super(
-      {
-        name: 'forecasts',
-        job: 'forecast-findings',
-        everyMs: configProvider.config.monitor.refreshIntervalSeconds * 1000,
-        logger: 'Forecasts',
-      },
-      { snapshots, external, jobs },
-    );
+    super(runtime, 'forecasts', 'forecast-findings', (c) => c.monitor.refreshIntervalSeconds);
   }
 
   protected async compute(clusterId: string, _: unknown, now: number): Promise<EvaluatedFinding[]> {
-    const { forecasts: config } = this.configProvider.config;
+    const { forecasts: config } = this.config;
     const horizonMs = config.findingHorizonDays * DAY;
     const cluster = await this.directory.get(clusterId);
     const forecasts = await this.forecasts.forFindings(clusterId, now, horizonMs, WINDOW_MS);
