@@ -200,6 +200,35 @@ describe('pod detectors', () => {
     ]);
   });
 
+  it('judge each replica of a template in its own namespace and account, whatever the pod before it found', () => {
+    // One spec: the replicas share one interned refs object, and follow each other in the listing.
+    const spec = { volumes: [{ name: 'c', configMap: { name: 'settings' } }] };
+    const replica = (name: string, namespace: string, serviceAccountName = 'default') =>
+      pod(name, { namespace, spec: { ...spec, serviceAccountName } });
+    const pods = [
+      replica('a-1', 'has'),
+      replica('a-2', 'has'),
+      replica('b-1', 'lacks'),
+      replica('b-2', 'lacks'),
+      replica('c-1', 'has'),
+      replica('c-2', 'has', 'robot'),
+      replica('c-3', 'has'),
+    ];
+    expect(pods[0].refs).toBe(pods[2].refs);
+    const found = podReferences(
+      inputOf({
+        pods,
+        configmaps: [{ name: 'settings', namespace: 'has' }],
+        serviceaccounts: [{ name: 'default', namespace: 'has' }],
+      }),
+    );
+    expect(found.map((f) => `${f.code} ${f.object.name}`)).toEqual([
+      'POD_MISSING_CONFIGMAP b-1',
+      'POD_MISSING_CONFIGMAP b-2',
+      'POD_MISSING_SERVICE_ACCOUNT c-2',
+    ]);
+  });
+
   it('say nothing about references when their kind is not cached (forbidden): absence is not proof', () => {
     const p = pod('web', { spec: { volumes: [{ name: 's', secret: { secretName: 'x' } }] } });
     expect(podReferences(inputOf({ pods: [p] }))).toEqual([]);
