@@ -1,12 +1,14 @@
 import { ago, inputOf, pod, waiting } from '../testing/diagnostics-builders';
 import { containerRequests } from './container-requests.detector';
 import { podConfigError } from './pod-config-error.detector';
+import { podContainerStates } from './pod-container-states.detector';
 import { podCrashLoop } from './pod-crash-loop.detector';
 import { podFailed } from './pod-failed.detector';
 import { podImagePull } from './pod-image-pull.detector';
 import { podNotReady } from './pod-not-ready.detector';
 import { podOomKilled } from './pod-oom-killed.detector';
 import { podReferences } from './pod-references.detector';
+import { podRestarting } from './pod-restarting.detector';
 import { podUnschedulable } from './pod-unschedulable.detector';
 import type { Detector } from './detector';
 
@@ -96,6 +98,50 @@ describe('pod detectors', () => {
     ];
     expect(codes(podImagePull, pods)).toEqual(['POD_IMAGE_PULL pull', 'POD_IMAGE_PULL backoff']);
     expect(codes(podConfigError, pods)).toEqual(['POD_CONTAINER_CONFIG_ERROR config']);
+  });
+
+  it('find in one walk what the five container checks find one by one, check by check', () => {
+    const restarted = (name: string) =>
+      pod(name, {
+        containerStatuses: [
+          {
+            name: 'app',
+            ready: true,
+            restartCount: 5,
+            state: { running: {} },
+            lastState: { terminated: { reason: 'Error', exitCode: 137, finishedAt: ago(60) } },
+          },
+        ],
+      });
+    const pods = [
+      restarted('restart-1'),
+      pod('crash', { ready: false, containerStatuses: [waiting('CrashLoopBackOff', 4)] }),
+      pod('pull', { phase: 'Pending', ready: false, containerStatuses: [waiting('ErrImagePull')] }),
+      pod('done', {
+        phase: 'Succeeded',
+        ready: false,
+        containerStatuses: [waiting('ErrImagePull')],
+      }),
+      pod('config', { ready: false, containerStatuses: [waiting('CreateContainerError')] }),
+      restarted('restart-2'),
+      pod('fine'),
+    ];
+    const input = inputOf({ pods });
+    const oneByOne = [
+      podCrashLoop,
+      podImagePull,
+      podOomKilled,
+      podConfigError,
+      podRestarting,
+    ].flatMap((d) => d(input));
+    expect(podContainerStates(input)).toEqual(oneByOne);
+    expect(oneByOne.map((f) => `${f.code} ${f.object.name}`)).toEqual([
+      'POD_CRASH_LOOP crash',
+      'POD_IMAGE_PULL pull',
+      'POD_CONTAINER_CONFIG_ERROR config',
+      'POD_RESTARTING restart-1',
+      'POD_RESTARTING restart-2',
+    ]);
   });
 
   it('report an OOMKilled last termination that is recent or left the container unready, not one long ago', () => {
