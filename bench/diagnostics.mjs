@@ -24,7 +24,10 @@
 //     and whether the OS preempted them;
 //  2w. the worker's heap before and after its cluster was sent and evaluated (measured last).
 //   npm run bench:diagnostics -- [--pods 100000] [--runs 5] [--changes 20] [--load-seconds 5] [--rate 200]
-//     [--first-rounds 8] [--load-in process|thread] [--json out.json]
+//     [--first-rounds 8] [--load-in process|thread] [--json out.json] [--first-only] [--help]
+//     --first-only: phases 1, 2a and 2b only (with --runs 1, the one-pass figure is the cold first
+//     evaluation), for alternating before/after runs of the first evaluation; add node's
+//     --cpu-prof to see where its time goes
 //     [--heap-sample prefix]: a sampling heap profile (garbage included) of the sliced evaluations
 //     (2b), of the engine's first evaluation (2c), of the pod changes (3) and of the ConfigMap changes (3b), written to prefix-<phase>.heapprofile (open in Chrome
 //     DevTools), the biggest allocation sites logged
@@ -56,8 +59,16 @@ const { values } = parseArgs({
     'load-in': { type: 'string', default: 'process' },
     json: { type: 'string' },
     'heap-sample': { type: 'string' },
+    'first-only': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(
+    readFileSync(new URL(import.meta.url), 'utf8').split('\n/* global')[0] + '\n',
+  );
+  process.exit(0);
+}
 const PODS = Number(values.pods);
 const PER_DEPLOYMENT = 10;
 const PER_NAMESPACE = 100;
@@ -303,14 +314,18 @@ const snapshot = snapshotOf({
 });
 const times = [];
 const cpu = [];
-let count = 0;
+let found = [];
 for (let r = 0; r < Number(values.runs); r++) {
   const t = performance.now();
   const c = process.cpuUsage();
-  count = evaluate('bench', snapshotInput(snapshot)).length;
+  found = evaluate('bench', snapshotInput(snapshot));
   times.push(performance.now() - t);
   cpu.push(process.cpuUsage(c).user / 1000);
 }
+const count = found.length;
+// Per code, so that two builds can be shown to find the same.
+const byCode = {};
+for (const f of found) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
 times.sort((a, b) => a - b);
 cpu.sort((a, b) => a - b);
 result.evaluation = {
@@ -318,6 +333,7 @@ result.evaluation = {
   medianMs: Math.round(times[times.length >> 1]),
   maxMs: Math.round(times.at(-1)),
   medianCpuMs: Math.round(cpu[cpu.length >> 1]),
+  byCode,
 };
 log(
   `2a. full evaluation in one pass: ${count} findings, median ${result.evaluation.medianMs} ms (CPU ${result.evaluation.medianCpuMs} ms), max ${result.evaluation.maxMs} ms`,
@@ -398,6 +414,9 @@ result.slicedEvaluation = {
 log(
   `2b. sliced evaluation: wall median ${result.slicedEvaluation.wallMedianMs} ms; ${describeSlices(result.slicedEvaluation)}; event-loop delay max ${result.slicedEvaluation.eventLoopDelayMaxMs} ms, longest GC pause ${result.slicedEvaluation.longestGcPauseMs} ms; GC: ${describeGc(result.slicedEvaluation.gc)}`,
 );
+
+// Written synchronously, so that exiting here cannot cut the output short.
+if (values['first-only']) process.exit(finish());
 
 // 2c. What the engine keeps after its first evaluation (pod index, per-object results, findings):
 // every byte of it was copied by scavenges while that evaluation ran, so it is a latency figure too.
@@ -843,9 +862,15 @@ engine.stop();
   await worker.close();
 }
 clearInterval(keepAlive);
-result.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
-log(
-  `load average at start ${result.loadAverageAtStart.join(' ')}, at end ${result.loadAverageAtEnd.join(' ')}`,
-);
-if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
-console.log(JSON.stringify(result));
+finish();
+
+/** Writes the result (stdout, and --json) with the load average at the end. */
+function finish() {
+  result.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
+  log(
+    `load average at start ${result.loadAverageAtStart.join(' ')}, at end ${result.loadAverageAtEnd.join(' ')}`,
+  );
+  if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
+  writeFileSync(1, `${JSON.stringify(result)}\n`);
+  return 0;
+}

@@ -77,6 +77,10 @@ const BENCHES = [
       '1',
     ],
   ],
+  [
+    'diagnostics-first',
+    ['--expose-gc', 'bench/diagnostics.mjs', '--pods', '2000', '--runs', '1', '--first-only'],
+  ],
   ['diagnostics-fill', ['bench/diagnostics-fill.mjs', '--pods', '2000', '--rounds', '1']],
   ['validations', ['bench/validations.mjs', '--requests', '3']],
   ['changes', ['bench/changes.mjs', '--events', '500', '--seconds', '10']],

@@ -92,6 +92,50 @@ describe('PodIndex', () => {
     expect(index.podsIn('b')).toEqual([]);
   });
 
+  it('counts replicas loaded one after another on one shared label set as a fresh indexing does, through their removal', () => {
+    // Interned label sets, as slim records carry them: runs of replicas share one object, and a
+    // set recurs in another namespace (a pair held by several namespaces) and later in the same.
+    const sets: Record<string, string>[] = [
+      { app: 'web', tier: 'front' },
+      { app: 'web' },
+      { app: 'db', tier: 'front' },
+      {},
+    ];
+    const listing: PodRecord[] = [];
+    let n = 0;
+    for (const [namespace, set, replicas] of [
+      ['a', 0, 3],
+      ['b', 0, 2],
+      ['a', 0, 2],
+      ['a', 1, 3],
+      ['c', 2, 1],
+      ['a', 3, 2],
+      ['b', 3, 2],
+      ['a', 2, 4],
+    ] as const)
+      for (let i = 0; i < replicas; i++) listing.push(pod(namespace, `p${n++}`, sets[set]));
+    const index = new PodIndex();
+    for (const p of listing) index.load(p);
+    const left = new Map(listing.map((p) => [`${p.namespace}/${p.name}`, p]));
+    const check = () => {
+      const want = expected(left);
+      for (const pair of ['app=web', 'app=db', 'tier=front']) {
+        const [k, v] = pair.split('=');
+        expect(new Set(index.namespacesWithLabel(k, v))).toEqual(
+          want.labels.get(pair) ?? new Set(),
+        );
+      }
+    };
+    check();
+    expect(new Set(index.namespacesWithLabel('tier', 'front'))).toEqual(new Set(['a', 'b', 'c']));
+    // Removing every replica but the last of a run leaves the pair held; the last one frees it.
+    for (const p of [...listing].reverse()) {
+      index.remove(p);
+      left.delete(`${p.namespace}/${p.name}`);
+      check();
+    }
+  });
+
   it('keeps a namespace loaded past BIG_NAMESPACE in listing order through changes', () => {
     const index = new PodIndex();
     const names = Array.from({ length: BIG_NAMESPACE + 50 }, (_, i) => `p${i}`);

@@ -48,6 +48,16 @@ export class PodIndex {
   private readonly handedOut = new WeakSet<readonly PodRecord[]>();
   /** label key → label value → the namespaces with pods carrying that pair. */
   private readonly labels = new Map<string, Map<string, Holders>>();
+  /**
+   * The label set and namespace of the last pod counted in, and the holders of its pairs. The
+   * replicas of a template share one interned label set and follow each other in a listing, so the
+   * next replica counts on these directly instead of looking up every pair again (at 100k pods,
+   * most of the index's build). Forgotten whenever a count goes down (a holder may be gone); every
+   * count up goes through countIn, which replaces them.
+   */
+  private lastLabels: Record<string, string> | undefined;
+  private lastNamespace = '';
+  private readonly lastHolders: Holders[] = [];
 
   /**
    * Indexes a pod not in the index yet (a listing of the snapshot, whose keys are unique), without
@@ -57,7 +67,7 @@ export class PodIndex {
     // A Map finds a previous version for free: only the array scan is worth skipping.
     if (this.byNamespace.get(pod.namespace) instanceof BigNamespace) return this.put(pod);
     this.push(pod.namespace, pod);
-    this.count(pod, 1);
+    this.countIn(pod);
   }
 
   put(pod: PodRecord): void {
@@ -76,7 +86,7 @@ export class PodIndex {
         pods[at] = pod;
       }
     }
-    this.count(pod, 1);
+    this.countIn(pod);
   }
 
   remove(pod: PodRecord): void {
@@ -99,6 +109,7 @@ export class PodIndex {
   }
 
   clear(): void {
+    this.lastLabels = undefined;
     this.byNamespace.clear();
     this.labels.clear();
   }
@@ -134,14 +145,38 @@ export class PodIndex {
       this.byNamespace.set(namespace, new BigNamespace(new Map(pods.map((p) => [p.name, p]))));
   }
 
-  private count(pod: PodRecord, delta: 1 | -1): void {
+  /** Counts a pod's label pairs up: on the last pod's holders when it had the same set and namespace. */
+  private countIn(pod: PodRecord): void {
+    if (pod.labels === this.lastLabels && pod.namespace === this.lastNamespace)
+      return this.countAgain();
+    this.lastHolders.length = 0;
+    this.count(pod, 1, this.lastHolders);
+    this.lastLabels = pod.labels;
+    this.lastNamespace = pod.namespace;
+  }
+
+  /** One more pod with the last counted pod's label set, in its namespace. */
+  private countAgain(): void {
+    const holders = this.lastHolders;
+    for (let i = 0; i < holders.length; i++) {
+      const h = holders[i];
+      if (h instanceof OneNamespace) h.count++;
+      else h.set(this.lastNamespace, (h.get(this.lastNamespace) ?? 0) + 1);
+    }
+  }
+
+  /** Counts the pod's label pairs up or down; `counted` gets the holders of an added pod's pairs. */
+  private count(pod: PodRecord, delta: 1 | -1, counted?: Holders[]): void {
+    if (delta < 0) this.lastLabels = undefined;
     for (const key in pod.labels) {
       const value = pod.labels[key];
       let values = this.labels.get(key);
       if (!values) this.labels.set(key, (values = new Map()));
       const holders = values.get(value);
+      // What now counts this pair's pods in the namespace (for `counted`).
+      let now = holders;
       if (!holders) {
-        if (delta > 0) values.set(value, new OneNamespace(pod.namespace, 1));
+        if (delta > 0) values.set(value, (now = new OneNamespace(pod.namespace, 1)));
       } else if (holders instanceof OneNamespace) {
         if (holders.namespace === pod.namespace) {
           holders.count += delta;
@@ -149,10 +184,10 @@ export class PodIndex {
         } else if (delta > 0)
           values.set(
             value,
-            new Map([
+            (now = new Map([
               [holders.namespace, holders.count],
               [pod.namespace, 1],
-            ]),
+            ])),
           );
       } else {
         const n = (holders.get(pod.namespace) ?? 0) + delta;
@@ -163,6 +198,7 @@ export class PodIndex {
         }
       }
       if (!values.size) this.labels.delete(key);
+      if (counted && now) counted.push(now);
     }
   }
 }

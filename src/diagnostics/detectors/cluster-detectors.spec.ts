@@ -233,6 +233,31 @@ describe('configuration detectors', () => {
     expect(found[1].message).toContain('namespace(s) store');
   });
 
+  it('match a Service against every pod of runs of replicas sharing one label set, finished pods left out', () => {
+    // Interned label sets: runs of replicas carry one object, and a set comes back after another.
+    const shared = (name: string, app: string, o: Record<string, any> = {}) =>
+      pod(name, { labels: { app, tier: 'web' }, owner: { kind: 'ReplicaSet', name: app }, ...o });
+    const pods = [
+      shared('web-1', 'web', { ready: false }),
+      shared('web-2', 'web', { phase: 'Succeeded', ready: false }),
+      shared('web-3', 'web', { ready: false }),
+      shared('api-1', 'api'),
+      shared('web-4', 'web', { ready: false }),
+    ];
+    expect(pods[0].labels).toBe(pods[4].labels);
+    const found = services(
+      inputOf({
+        pods,
+        services: [
+          svc('web', { selector: { app: 'web' } }),
+          svc('api', { selector: { app: 'api' } }),
+        ],
+      }),
+    );
+    expect(names(found)).toEqual(['SERVICE_NO_READY_ENDPOINTS web', 'SERVICE_SINGLE_ENDPOINT api']);
+    expect(found[0].fields.pods).toEqual(['web-1', 'web-3', 'web-4']);
+  });
+
   it('report Ingress backends whose Service or port is missing and TLS Secrets that do not exist', () => {
     const ingress = slimIngress({
       metadata: meta('front'),

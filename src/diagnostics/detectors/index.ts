@@ -16,14 +16,10 @@ import { nodeConditions } from './node-conditions.detector';
 import { nodeTaints } from './node-taints.detector';
 import { nodes } from './nodes.detector';
 import { pdbs } from './pdb.detector';
-import { podConfigError } from './pod-config-error.detector';
-import { podCrashLoop } from './pod-crash-loop.detector';
+import { podContainerStates } from './pod-container-states.detector';
 import { podFailed } from './pod-failed.detector';
-import { podImagePull } from './pod-image-pull.detector';
 import { podNotReady } from './pod-not-ready.detector';
-import { podOomKilled } from './pod-oom-killed.detector';
 import { podReferences } from './pod-references.detector';
-import { podRestarting } from './pod-restarting.detector';
 import { priorityClasses } from './priority-class.detector';
 import { podUnschedulable } from './pod-unschedulable.detector';
 import { pvcPending } from './pvc-pending.detector';
@@ -44,10 +40,13 @@ const WORKLOADS = [...POD_TEMPLATE_KINDS];
  * that finds.
  */
 export const DETECTORS: readonly Detector[] = [
-  { name: 'pod-crash-loop', needs: ['pods'], over: ['pods'], detect: podCrashLoop },
-  { name: 'pod-image-pull', needs: ['pods'], over: ['pods'], detect: podImagePull },
-  { name: 'pod-oom-killed', needs: ['pods'], over: ['pods'], detect: podOomKilled },
-  { name: 'pod-config-error', needs: ['pods'], over: ['pods'], detect: podConfigError },
+  // Crash loops, pull failures, OOM kills, config errors, restarts: one walk over the pods.
+  {
+    name: 'pod-container-states',
+    needs: ['pods'],
+    over: ['pods'],
+    detect: podContainerStates,
+  },
   { name: 'pod-unschedulable', needs: ['pods'], over: ['pods'], detect: podUnschedulable },
   { name: 'pod-not-ready', needs: ['pods'], over: ['pods'], detect: podNotReady },
   { name: 'pod-failed', needs: ['pods'], over: ['pods'], detect: podFailed },
@@ -121,7 +120,6 @@ export const DETECTORS: readonly Detector[] = [
     over: ['rolebindings', 'clusterrolebindings'],
     detect: rbacBindings,
   },
-  { name: 'pod-restarting', needs: ['pods'], over: ['pods'], detect: podRestarting },
   { name: 'pod-hygiene', needs: ['pods'], over: ['pods'], detect: podHygiene },
   { name: 'workload-hygiene', needs: WORKLOADS, over: WORKLOADS, detect: workloadHygiene },
   { name: 'cronjob-schedules', needs: ['cronjobs'], over: ['cronjobs'], detect: cronJobSchedules },

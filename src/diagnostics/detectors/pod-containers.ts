@@ -1,42 +1,53 @@
 import type { ContainerStateRecord, PodRecord } from '../../cluster-state/records/pod';
 import { podRef, RawFinding, Severity } from '../../cluster-state/finding';
+import type { DetectorInput } from './detector';
+
+/** What a container check says of the container it matched. */
+export interface ContainerVerdict {
+  code: string;
+  severity: Severity;
+  message: string;
+  suggestion: string;
+  causes?: string[];
+}
+
+/** A per-container check: which container state it reports, and what it says of it. */
+export interface ContainerCheck {
+  match(c: ContainerStateRecord, pod: PodRecord, input: DetectorInput): boolean;
+  build(c: ContainerStateRecord, pod: PodRecord, input: DetectorInput): ContainerVerdict;
+}
 
 /**
- * Shared by the per-container pod detectors: the pods worth looking at (not Succeeded: a finished
- * Job pod is healthy), and one finding per pod naming its first matching container.
+ * Container checks over the pods worth looking at (not Succeeded: a finished Job pod is healthy),
+ * one finding per pod and check naming its first matching container, listed check by check as
+ * separate walks would list them. All checks share one walk: at 100k pods every walk is ~2 ms of a
+ * cold first evaluation, for the 1 % of pods that keep container states at all.
  */
 export function containerFindings(
-  pods: readonly PodRecord[],
-  match: (c: ContainerStateRecord, pod: PodRecord) => boolean,
-  build: (
-    c: ContainerStateRecord,
-    pod: PodRecord,
-  ) => {
-    code: string;
-    severity: Severity;
-    message: string;
-    suggestion: string;
-    causes?: string[];
-  },
+  input: DetectorInput,
+  checks: readonly ContainerCheck[],
 ): RawFinding[] {
-  const findings: RawFinding[] = [];
-  // Index loops, no closure per pod: this runs for every pod of a full evaluation (100k) in each
-  // of the container detectors, and what it allocates is garbage the next scavenge pays for.
+  const pods = input.list('pods');
+  const found: RawFinding[][] = [];
+  for (let k = 0; k < checks.length; k++) found.push([]);
+  // Index loops, no closure per pod: what runs per pod is garbage the next scavenge pays for.
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i];
     if (!pod.containers || pod.phase === 'Succeeded') continue;
-    let container: ContainerStateRecord | undefined;
-    for (let j = 0; j < pod.containers.length && !container; j++)
-      if (match(pod.containers[j], pod)) container = pod.containers[j];
-    if (!container) continue;
-    const built = build(container, pod);
-    findings.push({
-      ...built,
-      object: podRef(pod.namespace, pod.name),
-      fields: containerFields(container, pod),
-    });
+    for (let k = 0; k < checks.length; k++) {
+      const check = checks[k];
+      let container: ContainerStateRecord | undefined;
+      for (let j = 0; j < pod.containers.length && !container; j++)
+        if (check.match(pod.containers[j], pod, input)) container = pod.containers[j];
+      if (!container) continue;
+      found[k].push({
+        ...check.build(container, pod, input),
+        object: podRef(pod.namespace, pod.name),
+        fields: containerFields(container, pod),
+      });
+    }
   }
-  return findings;
+  return found.length === 1 ? found[0] : found.flat();
 }
 
 export function containerFields(c: ContainerStateRecord, pod: PodRecord): Record<string, unknown> {

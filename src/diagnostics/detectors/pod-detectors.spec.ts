@@ -1,12 +1,14 @@
 import { ago, inputOf, pod, waiting } from '../testing/diagnostics-builders';
 import { containerRequests } from './container-requests.detector';
 import { podConfigError } from './pod-config-error.detector';
+import { podContainerStates } from './pod-container-states.detector';
 import { podCrashLoop } from './pod-crash-loop.detector';
 import { podFailed } from './pod-failed.detector';
 import { podImagePull } from './pod-image-pull.detector';
 import { podNotReady } from './pod-not-ready.detector';
 import { podOomKilled } from './pod-oom-killed.detector';
 import { podReferences } from './pod-references.detector';
+import { podRestarting } from './pod-restarting.detector';
 import { podUnschedulable } from './pod-unschedulable.detector';
 import type { Detector } from './detector';
 
@@ -96,6 +98,50 @@ describe('pod detectors', () => {
     ];
     expect(codes(podImagePull, pods)).toEqual(['POD_IMAGE_PULL pull', 'POD_IMAGE_PULL backoff']);
     expect(codes(podConfigError, pods)).toEqual(['POD_CONTAINER_CONFIG_ERROR config']);
+  });
+
+  it('find in one walk what the five container checks find one by one, check by check', () => {
+    const restarted = (name: string) =>
+      pod(name, {
+        containerStatuses: [
+          {
+            name: 'app',
+            ready: true,
+            restartCount: 5,
+            state: { running: {} },
+            lastState: { terminated: { reason: 'Error', exitCode: 137, finishedAt: ago(60) } },
+          },
+        ],
+      });
+    const pods = [
+      restarted('restart-1'),
+      pod('crash', { ready: false, containerStatuses: [waiting('CrashLoopBackOff', 4)] }),
+      pod('pull', { phase: 'Pending', ready: false, containerStatuses: [waiting('ErrImagePull')] }),
+      pod('done', {
+        phase: 'Succeeded',
+        ready: false,
+        containerStatuses: [waiting('ErrImagePull')],
+      }),
+      pod('config', { ready: false, containerStatuses: [waiting('CreateContainerError')] }),
+      restarted('restart-2'),
+      pod('fine'),
+    ];
+    const input = inputOf({ pods });
+    const oneByOne = [
+      podCrashLoop,
+      podImagePull,
+      podOomKilled,
+      podConfigError,
+      podRestarting,
+    ].flatMap((d) => d(input));
+    expect(podContainerStates(input)).toEqual(oneByOne);
+    expect(oneByOne.map((f) => `${f.code} ${f.object.name}`)).toEqual([
+      'POD_CRASH_LOOP crash',
+      'POD_IMAGE_PULL pull',
+      'POD_CONTAINER_CONFIG_ERROR config',
+      'POD_RESTARTING restart-1',
+      'POD_RESTARTING restart-2',
+    ]);
   });
 
   it('report an OOMKilled last termination that is recent or left the container unready, not one long ago', () => {
@@ -197,6 +243,35 @@ describe('pod detectors', () => {
       'POD_MISSING_SECRET',
       'POD_MISSING_PVC',
       'POD_MISSING_SERVICE_ACCOUNT',
+    ]);
+  });
+
+  it('judge each replica of a template in its own namespace and account, whatever the pod before it found', () => {
+    // One spec: the replicas share one interned refs object, and follow each other in the listing.
+    const spec = { volumes: [{ name: 'c', configMap: { name: 'settings' } }] };
+    const replica = (name: string, namespace: string, serviceAccountName = 'default') =>
+      pod(name, { namespace, spec: { ...spec, serviceAccountName } });
+    const pods = [
+      replica('a-1', 'has'),
+      replica('a-2', 'has'),
+      replica('b-1', 'lacks'),
+      replica('b-2', 'lacks'),
+      replica('c-1', 'has'),
+      replica('c-2', 'has', 'robot'),
+      replica('c-3', 'has'),
+    ];
+    expect(pods[0].refs).toBe(pods[2].refs);
+    const found = podReferences(
+      inputOf({
+        pods,
+        configmaps: [{ name: 'settings', namespace: 'has' }],
+        serviceaccounts: [{ name: 'default', namespace: 'has' }],
+      }),
+    );
+    expect(found.map((f) => `${f.code} ${f.object.name}`)).toEqual([
+      'POD_MISSING_CONFIGMAP b-1',
+      'POD_MISSING_CONFIGMAP b-2',
+      'POD_MISSING_SERVICE_ACCOUNT c-2',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import type { ContainerStateRecord } from '../../cluster-state/records/pod';
 import type { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
-import { containerFindings, containerLabel } from './pod-containers';
+import { ContainerCheck, containerFindings, containerLabel } from './pod-containers';
 import { missingPullSecrets, pullSecretFinding } from './pod-pull-secrets';
 
 const PULL_FAILURES = new Set([
@@ -15,15 +15,17 @@ const PULL_FAILURES = new Set([
  * The kubelet cannot pull a container's image; when the pod names an image pull Secret that does
  * not exist, the finding is that cause (POD_MISSING_PULL_SECRET, naming the Secret) instead.
  */
+export const imagePull: ContainerCheck = {
+  match: (c) => c.waiting !== undefined && PULL_FAILURES.has(c.waiting),
+  build: (c, pod, input) => {
+    const missing = missingPullSecrets(input, pod);
+    return missing.length ? pullSecretFinding(pod, missing, containerLabel(c)) : pullFailure(c);
+  },
+};
+
+/** The check alone; the engine runs it with the others in one walk (pod-container-states.detector.ts). */
 export const podImagePull = (input: DetectorInput): RawFinding[] =>
-  containerFindings(
-    input.list('pods'),
-    (c) => c.waiting !== undefined && PULL_FAILURES.has(c.waiting),
-    (c, pod) => {
-      const missing = missingPullSecrets(input, pod);
-      return missing.length ? pullSecretFinding(pod, missing, containerLabel(c)) : pullFailure(c);
-    },
-  );
+  containerFindings(input, [imagePull]);
 
 const pullFailure = (c: ContainerStateRecord) => ({
   code: 'POD_IMAGE_PULL',

@@ -1,4 +1,4 @@
-import type { PodRecord } from '../../cluster-state/records/pod';
+import type { PodRecord, PodRefs } from '../../cluster-state/records/pod';
 import type { CachedKindName } from '../../monitor/cluster-snapshot';
 import { podRef, RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
@@ -40,7 +40,6 @@ const REF_KINDS: RefKind[] = [
 ];
 
 function missing(input: DetectorInput, pod: PodRecord, ref: RefKind): RawFinding | undefined {
-  if (!input.caches(ref.kind)) return undefined;
   const names = ref.refs(pod);
   if (names === undefined) return undefined;
   // Runs for every pod of a full evaluation: an array only when something is missing.
@@ -64,18 +63,36 @@ function missing(input: DetectorInput, pod: PodRecord, ref: RefKind): RawFinding
 /**
  * Pods referencing a ConfigMap, Secret, PVC or ServiceAccount that does not exist. Optional
  * ConfigMap/Secret references are not recorded (see slimPod), and finished pods are skipped.
+ *
+ * Runs over every pod of a full evaluation. The replicas of a template share one interned `refs`
+ * and follow each other in the listing, so a pod referencing what the pod before it referenced,
+ * in the same namespace, with nothing missing then, is not looked up again: the records do not
+ * change during one call.
  */
 export function podReferences(input: DetectorInput): RawFinding[] {
   const findings: RawFinding[] = [];
+  const kinds = REF_KINDS.filter((k) => input.caches(k.kind));
+  if (!kinds.length) return findings;
   const pods = input.list('pods');
+  let refs: PodRefs | undefined;
+  let namespace = '';
+  let account: string | undefined;
+  let allFound = false;
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i];
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
     if (!pod.refs && !pod.serviceAccount) continue;
-    for (let k = 0; k < REF_KINDS.length; k++) {
-      const found = missing(input, pod, REF_KINDS[k]);
+    const same = pod.refs === refs && pod.namespace === namespace && pod.serviceAccount === account;
+    if (same && allFound) continue;
+    const before = findings.length;
+    for (let k = 0; k < kinds.length; k++) {
+      const found = missing(input, pod, kinds[k]);
       if (found) findings.push(found);
     }
+    refs = pod.refs;
+    namespace = pod.namespace;
+    account = pod.serviceAccount;
+    allFound = findings.length === before;
   }
   return findings;
 }
