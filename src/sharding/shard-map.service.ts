@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { ClusterDirectory } from '../cluster-registry/cluster-directory';
+import { ConfigProvider } from '../config/config.provider';
+import { MetricsService } from '../health/metrics.service';
+import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { ShardMapResponseDto } from './shard-map.dto';
+import { ShardedPlacement } from './sharded-placement';
+import { ShardMembership } from './shard-membership';
+
+/** The shard map (who owns which cluster) and, in /metrics, how many caches this replica runs. */
+@Injectable()
+export class ShardMapService {
+  constructor(
+    private readonly membership: ShardMembership,
+    private readonly placement: ShardedPlacement,
+    private readonly directory: ClusterDirectory,
+    private readonly snapshots: ClusterSnapshots,
+    private readonly configProvider: ConfigProvider,
+    metrics: MetricsService,
+  ) {
+    const caches = () => snapshots.all().size;
+    const self = () => membership.self;
+    new Gauge({
+      name: 'cloudpilot_monitored_clusters',
+      help: 'Clusters whose live cache (and its watches) runs on this replica: its own with sharding, else all',
+      labelNames: ['replica'] as const,
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        this.set({ replica: self() }, caches());
+      },
+    });
+  }
+
+  async map(): Promise<ShardMapResponseDto> {
+    const clusters = await this.directory.list();
+    const items = clusters.map((c) => ({
+      cluster: { id: c.id, name: c.name },
+      owners: this.placement.sharded ? this.placement.owners(c.id) : [],
+    }));
+    const count = (id: string, first: boolean) =>
+      items.filter((i) => (first ? i.owners[0] === id : i.owners.includes(id))).length;
+    const { enabled, replicationFactor } = this.configProvider.config.sharding;
+    return {
+      enabled,
+      sharded: this.placement.sharded,
+      replicationFactor,
+      replicaId: this.membership.self,
+      members: this.membership.members().map((m) => ({
+        id: m.id,
+        address: m.address,
+        heartbeatAt: new Date(m.heartbeatAt).toISOString(),
+        primary: count(m.id, true),
+        owned: count(m.id, false),
+      })),
+      watching: [...this.snapshots.all().keys()],
+      items,
+    };
+  }
+}
