@@ -1,0 +1,370 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Client } from 'pg';
+import { startPostgres, PostgresServer } from '../support/postgres-server';
+import { ADMIN_TOKEN, kubeconfigText, newEncryptionKey } from './support/cloudpilot-app';
+import { ReplicaProcess, startReplica } from './support/replica-process';
+
+// Three processes, 60 clusters watched twice each, a kill -9 and its aftermath.
+jest.setTimeout(420_000);
+
+const CLUSTERS = 60;
+const TICK_SECONDS = 5;
+const MEMBER_TIMEOUT_SECONDS = 3;
+const SERVED_BY = 'x-cloudpilot-replica';
+
+interface Answer {
+  status: number;
+  body: any;
+  servedBy: string | null;
+  ms: number;
+}
+
+async function call(
+  r: ReplicaProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = { Authorization: `Bearer ${ADMIN_TOKEN}` },
+): Promise<Answer> {
+  const started = Date.now();
+  const res = await fetch(`${r.baseUrl}${path}`, {
+    method,
+    headers: { ...headers, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: text ? JSON.parse(text) : undefined,
+    servedBy: res.headers.get(SERVED_BY),
+    ms: Date.now() - started,
+  };
+}
+
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface ShardMap {
+  sharded: boolean;
+  replicaId: string;
+  members: { id: string; address: string; primary: number; owned: number }[];
+  watching: string[];
+  items: { cluster: { id: string; name: string }; owners: string[] }[];
+}
+
+const shardMap = async (r: ReplicaProcess): Promise<ShardMap> =>
+  (await call(r, 'GET', '/api/v1/system/shards')).body.data;
+
+const monitoredGauge = async (r: ReplicaProcess): Promise<number> => {
+  const text = await fetch(`${r.baseUrl}/metrics`).then((m) => m.text());
+  const line = /^cloudpilot_monitored_clusters\{[^}]*\} (\d+)$/m.exec(text);
+  return Number(line?.[1] ?? NaN);
+};
+
+const sorted = (ids: Iterable<string>) => [...ids].sort();
+
+/** Each replica's caches are exactly the clusters the map gives it, in the map and in /metrics. */
+async function watchingExactlyOwned(
+  alive: ReplicaProcess[],
+): Promise<Map<string, ShardMap> | undefined> {
+  const maps = await Promise.all(alive.map(shardMap));
+  const byId = new Map(maps.map((m) => [m.replicaId, m]));
+  for (const map of maps) {
+    if (!map.sharded || map.members.length !== alive.length || map.items.length !== CLUSTERS)
+      return undefined;
+    const owned = map.items
+      .filter((i) => i.owners.includes(map.replicaId))
+      .map((i) => i.cluster.id);
+    if (sorted(map.watching).join() !== sorted(owned).join()) return undefined;
+  }
+  const gauges = await Promise.all(alive.map(monitoredGauge));
+  return gauges.every((g, i) => g === maps[i].watching.length) ? byId : undefined;
+}
+
+describe('sharding: three replicas on one PostgreSQL, 60 registrations of the test cluster', () => {
+  let pg: PostgresServer;
+  let db: Client;
+  const replicas: ReplicaProcess[] = [];
+  const clusterIds: string[] = [];
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    const env = {
+      DATABASE_URL: pg.url,
+      CLOUDPILOT_ADMIN_TOKEN: ADMIN_TOKEN,
+      CLOUDPILOT_ENCRYPTION_KEY: newEncryptionKey(),
+      CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true',
+      CLOUDPILOT_MONITOR_REFRESH_INTERVAL_SECONDS: String(TICK_SECONDS),
+      CLOUDPILOT_LEADER_RETRY_SECONDS: '1',
+      CLOUDPILOT_SHARDING: 'true',
+      CLOUDPILOT_SHARDING_SECRET: randomBytes(32).toString('hex'),
+      CLOUDPILOT_SHARDING_REPLICATION_FACTOR: '2',
+      CLOUDPILOT_SHARDING_MEMBER_TIMEOUT_SECONDS: String(MEMBER_TIMEOUT_SECONDS),
+    };
+    const envOf = async () => {
+      const port = await freePort();
+      return {
+        ...env,
+        CLOUDPILOT_SHARDING_INTERNAL_PORT: String(port),
+        CLOUDPILOT_SHARDING_INTERNAL_ADDRESS: `http://127.0.0.1:${port}`,
+      };
+    };
+    // The first replica runs the migrations alone; the other two then start side by side.
+    replicas.push(await startReplica('r1', await envOf()));
+    const [e2, e3] = [await envOf(), await envOf()];
+    replicas.push(...(await Promise.all([startReplica('r2', e2), startReplica('r3', e3)])));
+    db = new Client({ connectionString: pg.url });
+    await db.connect();
+    const kubeconfig = kubeconfigText('admin');
+    for (let i = 0; i < CLUSTERS; i++) {
+      const res = await call(replicas[i % 3], 'POST', '/api/v1/clusters?skipTest=true', {
+        name: `shard-${String(i).padStart(2, '0')}`,
+        kubeconfig,
+      });
+      expect(res.status).toBe(201);
+      clusterIds.push(res.body.data.id);
+    }
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await Promise.all(replicas.map((r) => r.stop()));
+    await pg?.stop();
+  });
+
+  it('shows one shard map on every replica: 3 members, 2 owners per cluster, about a third first-owned by each', async () => {
+    const maps = await until('every replica sees 3 members and 60 clusters', 30_000, async () => {
+      const found = await Promise.all(replicas.map(shardMap));
+      return found.every((m) => m.sharded && m.members.length === 3 && m.items.length === CLUSTERS)
+        ? found
+        : undefined;
+    });
+    const owners = maps.map((m) => JSON.stringify(m.items.map((i) => [i.cluster.id, i.owners])));
+    expect(new Set(owners).size).toBe(1);
+    for (const item of maps[0].items) expect(new Set(item.owners).size).toBe(2);
+    expect(maps[0].members.reduce((n, m) => n + m.owned, 0)).toBe(2 * CLUSTERS);
+    for (const m of maps[0].members) expect(m.primary).toBeGreaterThan(5);
+    expect(sorted(maps[0].items.map((i) => i.cluster.id))).toEqual(sorted(clusterIds));
+  });
+
+  it('watches each cluster on exactly its two owners: caches per replica in the map and in /metrics', async () => {
+    const started = Date.now();
+    const maps = await until('caches = owned clusters on every replica', 60_000, () =>
+      watchingExactlyOwned(replicas),
+    );
+    const counts = [...maps.values()].map((m) => m.watching.length);
+    process.stderr.write(
+      `caches per replica ${counts.join(', ')} (settled after ${Date.now() - started} ms)\n`,
+    );
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(2 * CLUSTERS);
+    // Every cluster is watched, on two replicas, never on a third.
+    const watchers = new Map<string, number>();
+    for (const m of maps.values())
+      for (const id of m.watching) watchers.set(id, (watchers.get(id) ?? 0) + 1);
+    expect(sorted(watchers.keys())).toEqual(sorted(clusterIds));
+    expect(new Set(watchers.values())).toEqual(new Set([2]));
+  });
+
+  it('answers every cluster on every replica, from an owner, keeping the request id', async () => {
+    const map = await shardMap(replicas[0]);
+    const ownersOf = new Map(map.items.map((i) => [i.cluster.id, i.owners]));
+    const idOf = new Map(
+      await Promise.all(replicas.map(async (r) => [r, (await shardMap(r)).replicaId] as const)),
+    );
+    let forwarded = 0;
+    const times: number[] = [];
+    for (const r of replicas) {
+      const answers = await Promise.all(
+        clusterIds.map(async (id, i) => {
+          const requestId = `shard-${r.name}-${i}`;
+          const got = await until(`${r.name} answers ${id}`, 30_000, async () => {
+            const a = await call(r, 'GET', `/api/v1/clusters/${id}/overview`, undefined, {
+              Authorization: `Bearer ${ADMIN_TOKEN}`,
+              'X-Request-Id': requestId,
+            });
+            return a.status === 200 && a.body.data.nodes.total > 0 ? a : undefined;
+          });
+          return { id, requestId, got };
+        }),
+      );
+      for (const { id, requestId, got } of answers) {
+        expect(got.body.requestId).toBe(requestId);
+        expect(ownersOf.get(id)).toContain(got.servedBy);
+        if (got.servedBy !== idOf.get(r)) forwarded++;
+        times.push(got.ms);
+      }
+    }
+    times.sort((a, b) => a - b);
+    process.stderr.write(
+      `180 cluster reads: ${forwarded} forwarded; p50 ${times[90]} ms, max ${times[179]} ms\n`,
+    );
+    // Each replica owns 2/3 of the clusters: about 60 of the 180 reads crossed to an owner.
+    expect(forwarded).toBeGreaterThan(20);
+  });
+
+  it('refuses an unauthenticated read before forwarding it, and an unsigned request on the internal port', async () => {
+    const map = await shardMap(replicas[0]);
+    const notMine = map.items.find((i) => !i.owners.includes(map.replicaId))!;
+    const anonymous = await call(
+      replicas[0],
+      'GET',
+      `/api/v1/clusters/${notMine.cluster.id}/overview`,
+      undefined,
+      {},
+    );
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.servedBy).toBe(map.replicaId);
+    const internal = map.members.find((m) => m.id === notMine.owners[0])!.address;
+    const unsigned = await fetch(`${internal}/api/v1/clusters/${notMine.cluster.id}/overview`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(unsigned.status).toBe(401);
+    expect(((await unsigned.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+  });
+
+  it("enforces the caller's grants on the owner of a forwarded read", async () => {
+    const map = await shardMap(replicas[0]);
+    const notMine = map.items.filter((i) => !i.owners.includes(map.replicaId));
+    const [allowed, denied] = notMine;
+    const token = await call(replicas[0], 'POST', '/api/v1/auth/tokens', {
+      name: 'one-cluster',
+      role: 'viewer',
+      grants: [{ role: 'viewer', clusters: [allowed.cluster.id] }],
+    });
+    expect(token.status).toBe(201);
+    const auth = { Authorization: `Bearer ${token.body.data.token}` };
+    const ok = await call(
+      replicas[0],
+      'GET',
+      `/api/v1/clusters/${allowed.cluster.id}/overview`,
+      undefined,
+      auth,
+    );
+    expect([ok.status, allowed.owners.includes(ok.servedBy!)]).toEqual([200, true]);
+    const refused = await call(
+      replicas[0],
+      'GET',
+      `/api/v1/clusters/${denied.cluster.id}/overview`,
+      undefined,
+      auth,
+    );
+    expect([refused.status, denied.owners.includes(refused.servedBy!)]).toEqual([404, true]);
+    const fleet = await call(replicas[0], 'GET', '/api/v1/overview', undefined, auth);
+    expect(fleet.body.data.items.map((e: any) => e.cluster.id)).toEqual([allowed.cluster.id]);
+  });
+
+  it('answers the fleet overview and fleet diagnostics complete from every replica', async () => {
+    for (const r of replicas) {
+      const overview = await until(
+        `${r.name}: fleet overview with every cluster's data`,
+        60_000,
+        async () => {
+          const a = await call(r, 'GET', '/api/v1/overview');
+          const items = a.body.data.items as any[];
+          return items.length === CLUSTERS && items.every((e) => e.data) ? a : undefined;
+        },
+      );
+      expect(sorted(overview.body.data.items.map((e: any) => e.cluster.id))).toEqual(
+        sorted(clusterIds),
+      );
+      process.stderr.write(
+        `${r.name} fleet overview of ${CLUSTERS} clusters in ${overview.ms} ms\n`,
+      );
+      const diagnostics = await until(
+        `${r.name}: fleet diagnostics of every cluster`,
+        90_000,
+        async () => {
+          const a = await call(r, 'GET', '/api/v1/diagnostics');
+          const items = a.body.data.items as any[];
+          return items.length === CLUSTERS && items.every((e) => e.data) ? a : undefined;
+        },
+      );
+      expect(diagnostics.body.data.items).toHaveLength(CLUSTERS);
+    }
+  });
+
+  it('samples history on the owners: every cluster has one row per tick, not only the leader’s', async () => {
+    const perCluster = async () =>
+      (
+        await db.query<{ cluster_id: string }>(
+          "SELECT DISTINCT cluster_id FROM history_sample WHERE scope = 'cluster'",
+        )
+      ).rows.map((r) => r.cluster_id);
+    await until('a history row of every cluster', 6 * TICK_SECONDS * 1000, async () =>
+      (await perCluster()).length === CLUSTERS ? true : undefined,
+    );
+    const duplicates = await db.query(
+      "SELECT cluster_id, slot FROM history_sample WHERE scope = 'cluster' GROUP BY cluster_id, slot HAVING COUNT(*) > 1",
+    );
+    expect(duplicates.rows).toEqual([]);
+    const ran = /^cloudpilot_job_duration_seconds_count\{job="history",outcome="ok"\} [1-9]/m;
+    const texts = await Promise.all(
+      replicas.map((r) => fetch(`${r.baseUrl}/metrics`).then((m) => m.text())),
+    );
+    expect(texts.filter((t) => ran.test(t))).toHaveLength(3);
+  });
+
+  it('answers the clusters of a replica killed with -9 from their second owner within 5 s, with no cold sync', async () => {
+    const before = await watchingExactlyOwned(replicas);
+    expect(before).toBeDefined();
+    const victim = replicas[2];
+    const victimId = (await shardMap(victim)).replicaId;
+    const survivors = replicas.slice(0, 2);
+    const map = before!.get(victimId)!;
+    const orphaned = map.items.filter((i) => i.owners.includes(victimId));
+    await victim.kill9();
+    const killedAt = Date.now();
+    // Every read of the victim's clusters, on both survivors, until each has answered.
+    const answered = await Promise.all(
+      survivors.flatMap((r) =>
+        orphaned.map(async (item) => {
+          const got = await until(`${r.name} answers ${item.cluster.name}`, 15_000, async () => {
+            const a = await call(r, 'GET', `/api/v1/clusters/${item.cluster.id}/overview`);
+            return a.status === 200 ? a : undefined;
+          });
+          return { item, got, afterMs: Date.now() - killedAt };
+        }),
+      ),
+    );
+    const worst = Math.max(...answered.map((a) => a.afterMs));
+    process.stderr.write(
+      `kill -9 of ${victimId}: its ${orphaned.length} clusters answered by the survivors within ${worst} ms\n`,
+    );
+    expect(worst).toBeLessThan(5000);
+    for (const { item, got } of answered) {
+      const next = item.owners.find((o) => o !== victimId)!;
+      expect(got.servedBy).toBe(next);
+      // The next owner watched it before the kill: its cache was warm, no cold sync needed.
+      expect(before!.get(next)!.watching).toContain(item.cluster.id);
+    }
+    // Once the heartbeat has expired, the two survivors own everything (factor 2 of 2 members).
+    const after = await until('the survivors own every cluster', 60_000, () =>
+      watchingExactlyOwned(survivors),
+    );
+    for (const m of after.values()) expect(m.watching).toHaveLength(CLUSTERS);
+    const overview = await call(survivors[0], 'GET', '/api/v1/overview');
+    expect(overview.body.data.items.filter((e: any) => e.data)).toHaveLength(CLUSTERS);
+  });
+});
