@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Gauge } from 'prom-client';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ConfigProvider } from '../config/config.provider';
@@ -15,11 +16,11 @@ export class ShardMapService {
     private readonly membership: ShardMembership,
     private readonly placement: ShardedPlacement,
     private readonly directory: ClusterDirectory,
-    private readonly snapshots: ClusterSnapshots,
     private readonly configProvider: ConfigProvider,
+    private readonly modules: ModuleRef,
     metrics: MetricsService,
   ) {
-    const caches = () => snapshots.all().size;
+    const caches = () => this.caches().size;
     const self = () => membership.self;
     new Gauge({
       name: 'cloudpilot_monitored_clusters',
@@ -31,6 +32,14 @@ export class ShardMapService {
         this.set({ replica: self() }, caches());
       },
     });
+  }
+
+  /**
+   * The Monitor's caches, looked up when asked: the Monitor takes its placement from this module,
+   * so this module cannot import the Monitor's in turn.
+   */
+  private caches(): ReadonlyMap<string, unknown> {
+    return this.modules.get(ClusterSnapshots, { strict: false }).all();
   }
 
   async map(): Promise<ShardMapResponseDto> {
@@ -54,7 +63,7 @@ export class ShardMapService {
         primary: count(m.id, true),
         owned: count(m.id, false),
       })),
-      watching: [...this.snapshots.all().keys()],
+      watching: [...this.caches().keys()],
       items,
     };
   }

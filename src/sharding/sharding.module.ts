@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthModule } from '../health/health.module';
-import { MonitorModule } from '../monitor/monitor.module';
 import { ClusterPlacement } from '../monitor/cluster-snapshot';
 import { InternalServer } from './internal-server';
 import { PeerClient } from './peer-client';
@@ -19,7 +18,7 @@ import { ShardedPlacement } from './sharded-placement';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([ReplicaMember]), HealthModule, MonitorModule],
+  imports: [TypeOrmModule.forFeature([ReplicaMember]), HealthModule],
   controllers: [ShardMapController],
   providers: [
     ShardMembership,
