@@ -35,6 +35,7 @@ export class ShardMembership implements OnModuleInit, OnApplicationShutdown {
   private clusterCount = 0;
   private beating: Promise<void> | undefined;
   private lastProblem = '';
+  private lastForget = 0;
 
   constructor(
     @InjectRepository(ReplicaMember) private readonly rows: Repository<ReplicaMember>,
@@ -106,19 +107,22 @@ export class ShardMembership implements OnModuleInit, OnApplicationShutdown {
   private async runBeat(): Promise<void> {
     try {
       const timeoutMs = this.configProvider.config.sharding.memberTimeoutSeconds * 1000;
-      await this.rows.query(
-        `INSERT INTO replica_member (id, address, heartbeat_at) VALUES ($1, $2, ${NOW_MS})
-         ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address, heartbeat_at = EXCLUDED.heartbeat_at`,
-        [this.self, this.address],
-      );
-      await this.rows.query(`DELETE FROM replica_member WHERE heartbeat_at < ${NOW_MS} - $1`, [
-        FORGET_AFTER_MS,
-      ]);
+      // One statement: the beat and the judgement share one clock reading, so however late this
+      // replica's event loop gets, it never judges itself dead (and so never watches everything).
       const found = (await this.rows.query(
-        `SELECT id, address, heartbeat_at AS "heartbeatAt" FROM replica_member
-         WHERE heartbeat_at > ${NOW_MS} - $1 ORDER BY id`,
-        [timeoutMs],
+        `WITH beat AS (
+           INSERT INTO replica_member (id, address, heartbeat_at) VALUES ($1, $2, ${NOW_MS})
+           ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address, heartbeat_at = EXCLUDED.heartbeat_at
+           RETURNING id, address, heartbeat_at
+         )
+         SELECT id, address, heartbeat_at AS "heartbeatAt" FROM beat
+         UNION ALL
+         SELECT id, address, heartbeat_at FROM replica_member
+         WHERE id <> $1 AND heartbeat_at > ${NOW_MS} - $3::bigint
+         ORDER BY id`,
+        [this.self, this.address, timeoutMs],
       )) as { id: string; address: string; heartbeatAt: string }[];
+      if (Date.now() - this.lastForget > FORGET_AFTER_MS / 60) await this.forget();
       const count = (await this.directory.list()).length;
       this.update(
         found.map((m) => ({ ...m, heartbeatAt: Number(m.heartbeatAt) })),
@@ -130,6 +134,15 @@ export class ShardMembership implements OnModuleInit, OnApplicationShutdown {
       if (problem !== this.lastProblem) this.logger.warn(`Heartbeat failed: ${problem}`);
       this.lastProblem = problem;
     }
+  }
+
+  /** Deletes the rows of replicas long gone (kill -9 leaves its row behind). */
+  private async forget(): Promise<void> {
+    this.lastForget = Date.now();
+    await this.rows.query(
+      `DELETE FROM replica_member WHERE heartbeat_at < ${NOW_MS} - $1::bigint`,
+      [FORGET_AFTER_MS],
+    );
   }
 
   private update(members: Member[], clusterCount: number): void {

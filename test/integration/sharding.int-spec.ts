@@ -10,7 +10,7 @@ jest.setTimeout(420_000);
 
 const CLUSTERS = 60;
 const TICK_SECONDS = 5;
-const MEMBER_TIMEOUT_SECONDS = 3;
+const MEMBER_TIMEOUT_SECONDS = 5;
 const SERVED_BY = 'x-cloudpilot-replica';
 
 interface Answer {
