@@ -1,100 +1,105 @@
 // Fixed-rate (open-loop) HTTP loader for GET …/overview. Each request is timed from the moment the
 // schedule says it should start, so a stalled server cannot hide its queueing (no coordinated
-// omission). Without --url it starts the real app (dist/main.js, instant mode, admin kubeconfig of
-// the bench cluster) on --port, waits for /readyz, measures, and stops the process it started.
-//   npm run bench:http -- [--rate 500] [--seconds 30] [--warmup 5] [--url http://127.0.0.1:8123/...]
-import { spawn } from 'node:child_process';
+// omission). Without --url it starts the real app (dist/main.js of --app-dir, instant mode, admin
+// kubeconfig of the bench cluster) on --port, waits for /readyz, measures, and stops it.
+//   npm run bench:http -- [--rate 500] [--seconds 30] [--warmup 5] [--floor] [--app-dir DIR]
+//   npm run bench:soak -- [--rate 200] [--seconds 600] [--warmup 60]     (the soak: see --help)
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { kubeconfigPath, percentile, repoRoot, sleep } from './lib/kube.mjs';
+import { startApp, startFloor, stopChild, cpuMsOf, rssMiBOf } from './lib/http-targets.mjs';
+import { loopSummary } from './lib/loop-summary.mjs';
+import { percentile, repoRoot } from './lib/kube.mjs';
 
-const { values } = parseArgs({
+const HELP = `bench/http-load.mjs: open-loop GET load on the app's overview, app CPU per request from /proc.
+  --rate N           requests per second (500)          --seconds S    measured seconds (30)
+  --warmup S         unmeasured seconds first (5)       --port P       the app's port (8123)
+  --app-dir DIR      the checkout whose dist/main.js is started (this one): A/B builds
+  --floor            also measure a bare node:http server answering the same JSON (port+1), and
+                     print app/floor ratios of CPU per request and latency
+  --token-kind K     admin (the env admin token) | minted (a viewer token from the token API: the
+                     database-backed path a real client takes)
+  --grants JSON      with --token-kind minted: the token's grants, e.g. '[{"role":"viewer",
+                     "clusters":["local"]}]' (scope checks then run on every request; without
+                     grants a token may see everything and skips them)
+  --idle S           first measure the app's CPU for S seconds without requests (its watches and
+                     periodic jobs), and give CPU per request net of it too (0: skip)
+  --slow-ms MS       count answers slower than this (100)
+  --rss-every S      sample the app's RSS every S seconds while measuring (0: only at the end)
+  --loop-probe FILE  preload bench/lib/loop-probe.mjs into the app: event-loop delay histogram,
+                     GC pauses, stalls (and, with --cpu-prof in --node-args, what ran in them)
+  --soak             the soak's defaults: --rate 200 --seconds 600 --warmup 60 --rss-every 10
+                     --loop-probe /tmp/cloudpilot-soak-loop.json (explicit flags win)
+  --node-args "…"    the app's Node flags (--max-semi-space-size=16, what the image uses)
+  --url URL          measure an app already running there (with --token); no CPU figures
+  --json FILE        also write the result there`;
+
+const { values: given } = parseArgs({
   options: {
-    rate: { type: 'string', default: '500' },
-    seconds: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '5' },
+    rate: { type: 'string' },
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
     port: { type: 'string', default: '8123' },
     url: { type: 'string' },
     json: { type: 'string' },
-    // With --url: the admin token the app at that URL was started with.
     token: { type: 'string' },
-    // Node flags of the app this script starts; the default is what the image and `npm start` use.
-    // E.g. --node-args="--max-semi-space-size=16 --cpu-prof --cpu-prof-dir=/tmp/p".
     'node-args': { type: 'string', default: '--max-semi-space-size=16' },
+    'app-dir': { type: 'string', default: repoRoot },
+    floor: { type: 'boolean', default: false },
+    'token-kind': { type: 'string', default: 'admin' },
+    grants: { type: 'string' },
+    'slow-ms': { type: 'string', default: '100' },
+    idle: { type: 'string', default: '0' },
+    'rss-every': { type: 'string' },
+    'loop-probe': { type: 'string' },
+    soak: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (given.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const defaults = given.soak
+  ? {
+      rate: '200',
+      seconds: '600',
+      warmup: '60',
+      'rss-every': '10',
+      'loop-probe': '/tmp/cloudpilot-soak-loop.json',
+    }
+  : { rate: '500', seconds: '30', warmup: '5', 'rss-every': '0' };
+const values = {
+  ...defaults,
+  ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+};
 const log = (...a) => console.error(new Date().toISOString(), ...a);
-let app;
-let url = values.url;
-const token = values.token ?? `cpt_${randomBytes(32).toString('base64url').slice(0, 43)}`;
-const headers = { Authorization: `Bearer ${token}` };
-if (!url) {
-  const port = values.port;
-  const nodeArgs = values['node-args'].split(' ').filter(Boolean);
-  app = spawn(
-    process.execPath,
-    [...nodeArgs, 'dist/main.js', '--mode', 'instant', '--port', port],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        KUBECONFIG: kubeconfigPath(),
-        CLOUDPILOT_ADMIN_TOKEN: token,
-        // The app's own default unless LOG_LEVEL says otherwise: at info every request writes its
-        // access-log line, as a deployed app does (LOG_LEVEL=warn measures without it).
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  url = `http://127.0.0.1:${port}/api/v1/clusters/local/overview`;
-  const started = performance.now();
-  for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) break;
-    if (app.exitCode !== null) throw new Error(`app exited with ${app.exitCode}`);
-    if (performance.now() - started > 600_000) throw new Error('app not ready within 600 s');
-    await sleep(100);
-  }
-  log(`app ready in ${Math.round(performance.now() - started)} ms (pid ${app.pid})`);
-}
+const round = (x) => Math.round(x * 100) / 100;
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const target = new URL(url);
-function get() {
-  return new Promise((resolve) => {
-    const req = http.get(
-      { host: target.hostname, port: target.port, path: target.pathname, headers, agent },
-      (res) => {
-        let bytes = 0;
-        res.on('data', (c) => (bytes += c.length));
-        res.on('end', () => resolve({ status: res.statusCode, bytes }));
-      },
-    );
-    req.on('error', (error) => resolve({ status: 0, error: error.message }));
-  });
-}
-
-async function phase(seconds, record) {
+/** One measured run of `seconds` at `rate` against `target`; RSS sampled if asked. */
+async function phase(target, seconds, record) {
   const rate = Number(values.rate);
   const total = Math.round(rate * seconds);
   const latencies = [];
   const statuses = {};
+  const rss = [];
   let bytes = 0;
   const inflight = [];
+  const every = Number(values['rss-every']) * 1000;
+  const sampler =
+    record && every && target.pid
+      ? setInterval(() => rss.push(rssMiBOf(target.pid)), every)
+      : undefined;
   const t0 = performance.now();
   for (let sent = 0; sent < total;) {
     const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000) + 1);
     for (; sent < due; sent++) {
       const intended = t0 + (sent * 1000) / rate;
       inflight.push(
-        get().then((r) => {
+        target.get().then((r) => {
           latencies.push(performance.now() - intended);
           statuses[r.status] = (statuses[r.status] ?? 0) + 1;
           bytes = r.bytes ?? bytes;
@@ -104,58 +109,141 @@ async function phase(seconds, record) {
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.all(inflight);
+  clearInterval(sampler);
   if (!record) return undefined;
   const sorted = latencies.sort((a, b) => a - b);
-  const r = (x) => Math.round(x * 100) / 100;
   return {
     requests: total,
+    answered: sorted.length,
     rate,
     seconds,
     achievedRate: Math.round(total / ((performance.now() - t0) / 1000)),
     statuses,
     responseBytes: bytes,
-    p50: r(percentile(sorted, 50)),
-    p90: r(percentile(sorted, 90)),
-    p99: r(percentile(sorted, 99)),
-    p999: r(percentile(sorted, 99.9)),
-    max: r(sorted[sorted.length - 1]),
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+    p999: round(percentile(sorted, 99.9)),
+    max: round(sorted[sorted.length - 1]),
+    overSlowMs: sorted.filter((x) => x > Number(values['slow-ms'])).length,
+    ...(rss.length ? { rssSeriesMiB: rss } : {}),
   };
 }
 
-/* global setImmediate */
-/** User + system CPU of the app process so far (ms), from /proc (clock ticks of 10 ms). */
-function appCpuMs() {
-  if (!app) return 0;
-  const fields = readFileSync(`/proc/${app.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+/** Warm-up, then the measured phase with the target's CPU per request from /proc. */
+async function measure(target) {
+  await phase(target, Number(values.warmup), false);
+  const idleMsPerSecond = target.pid ? await idleCpu(target.pid, Number(values.idle)) : undefined;
+  const rss0 = target.pid ? rssMiBOf(target.pid) : undefined;
+  const cpu0 = target.pid ? cpuMsOf(target.pid) : 0;
+  const result = await phase(target, Number(values.seconds), true);
+  if (target.pid) {
+    result.cpuMsPerRequest =
+      Math.round(((cpuMsOf(target.pid) - cpu0) / result.requests) * 1000) / 1000;
+    result.rssAfterWarmupMiB = rss0;
+    result.rssMiB = rssMiBOf(target.pid);
+    result.rssDriftPercent = round(((result.rssMiB - rss0) / rss0) * 100);
+    if (idleMsPerSecond !== undefined) {
+      result.idleCpuMsPerSecond = idleMsPerSecond;
+      const busy = result.cpuMsPerRequest - (idleMsPerSecond * result.seconds) / result.requests;
+      result.netCpuMsPerRequest = Math.round(busy * 1000) / 1000;
+    }
+  }
+  result.loadavg = loadavg().map(round);
+  return result;
 }
 
+/** The target's own CPU per second while nothing asks it anything, after its warm-up. */
+async function idleCpu(pid, seconds) {
+  if (!seconds) return undefined;
+  const cpu0 = cpuMsOf(pid);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return round((cpuMsOf(pid) - cpu0) / seconds);
+}
+
+/* global setImmediate */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const children = [];
 try {
-  const first = await fetch(url, { headers }).then((r) => r.json());
+  const adminToken = values.token ?? `cpt_${randomBytes(32).toString('base64url').slice(0, 43)}`;
+  const probeOut = values['loop-probe'];
+  const app = values.url
+    ? { url: values.url, pid: undefined }
+    : await startApp({
+        appDir: values['app-dir'],
+        port: values.port,
+        nodeArgs: values['node-args'],
+        token: adminToken,
+        loopProbe: probeOut,
+        log,
+      });
+  if (app.child) children.push(app.child);
+  const token =
+    values['token-kind'] === 'minted' ? await mintViewer(app.url, adminToken) : adminToken;
+  const appTarget = target(app.url, token, app.pid);
+  const first = await appTarget.json();
   log('overview', JSON.stringify(first.data?.pods ?? first).slice(0, 300));
-  await phase(Number(values.warmup), false);
-  const cpu0 = appCpuMs();
-  const result = await phase(Number(values.seconds), true);
-  if (app)
-    result.appCpuMsPerRequest = Math.round(((appCpuMs() - cpu0) / result.requests) * 1000) / 1000;
-  result.loadavg = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
-  if (app)
-    result.appRssMiB = Math.round(
-      Number(
-        /VmRSS:\s+(\d+)/.exec(
-          await import('node:fs').then((fs) => fs.readFileSync(`/proc/${app.pid}/status`, 'utf8')),
-        )[1],
-      ) / 1024,
-    );
-  if (values.json)
-    await import('node:fs').then((fs) =>
-      fs.writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n'),
-    );
+  const appResult = await measure(appTarget);
+  if (app.child) {
+    await stopChild(app.child);
+    if (probeOut && existsSync(probeOut))
+      appResult.loop = loopSummary(probeOut, values['node-args']);
+  }
+  let result = appResult;
+  if (values.floor) {
+    const bodyFile = '/tmp/cloudpilot-floor-body.json';
+    writeFileSync(bodyFile, JSON.stringify(first));
+    const floor = await startFloor({ port: String(Number(values.port) + 1), bodyFile, token, log });
+    children.push(floor.child);
+    const floorResult = await measure(target(floor.url, token, floor.pid));
+    await stopChild(floor.child);
+    const ratio = (k) => round(appResult[k] / floorResult[k]);
+    result = {
+      app: appResult,
+      floor: floorResult,
+      ratio: { cpuMsPerRequest: ratio('cpuMsPerRequest'), p50: ratio('p50'), p99: ratio('p99') },
+    };
+  }
+  if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result));
 } finally {
   agent.destroy();
-  if (app) {
-    app.kill('SIGTERM');
-    await new Promise((resolve) => app.once('exit', resolve));
-  }
+  for (const child of children) await stopChild(child);
+}
+
+function target(url, token, pid) {
+  const u = new URL(url);
+  const headers = { Authorization: `Bearer ${token}` };
+  return {
+    pid,
+    json: () => fetch(url, { headers }).then((r) => r.json()),
+    get: () =>
+      new Promise((resolve) => {
+        const req = http.get(
+          { host: u.hostname, port: u.port, path: u.pathname, headers, agent },
+          (res) => {
+            let bytes = 0;
+            res.on('data', (c) => (bytes += c.length));
+            res.on('end', () => resolve({ status: res.statusCode, bytes }));
+          },
+        );
+        req.on('error', (error) => resolve({ status: 0, error: error.message }));
+      }),
+  };
+}
+
+/** A viewer token from the app's token API: each request then costs the token lookup a real client's does. */
+async function mintViewer(url, adminToken) {
+  const res = await fetch(new URL('/api/v1/auth/tokens', url), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      name: `bench-${Date.now()}`,
+      role: 'viewer',
+      ...(values.grants ? { grants: JSON.parse(values.grants) } : {}),
+    }),
+  });
+  const body = await res.json();
+  if (res.status !== 201) throw new Error(`minting a token: ${res.status} ${JSON.stringify(body)}`);
+  return body.data.token;
 }

@@ -30,8 +30,35 @@ const BENCHES = [
     'baseline',
     ['--expose-gc', 'bench/baseline.mjs', '--steady', '2', '--changes', '3', '--ttl', '5'],
   ],
-  ['http', ['bench/http-load.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1']],
+  ['http', ['bench/http-load.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1', '--floor']],
+  [
+    'changes-overview',
+    [
+      ...['bench/changes-overview.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1'],
+      ...['--changes-per-second', '5', '--rounds', '1'],
+    ],
+  ],
+  [
+    'soak',
+    [
+      'bench/http-load.mjs',
+      '--soak',
+      '--rate',
+      '50',
+      '--seconds',
+      '4',
+      '--warmup',
+      '1',
+      '--rss-every',
+      '1',
+      '--token-kind',
+      'minted',
+      '--loop-probe',
+      '/tmp/cloudpilot-smoke-loop.json',
+    ],
+  ],
   ['cluster-cost', ['--expose-gc', 'bench/cluster-cost.mjs', '--caches', '2']],
+  ['fleet', ['bench/fleet.mjs', '--clusters', '3', '--base', '1', '--requests', '5']],
   ['pod-record', ['--expose-gc', 'bench/pod-record.mjs', '--pods', '2000', '--shape', 'bench']],
   [
     'diagnostics',
@@ -52,6 +79,23 @@ const BENCHES = [
   ],
   ['diagnostics-fill', ['bench/diagnostics-fill.mjs', '--pods', '2000', '--rounds', '1']],
   ['validations', ['bench/validations.mjs', '--requests', '3']],
+  ['changes', ['bench/changes.mjs', '--events', '500', '--seconds', '10']],
+  [
+    'telemetry',
+    [
+      'bench/telemetry.mjs',
+      ...['--services', '20', '--edges', '60', '--window', '10', '--requests', '3'],
+      ...['--dashboard-seconds', '2'],
+    ],
+  ],
+  [
+    'behaviour',
+    [
+      'bench/behaviour.mjs',
+      ...['--services', '10,20', '--evaluations', '2', '--window', '10', '--offset', '10'],
+      ...['--volume-window', '10'],
+    ],
+  ],
 ];
 const DEADLINE_MS = 5 * 60_000;
 

@@ -1,212 +1,211 @@
 // Issue #28's benchmark: golden signals for 500 Services and the service graph of 5,000 edges,
-// with a real Prometheus on loopback. A load generator in this process serves Istio's standard
-// series for the synthetic mesh (source-reporter requests by outcome and the request-duration
-// histogram with Istio's default buckets, per edge); Prometheus scrapes it; the views run through
-// CloudPilot's compiled telemetry code (PrometheusClient + SignalsService/GraphService queries and
-// folding) exactly as the routes do, minus the HTTP envelope. PromQL queries per request are
-// counted from Prometheus's own prometheus_engine_query_duration_seconds_count.
-//   npm run bench:telemetry -- [--services 500] [--edges 5000] [--requests 200] [--json out.json]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+// with a real Prometheus on loopback (bench/lib/prometheus-mesh.mjs serves the synthetic mesh).
+// The views run through CloudPilot's compiled telemetry code (PrometheusClient over HttpTransport,
+// SignalsService/GraphService queries and folding), i.e. the routes minus the HTTP envelope:
+//  - cold: every request a full evaluation (what one request costs Prometheus and CloudPilot);
+//  - dashboard: through TelemetryRunner with its view sharing (telemetry.viewCacheSeconds), as a
+//    dashboard of --readers panels refreshing every --every ms asks the routes.
+// PromQL queries per request come from Prometheus's own
+// prometheus_engine_query_duration_seconds_count; CPU seconds from /proc (Prometheus, minus its
+// scraping measured idle) and process.cpuUsage (this process), less sensitive to load than latency.
+//   npm run bench:telemetry -- [--services 500] [--edges 5000] [--requests 100] [--window 60]
+//     [--reporters source|source,destination] [--readers 5] [--every 1000] [--dashboard-seconds 20]
+//     [--cache-seconds 5] [--stale-seconds 30] [--timeout 30] [--prometheus PATH] [--json out.json]
+// (--stale-seconds: telemetry.viewStaleSeconds, answers past their time served while one refresh runs)
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { dist } from './lib/cloudpilot.mjs';
-import { percentile, sleep } from './lib/kube.mjs';
+import { sleep } from './lib/kube.mjs';
+import {
+  benchClient,
+  cpuSince,
+  cpuStart,
+  DEFAULT_PROMETHEUS,
+  engineQueries,
+  exposition,
+  headSeries,
+  idleCpuPerSecond,
+  latencySummary,
+  mesh,
+  SCRAPE_SECONDS,
+  startMesh,
+  usage,
+} from './lib/prometheus-mesh.mjs';
 
 const { values } = parseArgs({
   options: {
     services: { type: 'string', default: '500' },
     edges: { type: 'string', default: '5000' },
-    requests: { type: 'string', default: '200' },
+    requests: { type: 'string', default: '100' },
     window: { type: 'string', default: '60' },
+    reporters: { type: 'string', default: 'source' },
+    readers: { type: 'string', default: '5' },
+    every: { type: 'string', default: '1000' },
+    'dashboard-seconds': { type: 'string', default: '20' },
+    'cache-seconds': { type: 'string', default: '5' },
+    'stale-seconds': { type: 'string', default: '30' },
     timeout: { type: 'string', default: '30' },
-    prometheus: {
-      type: 'string',
-      default: join(homedir(), '.cache/cloudpilot/telemetry/bin/prometheus'),
-    },
+    prometheus: { type: 'string', default: DEFAULT_PROMETHEUS },
     json: { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
-const SERVICES = Number(values.services);
-const EDGES = Number(values.edges);
+if (values.help) {
+  console.log(usage(import.meta.url));
+  process.exit(0);
+}
 const REQUESTS = Number(values.requests);
 const WINDOW = Number(values.window);
-const SCRAPE_S = 5;
-const BUCKETS = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000,
-  1800000, 3600000,
-];
 const log = (...a) => console.error(new Date().toISOString(), ...a);
 
-const { PrometheusClient } = dist('telemetry/prometheus-client');
-const { HttpTransport } = dist('telemetry/http-transport');
 const { SignalsService } = dist('telemetry/signals.service');
 const { GraphService } = dist('telemetry/graph.service');
+const { TelemetryRunner } = dist('telemetry/telemetry-runner');
+const { latencyBuckets, latencyQuantile } = dist('telemetry/promql');
+const { latencyByKey } = dist('telemetry/golden-signals');
 
-/** The synthetic mesh: service i in namespace ns<i % 10>, backed by workload i; edges caller → service. */
-function mesh() {
-  const svc = (i) => ({ ns: `ns${i % 10}`, name: `svc-${i}` });
-  const edges = [];
-  const seen = new Set();
-  for (let k = 0; edges.length < EDGES; k++) {
-    const from = k % SERVICES;
-    const to = (from * 7 + Math.floor(k / SERVICES) * 13 + 1) % SERVICES;
-    if (from === to || seen.has(`${from}>${to}`)) continue;
-    seen.add(`${from}>${to}`);
-    edges.push({ from: svc(from), to: svc(to), rps: 1 + (k % 20), failing: k % 10 === 0 });
-  }
-  return edges;
-}
-
-/** Pre-rendered label sets; each scrape only writes the counters' current values. */
-function exposition(edges) {
-  const rows = [];
-  for (const e of edges) {
-    const labels = `reporter="source",source_workload="${e.from.name}",source_workload_namespace="${e.from.ns}",destination_workload="${e.to.name}",destination_workload_namespace="${e.to.ns}",destination_service="${e.to.name}.${e.to.ns}.svc.cluster.local",destination_service_name="${e.to.name}",request_protocol="http",connection_security_policy="mutual_tls",response_flags="-"`;
-    const ok = e.failing ? e.rps * 0.92 : e.rps;
-    rows.push([`istio_requests_total{${labels},response_code="200"}`, ok]);
-    if (e.failing) rows.push([`istio_requests_total{${labels},response_code="503"}`, e.rps * 0.08]);
-    for (const le of BUCKETS)
-      rows.push([
-        `istio_request_duration_milliseconds_bucket{${labels},response_code="200",le="${le}"}`,
-        le >= 100 ? ok : le >= 25 ? ok * 0.5 : 0,
-      ]);
-    rows.push([
-      `istio_request_duration_milliseconds_bucket{${labels},response_code="200",le="+Inf"}`,
-      ok,
-    ]);
-  }
-  const started = Date.now();
-  return () => {
-    const t = (Date.now() - started) / 1000;
-    return rows.map(([series, rate]) => `${series} ${Math.floor(rate * t)}`).join('\n') + '\n';
-  };
-}
-
-async function listen(server) {
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server.address().port;
-}
-
-async function freePort() {
-  const server = http.createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Queries Prometheus has evaluated, from its own /metrics (live; reading it runs no query). */
-async function engineQueries(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find((l) =>
-      l.startsWith('prometheus_engine_query_duration_seconds_count{slice="inner_eval"}'),
-    );
-  return Number(line?.split(' ').pop() ?? NaN);
-}
-
-function counted(client) {
-  return { instant: (q) => client.instant(q), range: (q, s, e, st) => client.range(q, s, e, st) };
-}
-
-async function measure(name, url, run) {
-  for (let i = 0; i < 5; i++) await run(); // warm-up: JIT, connections
-  const before = await engineQueries(url);
+/** Every request a full evaluation, one after the other. */
+async function cold(name, prom, idleCpu, run) {
+  for (let i = 0; i < 3; i++) await run(); // warm-up: JIT, connections
+  const [q0, cpu] = [await engineQueries(prom.url), cpuStart(prom.pid)];
   const ms = [];
   let last;
   for (let i = 0; i < REQUESTS; i++) {
-    const t0 = performance.now();
+    const start = performance.now();
     last = await run();
-    ms.push(performance.now() - t0);
+    ms.push(performance.now() - start);
   }
-  const queries = (await engineQueries(url)) - before;
-  ms.sort((a, b) => a - b);
+  const { prometheusCpuMs, cloudpilotCpuMs } = cpuSince(cpu, prom.pid, idleCpu, REQUESTS);
   const result = {
     name,
     requests: REQUESTS,
-    p50: +percentile(ms, 50).toFixed(1),
-    p95: +percentile(ms, 95).toFixed(1),
-    p99: +percentile(ms, 99).toFixed(1),
-    max: +ms[ms.length - 1].toFixed(1),
-    queriesPerRequest: +(queries / REQUESTS).toFixed(2),
+    ...latencySummary(ms),
+    queriesPerRequest: +(((await engineQueries(prom.url)) - q0) / REQUESTS).toFixed(2),
+    prometheusCpuMsPerRequest: prometheusCpuMs,
+    cloudpilotCpuMsPerRequest: cloudpilotCpuMs,
+    loadAverage: +loadavg()[0].toFixed(1),
   };
   log(name, JSON.stringify(result));
   return { result, last };
 }
 
+/** --readers concurrent requests every --every ms for --dashboard-seconds, through the runner. */
+async function dashboard(name, prom, run) {
+  const q0 = await engineQueries(prom.url);
+  const ms = [];
+  const until = Date.now() + Number(values['dashboard-seconds']) * 1000;
+  let shared = 0;
+  // The oldest answer a reader got: what sharing (and serving stale) costs in freshness.
+  let maxAgeMs = 0;
+  while (Date.now() < until) {
+    const tick = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: Number(values.readers) }, async () => {
+        const start = performance.now();
+        const answer = await run();
+        ms.push(performance.now() - start);
+        return answer;
+      }),
+    );
+    shared += answers.filter((a) => a.telemetry.cacheAgeMs !== undefined).length;
+    for (const a of answers) maxAgeMs = Math.max(maxAgeMs, a.telemetry.cacheAgeMs ?? 0);
+    if (answers.some((a) => a.telemetry.state !== 'ok'))
+      throw new Error(JSON.stringify(answers[0].telemetry));
+    await sleep(Math.max(0, tick + Number(values.every) - Date.now()));
+  }
+  const result = {
+    name,
+    requests: ms.length,
+    shared,
+    maxAgeMs,
+    ...latencySummary(ms),
+    queriesPerRequest: +(((await engineQueries(prom.url)) - q0) / ms.length).toFixed(2),
+    loadAverage: +loadavg()[0].toFixed(1),
+  };
+  log(name, JSON.stringify(result));
+  return result;
+}
+
+/** TelemetryRunner for one cluster whose source is the bench's Prometheus. */
+function runner(client) {
+  const directory = { get: async () => ({ id: 'bench', name: 'bench' }) };
+  const connections = { client: async () => client };
+  const telemetry = {
+    viewCacheSeconds: Number(values['cache-seconds']),
+    viewStaleSeconds: Number(values['stale-seconds']),
+    healthOverrides: [],
+  };
+  return new TelemetryRunner(directory, connections, { config: { telemetry } });
+}
+
 async function main() {
-  const edges = mesh();
-  const render = exposition(edges);
-  const exporter = http.createServer((_req, res) =>
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(render()),
-  );
-  const exporterPort = await listen(exporter);
-  const promPort = await freePort();
-  const prom = await (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cp-bench-prom-'));
-    const config = join(dir, 'prometheus.yml');
-    writeFileSync(
-      config,
-      `global: { scrape_interval: ${SCRAPE_S}s }\nscrape_configs:\n  - job_name: mesh\n    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]\n`,
-    );
-    const child = spawn(
-      values.prometheus,
-      [
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      url: `http://127.0.0.1:${promPort}`,
-      stop: () => (child.kill(), rmSync(dir, { recursive: true, force: true })),
-    };
-  })();
+  const edges = mesh(Number(values.services), Number(values.edges));
+  const reporters = values.reporters.split(',');
+  const prom = await startMesh(exposition(edges, { reporters }), values.prometheus);
   try {
-    log(
-      `mesh: ${SERVICES} services, ${edges.length} edges; waiting for ${WINDOW / SCRAPE_S + 2} scrapes`,
-    );
-    await sleep((WINDOW + 2 * SCRAPE_S) * 1000);
-    const client = new PrometheusClient(
-      new HttpTransport(
-        { url: prom.url, auth: { type: 'none' } },
-        { allowLoopback: true, allowPlainHttpLoopback: true, allowInsecureSkipTlsVerify: false },
-      ),
-      {
-        timeoutMs: Number(values.timeout) * 1000,
-        maxSeries: 200_000,
-        maxPoints: 200_000,
-        maxBytes: 256 * 1048576,
-      },
-    );
+    log(`mesh: ${values.services} services, ${edges.length} edges, reporters ${reporters}`);
+    await sleep((WINDOW + 2 * SCRAPE_SECONDS) * 1000);
+    const idleCpu = await idleCpuPerSecond(prom.pid);
+    const client = benchClient(dist, prom.url, Number(values.timeout));
     const config = { config: { telemetry: { healthOverrides: [] } } };
     const signals = new SignalsService(undefined, config);
     const graphs = new GraphService(undefined);
-    const q = counted(client);
-    const services = await measure('golden signals, all services', prom.url, () =>
+    const q = {
+      instant: (text) => client.instant(text),
+      histogram: (text) => client.histogram(text),
+      range: (text, s, e, st) => client.range(text, s, e, st),
+    };
+    const services = await cold('golden signals, all services', prom, idleCpu, () =>
       signals.collect(q, 'service', WINDOW),
     );
-    const graph = await measure('service graph, cluster', prom.url, () =>
+    const graph = await cold('service graph, cluster', prom, idleCpu, () =>
       graphs.collect(q, WINDOW),
     );
+    const routes = runner(client);
+    const query = { windowSeconds: WINDOW, limit: 500, offset: 0 };
+    const sharedSignals = new SignalsService(routes, config);
+    const sharedGraphs = new GraphService(routes);
+    const dashboards = [
+      await dashboard('golden signals, dashboard', prom, () =>
+        sharedSignals.list('bench', 'service', query),
+      ),
+      await dashboard('service graph, dashboard', prom, () => sharedGraphs.graph('bench', query)),
+    ];
+    // CloudPilot's interpolated p95 against Prometheus's histogram_quantile, at one instant.
+    const at = new Date(Date.now() - 1000);
+    const ours = latencyByKey(
+      await client.histogram(latencyBuckets('service', 'inbound', WINDOW), at),
+      'service',
+      'inbound',
+    );
+    const theirs = await client.instant(latencyQuantile(0.95, 'service', 'inbound', WINDOW), at);
+    const p95Diffs = theirs.map((s) => {
+      const key = `${s.metric.destination_service.split('.')[1]}/${s.metric.destination_service_name}`;
+      return Math.abs((ours.get(key)?.p95 ?? NaN) - s.value);
+    });
     const checks = {
+      p95MaxDifferenceFromPrometheusMs: Math.max(...p95Diffs),
       services: services.last.length,
       failingServices: services.last.filter((s) => s.health.status !== 'healthy').length,
+      withP99: services.last.filter((s) => s.inbound.latencyMs.p99 !== null).length,
       callEdges: graph.last.edges.filter((e) => e.kind === 'call').length,
       edges: graph.last.edges.length,
     };
     log('answers', JSON.stringify(checks));
     const out = {
       at: new Date().toISOString(),
-      services: SERVICES,
-      edges: EDGES,
+      services: Number(values.services),
+      edges: edges.length,
+      reporters,
+      headSeries: await headSeries(prom.url),
       windowSeconds: WINDOW,
-      results: [services.result, graph.result],
+      idleCpuMsPerSecond: {
+        prometheus: +(idleCpu.prometheus * 1000).toFixed(1),
+        bench: +(idleCpu.own * 1000).toFixed(1),
+      },
+      results: [services.result, graph.result, ...dashboards],
       checks,
     };
     if (values.json) writeFileSync(values.json, JSON.stringify(out, null, 2));
@@ -214,7 +213,6 @@ async function main() {
     await client.close();
   } finally {
     prom.stop();
-    exporter.close();
   }
 }
 

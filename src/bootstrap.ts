@@ -23,6 +23,9 @@ export async function createApp(loaded: LoadedConfig, pino: Pino): Promise<NestE
   // exceeds Node's 16 KiB header default, which Node answers itself with a bare 431.
   Object.assign(app.getHttpServer(), { maxHeaderSize: MAX_HEADER_BYTES });
   app.disable('x-powered-by');
+  // Every envelope carries its request id and time, so no two answers share an ETag and no
+  // conditional GET could ever be a 304: hashing each body for one was pure cost.
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   mountOpenApi(app, await createOpenApiDocument(app));

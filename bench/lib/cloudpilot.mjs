@@ -13,7 +13,8 @@ export function dist(module) {
   return require(file);
 }
 
-export function benchClient(clusterId = 'bench', timeoutMs = 60_000) {
+/** `agents`: a SharedAgents, as the Monitor's client pool passes (absent: the client's own agent). */
+export function benchClient(clusterId = 'bench', timeoutMs = 60_000, agents = undefined) {
   const { KubeClient } = dist('kubernetes/kube-client');
   const { buildKubeConfig } = dist('kubernetes/kubeconfig-builder');
   const { parseUntrustedKubeconfig } = dist('kubernetes/kubeconfig-guard');
@@ -23,7 +24,8 @@ export function benchClient(clusterId = 'bench', timeoutMs = 60_000) {
     allowPlainHttpLoopback: false,
     allowInsecureSkipTlsVerify: false,
   });
-  return new KubeClient(clusterId, buildKubeConfig(clusterId, ctx.connection), timeoutMs);
+  const kc = buildKubeConfig(clusterId, ctx.connection);
+  return new KubeClient(clusterId, kc, timeoutMs, undefined, agents);
 }
 
 /** Full GCs until the heap stops shrinking, then the process's memory in bytes. */

@@ -269,19 +269,20 @@ function kwokClusterDir(name) {
 
 /**
  * The stages kwok-controller runs: the stock "fast" set plus CloudPilot's fault stages. The stock
- * pod-ready and node-initialize stages are told to leave objects carrying the fault label alone,
- * otherwise an ImagePullBackOff pod (still Pending) would be made Running a moment later, and a
- * NotReady node made Ready.
+ * node-initialize stage is told to leave nodes carrying the fault label alone, otherwise a
+ * NotReady node would be made Ready; pod-ready is our own version of the stock one
+ * (stages/pod-ready.yaml: it leaves fault pods alone too, and sets pod IPs so a retry cannot be
+ * refused for ever).
  */
 function writeKwokConfig(file) {
   const stagesDir = path.join(assetsDir(), 'stages');
   const docs = fs
     .readdirSync(stagesDir)
-    .filter((f) => f.endsWith('.yaml'))
+    .filter((f) => f.endsWith('.yaml') && f !== 'pod-ready.yaml')
     .sort()
     .map((f) => {
       let text = fs.readFileSync(path.join(stagesDir, f), 'utf8');
-      if (f === 'pod-ready.yaml' || f === 'node-initialize.yaml') {
+      if (f === 'node-initialize.yaml') {
         const marker = '    matchExpressions:\n';
         if (!text.includes(marker))
           throw new ClusterError(`unexpected layout of ${f}: cannot exclude fault objects`);
@@ -292,7 +293,8 @@ function writeKwokConfig(file) {
       }
       return text;
     });
-  docs.push(fs.readFileSync(path.join(here, 'stages', 'faults.yaml'), 'utf8'));
+  for (const own of ['pod-ready.yaml', 'faults.yaml'])
+    docs.push(fs.readFileSync(path.join(here, 'stages', own), 'utf8'));
   // kwokctl binds every component to 0.0.0.0 by default; tests need (and may only use) loopback.
   docs.unshift(
     [

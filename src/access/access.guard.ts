@@ -5,6 +5,7 @@ import type { AccessScope } from '../common/access-grants';
 import { checkClusterAccess, View } from '../common/access-check';
 import { ACCESS_RULE, AccessRule } from '../common/access-rule';
 import { AppError } from '../common/app-error';
+import { perHandler } from '../common/handler-memo';
 import { requestContext, Role } from '../common/request-context';
 import { PUBLIC_ROUTE, REQUIRED_ROLE, ROLES, roleSatisfies } from '../common/roles';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
@@ -26,22 +27,30 @@ export class AccessGuard implements CanActivate {
     private readonly clusters: ClusterDirectory,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** What the route declares: public, the role it needs, its access rule. */
+  private readonly declared = perHandler((context) => {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    return {
+      isPublic: Boolean(this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)),
+      required: this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'viewer',
+      rule: this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, targets),
+    };
+  });
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const { isPublic, required, rule } = this.declared(context);
+    if (isPublic) return true;
     const request = context.switchToHttp().getRequest<Request>();
     const principal = await this.principals
       .resolve(request.headers.authorization)
       .catch((error: unknown) => Promise.reject(unauthorized(error, request)));
     const ctx = requestContext.current();
     if (ctx) ctx.principal = principal;
-    const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? 'viewer';
     if (!roleSatisfies(principal.role, required))
       throw new AppError(
         'FORBIDDEN',
         `This action needs the ${required} role; the token has ${principal.role}`,
       );
-    const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, targets);
     if (!rule) throw new AppError('FORBIDDEN', 'This route declares no access rule');
     if (principal.scope.unrestricted || rule === 'global') return true;
     if (rule === 'installation') {

@@ -5,9 +5,9 @@ import {
   IsIn,
   IsObject,
   IsOptional,
-  Matches,
   ValidateIf,
 } from 'class-validator';
+import { MatchesDocumented } from '../common/documented-pattern.decorator';
 import type { Role } from '../common/request-context';
 import { ROLES } from '../common/roles';
 
@@ -26,7 +26,11 @@ export class GrantDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(64)
-  @Matches(CLUSTER_ENTRY, { each: true, message: 'each cluster must be an id, a name or "*"' })
+  @MatchesDocumented(CLUSTER_ENTRY, {
+    optional: true,
+    each: true,
+    message: 'each cluster must be an id, a name or "*"',
+  })
   clusters?: string[];
 
   /** Labels the cluster must carry, all of them (a matchLabels selector). */
@@ -39,7 +43,8 @@ export class GrantDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(64)
-  @Matches(NAMESPACE_ENTRY, {
+  @MatchesDocumented(NAMESPACE_ENTRY, {
+    optional: true,
     each: true,
     message: 'each namespace must be a name, a pattern with * or "*"',
   })

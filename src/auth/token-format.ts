@@ -33,8 +33,15 @@ export function splitToken(token: string): { publicId: string; secret: string } 
 
 /** Constant-time comparison of two strings of any length (hashing first equalises the lengths). */
 export function constantTimeEquals(a: string, b: string): boolean {
-  return timingSafeEqual(
-    createHash('sha256').update(a).digest(),
-    createHash('sha256').update(b).digest(),
-  );
+  return matchesDigest(a, digestOf(b));
+}
+
+/** The SHA-256 of a secret the server compares against often (the admin token): hashed once. */
+export function digestOf(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** Constant-time: does `presented` hash to `digest`? */
+export function matchesDigest(presented: string, digest: Buffer): boolean {
+  return timingSafeEqual(digestOf(presented), digest);
 }

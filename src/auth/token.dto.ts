@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIntegerIn } from '../common/integer.decorator';
 import {
@@ -14,17 +15,26 @@ import type { Role } from '../common/request-context';
 import { ROLES } from '../common/roles';
 
 export class CreateTokenDto {
-  /** Unique, human-readable name; recorded as the actor in the audit log. */
+  /**
+   * Unique, human-readable name; recorded as the actor in the audit log.
+   * @example ci-deployer
+   */
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
     message: 'name must be 1-128 characters of letters, digits, ".", "_" or "-"',
   })
   name: string;
 
-  /** viewer reads, operator also acts on clusters, admin also manages clusters and tokens. */
+  /**
+   * viewer reads, operator also acts on clusters, admin also manages clusters and tokens.
+   * @example admin
+   */
   @IsIn(ROLES as Role[])
   role: Role;
 
-  /** Days until the token stops working; omitted means it never expires (null is not accepted). */
+  /**
+   * Days until the token stops working; omitted means it never expires (null is not accepted).
+   * @example 90
+   */
   @IsIntegerIn(1, 3650, { optional: 'undefined-only' })
   expiresInDays?: number;
 
@@ -32,6 +42,11 @@ export class CreateTokenDto {
    * Where the token may act: several grants of role × clusters × namespaces, none beyond the
    * caller's own. Omitted: `role` on every cluster and namespace (needs the caller to have that).
    */
+  @ApiProperty({
+    required: false,
+    type: [GrantDto],
+    example: [{ role: 'viewer', clusters: ['*'], namespaces: ['team-a-*'] }],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)

@@ -9,19 +9,40 @@ import { roleSatisfies } from '../common/roles';
 import { ConfigProvider } from '../config/config.provider';
 import { ApiToken } from './api-token.entity';
 import { CreatedTokenResponseDto, CreateTokenDto, TokenResponseDto } from './token.dto';
-import { constantTimeEquals, issueToken, sha256Hex, splitToken } from './token-format';
+import { RecentTokens } from './recent-tokens';
+import {
+  constantTimeEquals,
+  digestOf,
+  issueToken,
+  matchesDigest,
+  sha256Hex,
+  splitToken,
+} from './token-format';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
 
+const ENV_ADMIN: Principal = {
+  name: 'env-admin',
+  role: 'admin',
+  tokenId: null,
+  kind: 'token',
+  scope: new AccessScope(everywhere('admin')),
+};
+
 @Injectable()
 export class TokenService implements OnApplicationBootstrap {
   private readonly logger = new Logger(TokenService.name);
+  private readonly recent = new RecentTokens<AccessScope>();
+  private readonly adminDigest: Buffer | undefined;
 
   constructor(
     @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
     private readonly configProvider: ConfigProvider,
-  ) {}
+  ) {
+    const { adminToken } = configProvider.config.auth;
+    this.adminDigest = adminToken ? digestOf(adminToken) : undefined;
+  }
 
   /** First start on an empty database without CLOUDPILOT_ADMIN_TOKEN: mint an admin token and show it once. */
   async onApplicationBootstrap(): Promise<void> {
@@ -74,31 +95,35 @@ export class TokenService implements OnApplicationBootstrap {
 
   async remove(id: string): Promise<void> {
     const result = await this.tokens.delete({ id });
+    this.recent.forget(id);
     if (!result.affected) throw new AppError('NOT_FOUND', `No token with id ${id}`);
   }
 
   /** Resolves a presented bearer token to a principal, or null when it is unknown, wrong or expired. */
   async authenticate(presented: string): Promise<Principal | null> {
-    const { adminToken } = this.configProvider.config.auth;
-    if (adminToken && constantTimeEquals(presented, adminToken))
-      return {
-        name: 'env-admin',
-        role: 'admin',
-        tokenId: null,
-        kind: 'token',
-        scope: new AccessScope(everywhere('admin')),
-      };
+    if (this.adminDigest && matchesDigest(presented, this.adminDigest)) return ENV_ADMIN;
     const parts = splitToken(presented);
     if (!parts) return null;
-    const row = await this.tokens.findOneBy({ publicId: parts.publicId });
-    if (!row || !constantTimeEquals(sha256Hex(parts.secret), row.secretHash)) return null;
     const now = Date.now();
+    const found = this.recent.get(parts.publicId, now) ?? (await this.read(parts.publicId, now));
+    if (!found) return null;
+    const { row, derived: scope } = found;
+    if (!constantTimeEquals(sha256Hex(parts.secret), row.secretHash)) return null;
     if (row.expiresAt && Date.parse(row.expiresAt) <= now) return null;
     if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > LAST_USED_RESOLUTION_MS) {
-      await this.tokens.update({ id: row.id }, { lastUsedAt: new Date(now).toISOString() });
+      row.lastUsedAt = new Date(now).toISOString();
+      await this.tokens.update({ id: row.id }, { lastUsedAt: row.lastUsedAt });
     }
-    const scope = new AccessScope(storedGrants(row));
     return { name: row.name, role: scope.maxRole, tokenId: row.id, kind: 'token', scope };
+  }
+
+  /** The row and its compiled grants, kept for TOKEN_REUSE_MS (a revocation elsewhere waits that long). */
+  private async read(publicId: string, now: number) {
+    const row = await this.tokens.findOneBy({ publicId });
+    if (!row) return undefined;
+    const scope = new AccessScope(storedGrants(row));
+    this.recent.set(row, scope, now);
+    return { row, derived: scope };
   }
 }
 

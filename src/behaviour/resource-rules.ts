@@ -57,43 +57,80 @@ function byPvc(samples: readonly Sample[]): Map<string, number> {
   );
 }
 
+/** One claim's fill-up, as both the finding and GET /forecasts state it. */
+export interface VolumeForecast {
+  namespace: string;
+  name: string;
+  usedBytes: number;
+  capacityBytes: number;
+  /** `linePercent` of the capacity: where the forecast crosses. */
+  lineBytes: number;
+  /** Prometheus's least-squares slope over the volume window; 0 when not filling. */
+  slopeBytesPerSecond: number;
+  /** Time to the line at that slope: 0 past it already, Infinity when not filling. */
+  msLeft: number;
+}
+
 /**
- * FORECAST_PVC_FULL: the used bytes' linear trend (`deriv` over the volume window) reaches
- * `linePercent` of capacity within the horizon, or the volume is past the line already. A volume
- * filling months from its line, or not filling, stays silent.
+ * Every claim with used and capacity bytes: the used bytes' linear trend (`deriv` over the volume
+ * window) to `linePercent` of capacity. The one computation of a volume filling up: the
+ * FORECAST_PVC_FULL finding (volumeHits) and the pvc forecasts of GET /forecasts both read it.
  */
-export function volumeHits(input: VolumeInput): BehaviourHit[] {
+export function volumeForecasts(
+  input: Pick<VolumeInput, 'slope' | 'used' | 'capacity' | 'linePercent'>,
+): VolumeForecast[] {
   const used = byPvc(input.used);
   const slopes = byPvc(input.slope);
-  return [...byPvc(input.capacity)].flatMap(([key, capacity]): BehaviourHit[] => {
+  return [...byPvc(input.capacity)].flatMap(([key, capacity]): VolumeForecast[] => {
     const current = used.get(key);
     if (current === undefined || capacity <= 0) return [];
     const line = (capacity * input.linePercent) / 100;
-    const slope = slopes.get(key) ?? 0;
-    const past = current >= line;
-    const msLeft = past ? 0 : slope > 0 ? ((line - current) / slope) * 1000 : Infinity;
-    if (msLeft > input.horizonMs) return [];
+    const slope = Math.max(0, slopes.get(key) ?? 0);
+    const msLeft = current >= line ? 0 : slope > 0 ? ((line - current) / slope) * 1000 : Infinity;
     const [namespace, ...name] = key.split('/');
-    const crossesAt = new Date(input.now + msLeft).toISOString();
-    const usedPercent = round((current / capacity) * 100, 2);
+    return [
+      {
+        namespace,
+        name: name.join('/'),
+        usedBytes: current,
+        capacityBytes: capacity,
+        lineBytes: line,
+        slopeBytesPerSecond: slope,
+        msLeft,
+      },
+    ];
+  });
+}
+
+/**
+ * FORECAST_PVC_FULL: a volume reaching `linePercent` of capacity within the horizon
+ * (volumeForecasts), or past the line already. A volume filling months from its line, or not
+ * filling, stays silent.
+ */
+export function volumeHits(input: VolumeInput): BehaviourHit[] {
+  return volumeForecasts(input).flatMap((v): BehaviourHit[] => {
+    if (v.msLeft > input.horizonMs) return [];
+    const past = v.msLeft === 0;
+    const crossesAt = new Date(input.now + v.msLeft).toISOString();
+    const usedPercent = round((v.usedBytes / v.capacityBytes) * 100, 2);
     return [
       {
         code: 'FORECAST_PVC_FULL',
-        severity: past ? 'critical' : severityByTimeLeft(msLeft),
-        target: { type: 'pvc', namespace, name: name.join('/') },
+        severity: past ? 'critical' : severityByTimeLeft(v.msLeft),
+        target: { type: 'pvc', namespace: v.namespace, name: v.name },
         message: past
           ? `The volume is ${usedPercent} % full, past the ${input.linePercent} % line`
-          : `The volume (${usedPercent} % full) reaches ${input.linePercent} % at ${crossesAt}, in ${describe(msLeft)}, filling ${round(slope)} B/s`,
+          : `The volume (${usedPercent} % full) reaches ${input.linePercent} % at ${crossesAt}, in ${describe(v.msLeft)}, filling ${round(v.slopeBytesPerSecond)} B/s`,
         fields: {
           query: input.queries.volumeSlope,
           usedQuery: input.queries.volumeUsed,
           capacityQuery: input.queries.volumeCapacity,
           windowSeconds: input.volumeWindowSeconds,
-          usedBytes: current,
-          capacityBytes: capacity,
+          usedBytes: v.usedBytes,
+          capacityBytes: v.capacityBytes,
           usedPercent,
           linePercent: input.linePercent,
-          slopeBytesPerSecond: round(slope),
+          slopeBytesPerSecond: round(v.slopeBytesPerSecond),
           crossesAt,
         },
       },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ObjectChangeRow } from '../k8s-resources/object-changes';
 import { trackedOf } from '../cluster-state/records/change-fields';
 import type { SnapshotChange } from '../monitor/cluster-snapshot';
 import {
@@ -10,17 +11,9 @@ import {
 } from './change-diff';
 
 /** A change ready to store: the draft, its cluster and when the watch delivered it. */
-export interface ChangeRow {
-  id: string;
+export interface ChangeRow extends ObjectChangeRow {
   clusterId: string;
-  at: string;
   group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  category: string;
-  manager: string | null;
-  summary: string;
   diff: string;
 }
 

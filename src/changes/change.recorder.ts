@@ -97,7 +97,7 @@ export class ChangeRecorder implements OnModuleDestroy {
   }
 
   private async tick(now: number): Promise<number> {
-    this.attach();
+    if (this.config.enabled) this.attach();
     const rows = this.buffer;
     this.buffer = [];
     const stored = await this.store(rows, now);

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
-import { CHANGE_ID_RULE, FINDING_ID_RULE, ruleSchema } from '../common/input-vocabulary';
-import { ClusterIdParam, DocumentedParam, RuleParam } from '../common/route-params.decorator';
-import { FindingIdPipe } from '../diagnostics/finding-id.pipe';
+import { CHANGE_ID_RULE } from '../common/input-vocabulary';
+import { ClusterIdParam, RuleParam } from '../common/route-params.decorator';
+import { FindingIdParam } from '../diagnostics/finding-id.pipe';
 import { ChangeDto, ChangePageDto, ChangeQueryDto, SuspectsDto } from './changes.dto';
 import { ChangesService } from './changes.service';
 import { SuspectsService } from './suspects.service';
@@ -52,8 +52,7 @@ export class ChangesController {
   })
   findingSuspects(
     @ClusterIdParam() clusterId: string,
-    @DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(FINDING_ID_RULE))
-    findingId: string,
+    @FindingIdParam() findingId: string,
   ): Promise<SuspectsDto> {
     return this.suspects.of(clusterId, findingId);
   }

@@ -1,5 +1,6 @@
-import { DNS_LABEL_RULE } from '../common/input-vocabulary';
+import { BASE64_TEXT, DNS_LABEL_RULE } from '../common/input-vocabulary';
 import { FollowsRule } from '../common/k8s-validators';
+import { MatchesDocumented } from '../common/documented-pattern.decorator';
 import { IsQueryFlag } from '../common/query-flag.decorator';
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -8,13 +9,10 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-
-const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
 /** The connection of a cluster given field by field instead of as a kubeconfig. */
 export class ClusterCredentialsDto {
@@ -31,19 +29,19 @@ export class ClusterCredentialsDto {
 
   /** Base64 PEM of the CA that signed the API server's certificate. */
   @IsOptional()
-  @Matches(BASE64)
+  @MatchesDocumented(BASE64_TEXT, { optional: true })
   @MaxLength(65536)
   caData?: string;
 
   /** Base64 PEM client certificate (with clientKeyData). */
   @IsOptional()
-  @Matches(BASE64)
+  @MatchesDocumented(BASE64_TEXT, { optional: true })
   @MaxLength(65536)
   clientCertificateData?: string;
 
   /** Base64 PEM client key (with clientCertificateData). */
   @IsOptional()
-  @Matches(BASE64)
+  @MatchesDocumented(BASE64_TEXT, { optional: true })
   @MaxLength(65536)
   clientKeyData?: string;
 

@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import { map, Observable } from 'rxjs';
 import { AppError } from './app-error';
 import { successEnvelope } from './envelope';
+import { perHandler } from './handler-memo';
 import { requestContext, requestIdFrom } from './request-context';
 
 const RAW_RESPONSE = 'cloudpilot:raw-response';
@@ -20,15 +21,20 @@ export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
 /** Wraps every successful /api response in the success envelope, showing only what the caller may see. */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
+  private readonly isRaw = perHandler((context) =>
+    Boolean(
+      this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE, [
+        context.getHandler(),
+        context.getClass(),
+      ]),
+    ),
+  );
+
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
-    const raw = this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (raw || !request.path.startsWith('/api/')) return next.handle();
+    if (this.isRaw(context) || !request.path.startsWith('/api/')) return next.handle();
     const ctx = requestContext.current();
     const requestId = ctx?.requestId ?? requestIdFrom(request.headers['x-request-id']);
     return next.handle().pipe(

@@ -165,6 +165,9 @@ export const CONTINUE_TOKEN_RULE: InputRule = {
   expected: 'a continue token of a previous page',
 };
 
+/** Base64 text (PEM certificates and keys as kubeconfigs carry them); line breaks allowed. */
+export const BASE64_TEXT = /^[A-Za-z0-9+/=\s]+$/;
+
 /** The message every edge gives when `field` breaks `rule`, or null when `value` keeps it. */
 export function ruleProblem(rule: InputRule, field: string, value: unknown): string | null {
   if (typeof value !== 'string') return `${field} must be a string`;

@@ -3,6 +3,7 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
 import { AppError } from './app-error';
+import { perHandler } from './handler-memo';
 import type { FieldError } from './validation.pipe';
 
 // RouteParamtypes.QUERY: the key of a @Query() argument is `${QUERY}:${index}`.
@@ -38,7 +39,7 @@ export class QueryParamsInterceptor implements NestInterceptor {
   }
 }
 
-function declaredQuery(context: ExecutionContext): 'dto' | Set<string> {
+const declaredQuery = perHandler((context): 'dto' | Set<string> => {
   const args = (Reflect.getMetadata(
     ROUTE_ARGS_METADATA,
     context.getClass(),
@@ -51,4 +52,4 @@ function declaredQuery(context: ExecutionContext): 'dto' | Set<string> {
     names.add(arg.data);
   }
   return names;
-}
+});

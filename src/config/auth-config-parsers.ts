@@ -1,7 +1,15 @@
 import type { Grant } from '../common/access-grants';
 import { ROLES } from '../common/roles';
 import type { GrantMapping, OidcIssuerConfig } from './config.types';
-import { httpUrl, intRange, listOf, nonEmpty, Parser } from './config-parsers';
+import {
+  httpUrl,
+  intRange,
+  listOf,
+  mappingOf,
+  nonEmpty,
+  Parser,
+  structured,
+} from './config-parsers';
 
 /**
  * Asymmetric algorithms only. `none` and the HMAC family are never accepted: an HMAC "key" taken
@@ -40,24 +48,6 @@ const GRANT_FIELDS = new Set(['role', 'clusters', 'clusterLabels', 'namespaces']
 const NAMESPACE_ENTRY = /^[a-z0-9*]([a-z0-9*-]{0,61}[a-z0-9*])?$/;
 const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9-]{1,63}:[a-z0-9.-]{1,253}$/;
 
-/** A YAML value, or the same as JSON in an environment variable. */
-function structured(raw: unknown, shape: string): unknown {
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new Error(`must be a JSON ${shape}`);
-  }
-}
-
-function record(value: unknown, where: string, fields: Set<string>): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new Error(`${where} must be a mapping`);
-  const unknown = Object.keys(value).filter((k) => !fields.has(k));
-  if (unknown.length) throw new Error(`${where}: unknown field(s) ${unknown.join(', ')}`);
-  return value as Record<string, unknown>;
-}
-
 function list(value: unknown, where: string): unknown[] {
   if (!Array.isArray(value)) throw new Error(`${where} must be a list`);
   return value;
@@ -65,7 +55,7 @@ function list(value: unknown, where: string): unknown[] {
 
 export const oidcIssuers: Parser<OidcIssuerConfig[]> = (raw) =>
   list(structured(raw, 'list of issuers'), 'auth.oidcIssuers').map((entry, i) => {
-    const e = record(entry, `issuer ${i}`, ISSUER_FIELDS);
+    const e = mappingOf(entry, `issuer ${i}`, ISSUER_FIELDS);
     const algorithms = e.algorithms === undefined ? ['RS256', 'ES256'] : listOf(e.algorithms);
     const refused = algorithms.find(
       (a) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a),
@@ -87,7 +77,7 @@ export const oidcIssuers: Parser<OidcIssuerConfig[]> = (raw) =>
 
 export const grantMappings: Parser<GrantMapping[]> = (raw) =>
   list(structured(raw, 'list of mappings'), 'auth.grantMappings').map((entry, i) => {
-    const e = record(entry, `mapping ${i}`, MAPPING_FIELDS);
+    const e = mappingOf(entry, `mapping ${i}`, MAPPING_FIELDS);
     const text = (field: string) => (e[field] === undefined ? undefined : nonEmpty(e[field]));
     const mapping: GrantMapping = {
       issuer: text('issuer'),
@@ -109,7 +99,7 @@ export const grantMappings: Parser<GrantMapping[]> = (raw) =>
   });
 
 function grant(value: unknown, where: string): Grant {
-  const g = record(value, where, GRANT_FIELDS);
+  const g = mappingOf(value, where, GRANT_FIELDS);
   if (!(ROLES as readonly unknown[]).includes(g.role))
     throw new Error(`${where}.role must be one of ${ROLES.join(', ')}`);
   const names = (field: string) => (g[field] === undefined ? undefined : listOf(g[field]));

@@ -367,6 +367,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: 'Read the certificate (tls.crt) of kubernetes.io/tls Secrets to forecast their expiry. Off by default: the Kubernetes API serves a Secret whole, so the private key is downloaded too (never decoded, kept or logged); cert-manager Certificates need no Secret data',
   },
   {
+    path: 'monitor.coldSyncConcurrency',
+    env: 'CLOUDPILOT_MONITOR_COLD_SYNC_CONCURRENCY',
+    default: 8,
+    parse: intRange(1, 256),
+    doc: 'Clusters whose cache does its first sync at once; the others wait their turn (a replica starting with hundreds of clusters staggers them)',
+  },
+  {
     path: 'coordination.leaderElection',
     env: 'CLOUDPILOT_LEADER_ELECTION',
     default: 'auto',
@@ -451,6 +458,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     ],
     parse: labelKeyList,
     doc: "Node labels that name a node's pool, first match wins (comma-separated in the env); nodes with none are in no pool. History and forecasts per node pool group nodes by it",
+  },
+  {
+    path: 'changes.enabled',
+    env: 'CLOUDPILOT_CHANGES_ENABLED',
+    default: true,
+    parse: bool,
+    doc: 'false stops recording the change timeline (what is stored stays readable until it expires); suspects then find no new changes',
   },
   {
     path: 'changes.retentionDays',
@@ -565,6 +579,20 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 200000,
     parse: intRange(100, 10_000_000),
     doc: 'Most samples one range query may return (series × steps), checked before it is sent and on its answer',
+  },
+  {
+    path: 'telemetry.viewCacheSeconds',
+    env: 'CLOUDPILOT_TELEMETRY_VIEW_CACHE_SECONDS',
+    default: 5,
+    parse: intRange(0, 300),
+    doc: "How long a telemetry view's answer (services, workloads, graph; per cluster, window and filter) is shared: concurrent and later requests within it reuse one evaluation instead of querying Prometheus again; 0 turns sharing off (concurrent requests then each query)",
+  },
+  {
+    path: 'telemetry.viewStaleSeconds',
+    env: 'CLOUDPILOT_TELEMETRY_VIEW_STALE_SECONDS',
+    default: 30,
+    parse: intRange(0, 600),
+    doc: 'For how long after telemetry.viewCacheSeconds a shared answer is still served at once while ONE refresh runs in the background (its cacheAgeMs says how old); a failed refresh drops it. 0: every reader after viewCacheSeconds waits for a fresh evaluation',
   },
   {
     path: 'telemetry.healthOverrides',

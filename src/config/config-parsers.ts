@@ -107,3 +107,26 @@ export const codeList: Parser<string[]> = (raw) => {
       throw new Error(`${JSON.stringify(item)} is not a finding code`);
   return items;
 };
+
+/** A YAML value, or the same as JSON in an environment variable. */
+export function structured(raw: unknown, shape: string): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new Error(`must be a JSON ${shape}`);
+  }
+}
+
+/** A mapping holding only `fields`; `where` names it in the error. */
+export function mappingOf(
+  value: unknown,
+  where: string,
+  fields: ReadonlySet<string>,
+): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${where} must be a mapping`);
+  const unknown = Object.keys(value).filter((k) => !fields.has(k));
+  if (unknown.length) throw new Error(`${where}: unknown field(s) ${unknown.join(', ')}`);
+  return value as Record<string, unknown>;
+}

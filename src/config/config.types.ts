@@ -113,6 +113,7 @@ export interface AppConfig {
     historySize: number;
     fleetDeadlineSeconds: number;
     tlsSecretCertificates: boolean;
+    coldSyncConcurrency: number;
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
   sharding: {
@@ -126,7 +127,12 @@ export interface AppConfig {
     internalSecret?: string;
   };
   history: { retentionDays: number; nodePoolLabels: string[] };
-  changes: { retentionDays: number; maxPerClusterPerDay: number; suspectWindowMinutes: number };
+  changes: {
+    enabled: boolean;
+    retentionDays: number;
+    maxPerClusterPerDay: number;
+    suspectWindowMinutes: number;
+  };
   diagnostics: {
     isolation: 'auto' | 'worker' | 'inline';
     disabledCodes: string[];
@@ -145,6 +151,8 @@ export interface AppConfig {
     queryTimeoutSeconds: number;
     maxSeries: number;
     maxPoints: number;
+    viewCacheSeconds: number;
+    viewStaleSeconds: number;
     healthOverrides: HealthOverride[];
   };
   notifications: {

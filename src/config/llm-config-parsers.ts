@@ -1,6 +1,6 @@
 import { PROVIDER_NAME_RULE } from '../common/input-vocabulary';
 import type { NamedLlmProvider } from './config.types';
-import { httpUrl, listOf, nonEmpty, oneOf, Parser } from './config-parsers';
+import { httpUrl, listOf, nonEmpty, oneOf, Parser, structured } from './config-parsers';
 
 const PROVIDER_KINDS = ['openai', 'azure', 'deepseek', 'qwen', 'ollama', 'vllm'] as const;
 const providerKind = oneOf(...PROVIDER_KINDS);
@@ -39,14 +39,7 @@ export const regexList: Parser<string[]> = (raw) => {
  * Every field is checked here so a typo fails at start-up, not at the first question.
  */
 export const llmProviders: Parser<Record<string, NamedLlmProvider>> = (raw) => {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new Error('must be a JSON object of name → {provider, baseUrl, apiKey, model}');
-    }
-  }
+  const value = structured(raw, 'object of name → {provider, baseUrl, apiKey, model}');
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new Error('must be a mapping of name → {provider, baseUrl, apiKey, model}');
   const out: Record<string, NamedLlmProvider> = {};

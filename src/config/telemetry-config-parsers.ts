@@ -1,5 +1,5 @@
 import type { HealthOverride, HealthTolerance } from './config.types';
-import { httpUrl, nonEmpty, Parser } from './config-parsers';
+import { httpUrl, mappingOf, nonEmpty, Parser, structured } from './config-parsers';
 
 const CLASSES = ['5xx', '4xx', 'grpc'] as const;
 const OVERRIDE_FIELDS = new Set(['namespace', 'kind', 'name', 'tolerances']);
@@ -34,16 +34,8 @@ function percent(value: unknown, at: string): number {
   return n;
 }
 
-function checkedObject(value: unknown, at: string, fields: Set<string>): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new Error(`${at} must be a mapping`);
-  const unknown = Object.keys(value).filter((k) => !fields.has(k));
-  if (unknown.length) throw new Error(`${at}: unknown field(s) ${unknown.join(', ')}`);
-  return value as Record<string, unknown>;
-}
-
 function tolerance(value: unknown, at: string): HealthTolerance {
-  const t = checkedObject(value, at, TOLERANCE_FIELDS);
+  const t = mappingOf(value, at, TOLERANCE_FIELDS);
   const code = String(t.code ?? '').toLowerCase();
   if (!(CLASSES as readonly string[]).includes(code))
     throw new Error(`${at}.code must be one of ${CLASSES.join(', ')}`);
@@ -54,7 +46,7 @@ function tolerance(value: unknown, at: string): HealthTolerance {
 }
 
 function override(value: unknown, at: string): HealthOverride {
-  const o = checkedObject(value, at, OVERRIDE_FIELDS);
+  const o = mappingOf(value, at, OVERRIDE_FIELDS);
   if (!Array.isArray(o.tolerances) || o.tolerances.length === 0)
     throw new Error(`${at}.tolerances must be a non-empty list`);
   return {
@@ -70,14 +62,7 @@ function override(value: unknown, at: string): HealthOverride {
  * tolerances that apply to what they match (first match wins); a YAML list or the same as JSON.
  */
 export const healthOverrides: Parser<HealthOverride[]> = (raw) => {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new Error('must be a JSON list of {namespace, kind, name, tolerances}');
-    }
-  }
+  const value = structured(raw, 'list of {namespace, kind, name, tolerances}');
   if (!Array.isArray(value))
     throw new Error('must be a list of {namespace, kind, name, tolerances}');
   return value.map((entry, i) => override(entry, `[${i}]`));

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { dataSourceOptions, Entities } from './database-options';
+import { serializeTransactionsOnSqlite } from './serial-transactions';
 
 /** The one adapter to the database: TypeORM over better-sqlite3 or PostgreSQL, migrated at start-up. */
 @Module({})
@@ -17,6 +19,8 @@ export class DatabaseModule {
             ...dataSourceOptions(provider.config.database.url, entities),
             retryAttempts: 0,
           }),
+          dataSourceFactory: async (options) =>
+            serializeTransactionsOnSqlite(await new DataSource(options!).initialize()),
         }),
       ],
     };

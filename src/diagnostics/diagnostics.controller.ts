@@ -14,9 +14,8 @@ import {
 } from './diagnostics.dto';
 import { FINDING_STREAM_EVENTS, streamFindings } from './diagnostics-stream';
 import { DiagnosticsService } from './diagnostics.service';
-import { FindingIdPipe } from './finding-id.pipe';
-import { FINDING_ID_RULE, ruleSchema } from '../common/input-vocabulary';
-import { ClusterIdParam, DocumentedParam } from '../common/route-params.decorator';
+import { FindingIdParam } from './finding-id.pipe';
+import { ClusterIdParam } from '../common/route-params.decorator';
 
 // Findings come from the live cache: its first sync can fail or time out, not be refused.
 const ERRORS: ErrorCode[] = ['CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'SERVICE_UNAVAILABLE'];
@@ -78,8 +77,7 @@ export class DiagnosticsController {
   })
   finding(
     @ClusterIdParam() clusterId: string,
-    @DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(FINDING_ID_RULE))
-    findingId: string,
+    @FindingIdParam() findingId: string,
   ): Promise<FindingDto> {
     return this.diagnostics.finding(clusterId, findingId);
   }

@@ -1,9 +1,12 @@
 import { PipeTransform } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { FINDING_ID } from '../cluster-state/finding-id';
-
-/** What the explain route also accepts: the Istio validations' older `CODE:namespace:Kind:name`. */
-const FINDING_ID_OR_MESH_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,511}$/;
+import {
+  EXPLAINABLE_FINDING_ID_RULE,
+  FINDING_ID_RULE,
+  ruleSchema,
+} from '../common/input-vocabulary';
+import { DocumentedParam } from '../common/route-params.decorator';
 
 /**
  * The `findingId` path parameter: a finding id (see src/cluster-state/finding-id.ts). Given `{ meshIds: true }` it
@@ -14,7 +17,7 @@ export class FindingIdPipe implements PipeTransform<string, string> {
 
   transform(value: string): string {
     const [pattern, rule] = this.options.meshIds
-      ? [FINDING_ID_OR_MESH_ID, 'findingId must be letters, digits and . _ : ~ -']
+      ? [EXPLAINABLE_FINDING_ID_RULE.pattern, 'findingId must be letters, digits and . _ : ~ -']
       : [FINDING_ID, 'findingId must be 16 hexadecimal digits'];
     if (!pattern.test(value))
       throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
@@ -23,3 +26,7 @@ export class FindingIdPipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** `:findingId`: a diagnostics finding's id, taken through FindingIdPipe and documented by its rule. */
+export const FindingIdParam = () =>
+  DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(FINDING_ID_RULE));

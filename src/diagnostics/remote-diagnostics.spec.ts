@@ -163,5 +163,7 @@ describe('RemoteDiagnostics on a big generated cluster', () => {
     }
     engine.stop();
     await isolate.close();
-  });
+    // A big generated cluster evaluated many times: seconds of CPU, more than Jest's default 5 s
+    // on a CI worker sharing 2 cores with the integration suites. Its checks are about equality.
+  }, 30_000);
 });

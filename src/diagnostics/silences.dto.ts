@@ -86,7 +86,13 @@ export class SilenceMatchersDto implements SilenceMatchers {
   /** Labels the object the finding names must carry (equality), e.g. {"team": "payments"}. */
   @ValidateIf((_dto: object, value: unknown) => value !== undefined)
   @Checked('labelMap', labelsProblem)
-  @ApiProperty({ required: false, type: Object, additionalProperties: { type: 'string' } })
+  @ApiProperty({
+    required: false,
+    type: Object,
+    additionalProperties: { type: 'string' },
+    minProperties: 1,
+    maxProperties: 20,
+  })
   labels?: Record<string, string>;
 }
 

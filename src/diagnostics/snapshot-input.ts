@@ -23,26 +23,27 @@ export function usableKinds(
 export function readyEndpointIndex(
   slices: readonly EndpointSliceRecord[],
 ): Map<string, Map<string, number>> {
-  const ready = new Map<string, Map<string, number>>();
-  for (const e of slices) {
-    let services = ready.get(e.namespace);
-    if (!services) ready.set(e.namespace, (services = new Map()));
-    services.set(e.service, (services.get(e.service) ?? 0) + e.ready);
-  }
-  return ready;
+  return sumPerService(slices, (e) => e.ready);
 }
 
 /** Endpoints (ready or not) per namespace and service: only Services with a slice have an entry. */
 export function endpointCountIndex(
   slices: readonly EndpointSliceRecord[],
 ): Map<string, Map<string, number>> {
-  const counts = new Map<string, Map<string, number>>();
+  return sumPerService(slices, (e) => e.total);
+}
+
+function sumPerService(
+  slices: readonly EndpointSliceRecord[],
+  count: (slice: EndpointSliceRecord) => number,
+): Map<string, Map<string, number>> {
+  const sums = new Map<string, Map<string, number>>();
   for (const e of slices) {
-    let services = counts.get(e.namespace);
-    if (!services) counts.set(e.namespace, (services = new Map()));
-    services.set(e.service, (services.get(e.service) ?? 0) + e.total);
+    let services = sums.get(e.namespace);
+    if (!services) sums.set(e.namespace, (services = new Map()));
+    services.set(e.service, (services.get(e.service) ?? 0) + count(e));
   }
-  return counts;
+  return sums;
 }
 
 /**

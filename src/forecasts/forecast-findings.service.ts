@@ -73,7 +73,7 @@ export class ForecastFindings implements OnApplicationBootstrap, OnModuleDestroy
     const { forecasts: config } = this.configProvider.config;
     const horizonMs = config.findingHorizonDays * DAY;
     const cluster = await this.directory.get(clusterId);
-    const forecasts = await this.forecasts.forecasts(clusterId, now, horizonMs, WINDOW_MS);
+    const forecasts = await this.forecasts.forFindings(clusterId, now, horizonMs, WINDOW_MS);
     const findings = forecastFindings({ id: cluster.id, name: cluster.name }, forecasts, {
       now,
       horizonMs,

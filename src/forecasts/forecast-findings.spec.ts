@@ -142,3 +142,35 @@ describe('forecastFindings of certificates', () => {
     ).toEqual([]);
   });
 });
+
+describe('forecastFindings of usage forecasts', () => {
+  it('puts a node usage forecast on the Node', () => {
+    const usage = forecast({
+      code: 'FORECAST_MEMORY_USAGE_SATURATION',
+      metric: 'usageMemory',
+      scope: 'node',
+      name: 'worker-1',
+    });
+    const [f] = forecastFindings(cluster, [usage], options);
+    expect(f).toMatchObject({
+      code: 'FORECAST_MEMORY_USAGE_SATURATION',
+      object: { group: '', kind: 'Node', namespace: '', name: 'worker-1' },
+    });
+    expect(f.suggestion).toContain('evicts');
+  });
+
+  it('leaves memory-limit and volume crossings to the behaviour finding of the same computation', () => {
+    const limit = forecast({
+      code: 'FORECAST_MEMORY_LIMIT',
+      scope: 'workload',
+      name: 'Deployment/a',
+    });
+    const pvc = forecast({
+      code: 'FORECAST_PVC_FULL',
+      scope: 'pvc',
+      namespace: 'ns',
+      name: 'data',
+    });
+    expect(forecastFindings(cluster, [limit, pvc], options)).toEqual([]);
+  });
+});

@@ -45,6 +45,7 @@ function objectOf(f: Forecast, clusterName: string): ObjectRef {
     return { group, kind, namespace: f.namespace ?? '', name: name.join('/') };
   }
   if (f.scope === 'nodePool') return { group: '', kind: 'NodePool', namespace: '', name: f.name! };
+  if (f.scope === 'node') return { group: '', kind: 'Node', namespace: '', name: f.name! };
   return { group: '', kind: 'Cluster', namespace: '', name: clusterName };
 }
 
@@ -58,6 +59,10 @@ const SUGGESTIONS: Record<string, string> = {
     'Raise maxReplicas (if the nodes can hold them) or make each replica take more load.',
   FORECAST_CERTIFICATE_EXPIRY:
     'Renew the certificate (or check why cert-manager has not: its Certificate, CertificateRequest and issuer) before clients stop trusting it.',
+  FORECAST_CPU_USAGE_SATURATION:
+    'Add nodes (or CPU), or move or scale down the busiest workloads, before pods get only their requests.',
+  FORECAST_MEMORY_USAGE_SATURATION:
+    'Add nodes (or memory), or find what grows, before the kubelet evicts pods under memory pressure.',
   FORECAST_RESTART_RATE:
     "Read the workload's logs and last termination reasons now: its restarts are speeding up.",
 };
@@ -74,6 +79,15 @@ function describeLeft(ms: number): string {
 }
 
 /**
+ * Codes whose finding the behaviour evaluation raises from the same computation (docs/forecasts.md):
+ * GET /forecasts lists them, a second finding would only repeat it.
+ */
+export const FINDINGS_BY_BEHAVIOUR: ReadonlySet<string> = new Set([
+  'FORECAST_MEMORY_LIMIT',
+  'FORECAST_PVC_FULL',
+]);
+
+/**
  * The forecasts that become diagnostics findings: an expected crossing after `now` within
  * `horizonMs`, at least `minConfidence` sure. A threshold already crossed is left to the
  * detectors (Pending pods, crash loops): a forecast speaks only about the future. Pure.
@@ -84,7 +98,7 @@ export function forecastFindings(
   options: { now: number; horizonMs: number; minConfidence: number },
 ): EvaluatedFinding[] {
   return forecasts.flatMap((f) => {
-    if (f.crossesAt === null) return [];
+    if (f.crossesAt === null || FINDINGS_BY_BEHAVIOUR.has(f.code)) return [];
     // An expired certificate has no detector of its own: it stays a finding, critical.
     const expiredCertificate = f.scope === 'certificate' && f.crossesAt <= options.now;
     if (f.crossesAt <= options.now && !expiredCertificate) return [];

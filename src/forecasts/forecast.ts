@@ -1,9 +1,11 @@
 import type { CertificateRecord } from '../cluster-state/records/certificate';
+import type { TelemetryStateDto } from '../telemetry/telemetry.dto';
 import type { CrossingForecast, ForecastMethod } from './methods/crossing-forecast';
 import type { Point } from './methods/series';
 
-/** What a forecast is about: the whole cluster, one workload, one node pool, one HPA, one PVC. */
-export type ForecastScope = 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc' | 'certificate';
+/** What a forecast is about: the whole cluster, one workload, node, node pool, HPA or PVC. */
+export type ForecastScope =
+  'cluster' | 'workload' | 'node' | 'nodePool' | 'hpa' | 'pvc' | 'certificate';
 
 /** The dates and names a certificate expiry forecast is based on (never key material). */
 export type CertificateBasis = Pick<
@@ -23,8 +25,10 @@ export interface Forecast extends Omit<CrossingForecast, 'method'> {
   scope: ForecastScope;
   /** The namespace of a workload or HPA forecast, else null. */
   namespace: string | null;
-  /** The workload or HPA (`<Kind>/<name>`), or the node pool, else null. */
+  /** The workload or HPA (`<Kind>/<name>`), the node, node pool or claim, else null. */
   name: string | null;
+  /** The container of a workload's FORECAST_MEMORY_LIMIT. */
+  container?: string;
   threshold: number | null;
   /** The points the forecast used, oldest first. */
   basis: Point[];
@@ -38,6 +42,17 @@ export interface ForecastRequest {
   now: number;
   horizonMs: number;
   windowMs: number;
+  /**
+   * Asked by the forecast findings: a source may leave out the forecasts whose finding another
+   * module raises (FINDINGS_BY_BEHAVIOUR) and spare their queries.
+   */
+  forFindings?: boolean;
+}
+
+/** A source that reads Prometheus answers with its state: an error there is data, not a failure. */
+export interface ForecastAnswer {
+  forecasts: Forecast[];
+  telemetry: TelemetryStateDto;
 }
 
 /**
@@ -45,7 +60,7 @@ export interface ForecastRequest {
  * and lists what they answer; adding a forecast is adding a source to FORECAST_SOURCES.
  */
 export interface ForecastSource {
-  forecasts(request: ForecastRequest): Promise<Forecast[]>;
+  forecasts(request: ForecastRequest): Promise<Forecast[] | ForecastAnswer>;
 }
 
 /** The injection token of the list of forecast sources (see forecasts.module.ts). */

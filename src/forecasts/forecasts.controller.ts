@@ -14,7 +14,7 @@ export class ForecastsController {
   @ClusterEndpoint({
     access: 'cluster',
     summary:
-      'When requests and pods reach capacity (cluster, node pools), workload restarts a crash-loop rate and HPAs their maxReplicas, from the stored history, with the points used',
+      'When requests and pods reach capacity (cluster, node pools), workload restarts a crash-loop rate and HPAs their maxReplicas, from the stored history; usage reaching allocatable (cluster, nodes), working sets their memory limits and volumes their fill line, from Prometheus (its state as data); with the points used',
     response: ForecastListDto,
   })
   list(

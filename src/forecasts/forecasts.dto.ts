@@ -1,4 +1,5 @@
 import { IsIntegerIn } from '../common/integer.decorator';
+import { TelemetryStateDto } from '../telemetry/telemetry.dto';
 
 export class ForecastQueryDto {
   /** How far ahead a crossing counts as expected, in days (1–365, default 30). */
@@ -35,14 +36,16 @@ export class ForecastDto {
   code: string;
   /** What crossing the threshold means. */
   meaning: string;
-  /** The metric forecast (CPU in cores, memory in bytes, pods a count, restartsPerHour a rate). */
+  /** The metric forecast (CPU in cores, memory and usedBytes/workingSetBytes in bytes, pods a count, restartsPerHour a rate). */
   metric: string;
-  /** cluster, nodePool (saturation), workload (restart rate), hpa (maxReplicas), certificate (expiry); pvc has no usage source yet (docs/forecasts.md). */
-  scope: 'cluster' | 'workload' | 'nodePool' | 'hpa' | 'pvc' | 'certificate';
-  /** The namespace of a workload, HPA or certificate, else null. */
+  /** cluster, node, nodePool (saturation, usage), workload (restart rate, memory limit), hpa (maxReplicas), pvc (fill), certificate (expiry). */
+  scope: 'cluster' | 'workload' | 'node' | 'nodePool' | 'hpa' | 'pvc' | 'certificate';
+  /** The namespace of a workload, HPA, claim or certificate, else null. */
   namespace: string | null;
-  /** The workload, HPA or certificate as `<Kind>/<name>` (Certificate/… or Secret/…), or the pool (scope nodePool), else null. */
+  /** The workload, HPA or certificate as `<Kind>/<name>` (Certificate/… or Secret/…), the node, the pool or the claim, else null. */
   name: string | null;
+  /** FORECAST_MEMORY_LIMIT: the container of the workload whose working set reaches its limit. */
+  container?: string;
   /** The capacity the metric must stay below, as of the latest sample; null when unknown. */
   threshold: number | null;
   /** The fitted value now. */
@@ -56,7 +59,7 @@ export class ForecastDto {
   /** linear or holt-winters (fitted), certificate-dates (a known expiry); null when no forecast was possible. */
   method: string | null;
   slopePerHour: number | null;
-  /** Why there is no crossing: too few points, flat, decreasing, already at or above the threshold, capacity unknown; expired for a certificate. */
+  /** Why there is no crossing: too few points, flat, decreasing, not growing, not filling, already at or above the threshold, capacity unknown; expired for a certificate. */
   reason: string | null;
   /** Set for FORECAST_CERTIFICATE_EXPIRY: the dates and names it is based on. */
   certificate?: ForecastCertificateDto;
@@ -74,5 +77,7 @@ export class ForecastListDto {
   generatedAt: string;
   horizonDays: number;
   windowHours: number;
+  /** Prometheus for the usage forecasts (CPU/memory usage, memory limits, volumes): notConfigured, ok, or error as data (the other forecasts are unaffected). */
+  telemetry: TelemetryStateDto | null;
   items: ForecastDto[];
 }

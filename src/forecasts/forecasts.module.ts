@@ -10,6 +10,7 @@ import { ForecastsService } from './forecasts.service';
 import { HpaForecastSource } from './hpa-forecast.source';
 import { RestartForecastSource } from './restart-forecast.source';
 import { SaturationForecastSource } from './saturation-forecast.source';
+import { UsageForecastSource } from './usage-forecast.source';
 
 /** The forecast sources ForecastsService lists, in this order: add a source here to add a forecast. */
 const SOURCES = [
@@ -17,6 +18,7 @@ const SOURCES = [
   RestartForecastSource,
   HpaForecastSource,
   CertificateForecastSource,
+  UsageForecastSource,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
-import { FORECAST_SOURCES, Forecast, ForecastSource } from './forecast';
+import type { TelemetryStateDto } from '../telemetry/telemetry.dto';
+import { FORECAST_SOURCES, Forecast, ForecastRequest, ForecastSource } from './forecast';
 import { ForecastDto, ForecastListDto, ForecastQueryDto } from './forecasts.dto';
 
 const DAY = 86_400_000;
@@ -19,26 +20,46 @@ export class ForecastsService {
     const horizonDays = query.horizonDays ?? 30;
     const windowHours = query.windowHours ?? 24;
     const now = Date.now();
-    const forecasts = await this.forecasts(cluster.id, now, horizonDays * DAY, windowHours * HOUR);
+    const request: ForecastRequest = {
+      clusterId: cluster.id,
+      now,
+      horizonMs: horizonDays * DAY,
+      windowMs: windowHours * HOUR,
+    };
+    const { forecasts, telemetry } = await this.answers(request);
     return {
       cluster: { id: cluster.id, name: cluster.name },
       generatedAt: new Date(now).toISOString(),
       horizonDays,
       windowHours,
+      telemetry,
       items: forecasts.map(toDto),
     };
   }
 
-  /** The forecasts of every source for a cluster (by id), in the order the sources are registered. */
-  async forecasts(
+  /** The forecasts of every source for the forecast findings, in the order the sources are registered. */
+  async forFindings(
     clusterId: string,
     now: number,
     horizonMs: number,
     windowMs: number,
   ): Promise<Forecast[]> {
-    const request = { clusterId, now, horizonMs, windowMs };
+    return (await this.answers({ clusterId, now, horizonMs, windowMs, forFindings: true }))
+      .forecasts;
+  }
+
+  /** Every source's forecasts, and the state of Prometheus for those that read it. */
+  private async answers(
+    request: ForecastRequest,
+  ): Promise<{ forecasts: Forecast[]; telemetry: TelemetryStateDto | null }> {
     const answers = await Promise.all(this.sources.map((s) => s.forecasts(request)));
-    return answers.flat();
+    let telemetry: TelemetryStateDto | null = null;
+    const forecasts = answers.flatMap((a) => {
+      if (Array.isArray(a)) return a;
+      telemetry = a.telemetry;
+      return a.forecasts;
+    });
+    return { forecasts, telemetry };
   }
 }
 
@@ -59,6 +80,7 @@ function toDto(f: Forecast): ForecastDto {
     slopePerHour: f.slopePerHour,
     reason: f.reason ?? null,
     points: f.basis.map((p) => ({ at: new Date(p.t).toISOString(), value: p.v })),
+    ...(f.container ? { container: f.container } : {}),
     ...(f.certificate ? { certificate: f.certificate } : {}),
   };
 }

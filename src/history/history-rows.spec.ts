@@ -96,4 +96,23 @@ describe('historyRows', () => {
     const [cluster] = historyRows({ clusterId: 'c1', aggregates, usage }, 1, 'T');
     expect(cluster.values).toMatchObject({ usageCpu: 1, usageMemory: 1024 * 1024 * 1024 });
   });
+
+  it('records usage per namespace when read per pod, 0 for a namespace without series', () => {
+    const usage = {
+      at: 'T',
+      total: { cpu: CORE, memory: 1024n * MI },
+      byNode: new Map(),
+      byNamespace: new Map([['shop', { cpu: CORE / 2n, memory: 300n * MI }]]),
+    };
+    const rows = historyRows({ clusterId: 'c1', aggregates, usage }, 1, 'T');
+    const ns = (name: string) => rows.find((r) => r.scope === 'namespace' && r.name === name);
+    expect(ns('shop')!.values).toMatchObject({ usageCpu: 0.5, usageMemory: 300 * 1024 * 1024 });
+    expect(ns('payments')!.values).toMatchObject({ usageCpu: 0, usageMemory: 0 });
+  });
+
+  it('leaves namespace usage out when only node usage is known', () => {
+    const usage = { at: 'T', total: { cpu: CORE, memory: 1024n * MI }, byNode: new Map() };
+    const rows = historyRows({ clusterId: 'c1', aggregates, usage }, 1, 'T');
+    expect(rows.find((r) => r.scope === 'namespace')!.values).not.toHaveProperty('usageCpu');
+  });
 });

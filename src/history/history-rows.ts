@@ -18,6 +18,8 @@ export function slotOf(epochMs: number, intervalMs: number): number {
   return Math.floor(epochMs / intervalMs);
 }
 
+const ZERO: CpuMemoryNanos = { cpu: 0n, memory: 0n };
+
 const pair = (prefix: string, v: CpuMemoryNanos) => ({
   [`${prefix}Cpu`]: nanosToNumber(v.cpu),
   [`${prefix}Memory`]: nanosToNumber(v.memory),
@@ -45,8 +47,11 @@ export function historyRows(reading: ClusterReading, slot: number, at: string): 
       usageMemory: reading.usage ? nanosToNumber(reading.usage.total.memory) : null,
     },
   };
+  const byNamespace = reading.usage?.byNamespace;
   const namespaces = a.namespaceNames().map((name): HistoryRow => {
     const ns = a.namespace(name)!;
+    // Usage per namespace is known only from per-pod series (Prometheus); none is 0, not unknown.
+    const usage = byNamespace ? pair('usage', byNamespace.get(name) ?? ZERO) : {};
     return {
       ...base,
       scope: 'namespace',
@@ -58,6 +63,7 @@ export function historyRows(reading: ClusterReading, slot: number, at: string): 
         podsFailed: ns.phases.failed,
         ...pair('requests', ns.requests),
         ...pair('limits', ns.limits),
+        ...usage,
       },
     };
   });

@@ -4,12 +4,26 @@ import { Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
-import { ClusterPlacement, ClusterSnapshots, EveryCluster } from '../monitor/cluster-snapshot';
+import {
+  ClusterPlacement,
+  ClusterSnapshot,
+  ClusterSnapshots,
+  ClusterUsage,
+  EveryCluster,
+} from '../monitor/cluster-snapshot';
+import { LiveUsage } from '../telemetry/live-usage';
 import { FindingCounts, withFindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
 import type { HistoryRow } from './history-row';
 import { historyRows, hpaRows, nodeRows, slotOf, workloadRows } from './history-rows';
+
+/** What the row builders read of a snapshot; its usage is replaced by the tick's reading. */
+const pick = (s: ClusterSnapshot) => ({
+  clusterId: s.clusterId,
+  aggregates: s.aggregates,
+  list: s.list.bind(s),
+});
 
 const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
@@ -33,6 +47,7 @@ export class HistorySampler {
     private readonly snapshots: ClusterSnapshots,
     private readonly configProvider: ConfigProvider,
     private readonly findingCounts: FindingCounts,
+    private readonly liveUsage: LiveUsage,
     jobs: PeriodicJobs,
     private readonly coordination: ReplicaCoordination,
     @Optional() placement?: ClusterPlacement,
@@ -64,15 +79,19 @@ export class HistorySampler {
     const leads = this.coordination.isLeader();
     // Until the clusters are shared out, the leader alone samples them all, as without sharding.
     const sampled = (id: string) => (this.placement.sharded ? this.placement.samples(id) : leads);
-    for (const snapshot of this.snapshots.all().values()) {
-      if (!sampled(snapshot.clusterId)) continue;
-      // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
-      if (!snapshot.settled || snapshot.down) continue;
+    // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
+    const live = [...this.snapshots.all().values()].filter(
+      (s) => sampled(s.clusterId) && s.settled && !s.down,
+    );
+    // Each cluster's Prometheus is read at once: a dead one costs one deadline, not one each.
+    const usages = await Promise.all(live.map((s) => this.usageOf(s)));
+    for (const [i, snapshot] of live.entries()) {
       const pools = this.configProvider.config.history.nodePoolLabels;
       const counts = await this.findingCounts.of(snapshot.clusterId);
+      const reading = { ...pick(snapshot), usage: usages[i] };
       rows.push(
-        ...withFindingCounts(historyRows(snapshot, slot, at), counts),
-        ...nodeRows(snapshot, pools, slot, at),
+        ...withFindingCounts(historyRows(reading, slot, at), counts),
+        ...nodeRows(reading, pools, slot, at),
         ...workloadRows(snapshot, slot, at),
         ...hpaRows(snapshot, slot, at),
       );
@@ -80,6 +99,16 @@ export class HistorySampler {
     await this.insert(rows);
     if (leads && now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
     return rows.length;
+  }
+
+  /**
+   * Nodes' usage from metrics.k8s.io when served, else from Prometheus; namespaces' usage from
+   * Prometheus only (metrics.k8s.io is read per node). Neither: undefined, stored as null.
+   */
+  private async usageOf(snapshot: ClusterSnapshot): Promise<ClusterUsage | undefined> {
+    const prometheus = await this.liveUsage.current(snapshot).catch(() => undefined);
+    if (!snapshot.usage) return prometheus;
+    return { ...snapshot.usage, byNamespace: prometheus?.byNamespace };
   }
 
   private async insert(rows: HistoryRow[]): Promise<void> {

@@ -32,10 +32,12 @@ export class AlertmanagerAlertDto {
   @IsObject()
   annotations: Record<string, string>;
 
+  @ApiProperty({ format: 'date-time' })
   @IsISO8601()
   startsAt: string;
 
   /** Alertmanager sends 0001-01-01T00:00:00Z for a firing alert without an end. */
+  @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601()
   endsAt?: string;
@@ -51,6 +53,7 @@ export class AlertmanagerAlertDto {
 
 /** Alertmanager's webhook_config payload, version 4 (prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
 export class AlertmanagerWebhookDto {
+  @ApiProperty({ enum: ['4'] })
   @IsIn(['4'])
   version: string;
 

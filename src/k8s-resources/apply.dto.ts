@@ -1,8 +1,21 @@
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import { ActionQueryDto } from './actions.dto';
+
+// A whole manifest: an example built field by field would never parse as an object.
+const APPLY_EXAMPLE = [
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata:',
+  '  name: cloudpilot-example',
+  'data:',
+  '  greeting: hello',
+  '',
+].join('\n');
 
 export class ApplyDto {
   /** One or several YAML (or JSON) documents separated by `---`. */
+  @ApiProperty({ example: APPLY_EXAMPLE })
   @IsString()
   @MaxLength(1048576)
   manifest: string;

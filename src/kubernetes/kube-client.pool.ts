@@ -4,14 +4,18 @@ import { ClusterConnection, ConnectionPolicy } from './cluster-connection';
 import { ResolvedAddressGuard } from './resolved-address-guard';
 import { buildKubeConfig } from './kubeconfig-builder';
 import { KubeClient } from './kube-client';
+import { SharedAgents } from './shared-agents';
 
 /**
- * One KubeClient per cluster, reused across requests so its keep-alive agent (one pool of TLS
- * connections per cluster) is too. The registry drops an entry whenever the cluster changes.
+ * One KubeClient per cluster, reused across requests so its keep-alive agent is too. Clients that
+ * reach the same API server with the same TLS identity share one agent (SharedAgents), so their
+ * watches multiplex on the same HTTP/2 connections. The registry drops an entry whenever the
+ * cluster changes.
  */
 @Injectable()
 export class KubeClientPool {
   private readonly clients = new Map<string, { fingerprint: string; client: KubeClient }>();
+  private readonly agents = new SharedAgents();
 
   constructor(private readonly configProvider: ConfigProvider) {}
 
@@ -32,7 +36,8 @@ export class KubeClientPool {
     const opened = typeof connection === 'function' ? connection() : connection;
     const timeoutMs = this.configProvider.config.kubernetes.requestTimeoutSeconds * 1000;
     const guard = opened.auth.type === 'inCluster' ? undefined : new ResolvedAddressGuard(policy);
-    const client = new KubeClient(clusterId, buildKubeConfig(clusterId, opened), timeoutMs, guard);
+    const kc = buildKubeConfig(clusterId, opened);
+    const client = new KubeClient(clusterId, kc, timeoutMs, guard, this.agents);
     // A replaced client is not closed: a running cache may still hold it (a renamed cluster keeps
     // its watches); its idle connections close by themselves after the keep-alive timeout.
     this.clients.set(clusterId, { fingerprint, client });

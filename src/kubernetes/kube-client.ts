@@ -6,10 +6,12 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import type { RequestOptions } from 'node:https';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { AppError } from '../common/app-error';
 import { mapK8sResponse, mapK8sTransportError } from './k8s-error-mapping';
 import { ResolvedAddressGuard } from './resolved-address-guard';
+import { K8sStream, OpenStreams } from './open-streams';
+import { newAgent, SharedAgents } from './shared-agents';
 import { throttleDelayMs } from './throttle';
 
 export interface K8sRequest {
@@ -35,10 +37,13 @@ export interface K8sStreamRequest extends Omit<
   connectTimeoutMs?: number;
 }
 
-/** An open stream; `close()` aborts the request and releases its connection. */
-export interface K8sStream {
-  body: ReadableStream<Uint8Array>;
-  close(): void;
+export type { K8sStream };
+
+interface RequestTarget {
+  url: URL;
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
 }
 
 const http = new IsomorphicFetchHttpLibrary();
@@ -57,13 +62,15 @@ export interface KubeClientStats {
  * AppError with a stable code and never with client-node's own message (it embeds headers).
  *
  * All requests of a client share one keep-alive agent (HTTP/2 when the API server offers it, as
- * kube-apiserver does): client-node would build a new agent, hence a new TLS connection, for every
- * request. The agent's sockets resolve the host through the address guard, so the address
- * checked is the address connected.
+ * kube-apiserver does), and with SharedAgents so do all clients of the same server and TLS
+ * identity: client-node would build a new agent, hence a new TLS connection, for every request.
+ * The agent's sockets resolve the host through the address guard, so the address checked is the
+ * address connected.
  */
 export class KubeClient {
   private agent: Promise<Agent> | undefined;
-  private readonly openStreams = new Map<symbol, string>();
+  private releaseShared: (() => Promise<void>) | undefined;
+  private readonly openStreams = new OpenStreams();
   private throttled = 0;
 
   constructor(
@@ -72,13 +79,17 @@ export class KubeClient {
     private readonly defaultTimeoutMs: number,
     /** Absent only for CloudPilot's own in-cluster identity, whose address is trusted. */
     private readonly addressGuard?: ResolvedAddressGuard,
+    /** Where clients connecting the same way share one agent; absent: this client's own. */
+    private readonly agents?: SharedAgents,
   ) {}
 
-  /** Closes the pooled connections; in-flight requests and open watches finish first. */
+  /** Closes the pooled connections (or lets go of shared ones); open requests finish first. */
   async close(): Promise<void> {
     const agent = await this.agent?.catch(() => undefined);
     this.agent = undefined;
-    await agent?.close();
+    const release = this.releaseShared;
+    this.releaseShared = undefined;
+    await (release ? release() : agent?.close());
   }
 
   get stats(): KubeClientStats {
@@ -124,24 +135,17 @@ export class KubeClient {
     const response = await this.send(req, signal);
     const text = await response.body.text();
     if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return text;
-    throw this.failure(response, text);
+    throw this.failure(response.httpStatusCode, text, response.headers['retry-after']);
   }
 
   /** The AppError of a non-2xx answer. */
-  private failure(response: ResponseContext, text: string): AppError {
-    if (response.httpStatusCode === 429) this.throttled += 1;
-    return mapK8sResponse(
-      this.clusterId,
-      response.httpStatusCode,
-      text,
-      response.headers['retry-after'] ?? null,
-    );
+  private failure(status: number, text: string, retryAfter: unknown): AppError {
+    if (status === 429) this.throttled += 1;
+    const after = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+    return mapK8sResponse(this.clusterId, status, text, typeof after === 'string' ? after : null);
   }
 
-  private async send(
-    req: K8sRequest | K8sStreamRequest,
-    signal: AbortSignal,
-  ): Promise<ResponseContext> {
+  private async send(req: K8sRequest, signal: AbortSignal): Promise<ResponseContext> {
     return http.send(await this.context(req, signal)).toPromise();
   }
 
@@ -162,17 +166,14 @@ export class KubeClient {
       controller.abort();
     }, req.connectTimeoutMs ?? this.defaultTimeoutMs);
     try {
-      const response = await this.send(req, signal);
-      if (response.httpStatusCode < 200 || response.httpStatusCode >= 300)
-        throw this.failure(response, await response.body.text());
-      const body = response.body.stream();
-      if (!body)
-        throw new AppError(
-          'CLUSTER_ERROR',
-          `Cluster ${this.clusterId} answered a watch without a body`,
-          { cluster: this.clusterId },
-        );
-      return this.tracked(req.path, body, controller);
+      // The agent's own request API, not fetch: no Request, Response or web streams per watch.
+      const { origin, path, headers } = await this.target(req);
+      const dispatcher = await this.dispatcher();
+      const response = await dispatcher.request({ origin, path, method: 'GET', headers, signal });
+      const { statusCode, body } = response;
+      if (statusCode < 200 || statusCode >= 300)
+        throw this.failure(statusCode, await body.text(), response.headers['retry-after']);
+      return this.openStreams.track(req.path, body, controller);
     } catch (error) {
       controller.abort();
       if (error instanceof AppError) throw error;
@@ -182,61 +183,38 @@ export class KubeClient {
     }
   }
 
-  /**
-   * Paths of the streams this client holds open (watches, followed logs). Streams share pooled,
-   * multiplexed connections, so a socket count cannot say whether a stream was let go: this can.
-   */
+  /** Paths of the streams this client holds open (watches, followed logs): see OpenStreams. */
   openStreamPaths(): string[] {
-    return [...this.openStreams.values()];
+    return this.openStreams.paths();
   }
 
-  /** Registers an open stream until it is closed by its reader or ends by itself. */
-  private tracked(
-    path: string,
-    body: ReadableStream<Uint8Array>,
-    controller: AbortController,
-  ): K8sStream {
-    const id = Symbol(path);
-    this.openStreams.set(id, path);
-    const release = (): void => {
-      this.openStreams.delete(id);
-    };
-    const ended = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: release }));
-    return {
-      body: ended,
-      close: () => {
-        release();
-        controller.abort();
-      },
-    };
+  private async context(req: K8sRequest, signal: AbortSignal): Promise<RequestContext> {
+    const { url, headers } = await this.target(req);
+    const context = new RequestContext(url.toString(), HttpMethod[req.method ?? 'GET']);
+    for (const [name, value] of Object.entries(headers)) context.setHeaderParam(name, value);
+    if (req.body !== undefined) {
+      context.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      context.setBody(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+    }
+    context.setDispatcher((await this.dispatcher()) as never);
+    context.setSignal(signal);
+    return context;
   }
 
-  private async context(
-    req: K8sRequest | K8sStreamRequest,
-    signal: AbortSignal,
-  ): Promise<RequestContext> {
+  /** Where a request goes, and its Accept and credential headers. */
+  private async target(req: K8sRequest | K8sStreamRequest): Promise<RequestTarget> {
     const url = new URL(req.path, this.server.endsWith('/') ? this.server : `${this.server}/`);
     // Keep a path prefix of the server URL (e.g. a proxy at https://host/k8s/clusters/x).
     url.pathname = `${new URL(this.server).pathname.replace(/\/$/, '')}${req.path}`;
     for (const [key, value] of Object.entries(req.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, String(value));
-    const context = new RequestContext(
-      url.toString(),
-      HttpMethod['method' in req ? (req.method ?? 'GET') : 'GET'],
-    );
-    context.setHeaderParam('Accept', req.accept ?? 'application/json');
-    if ('body' in req && req.body !== undefined) {
-      context.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
-      context.setBody(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
-    }
-    // Credentials as headers only; the TLS material lives in the shared agent.
+    const headers: Record<string, string> = { Accept: req.accept ?? 'application/json' };
+    // Credentials as headers only; the TLS material lives in the (shared) agent.
     const auth: RequestOptions = {};
     await this.kc.applyToHTTPSOptions(auth);
     for (const [name, value] of Object.entries(auth.headers ?? {}))
-      if (value !== undefined) context.setHeaderParam(name, String(value));
-    context.setDispatcher((await this.dispatcher()) as never);
-    context.setSignal(signal);
-    return context;
+      if (value !== undefined) headers[name] = String(value);
+    return { url, origin: url.origin, path: `${url.pathname}${url.search}`, headers };
   }
 
   private dispatcher(): Promise<Agent> {
@@ -253,19 +231,22 @@ export class KubeClient {
     if (this.server.startsWith('http:') && !this.kc.getCurrentCluster()?.skipTLSVerify)
       // client-node's own rule, kept: plain http only where the registry allowed it for loopback.
       throw new AppError('CLUSTER_URL_INSECURE_SCHEME', 'Plain http needs skipTLSVerify');
-    return new Agent({
-      connect: {
-        ca: tls.ca,
-        cert: tls.cert,
-        key: tls.key,
-        rejectUnauthorized: tls.rejectUnauthorized,
-        servername: tls.servername,
-        // Like client-go: probe idle connections before cloud load balancers drop them (60 s).
-        keepAlive: true,
-        keepAliveInitialDelay: 30_000,
-        lookup: this.addressGuard?.lookup,
-      },
-    });
+    const lookup = this.addressGuard?.lookup;
+    if (!this.agents) return newAgent(tls, lookup);
+    const { ca, cert, key, rejectUnauthorized, servername } = tls;
+    const addressRules = this.addressGuard?.rules ?? '';
+    const identity = {
+      server: this.server,
+      ca,
+      cert,
+      key,
+      rejectUnauthorized,
+      servername,
+      addressRules,
+    };
+    const shared = this.agents.acquire(identity, () => newAgent(tls, lookup));
+    this.releaseShared = shared.release;
+    return shared.agent;
   }
 }
 

@@ -26,6 +26,12 @@ export class ResolvedAddressGuard {
     private readonly resolver: HostResolver = systemResolver,
   ) {}
 
+  /** The rules enforced, as a stable string: sockets may be shared only under the same rules. */
+  get rules(): string {
+    const { allowLoopback, allowPlainHttpLoopback, allowInsecureSkipTlsVerify } = this.policy;
+    return JSON.stringify([allowLoopback, allowPlainHttpLoopback, allowInsecureSkipTlsVerify]);
+  }
+
   /** For net/tls `connect({ lookup })`; refusals surface as the AppError of assertSafeResolvedAddress. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     this.resolveChecked(hostname, options).then(

@@ -14,6 +14,7 @@ function streamOf(chunks: (string | Uint8Array)[], hang = false): K8sStream & { 
   });
   const result = {
     body,
+    chunks: body,
     closed: false,
     close: () => {
       if (result.closed) return;

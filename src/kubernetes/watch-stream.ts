@@ -42,7 +42,6 @@ export async function readWatchEvents(
   idleTimeoutMs: number,
   onEvent: (event: WatchEvent) => void,
 ): Promise<void> {
-  const reader = stream.body.getReader();
   const decoder = new TextDecoder();
   let idle = false;
   let timer: NodeJS.Timeout | undefined;
@@ -55,10 +54,10 @@ export async function readWatchEvents(
   };
   let buffered = '';
   try {
-    for (arm(); ; arm()) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffered += decoder.decode(value, { stream: true });
+    arm();
+    for await (const chunk of stream.chunks) {
+      arm();
+      buffered += decoder.decode(chunk, { stream: true });
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) if (line.trim()) onEvent(parseLine(cluster, line));

@@ -1,10 +1,9 @@
 import { Controller, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
-import { FINDING_ID_RULE, ruleSchema } from '../common/input-vocabulary';
 import type { Principal } from '../common/request-context';
-import { ClusterIdParam, DocumentedParam } from '../common/route-params.decorator';
-import { FindingIdPipe } from '../diagnostics/finding-id.pipe';
+import { ClusterIdParam } from '../common/route-params.decorator';
+import { FindingIdParam } from '../diagnostics/finding-id.pipe';
 import { Caller } from '../common/caller.decorator';
 import { ProposalDto } from './llm.dto';
 import { RollbackProposals } from './proposals/rollback-proposals';
@@ -32,8 +31,7 @@ export class RollbackController {
   })
   propose(
     @ClusterIdParam() clusterId: string,
-    @DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(FINDING_ID_RULE))
-    findingId: string,
+    @FindingIdParam() findingId: string,
     @Caller() caller: Principal,
   ): Promise<ProposalDto> {
     return this.rollbacks.forFinding(clusterId, findingId, caller);

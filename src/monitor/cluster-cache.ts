@@ -3,6 +3,7 @@ import type { KubeClient } from '../kubernetes/kube-client';
 import { ListWatch, ListWatchState } from '../kubernetes/list-watch';
 import { CACHED_KINDS, CachedKindSpec, CacheOptIns } from './cached-kinds';
 import { ClusterAggregates } from './cluster-aggregates';
+import { KindStatusMemo } from './kind-status-memo';
 import type {
   CachedKindName,
   CachedRecords,
@@ -46,10 +47,13 @@ export class ClusterCache implements ClusterSnapshot {
   health: ClusterHealth | undefined;
   private readonly sections = new Map<CachedKindName, Section>();
   private readonly listeners = new Set<SnapshotListener>();
+  private readonly statusMemo = new KindStatusMemo();
   private lastChange = 0;
   private recovery: NodeJS.Timeout | undefined;
   private probing = false;
   private stopped = false;
+  /** Set by start(): until then (queued for its first sync) refreshKinds() starts nothing. */
+  private begun = false;
   /** False until the first round of kind resolution is done: before it, the cache is not settled. */
   private kindsResolved = false;
   private settledWaiters: Array<() => void> = [];
@@ -64,16 +68,15 @@ export class ClusterCache implements ClusterSnapshot {
     return this.client.clusterId;
   }
 
-  /**
-   * Starts a list+watch for every kind the cluster serves. Built-in kinds start at once; optional
-   * kinds (CRDs) once discovery answers, or at a later refreshKinds() if they are not served yet.
-   */
+  /** A list+watch per kind served: built-in kinds at once, CRDs once discovery shows them. */
   start(): Promise<void> {
+    this.begun = !this.stopped;
     return this.refreshKinds();
   }
 
   /** Starts the kinds that became served since (a CRD installed later); the scheduled tick calls it. */
   async refreshKinds(): Promise<void> {
+    if (!this.begun) return;
     const missing = CACHED_KINDS.filter(
       (spec) =>
         !this.sections.has(spec.name) &&
@@ -139,24 +142,12 @@ export class ClusterCache implements ClusterSnapshot {
     clearTimeout(timer);
   }
 
-  status(): Partial<Record<CachedKindName, KindStatus>> {
-    const now = Date.now();
+  /** Every kind's status, or only `kinds` (the overview reads 9 of ~30), from the memo. */
+  status(kinds?: readonly CachedKindName[]): Partial<Record<CachedKindName, KindStatus>> {
+    const all = this.statusMemo.read(this.sections, Date.now());
+    if (!kinds) return all;
     const result: Partial<Record<CachedKindName, KindStatus>> = {};
-    for (const [key, { watch }] of this.sections) {
-      const error = watch.lastError;
-      const last = watch.lastSyncedAt;
-      const healthy = watch.state === 'synced';
-      result[key] = {
-        state: watch.state,
-        mode: watch.mode,
-        count: watch.size,
-        lastSyncedAt: last ? new Date(healthy ? now : last).toISOString() : null,
-        ageSeconds: last ? (healthy ? 0 : Math.round((now - last) / 100) / 10) : null,
-        lists: watch.stats.lists,
-        relistsAfterGone: watch.stats.relistsAfterGone,
-        ...(error && !healthy ? { error: { code: error.code, message: error.message } } : {}),
-      };
-    }
+    for (const key of kinds) if (all[key]) result[key] = all[key];
     return result;
   }
 

@@ -38,8 +38,8 @@ export interface ClusterSnapshot {
   ): CachedRecords[K] | undefined;
   /** True when this kind is cached for this cluster (optional kinds need their CRDs served). */
   caches(kind: CachedKindName): boolean;
-  /** Freshness of every cached kind. */
-  status(): Partial<Record<CachedKindName, KindStatus>>;
+  /** Freshness of every cached kind, or of `kinds` only (a fleet answer reads 9 of 29). */
+  status(kinds?: readonly CachedKindName[]): Partial<Record<CachedKindName, KindStatus>>;
   /** Each kind whose watch is down, with its error. */
   failures(): KindFailure[];
   /** True when no kind is live: every kind is stale, in error or forbidden. */

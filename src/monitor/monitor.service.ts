@@ -17,6 +17,7 @@ import type { KubeClient } from '../kubernetes/kube-client';
 import type { CachedKindSpec } from './cached-kinds';
 import { ClusterCache } from './cluster-cache';
 import { ClusterPlacement, EveryCluster, FleetOptions } from './cluster-placement';
+import { ColdSyncQueue } from './cold-sync-queue';
 import { ClusterSnapshot, ClusterSnapshots, Fleet } from './cluster-snapshot';
 import { ClusterRef, fanOut, FleetEntry } from './fleet';
 
@@ -35,6 +36,10 @@ export class MonitorService
   /** Starts in flight, so an event and a reconcile for the same cluster never start two caches. */
   private readonly starting = new Map<string, Promise<ClusterCache>>();
   private reconciled = false;
+  /** First syncs run a few at a time (monitor.coldSyncConcurrency), so a big fleet starts staggered. */
+  readonly coldSyncs = new ColdSyncQueue(
+    () => this.configProvider.config.monitor.coldSyncConcurrency,
+  );
   private unsubscribe: (() => void) | undefined;
   private readonly placement: ClusterPlacement;
 
@@ -109,7 +114,10 @@ export class MonitorService
    */
   forCluster(id: string): Promise<ClusterCache> {
     const running = this.caches.get(id);
-    return running ? Promise.resolve(running) : this.ensure(id);
+    if (!running) return this.ensure(id);
+    // Someone waits for it: a cluster still queued for its first sync goes next.
+    if (!running.settled) this.coldSyncs.prioritize(id);
+    return Promise.resolve(running);
   }
 
   /** Every running cache, keyed by cluster id. */
@@ -162,8 +170,20 @@ export class MonitorService
         this.logger.log(`Cluster ${id} ${kind}: ${state}${error ? ` (${error.code})` : ''}`),
     });
     this.caches.set(id, cache);
-    void cache.start();
+    void this.coldStart(cache);
     return cache;
+  }
+
+  /**
+   * Starts a cache once the queue gives it a slot, held until its first sync ends (or fails) or
+   * for the fleet deadline at most: a slow or dead cluster finishes its sync outside the queue
+   * rather than hold back the clusters behind it.
+   */
+  private async coldStart(cache: ClusterCache): Promise<void> {
+    await this.coldSyncs.run(cache.clusterId, async () => {
+      await cache.start();
+      await cache.whenSettled(this.firstSyncDeadlineMs);
+    });
   }
 
   /**

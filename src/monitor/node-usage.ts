@@ -7,6 +7,8 @@ export interface ClusterUsage {
   at: string;
   total: CpuMemoryNanos;
   byNode: Map<string, CpuMemoryNanos>;
+  /** Per namespace, when read per pod (Prometheus's cAdvisor series); metrics.k8s.io nodes have none. */
+  byNamespace?: Map<string, CpuMemoryNanos>;
 }
 
 /** Sums a NodeMetricsList (`/apis/metrics.k8s.io/v1beta1/nodes`); malformed entries count as zero. */

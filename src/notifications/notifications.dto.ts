@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SEVERITIES } from '../cluster-state/finding';
+import { MatchesDocumented } from '../common/documented-pattern.decorator';
 import { IsIntegerIn } from '../common/integer.decorator';
 import type { InputRule } from '../common/input-vocabulary';
 import { PageQueryDto } from '../common/pagination.dto';
@@ -44,7 +45,7 @@ export class RouteMatchDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(WORD, { each: true })
+  @MatchesDocumented(WORD, { optional: true, each: true })
   clusters?: string[];
 
   @IsOptional()
@@ -83,12 +84,17 @@ export class RouteTargetDto {
   /**
    * https URL (plain http and loopback only where the operator allows loopback targets); for
    * Alertmanager its base URL. Stored encrypted, never returned.
+   * @example https://hooks.example.com/cloudpilot
    */
+  @ApiProperty({ format: 'uri', minLength: 1 })
   @IsString()
   @MaxLength(2048)
   url: string;
 
-  /** Webhook and CloudEvents: the HMAC-SHA256 signing key (16–256 characters). Stored encrypted, never returned. */
+  /**
+   * Webhook and CloudEvents: the HMAC-SHA256 signing key (16–256 characters). Stored encrypted, never returned.
+   * @example change-me-to-a-long-random-key
+   */
   @IsOptional()
   @IsString()
   @MinLength(16)

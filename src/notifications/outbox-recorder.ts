@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import type { Finding } from '../cluster-state/finding';
 import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
+import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { DiagnosticsService } from '../diagnostics/diagnostics.service';
 import { LlmProposal } from '../llm/proposals/llm-proposal.entity';
 import { ClusterSnapshots } from '../monitor/cluster-snapshot';
-import { diffFindings, NotifiedState } from './finding-diff';
+import { diffFindings, FindingDiff, NotifiedState } from './finding-diff';
+import { ToldWhileLeading } from './told-while-leading';
 import { NotificationEventRow } from './notification-event.entity';
 import type { NotificationEvent } from './notification-event';
 import { NotificationRoute } from './notification-route.entity';
@@ -41,6 +43,7 @@ const toState = (row: NotifiedFinding): NotifiedState => ({
 export class OutboxRecorder {
   private readonly logger = new Logger('Notifications');
   private readonly job: PeriodicJob<number>;
+  private readonly told = new ToldWhileLeading<Map<string, NotifiedState>>();
 
   constructor(
     @InjectRepository(NotifiedFinding) private readonly notified: Repository<NotifiedFinding>,
@@ -49,6 +52,7 @@ export class OutboxRecorder {
     private readonly reminders: OutboxReminders,
     private readonly diagnostics: DiagnosticsService,
     private readonly snapshots: ClusterSnapshots,
+    private readonly coordination: ReplicaCoordination,
     configProvider: ConfigProvider,
     jobs: PeriodicJobs,
   ) {
@@ -85,26 +89,63 @@ export class OutboxRecorder {
     }
   }
 
-  private commitCluster(
+  /**
+   * What was last notified comes from the database, or, while this replica has led without a
+   * break since it last committed (no other leader could have written), from its own memory:
+   * reading and parsing every notified finding of a large cluster each scan held the event loop
+   * for hundreds of milliseconds.
+   */
+  private async commitCluster(
     clusterId: string,
     current: Finding[],
     routes: NotificationRoute[],
     now: number,
   ): Promise<number> {
-    return this.notified.manager.transaction(async (tx) => {
-      const rows = await tx.find(NotifiedFinding, { where: { clusterId } });
-      const before = new Map(rows.map((row) => [row.findingId, toState(row)]));
-      const diff = diffFindings(clusterId, before, current, iso(now));
-      if (!diff.events.length) return 0;
-      const states = diff.states.map((s) => ({
-        ...s,
-        finding: JSON.stringify(s.finding),
-        updatedAt: iso(now),
-      }));
-      for (let i = 0; i < states.length; i += CHUNK)
-        await tx.upsert(NotifiedFinding, states.slice(i, i + CHUNK), ['findingId']);
-      return this.store.append(tx, diff.events, routes, now);
-    });
+    const remembered = this.told.get(clusterId, this.coordination.status());
+    const known = remembered && diffFindings(clusterId, remembered, current, iso(now));
+    if (known && !known.events.length) return 0;
+    let after: Map<string, NotifiedState> | undefined;
+    try {
+      const committed = await this.notified.manager.transaction(async (tx) => {
+        const before = remembered ?? (await this.readTold(tx, clusterId));
+        const diff = known || diffFindings(clusterId, before, current, iso(now));
+        after = before;
+        if (!diff.events.length) return 0;
+        after = new Map(before);
+        for (const state of diff.states) after.set(state.findingId, state);
+        return this.write(tx, diff, routes, now);
+      });
+      if (after) this.told.set(clusterId, after);
+      return committed;
+    } catch (error) {
+      this.told.forget(clusterId);
+      throw error;
+    }
+  }
+
+  private async readTold(
+    tx: EntityManager,
+    clusterId: string,
+  ): Promise<Map<string, NotifiedState>> {
+    const rows = await tx.find(NotifiedFinding, { where: { clusterId } });
+    return new Map(rows.map((row) => [row.findingId, toState(row)]));
+  }
+
+  /** The new states, the events and their deliveries, in the caller's transaction. */
+  private async write(
+    tx: EntityManager,
+    diff: FindingDiff,
+    routes: NotificationRoute[],
+    now: number,
+  ): Promise<number> {
+    const states = diff.states.map((s) => ({
+      ...s,
+      finding: JSON.stringify(s.finding),
+      updatedAt: iso(now),
+    }));
+    for (let i = 0; i < states.length; i += CHUNK)
+      await tx.upsert(NotifiedFinding, states.slice(i, i + CHUNK), ['findingId']);
+    return this.store.append(tx, diff.events, routes, now);
   }
 
   /** Proposals waiting for approval, each told once: its event key is the proposal's id. */

@@ -22,6 +22,7 @@ import {
   nodeDetail,
   overallState,
   overviewStatus,
+  OVERVIEW_KINDS,
   OverviewStatus,
   resourceOverview,
 } from './overview-views';
@@ -96,7 +97,7 @@ export class OverviewService {
   fleet(): Promise<FleetOverviewDto> {
     return this.snapshots.fleet(
       async (cache, cluster) => {
-        const status = overviewStatus(cache.status());
+        const status = overviewStatus(cache.status(OVERVIEW_KINDS));
         const failure =
           unavailable(cluster, cache, status) ??
           (neverSynced(status) ? firstSyncTimeout(cluster, this.deadlineMs) : undefined);
@@ -114,7 +115,7 @@ export class OverviewService {
     const found = await this.directory.get(clusterId);
     const cluster = { id: found.id, name: found.name };
     const cache = await this.snapshots.settled(cluster.id);
-    const status = overviewStatus(cache.status());
+    const status = overviewStatus(cache.status(OVERVIEW_KINDS));
     if (neverSynced(status))
       throw unavailable(cluster, cache, status) ?? firstSyncTimeout(cluster, this.deadlineMs);
     return { cluster, cache, status };

@@ -1,5 +1,11 @@
-import { quantilesByKey, serviceNamespace, signalsOf, tallyRates } from './golden-signals';
-import { EDGE_LABELS, graphQueries, latencyQuantile, requestRates } from './promql';
+import {
+  latencyByKey,
+  quantilesByKey,
+  serviceNamespace,
+  signalsOf,
+  tallyRates,
+} from './golden-signals';
+import { EDGE_LABELS, graphQueries, latencyBuckets, latencyQuantile, requestRates } from './promql';
 
 const svc = (name: string, ns: string, code: string, value: number, extra = {}) => ({
   metric: {
@@ -73,6 +79,26 @@ describe('golden signals from grouped rates', () => {
     expect(q.get('b/c')).toBe(12.346);
   });
 
+  it('interpolates p50, p95 and p99 per service from one answer of rated buckets', () => {
+    const bucket = (name: string, le: string, value: number) =>
+      svc(name, 'shop', '', value, { le });
+    const latency = latencyByKey(
+      [
+        bucket('payments', '25', 10),
+        bucket('payments', '50', 20),
+        bucket('payments', '100', 40),
+        bucket('payments', '+Inf', 40),
+        bucket('idle', '25', 0),
+        bucket('idle', '+Inf', 0),
+        svc('payments', 'shop', '', 5),
+      ],
+      'service',
+      'inbound',
+    );
+    expect(latency.get('shop/payments')).toEqual({ p50: 50, p95: 95, p99: 99 });
+    expect(latency.get('shop/idle')).toEqual({ p50: null, p95: null, p99: null });
+  });
+
   it('reads the namespace of a Service from its FQDN', () => {
     expect(serviceNamespace('payments.shop.svc.cluster.local')).toBe('shop');
     expect(serviceNamespace('example.com')).toBeUndefined();
@@ -89,6 +115,9 @@ describe('PromQL', () => {
     );
     expect(q).toContain('reporter="destination",source_workload="unknown"');
     expect(q).toContain('[300s]');
+    expect(latencyBuckets('workload', 'outbound', 60)).toBe(
+      'sum by (le, source_workload_namespace, source_workload) (rate(istio_request_duration_milliseconds_bucket{reporter="source"}[60s]))',
+    );
     expect(latencyQuantile(0.95, 'workload', 'outbound', 60)).toBe(
       'histogram_quantile(0.95, sum by (le, source_workload_namespace, source_workload) (rate(istio_request_duration_milliseconds_bucket{reporter="source"}[60s])))',
     );

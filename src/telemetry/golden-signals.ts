@@ -1,3 +1,4 @@
+import { Bucket, histogramQuantiles, upperBoundOf } from './histogram-quantile';
 import type { Sample } from './prometheus-client';
 import { Direction, GROUP_LABELS, Scope } from './promql';
 
@@ -131,6 +132,36 @@ export function quantilesByKey(
     if (group) out.set(keyOf(group), Number.isFinite(sample.value) ? round(sample.value) : null);
   }
   return out;
+}
+
+const QUANTILES = [0.5, 0.95, 0.99];
+
+/**
+ * p50, p95 and p99 per service or workload from its rated duration buckets (`latencyBuckets`),
+ * interpolated as `histogram_quantile` does; null when the window holds no request.
+ */
+export function latencyByKey(
+  samples: readonly Sample[],
+  scope: Scope,
+  direction: Direction,
+): Map<string, LatencyMs> {
+  const buckets = new Map<string, Bucket[]>();
+  for (const sample of samples) {
+    const group = groupOf(sample.metric, scope, direction);
+    const upperBound = upperBoundOf(sample.metric.le);
+    if (!group || Number.isNaN(upperBound)) continue;
+    const key = keyOf(group);
+    let list = buckets.get(key);
+    if (!list) buckets.set(key, (list = []));
+    list.push({ upperBound, count: sample.value });
+  }
+  const ms = (value: number) => (Number.isFinite(value) ? round(value) : null);
+  return new Map(
+    [...buckets].map(([key, list]) => {
+      const [p50, p95, p99] = histogramQuantiles(QUANTILES, list).map(ms);
+      return [key, { p50, p95, p99 }];
+    }),
+  );
 }
 
 function round(value: number, digits = 3): number {

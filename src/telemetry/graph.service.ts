@@ -11,8 +11,11 @@ export class GraphService {
 
   async graph(clusterId: string, query: GraphQueryDto): Promise<ServiceGraphDto> {
     const empty: ServiceGraph = { nodes: [], edges: [] };
-    const run = await this.runner.run(clusterId, empty, (q) =>
-      this.collect(q, query.windowSeconds, query.namespace),
+    const run = await this.runner.run(
+      clusterId,
+      empty,
+      (q) => this.collect(q, query.windowSeconds, query.namespace),
+      `graph|${query.windowSeconds}|${query.namespace ?? ''}`,
     );
     return {
       cluster: run.cluster,

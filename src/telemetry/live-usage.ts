@@ -22,11 +22,16 @@ interface Entry {
   usage: ClusterUsage | undefined;
   at: number;
   pending: boolean;
+  /** The refresh in progress, joined by `current`. */
+  inflight?: Promise<void>;
 }
 
 const NANO = 1e9;
 
-/** Per-pod samples summed per node of the pod (pods the cache does not know count in the total only). */
+/**
+ * Per-pod samples summed per node of the pod (pods the cache does not know count in the total
+ * only) and per namespace.
+ */
 export function usageByNode(
   cpu: readonly Sample[],
   memory: readonly Sample[],
@@ -34,22 +39,32 @@ export function usageByNode(
   at: Date,
 ): ClusterUsage {
   const byNode = new Map<string, CpuMemoryNanos>();
+  const byNamespace = new Map<string, CpuMemoryNanos>();
   const total: CpuMemoryNanos = { cpu: 0n, memory: 0n };
+  const addTo = (
+    map: Map<string, CpuMemoryNanos>,
+    key: string,
+    field: keyof CpuMemoryNanos,
+    nanos: bigint,
+  ) => {
+    const entry = map.get(key) ?? { cpu: 0n, memory: 0n };
+    entry[field] += nanos;
+    map.set(key, entry);
+  };
   const add = (samples: readonly Sample[], field: keyof CpuMemoryNanos) => {
     for (const s of samples) {
       if (!Number.isFinite(s.value) || s.value < 0) continue;
       const nanos = BigInt(Math.round(s.value * NANO));
       total[field] += nanos;
-      const node = nodeOf(s.metric.namespace ?? '', s.metric.pod ?? '');
-      if (!node) continue;
-      const entry = byNode.get(node) ?? { cpu: 0n, memory: 0n };
-      entry[field] += nanos;
-      byNode.set(node, entry);
+      const namespace = s.metric.namespace ?? '';
+      if (namespace) addTo(byNamespace, namespace, field, nanos);
+      const node = nodeOf(namespace, s.metric.pod ?? '');
+      if (node) addTo(byNode, node, field, nanos);
     }
   };
   add(cpu, 'cpu');
   add(memory, 'memory');
-  return { at: at.toISOString(), total, byNode };
+  return { at: at.toISOString(), total, byNode, byNamespace };
 }
 
 /**
@@ -67,7 +82,21 @@ export class LiveUsage {
     const entry = this.entryOf(snapshot.clusterId);
     if (!entry.pending && Date.now() - entry.at > REFRESH_MS) {
       entry.pending = true;
-      void this.refresh(snapshot, entry);
+      entry.inflight = this.refresh(snapshot, entry);
+    }
+    return entry.usage;
+  }
+
+  /**
+   * The reading of at most REFRESH_MS ago, else a new one awaited (the history tick: it stores what
+   * it reads, so it waits, bounded by the telemetry deadline). Undefined without Prometheus.
+   */
+  async current(snapshot: ClusterSnapshot): Promise<ClusterUsage | undefined> {
+    const entry = this.entryOf(snapshot.clusterId);
+    if (entry.pending) await entry.inflight;
+    else if (Date.now() - entry.at > REFRESH_MS) {
+      entry.pending = true;
+      await (entry.inflight = this.refresh(snapshot, entry));
     }
     return entry.usage;
   }

@@ -47,6 +47,19 @@ describe('PrometheusClient', () => {
     });
   });
 
+  it('caps a bucket answer by its histograms, not by its buckets', async () => {
+    const buckets = (histograms: number) =>
+      Array.from({ length: histograms }, (_, i) =>
+        ['1', '10', '+Inf'].map((le) => ({ metric: { svc: `s${i}`, le }, value: [1, '1'] })),
+      ).flat();
+    const three = new PrometheusClient(new Scripted(ok('vector', buckets(3))), limits);
+    await expect(three.histogram('b')).resolves.toHaveLength(9);
+    const four = new PrometheusClient(new Scripted(ok('vector', buckets(4))), limits);
+    expect(await codeOf(four.histogram('b'))).toBe('PROMETHEUS_RESULT_TOO_LARGE');
+    const asSeries = new PrometheusClient(new Scripted(ok('vector', buckets(3))), limits);
+    expect(await codeOf(asSeries.instant('b'))).toBe('PROMETHEUS_RESULT_TOO_LARGE');
+  });
+
   it('refuses an answer over the series cap, and a range over the points cap before sending it', async () => {
     await expect(
       codeOf(new PrometheusClient(new Scripted(ok('vector', vector(4))), limits).instant('up')),

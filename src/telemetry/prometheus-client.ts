@@ -71,6 +71,24 @@ export class PrometheusClient {
   ) {}
 
   async instant(query: string, at?: Date, signal?: AbortSignal): Promise<Sample[]> {
+    return this.vector(query, at, signal, (result) => result.length);
+  }
+
+  /**
+   * An instant query whose answer is a histogram's buckets (series with `le`): the series cap
+   * counts histograms, not their buckets, so a view of N services costs what N quantiles did,
+   * while the answer's bytes stay capped as any other.
+   */
+  async histogram(query: string, at?: Date, signal?: AbortSignal): Promise<Sample[]> {
+    return this.vector(query, at, signal, histogramsIn);
+  }
+
+  private async vector(
+    query: string,
+    at: Date | undefined,
+    signal: AbortSignal | undefined,
+    seriesIn: (result: RawVector) => number,
+  ): Promise<Sample[]> {
     const params: Record<string, string> = { query };
     if (at) params.time = String(at.getTime() / 1000);
     const data = await this.send('/api/v1/query', params, signal);
@@ -80,7 +98,7 @@ export class PrometheusClient {
     }
     if (data.resultType !== 'vector') throw unexpected(data.resultType);
     const result = data.result as RawVector;
-    this.assertSeries(result.length);
+    this.assertSeries(seriesIn(result));
     return result.map((s) => ({ metric: s.metric ?? {}, value: Number(s.value?.[1]) }));
   }
 
@@ -144,6 +162,16 @@ export class PrometheusClient {
   private assertSeries(count: number): void {
     if (count > this.limits.maxSeries) throw tooLarge(`${this.limits.maxSeries} series`);
   }
+}
+
+/** Distinct label sets once `le` is set aside: the histograms a bucket answer holds. */
+function histogramsIn(result: RawVector): number {
+  const seen = new Set<string>();
+  for (const s of result) {
+    const { le: _le, ...rest } = s.metric ?? {};
+    seen.add(JSON.stringify(rest));
+  }
+  return seen.size;
 }
 
 function unexpected(resultType: string | undefined): AppError {

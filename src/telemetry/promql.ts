@@ -78,9 +78,12 @@ export function requestRates(
   return `sum by (${by}) (${rateOf(series, windowSeconds)})`;
 }
 
-/** One latency quantile per group from Istio's request duration histogram: one query. */
-export function latencyQuantile(
-  quantile: number,
+/**
+ * The request-duration histogram's buckets per group, rated over the window: one query from which
+ * CloudPilot derives p50, p95 and p99 (histogram-quantile.ts). Rating the bucket series is what
+ * Prometheus spends its time on, so they are touched once per view, not once per quantile.
+ */
+export function latencyBuckets(
   scope: Scope,
   direction: Direction,
   windowSeconds: number,
@@ -93,7 +96,18 @@ export function latencyQuantile(
     direction,
     namespaceFilter(scope, direction, namespace),
   );
-  return `histogram_quantile(${quantile}, sum by (${by}) (${rateOf(series, windowSeconds)}))`;
+  return `sum by (${by}) (${rateOf(series, windowSeconds)})`;
+}
+
+/** One latency quantile per group, computed by Prometheus: for a view that needs only one. */
+export function latencyQuantile(
+  quantile: number,
+  scope: Scope,
+  direction: Direction,
+  windowSeconds: number,
+  namespace?: string,
+): string {
+  return `histogram_quantile(${quantile}, ${latencyBuckets(scope, direction, windowSeconds, namespace)})`;
 }
 
 /** The labels of one graph edge: caller workload → Service → destination workload. */
@@ -149,5 +163,26 @@ export function graphQueries(windowSeconds: number, namespace?: string) {
     mtls: `sum by (${edges}, connection_security_policy) (${rate(destinationSeries(namespace))})`,
     p95: `histogram_quantile(0.95, sum by (le, ${edges}) (${rate(edgeSeries('istio_request_duration_milliseconds_bucket', namespace))}))`,
     tcp: `sum by (${edges}) (${rate(edgeSeries('istio_tcp_sent_bytes_total', namespace))})`,
+  };
+}
+
+/** cAdvisor's app containers: container="" is the pod cgroup and "POD" the pause container. */
+const APP_CONTAINERS = 'container!="",container!="POD"';
+const CONTAINER = 'namespace, pod, container';
+
+/**
+ * The usage forecasts' queries (docs/forecasts.md): per pod, put on nodes from the live cache
+ * (not every scrape config adds a node label), and per container with a memory limit. Sent as
+ * range queries except `containerLimits`; aggregated `by`, never one query per workload.
+ */
+export function usageForecastQueries(rateSeconds: number) {
+  const workingSet = `max by (${CONTAINER}) (container_memory_working_set_bytes{${APP_CONTAINERS}})`;
+  const limits = `max by (${CONTAINER}) (container_spec_memory_limit_bytes{${APP_CONTAINERS}} > 0)`;
+  return {
+    podCpu: `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${APP_CONTAINERS}}[${rateSeconds}s]))`,
+    podMemory: `sum by (namespace, pod) (container_memory_working_set_bytes{${APP_CONTAINERS}})`,
+    /** The working set of the containers that have a memory limit (the others cannot be OOM-killed by it). */
+    containerMemory: `${workingSet} and on (${CONTAINER}) ${limits}`,
+    containerLimits: limits,
   };
 }

@@ -4,17 +4,14 @@ import {
   GoldenSignals,
   keyOf,
   GroupKey,
-  LatencyMs,
-  quantilesByKey,
+  latencyByKey,
   signalsOf,
   tallyRates,
 } from './golden-signals';
 import { healthOf, tolerancesFor } from './health';
-import { Direction, latencyQuantile, requestRates, Scope } from './promql';
+import { Direction, latencyBuckets, requestRates, Scope } from './promql';
 import { Queries, TelemetryRunner } from './telemetry-runner';
 import type { ServiceSignalsDto, SignalsListDto, SignalsQueryDto } from './telemetry.dto';
-
-const QUANTILES = [0.5, 0.95, 0.99] as const;
 
 interface DirectionResult {
   groups: Map<string, GroupKey>;
@@ -22,9 +19,10 @@ interface DirectionResult {
 }
 
 /**
- * Golden signals and health per Service or workload: four queries per direction (rates by
- * outcome, p50, p95, p99), each grouped over every service at once, so a request costs the same
- * number of queries for five services or five thousand.
+ * Golden signals and health per Service or workload: two queries per direction (rates by outcome,
+ * and the duration buckets from which p50, p95 and p99 are interpolated here), each grouped over
+ * every service at once, so a request costs the same number of queries for five services or five
+ * thousand.
  */
 @Injectable()
 export class SignalsService {
@@ -34,8 +32,11 @@ export class SignalsService {
   ) {}
 
   async list(clusterId: string, scope: Scope, query: SignalsQueryDto): Promise<SignalsListDto> {
-    const run = await this.runner.run(clusterId, [] as ServiceSignalsDto[], (q) =>
-      this.collect(q, scope, query.windowSeconds, query.namespace),
+    const run = await this.runner.run(
+      clusterId,
+      [] as ServiceSignalsDto[],
+      (q) => this.collect(q, scope, query.windowSeconds, query.namespace),
+      `${scope}s|${query.windowSeconds}|${query.namespace ?? ''}`,
     );
     const matching = run.data.filter(
       (item) =>
@@ -90,22 +91,16 @@ export class SignalsService {
     windowSeconds: number,
     namespace?: string,
   ): Promise<DirectionResult> {
-    const [rates, ...quantiles] = await Promise.all([
+    const [rates, buckets] = await Promise.all([
       q.instant(requestRates(scope, direction, windowSeconds, namespace)),
-      ...QUANTILES.map((p) =>
-        q.instant(latencyQuantile(p, scope, direction, windowSeconds, namespace)),
-      ),
+      q.histogram(latencyBuckets(scope, direction, windowSeconds, namespace)),
     ]);
     const tallies = tallyRates(rates, scope, direction);
-    const [p50, p95, p99] = quantiles.map((s) => quantilesByKey(s, scope, direction));
-    const latency = (key: string): LatencyMs => ({
-      p50: p50.get(key) ?? null,
-      p95: p95.get(key) ?? null,
-      p99: p99.get(key) ?? null,
-    });
+    const latencies = latencyByKey(buckets, scope, direction);
+    const none = { p50: null, p95: null, p99: null };
     return {
       groups: new Map([...tallies].map(([k, v]) => [k, v.group])),
-      signals: (key) => signalsOf(tallies.get(key)?.tally, latency(key)),
+      signals: (key) => signalsOf(tallies.get(key)?.tally, latencies.get(key) ?? none),
     };
   }
 }

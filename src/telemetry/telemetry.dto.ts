@@ -2,9 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsIntegerIn } from '../common/integer.decorator';
 import { FollowsRule, IsK8sNamespace, IsK8sObjectName } from '../common/k8s-validators';
-import { DNS_LABEL_RULE } from '../common/input-vocabulary';
-
-const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+import { BASE64_TEXT, DNS_LABEL_RULE } from '../common/input-vocabulary';
+import { MatchesDocumented } from '../common/documented-pattern.decorator';
 const HEALTH_STATES = ['healthy', 'degraded', 'failure', 'noTraffic'] as const;
 
 /** A cluster's Prometheus source: a URL with its credential, or the in-cluster Prometheus. */
@@ -36,7 +35,7 @@ export class TelemetrySourceInputDto {
 
   /** type url: base64 PEM of the CA that signed the server's certificate. */
   @IsOptional()
-  @Matches(BASE64)
+  @MatchesDocumented(BASE64_TEXT, { optional: true })
   @MaxLength(65536)
   caData?: string;
 
@@ -81,9 +80,17 @@ export class TelemetryStateDto {
   state: 'ok' | 'notConfigured' | 'error';
   @ApiProperty({ type: TelemetryErrorDto, nullable: true })
   error: TelemetryErrorDto | null;
-  /** PromQL queries this answer sent (constant per route, whatever the number of services). */
+  /**
+   * PromQL queries the evaluation behind this answer sent (constant per route, whatever the
+   * number of services); a shared answer (`cacheAgeMs` set) cost this request none.
+   */
   queries: number;
   elapsedMs: number;
+  /**
+   * Set when the answer is another request's evaluation of the same view, shared within
+   * `telemetry.viewCacheSeconds`: how long ago that evaluation ended (0 when both waited for it).
+   */
+  cacheAgeMs?: number;
 }
 
 export class TelemetryClusterDto {

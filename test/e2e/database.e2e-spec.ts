@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { ApiToken } from '../../src/auth/api-token.entity';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { appDataSourceOptions } from '../../src/app-data-source';
+import { serializeTransactionsOnSqlite } from '../../src/database/serial-transactions';
 import { LlmProposal } from '../../src/llm/proposals/llm-proposal.entity';
 import { LlmMessage } from '../../src/llm/sessions/llm-message.entity';
 import { LlmSession } from '../../src/llm/sessions/llm-session.entity';
@@ -144,6 +145,55 @@ describe('the database on SQLite (better-sqlite3)', () => {
     try {
       await expect(source.query('PRAGMA journal_mode')).resolves.toEqual([{ journal_mode: 'wal' }]);
       await expect(source.query('PRAGMA synchronous')).resolves.toEqual([{ synchronous: 2 }]);
+    } finally {
+      await source.destroy();
+    }
+  });
+
+  it('runs concurrent transactions one after another instead of refusing all but one', async () => {
+    const url = `sqlite:///${join(dir, 'concurrent.db')}`;
+    const entry = (requestId: string) => ({
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      actor: 'a',
+      role: 'admin',
+      principalKind: 'token',
+      grants: '[]',
+      method: 'POST',
+      route: '/r',
+      path: '/r',
+      target: null,
+      status: 201,
+      resultCode: 'OK',
+      requestId,
+    });
+    // Two inserts with a pause between them, six at once: as concurrent registrations do.
+    const sixAtOnce = (source: DataSource) =>
+      Promise.allSettled(
+        [...Array(6).keys()].map((i) =>
+          source.transaction(async (tx) => {
+            await tx.insert(AuditEntry, entry(`r${i}`));
+            await new Promise((r) => setTimeout(r, 5));
+            await tx.insert(AuditEntry, entry(`r${i}`));
+          }),
+        ),
+      );
+    const plain = await new DataSource(appDataSourceOptions(url)).initialize();
+    try {
+      // The driver alone refuses the overlapping ones: what the serialization is for.
+      const refused = (await sixAtOnce(plain)).filter((r) => r.status === 'rejected');
+      expect(refused.length).toBeGreaterThan(0);
+    } finally {
+      await plain.destroy();
+    }
+    const source = serializeTransactionsOnSqlite(
+      await new DataSource(appDataSourceOptions(url)).initialize(),
+    );
+    try {
+      await source.getRepository(AuditEntry).clear();
+      const results = await sixAtOnce(source);
+      expect(results.map((r) => r.status)).toEqual(Array(6).fill('fulfilled'));
+      await expect(source.getRepository(AuditEntry).count()).resolves.toBe(12);
     } finally {
       await source.destroy();
     }

@@ -115,6 +115,10 @@ function cluster() {
     byNode: new Map(
       nodes.map((n) => [n.name, { cpu: 6n * CORE + CORE / 3n, memory: 20000n * MI }]),
     ),
+    // Usage per namespace, as read from Prometheus's per-pod series.
+    byNamespace: new Map(
+      namespaces.map((ns) => [ns, { cpu: 2n * CORE + CORE / 7n, memory: 8000n * MI + 12345n }]),
+    ),
   };
   const lists: Record<string, unknown[]> = { nodes, pods, horizontalpodautoscalers: hpas };
   return {
@@ -171,6 +175,12 @@ describe('history storage under 30 simulated days', () => {
       nodePool: 3,
       workload: 100,
       hpa: 20,
+    });
+    // Namespace rows carry their usage (read from Prometheus per pod) in this measure.
+    const namespaceRow = JSON.parse(template.find((r) => r.scope === 'namespace')!.data);
+    expect(namespaceRow).toMatchObject({
+      usageCpu: expect.any(Number),
+      usageMemory: expect.any(Number),
     });
     const db = (source.driver as unknown as { databaseConnection: BetterDb }).databaseConnection;
     const insert = db.prepare(

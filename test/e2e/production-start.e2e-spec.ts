@@ -150,7 +150,13 @@ describe('the production start path (docker/Dockerfile without Docker)', () => {
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, running.child, running.stderr);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    // Ready follows alive by the start-up work (migrations, the first ticks): a probe waits.
+    let ready = 0;
+    for (let i = 0; i < 300 && ready !== 200; i++) {
+      ready = (await fetch(`${url}/readyz`)).status;
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready).toBe(200);
     expect(existsSync(join(data, 'cloudpilot.db'))).toBe(true);
     running.child.kill('SIGTERM');
     stop(running.child);

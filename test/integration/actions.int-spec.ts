@@ -126,6 +126,9 @@ describe('safe actions against the real cluster', () => {
       '--selector=app=web',
       '--min-available=100%',
     ]);
+    // The restart above rolls the Deployment: a pod of the old ReplicaSet, Running now, may be
+    // deleted by the rollout before the eviction reaches it (a 404 instead of the PDB's refusal).
+    kubectlOk('admin', ['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=90s']);
     const pod = running(ns, 'app=web')[0].metadata.name;
     await eventually(
       'PDB observed',

@@ -502,4 +502,26 @@ describe('the change timeline on the real cluster', () => {
       expect.arrayContaining(before.items.map((c: { id: string }) => c.id)),
     );
   });
+
+  it('records nothing with changes.enabled=false, and still returns what was stored', async () => {
+    const path = `/api/v1/clusters/${clusterId}/changes?namespace=${ns}&kind=ConfigMap&name=settings`;
+    const before = await get(path);
+    await app.close();
+    app = await startServer({ ...env, CLOUDPILOT_CHANGES_ENABLED: 'false' });
+    await until('a settled cache', async () =>
+      (await get(`/api/v1/clusters/${clusterId}/overview`)) ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    kubectlOk('admin', [
+      ...['-n', ns, 'patch', 'configmap', 'settings', '--type=merge'],
+      ...['-p', '{"data":{"LEVEL":"trace"}}'],
+    ]);
+    // Recorded, the same edit is in the timeline within 1 s (the first test): wait three.
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await get(path);
+    expect(before.total).toBeGreaterThan(0);
+    expect(after.items.map((c: { id: string }) => c.id)).toEqual(
+      before.items.map((c: { id: string }) => c.id),
+    );
+  });
 });

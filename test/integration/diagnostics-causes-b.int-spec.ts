@@ -71,6 +71,27 @@ const json = (args: string[]) => JSON.parse(kubectlOk('admin', [...args, '-o', '
 const wait = (namespace: string, args: string[], timeout = '120s') =>
   kubectlOk('admin', ['-n', namespace, 'wait', `--timeout=${timeout}`, ...args]);
 
+/**
+ * A CronJob that ran once and has missed its runs since: the spec writes, through the status
+ * subresource, the lastScheduleTime the CronJob controller writes when it starts a run (as KWOK
+ * writes pod status for kubelets). The namespace's quota refuses every Job from then on, so the
+ * controller keeps the field and the next run is missed for real.
+ */
+function markRanOnce(namespace: string, name: string): void {
+  const created = json(['-n', namespace, 'get', 'cronjob', name]).metadata.creationTimestamp;
+  kubectlOk('admin', [
+    '-n',
+    namespace,
+    'patch',
+    'cronjob',
+    name,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ status: { lastScheduleTime: created } }),
+  ]);
+}
+
 beforeAll(async () => {
   const seed = clusterCli(['seed', '--name', testCluster.name], 600_000);
   if (seed.status !== 0) throw new Error(`cluster:seed failed: ${seed.stderr}`);
@@ -95,6 +116,7 @@ beforeAll(async () => {
     });
   apply([...nodesB(c), noJobsQuota(c)]);
   apply([...brokenB(c), ...healthyB(c)]);
+  markRanOnce(c.noJobs, 'stalled');
   app = await startServer();
   switched = await startServer({
     CLOUDPILOT_DIAGNOSTICS_DISABLED_CODES: 'CONTAINER_NO_PROBES',
@@ -148,6 +170,7 @@ describe('diagnostics part B on the real cluster', () => {
       `JOB_DEADLINE_EXCEEDED Job ${b}/slow`,
       `JOB_SUSPENDED Job ${b}/held`,
       `CRONJOB_NEVER_RAN CronJob ${c.noJobs}/never`,
+      `CRONJOB_MISSED_SCHEDULES CronJob ${c.noJobs}/stalled`,
       `CRONJOB_STARTING_DEADLINE_TOO_SHORT CronJob ${b}/hasty`,
       `NODE_TAINT_UNTOLERATED Node ${c.nodes.orphan}`,
       `NODE_CONDITION Node ${c.nodes.noRoute}`,

@@ -122,12 +122,23 @@ describe('notification targets against receivers that are healthy, failing, hang
       await until(`${name} dead-lettered`, 60_000, async () =>
         (await deliveries(name, 'dead')).total === SERVICES ? true : undefined,
       );
-    // One request per try, each carrying the whole batch: three tries, never a flood.
-    expect(receivers.failing.requests).toBe(3);
-    const [first, second, third] = receivers.failing.times;
-    // Equal jitter on a doubling delay: at least 0.5 s after the first try, 1 s after the second.
-    expect(second - first).toBeGreaterThanOrEqual(500);
-    expect(third - second).toBeGreaterThanOrEqual(1000);
+    // Each try is one request carrying every delivery due: each event in exactly three tries,
+    // never a flood. The findings usually open in one scan (three requests in all); on a loaded
+    // machine they may open in two or three scans, each batch with its own three tries.
+    const tries = receivers.failing.tries;
+    expect(tries.every((t) => t.ids.length > 0)).toBe(true);
+    expect(tries.length).toBeLessThanOrEqual(9);
+    const timesOf = new Map<string, number[]>();
+    for (const t of tries)
+      for (const id of t.ids) timesOf.set(id, [...(timesOf.get(id) ?? []), t.at]);
+    expect(timesOf.size).toBe(SERVICES);
+    for (const [id, times] of timesOf) {
+      expect([id, times.length]).toEqual([id, 3]);
+      const [first, second, third] = times;
+      // Equal jitter on a doubling delay: at least 0.5 s after the first try, 1 s after the second.
+      expect(second - first).toBeGreaterThanOrEqual(500);
+      expect(third - second).toBeGreaterThanOrEqual(1000);
+    }
     const dead = (await deliveries('failing', 'dead')).items[0];
     expect(dead).toMatchObject({ attempts: 3, lastError: expect.stringContaining('HTTP 500') });
     const timedOut = (await deliveries('hanging', 'dead')).items[0];

@@ -153,9 +153,13 @@ function follow(query = ''): { messages: SseMessage[]; stop: () => void } {
   return { messages, stop: () => gone.abort() };
 }
 
+/** This suite's events about one pod: other suites on the shared cluster name their pods alike. */
 const eventsAbout = (messages: SseMessage[], name: string) =>
   messages
-    .filter((m) => m.event && m.data && JSON.parse(m.data).object?.name === name)
+    .filter((m) => {
+      const object = m.event && m.data ? JSON.parse(m.data).object : undefined;
+      return object?.name === name && object?.namespace === ns;
+    })
     .map((m) => `${m.event} ${JSON.parse(m.data ?? '{}').silenced ? 'silenced' : 'shown'}`);
 
 beforeAll(async () => {

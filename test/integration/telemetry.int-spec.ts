@@ -184,9 +184,26 @@ describe('golden signals', () => {
     const cluster = (await api(`services?windowSeconds=${WINDOW}&limit=500`)).body.data;
     const one = await services();
     expect(cluster.total).toBeGreaterThan(one.total - 1);
-    expect([cluster.telemetry.queries, one.telemetry.queries]).toEqual([4, 4]);
+    expect([cluster.telemetry.queries, one.telemetry.queries]).toEqual([2, 2]);
     const workloads = (await api(`workloads?windowSeconds=${WINDOW}`)).body.data;
-    expect(workloads.telemetry.queries).toBe(8);
+    expect(workloads.telemetry.queries).toBe(4);
+  });
+});
+
+describe('shared evaluations', () => {
+  it('concurrent requests of one view share one evaluation and say so', async () => {
+    // A window no other test asks for, so nothing is shared from before.
+    const path = `services?namespace=${ns}&windowSeconds=${WINDOW + 7}`;
+    const answers = await Promise.all([1, 2, 3, 4].map(() => api(path)));
+    const states = answers.map((res) => res.body.data.telemetry);
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    expect(states.filter((s) => s.cacheAgeMs === undefined)).toHaveLength(1);
+    for (const s of states) expect(s).toMatchObject({ state: 'ok', queries: 2 });
+    const items = answers.map((res) => JSON.stringify(res.body.data.items));
+    expect(new Set(items).size).toBe(1);
+    // Another view or filter is its own evaluation.
+    const other = await api(`services?windowSeconds=${WINDOW + 7}`);
+    expect(other.body.data.telemetry.cacheAgeMs).toBeUndefined();
   });
 });
 

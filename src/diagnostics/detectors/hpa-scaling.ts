@@ -89,7 +89,8 @@ function unsupportedTarget(h: HpaRecord, ref: ObjectRef): RawFinding | undefined
 function metricsUnavailable(h: HpaRecord, ref: ObjectRef): RawFinding | undefined {
   const c = h.conditions?.find((x) => x.type === 'ScalingActive' && x.status === 'False');
   // A metrics API that does not answer is one cluster-wide finding (metrics-apis.detector.ts).
-  if (!c || unavailableApi(h)) return undefined;
+  // ScalingDisabled: the target was scaled to zero, the documented way to pause an autoscaler.
+  if (!c || c.reason === 'ScalingDisabled' || unavailableApi(h)) return undefined;
   return {
     code: 'HPA_METRICS_UNAVAILABLE',
     severity: 'warning',

@@ -75,7 +75,7 @@ describe('HPAs that cannot scale', () => {
     );
   });
 
-  it('stay silent on an HPA whose pods request what it measures, and on a custom resource target', () => {
+  it('stay silent on an HPA whose pods request what it measures, on a custom resource target, and on one paused by a target scaled to zero', () => {
     const found = hpas(
       inputOf({
         deployments: [
@@ -86,6 +86,15 @@ describe('HPAs that cannot scale', () => {
         horizontalpodautoscalers: [
           hpa('api', { kind: 'Deployment', name: 'api' }),
           hpa('rollout', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'r' }),
+          // Paused on purpose: its target was scaled to zero.
+          hpa(
+            'paused',
+            { kind: 'Deployment', name: 'api' },
+            inactive(
+              'ScalingDisabled',
+              'scaling is disabled since the replica count of the target is zero',
+            ),
+          ),
         ],
       }),
     );

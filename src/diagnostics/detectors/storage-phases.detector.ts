@@ -42,20 +42,10 @@ function claimFinding(pvc: PvcRecord): RawFinding | undefined {
 
 /** PersistentVolumes Released or Failed. */
 export function volumePhases(input: DetectorInput): RawFinding[] {
-  const findings: RawFinding[] = [];
-  for (const pv of input.list('persistentvolumes')) {
-    const found = volumeFinding(pv);
-    if (found) findings.push(found);
-  }
-  return findings;
+  return input.list('persistentvolumes').flatMap((pv) => volumeFinding(pv) ?? []);
 }
 
 /** Claims Lost: their volume was deleted under them. */
 export function claimsLost(input: DetectorInput): RawFinding[] {
-  const findings: RawFinding[] = [];
-  for (const pvc of input.list('persistentvolumeclaims')) {
-    const found = claimFinding(pvc);
-    if (found) findings.push(found);
-  }
-  return findings;
+  return input.list('persistentvolumeclaims').flatMap((pvc) => claimFinding(pvc) ?? []);
 }

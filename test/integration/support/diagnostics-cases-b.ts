@@ -194,6 +194,8 @@ export function brokenB(c: CasesB) {
     job(b, 'slow', { activeDeadlineSeconds: 2 }, { fault: 'ImagePullBackOff' }),
     job(b, 'held', { suspend: true }),
     cronJob(c.noJobs, 'never', '* * * * *'),
+    // Ran once (the spec writes the status the controller wrote then), refused by the quota since.
+    cronJob(c.noJobs, 'stalled', '* * * * *'),
     cronJob(b, 'hasty', '0 0 1 1 *', { startingDeadlineSeconds: 5 }),
     pod(
       b,

@@ -23,6 +23,8 @@ export class SignedReceiver {
   requests = 0;
   /** When each request arrived (epoch ms), to see the backoff between tries. */
   readonly times: number[] = [];
+  /** Every request as it arrived, answered or not: when, and the event ids its body carried. */
+  readonly tries: Array<{ at: number; ids: string[] }> = [];
   behaviour: ReceiverBehaviour = 'ok';
   private readonly seen = new Set<string>();
   private server: Server | undefined;
@@ -71,6 +73,7 @@ export class SignedReceiver {
     const body = Buffer.concat(chunks).toString('utf8');
     this.requests++;
     this.times.push(Date.now());
+    this.tries.push({ at: Date.now(), ids: eventIds(body) });
     const b = this.behaviour;
     if (b === 'hang') return;
     if (b === 'fail') return void res.writeHead(500).end('down for maintenance');
@@ -83,10 +86,23 @@ export class SignedReceiver {
       this.seen.add(header!);
     }
     this.accepted.push({ headers: req.headers as Record<string, string>, body });
-    const parsed = JSON.parse(body) as { events?: any[] } | any;
-    // A webhook batch, a structured CloudEvent, or a binary one's data; Slack messages have none.
-    for (const e of parsed.events ?? [parsed.data ?? parsed])
-      if (e.id) this.events.push({ id: e.id, type: e.type, subject: e.subject });
+    for (const e of events(body)) this.events.push({ id: e.id, type: e.type, subject: e.subject });
     res.writeHead(204).end();
   }
+}
+
+/** The events a body carries: a webhook batch, a structured CloudEvent, or a binary one's data. */
+function events(body: string): Array<{ id: string; type: string; subject: string }> {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  // Slack messages carry no event ids.
+  return ((parsed.events ?? [parsed.data ?? parsed]) as any[]).filter((e) => e?.id);
+}
+
+function eventIds(body: string): string[] {
+  return events(body).map((e) => e.id);
 }

@@ -1,0 +1,247 @@
+// A fleet on one replica (docs/scaling.md): the built app in server mode (dist/main.js, SQLite
+// file), the bench cluster registered --clusters times through the API (each registration has its
+// own cache and watches), then:
+//   1. RSS with --base clusters (fleet answers warmed up) and with all of them: RSS per added cluster;
+//   2. the time until every cache is synced, and the fleet overview and fleet diagnostics latency
+//      (closed loop, --requests each, app CPU per request from /proc);
+//   3. --restart: the same database in a new process, so every cache starts at once at boot
+//      (staggered by monitor.coldSyncConcurrency): time to /readyz, peak RSS, latencies again;
+//   4. --dead: a loopback port that never answers registered too; the fleet answers again.
+//   BENCH_CLUSTER=dev npm run bench:fleet -- [--clusters 200] [--base 10] [--requests 200]
+//     [--cold-sync 8] [--no-restart] [--no-dead] [--port 8124] [--json out.json]
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { kubeconfigPath, percentile, repoRoot, sleep } from './lib/kube.mjs';
+
+const { values } = parseArgs({
+  options: {
+    clusters: { type: 'string', default: '200' },
+    base: { type: 'string', default: '10' },
+    requests: { type: 'string', default: '200' },
+    'cold-sync': { type: 'string', default: '8' },
+    'no-restart': { type: 'boolean', default: false },
+    'no-dead': { type: 'boolean', default: false },
+    port: { type: 'string', default: '8124' },
+    json: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\nimport')[0] + '\n');
+  process.exit(0);
+}
+const N = Number(values.clusters);
+const BASE = Math.max(1, Math.min(Number(values.base), N - 1));
+const REQUESTS = Number(values.requests);
+const log = (...a) => console.error(new Date().toISOString(), ...a);
+const token = `cpt_${randomBytes(32).toString('base64url').slice(0, 43)}`;
+const dir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
+const env = {
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '/tmp',
+  DATABASE_URL: `sqlite:///${join(dir, 'cloudpilot.db')}`,
+  CLOUDPILOT_ADMIN_TOKEN: token,
+  CLOUDPILOT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true',
+  CLOUDPILOT_MONITOR_COLD_SYNC_CONCURRENCY: values['cold-sync'],
+  LOG_LEVEL: 'warn',
+};
+const base = `http://127.0.0.1:${values.port}`;
+const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+const kubeconfig = readFileSync(kubeconfigPath(), 'utf8');
+const r1 = (x) => Math.round(x * 10) / 10;
+
+/** The app process; `peakRssKiB` follows its RSS every 100 ms from /proc. */
+async function startApp() {
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=16', 'dist/main.js', '--port', values.port],
+    { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const app = { child, peakRssKiB: 0 };
+  app.sampler = setInterval(() => {
+    app.peakRssKiB = Math.max(app.peakRssKiB, rssKiB(app));
+  }, 100);
+  const t0 = performance.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
+    const status = await fetch(`${base}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    if (performance.now() - t0 > 900_000) throw new Error('app not ready within 900 s');
+    await sleep(100);
+  }
+  app.readyMs = Math.round(performance.now() - t0);
+  return app;
+}
+
+async function stopApp(app) {
+  clearInterval(app.sampler);
+  if (app.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => app.child.once('exit', resolve));
+  app.child.kill('SIGTERM');
+  await exited;
+}
+
+function rssKiB(app) {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'))[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** User + system CPU of the app so far (ms; clock ticks of 10 ms). */
+function cpuMs(app) {
+  const fields = readFileSync(`/proc/${app.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (res.status >= 300)
+    throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+/**
+ * Registers clusters [from, to), one at a time: concurrent registrations on SQLite answer 500
+ * today (two transactions on its one connection). Without the connection test (`skipTest`): on
+ * a loaded machine its probes outlast the request deadline, and the cluster is known to answer.
+ */
+async function register(from, to) {
+  for (let i = from; i < to; i++)
+    await api('POST', '/api/v1/clusters?skipTest=true', { name: `fleet-${i}`, kubeconfig });
+}
+
+/** Waits until the fleet overview has `count` entries with data in state synced. */
+async function allSynced(count, deadlineMs = 900_000) {
+  const t0 = performance.now();
+  for (;;) {
+    const fleet = await api('GET', '/api/v1/overview');
+    const synced = fleet.items.filter((e) => e.data?.state === 'synced').length;
+    if (synced >= count) return Math.round(performance.now() - t0);
+    if (performance.now() - t0 > deadlineMs) throw new Error(`${synced}/${count} synced`);
+    await sleep(500);
+  }
+}
+
+/** `requests` GETs one after the other: latency percentiles (ms) and app CPU per request. */
+async function latency(app, path, requests = REQUESTS) {
+  for (let i = 0; i < Math.min(20, requests); i++) await api('GET', path);
+  const times = [];
+  const cpu0 = cpuMs(app);
+  let entries = 0;
+  let errors = 0;
+  for (let i = 0; i < requests; i++) {
+    const t0 = performance.now();
+    const data = await api('GET', path);
+    times.push(performance.now() - t0);
+    entries = data.items.length;
+    errors = data.items.filter((e) => e.error).length;
+  }
+  const sorted = times.sort((a, b) => a - b);
+  const cpuPerRequestMs = r1((cpuMs(app) - cpu0) / requests);
+  const [p50, p99, max] = [percentile(sorted, 50), percentile(sorted, 99), sorted.at(-1)];
+  return { entries, errors, p50: r1(p50), p99: r1(p99), max: r1(max), cpuPerRequestMs };
+}
+
+async function fleetLatencies(app) {
+  return {
+    overview: await latency(app, '/api/v1/overview'),
+    diagnostics: await latency(app, '/api/v1/diagnostics'),
+  };
+}
+
+/** RSS once the app is quiet: a few samples 1 s apart, the lowest (a GC may be under way). */
+async function quietRssKiB(app) {
+  const samples = [];
+  for (let i = 0; i < 5; i++, await sleep(1000)) samples.push(rssKiB(app));
+  return Math.min(...samples);
+}
+
+/** A loopback port that accepts connections and never answers: a cluster that went away. */
+function hangingServer() {
+  const sockets = [];
+  const server = createServer((s) => sockets.push(s));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: server.address().port,
+        close: () => {
+          for (const s of sockets) s.destroy();
+          server.close();
+        },
+      }),
+    ),
+  );
+}
+
+const result = { clusters: N, base: BASE, coldSyncConcurrency: Number(values['cold-sync']) };
+let app = await startApp();
+try {
+  log(`app ready in ${app.readyMs} ms; registering ${BASE} clusters`);
+  await register(0, BASE);
+  await allSynced(BASE);
+  await fleetLatencies(app);
+  const rssBase = await quietRssKiB(app);
+  log(`registering ${N - BASE} more`);
+  const t0 = performance.now();
+  await register(BASE, N);
+  result.registerMs = Math.round(performance.now() - t0);
+  result.syncedAfterRegisterMs = await allSynced(N);
+  result.latency = await fleetLatencies(app);
+  const rssAll = await quietRssKiB(app);
+  result.rssMiB = { base: r1(rssBase / 1024), all: r1(rssAll / 1024) };
+  result.rssPerAddedClusterKiB = Math.round((rssAll - rssBase) / (N - BASE));
+  log(JSON.stringify(result));
+  if (!values['no-restart']) {
+    await stopApp(app);
+    app = await startApp();
+    result.restart = {
+      readyMs: app.readyMs,
+      syncedMs: app.readyMs + (await allSynced(N)),
+      peakRssMiB: r1(app.peakRssKiB / 1024),
+      latency: await fleetLatencies(app),
+      rssMiB: r1((await quietRssKiB(app)) / 1024),
+    };
+    log(JSON.stringify(result.restart));
+  }
+  if (!values['no-dead']) {
+    const hanging = await hangingServer();
+    const dead = kubeconfig.replace(
+      /https:\/\/127\.0\.0\.1:\d+/g,
+      `https://127.0.0.1:${hanging.port}`,
+    );
+    await api('POST', '/api/v1/clusters?skipTest=true', { name: 'fleet-dead', kubeconfig: dead });
+    // Its first sync fails when the request deadline passes; meanwhile answers wait for it.
+    const t1 = performance.now();
+    await api('GET', '/api/v1/overview');
+    result.withDead = {
+      firstAnswerMs: Math.round(performance.now() - t1),
+      ...(await fleetLatencies(app)),
+    };
+    hanging.close();
+    log(JSON.stringify(result.withDead));
+  }
+} finally {
+  await stopApp(app);
+  rmSync(dir, { recursive: true, force: true });
+}
+result.load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
+process.exit(0);

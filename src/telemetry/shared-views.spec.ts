@@ -1,0 +1,137 @@
+import { SharedViews } from './shared-views';
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe('SharedViews', () => {
+  let clock = 1000;
+  const views = () => new SharedViews(() => clock);
+  const owner = {};
+
+  beforeEach(() => (clock = 1000));
+
+  it('concurrent readers of a key share one evaluation', async () => {
+    const shared = views();
+    const gate = deferred<{ value: number; keep: boolean }>();
+    let evaluations = 0;
+    const evaluate = () => (evaluations++, gate.promise);
+    const first = shared.share('k', owner, 5000, evaluate);
+    const second = shared.share('k', owner, 5000, evaluate);
+    clock += 200;
+    gate.resolve({ value: 42, keep: true });
+    await expect(first).resolves.toEqual({ value: 42, ageMs: null });
+    await expect(second).resolves.toEqual({ value: 42, ageMs: 0 });
+    expect(evaluations).toBe(1);
+  });
+
+  it('reuses a kept value until its time is up, then evaluates again', async () => {
+    const shared = views();
+    let n = 0;
+    const evaluate = async () => ({ value: ++n, keep: true });
+    await shared.share('k', owner, 5000, evaluate);
+    clock += 4999;
+    await expect(shared.share('k', owner, 5000, evaluate)).resolves.toEqual({
+      value: 1,
+      ageMs: 4999,
+    });
+    clock += 1;
+    await expect(shared.share('k', owner, 5000, evaluate)).resolves.toEqual({
+      value: 2,
+      ageMs: null,
+    });
+  });
+
+  it('keeps neither failures nor values the evaluation does not keep', async () => {
+    const shared = views();
+    let n = 0;
+    await expect(
+      shared.share('k', owner, 5000, async () => Promise.reject(new Error('down'))),
+    ).rejects.toThrow('down');
+    await shared.share('k', owner, 5000, async () => ({ value: ++n, keep: false }));
+    await expect(
+      shared.share('k', owner, 5000, async () => ({ value: ++n, keep: true })),
+    ).resolves.toEqual({ value: 2, ageMs: null });
+    expect(shared.size).toBe(1);
+  });
+
+  it('does not serve a value of another owner (a changed source), nor of another key', async () => {
+    const shared = views();
+    await shared.share('k', owner, 5000, async () => ({ value: 'old', keep: true }));
+    await expect(
+      shared.share('k', {}, 5000, async () => ({ value: 'new', keep: true })),
+    ).resolves.toEqual({ value: 'new', ageMs: null });
+    await expect(
+      shared.share('other', {}, 5000, async () => ({ value: 'other', keep: true })),
+    ).resolves.toEqual({ value: 'other', ageMs: null });
+  });
+
+  it('drops expired keys as new ones come', async () => {
+    const shared = views();
+    for (const k of ['a', 'b', 'c'])
+      await shared.share(k, owner, 10, async () => ({ value: k, keep: true }));
+    clock += 10;
+    await shared.share('d', owner, 10, async () => ({ value: 'd', keep: true }));
+    expect(shared.size).toBe(1);
+  });
+
+  it('past its time, serves the value at once within staleMs while ONE refresh runs', async () => {
+    const shared = views();
+    const gate = deferred<{ value: number; keep: boolean }>();
+    let evaluations = 0;
+    await shared.share('k', owner, 5000, async () => ({ value: 1, keep: true }), 30_000);
+    clock += 6000;
+    const refreshing = () => (evaluations++, gate.promise);
+    await expect(shared.share('k', owner, 5000, refreshing, 30_000)).resolves.toEqual({
+      value: 1,
+      ageMs: 6000,
+    });
+    clock += 100;
+    await expect(shared.share('k', owner, 5000, refreshing, 30_000)).resolves.toEqual({
+      value: 1,
+      ageMs: 6100,
+    });
+    expect(evaluations).toBe(1);
+    gate.resolve({ value: 2, keep: true });
+    await gate.promise;
+    await new Promise((r) => setImmediate(r));
+    await expect(shared.share('k', owner, 5000, refreshing, 30_000)).resolves.toEqual({
+      value: 2,
+      ageMs: 0,
+    });
+    // Beyond staleMs the reader waits for an evaluation of its own.
+    clock += 5000 + 30_000;
+    await expect(
+      shared.share('k', owner, 5000, async () => ({ value: 3, keep: true }), 30_000),
+    ).resolves.toEqual({ value: 3, ageMs: null });
+  });
+
+  it('drops a stale value whose refresh failed: the next reader evaluates and sees the error', async () => {
+    const shared = views();
+    await shared.share('k', owner, 5000, async () => ({ value: 1, keep: true }), 30_000);
+    clock += 6000;
+    const failing = deferred<{ value: number; keep: boolean }>();
+    await expect(shared.share('k', owner, 5000, () => failing.promise, 30_000)).resolves.toEqual({
+      value: 1,
+      ageMs: 6000,
+    });
+    failing.reject(new Error('down'));
+    await failing.promise.catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    await expect(
+      shared.share('k', owner, 5000, async () => Promise.reject(new Error('still down')), 30_000),
+    ).rejects.toThrow('still down');
+  });
+
+  it('without staleMs, a reader past the time waits for a fresh evaluation', async () => {
+    const shared = views();
+    await shared.share('k', owner, 5000, async () => ({ value: 1, keep: true }));
+    clock += 6000;
+    await expect(
+      shared.share('k', owner, 5000, async () => ({ value: 2, keep: true })),
+    ).resolves.toEqual({ value: 2, ageMs: null });
+  });
+});
