@@ -413,7 +413,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'CLOUDPILOT_SHARDING_MEMBER_TIMEOUT_SECONDS',
     default: 6,
     parse: intRange(2, 300),
-    doc: 'A replica whose heartbeat (every coordination.retryIntervalSeconds) is older than this is dead, and its clusters move to the next owners',
+    doc: 'A replica whose heartbeat (every coordination.retryIntervalSeconds) is older than this by the database clock is dead, and its clusters move to the next owners; never less than 3 heartbeats',
   },
   {
     path: 'sharding.internalPort',

@@ -29,6 +29,8 @@ export class ShardMapResponseDto {
   members: ShardMemberDto[];
   /** Ids of the clusters whose cache runs on the replica that answered. */
   watching: string[];
+  /** Watches those caches hold open (kinds watched and synced): what the API servers carry for this replica. */
+  watches: number;
   /** Every cluster with its owners. */
   items: ShardOwnersDto[];
 }

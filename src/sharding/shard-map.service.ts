@@ -4,7 +4,7 @@ import { Gauge } from 'prom-client';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ConfigProvider } from '../config/config.provider';
 import { MetricsService } from '../health/metrics.service';
-import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
 import { ShardMapResponseDto } from './shard-map.dto';
 import { ShardedPlacement } from './sharded-placement';
 import { ShardMembership } from './shard-membership';
@@ -38,8 +38,17 @@ export class ShardMapService {
    * The Monitor's caches, looked up when asked: the Monitor takes its placement from this module,
    * so this module cannot import the Monitor's in turn.
    */
-  private caches(): ReadonlyMap<string, unknown> {
+  private caches(): ReadonlyMap<string, ClusterSnapshot> {
     return this.modules.get(ClusterSnapshots, { strict: false }).all();
+  }
+
+  /** The open watches of this replica's caches: kinds in watch mode (not polled) and synced. */
+  private watches(): number {
+    let open = 0;
+    for (const cache of this.caches().values())
+      for (const kind of Object.values(cache.status()))
+        if (kind?.mode === 'watch' && kind.state === 'synced') open++;
+    return open;
   }
 
   async map(): Promise<ShardMapResponseDto> {
@@ -64,6 +73,7 @@ export class ShardMapService {
         owned: count(m.id, false),
       })),
       watching: [...this.caches().keys()],
+      watches: this.watches(),
       items,
     };
   }

@@ -1,31 +1,29 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
-import { Repository } from 'typeorm';
-import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJobs } from '../coordination/periodic-jobs';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
-import { ReplicaMember } from './replica-member.entity';
+import {
+  judgeMembers,
+  Member,
+  memberTimeoutMs,
+  MISSED_BEATS,
+  sameMembers,
+} from './member-judgement';
+import { MembershipStore } from './membership-store';
+
+export type { Member } from './member-judgement';
 
 const CHANNEL = 'cloudpilot_membership';
-// The database's clock, in epoch ms: heartbeats are written and judged by one clock.
-const NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
-/** Rows of replicas gone this long are deleted (kill -9 leaves its row behind). */
-const FORGET_AFTER_MS = 3_600_000;
-
-/** A live replica as the others see it. */
-export interface Member {
-  id: string;
-  address: string;
-  heartbeatAt: number;
-}
 
 /**
  * Membership of a sharded deployment (PostgreSQL): every replica upserts its row every
- * coordination.retryIntervalSeconds and reads the rows whose heartbeat is younger than
- * sharding.memberTimeoutSeconds. A join or a graceful leave is announced on NOTIFY so the others
- * re-read at once; a death is noticed when its heartbeat expires. Inert with sharding off.
+ * coordination.retryIntervalSeconds and holds live the members whose heartbeat is younger than
+ * sharding.memberTimeoutSeconds (at least MISSED_BEATS beats), by the database's clock; the store
+ * beats on a database session of its own (PostgresMembershipStore). A join or a
+ * graceful leave is announced on NOTIFY so the others re-read at once; a death is noticed when its
+ * heartbeat expires. A beat that fails keeps the last membership read: a replica that cannot
+ * read it must not conclude it is alone and start watching every cluster. Inert with sharding off.
  */
 @Injectable()
 export class ShardMembership implements OnModuleInit, OnApplicationShutdown {
@@ -35,19 +33,19 @@ export class ShardMembership implements OnModuleInit, OnApplicationShutdown {
   private clusterCount = 0;
   private beating: Promise<void> | undefined;
   private lastProblem = '';
-  private lastForget = 0;
+  /** Set at shutdown: a late beat must not write back the row the leave deleted. */
+  private left = false;
 
   constructor(
-    @InjectRepository(ReplicaMember) private readonly rows: Repository<ReplicaMember>,
+    private readonly store: MembershipStore,
     private readonly coordination: ReplicaCoordination,
-    private readonly directory: ClusterDirectory,
     private readonly configProvider: ConfigProvider,
     jobs: PeriodicJobs,
   ) {
     if (!this.enabled) return;
     jobs.register({
       name: 'membership',
-      everyMs: configProvider.config.coordination.retryIntervalSeconds * 1000,
+      everyMs: this.beatMs,
       runsOn: 'every-replica',
       tick: () => this.beat(),
     });
@@ -82,19 +80,36 @@ export class ShardMembership implements OnModuleInit, OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
-  /** The first heartbeat before the Monitor's first reconcile, so it starts only owned caches. */
+  private get beatMs(): number {
+    return this.configProvider.config.coordination.retryIntervalSeconds * 1000;
+  }
+
+  /** How old a member's heartbeat may get, by the database's clock, before it is dead. */
+  get timeoutMs(): number {
+    const configured = this.configProvider.config.sharding.memberTimeoutSeconds * 1000;
+    return memberTimeoutMs(configured, this.beatMs);
+  }
+
+  /**
+   * The first heartbeat before the Monitor's first reconcile, so it starts only owned caches;
+   * retried a few beats, since without a membership this replica would watch every cluster.
+   */
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
     this.coordination.subscribe(CHANNEL, () => void this.beat());
-    await this.beat();
+    for (let attempt = 1; attempt <= MISSED_BEATS && !this.live.length; attempt++) {
+      await this.beat();
+      if (!this.live.length) await new Promise((r) => setTimeout(r, this.beatMs));
+    }
     await this.coordination.publish(CHANNEL, 'joined').catch(() => undefined);
   }
 
   /** A graceful leave: the others move this replica's clusters now, not after the timeout. */
   async onApplicationShutdown(): Promise<void> {
     if (!this.enabled) return;
+    this.left = true;
     await this.beating;
-    await this.rows.delete({ id: this.self }).catch(() => undefined);
+    await this.store.leave(this.self);
     await this.coordination.publish(CHANNEL, 'left').catch(() => undefined);
   }
 
@@ -105,50 +120,27 @@ export class ShardMembership implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async runBeat(): Promise<void> {
+    if (this.left) return;
     try {
-      const timeoutMs = this.configProvider.config.sharding.memberTimeoutSeconds * 1000;
-      // One statement: the beat and the judgement share one clock reading, so however late this
-      // replica's event loop gets, it never judges itself dead (and so never watches everything).
-      const found = (await this.rows.query(
-        `WITH beat AS (
-           INSERT INTO replica_member (id, address, heartbeat_at) VALUES ($1, $2, ${NOW_MS})
-           ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address, heartbeat_at = EXCLUDED.heartbeat_at
-           RETURNING id, address, heartbeat_at
-         )
-         SELECT id, address, heartbeat_at AS "heartbeatAt" FROM beat
-         UNION ALL
-         SELECT id, address, heartbeat_at FROM replica_member
-         WHERE id <> $1 AND heartbeat_at > ${NOW_MS} - $3::bigint
-         ORDER BY id`,
-        [this.self, this.address, timeoutMs],
-      )) as { id: string; address: string; heartbeatAt: string }[];
-      if (Date.now() - this.lastForget > FORGET_AFTER_MS / 60) await this.forget();
-      const count = (await this.directory.list()).length;
-      this.update(
-        found.map((m) => ({ ...m, heartbeatAt: Number(m.heartbeatAt) })),
-        count,
-      );
+      const { nowMs, clusters, others } = await this.store.beat(this.self, this.address);
+      const self = { id: this.self, address: this.address, heartbeatAt: nowMs };
+      this.update(judgeMembers(others, self, nowMs, this.timeoutMs), clusters);
       this.lastProblem = '';
     } catch (error) {
-      const problem = (error as Error).message;
-      if (problem !== this.lastProblem) this.logger.warn(`Heartbeat failed: ${problem}`);
-      this.lastProblem = problem;
+      this.problem(error as Error);
     }
   }
 
-  /** Deletes the rows of replicas long gone (kill -9 leaves its row behind). */
-  private async forget(): Promise<void> {
-    this.lastForget = Date.now();
-    await this.rows.query(
-      `DELETE FROM replica_member WHERE heartbeat_at < ${NOW_MS} - $1::bigint`,
-      [FORGET_AFTER_MS],
-    );
+  /** Logged once per distinct problem: a database outage must not flood the log every beat. */
+  private problem(error: Error): void {
+    if (error.message !== this.lastProblem)
+      this.logger.warn(`Heartbeat failed, keeping the last membership: ${error.message}`);
+    this.lastProblem = error.message;
   }
 
   private update(members: Member[], clusterCount: number): void {
-    const key = (list: readonly Member[]) => list.map((m) => `${m.id}@${m.address}`).join(',');
     const min = this.configProvider.config.sharding.minClusters;
-    const joinedOrLeft = key(members) !== key(this.live);
+    const joinedOrLeft = !sameMembers(members, this.live);
     const crossed = clusterCount >= min !== this.clusterCount >= min;
     this.live = members;
     this.clusterCount = clusterCount;

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { startPostgres, PostgresServer } from '../support/postgres-server';
 import { ADMIN_TOKEN, kubeconfigText, newEncryptionKey } from './support/cloudpilot-app';
 import { ReplicaProcess, startReplica } from './support/replica-process';
+import { kubectl, kubectlOk } from './support/test-cluster';
 
 // Three processes, 60 clusters watched twice each, a kill -9 and its aftermath.
 jest.setTimeout(900_000);
@@ -12,6 +13,14 @@ const CLUSTERS = 60;
 const TICK_SECONDS = 5;
 const MEMBER_TIMEOUT_SECONDS = 10;
 const SERVED_BY = 'x-cloudpilot-replica';
+// One headless Service selecting no pod: a SERVICE_NO_MATCHING_PODS finding in each registration.
+const NAMESPACE = 'cp-shard-notify';
+const GHOST = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'cp-shard-ghost', namespace: NAMESPACE },
+  spec: { clusterIP: 'None', selector: { app: 'cp-shard-ghost' }, ports: [{ port: 80 }] },
+};
 
 interface Answer {
   status: number;
@@ -71,6 +80,7 @@ interface ShardMap {
   replicaId: string;
   members: { id: string; address: string; primary: number; owned: number }[];
   watching: string[];
+  watches: number;
   items: { cluster: { id: string; name: string }; owners: string[] }[];
 }
 
@@ -85,7 +95,11 @@ const monitoredGauge = async (r: ReplicaProcess): Promise<number> => {
 
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
-/** Each replica's caches are exactly the clusters the map gives it, in the map and in /metrics. */
+/**
+ * Each replica's caches are exactly the clusters the map gives it, in the map and in /metrics, and
+ * its open watches are those caches' watches: the same number for every cache (60 registrations
+ * of one cluster), so a replica holding a cluster it does not own would show in the count.
+ */
 async function watchingExactlyOwned(
   alive: ReplicaProcess[],
 ): Promise<Map<string, ShardMap> | undefined> {
@@ -99,6 +113,8 @@ async function watchingExactlyOwned(
       .map((i) => i.cluster.id);
     if (sorted(map.watching).join() !== sorted(owned).join()) return undefined;
   }
+  const perCache = new Set(maps.map((m) => m.watches / m.watching.length));
+  if (perCache.size !== 1 || !([...perCache][0] > 0)) return undefined;
   const gauges = await Promise.all(alive.map(monitoredGauge));
   return gauges.every((g, i) => g === maps[i].watching.length) ? byId : undefined;
 }
@@ -110,6 +126,9 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
   const clusterIds: string[] = [];
 
   beforeAll(async () => {
+    kubectl('admin', ['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true']);
+    kubectlOk('admin', ['create', 'namespace', NAMESPACE]);
+    kubectlOk('admin', ['create', '-f', '-'], { input: JSON.stringify(GHOST) });
     pg = await startPostgres();
     const env = {
       DATABASE_URL: pg.url,
@@ -122,6 +141,7 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
       CLOUDPILOT_SHARDING_SECRET: randomBytes(32).toString('hex'),
       CLOUDPILOT_SHARDING_REPLICATION_FACTOR: '2',
       CLOUDPILOT_SHARDING_MEMBER_TIMEOUT_SECONDS: String(MEMBER_TIMEOUT_SECONDS),
+      CLOUDPILOT_NOTIFICATIONS_SCAN_SECONDS: '2',
     };
     const envOf = async () => {
       const port = await freePort();
@@ -165,6 +185,7 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
     await db?.end();
     await Promise.all(replicas.map((r) => r.stop()));
     await pg?.stop();
+    kubectl('admin', ['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);
   });
 
   it('shows one shard map on every replica: 3 members, 2 owners per cluster, about a third first-owned by each', async () => {
@@ -188,10 +209,14 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
       watchingExactlyOwned(replicas),
     );
     const counts = [...maps.values()].map((m) => m.watching.length);
+    const watches = [...maps.values()].map((m) => m.watches);
     process.stderr.write(
-      `caches per replica ${counts.join(', ')} (settled after ${Date.now() - started} ms)\n`,
+      `caches per replica ${counts.join(', ')}, open watches ${watches.join(', ')} (settled after ${Date.now() - started} ms)\n`,
     );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(2 * CLUSTERS);
+    // Every replica's watches are its caches' (the same per cache), so in all twice the fleet's.
+    const perCache = watches[0] / counts[0];
+    expect(watches.reduce((a, b) => a + b, 0)).toBe(2 * CLUSTERS * perCache);
     // Every cluster is watched, on two replicas, never on a third.
     const watchers = new Map<string, number>();
     for (const m of maps.values())
@@ -339,6 +364,35 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
     expect(texts.filter((t) => ran.test(t))).toHaveLength(3);
   });
 
+  it('records the notifications of every cluster on its first owner, each finding change once', async () => {
+    // The ghost Service's finding, opened once in each of the 60 registrations, whoever owns it.
+    const ghostEvents = async () =>
+      (
+        await db.query<{ cluster_id: string; type: string; n: string }>(
+          `SELECT cluster_id, type, COUNT(*) AS n FROM notification_event
+           WHERE payload LIKE '%cp-shard-ghost%' GROUP BY cluster_id, type`,
+        )
+      ).rows;
+    const rows = await until('the ghost finding notified in every cluster', 60_000, async () => {
+      const found = await ghostEvents();
+      return new Set(found.map((r) => r.cluster_id)).size === CLUSTERS ? found : undefined;
+    });
+    expect(sorted(rows.map((r) => r.cluster_id))).toEqual(sorted(clusterIds));
+    expect(rows.map((r) => [r.type, Number(r.n)])).toEqual(
+      clusterIds.map(() => ['finding.opened', 1]),
+    );
+    // Every finding change (its seq) is one event, in every cluster: none lost, none twice.
+    const mismatched = await db.query(
+      `SELECT f.cluster_id, f.seqs, e.events FROM
+         (SELECT cluster_id, SUM(seq) AS seqs FROM notified_finding GROUP BY cluster_id) f
+         LEFT JOIN (SELECT cluster_id, COUNT(*) AS events FROM notification_event
+                    WHERE type NOT IN ('proposal.pending', 'finding.reminder')
+                    GROUP BY cluster_id) e USING (cluster_id)
+       WHERE e.events IS NULL OR e.events <> f.seqs`,
+    );
+    expect(mismatched.rows).toEqual([]);
+  });
+
   it('answers the clusters of a replica killed with -9 from their second owner within 5 s, with no cold sync', async () => {
     const before = await watchingExactlyOwned(replicas);
     expect(before).toBeDefined();
@@ -377,6 +431,9 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
       watchingExactlyOwned(survivors),
     );
     for (const m of after.values()) expect(m.watching).toHaveLength(CLUSTERS);
+    const survivor = before!.get([...before!.keys()].find((id) => id !== victimId)!)!;
+    const watchesPerCache = survivor.watches / survivor.watching.length;
+    for (const m of after.values()) expect(m.watches).toBe(CLUSTERS * watchesPerCache);
     const overview = await call(survivors[0], 'GET', '/api/v1/overview');
     expect(overview.body.data.items.filter((e: any) => e.data)).toHaveLength(CLUSTERS);
   });
