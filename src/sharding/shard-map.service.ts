@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { Gauge } from 'prom-client';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ConfigProvider } from '../config/config.provider';
 import { MetricsService } from '../health/metrics.service';
-import { ClusterSnapshot, ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { LocalCaches } from './local-caches';
 import { ShardMapResponseDto } from './shard-map.dto';
 import { ShardedPlacement } from './sharded-placement';
 import { ShardMembership } from './shard-membership';
@@ -17,10 +16,10 @@ export class ShardMapService {
     private readonly placement: ShardedPlacement,
     private readonly directory: ClusterDirectory,
     private readonly configProvider: ConfigProvider,
-    private readonly modules: ModuleRef,
+    private readonly local: LocalCaches,
     metrics: MetricsService,
   ) {
-    const caches = () => this.caches().size;
+    const caches = () => this.local.all().size;
     const self = () => membership.self;
     new Gauge({
       name: 'cloudpilot_monitored_clusters',
@@ -34,18 +33,10 @@ export class ShardMapService {
     });
   }
 
-  /**
-   * The Monitor's caches, looked up when asked: the Monitor takes its placement from this module,
-   * so this module cannot import the Monitor's in turn.
-   */
-  private caches(): ReadonlyMap<string, ClusterSnapshot> {
-    return this.modules.get(ClusterSnapshots, { strict: false }).all();
-  }
-
   /** The open watches of this replica's caches: kinds in watch mode (not polled) and synced. */
   private watches(): number {
     let open = 0;
-    for (const cache of this.caches().values())
+    for (const cache of this.local.all().values())
       for (const kind of Object.values(cache.status()))
         if (kind?.mode === 'watch' && kind.state === 'synced') open++;
     return open;
@@ -72,7 +63,7 @@ export class ShardMapService {
         primary: count(m.id, true),
         owned: count(m.id, false),
       })),
-      watching: [...this.caches().keys()],
+      watching: [...this.local.all().keys()],
       watches: this.watches(),
       items,
     };

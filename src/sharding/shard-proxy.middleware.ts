@@ -4,6 +4,7 @@ import { PrincipalResolver } from '../access/principal-resolver';
 import { unauthorized } from '../access/protected-resource';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { requestContext } from '../common/request-context';
+import { LocalCaches } from './local-caches';
 import { PeerClient, PeerUnreachable } from './peer-client';
 import { ShardedPlacement } from './sharded-placement';
 import { ShardMembership } from './shard-membership';
@@ -30,6 +31,7 @@ export class ShardProxyMiddleware implements NestMiddleware {
     private readonly peers: PeerClient,
     private readonly directory: ClusterDirectory,
     private readonly principals: PrincipalResolver,
+    private readonly caches: LocalCaches,
   ) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
@@ -60,15 +62,22 @@ export class ShardProxyMiddleware implements NestMiddleware {
 
   /**
    * The replicas to try for this request, in rendezvous order up to this one: none when it is
-   * not a cluster read, sharding is not in force, or this replica watches the cluster.
+   * not a cluster read, sharding is not in force, or this replica watches the cluster with a warm
+   * cache. An owner whose cache is still on its first sync (it became one when a member died or
+   * joined) asks the other owner, whose cache is warm, rather than make the caller wait.
    */
   private async elsewhere(req: Request): Promise<string[]> {
     const ref = CLUSTER_ROUTE.exec(req.originalUrl)?.[1];
     if (!ref || !FORWARDED_METHODS.has(req.method) || !this.placement.sharded) return [];
     const cluster = await this.directory.get(decodeURIComponent(ref)).catch(() => undefined);
-    if (!cluster || this.placement.watches(cluster.id)) return [];
+    if (!cluster) return [];
+    const me = this.membership.self;
+    if (this.placement.watches(cluster.id))
+      return this.caches.warm(cluster.id)
+        ? []
+        : this.placement.owners(cluster.id).filter((o) => o !== me);
     const order = this.placement.order(cluster.id);
-    const self = order.indexOf(this.membership.self);
+    const self = order.indexOf(me);
     return self < 0 ? order : order.slice(0, self);
   }
 

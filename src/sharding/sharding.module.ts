@@ -5,6 +5,7 @@ import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { HealthModule } from '../health/health.module';
 import { ClusterPlacement } from '../monitor/cluster-snapshot';
 import { InternalServer } from './internal-server';
+import { LocalCaches } from './local-caches';
 import { memberTimeoutMs } from './member-judgement';
 import { MembershipStore, PostgresMembershipStore } from './membership-store';
 import { PeerClient } from './peer-client';
@@ -43,7 +44,15 @@ import { ShardedPlacement } from './sharded-placement';
     InternalServer,
     ShardMapService,
     ShardProxyMiddleware,
+    LocalCaches,
   ],
-  exports: [ClusterPlacement, ShardProxyMiddleware, ShardMembership, ShardedPlacement, PeerClient],
+  exports: [
+    ClusterPlacement,
+    ShardProxyMiddleware,
+    ShardMembership,
+    ShardedPlacement,
+    PeerClient,
+    LocalCaches,
+  ],
 })
 export class ShardingModule {}

@@ -158,7 +158,7 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
     // A replica that dies on its own says why (its log lives only in this process).
     for (const r of replicas)
       r.child.once('exit', (code, signal) => {
-        if (signal !== 'SIGKILL' && signal !== 'SIGTERM')
+        if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
           process.stderr.write(`${r.name} exited (${code}): ${r.logs().slice(-6000)}\n`);
       });
     db = new Client({ connectionString: pg.url });
@@ -407,9 +407,13 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
     const answered = await Promise.all(
       survivors.flatMap((r) =>
         orphaned.map(async (item) => {
+          let last: Answer | undefined;
           const got = await until(`${r.name} answers ${item.cluster.name}`, 15_000, async () => {
-            const a = await call(r, 'GET', `/api/v1/clusters/${item.cluster.id}/overview`);
-            return a.status === 200 ? a : undefined;
+            last = await call(r, 'GET', `/api/v1/clusters/${item.cluster.id}/overview`);
+            return last.status === 200 ? last : undefined;
+          }).catch((error: Error) => {
+            const seen = last && `${last.status} ${last.body?.code} by ${last.servedBy}`;
+            throw new Error(`${error.message}; last answer ${seen} in ${last?.ms} ms`);
           });
           return { item, got, afterMs: Date.now() - killedAt };
         }),
