@@ -75,6 +75,18 @@ function freePort(): Promise<number> {
   });
 }
 
+const handedOut = new Set<number>();
+
+/** A free port not handed out before: six listeners start side by side, none may share one. */
+async function newPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
 interface ShardMap {
   sharded: boolean;
   replicaId: string;
@@ -144,7 +156,7 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
       CLOUDPILOT_NOTIFICATIONS_SCAN_SECONDS: '2',
     };
     const envOf = async () => {
-      const port = await freePort();
+      const port = await newPort();
       return {
         ...env,
         CLOUDPILOT_SHARDING_INTERNAL_PORT: String(port),
@@ -152,9 +164,13 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
       };
     };
     // The first replica runs the migrations alone; the other two then start side by side.
-    replicas.push(await startReplica('r1', await envOf()));
-    const [e2, e3] = [await envOf(), await envOf()];
-    replicas.push(...(await Promise.all([startReplica('r2', e2), startReplica('r3', e3)])));
+    const start = async (name: string) =>
+      startReplica(name, await envOf(), undefined, await newPort());
+    replicas.push(await start('r1'));
+    const started = await Promise.allSettled([start('r2'), start('r3')]);
+    // One that started is stopped by afterAll even when the other did not.
+    for (const s of started) if (s.status === 'fulfilled') replicas.push(s.value);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     // A replica that dies on its own says why (its log lives only in this process).
     for (const r of replicas)
       r.child.once('exit', (code, signal) => {
