@@ -419,25 +419,25 @@ describe('sharding: three replicas on one PostgreSQL, 60 registrations of the te
     const orphaned = map.items.filter((i) => i.owners.includes(victimId));
     await victim.kill9();
     const killedAt = Date.now();
-    // Every read of the victim's clusters, on both survivors, until each has answered.
+    // Each of the victim's clusters read at once, half on each survivor, until it has answered.
     const answered = await Promise.all(
-      survivors.flatMap((r) =>
-        orphaned.map(async (item) => {
-          let last: Answer | undefined;
-          const got = await until(`${r.name} answers ${item.cluster.name}`, 15_000, async () => {
-            last = await call(r, 'GET', `/api/v1/clusters/${item.cluster.id}/overview`);
-            return last.status === 200 ? last : undefined;
-          }).catch((error: Error) => {
-            const seen = last && `${last.status} ${last.body?.code} by ${last.servedBy}`;
-            throw new Error(`${error.message}; last answer ${seen} in ${last?.ms} ms`);
-          });
-          return { item, got, afterMs: Date.now() - killedAt };
-        }),
-      ),
+      orphaned.map(async (item, i) => {
+        const r = survivors[i % 2];
+        let last: Answer | undefined;
+        const got = await until(`${r.name} answers ${item.cluster.name}`, 15_000, async () => {
+          last = await call(r, 'GET', `/api/v1/clusters/${item.cluster.id}/overview`);
+          return last.status === 200 ? last : undefined;
+        }).catch((error: Error) => {
+          const seen = last && `${last.status} ${last.body?.code} by ${last.servedBy}`;
+          throw new Error(`${error.message}; last answer ${seen} in ${last?.ms} ms`);
+        });
+        return { item, got, afterMs: Date.now() - killedAt };
+      }),
     );
     const worst = Math.max(...answered.map((a) => a.afterMs));
+    const single = answered.map((a) => a.got.ms).sort((a, b) => a - b);
     process.stderr.write(
-      `kill -9 of ${victimId}: its ${orphaned.length} clusters answered by the survivors within ${worst} ms\n`,
+      `kill -9 of ${victimId}: its ${orphaned.length} clusters answered by the survivors within ${worst} ms (answering read p50 ${single[single.length >> 1]} ms, max ${single[single.length - 1]} ms)\n`,
     );
     expect(worst).toBeLessThan(5000);
     for (const { item, got } of answered) {
