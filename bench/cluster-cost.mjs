@@ -48,6 +48,8 @@ const result = {
   perCache: {
     heapKiB: Math.round((after.heapUsed - before.heapUsed) / n / 1024),
     rssKiB: Math.round((after.rss - before.rss) / n / 1024),
+    externalKiB: Math.round((after.external - before.external) / n / 1024),
+    arrayBuffersKiB: Math.round((after.arrayBuffers - before.arrayBuffers) / n / 1024),
     sockets: (sockets() - socketsBefore) / n,
     watchedKinds: kinds.filter((k) => k.mode === 'watch').length,
     polledKinds: kinds.filter((k) => k.mode !== 'watch').length,

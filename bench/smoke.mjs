@@ -85,7 +85,8 @@ const BENCHES = [
     [
       'bench/telemetry.mjs',
       ...['--services', '20', '--edges', '60', '--window', '10', '--requests', '3'],
-      ...['--dashboard-seconds', '2'],
+      ...['--dashboard-seconds', '2', '--users', '2', '--users-seconds', '3'],
+      ...['--warm-interval', '2', '--no-readers-seconds', '2'],
     ],
   ],
   [

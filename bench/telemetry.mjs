@@ -4,13 +4,20 @@
 // SignalsService/GraphService queries and folding), i.e. the routes minus the HTTP envelope:
 //  - cold: every request a full evaluation (what one request costs Prometheus and CloudPilot);
 //  - dashboard: through TelemetryRunner with its view sharing (telemetry.viewCacheSeconds), as a
-//    dashboard of --readers panels refreshing every --every ms asks the routes.
+//    dashboard of --readers panels refreshing every --every ms asks the routes;
+//  - users: what people see (bench/lib/telemetry-users.mjs): --users readers, each reading a mix of
+//    services (cluster, namespace, one Service) and graph (cluster, namespace) views with a pause of
+//    0–2× --think-ms between reads, for --users-seconds, from right after the warm-keeping job's first
+//    warm-up (its time is printed), the job running every --warm-interval s (0: off); then
+//    --no-readers-seconds with the job alone (its Prometheus CPU per second).
 // PromQL queries per request come from Prometheus's own
 // prometheus_engine_query_duration_seconds_count; CPU seconds from /proc (Prometheus, minus its
 // scraping measured idle) and process.cpuUsage (this process), less sensitive to load than latency.
 //   npm run bench:telemetry -- [--services 500] [--edges 5000] [--requests 100] [--window 60]
 //     [--reporters source|source,destination] [--readers 5] [--every 1000] [--dashboard-seconds 20]
 //     [--cache-seconds 5] [--stale-seconds 30] [--timeout 30] [--prometheus PATH] [--json out.json]
+//     [--modes cold,dashboard,users] [--users 8] [--users-seconds 60] [--think-ms 500]
+//     [--warm-interval 20] [--warm-max-views 6] [--no-readers-seconds 40]
 // (--stale-seconds: telemetry.viewStaleSeconds, answers past their time served while one refresh runs)
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -18,13 +25,13 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { dist } from './lib/cloudpilot.mjs';
 import { sleep } from './lib/kube.mjs';
+import { users } from './lib/telemetry-users.mjs';
 import {
   benchClient,
   cpuSince,
   cpuStart,
   DEFAULT_PROMETHEUS,
   engineQueries,
-  exposition,
   headSeries,
   idleCpuPerSecond,
   latencySummary,
@@ -49,6 +56,13 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '30' },
     prometheus: { type: 'string', default: DEFAULT_PROMETHEUS },
     json: { type: 'string' },
+    modes: { type: 'string', default: 'cold,dashboard,users' },
+    users: { type: 'string', default: '8' },
+    'users-seconds': { type: 'string', default: '60' },
+    'think-ms': { type: 'string', default: '500' },
+    'warm-interval': { type: 'string', default: '20' },
+    'warm-max-views': { type: 'string', default: '6' },
+    'no-readers-seconds': { type: 'string', default: '40' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -57,6 +71,7 @@ if (values.help) {
   process.exit(0);
 }
 const REQUESTS = Number(values.requests);
+const MODES = new Set(values.modes.split(','));
 const WINDOW = Number(values.window);
 const log = (...a) => console.error(new Date().toISOString(), ...a);
 
@@ -65,6 +80,7 @@ const { GraphService } = dist('telemetry/graph.service');
 const { TelemetryRunner } = dist('telemetry/telemetry-runner');
 const { latencyBuckets, latencyQuantile } = dist('telemetry/promql');
 const { latencyByKey } = dist('telemetry/golden-signals');
+const { RecentViews } = dist('telemetry/recent-views');
 
 /** Every request a full evaluation, one after the other. */
 async function cold(name, prom, idleCpu, run) {
@@ -143,36 +159,67 @@ function runner(client) {
 async function main() {
   const edges = mesh(Number(values.services), Number(values.edges));
   const reporters = values.reporters.split(',');
-  const prom = await startMesh(exposition(edges, { reporters }), values.prometheus);
+  // The exporter renders in a worker thread: its scrapes must not delay the reads measured here.
+  const prom = await startMesh(
+    { services: Number(values.services), edges: Number(values.edges), reporters },
+    values.prometheus,
+  );
   try {
     log(`mesh: ${values.services} services, ${edges.length} edges, reporters ${reporters}`);
     await sleep((WINDOW + 2 * SCRAPE_SECONDS) * 1000);
     const idleCpu = await idleCpuPerSecond(prom.pid);
     const client = benchClient(dist, prom.url, Number(values.timeout));
     const config = { config: { telemetry: { healthOverrides: [] } } };
-    const signals = new SignalsService(undefined, config);
-    const graphs = new GraphService(undefined);
+    const signals = new SignalsService(undefined, config, new RecentViews());
+    const graphs = new GraphService(undefined, new RecentViews());
     const q = {
       instant: (text) => client.instant(text),
       histogram: (text) => client.histogram(text),
       range: (text, s, e, st) => client.range(text, s, e, st),
     };
-    const services = await cold('golden signals, all services', prom, idleCpu, () =>
+    const results = [];
+    const once = async (run) => ({ last: await run() });
+    const coldOrOnce = (name, run) =>
+      MODES.has('cold') ? cold(name, prom, idleCpu, run) : once(run);
+    const services = await coldOrOnce('golden signals, all services', () =>
       signals.collect(q, 'service', WINDOW),
     );
-    const graph = await cold('service graph, cluster', prom, idleCpu, () =>
-      graphs.collect(q, WINDOW),
-    );
-    const routes = runner(client);
-    const query = { windowSeconds: WINDOW, limit: 500, offset: 0 };
-    const sharedSignals = new SignalsService(routes, config);
-    const sharedGraphs = new GraphService(routes);
-    const dashboards = [
-      await dashboard('golden signals, dashboard', prom, () =>
-        sharedSignals.list('bench', 'service', query),
-      ),
-      await dashboard('service graph, dashboard', prom, () => sharedGraphs.graph('bench', query)),
-    ];
+    const graph = await coldOrOnce('service graph, cluster', () => graphs.collect(q, WINDOW));
+    if (MODES.has('cold')) results.push(services.result, graph.result);
+    if (MODES.has('dashboard')) {
+      const routes = runner(client);
+      const query = { windowSeconds: WINDOW, limit: 500, offset: 0 };
+      const sharedSignals = new SignalsService(routes, config, new RecentViews());
+      const sharedGraphs = new GraphService(routes, new RecentViews());
+      results.push(
+        await dashboard('golden signals, dashboard', prom, () =>
+          sharedSignals.list('bench', 'service', query),
+        ),
+        await dashboard('service graph, dashboard', prom, () => sharedGraphs.graph('bench', query)),
+      );
+    }
+    if (MODES.has('users')) {
+      const result = await users(prom, client, idleCpu, {
+        services: Number(values.services),
+        window: WINDOW,
+        readers: Number(values.users),
+        seconds: Number(values['users-seconds']),
+        thinkMs: Number(values['think-ms']),
+        idleSeconds: Number(values['no-readers-seconds']),
+        telemetry: {
+          viewCacheSeconds: Number(values['cache-seconds']),
+          viewStaleSeconds: Number(values['stale-seconds']),
+          healthOverrides: [],
+          warmIntervalSeconds: Number(values['warm-interval']),
+          warmWindows: [WINDOW],
+          warmForMinutes: 10,
+          warmMaxViews: Number(values['warm-max-views']),
+        },
+      });
+      log(result.name, JSON.stringify(result));
+      if (result.errors) throw new Error(`${result.errors} reads answered an error`);
+      results.push(result);
+    }
     // CloudPilot's interpolated p95 against Prometheus's histogram_quantile, at one instant.
     const at = new Date(Date.now() - 1000);
     const ours = latencyByKey(
@@ -205,7 +252,7 @@ async function main() {
         prometheus: +(idleCpu.prometheus * 1000).toFixed(1),
         bench: +(idleCpu.own * 1000).toFixed(1),
       },
-      results: [services.result, graph.result, ...dashboards],
+      results,
       checks,
     };
     if (values.json) writeFileSync(values.json, JSON.stringify(out, null, 2));

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { percentile } from './kube.mjs';
 
 export const DEFAULT_PROMETHEUS = join(homedir(), '.cache/cloudpilot/telemetry/bin/prometheus');
@@ -95,6 +96,30 @@ export function exposition(edges, { reporters = ['source'], services = 0, pods =
   };
 }
 
+/** The exporter in a worker thread, with the server's listen/close as startMesh uses them. */
+class WorkerExporter {
+  constructor(workerData) {
+    this.worker = new Worker(new URL('./mesh-exporter.worker.mjs', import.meta.url), {
+      workerData,
+    });
+  }
+
+  listen(_port, _host, done) {
+    this.worker.once('message', (port) => {
+      this.port = port;
+      done();
+    });
+  }
+
+  address() {
+    return { port: this.port };
+  }
+
+  close() {
+    void this.worker.terminate();
+  }
+}
+
 function listen(server) {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve(server.address().port)),
@@ -108,11 +133,18 @@ async function freePort() {
   return port;
 }
 
-/** Serves `render()` to a fresh Prometheus that scrapes it every SCRAPE_SECONDS. */
+/**
+ * Serves `render()` to a fresh Prometheus that scrapes it every SCRAPE_SECONDS; with
+ * `{ services, edges, reporters }` instead, the mesh is rendered and served by a worker thread
+ * (mesh-exporter.worker.mjs), off the event loop whose latencies the bench measures.
+ */
 export async function startMesh(render, binary = DEFAULT_PROMETHEUS) {
-  const exporter = http.createServer((_req, res) =>
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(render()),
-  );
+  const exporter =
+    typeof render === 'function'
+      ? http.createServer((_req, res) =>
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(render()),
+        )
+      : new WorkerExporter(render);
   const exporterPort = await listen(exporter);
   const promPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'cp-bench-prom-'));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AccessScope, everywhere, Grant } from '../common/access-grants';
+import { AccessScope, Grant } from '../common/access-grants';
 import { AppError } from '../common/app-error';
-import type { Principal, PrincipalKind } from '../common/request-context';
+import { adminEverywhere, Principal, PrincipalKind } from '../common/request-context';
 import { TokenService } from '../auth/token.service';
 import { ConfigProvider } from '../config/config.provider';
 import { looksLikeJwt, unverifiedClaims } from '../auth/oidc/jwt-verification';
@@ -9,13 +9,7 @@ import { OidcIssuers } from '../auth/oidc/oidc-issuers';
 import { grantsFor, identityOf, VerifiedIdentity } from './claim-grants';
 import { ServiceAccountTokens } from './service-account-tokens';
 
-const DEV_PRINCIPAL: Principal = {
-  name: 'dev-no-auth',
-  role: 'admin',
-  tokenId: null,
-  kind: 'dev',
-  scope: new AccessScope(everywhere('admin')),
-};
+const DEV_PRINCIPAL = adminEverywhere('dev-no-auth', 'dev');
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';

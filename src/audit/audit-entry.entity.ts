@@ -1,46 +1,25 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { Columns } from '../database/column.decorator';
 
 /** One mutating request: who, what, when and how it ended. Request bodies are never stored. */
 @Entity('audit_entry')
 export class AuditEntry {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
-  @Column({ type: 'varchar', length: 32 })
-  at: string;
-
-  @Column({ type: 'varchar', length: 128 })
-  actor: string;
-
-  @Column({ type: 'varchar', length: 16, nullable: true })
-  role: string | null;
+  @Columns.uuidPrimary() id: string;
+  @Columns.isoTime() at: string;
+  @Columns.varchar(128) actor: string;
+  @Columns.varchar(16, { nullable: true }) role: string | null;
 
   /** How the actor signed in: token, oidc, serviceaccount or dev. */
-  @Column({ name: 'principal_kind', type: 'varchar', length: 16, nullable: true })
-  principalKind: string | null;
+  @Columns.varchar(16, { name: 'principal_kind', nullable: true }) principalKind: string | null;
 
   /** The actor's grants at the time, as JSON: what it could reach when it acted. */
-  @Column({ type: 'text', nullable: true })
-  grants: string | null;
+  @Columns.text({ nullable: true }) grants: string | null;
 
-  @Column({ type: 'varchar', length: 8 })
-  method: string;
-
-  @Column({ type: 'varchar', length: 256 })
-  route: string;
-
-  @Column({ type: 'varchar', length: 1024 })
-  path: string;
-
-  @Column({ type: 'varchar', length: 1024, nullable: true })
-  target: string | null;
-
-  @Column({ type: 'integer' })
-  status: number;
-
-  @Column({ name: 'result_code', type: 'varchar', length: 64 })
-  resultCode: string;
-
-  @Column({ name: 'request_id', type: 'varchar', length: 128 })
-  requestId: string;
+  @Columns.varchar(8) method: string;
+  @Columns.varchar(256) route: string;
+  @Columns.varchar(1024) path: string;
+  @Columns.varchar(1024, { nullable: true }) target: string | null;
+  @Columns.integer() status: number;
+  @Columns.varchar(64, { name: 'result_code' }) resultCode: string;
+  @Columns.varchar(128, { name: 'request_id' }) requestId: string;
 }

@@ -1,15 +1,8 @@
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsObject,
-  IsOptional,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional } from 'class-validator';
 import { MatchesDocumented } from '../common/documented-pattern.decorator';
 import type { Role } from '../common/request-context';
 import { ROLES } from '../common/roles';
+import { IsOptionalNotNull } from '../common/dto-field.decorator';
 
 /** A cluster id (UUID), a cluster name, or "*". */
 const CLUSTER_ENTRY = /^(\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?|[0-9a-f-]{36})$/;
@@ -34,7 +27,7 @@ export class GrantDto {
   clusters?: string[];
 
   /** Labels the cluster must carry, all of them (a matchLabels selector). */
-  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
+  @IsOptionalNotNull()
   @IsObject()
   clusterLabels?: Record<string, string>;
 

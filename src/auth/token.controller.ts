@@ -7,19 +7,18 @@ import { TokenService } from './token.service';
 import { Caller } from '../common/caller.decorator';
 import type { Principal } from '../common/request-context';
 
+const Admin = ApiEndpoint.with({ access: 'global', role: 'admin' });
+
 @ApiTags('auth')
 @Controller('api/v1/auth/tokens')
 export class TokenController {
   constructor(private readonly tokens: TokenService) {}
 
   @Post()
-  @ApiEndpoint({
-    summary: 'Create an API token (the token is shown only in this response)',
-    role: 'admin',
+  @Admin('Create an API token (the token is shown only in this response)', {
     status: 201,
     response: CreatedTokenResponseDto,
     errors: ['VALIDATION_FAILED', 'CONFLICT'],
-    access: 'global',
   })
   create(
     @Body() dto: CreateTokenDto,
@@ -29,24 +28,13 @@ export class TokenController {
   }
 
   @Get()
-  @ApiEndpoint({
-    summary: 'List API tokens (never their values)',
-    role: 'admin',
-    response: TokenResponseDto,
-    isArray: true,
-    access: 'global',
-  })
+  @Admin('List API tokens (never their values)', { response: TokenResponseDto, isArray: true })
   list(): Promise<TokenResponseDto[]> {
     return this.tokens.list();
   }
 
   @Delete(':id')
-  @ApiEndpoint({
-    summary: 'Revoke an API token',
-    role: 'admin',
-    errors: ['NOT_FOUND', 'VALIDATION_FAILED'],
-    access: 'global',
-  })
+  @Admin('Revoke an API token', { errors: ['NOT_FOUND', 'VALIDATION_FAILED'] })
   remove(@UuidParam() id: string): Promise<void> {
     return this.tokens.remove(id);
   }

@@ -1,18 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIntegerIn } from '../common/integer.decorator';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsOptional,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, Matches } from 'class-validator';
 import { GrantDto } from './grant.dto';
 import type { Role } from '../common/request-context';
 import { ROLES } from '../common/roles';
+import { IsNested } from '../common/dto-field.decorator';
 
 export class CreateTokenDto {
   /**
@@ -47,12 +39,9 @@ export class CreateTokenDto {
     type: [GrantDto],
     example: [{ role: 'viewer', clusters: ['*'], namespaces: ['team-a-*'] }],
   })
-  @IsOptional()
-  @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(32)
-  @ValidateNested({ each: true })
-  @Type(() => GrantDto)
+  @IsNested(() => GrantDto, { optional: true, each: true })
   grants?: GrantDto[];
 }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { AccessScope, everywhere, Grant } from '../common/access-grants';
-import { Principal } from '../common/request-context';
+import { adminEverywhere, Principal } from '../common/request-context';
 import { roleSatisfies } from '../common/roles';
 import { ConfigProvider } from '../config/config.provider';
 import { ApiToken } from './api-token.entity';
@@ -22,13 +22,7 @@ import {
 const LAST_USED_RESOLUTION_MS = 60_000;
 const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
 
-const ENV_ADMIN: Principal = {
-  name: 'env-admin',
-  role: 'admin',
-  tokenId: null,
-  kind: 'token',
-  scope: new AccessScope(everywhere('admin')),
-};
+const ENV_ADMIN = adminEverywhere('env-admin', 'token');
 
 @Injectable()
 export class TokenService implements OnApplicationBootstrap {

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Entity, Index, PrimaryColumn } from 'typeorm';
+import { Columns } from '../database/column.decorator';
 
 /**
  * One change of one object (docs/changes.md), written by the leader replica. The id is derived
@@ -10,39 +11,23 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('change_record_cluster_at', ['clusterId', 'at'])
 @Index('change_record_object', ['clusterId', 'namespace', 'name', 'at'])
 export class ChangeRecord {
-  @PrimaryColumn({ type: 'varchar', length: 32 })
-  id: string;
-
-  @Column({ name: 'cluster_id', type: 'varchar', length: 36 })
-  clusterId: string;
+  @PrimaryColumn({ type: 'varchar', length: 32 }) id: string;
+  @Columns.clusterId(36) clusterId: string;
 
   /** When the watch delivered the change (ISO-8601, milliseconds). */
-  @Column({ type: 'varchar', length: 32 })
-  at: string;
+  @Columns.isoTime() at: string;
 
-  @Column({ name: 'api_group', type: 'varchar', length: 253 })
-  group: string;
-
-  @Column({ type: 'varchar', length: 64 })
-  kind: string;
+  @Columns.varchar(253, { name: 'api_group' }) group: string;
+  @Columns.varchar(64) kind: string;
 
   /** '' for cluster-scoped objects (nodes). */
-  @Column({ type: 'varchar', length: 253 })
-  namespace: string;
+  @Columns.varchar(253) namespace: string;
 
-  @Column({ type: 'varchar', length: 253 })
-  name: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  category: string;
-
-  @Column({ type: 'varchar', length: 128, nullable: true })
-  manager: string | null;
-
-  @Column({ type: 'text' })
-  summary: string;
+  @Columns.varchar(253) name: string;
+  @Columns.varchar(16) category: string;
+  @Columns.varchar(128, { nullable: true }) manager: string | null;
+  @Columns.text() summary: string;
 
   /** The FieldChange list as JSON; secret-looking values are hashes, never values. */
-  @Column({ type: 'text' })
-  diff: string;
+  @Columns.text() diff: string;
 }

@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { IsIntegerIn } from '../common/integer.decorator';
 import { IsK8sKindName, IsK8sNamespace, IsK8sObjectName } from '../common/k8s-validators';
 import { CHANGE_CATEGORIES } from './change-diff';
 import type { ChangeCategory } from './change-diff';
+import { IsDateTime } from '../common/dto-field.decorator';
 
 /** Filters and paging of a cluster's change timeline (newest first). */
 export class ChangeQueryDto {
@@ -22,15 +23,11 @@ export class ChangeQueryDto {
   category?: ChangeCategory;
 
   /** ISO-8601: only changes at or after this time. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @ApiProperty({ required: false, type: String, format: 'date-time' })
+  @IsDateTime({ optional: true })
   since?: string;
 
   /** ISO-8601: only changes at or before this time. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @ApiProperty({ required: false, type: String, format: 'date-time' })
+  @IsDateTime({ optional: true })
   until?: string;
 
   /** Page size, 1–500. */

@@ -38,6 +38,14 @@ class Relations {
   }
 }
 
+/** One way objects relate to a finding's object (whose pods are found first): adds them to `out`. */
+type RelationFinder = (
+  snapshot: Reader,
+  object: ObjectRef,
+  pods: PodRecord[],
+  out: Relations,
+) => void;
+
 /** The pods a finding's object stands for: itself, or a workload's (through its ReplicaSets). */
 function podsOf(snapshot: Reader, object: ObjectRef): PodRecord[] {
   if (object.kind === 'Pod') {
@@ -56,7 +64,7 @@ function podsOf(snapshot: Reader, object: ObjectRef): PodRecord[] {
 }
 
 /** The owner chain upward: a Pod's ReplicaSet (1) and Deployment (2), a ReplicaSet's Deployment. */
-function addOwners(snapshot: Reader, object: ObjectRef, pods: PodRecord[], out: Relations): void {
+const addOwners: RelationFinder = (snapshot, object, pods, out) => {
   const owner = object.kind === 'Pod' ? pods[0]?.owner : undefined;
   let rsName = object.kind === 'ReplicaSet' ? object.name : undefined;
   let distance = 1;
@@ -68,15 +76,10 @@ function addOwners(snapshot: Reader, object: ObjectRef, pods: PodRecord[], out: 
   const deployment = rsName && snapshot.get('replicasets', rsName, object.namespace)?.owner;
   if (deployment)
     out.add(deployment.kind, object.namespace, deployment.name, distance, 'which owns it');
-}
+};
 
 /** What the pods and their template reference: ConfigMaps, Secrets, PVCs, ServiceAccounts. */
-function addReferences(
-  snapshot: Reader,
-  object: ObjectRef,
-  pods: PodRecord[],
-  out: Relations,
-): void {
+const addReferences: RelationFinder = (snapshot, object, pods, out) => {
   const ns = object.namespace;
   const relation = 'which its pods reference';
   for (const pod of pods) {
@@ -97,7 +100,7 @@ function addReferences(
         : 'PersistentVolumeClaim';
     out.add(kind, ns, ref[2], 1, 'which its pod template references');
   }
-}
+};
 
 /** The tracked template of a workload finding's object (its references, its nodeSelector). */
 function templateFields(snapshot: Reader, object: ObjectRef): Readonly<Record<string, string>> {
@@ -107,7 +110,7 @@ function templateFields(snapshot: Reader, object: ObjectRef): Readonly<Record<st
 }
 
 /** The nodes of the pods; for a pod not placed yet, the nodes it may go to. */
-function addNodes(snapshot: Reader, object: ObjectRef, pods: PodRecord[], out: Relations): void {
+const addNodes: RelationFinder = (snapshot, object, pods, out) => {
   for (const pod of pods)
     if (pod.nodeName) out.add('Node', '', pod.nodeName, 1, 'which runs its pods');
   const unplaced = object.kind === 'Node' ? false : pods.some((p) => !p.nodeName);
@@ -121,15 +124,10 @@ function addNodes(snapshot: Reader, object: ObjectRef, pods: PodRecord[], out: R
   for (const node of snapshot.list('nodes'))
     if (mapMatches(selector, node.labels))
       out.add('Node', '', node.name, selective ? 2 : 3, 'where its pending pods may be placed');
-}
+};
 
 /** Services selecting the pods; a Service finding's own pods; an HPA's target and back. */
-function addNeighbours(
-  snapshot: Reader,
-  object: ObjectRef,
-  pods: PodRecord[],
-  out: Relations,
-): void {
+const addNeighbours: RelationFinder = (snapshot, object, pods, out) => {
   const ns = object.namespace;
   for (const service of snapshot.list('services', ns)) {
     const selector = service.spec?.selector as Record<string, string> | undefined;
@@ -149,7 +147,9 @@ function addNeighbours(
   if (object.kind === 'Ingress')
     for (const backend of snapshot.get('ingresses', object.name, ns)?.backends ?? [])
       out.add('Service', ns, backend.service, 1, 'which it routes to');
-}
+};
+
+const FINDERS = [addOwners, addReferences, addNodes, addNeighbours];
 
 /**
  * The objects whose changes may explain a finding on `object`, read from the live snapshot: the
@@ -160,9 +160,6 @@ export function relatedObjects(snapshot: Reader, object: ObjectRef): RelatedObje
   const out = new Relations();
   out.add(object.kind, object.namespace, object.name, 0, 'this');
   const pods = podsOf(snapshot, object);
-  addOwners(snapshot, object, pods, out);
-  addReferences(snapshot, object, pods, out);
-  addNodes(snapshot, object, pods, out);
-  addNeighbours(snapshot, object, pods, out);
+  for (const find of FINDERS) find(snapshot, object, pods, out);
   return [...out.found.values()];
 }

@@ -21,6 +21,16 @@ const CONNECTION_ERRORS: ErrorCode[] = [
   'K8S_FORBIDDEN',
 ];
 const WRITE_ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'NOT_AVAILABLE_IN_INSTANT_MODE'];
+const SAVE_ERRORS: ErrorCode[] = ['CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS];
+const Register = ApiEndpoint.with({
+  access: 'installation',
+  role: 'admin',
+  status: 201,
+  response: ClusterResponseDto,
+  errors: [...WRITE_ERRORS, ...SAVE_ERRORS],
+  errorFamilies: ['connection'],
+});
+const Admin = ClusterEndpoint.with({ access: 'cluster-wide', role: 'admin', errors: WRITE_ERRORS });
 
 @ApiTags('clusters')
 @Controller('api/v1/clusters')
@@ -28,16 +38,9 @@ export class ClusterController {
   constructor(private readonly clusters: ClusterDirectory) {}
 
   @Post()
-  @ApiEndpoint({
-    access: 'installation',
-    summary:
-      'Register a cluster from a kubeconfig or fields (tests the connection first unless skipTest=true)',
-    role: 'admin',
-    status: 201,
-    response: ClusterResponseDto,
-    errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
-    errorFamilies: ['connection'],
-  })
+  @Register(
+    'Register a cluster from a kubeconfig or fields (tests the connection first unless skipTest=true)',
+  )
   create(
     @Body() dto: CreateClusterDto,
     @Query() query: RegisterQueryDto,
@@ -46,17 +49,10 @@ export class ClusterController {
   }
 
   @Post('import')
-  @ApiEndpoint({
-    access: 'installation',
-    summary:
-      'Register every context of a kubeconfig (or those listed) as one cluster each, all or none',
-    role: 'admin',
-    status: 201,
-    response: ClusterResponseDto,
-    isArray: true,
-    errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
-    errorFamilies: ['connection'],
-  })
+  @Register(
+    'Register every context of a kubeconfig (or those listed) as one cluster each, all or none',
+    { isArray: true },
+  )
   importKubeconfig(
     @Body() dto: ImportKubeconfigDto,
     @Query() query: RegisterQueryDto,
@@ -86,12 +82,9 @@ export class ClusterController {
   }
 
   @Patch(':clusterId')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary: 'Change display name, description, labels or the connection',
-    role: 'admin',
+  @Admin('Change display name, description, labels or the connection', {
     response: ClusterResponseDto,
-    errors: [...WRITE_ERRORS, 'CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS],
+    errors: SAVE_ERRORS,
     errorFamilies: ['connection'],
   })
   update(
@@ -102,12 +95,7 @@ export class ClusterController {
   }
 
   @Delete(':clusterId')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary: 'Remove a cluster and its stored credential',
-    role: 'admin',
-    errors: WRITE_ERRORS,
-  })
+  @Admin('Remove a cluster and its stored credential')
   remove(@ClusterIdParam() clusterId: string): Promise<void> {
     return this.clusters.remove(clusterId);
   }
@@ -124,13 +112,7 @@ export class ClusterController {
   }
 
   @Post(':clusterId/default')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary: 'Make this the default cluster',
-    role: 'admin',
-    response: ClusterResponseDto,
-    errors: WRITE_ERRORS,
-  })
+  @Admin('Make this the default cluster', { response: ClusterResponseDto })
   setDefault(@ClusterIdParam() clusterId: string): Promise<ClusterResponseDto> {
     return this.clusters.setDefault(clusterId);
   }

@@ -3,16 +3,8 @@ import { FollowsRule } from '../common/k8s-validators';
 import { MatchesDocumented } from '../common/documented-pattern.decorator';
 import { IsQueryFlag } from '../common/query-flag.decorator';
 import { OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsObject,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNested, IsOptionalNotNull } from '../common/dto-field.decorator';
 
 /** The connection of a cluster given field by field instead of as a kubeconfig. */
 export class ClusterCredentialsDto {
@@ -67,7 +59,7 @@ export class CreateClusterDto {
   description?: string;
 
   /** String labels for grouping clusters (env=prod, region=eu…); null is not accepted. */
-  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
+  @IsOptionalNotNull()
   @IsObject()
   labels?: Record<string, string>;
 
@@ -84,9 +76,7 @@ export class CreateClusterDto {
   context?: string;
 
   /** The connection field by field, instead of a kubeconfig. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ClusterCredentialsDto)
+  @IsNested(() => ClusterCredentialsDto, { optional: true })
   credentials?: ClusterCredentialsDto;
 
   /** Make this the default cluster. */
@@ -101,7 +91,7 @@ export class UpdateClusterDto extends PartialType(
   OmitType(CreateClusterDto, ['name', 'isDefault', 'labels'] as const),
 ) {
   /** String labels for grouping clusters (env=prod, region=eu…); null is not accepted. */
-  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
+  @IsOptionalNotNull()
   @IsObject()
   labels?: Record<string, string>;
 }

@@ -1,60 +1,29 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { Columns } from '../database/column.decorator';
+import { SealedCredentialRow } from './sealed-credential-row';
 
 /**
  * A registered cluster. The connection (server, CA, credential) is stored only sealed with
  * AES-256-GCM (`credential_*`); `server` is kept in clear for listing and is not a secret.
  */
 @Entity('cluster')
-export class ClusterEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
-  @Column({ type: 'varchar', length: 63, unique: true })
-  name: string;
-
-  @Column({ name: 'display_name', type: 'varchar', length: 256 })
-  displayName: string;
-
-  @Column({ type: 'varchar', length: 1024 })
-  description: string;
+export class ClusterEntity extends SealedCredentialRow {
+  @Columns.uuidPrimary() id: string;
+  @Columns.varchar(63, { unique: true }) name: string;
+  @Columns.varchar(256, { name: 'display_name' }) displayName: string;
+  @Columns.varchar(1024) description: string;
 
   /** JSON object of string labels. */
-  @Column({ type: 'text' })
-  labels: string;
+  @Columns.text() labels: string;
 
-  @Column({ type: 'varchar', length: 2048 })
-  server: string;
-
-  @Column({ name: 'auth_type', type: 'varchar', length: 32 })
-  authType: string;
-
-  @Column({ name: 'credential_key_id', type: 'varchar', length: 32 })
-  credentialKeyId: string;
-
-  @Column({ name: 'credential_nonce', type: 'varchar', length: 32 })
-  credentialNonce: string;
-
-  @Column({ name: 'credential_ciphertext', type: 'text' })
-  credentialCiphertext: string;
-
-  @Column({ name: 'is_default', type: 'boolean' })
-  isDefault: boolean;
-
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt: string;
-
-  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
-  updatedAt: string;
-
-  @Column({ name: 'last_status', type: 'varchar', length: 16 })
-  lastStatus: string;
-
-  @Column({ name: 'last_error_code', type: 'varchar', length: 64, nullable: true })
-  lastErrorCode: string | null;
-
-  @Column({ name: 'kubernetes_version', type: 'varchar', length: 64, nullable: true })
+  @Columns.varchar(2048) server: string;
+  @Columns.varchar(32, { name: 'auth_type' }) authType: string;
+  @Columns.boolean({ name: 'is_default' }) isDefault: boolean;
+  @Columns.createdAt() createdAt: string;
+  @Columns.updatedAt() updatedAt: string;
+  @Columns.varchar(16, { name: 'last_status' }) lastStatus: string;
+  @Columns.varchar(64, { name: 'last_error_code', nullable: true }) lastErrorCode: string | null;
+  @Columns.varchar(64, { name: 'kubernetes_version', nullable: true })
   kubernetesVersion: string | null;
-
-  @Column({ name: 'checked_at', type: 'varchar', length: 32, nullable: true })
-  checkedAt: string | null;
+  @Columns.isoTime({ name: 'checked_at', nullable: true }) checkedAt: string | null;
 }

@@ -1,6 +1,14 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { ClusterEntity } from './cluster.entity';
 import { CredentialCipher } from './credential-cipher';
+import { ResealSpec, resealRows, sealedColumns, sealedOf } from './sealed-credential-row';
+
+const CLUSTER_SEALS: ResealSpec<ClusterEntity> = {
+  entity: ClusterEntity,
+  key: 'id',
+  sealedOf,
+  columns: sealedColumns,
+};
 
 /** Re-seals what a feature stores under the keyring (e.g. telemetry sources), inside the transaction. */
 export type Resealer = (
@@ -22,27 +30,7 @@ export async function rotateCredentials(
   return dataSource.transaction(async (tx) => {
     let others = 0;
     for (const reseal of also) others += await reseal(tx, from, to);
-    const rows = await tx.find(ClusterEntity);
-    for (const row of rows) {
-      const plain = from.open(
-        {
-          keyId: row.credentialKeyId,
-          nonce: row.credentialNonce,
-          ciphertext: row.credentialCiphertext,
-        },
-        row.id,
-      );
-      const sealed = to.seal(plain, row.id);
-      await tx.update(
-        ClusterEntity,
-        { id: row.id },
-        {
-          credentialKeyId: sealed.keyId,
-          credentialNonce: sealed.nonce,
-          credentialCiphertext: sealed.ciphertext,
-        },
-      );
-    }
-    return { clusters: rows.length, others };
+    const clusters = await resealRows(tx, CLUSTER_SEALS, from, to);
+    return { clusters, others };
   });
 }

@@ -22,6 +22,7 @@ import {
 } from './cluster.dto';
 import { connectionFromInput } from './connection-input';
 import { CredentialKeyring } from './credential-keyring';
+import { sealedColumns, sealedOf } from './sealed-credential-row';
 
 type NewCluster = Pick<
   CreateClusterDto,
@@ -241,21 +242,12 @@ export class RegistryClusterDirectory extends ClusterDirectory implements OnModu
     return {
       server: connection.server,
       authType: connection.auth.type,
-      credentialKeyId: sealed.keyId,
-      credentialNonce: sealed.nonce,
-      credentialCiphertext: sealed.ciphertext,
+      ...sealedColumns(sealed),
     };
   }
 
   private open(entity: ClusterEntity): ClusterConnection {
-    return this.keyring.cipher.open(
-      {
-        keyId: entity.credentialKeyId,
-        nonce: entity.credentialNonce,
-        ciphertext: entity.credentialCiphertext,
-      },
-      entity.id,
-    ) as ClusterConnection;
+    return this.keyring.cipher.open(sealedOf(entity), entity.id) as ClusterConnection;
   }
 }
 

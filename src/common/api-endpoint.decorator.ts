@@ -14,6 +14,7 @@ import type { Role } from './request-context';
 import { codesOf, ErrorCode, ErrorFamily } from './error-codes';
 import { EnvelopeDto, ErrorEnvelopeDto, FieldErrorDto } from './envelope.dto';
 import { sseDescription, sseMediaType, sseModels, SseStreamSpec } from './sse-events';
+import { RawResponse } from './envelope.interceptor';
 
 export interface EndpointSpec {
   summary: string;
@@ -29,7 +30,7 @@ export interface EndpointSpec {
   errors?: ErrorCode[];
   /** Whole families of the catalogue this route can answer, e.g. `connection` for kubeconfig input. */
   errorFamilies?: ErrorFamily[];
-  /** A success that is not JSON (a download): documented as this content type, marked x-raw-response. Errors stay enveloped. */
+  /** A success that is not JSON (a download): documented as this content type, marked x-raw-response and left unenveloped. Errors stay enveloped. */
   rawContentType?: string;
   /** A Server-Sent Events stream (`text/event-stream`, raw): its events and comment lines. */
   sse?: SseStreamSpec;
@@ -130,30 +131,60 @@ export function ClusterEndpoint(spec: ClusterEndpointSpec): MethodDecorator & Cl
   });
 }
 
+/** What one route adds to the spec its controller's routes share: what differs, never the summary. */
+export type OwnSpec<S extends EndpointSpec> = Omit<Partial<S>, 'summary'>;
+
+/** A decorator for the routes of one controller that share part of their spec (`.with`). */
+export type SharedEndpoint<S extends EndpointSpec> = (
+  summary: string,
+  own?: OwnSpec<S>,
+) => MethodDecorator & ClassDecorator;
+
+/**
+ * The routes of a controller that share access, role, liveness, response or errors state that
+ * part once; each route then gives its summary and only what differs. Its errors come after the
+ * shared ones (the document lists them in that order); anything else it gives wins.
+ */
+function sharing<S extends EndpointSpec>(
+  endpoint: (spec: S) => MethodDecorator & ClassDecorator,
+  shared: Partial<S>,
+): SharedEndpoint<S> {
+  return (summary, own) => {
+    const errors = [...(shared.errors ?? []), ...(own?.errors ?? [])];
+    const spec = { ...shared, ...own, summary, errors } as unknown as S;
+    if (!spec.access) throw new Error(`Route "${summary}" states no access rule`);
+    return endpoint(spec);
+  };
+}
+
+ApiEndpoint.with = (shared: Partial<EndpointSpec>) => sharing(ApiEndpoint, shared);
+ClusterEndpoint.with = (shared: Partial<ClusterEndpointSpec>) => sharing(ClusterEndpoint, shared);
+
+/**
+ * The success response: the envelope around the DTO, or a raw body (a stream, a download), which
+ * the envelope interceptor then leaves as it is: the document and the behaviour from one spec.
+ */
 function successResponse(spec: EndpointSpec, status: number): MethodDecorator & ClassDecorator {
-  if (spec.sse)
-    return applyDecorators(
-      ApiExtension('x-raw-response', true),
-      ApiResponse({
-        status,
+  if (!spec.sse && !spec.rawContentType)
+    return ApiResponse({
+      status,
+      description: 'Success envelope',
+      schema: {
+        allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }],
+      },
+    });
+  const raw = spec.sse
+    ? {
         description: sseDescription(spec.sse),
         content: { 'text/event-stream': sseMediaType(spec.sse) },
-      }),
-    );
-  return spec.rawContentType
-    ? applyDecorators(
-        ApiExtension('x-raw-response', true),
-        ApiResponse({
-          status,
-          description: `Raw ${spec.rawContentType} body (not enveloped)`,
-          content: { [spec.rawContentType]: { schema: { type: 'string' } } },
-        }),
-      )
-    : ApiResponse({
-        status,
-        description: 'Success envelope',
-        schema: {
-          allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { properties: { data: dataSchema(spec) } }],
-        },
-      });
+      }
+    : {
+        description: `Raw ${spec.rawContentType} body (not enveloped)`,
+        content: { [spec.rawContentType!]: { schema: { type: 'string' } } },
+      };
+  return applyDecorators(
+    RawResponse(),
+    ApiExtension('x-raw-response', true),
+    ApiResponse({ status, ...raw }),
+  );
 }

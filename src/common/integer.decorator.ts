@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from './dto-field.decorator';
 
 export interface IntegerOptions {
   /** May be absent; 'undefined-only': absent, but not null (null is not an integer). */
@@ -33,7 +34,6 @@ export const IsIntegerIn = (min: number, max: number | undefined, options: Integ
   );
 
 function optionality(optional: IntegerOptions['optional']): PropertyDecorator[] {
-  if (optional === 'undefined-only')
-    return [ValidateIf((_object: object, value: unknown) => value !== undefined)];
+  if (optional === 'undefined-only') return [IsOptionalNotNull()];
   return optional ? [IsOptional()] : [];
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { AccessScope } from './access-grants';
+import { AccessScope, everywhere } from './access-grants';
 import type { Role } from './roles';
 
 /** How the caller proved who it is. */
@@ -17,6 +17,11 @@ export interface Principal {
 }
 
 export type { Role } from './roles';
+
+/** A principal that may do everything: the env admin token, and everyone when auth is off. */
+export function adminEverywhere(name: string, kind: PrincipalKind): Principal {
+  return { name, role: 'admin', tokenId: null, kind, scope: new AccessScope(everywhere('admin')) };
+}
 
 /** Per-request facts shared by logging, auth, audit and metrics without threading them through calls. */
 export interface RequestContext {

@@ -1,4 +1,4 @@
-import { Param, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
+import { applyDecorators, Param, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
 import { AppError } from './app-error';
 import { ApiParam } from '@nestjs/swagger';
 import { InputRulePipe } from './input-rule.pipe';
@@ -9,6 +9,7 @@ import {
   OBJECT_NAME_RULE,
   ruleSchema,
 } from './input-vocabulary';
+import { FollowsRule } from './k8s-validators';
 
 /**
  * A path parameter taken through `pipe` and documented with `schema`: the decorator that pairs
@@ -51,3 +52,32 @@ export const UuidParam = (name = 'id') =>
     }),
     { type: 'string', format: 'uuid' },
   );
+
+const PATH_RULES = 'cloudpilot:path-rules';
+
+/** A field of a path DTO (PathParams): held to `rule` and documented with it. */
+export function PathField(rule: InputRule): PropertyDecorator {
+  const remember: PropertyDecorator = (target, key) => {
+    const known: [string, InputRule][] = Reflect.getMetadata(PATH_RULES, target) ?? [];
+    Reflect.defineMetadata(PATH_RULES, [...known, [String(key), rule]], target);
+  };
+  return applyDecorators(FollowsRule(rule), remember);
+}
+
+/**
+ * Every path parameter of a route as one DTO whose fields are PathFields (e.g. ObjectPathDto):
+ * checked by the global validation pipe, and documented parameter by parameter, in place, with
+ * the same schemas as RuleParam gives.
+ */
+export function PathParams(): ParameterDecorator {
+  return (target, key, index) => {
+    Param()(target, key!, index);
+    const dto = Reflect.getMetadata('design:paramtypes', target, key!)[index] as {
+      prototype: object;
+    };
+    const rules: [string, InputRule][] = Reflect.getMetadata(PATH_RULES, dto.prototype) ?? [];
+    const descriptor = Reflect.getOwnPropertyDescriptor(target, key!)!;
+    for (const [name, rule] of rules)
+      ApiParam({ name, required: true, schema: ruleSchema(rule) })(target, key!, descriptor);
+  };
+}

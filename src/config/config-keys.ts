@@ -14,7 +14,12 @@ import {
 } from './config-parsers';
 import { llmProviders, price, regexList } from './llm-config-parsers';
 import { grantMappings, oidcIssuers } from './auth-config-parsers';
-import { basicAuth, healthOverrides, prometheusSource } from './telemetry-config-parsers';
+import {
+  basicAuth,
+  healthOverrides,
+  prometheusSource,
+  windowList,
+} from './telemetry-config-parsers';
 
 /**
  * One row per configuration key: its YAML path, environment variable, CLI flag, default and parser.
@@ -593,6 +598,34 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 30,
     parse: intRange(0, 600),
     doc: 'For how long after telemetry.viewCacheSeconds a shared answer is still served at once while ONE refresh runs in the background (its cacheAgeMs says how old); a failed refresh drops it. 0: every reader after viewCacheSeconds waits for a fresh evaluation',
+  },
+  {
+    path: 'telemetry.warmIntervalSeconds',
+    env: 'CLOUDPILOT_TELEMETRY_WARM_INTERVAL_SECONDS',
+    default: 20,
+    parse: intRange(0, 3600),
+    doc: 'How often each replica evaluates again, ahead of their readers, the cluster-wide telemetry views kept warm (telemetry.warmWindows and the views read lately) once their shared answer is past telemetry.viewCacheSeconds; a namespace is then cut from them. Keep it plus telemetry.queryTimeoutSeconds + 1 below telemetry.viewStaleSeconds, or warm answers lapse between ticks. 0 turns warm-keeping off (docs/telemetry.md)',
+  },
+  {
+    path: 'telemetry.warmWindows',
+    env: 'CLOUDPILOT_TELEMETRY_WARM_WINDOWS',
+    default: [300],
+    parse: windowList,
+    doc: 'Windows (seconds) whose services and graph are kept warm for every cluster with a telemetry source from start, read or not (comma-separated in the env; empty: only the views read lately). Each costs Prometheus about one services and one graph evaluation per telemetry.warmIntervalSeconds per cluster and replica',
+  },
+  {
+    path: 'telemetry.warmForMinutes',
+    env: 'CLOUDPILOT_TELEMETRY_WARM_FOR_MINUTES',
+    default: 10,
+    parse: intRange(1, 1440),
+    doc: 'A telemetry view (services, workloads or graph of a window; any namespace counts as the cluster) read within this many minutes is kept warm',
+  },
+  {
+    path: 'telemetry.warmMaxViews',
+    env: 'CLOUDPILOT_TELEMETRY_WARM_MAX_VIEWS',
+    default: 6,
+    parse: intRange(1, 100),
+    doc: 'Most views kept warm per cluster (the warm windows first, then the most recently read): the bound of what warm-keeping costs Prometheus per interval',
   },
   {
     path: 'telemetry.healthOverrides',

@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { valueModule } from '../common/value-module';
 import { ConfigProvider } from './config.provider';
 
 /** Makes the ConfigProvider chosen by AppModule.forRoot(mode) injectable everywhere. */
@@ -6,10 +7,6 @@ import { ConfigProvider } from './config.provider';
 @Module({})
 export class ConfigModule {
   static forRoot(provider: ConfigProvider): DynamicModule {
-    return {
-      module: ConfigModule,
-      providers: [{ provide: ConfigProvider, useValue: provider }],
-      exports: [ConfigProvider],
-    };
+    return valueModule(ConfigModule, ConfigProvider, provider);
   }
 }

@@ -153,6 +153,10 @@ export interface AppConfig {
     maxPoints: number;
     viewCacheSeconds: number;
     viewStaleSeconds: number;
+    warmIntervalSeconds: number;
+    warmWindows: number[];
+    warmForMinutes: number;
+    warmMaxViews: number;
     healthOverrides: HealthOverride[];
   };
   notifications: {

@@ -1,5 +1,13 @@
 import type { HealthOverride, HealthTolerance } from './config.types';
-import { httpUrl, mappingOf, nonEmpty, Parser, structured } from './config-parsers';
+import {
+  httpUrl,
+  intRange,
+  listOf,
+  mappingOf,
+  nonEmpty,
+  Parser,
+  structured,
+} from './config-parsers';
 
 const CLASSES = ['5xx', '4xx', 'grpc'] as const;
 const OVERRIDE_FIELDS = new Set(['namespace', 'kind', 'name', 'tolerances']);
@@ -9,6 +17,12 @@ const TOLERANCE_FIELDS = new Set(['code', 'degraded', 'failure']);
 export const prometheusSource: Parser<string> = (raw) => {
   const value = nonEmpty(raw);
   return value === 'in-cluster' ? value : httpUrl(value);
+};
+
+/** Telemetry windows in seconds, as the routes take them: a YAML list, or comma-separated. */
+export const windowList: Parser<number[]> = (raw) => {
+  const items = Array.isArray(raw) ? raw : listOf(raw);
+  return [...new Set(items.map((item) => intRange(10, 86_400)(item)))];
 };
 
 /** `user:password` for HTTP basic authentication. */

@@ -2,7 +2,6 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiEndpoint, ClusterEndpoint } from '../common/api-endpoint.decorator';
-import { RawResponse } from '../common/envelope.interceptor';
 import { ErrorCode } from '../common/error-codes';
 import {
   ClusterHealthDto,
@@ -19,6 +18,7 @@ import { ClusterIdParam } from '../common/route-params.decorator';
 
 // Findings come from the live cache: its first sync can fail or time out, not be refused.
 const ERRORS: ErrorCode[] = ['CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'SERVICE_UNAVAILABLE'];
+const Findings = ClusterEndpoint.with({ access: 'cluster', errors: ERRORS });
 
 @ApiTags('diagnostics')
 @Controller('api/v1')
@@ -37,13 +37,10 @@ export class DiagnosticsController {
   }
 
   @Get('clusters/:clusterId/diagnostics')
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary:
-      'Current findings of a cluster (filters: namespace, severity, code, kind; silenced ones on request; paged)',
-    response: FindingPageDto,
-    errors: ERRORS,
-  })
+  @Findings(
+    'Current findings of a cluster (filters: namespace, severity, code, kind; silenced ones on request; paged)',
+    { response: FindingPageDto },
+  )
   findings(
     @ClusterIdParam() clusterId: string,
     @Query() q: FindingQueryDto,
@@ -52,14 +49,10 @@ export class DiagnosticsController {
   }
 
   @Get('clusters/:clusterId/diagnostics/stream')
-  @RawResponse()
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary:
-      'Finding changes as Server-Sent Events: `opened`, `updated`, `resolved` with the finding',
-    sse: FINDING_STREAM_EVENTS,
-    errors: ERRORS,
-  })
+  @Findings(
+    'Finding changes as Server-Sent Events: `opened`, `updated`, `resolved` with the finding',
+    { sse: FINDING_STREAM_EVENTS },
+  )
   async stream(
     @ClusterIdParam() clusterId: string,
     @Query() q: FindingStreamQueryDto,
@@ -69,11 +62,9 @@ export class DiagnosticsController {
   }
 
   @Get('clusters/:clusterId/diagnostics/:findingId')
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary: 'One finding with its evidence (fields and Warning events) and suggested fix',
+  @Findings('One finding with its evidence (fields and Warning events) and suggested fix', {
     response: FindingDto,
-    errors: [...ERRORS, 'FINDING_NOT_FOUND'],
+    errors: ['FINDING_NOT_FOUND'],
   })
   finding(
     @ClusterIdParam() clusterId: string,
@@ -83,13 +74,10 @@ export class DiagnosticsController {
   }
 
   @Get('clusters/:clusterId/health')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary:
-      'Health score of the cluster and of each namespace, with the findings that cost points',
-    response: ClusterHealthDto,
-    errors: ERRORS,
-  })
+  @Findings(
+    'Health score of the cluster and of each namespace, with the findings that cost points',
+    { access: 'cluster-wide', response: ClusterHealthDto },
+  )
   health(@ClusterIdParam() clusterId: string): Promise<ClusterHealthDto> {
     return this.diagnostics.health(clusterId);
   }

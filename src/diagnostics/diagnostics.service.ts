@@ -52,6 +52,9 @@ export class DiagnosticsService implements OnApplicationShutdown {
   private readonly views = new Map<string, { view: SilencedFindings; stop: () => void }>();
   private readonly logger = new Logger('Diagnostics');
   private isolateStarted: DiagnosticsIsolate | undefined;
+  /** Bumped by every change of any cluster's marked findings; see changeStamp. */
+  private changes = 0;
+  private readonly stamps = new Map<string, number>();
 
   constructor(
     private readonly snapshots: ClusterSnapshots,
@@ -87,6 +90,16 @@ export class DiagnosticsService implements OnApplicationShutdown {
       offset,
       evaluatedAt: iso(engine.evaluatedAt),
     };
+  }
+
+  /**
+   * A number that differs whenever the cluster's findings or their silence markers changed since
+   * it was read (undefined before the cluster's diagnostics started). A periodic reader compares
+   * it to skip an unchanged cluster instead of listing and sorting all its findings: at 10k pods
+   * that cost the event loop 30–50 ms every scan.
+   */
+  changeStamp(clusterId: string): number | undefined {
+    return this.stamps.get(clusterId);
   }
 
   /** One finding, silenced or not (its marker says so). */
@@ -147,6 +160,7 @@ export class DiagnosticsService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     for (const { stop } of this.views.values()) stop();
     this.views.clear();
+    this.stamps.clear();
     for (const [id, engine] of this.engines) {
       engine.stop();
       this.metrics.forget(id);
@@ -218,7 +232,15 @@ export class DiagnosticsService implements OnApplicationShutdown {
       () => this.silences.of(snapshot.clusterId),
       snapshotMetaLookup(snapshot),
     );
-    this.views.set(snapshot.clusterId, { view, stop: view.start() });
+    const bump = () => this.stamps.set(snapshot.clusterId, ++this.changes);
+    bump();
+    const stopRelay = view.start();
+    const stopStamps = view.onChange(bump);
+    const stop = () => {
+      stopStamps();
+      stopRelay();
+    };
+    this.views.set(snapshot.clusterId, { view, stop });
     this.engines.set(snapshot.clusterId, engine);
     engine.start();
     return engine;

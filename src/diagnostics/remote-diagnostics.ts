@@ -1,4 +1,4 @@
-import type { CodeSwitches } from './code-switches';
+import type { ClusterDiagnosticsOptions } from './cluster-diagnostics';
 import type {
   CachedKindName,
   ClusterSnapshot,
@@ -7,18 +7,18 @@ import type {
 } from '../monitor/cluster-snapshot';
 import { FindingBoard, FindingChange, findingSignature } from './finding-board';
 import type { DiagnosticsIsolate } from './diagnostics-isolate';
-import type { EvaluatedFinding } from '../cluster-state/finding';
 import { usableKinds } from './snapshot-input';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
-export interface RemoteDiagnosticsOptions {
-  debounceMs: number;
-  resyncMs: number;
-  /** Codes switched off or on by config. */
-  switches?: CodeSwitches;
+/**
+ * The in-process options but the pause (the worker yields on its own); `external` findings are
+ * computed in this process and sent along with every requested evaluation.
+ */
+export interface RemoteDiagnosticsOptions extends Omit<
+  ClusterDiagnosticsOptions,
+  'onEvaluated' | 'pause'
+> {
   onEvaluated?(diagnostics: RemoteDiagnostics): void;
-  /** Findings computed in this process (forecasts), sent along with every requested evaluation. */
-  external?(): EvaluatedFinding[];
 }
 
 /** Records per message of the first fill: one is serialized in ~0.2 ms (250 pods, unpreempted max 0.6 ms). */

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Entity, Index } from 'typeorm';
+import { Columns } from '../database/column.decorator';
 
 /**
  * A silence as stored: shared by every replica (the database is what they share), so one created
@@ -7,29 +8,24 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity('diagnostics_silence')
 export class DiagnosticsSilence {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
+  @Columns.uuidPrimary() id: string;
 
   @Index('diagnostics_silence_cluster')
-  @Column({ name: 'cluster_id', type: 'varchar', length: 36 })
+  @Columns.clusterId(36)
   clusterId: string;
 
   /** The matchers as JSON (SilenceMatchers). */
-  @Column({ type: 'text' })
-  matchers: string;
+  @Columns.text() matchers: string;
 
-  @Column({ type: 'varchar', length: 1024 })
-  comment: string;
+  @Columns.varchar(1024) comment: string;
 
   /** The principal that created it. */
-  @Column({ type: 'varchar', length: 128 })
-  author: string;
+  @Columns.varchar(128) author: string;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt: string;
+  @Columns.createdAt() createdAt: string;
 
   /** Set to the moment of expiry when a silence is expired early. */
   @Index('diagnostics_silence_expires')
-  @Column({ name: 'expires_at', type: 'varchar', length: 32 })
+  @Columns.isoTime({ name: 'expires_at' })
   expiresAt: string;
 }

@@ -5,6 +5,10 @@ import { ClusterIdParam, UuidParam } from '../common/route-params.decorator';
 import { CreateSilenceDto, SilenceDto, SilencePageDto, SilenceQueryDto } from './silences.dto';
 import { SilencesService } from './silences.service';
 
+// Silences match across namespaces (a matcher without a namespace covers all of them), so they
+// are a whole-cluster matter: a namespace-scoped grant neither lists nor sets them.
+const Operator = ClusterEndpoint.with({ access: 'cluster-wide', role: 'operator' });
+
 /**
  * Silences of a cluster's findings (docs/diagnostics.md#silences). Registered before the
  * diagnostics controller, whose `:findingId` route would otherwise take `silences` for an id.
@@ -15,16 +19,10 @@ export class SilencesController {
   constructor(private readonly silences: SilencesService) {}
 
   @Post()
-  // Silences match across namespaces (a matcher without a namespace covers all of them), so
-  // they are a whole-cluster matter: a namespace-scoped grant neither lists nor sets them.
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary:
-      'Silence findings (matchers on code, namespace, kind, name pattern, labels) until an expiry',
-    role: 'operator',
-    status: 201,
-    response: SilenceDto,
-  })
+  @Operator(
+    'Silence findings (matchers on code, namespace, kind, name pattern, labels) until an expiry',
+    { status: 201, response: SilenceDto },
+  )
   create(@ClusterIdParam() clusterId: string, @Body() dto: CreateSilenceDto): Promise<SilenceDto> {
     return this.silences.create(clusterId, dto);
   }
@@ -40,10 +38,7 @@ export class SilencesController {
   }
 
   @Post(':silenceId/expire')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary: 'End a silence now; it stays listed as expired',
-    role: 'operator',
+  @Operator('End a silence now; it stays listed as expired', {
     response: SilenceDto,
     errors: ['SILENCE_NOT_FOUND'],
   })
@@ -55,12 +50,7 @@ export class SilencesController {
   }
 
   @Delete(':silenceId')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary: 'Delete a silence',
-    role: 'operator',
-    errors: ['SILENCE_NOT_FOUND'],
-  })
+  @Operator('Delete a silence', { errors: ['SILENCE_NOT_FOUND'] })
   remove(
     @ClusterIdParam() clusterId: string,
     @UuidParam('silenceId') silenceId: string,

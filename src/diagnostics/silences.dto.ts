@@ -8,7 +8,6 @@ import {
   Length,
   MaxLength,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { FINDING_CODE_RULE, ISO_TIME_RULE, ruleProblem } from '../common/input-vocabulary';
@@ -17,6 +16,7 @@ import { labelKeyProblem, labelValueProblem } from '../common/selector-grammar';
 import { IsIntegerIn } from '../common/integer.decorator';
 import { IsIn } from 'class-validator';
 import { namePatternProblem, SilenceMatchers } from './silence-matching';
+import { IsOptionalNotNull } from '../common/dto-field.decorator';
 
 /** The longest a silence may last: a year, so nothing is silenced and forgotten for good. */
 export const MAX_SILENCE_MS = 366 * 24 * 3600 * 1000;
@@ -84,7 +84,7 @@ export class SilenceMatchersDto implements SilenceMatchers {
   name?: string;
 
   /** Labels the object the finding names must carry (equality), e.g. {"team": "payments"}. */
-  @ValidateIf((_dto: object, value: unknown) => value !== undefined)
+  @IsOptionalNotNull()
   @Checked('labelMap', labelsProblem)
   @ApiProperty({
     required: false,

@@ -1,10 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
-import { ConfigProvider } from '../config/config.provider';
 import type { EvaluatedFinding } from '../cluster-state/finding';
-import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
-import { ExternalFindings } from '../diagnostics/external-findings';
-import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import {
+  FindingSourceRuntime,
+  PeriodicFindingSource,
+} from '../diagnostics/periodic-finding-source';
 import { forecastFindings } from './forecast-findings';
 import { ForecastsService } from './forecasts.service';
 
@@ -14,75 +14,27 @@ const WINDOW_MS = DAY;
 
 /**
  * Turns forecasts crossing within `forecasts.findingHorizonDays` into FORECAST_* diagnostics
- * findings. Recomputed once per monitor tick on every replica (each replica runs its own
- * diagnostics; the history they read is shared), and held here so diagnostics can merge them on
- * every evaluation without waiting for the database.
+ * findings, recomputed once per monitor tick from the history every replica shares.
  */
 @Injectable()
-export class ForecastFindings implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('Forecasts');
-  private readonly current = new Map<string, EvaluatedFinding[]>();
-  private readonly job: PeriodicJob<void>;
-  private unregister: (() => void) | undefined;
-
+export class ForecastFindings extends PeriodicFindingSource {
   constructor(
     private readonly forecasts: ForecastsService,
     private readonly directory: ClusterDirectory,
-    private readonly snapshots: ClusterSnapshots,
-    private readonly external: ExternalFindings,
-    private readonly configProvider: ConfigProvider,
-    jobs: PeriodicJobs,
+    runtime: FindingSourceRuntime,
   ) {
-    this.job = jobs.register({
-      name: 'forecast-findings',
-      everyMs: configProvider.config.monitor.refreshIntervalSeconds * 1000,
-      runsOn: 'every-replica',
-      tick: (now) => this.recompute(now),
-    });
+    super(runtime, 'forecasts', 'forecast-findings', (c) => c.monitor.refreshIntervalSeconds);
   }
 
-  onApplicationBootstrap(): void {
-    this.unregister = this.external.register({
-      name: 'forecasts',
-      findings: (clusterId) => this.current.get(clusterId) ?? [],
-    });
-  }
-
-  onModuleDestroy(): void {
-    this.unregister?.();
-  }
-
-  /** Recomputes every settled cluster's forecast findings, as the timer does; a run in progress is joined. */
-  async refreshAll(now = Date.now()): Promise<void> {
-    await this.job.run(now);
-  }
-
-  private async recompute(now: number): Promise<void> {
-    const running = this.snapshots.all();
-    // A removed cluster's findings go with it.
-    for (const id of this.current.keys()) if (!running.has(id)) this.current.delete(id);
-    for (const [clusterId, snapshot] of running) {
-      if (!snapshot.settled || snapshot.down) continue;
-      await this.refresh(clusterId, now).catch((error: Error) =>
-        this.logger.warn(`Forecast findings of ${clusterId} failed: ${error.message}`),
-      );
-    }
-  }
-
-  private async refresh(clusterId: string, now: number): Promise<void> {
-    const { forecasts: config } = this.configProvider.config;
+  protected async compute(clusterId: string, _: unknown, now: number): Promise<EvaluatedFinding[]> {
+    const { forecasts: config } = this.config;
     const horizonMs = config.findingHorizonDays * DAY;
     const cluster = await this.directory.get(clusterId);
     const forecasts = await this.forecasts.forFindings(clusterId, now, horizonMs, WINDOW_MS);
-    const findings = forecastFindings({ id: cluster.id, name: cluster.name }, forecasts, {
+    return forecastFindings({ id: cluster.id, name: cluster.name }, forecasts, {
       now,
       horizonMs,
       minConfidence: config.findingMinConfidencePercent / 100,
     });
-    const unchanged =
-      JSON.stringify(this.current.get(clusterId) ?? []) === JSON.stringify(findings);
-    this.current.set(clusterId, findings);
-    // Most ticks of a healthy cluster have no forecast findings: no evaluation for nothing.
-    if (!unchanged) this.external.changed(clusterId);
   }
 }

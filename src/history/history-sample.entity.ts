@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Entity, Index, PrimaryColumn } from 'typeorm';
+import { Columns } from '../database/column.decorator';
 
 /**
  * One sample of one scope (a cluster, or a namespace in it) at one monitor tick. The primary key
@@ -8,25 +9,19 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity('history_sample')
 @Index('history_sample_at', ['at'])
 export class HistorySample {
-  @PrimaryColumn({ name: 'cluster_id', type: 'varchar', length: 36 })
-  clusterId: string;
+  @Columns.clusterIdPrimary() clusterId: string;
 
   /** cluster | namespace */
-  @PrimaryColumn({ type: 'varchar', length: 16 })
-  scope: string;
+  @PrimaryColumn({ type: 'varchar', length: 16 }) scope: string;
 
   /** The namespace, or '' for the cluster scope. */
-  @PrimaryColumn({ type: 'varchar', length: 253 })
-  name: string;
+  @PrimaryColumn({ type: 'varchar', length: 253 }) name: string;
 
   /** floor(epoch ms / tick interval ms): the tick this sample belongs to. */
-  @PrimaryColumn({ type: 'integer' })
-  slot: number;
+  @PrimaryColumn({ type: 'integer' }) slot: number;
 
-  @Column({ type: 'varchar', length: 32 })
-  at: string;
+  @Columns.isoTime() at: string;
 
   /** The metric values as JSON (see history-rows.ts); numbers are cores, bytes and counts. */
-  @Column({ type: 'text' })
-  data: string;
+  @Columns.text() data: string;
 }

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, Matches, MaxLength } from 'class-validator';
 import { IsK8sNamespace } from '../common/k8s-validators';
+import { IsDateTime } from '../common/dto-field.decorator';
 
 export const HISTORY_SCOPES = [
   'cluster',
@@ -71,15 +71,11 @@ export class HistoryQueryDto {
   metric?: (typeof HISTORY_METRICS)[number];
 
   /** ISO-8601 start, inclusive; default 24 hours before `to`. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @ApiProperty({ required: false, type: String, format: 'date-time' })
+  @IsDateTime({ optional: true })
   from?: string;
 
   /** ISO-8601 end, inclusive; default now. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @ApiProperty({ required: false, type: String, format: 'date-time' })
+  @IsDateTime({ optional: true })
   to?: string;
 }
 

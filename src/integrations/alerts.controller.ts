@@ -15,6 +15,8 @@ import {
 } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 
+const Admin = ApiEndpoint.with({ access: 'installation', role: 'admin' });
+
 @ApiTags('integrations')
 @Controller('api/v1/integrations/alertmanager')
 export class AlertsController {
@@ -52,10 +54,7 @@ export class AlertsController {
   }
 
   @Post('receivers')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'Create an Alertmanager receiver and its token (shown only in this response)',
-    role: 'admin',
+  @Admin('Create an Alertmanager receiver and its token (shown only in this response)', {
     status: 201,
     response: CreatedReceiverResponseDto,
     errors: ['VALIDATION_FAILED', 'CONFLICT'],
@@ -65,10 +64,7 @@ export class AlertsController {
   }
 
   @Get('receivers')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'List Alertmanager receivers (never their tokens)',
-    role: 'admin',
+  @Admin('List Alertmanager receivers (never their tokens)', {
     response: ReceiverResponseDto,
     isArray: true,
   })
@@ -77,10 +73,7 @@ export class AlertsController {
   }
 
   @Delete('receivers/:id')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'Remove a receiver: its token stops working',
-    role: 'admin',
+  @Admin('Remove a receiver: its token stops working', {
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
   })
   removeReceiver(@UuidParam() id: string): Promise<void> {

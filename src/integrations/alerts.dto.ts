@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  IsArray,
   IsIn,
   IsInt,
   IsISO8601,
@@ -11,10 +9,10 @@ import {
   IsString,
   Matches,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
 import { IsQueryFlag } from '../common/query-flag.decorator';
+import { IsNested, IsLabelMap } from '../common/dto-field.decorator';
 
 const ALERT_STATUSES = ['firing', 'resolved'];
 
@@ -24,12 +22,10 @@ export class AlertmanagerAlertDto {
   @IsIn(ALERT_STATUSES)
   status: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsObject()
+  @IsLabelMap()
   labels: Record<string, string>;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsObject()
+  @IsLabelMap()
   annotations: Record<string, string>;
 
   @ApiProperty({ format: 'date-time' })
@@ -73,16 +69,13 @@ export class AlertmanagerWebhookDto {
   @MaxLength(256)
   receiver: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsObject()
+  @IsLabelMap()
   groupLabels: Record<string, string>;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsObject()
+  @IsLabelMap()
   commonLabels: Record<string, string>;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsObject()
+  @IsLabelMap()
   commonAnnotations: Record<string, string>;
 
   @IsOptional()
@@ -102,10 +95,8 @@ export class AlertmanagerWebhookDto {
   @MaxLength(64)
   notification_reason?: string;
 
-  @IsArray()
   @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => AlertmanagerAlertDto)
+  @IsNested(() => AlertmanagerAlertDto, { each: true })
   alerts: AlertmanagerAlertDto[];
 }
 

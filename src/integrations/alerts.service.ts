@@ -130,20 +130,12 @@ function stringMap(value: Record<string, unknown>): Record<string, string> {
   );
 }
 
+/** The stored alert as it is answered: every column, the JSON ones parsed. */
 function toResponse(row: ReceivedAlert): AlertResponseDto {
   return {
-    id: row.id,
-    receiverId: row.receiverId,
-    fingerprint: row.fingerprint,
-    status: row.status,
-    alertname: row.alertname,
-    clusterId: row.clusterId,
+    ...row,
     labels: JSON.parse(row.labels) as Record<string, string>,
     annotations: JSON.parse(row.annotations) as Record<string, string>,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    generatorUrl: row.generatorUrl,
     links: JSON.parse(row.links) as AlertLink[],
-    receivedAt: row.receivedAt,
   };
 }

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { Columns } from '../database/column.decorator';
 
 /**
  * An alert as Alertmanager last sent it: one row per (receiver, fingerprint, startsAt), so the
@@ -6,44 +7,26 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity('received_alert')
 export class ReceivedAlert {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
-  @Column({ name: 'receiver_id', type: 'varchar', length: 36 })
-  receiverId: string;
-
-  @Column({ type: 'varchar', length: 64 })
-  fingerprint: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  status: string;
-
-  @Column({ type: 'varchar', length: 256 })
-  alertname: string;
+  @Columns.uuidPrimary() id: string;
+  @Columns.varchar(36, { name: 'receiver_id' }) receiverId: string;
+  @Columns.varchar(64) fingerprint: string;
+  @Columns.varchar(16) status: string;
+  @Columns.varchar(256) alertname: string;
 
   /** The CloudPilot cluster its labels name, when one matched. */
-  @Column({ name: 'cluster_id', type: 'varchar', length: 64, nullable: true })
-  clusterId: string | null;
+  @Columns.clusterId(64, { nullable: true }) clusterId: string | null;
 
-  @Column({ type: 'text' })
-  labels: string;
+  @Columns.text() labels: string;
+  @Columns.text() annotations: string;
 
-  @Column({ type: 'text' })
-  annotations: string;
+  /** As Alertmanager wrote it (RFC 3339, maybe with nanoseconds), hence wider than our own times. */
+  @Columns.varchar(40, { name: 'starts_at' }) startsAt: string;
+  @Columns.varchar(40, { name: 'ends_at', nullable: true }) endsAt: string | null;
 
-  @Column({ name: 'starts_at', type: 'varchar', length: 40 })
-  startsAt: string;
-
-  @Column({ name: 'ends_at', type: 'varchar', length: 40, nullable: true })
-  endsAt: string | null;
-
-  @Column({ name: 'generator_url', type: 'varchar', length: 2048, nullable: true })
-  generatorUrl: string | null;
+  @Columns.varchar(2048, { name: 'generator_url', nullable: true }) generatorUrl: string | null;
 
   /** JSON of the AlertLink list: the findings of its objects when it was last received. */
-  @Column({ type: 'text' })
-  links: string;
+  @Columns.text() links: string;
 
-  @Column({ name: 'received_at', type: 'varchar', length: 32 })
-  receivedAt: string;
+  @Columns.isoTime({ name: 'received_at' }) receivedAt: string;
 }

@@ -19,6 +19,7 @@ const READ: ErrorCode[] = [
   'K8S_NOT_FOUND',
   'K8S_THROTTLED',
 ];
+const Read = ClusterEndpoint.with({ live: true, errors: READ });
 
 /** Gateway API (gateway.networking.k8s.io v1) Gateways and HTTPRoutes, read-only. */
 @ApiTags('gateway-api')
@@ -27,12 +28,10 @@ export class GatewayApiController {
   constructor(private readonly objects: IstioObjectsService) {}
 
   @Get(':kind')
-  @ClusterEndpoint({
+  @Read('List Gateway API Gateways or HTTPRoutes (namespace, labelSelector, paged)', {
     access: 'cluster',
-    live: true,
-    summary: 'List Gateway API Gateways or HTTPRoutes (namespace, labelSelector, paged)',
     response: MeshObjectListDto,
-    errors: [...READ, 'K8S_INVALID'],
+    errors: ['K8S_INVALID'],
   })
   list(
     @ClusterIdParam() clusterId: string,
@@ -43,12 +42,9 @@ export class GatewayApiController {
   }
 
   @Get(':kind/:name')
-  @ClusterEndpoint({
+  @Read('One Gateway API Gateway or HTTPRoute with its validation findings inline', {
     access: 'namespaced',
-    live: true,
-    summary: 'One Gateway API Gateway or HTTPRoute with its validation findings inline',
     response: MeshObjectDto,
-    errors: READ,
   })
   get(
     @ClusterIdParam() clusterId: string,

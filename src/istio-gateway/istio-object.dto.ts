@@ -1,13 +1,5 @@
 import { IsQueryFlag } from '../common/query-flag.decorator';
-import { Type } from 'class-transformer';
-import {
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DNS_SUBDOMAIN_RULE } from '../common/input-vocabulary';
 import {
   FollowsRule,
@@ -18,6 +10,7 @@ import {
 } from '../common/k8s-validators';
 import { DestinationRuleSpecDto, GatewaySpecDto, VirtualServiceSpecDto } from './istio-spec.dto';
 import { IsStringMap } from './string-map.validator';
+import { IsNested } from '../common/dto-field.decorator';
 
 export class MeshListQueryDto {
   /** Only this namespace; all namespaces when absent. */
@@ -86,12 +79,10 @@ export class ObjectMetaDto {
   @IsK8sNamespace({ optional: true })
   namespace?: string;
 
-  @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ optional: true })
   labels?: Record<string, string>;
 
-  @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ optional: true })
   annotations?: Record<string, string>;
 
   /** Optimistic concurrency: a write at another version is refused with 409 K8S_CONFLICT. */
@@ -114,30 +105,26 @@ export abstract class IstioBodyDto {
   @IsString()
   kind?: string;
 
-  @ValidateNested()
-  @Type(() => ObjectMetaDto)
   @IsObject()
+  @IsNested(() => ObjectMetaDto)
   metadata: ObjectMetaDto;
 }
 
 export class GatewayBodyDto extends IstioBodyDto {
   @IsObject()
-  @ValidateNested()
-  @Type(() => GatewaySpecDto)
+  @IsNested(() => GatewaySpecDto)
   spec: GatewaySpecDto;
 }
 
 export class VirtualServiceBodyDto extends IstioBodyDto {
   @IsObject()
-  @ValidateNested()
-  @Type(() => VirtualServiceSpecDto)
+  @IsNested(() => VirtualServiceSpecDto)
   spec: VirtualServiceSpecDto;
 }
 
 export class DestinationRuleBodyDto extends IstioBodyDto {
   @IsObject()
-  @ValidateNested()
-  @Type(() => DestinationRuleSpecDto)
+  @IsNested(() => DestinationRuleSpecDto)
   spec: DestinationRuleSpecDto;
 }
 

@@ -37,6 +37,14 @@ const BODY = ApiBody({
   },
 });
 type RawObject = Record<string, unknown>;
+const Read = ClusterEndpoint.with({ live: true, errors: READ });
+const Write = ClusterEndpoint.with({
+  access: 'namespaced',
+  live: true,
+  role: 'operator',
+  response: IstioWriteResultDto,
+  errors: WRITE,
+});
 
 @ApiTags('istio')
 @ApiExtraModels(GatewayBodyDto, VirtualServiceBodyDto, DestinationRuleBodyDto)
@@ -45,14 +53,10 @@ export class IstioObjectsController {
   constructor(private readonly objects: IstioObjectsService) {}
 
   @Get(':kind')
-  @ClusterEndpoint({
-    access: 'cluster',
-    live: true,
-    summary:
-      'List Istio Gateways, VirtualServices or DestinationRules (namespace, labelSelector, paged)',
-    response: MeshObjectListDto,
-    errors: [...READ, 'K8S_INVALID'],
-  })
+  @Read(
+    'List Istio Gateways, VirtualServices or DestinationRules (namespace, labelSelector, paged)',
+    { access: 'cluster', response: MeshObjectListDto, errors: ['K8S_INVALID'] },
+  )
   list(
     @ClusterIdParam() clusterId: string,
     @IstioKindParam() kind: MeshKind,
@@ -62,12 +66,9 @@ export class IstioObjectsController {
   }
 
   @Get(':kind/:name')
-  @ClusterEndpoint({
+  @Read('One Istio object with its validation findings inline (validate=false skips them)', {
     access: 'namespaced',
-    live: true,
-    summary: 'One Istio object with its validation findings inline (validate=false skips them)',
     response: MeshObjectDto,
-    errors: READ,
   })
   get(
     @ClusterIdParam() clusterId: string,
@@ -80,15 +81,7 @@ export class IstioObjectsController {
 
   @Post(':kind')
   @BODY
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary: 'Create an Istio object (dryRun=true: validate only, store nothing)',
-    role: 'operator',
-    status: 201,
-    response: IstioWriteResultDto,
-    errors: WRITE,
-  })
+  @Write('Create an Istio object (dryRun=true: validate only, store nothing)', { status: 201 })
   create(
     @ClusterIdParam() clusterId: string,
     @IstioKindParam() kind: MeshKind,
@@ -100,15 +93,7 @@ export class IstioObjectsController {
 
   @Put(':kind/:name')
   @BODY
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary:
-      'Replace an Istio object; metadata.resourceVersion makes it conditional (409 if stale)',
-    role: 'operator',
-    response: IstioWriteResultDto,
-    errors: WRITE,
-  })
+  @Write('Replace an Istio object; metadata.resourceVersion makes it conditional (409 if stale)')
   replace(
     @ClusterIdParam() clusterId: string,
     @IstioKindParam() kind: MeshKind,
@@ -125,14 +110,7 @@ export class IstioObjectsController {
       'A JSON merge patch (application/merge-patch+json or application/json); metadata.resourceVersion makes it conditional',
     schema: { type: 'object' },
   })
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary: 'Merge-patch an Istio object; the patched result is validated before it is sent',
-    role: 'operator',
-    response: IstioWriteResultDto,
-    errors: WRITE,
-  })
+  @Write('Merge-patch an Istio object; the patched result is validated before it is sent')
   patch(
     @ClusterIdParam() clusterId: string,
     @IstioKindParam() kind: MeshKind,
@@ -144,15 +122,7 @@ export class IstioObjectsController {
   }
 
   @Delete(':kind/:name')
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary:
-      'Delete an Istio object (resourceVersion: only that version; dryRun=true: store nothing)',
-    role: 'operator',
-    response: IstioWriteResultDto,
-    errors: WRITE,
-  })
+  @Write('Delete an Istio object (resourceVersion: only that version; dryRun=true: store nothing)')
   remove(
     @ClusterIdParam() clusterId: string,
     @IstioKindParam() kind: MeshKind,

@@ -1,5 +1,4 @@
 import { IsIntegerIn } from '../common/integer.decorator';
-import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
@@ -10,9 +9,9 @@ import {
   IsString,
   Matches,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { IsStringMap } from './string-map.validator';
+import { IsNested } from '../common/dto-field.decorator';
 
 /**
  * Typed views of the parts of Istio's API that CloudPilot validates before sending. They are
@@ -89,8 +88,7 @@ export class ServerTlsDto {
 }
 
 export class ServerDto {
-  @ValidateNested()
-  @Type(() => PortDto)
+  @IsNested(() => PortDto)
   port: PortDto;
 
   /** `[namespace/]host`: the namespace part limits which VirtualServices may bind. */
@@ -102,22 +100,17 @@ export class ServerDto {
   })
   hosts: string[];
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ServerTlsDto)
+  @IsNested(() => ServerTlsDto, { optional: true })
   tls?: ServerTlsDto;
 }
 
 export class GatewaySpecDto {
   /** Labels of the gateway pods this configuration applies to (any namespace by default). */
-  @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ optional: true })
   selector?: Record<string, string>;
 
-  @IsArray()
   @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => ServerDto)
+  @IsNested(() => ServerDto, { each: true })
   servers: ServerDto[];
 }
 
@@ -140,15 +133,12 @@ export class DestinationDto {
   @Matches(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/)
   subset?: string;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => DestinationPortDto)
+  @IsNested(() => DestinationPortDto, { optional: true })
   port?: DestinationPortDto;
 }
 
 export class RouteDestinationDto {
-  @ValidateNested()
-  @Type(() => DestinationDto)
+  @IsNested(() => DestinationDto)
   destination: DestinationDto;
 
   /** Share of traffic in percent; the weights of a route should add up to 100. */
@@ -162,10 +152,7 @@ export class RouteDto {
   @IsObject({ each: true })
   match?: Record<string, unknown>[];
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RouteDestinationDto)
+  @IsNested(() => RouteDestinationDto, { optional: true, each: true })
   route?: RouteDestinationDto[];
 }
 
@@ -184,22 +171,13 @@ export class VirtualServiceSpecDto {
   })
   gateways?: string[];
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RouteDto)
+  @IsNested(() => RouteDto, { optional: true, each: true })
   http?: RouteDto[];
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RouteDto)
+  @IsNested(() => RouteDto, { optional: true, each: true })
   tcp?: RouteDto[];
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RouteDto)
+  @IsNested(() => RouteDto, { optional: true, each: true })
   tls?: RouteDto[];
 
   @IsOptional()
@@ -221,9 +199,7 @@ export class ClientTlsDto {
 }
 
 export class TrafficPolicyDto {
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LoadBalancerDto)
+  @IsNested(() => LoadBalancerDto, { optional: true })
   loadBalancer?: LoadBalancerDto;
 
   @IsOptional()
@@ -234,9 +210,7 @@ export class TrafficPolicyDto {
   @IsObject()
   outlierDetection?: Record<string, unknown>;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ClientTlsDto)
+  @IsNested(() => ClientTlsDto, { optional: true })
   tls?: ClientTlsDto;
 }
 
@@ -247,13 +221,10 @@ export class SubsetDto {
   })
   name: string;
 
-  @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ optional: true })
   labels?: Record<string, string>;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TrafficPolicyDto)
+  @IsNested(() => TrafficPolicyDto, { optional: true })
   trafficPolicy?: TrafficPolicyDto;
 }
 
@@ -265,15 +236,10 @@ export class DestinationRuleSpecDto {
   })
   host: string;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => SubsetDto)
+  @IsNested(() => SubsetDto, { optional: true, each: true })
   subsets?: SubsetDto[];
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TrafficPolicyDto)
+  @IsNested(() => TrafficPolicyDto, { optional: true })
   trafficPolicy?: TrafficPolicyDto;
 
   @IsOptional()

@@ -1,8 +1,9 @@
-import { registerDecorator, ValidationArguments } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsOptional, registerDecorator, ValidationArguments } from 'class-validator';
 
 /** An object whose values are all strings: label maps and selectors. */
-export function IsStringMap(): PropertyDecorator {
-  return (target, propertyName) =>
+export function IsStringMap(options: { optional?: boolean } = {}): PropertyDecorator {
+  const stringMap: PropertyDecorator = (target, propertyName) =>
     registerDecorator({
       name: 'isStringMap',
       target: target.constructor,
@@ -17,4 +18,5 @@ export function IsStringMap(): PropertyDecorator {
           `${args?.property} must be an object of string values`,
       },
     });
+  return applyDecorators(...(options.optional ? [IsOptional()] : []), stringMap);
 }

@@ -2,12 +2,25 @@ import { Body, Controller, Delete, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
-import { ClusterIdParam, KindParam, NameParam } from '../common/route-params.decorator';
+import { PathParams } from '../common/route-params.decorator';
+import { NamedPathDto, ObjectPathDto } from '../common/object-path.dto';
 import { ActionQueryDto, ActionResultDto, ScaleDto } from './actions.dto';
 import { ActionsService } from './actions.service';
 
 const ERRORS: ErrorCode[] = ['METHOD_NOT_ALLOWED', 'K8S_NOT_FOUND', 'K8S_CONFLICT', 'K8S_INVALID'];
 const dry = (q: ActionQueryDto) => q.dryRun === true;
+/** The object a route names: its kind (where the path has one) and name, its namespace from the query. */
+const target = <P extends NamedPathDto | ObjectPathDto>(
+  { clusterId: _cluster, ...path }: P,
+  q: ActionQueryDto,
+) => ({ ...path, namespace: q.namespace });
+const Action = ClusterEndpoint.with({
+  access: 'namespaced',
+  live: true,
+  role: 'operator',
+  response: ActionResultDto,
+  errors: ERRORS,
+});
 
 @ApiTags('actions')
 @Controller('api/v1/clusters/:clusterId/resources')
@@ -15,117 +28,45 @@ export class ActionsController {
   constructor(private readonly actions: ActionsService) {}
 
   @Put(':kind/:name/scale')
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary: 'Scale a Deployment, StatefulSet or ReplicaSet (dryRun=true: validate only)',
-    role: 'operator',
-    response: ActionResultDto,
-    errors: ERRORS,
-  })
+  @Action('Scale a Deployment, StatefulSet or ReplicaSet (dryRun=true: validate only)')
   scale(
-    @ClusterIdParam() clusterId: string,
-    @KindParam() kind: string,
-    @NameParam() name: string,
+    @PathParams() at: ObjectPathDto,
     @Query() q: ActionQueryDto,
     @Body() dto: ScaleDto,
   ): Promise<ActionResultDto> {
     const options = { dryRun: dry(q), resourceVersion: dto.resourceVersion };
-    return this.actions.scale(
-      clusterId,
-      { kind, name, namespace: q.namespace },
-      dto.replicas,
-      options,
-    );
+    return this.actions.scale(at.clusterId, target(at, q), dto.replicas, options);
   }
 
   @Post(':kind/:name/restart')
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary: 'Rollout restart of a Deployment, StatefulSet or DaemonSet',
-    role: 'operator',
-    response: ActionResultDto,
-    errors: ERRORS,
-  })
-  restart(
-    @ClusterIdParam() clusterId: string,
-    @KindParam() kind: string,
-    @NameParam() name: string,
-    @Query() q: ActionQueryDto,
-  ): Promise<ActionResultDto> {
-    return this.actions.restart(
-      clusterId,
-      { kind, name, namespace: q.namespace },
-      { dryRun: dry(q) },
-    );
+  @Action('Rollout restart of a Deployment, StatefulSet or DaemonSet')
+  restart(@PathParams() at: ObjectPathDto, @Query() q: ActionQueryDto): Promise<ActionResultDto> {
+    return this.actions.restart(at.clusterId, target(at, q), { dryRun: dry(q) });
   }
 
   @Delete('pods/:name')
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary: 'Delete a pod (its controller replaces it)',
-    role: 'operator',
-    response: ActionResultDto,
-    errors: ERRORS,
-  })
-  deletePod(
-    @ClusterIdParam() clusterId: string,
-    @NameParam() name: string,
-    @Query() q: ActionQueryDto,
-  ): Promise<ActionResultDto> {
-    return this.actions.deletePod(clusterId, { name, namespace: q.namespace }, { dryRun: dry(q) });
+  @Action('Delete a pod (its controller replaces it)')
+  deletePod(@PathParams() at: NamedPathDto, @Query() q: ActionQueryDto): Promise<ActionResultDto> {
+    return this.actions.deletePod(at.clusterId, target(at, q), { dryRun: dry(q) });
   }
 
   @Post('pods/:name/evict')
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary: 'Evict a pod through the eviction API, honouring PodDisruptionBudgets',
-    role: 'operator',
-    response: ActionResultDto,
-    errors: [...ERRORS, 'K8S_DISRUPTION_BUDGET_VIOLATION'],
+  @Action('Evict a pod through the eviction API, honouring PodDisruptionBudgets', {
+    errors: ['K8S_DISRUPTION_BUDGET_VIOLATION'],
   })
-  evict(
-    @ClusterIdParam() clusterId: string,
-    @NameParam() name: string,
-    @Query() q: ActionQueryDto,
-  ): Promise<ActionResultDto> {
-    return this.actions.evict(clusterId, { name, namespace: q.namespace }, { dryRun: dry(q) });
+  evict(@PathParams() at: NamedPathDto, @Query() q: ActionQueryDto): Promise<ActionResultDto> {
+    return this.actions.evict(at.clusterId, target(at, q), { dryRun: dry(q) });
   }
 
   @Post('nodes/:name/cordon')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    live: true,
-    summary: 'Mark a node unschedulable',
-    role: 'operator',
-    response: ActionResultDto,
-    errors: ERRORS,
-  })
-  cordon(
-    @ClusterIdParam() clusterId: string,
-    @NameParam() name: string,
-    @Query() q: ActionQueryDto,
-  ): Promise<ActionResultDto> {
-    return this.actions.cordon(clusterId, name, { dryRun: dry(q) });
+  @Action('Mark a node unschedulable', { access: 'cluster-wide' })
+  cordon(@PathParams() at: NamedPathDto, @Query() q: ActionQueryDto): Promise<ActionResultDto> {
+    return this.actions.cordon(at.clusterId, at.name, { dryRun: dry(q) });
   }
 
   @Post('nodes/:name/uncordon')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    live: true,
-    summary: 'Mark a node schedulable again',
-    role: 'operator',
-    response: ActionResultDto,
-    errors: ERRORS,
-  })
-  uncordon(
-    @ClusterIdParam() clusterId: string,
-    @NameParam() name: string,
-    @Query() q: ActionQueryDto,
-  ): Promise<ActionResultDto> {
-    return this.actions.uncordon(clusterId, name, { dryRun: dry(q) });
+  @Action('Mark a node schedulable again', { access: 'cluster-wide' })
+  uncordon(@PathParams() at: NamedPathDto, @Query() q: ActionQueryDto): Promise<ActionResultDto> {
+    return this.actions.uncordon(at.clusterId, at.name, { dryRun: dry(q) });
   }
 }

@@ -1,12 +1,16 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
-import { ErrorCode } from '../common/error-codes';
 import { EventListDto, EventQueryDto, ObjectEventQueryDto } from './events.dto';
 import { EventsService } from './events.service';
-import { ClusterIdParam, KindParam, NameParam } from '../common/route-params.decorator';
+import { ClusterIdParam, PathParams } from '../common/route-params.decorator';
+import { ObjectPathDto } from '../common/object-path.dto';
 
-const ERRORS: ErrorCode[] = ['K8S_NOT_FOUND'];
+const Events = ClusterEndpoint.with({
+  live: true,
+  response: EventListDto,
+  errors: ['K8S_NOT_FOUND'],
+});
 
 @ApiTags('events')
 @Controller('api/v1/clusters/:clusterId')
@@ -14,32 +18,20 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Get('events')
-  @ClusterEndpoint({
-    access: 'cluster',
-    live: true,
-    summary: 'Events, newest first, repeats folded into one row with a count',
-    response: EventListDto,
-    errors: ERRORS,
-  })
+  @Events('Events, newest first, repeats folded into one row with a count', { access: 'cluster' })
   list(@ClusterIdParam() clusterId: string, @Query() query: EventQueryDto): Promise<EventListDto> {
     return this.events.list(clusterId, query);
   }
 
   @Get('resources/:kind/:name/events')
-  @ClusterEndpoint({
-    access: 'namespaced',
-    live: true,
-    summary:
-      "All events of one object; a workload's include its ReplicaSets' and Pods'. include=changes adds its recorded changes on one timeline",
-    response: EventListDto,
-    errors: ERRORS,
-  })
+  @Events(
+    "All events of one object; a workload's include its ReplicaSets' and Pods'. include=changes adds its recorded changes on one timeline",
+    { access: 'namespaced' },
+  )
   forObject(
-    @ClusterIdParam() clusterId: string,
-    @KindParam() kind: string,
-    @NameParam() name: string,
+    @PathParams() at: ObjectPathDto,
     @Query() query: ObjectEventQueryDto,
   ): Promise<EventListDto> {
-    return this.events.forObject(clusterId, kind, name, query.namespace, query.include);
+    return this.events.forObject(at.clusterId, at.kind, at.name, query.namespace, query.include);
   }
 }

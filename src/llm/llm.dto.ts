@@ -1,6 +1,8 @@
 import { CLUSTER_REF_RULE, PROVIDER_NAME_RULE } from '../common/input-vocabulary';
 import { FollowsRule } from '../common/k8s-validators';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PROPOSAL_ACTIONS, ProposalAction } from './proposals/proposal-types';
 
 export class CreateSessionDto {
   /** Cluster the assistant investigates (id or name). */
@@ -86,11 +88,18 @@ export class DryRunDto {
   diff: DiffEntryViewDto[];
 }
 
+// The action's enum is stated, not inferred: an inferred union's order follows the compiler's
+// internals, which move with unrelated edits. Stated properties come first in the document, so
+// the ones before it are stated too.
 export class ProposalDto {
+  @ApiProperty()
   id: string;
+  @ApiProperty({ type: String, nullable: true })
   sessionId: string | null;
+  @ApiProperty()
   clusterId: string;
-  action: 'scale' | 'restart' | 'rollback' | 'delete-pod' | 'cordon' | 'uncordon' | 'apply';
+  @ApiProperty({ enum: PROPOSAL_ACTIONS })
+  action: ProposalAction;
   kind: string;
   namespace: string | null;
   name: string | null;

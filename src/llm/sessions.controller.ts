@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, Post, Res } from '@nestjs/commo
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
-import { RawResponse } from '../common/envelope.interceptor';
+import { ErrorCode } from '../common/error-codes';
 import type { Principal } from '../common/request-context';
 import { Caller } from '../common/caller.decorator';
 import { UuidParam } from '../common/route-params.decorator';
@@ -18,6 +18,10 @@ import { SessionService } from './sessions/session.service';
 import { SseStream } from '../common/sse-stream';
 import type { SseEventName } from './sse-writer';
 
+// A session belongs to the token that opened it: the service checks ownership, not a grant.
+const Owned = ApiEndpoint.with({ access: 'global' });
+const ONE: ErrorCode[] = ['VALIDATION_FAILED', 'NOT_FOUND'];
+
 @ApiTags('llm')
 @Controller('api/v1/llm/sessions')
 export class SessionsController {
@@ -27,9 +31,7 @@ export class SessionsController {
   ) {}
 
   @Post()
-  @ApiEndpoint({
-    access: 'global',
-    summary: 'Open an assistant session on a cluster (owned by this token)',
+  @Owned('Open an assistant session on a cluster (owned by this token)', {
     status: 201,
     response: SessionDto,
     errors: ['VALIDATION_FAILED', 'CLUSTER_NOT_FOUND', 'LLM_NOT_CONFIGURED'],
@@ -43,45 +45,31 @@ export class SessionsController {
   }
 
   @Get()
-  @ApiEndpoint({
-    access: 'global',
-    summary: "This token's sessions, newest first",
-    response: SessionListDto,
-  })
+  @Owned("This token's sessions, newest first", { response: SessionListDto })
   list(@Caller() caller: Principal): Promise<SessionListDto> {
     return this.sessions.list(caller);
   }
 
   @Get(':id')
-  @ApiEndpoint({
-    access: 'global',
-    summary: 'A session with its messages (tool results redacted), usage and proposals',
+  @Owned('A session with its messages (tool results redacted), usage and proposals', {
     response: SessionDetailDto,
-    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+    errors: ONE,
   })
   get(@UuidParam() id: string, @Caller() caller: Principal): Promise<SessionDetailDto> {
     return this.sessions.get(id, caller);
   }
 
   @Delete(':id')
-  @ApiEndpoint({
-    access: 'global',
-    summary: 'Delete a session and its messages (proposals stay, for the audit trail)',
-    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
-  })
+  @Owned('Delete a session and its messages (proposals stay, for the audit trail)', { errors: ONE })
   remove(@UuidParam() id: string, @Caller() caller: Principal): Promise<void> {
     return this.sessions.remove(id, caller);
   }
 
   @Post(':id/messages')
-  @RawResponse()
-  @ApiEndpoint({
-    access: 'global',
-    summary:
-      'Ask a question; the answer streams as Server-Sent Events: delta, tool_call, tool_result (redacted summary), proposal, then done or error',
-    rawContentType: 'text/event-stream',
-    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'LLM_NOT_CONFIGURED'],
-  })
+  @Owned(
+    'Ask a question; the answer streams as Server-Sent Events: delta, tool_call, tool_result (redacted summary), proposal, then done or error',
+    { rawContentType: 'text/event-stream', errors: [...ONE, 'LLM_NOT_CONFIGURED'] },
+  )
   async send(
     @UuidParam() id: string,
     @Body() dto: SendMessageDto,

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger as Pino } from 'pino';
+import { valueModule } from '../common/value-module';
 
 /** Injection token of the process's pino instance. */
 export const PINO = Symbol('PINO');
@@ -8,10 +9,6 @@ export const PINO = Symbol('PINO');
 @Module({})
 export class LoggingModule {
   static forRoot(pino: Pino): DynamicModule {
-    return {
-      module: LoggingModule,
-      providers: [{ provide: PINO, useValue: pino }],
-      exports: [PINO],
-    };
+    return valueModule(LoggingModule, PINO, pino);
   }
 }

@@ -32,7 +32,7 @@ import {
   workloadFields,
 } from '../cluster-state/records/change-fields';
 import { ClusterAggregates } from './cluster-aggregates';
-import type { CachedKindName, CachedRecords } from './cached-records';
+import { CachedKindName, CachedRecords, POD_TEMPLATE_KINDS } from './cached-records';
 
 /**
  * One kind the Monitor keeps live per cluster: which kind of the adapter's registry, how each
@@ -252,12 +252,7 @@ const KINDS: readonly CachedKindSpec[] = [
 const SILENCEABLE = new Set<CachedKindName>([
   'nodes',
   'pods',
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-  'replicasets',
-  'jobs',
-  'cronjobs',
+  ...POD_TEMPLATE_KINDS,
   'configmaps',
   'secrets',
   'serviceaccounts',

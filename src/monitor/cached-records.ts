@@ -74,6 +74,16 @@ export interface CachedRecords {
 
 export type CachedKindName = keyof CachedRecords;
 
+/** The kinds that carry a pod template: the workloads a person acts on for their pods. */
+export const POD_TEMPLATE_KINDS: readonly CachedKindName[] = [
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'replicasets',
+  'jobs',
+  'cronjobs',
+];
+
 /** How fresh one kind's section of the cache is. */
 export interface KindStatus {
   state: ListWatchState;

@@ -110,6 +110,7 @@ export abstract class ClusterSnapshots {
 }
 
 export type * from './cached-records';
+export { POD_TEMPLATE_KINDS } from './cached-records';
 export { SnapshotMirror } from './snapshot-mirror';
 export type { MirrorBatch, MirroredChange } from './snapshot-mirror';
 export { emptyNamespaceAggregate } from './cluster-aggregates';

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Columns } from '../database/column.decorator';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 
@@ -8,34 +9,17 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
  */
 @Entity('notification_delivery')
 export class NotificationDelivery {
-  @PrimaryGeneratedColumn('increment')
-  id: number;
-
-  @Column({ name: 'event_id', type: 'integer' })
-  eventId: number;
-
-  @Column({ name: 'route_id', type: 'varchar', length: 36 })
-  routeId: string;
-
-  @Column({ type: 'varchar', length: 128 })
-  subject: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  status: DeliveryStatus;
-
-  @Column({ type: 'integer' })
-  attempts: number;
-
-  @Column({ name: 'next_attempt_at', type: 'varchar', length: 32 })
-  nextAttemptAt: string;
+  @PrimaryGeneratedColumn('increment') id: number;
+  @Columns.integer({ name: 'event_id' }) eventId: number;
+  @Columns.varchar(36, { name: 'route_id' }) routeId: string;
+  @Columns.varchar(128) subject: string;
+  @Columns.varchar(16) status: DeliveryStatus;
+  @Columns.integer() attempts: number;
+  @Columns.isoTime({ name: 'next_attempt_at' }) nextAttemptAt: string;
 
   /** Why the last try failed (an HTTP status or a connection reason), never the target's URL. */
-  @Column({ name: 'last_error', type: 'varchar', length: 512, nullable: true })
-  lastError: string | null;
+  @Columns.varchar(512, { name: 'last_error', nullable: true }) lastError: string | null;
 
-  @Column({ name: 'delivered_at', type: 'varchar', length: 32, nullable: true })
-  deliveredAt: string | null;
-
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt: string;
+  @Columns.isoTime({ name: 'delivered_at', nullable: true }) deliveredAt: string | null;
+  @Columns.createdAt() createdAt: string;
 }

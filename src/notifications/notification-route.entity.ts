@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { Columns } from '../database/column.decorator';
 
 /**
  * A notification route: what it matches and the one target it sends to. The target's URL and
@@ -7,39 +8,22 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity('notification_route')
 export class NotificationRoute {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
-  @Column({ type: 'varchar', length: 128, unique: true })
-  name: string;
-
-  @Column({ name: 'target_type', type: 'varchar', length: 16 })
-  targetType: string;
+  @Columns.uuidPrimary() id: string;
+  @Columns.varchar(128, { unique: true }) name: string;
+  @Columns.varchar(16, { name: 'target_type' }) targetType: string;
 
   /** CloudEvents: structured or binary; empty for the others. */
-  @Column({ type: 'varchar', length: 16 })
-  mode: string;
+  @Columns.varchar(16) mode: string;
 
   /** JSON of the RouteMatch. */
-  @Column({ type: 'text' })
-  match: string;
+  @Columns.text() match: string;
 
   /** JSON of the SealedCredential of { url, secret }. */
-  @Column({ type: 'text' })
-  sealed: string;
+  @Columns.text() sealed: string;
 
-  @Column({ name: 'key_id', type: 'varchar', length: 16 })
-  keyId: string;
-
-  @Column({ name: 'group_wait_seconds', type: 'integer' })
-  groupWaitSeconds: number;
-
-  @Column({ name: 'repeat_interval_seconds', type: 'integer' })
-  repeatIntervalSeconds: number;
-
-  @Column({ name: 'rate_per_minute', type: 'integer' })
-  ratePerMinute: number;
-
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt: string;
+  @Columns.varchar(16, { name: 'key_id' }) keyId: string;
+  @Columns.integer({ name: 'group_wait_seconds' }) groupWaitSeconds: number;
+  @Columns.integer({ name: 'repeat_interval_seconds' }) repeatIntervalSeconds: number;
+  @Columns.integer({ name: 'rate_per_minute' }) ratePerMinute: number;
+  @Columns.createdAt() createdAt: string;
 }

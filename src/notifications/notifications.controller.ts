@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../common/api-endpoint.decorator';
+import { ErrorCode } from '../common/error-codes';
 import { RuleParam, UuidParam } from '../common/route-params.decorator';
 import { DeliveriesService } from './deliveries.service';
 import {
@@ -13,6 +14,10 @@ import {
 } from './notifications.dto';
 import { NotificationRoutesService } from './notification-routes.service';
 
+// Routes and deliveries span every cluster: they are the installation's, like the audit log.
+const Admin = ApiEndpoint.with({ access: 'installation', role: 'admin' });
+const ONE: ErrorCode[] = ['VALIDATION_FAILED', 'NOT_FOUND'];
+
 @ApiTags('notifications')
 @Controller('api/v1/notifications')
 export class NotificationsController {
@@ -21,12 +26,8 @@ export class NotificationsController {
     private readonly deliveries: DeliveriesService,
   ) {}
 
-  // Routes and deliveries span every cluster: they are the installation's, like the audit log.
   @Post('routes')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'Create a notification route (its target URL and secret are stored encrypted)',
-    role: 'admin',
+  @Admin('Create a notification route (its target URL and secret are stored encrypted)', {
     status: 201,
     response: RouteResponseDto,
     errors: ['VALIDATION_FAILED', 'CONFLICT', 'TARGET_URL_REFUSED'],
@@ -36,10 +37,7 @@ export class NotificationsController {
   }
 
   @Get('routes')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'List notification routes (never their target URL or secret)',
-    role: 'admin',
+  @Admin('List notification routes (never their target URL or secret)', {
     response: RouteResponseDto,
     isArray: true,
   })
@@ -48,33 +46,19 @@ export class NotificationsController {
   }
 
   @Get('routes/:id')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'One notification route',
-    role: 'admin',
-    response: RouteResponseDto,
-    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
-  })
+  @Admin('One notification route', { response: RouteResponseDto, errors: ONE })
   get(@UuidParam() id: string): Promise<RouteResponseDto> {
     return this.routes.get(id);
   }
 
   @Delete('routes/:id')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'Remove a notification route and its pending deliveries',
-    role: 'admin',
-    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
-  })
+  @Admin('Remove a notification route and its pending deliveries', { errors: ONE })
   remove(@UuidParam() id: string): Promise<void> {
     return this.routes.remove(id);
   }
 
   @Get('deliveries')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'The outbox: deliveries newest first, by status (dead: dead-lettered) and route',
-    role: 'admin',
+  @Admin('The outbox: deliveries newest first, by status (dead: dead-lettered) and route', {
     response: DeliveryPageResponseDto,
   })
   deliveriesPage(@Query() query: DeliveryQueryDto): Promise<DeliveryPageResponseDto> {
@@ -82,12 +66,9 @@ export class NotificationsController {
   }
 
   @Post('deliveries/:id/retry')
-  @ApiEndpoint({
-    access: 'installation',
-    summary: 'Queue a dead-lettered delivery again, its tries counted afresh',
-    role: 'admin',
+  @Admin('Queue a dead-lettered delivery again, its tries counted afresh', {
     response: DeliveryResponseDto,
-    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT'],
+    errors: [...ONE, 'CONFLICT'],
   })
   retry(@RuleParam('id', DELIVERY_ID_RULE) id: string): Promise<DeliveryResponseDto> {
     return this.deliveries.retry(Number(id));

@@ -18,6 +18,7 @@ import { MatchesDocumented } from '../common/documented-pattern.decorator';
 import { IsIntegerIn } from '../common/integer.decorator';
 import type { InputRule } from '../common/input-vocabulary';
 import { PageQueryDto } from '../common/pagination.dto';
+import { IsEachIn } from '../common/dto-field.decorator';
 import { EVENT_TYPES } from './notification-event';
 import { TARGET_TYPES } from './target-payloads';
 
@@ -34,11 +35,8 @@ const WORD = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,252}$/;
 
 /** Each list is "any of"; an absent or empty list matches everything. */
 export class RouteMatchDto {
-  @ApiProperty({ required: false, type: [String], enum: EVENT_TYPES })
-  @IsOptional()
-  @IsArray()
+  @IsEachIn(EVENT_TYPES, { optional: true })
   @ArrayMaxSize(16)
-  @IsIn(EVENT_TYPES, { each: true })
   events?: string[];
 
   /** Cluster ids or names. */
@@ -54,11 +52,8 @@ export class RouteMatchDto {
   @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { each: true })
   namespaces?: string[];
 
-  @ApiProperty({ required: false, type: [String], enum: SEVERITIES })
-  @IsOptional()
-  @IsArray()
+  @IsEachIn(SEVERITIES, { optional: true })
   @ArrayMaxSize(3)
-  @IsIn(SEVERITIES, { each: true })
   severities?: string[];
 
   /** Finding codes, e.g. POD_CRASH_LOOP. */
@@ -68,11 +63,8 @@ export class RouteMatchDto {
   @Matches(/^[A-Z][A-Z0-9_]{1,63}$/, { each: true })
   codes?: string[];
 
-  @ApiProperty({ required: false, type: [String], enum: SOURCES })
-  @IsOptional()
-  @IsArray()
+  @IsEachIn(SOURCES, { optional: true })
   @ArrayMaxSize(4)
-  @IsIn(SOURCES, { each: true })
   sources?: string[];
 }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { CredentialCipher, SealedCredential } from '../cluster-registry/credential-cipher';
 import { readConfiguredKey } from '../cluster-registry/credential-keyring';
+import type { Resealer } from '../cluster-registry/key-rotation';
+import { ResealSpec, resealRows } from '../cluster-registry/sealed-credential-row';
 import { ConfigProvider } from '../config/config.provider';
 import { NotificationRoute } from './notification-route.entity';
 
@@ -10,6 +11,14 @@ export interface TargetSecret {
   url: string;
   secret?: string;
 }
+
+/** A route's target is sealed as one JSON column, bound to the route id. */
+const ROUTE_SEALS: ResealSpec<NotificationRoute> = {
+  entity: NotificationRoute,
+  key: 'id',
+  sealedOf: (row) => JSON.parse(row.sealed) as SealedCredential,
+  columns: (sealed) => ({ sealed: JSON.stringify(sealed), keyId: sealed.keyId }),
+};
 
 /**
  * Seals target secrets with the key that seals cluster credentials (CLOUDPILOT_ENCRYPTION_KEY or
@@ -43,20 +52,5 @@ export class RouteCipher {
  * rotation command runs it with the cluster credentials', so all move or none): a route left under
  * the old key could neither be listed nor send after the rotation.
  */
-export async function resealNotificationRoutes(
-  tx: EntityManager,
-  from: CredentialCipher,
-  to: CredentialCipher,
-): Promise<number> {
-  const rows = await tx.find(NotificationRoute);
-  for (const row of rows) {
-    const plain = from.open(JSON.parse(row.sealed) as SealedCredential, row.id);
-    const sealed = to.seal(plain, row.id);
-    await tx.update(
-      NotificationRoute,
-      { id: row.id },
-      { sealed: JSON.stringify(sealed), keyId: sealed.keyId },
-    );
-  }
-  return rows.length;
-}
+export const resealNotificationRoutes: Resealer = (tx, from, to) =>
+  resealRows(tx, ROUTE_SEALS, from, to);

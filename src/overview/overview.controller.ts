@@ -1,7 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint, ClusterEndpoint } from '../common/api-endpoint.decorator';
-import { ErrorCode } from '../common/error-codes';
 import {
   FleetOverviewDto,
   NamespaceListDto,
@@ -10,10 +9,15 @@ import {
   ResourceOverviewDto,
 } from './overview.dto';
 import { OverviewService } from './overview.service';
-import { ClusterIdParam, NameParam } from '../common/route-params.decorator';
+import { ClusterIdParam, PathParams } from '../common/route-params.decorator';
+import { NamedPathDto } from '../common/object-path.dto';
 
 // The live cache's first sync asks the API server: its failures, and any other it relays.
-const ERRORS: ErrorCode[] = ['CLUSTER_ERROR'];
+const Live = ClusterEndpoint.with({
+  access: 'cluster-wide',
+  live: true,
+  errors: ['CLUSTER_ERROR'],
+});
 
 @ApiTags('overview')
 @Controller('api/v1')
@@ -32,51 +36,37 @@ export class OverviewController {
   }
 
   @Get('clusters/:clusterId/overview')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    live: true,
-    summary:
-      'ResourceOverview from the live cache: nodes, counts, pod phases, CPU and memory, cache state per kind',
-    response: ResourceOverviewDto,
-    errors: ERRORS,
-  })
+  @Live(
+    'ResourceOverview from the live cache: nodes, counts, pod phases, CPU and memory, cache state per kind',
+    { response: ResourceOverviewDto },
+  )
   overview(@ClusterIdParam() clusterId: string): Promise<ResourceOverviewDto> {
     return this.overviews.overview(clusterId);
   }
 
   @Get('clusters/:clusterId/namespaces')
-  @ClusterEndpoint({
+  @Live('Every namespace with its pods by phase, workload counts and request/limit sums', {
     access: 'namespaces',
-    live: true,
-    summary: 'Every namespace with its pods by phase, workload counts and request/limit sums',
     response: NamespaceListDto,
-    errors: ERRORS,
   })
   namespaces(@ClusterIdParam() clusterId: string): Promise<NamespaceListDto> {
     return this.overviews.namespaces(clusterId);
   }
 
   @Get('clusters/:clusterId/nodes')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    live: true,
-    summary: 'Every node with status, capacity, allocatable and what its pods reserve',
+  @Live('Every node with status, capacity, allocatable and what its pods reserve', {
     response: NodeListDto,
-    errors: ERRORS,
   })
   nodes(@ClusterIdParam() clusterId: string): Promise<NodeListDto> {
     return this.overviews.nodes(clusterId);
   }
 
   @Get('clusters/:clusterId/nodes/:name')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    live: true,
-    summary: 'One node in detail: conditions, taints, addresses, allocated requests and limits',
+  @Live('One node in detail: conditions, taints, addresses, allocated requests and limits', {
     response: NodeDetailDto,
-    errors: [...ERRORS, 'K8S_NOT_FOUND'],
+    errors: ['K8S_NOT_FOUND'],
   })
-  node(@ClusterIdParam() clusterId: string, @NameParam() name: string): Promise<NodeDetailDto> {
-    return this.overviews.node(clusterId, name);
+  node(@PathParams() at: NamedPathDto): Promise<NodeDetailDto> {
+    return this.overviews.node(at.clusterId, at.name);
   }
 }

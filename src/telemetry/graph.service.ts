@@ -1,34 +1,89 @@
 import { Injectable } from '@nestjs/common';
+import { graphAnswersOfNamespace } from './namespace-views';
 import { graphQueries } from './promql';
-import { buildGraph, ServiceGraph, toMermaid } from './service-graph';
-import { Queries, TelemetryRunner } from './telemetry-runner';
+import { RecentViews } from './recent-views';
+import { buildGraph, GraphAnswers, ServiceGraph, toMermaid } from './service-graph';
+import { Queries, SharedView, TelemetryRunner } from './telemetry-runner';
 import type { GraphQueryDto, ServiceGraphDto } from './telemetry.dto';
+
+/** A graph, and for the cluster-wide one the answers behind it (a namespace's graph is cut from them). */
+export interface GraphEvaluation {
+  graph: ServiceGraph;
+  answers: GraphAnswers | null;
+}
+
+const EMPTY: GraphEvaluation = { graph: { nodes: [], edges: [] }, answers: null };
+
+/** Namespace graphs kept per cluster-wide evaluation at most (any namespace can be asked for). */
+const MAX_CUTS = 200;
 
 /** The service graph of a namespace or the cluster: four queries, whatever its size. */
 @Injectable()
 export class GraphService {
-  constructor(private readonly runner: TelemetryRunner) {}
+  /** The namespaces' graphs cut from a shared evaluation, built once per evaluation. */
+  private readonly cuts = new WeakMap<GraphEvaluation, Map<string, GraphEvaluation>>();
+
+  constructor(
+    private readonly runner: TelemetryRunner,
+    private readonly recent: RecentViews,
+  ) {}
 
   async graph(clusterId: string, query: GraphQueryDto): Promise<ServiceGraphDto> {
-    const empty: ServiceGraph = { nodes: [], edges: [] };
-    const run = await this.runner.run(
-      clusterId,
-      empty,
-      (q) => this.collect(q, query.windowSeconds, query.namespace),
-      `graph|${query.windowSeconds}|${query.namespace ?? ''}`,
-    );
+    const { windowSeconds, namespace } = query;
+    const whole = this.sharedView(windowSeconds);
+    const run = namespace
+      ? await this.runner.runFiltered(clusterId, whole, (e) => this.cut(e, namespace), {
+          key: `graph|${windowSeconds}|${namespace}`,
+          empty: EMPTY,
+          view: async (q) => ({
+            graph: await this.collect(q, windowSeconds, namespace),
+            answers: null,
+          }),
+        })
+      : await this.runner.run(clusterId, whole.empty, whole.view, whole.key);
+    this.recent.note(run.cluster.id, { view: 'graph', windowSeconds });
     return {
       cluster: run.cluster,
       telemetry: run.telemetry,
-      windowSeconds: query.windowSeconds,
+      windowSeconds,
       generatedAt: new Date().toISOString(),
-      namespace: query.namespace ?? null,
-      ...run.data,
-      mermaid: query.format === 'mermaid' ? toMermaid(run.data) : null,
+      namespace: namespace ?? null,
+      ...run.data.graph,
+      mermaid: query.format === 'mermaid' ? toMermaid(run.data.graph) : null,
     };
   }
 
+  /** The cluster-wide graph of a window, as it is shared and kept warm (with its answers). */
+  sharedView(windowSeconds: number): SharedView<GraphEvaluation> {
+    return {
+      key: `graph|${windowSeconds}|`,
+      empty: EMPTY,
+      view: async (q) => {
+        const answers = await this.answers(q, windowSeconds);
+        return { graph: buildGraph(answers), answers };
+      },
+    };
+  }
+
+  private cut(whole: GraphEvaluation, namespace: string): GraphEvaluation {
+    let cuts = this.cuts.get(whole);
+    if (!cuts) this.cuts.set(whole, (cuts = new Map()));
+    const found = cuts.get(namespace);
+    if (found) return found;
+    const graph = ofNamespace(whole, namespace);
+    if (cuts.size < MAX_CUTS) cuts.set(namespace, graph);
+    return graph;
+  }
+
   async collect(q: Queries, windowSeconds: number, namespace?: string): Promise<ServiceGraph> {
+    return buildGraph(await this.answers(q, windowSeconds, namespace));
+  }
+
+  private async answers(
+    q: Queries,
+    windowSeconds: number,
+    namespace?: string,
+  ): Promise<GraphAnswers> {
     const queries = graphQueries(windowSeconds, namespace);
     const [requests, mtls, p95, tcp] = await Promise.all([
       q.instant(queries.requests),
@@ -36,6 +91,12 @@ export class GraphService {
       q.instant(queries.p95),
       q.instant(queries.tcp),
     ]);
-    return buildGraph({ requests, mtls, p95, tcp });
+    return { requests, mtls, p95, tcp };
   }
+}
+
+/** A namespace's graph cut from the cluster-wide answers (graphAnswersOfNamespace). */
+function ofNamespace(whole: GraphEvaluation, namespace: string): GraphEvaluation {
+  if (!whole.answers) return EMPTY;
+  return { graph: buildGraph(graphAnswersOfNamespace(whole.answers, namespace)), answers: null };
 }

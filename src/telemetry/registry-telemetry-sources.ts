@@ -1,15 +1,29 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { ClusterEvents } from '../cluster-registry/cluster-events';
-import type { CredentialCipher } from '../cluster-registry/credential-cipher';
 import { CredentialKeyring } from '../cluster-registry/credential-keyring';
+import type { Resealer } from '../cluster-registry/key-rotation';
+import {
+  ResealSpec,
+  resealRows,
+  sealedColumns,
+  sealedOf,
+} from '../cluster-registry/sealed-credential-row';
 import { describeSource, TelemetrySource } from './telemetry-source';
 import { TelemetrySourceEntity } from './telemetry-source.entity';
 import { StoredSource, TelemetrySources } from './telemetry-sources';
 
 /** Bound into the seal with the cluster id, so a sealed source never opens as a cluster credential. */
 const AAD_PREFIX = 'telemetry-source:';
+
+const SOURCE_SEALS: ResealSpec<TelemetrySourceEntity> = {
+  entity: TelemetrySourceEntity,
+  key: 'clusterId',
+  aadPrefix: AAD_PREFIX,
+  sealedOf,
+  columns: sealedColumns,
+};
 
 /** Server mode: one sealed source per cluster, removed with its cluster. */
 @Injectable()
@@ -46,11 +60,7 @@ export class RegistryTelemetrySources
     const row = await this.rows.findOneBy({ clusterId });
     if (!row) return undefined;
     const source = this.keyring.cipher.open(
-      {
-        keyId: row.credentialKeyId,
-        nonce: row.credentialNonce,
-        ciphertext: row.credentialCiphertext,
-      },
+      sealedOf(row),
       AAD_PREFIX + clusterId,
     ) as TelemetrySource;
     return { source, fingerprint: `${row.updatedAt}/${row.credentialKeyId}` };
@@ -65,9 +75,7 @@ export class RegistryTelemetrySources
         type: source.type,
         target: view.target,
         authType: view.authType,
-        credentialKeyId: sealed.keyId,
-        credentialNonce: sealed.nonce,
-        credentialCiphertext: sealed.ciphertext,
+        ...sealedColumns(sealed),
         updatedAt: new Date().toISOString(),
       }),
     );
@@ -82,32 +90,5 @@ export class RegistryTelemetrySources
  * Re-seals every stored source from one key to another inside the caller's transaction (the
  * key rotation command runs it with the cluster credentials', so all move or none).
  */
-export async function resealTelemetrySources(
-  tx: EntityManager,
-  from: CredentialCipher,
-  to: CredentialCipher,
-): Promise<number> {
-  const rows = await tx.find(TelemetrySourceEntity);
-  for (const row of rows) {
-    const aad = AAD_PREFIX + row.clusterId;
-    const plain = from.open(
-      {
-        keyId: row.credentialKeyId,
-        nonce: row.credentialNonce,
-        ciphertext: row.credentialCiphertext,
-      },
-      aad,
-    );
-    const sealed = to.seal(plain, aad);
-    await tx.update(
-      TelemetrySourceEntity,
-      { clusterId: row.clusterId },
-      {
-        credentialKeyId: sealed.keyId,
-        credentialNonce: sealed.nonce,
-        credentialCiphertext: sealed.ciphertext,
-      },
-    );
-  }
-  return rows.length;
-}
+export const resealTelemetrySources: Resealer = (tx, from, to) =>
+  resealRows(tx, SOURCE_SEALS, from, to);

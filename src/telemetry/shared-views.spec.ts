@@ -134,4 +134,105 @@ describe('SharedViews', () => {
       shared.share('k', owner, 5000, async () => ({ value: 2, keep: true })),
     ).resolves.toEqual({ value: 2, ageMs: null });
   });
+
+  describe('ifShared', () => {
+    it('answers only from what is there: nothing, another owner or a value past staleMs is undefined', async () => {
+      const shared = views();
+      const evaluate = async () => ({ value: 1, keep: true });
+      expect(shared.ifShared('k', owner, 5000, evaluate, 30_000)).toBeUndefined();
+      await shared.share('k', owner, 5000, evaluate, 30_000);
+      expect(shared.ifShared('k', {}, 5000, evaluate, 30_000)).toBeUndefined();
+      clock += 35_000;
+      expect(shared.ifShared('k', owner, 5000, evaluate, 30_000)).toBeUndefined();
+    });
+
+    it('joins an evaluation that runs, and serves a stale value while ONE refresh starts', async () => {
+      const shared = views();
+      const gate = deferred<{ value: number; keep: boolean }>();
+      let evaluations = 0;
+      const evaluate = () => (evaluations++, gate.promise);
+      const first = shared.share('k', owner, 5000, evaluate, 30_000);
+      const joined = shared.ifShared('k', owner, 5000, evaluate, 30_000);
+      gate.resolve({ value: 7, keep: true });
+      await first;
+      await expect(joined).resolves.toEqual({ value: 7, ageMs: 0 });
+      clock += 6000;
+      const refreshed = deferred<{ value: number; keep: boolean }>();
+      const refresh = () => (evaluations++, refreshed.promise);
+      await expect(shared.ifShared('k', owner, 5000, refresh, 30_000)).resolves.toEqual({
+        value: 7,
+        ageMs: 6000,
+      });
+      await shared.ifShared('k', owner, 5000, refresh, 30_000);
+      expect(evaluations).toBe(2);
+      refreshed.resolve({ value: 8, keep: true });
+      await refreshed.promise;
+      await new Promise((r) => setImmediate(r));
+      await expect(shared.ifShared('k', owner, 5000, refresh, 30_000)).resolves.toEqual({
+        value: 8,
+        ageMs: 0,
+      });
+    });
+  });
+
+  describe('renew', () => {
+    it('leaves a value within its time alone, and one being evaluated', async () => {
+      const shared = views();
+      let n = 0;
+      const evaluate = async () => ({ value: ++n, keep: true });
+      await expect(shared.renew('k', owner, 5000, evaluate, 30_000)).resolves.toBe(1);
+      clock += 4999;
+      await expect(shared.renew('k', owner, 5000, evaluate, 30_000)).resolves.toBeUndefined();
+      const gate = deferred<{ value: number; keep: boolean }>();
+      const running = shared.share('other', owner, 5000, () => gate.promise, 30_000);
+      await expect(shared.renew('other', owner, 5000, evaluate, 30_000)).resolves.toBeUndefined();
+      gate.resolve({ value: 0, keep: true });
+      await running;
+      expect(n).toBe(1);
+    });
+
+    it('past its time, evaluates while the old value is still served, then replaces it', async () => {
+      const shared = views();
+      await shared.share('k', owner, 5000, async () => ({ value: 1, keep: true }), 30_000);
+      clock += 20_000;
+      const gate = deferred<{ value: number; keep: boolean }>();
+      const renewing = shared.renew('k', owner, 5000, () => gate.promise, 30_000);
+      const never = async () => Promise.reject(new Error('a reader must not evaluate'));
+      await expect(shared.share('k', owner, 5000, never, 30_000)).resolves.toEqual({
+        value: 1,
+        ageMs: 20_000,
+      });
+      clock += 500;
+      gate.resolve({ value: 2, keep: true });
+      await expect(renewing).resolves.toBe(2);
+      await new Promise((r) => setImmediate(r));
+      await expect(shared.share('k', owner, 5000, never, 30_000)).resolves.toEqual({
+        value: 2,
+        ageMs: 0,
+      });
+    });
+
+    it('a failed renewal drops the old value, as a failed refresh does', async () => {
+      const shared = views();
+      await shared.share('k', owner, 5000, async () => ({ value: 1, keep: true }), 30_000);
+      clock += 6000;
+      await expect(
+        shared.renew('k', owner, 5000, async () => ({ value: -1, keep: false }), 30_000),
+      ).resolves.toBe(-1);
+      expect(
+        shared.ifShared('k', owner, 5000, async () => ({ value: 0, keep: true }), 30_000),
+      ).toBeUndefined();
+    });
+
+    it('with nothing there (or only another owner), evaluates and shares the answer', async () => {
+      const shared = views();
+      await shared.share('k', {}, 5000, async () => ({ value: 'old', keep: true }), 30_000);
+      await expect(
+        shared.renew('k', owner, 5000, async () => ({ value: 'new', keep: true }), 30_000),
+      ).resolves.toBe('new');
+      await expect(
+        shared.share('k', owner, 5000, async () => ({ value: 'x', keep: true }), 30_000),
+      ).resolves.toEqual({ value: 'new', ageMs: 0 });
+    });
+  });
 });

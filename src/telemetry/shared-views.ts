@@ -42,16 +42,8 @@ export class SharedViews {
     evaluate: () => Promise<{ value: T; keep: boolean }>,
     staleMs = 0,
   ): Promise<Shared<T>> {
-    const found = this.entries.get(key);
-    const now = this.now();
-    if (found && found.owner === owner && now < found.expiresAt) {
-      const { value } = (await found.pending) as { value: T };
-      return { value, ageMs: Math.max(0, this.now() - (found.finishedAt ?? this.now())) };
-    }
-    if (found?.kept && found.owner === owner && now < found.expiresAt + staleMs) {
-      if (!found.refreshing) this.refresh(key, found, ttlMs, evaluate);
-      return { value: found.kept.value as T, ageMs: now - found.finishedAt! };
-    }
+    const found = this.ifShared(key, owner, ttlMs, evaluate, staleMs);
+    if (found) return found;
     const entry: Entry = { owner, pending: evaluate(), finishedAt: undefined, expiresAt: Infinity };
     this.remember(key, entry, staleMs);
     try {
@@ -64,13 +56,61 @@ export class SharedViews {
     }
   }
 
+  /**
+   * What `share` would answer from what is already there (an evaluation running, a value within
+   * its time, or one served stale while ONE refresh starts), or undefined when a reader would have
+   * to wait for a new evaluation: a caller can then choose a cheaper one of its own.
+   */
+  ifShared<T>(
+    key: string,
+    owner: object,
+    ttlMs: number,
+    evaluate: () => Promise<{ value: T; keep: boolean }>,
+    staleMs = 0,
+  ): Promise<Shared<T>> | undefined {
+    const found = this.entries.get(key);
+    if (!found || found.owner !== owner) return undefined;
+    const now = this.now();
+    if (now < found.expiresAt)
+      return (found.pending as Promise<{ value: T }>).then(({ value }) => ({
+        value,
+        ageMs: Math.max(0, this.now() - (found.finishedAt ?? this.now())),
+      }));
+    if (!found.kept || now >= found.expiresAt + staleMs) return undefined;
+    if (!found.refreshing) void this.refresh(key, found, ttlMs, evaluate);
+    return Promise.resolve({ value: found.kept.value as T, ageMs: now - found.finishedAt! });
+  }
+
+  /**
+   * Evaluates `key` ahead of its readers (the warm-keeping job) and answers the evaluation's
+   * value, or undefined when there was nothing to do: a value still within its time, or an
+   * evaluation already running. A kept value past its time goes on being served while this one
+   * runs, and is replaced by it (or dropped when it fails), exactly as a reader's refresh.
+   */
+  async renew<T>(
+    key: string,
+    owner: object,
+    ttlMs: number,
+    evaluate: () => Promise<{ value: T; keep: boolean }>,
+    staleMs = 0,
+  ): Promise<T | undefined> {
+    const found = this.entries.get(key);
+    const now = this.now();
+    if (found && found.owner === owner) {
+      if (now < found.expiresAt || found.refreshing) return undefined;
+      if (found.kept && now < found.expiresAt + staleMs)
+        return (await this.refresh(key, found, ttlMs, evaluate)).value;
+    }
+    return (await this.share(key, owner, ttlMs, evaluate, staleMs)).value;
+  }
+
   /** One evaluation in the background; the stale entry answers until it ends. */
   private refresh<T>(
     key: string,
     stale: Entry,
     ttlMs: number,
     evaluate: () => Promise<{ value: T; keep: boolean }>,
-  ): void {
+  ): Promise<{ value: T; keep: boolean }> {
     stale.refreshing = true;
     const next: Entry = {
       owner: stale.owner,
@@ -78,7 +118,8 @@ export class SharedViews {
       finishedAt: undefined,
       expiresAt: 0,
     };
-    void (next.pending as Promise<{ value: T; keep: boolean }>).then(
+    const pending = next.pending as Promise<{ value: T; keep: boolean }>;
+    void pending.then(
       (result) => {
         if (this.entries.get(key) !== stale) return;
         if (!result.keep) return this.forget(key, stale);
@@ -87,6 +128,7 @@ export class SharedViews {
       },
       () => this.forget(key, stale),
     );
+    return pending;
   }
 
   private settle(

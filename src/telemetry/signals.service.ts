@@ -10,7 +10,9 @@ import {
 } from './golden-signals';
 import { healthOf, tolerancesFor } from './health';
 import { Direction, latencyBuckets, requestRates, Scope } from './promql';
-import { Queries, TelemetryRunner } from './telemetry-runner';
+import { itemsOfNamespace } from './namespace-views';
+import { RecentViews } from './recent-views';
+import { Queries, SharedView, TelemetryRunner } from './telemetry-runner';
 import type { ServiceSignalsDto, SignalsListDto, SignalsQueryDto } from './telemetry.dto';
 
 interface DirectionResult {
@@ -29,15 +31,25 @@ export class SignalsService {
   constructor(
     private readonly runner: TelemetryRunner,
     private readonly configProvider: ConfigProvider,
+    private readonly recent: RecentViews,
   ) {}
 
   async list(clusterId: string, scope: Scope, query: SignalsQueryDto): Promise<SignalsListDto> {
-    const run = await this.runner.run(
-      clusterId,
-      [] as ServiceSignalsDto[],
-      (q) => this.collect(q, scope, query.windowSeconds, query.namespace),
-      `${scope}s|${query.windowSeconds}|${query.namespace ?? ''}`,
-    );
+    const { windowSeconds, namespace } = query;
+    const whole = this.sharedView(scope, windowSeconds);
+    const run = namespace
+      ? await this.runner.runFiltered(
+          clusterId,
+          whole,
+          (items) => itemsOfNamespace(items, namespace),
+          {
+            key: `${scope}s|${windowSeconds}|${namespace}`,
+            empty: [],
+            view: (q) => this.collect(q, scope, windowSeconds, namespace),
+          },
+        )
+      : await this.runner.run(clusterId, whole.empty, whole.view, whole.key);
+    this.recent.note(run.cluster.id, { view: `${scope}s`, windowSeconds });
     const matching = run.data.filter(
       (item) =>
         (!query.name || item.name === query.name) &&
@@ -46,12 +58,21 @@ export class SignalsService {
     return {
       cluster: run.cluster,
       telemetry: run.telemetry,
-      windowSeconds: query.windowSeconds,
+      windowSeconds,
       generatedAt: new Date().toISOString(),
       total: matching.length,
       limit: query.limit,
       offset: query.offset,
       items: matching.slice(query.offset, query.offset + query.limit),
+    };
+  }
+
+  /** The cluster-wide view of a scope and window, as it is shared and kept warm. */
+  sharedView(scope: Scope, windowSeconds: number): SharedView<ServiceSignalsDto[]> {
+    return {
+      key: `${scope}s|${windowSeconds}|`,
+      empty: [],
+      view: (q) => this.collect(q, scope, windowSeconds),
     };
   }
 

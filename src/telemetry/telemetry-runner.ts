@@ -5,7 +5,7 @@ import { ConfigProvider } from '../config/config.provider';
 import { PrometheusClient, RangeSeries, Sample } from './prometheus-client';
 import { PrometheusConnections } from './prometheus-connections';
 import { timedOut } from './prometheus-transport';
-import { SharedViews } from './shared-views';
+import { Shared, SharedViews } from './shared-views';
 import type { TelemetryClusterDto, TelemetryStateDto } from './telemetry.dto';
 
 /** The queries of one request: counted, and cancelled together at the request's deadline. */
@@ -14,6 +14,24 @@ export interface Queries {
   /** An instant query answering a histogram's buckets (its series cap counts histograms). */
   histogram(promql: string): Promise<Sample[]>;
   range(promql: string, start: Date, end: Date, stepSeconds: number): Promise<RangeSeries[]>;
+}
+
+/** A view shared per cluster under `key` (the view and its parameters), and how to evaluate it. */
+export interface SharedView<T> {
+  key: string;
+  /** The answer's data when there is none (not configured, or failed). */
+  empty: T;
+  view: (q: Queries) => Promise<T>;
+}
+
+type RunState = TelemetryStateDto['state'];
+
+interface Connected {
+  cluster: TelemetryClusterDto;
+  started: number;
+  /** Undefined: not configured, or the source could not be reached (`state` says which). */
+  client: PrometheusClient | undefined;
+  state: TelemetryStateDto;
 }
 
 export interface TelemetryRun<T> {
@@ -54,32 +72,118 @@ export class TelemetryRunner {
     view: (q: Queries) => Promise<T>,
     shareKey?: string,
   ): Promise<TelemetryRun<T>> {
+    const c = await this.connect(clusterIdOrName);
+    if (!c.client) return { cluster: c.cluster, telemetry: c.state, data: empty };
+    return this.shareOrEvaluate(c, c.client, { key: shareKey, empty, view });
+  }
+
+  /**
+   * A filtered view (a namespace of the cluster) answered from the cluster-wide view `whole` when
+   * that one is shared right now (being evaluated, within its time, or served stale while it
+   * refreshes): `filter` picks this view's part, the same numbers its own queries would answer
+   * (they touch the same series), at no cost to Prometheus. Otherwise `own` is evaluated (and
+   * shared) as `run` does. A derived answer says so in `telemetry.derivedFromCluster`.
+   */
+  async runFiltered<W, T>(
+    clusterIdOrName: string,
+    whole: SharedView<W>,
+    filter: (whole: W) => T,
+    own: SharedView<T>,
+  ): Promise<TelemetryRun<T>> {
+    const c = await this.connect(clusterIdOrName);
+    if (!c.client) return { cluster: c.cluster, telemetry: c.state, data: own.empty };
+    const { ttlMs, staleMs } = this.sharing();
+    const found =
+      ttlMs > 0 &&
+      this.shared.ifShared(
+        this.keyOf(c, whole.key),
+        c.client,
+        ttlMs,
+        this.kept(c, c.client, whole),
+        staleMs,
+      );
+    if (!found) return this.shareOrEvaluate(c, c.client, own);
+    const run = this.answer(c, await found);
+    if (run.telemetry.state !== 'ok') return { ...run, data: own.empty };
+    const telemetry = { ...run.telemetry, derivedFromCluster: true };
+    return { cluster: run.cluster, telemetry, data: filter(run.data) };
+  }
+
+  /**
+   * Evaluates a shared view of a cluster ahead of its readers (the warm-keeping job): `skipped`
+   * when its answer is still within its time or already being evaluated (or sharing is off), else
+   * the state of the evaluation, whose answer replaces the shared one when it is ok.
+   */
+  async renew<T>(clusterId: string, spec: SharedView<T>): Promise<'skipped' | RunState> {
+    const c = await this.connect(clusterId);
+    if (!c.client) return c.state.state;
+    const { ttlMs, staleMs } = this.sharing();
+    if (ttlMs <= 0) return 'skipped';
+    const key = this.keyOf(c, spec.key);
+    const run = await this.shared.renew(
+      key,
+      c.client,
+      ttlMs,
+      this.kept(c, c.client, spec),
+      staleMs,
+    );
+    return run?.telemetry.state ?? 'skipped';
+  }
+
+  /** The cluster, and its Prometheus client or why there is none (not configured, or failing). */
+  private async connect(clusterIdOrName: string): Promise<Connected> {
     const found = await this.directory.get(clusterIdOrName);
     const cluster = { id: found.id, name: found.name };
     const started = Date.now();
     const elapsed = () => Date.now() - started;
-    let client: PrometheusClient | undefined;
     try {
-      client = await this.connections.client(cluster.id);
+      const client = await this.connections.client(cluster.id);
+      const state = { state: 'notConfigured' as const, error: null, queries: 0 };
+      return { cluster, started, client, state: { ...state, elapsedMs: elapsed() } };
     } catch (error) {
-      return { cluster, telemetry: this.failure(cluster.id, error, 0, elapsed()), data: empty };
+      const state = this.failure(cluster.id, error, 0, elapsed());
+      return { cluster, started, client: undefined, state };
     }
-    const state = { state: 'notConfigured' as const, error: null, queries: 0 };
-    if (!client) return { cluster, telemetry: { ...state, elapsedMs: elapsed() }, data: empty };
+  }
+
+  private sharing(): { ttlMs: number; staleMs: number } {
     const { viewCacheSeconds, viewStaleSeconds } = this.configProvider.config.telemetry;
-    const ttlMs = viewCacheSeconds * 1000;
-    const live = client;
-    const evaluate = () => this.evaluate(cluster, live, empty, view, started);
-    if (!shareKey || ttlMs <= 0) return evaluate();
-    const shared = await this.shared.share(
-      `${cluster.id}\n${shareKey}`,
-      client,
-      ttlMs,
-      () => evaluate().then((run) => ({ value: run, keep: run.telemetry.state === 'ok' })),
-      viewStaleSeconds * 1000,
+    return { ttlMs: viewCacheSeconds * 1000, staleMs: viewStaleSeconds * 1000 };
+  }
+
+  private keyOf(c: Connected, key: string): string {
+    return `${c.cluster.id}\n${key}`;
+  }
+
+  /** The evaluation as SharedViews takes it: only an ok answer is kept. */
+  private kept<T>(c: Connected, client: PrometheusClient, spec: Omit<SharedView<T>, 'key'>) {
+    return () =>
+      this.evaluate(c.cluster, client, spec.empty, spec.view, c.started).then((run) => ({
+        value: run,
+        keep: run.telemetry.state === 'ok',
+      }));
+  }
+
+  private async shareOrEvaluate<T>(
+    c: Connected,
+    client: PrometheusClient,
+    spec: Omit<SharedView<T>, 'key'> & { key?: string },
+  ): Promise<TelemetryRun<T>> {
+    const { ttlMs, staleMs } = this.sharing();
+    if (!spec.key || ttlMs <= 0)
+      return this.evaluate(c.cluster, client, spec.empty, spec.view, c.started);
+    const key = this.keyOf(c, spec.key);
+    return this.answer(
+      c,
+      await this.shared.share(key, client, ttlMs, this.kept(c, client, spec), staleMs),
     );
+  }
+
+  /** A shared answer as this request gives it: its own elapsed time, and the answer's age. */
+  private answer<T>(c: Connected, shared: Shared<TelemetryRun<T>>): TelemetryRun<T> {
     if (shared.ageMs === null) return shared.value;
-    const telemetry = { ...shared.value.telemetry, elapsedMs: elapsed(), cacheAgeMs: shared.ageMs };
+    const elapsedMs = Date.now() - c.started;
+    const telemetry = { ...shared.value.telemetry, elapsedMs, cacheAgeMs: shared.ageMs };
     return { ...shared.value, telemetry };
   }
 

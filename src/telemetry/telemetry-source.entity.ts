@@ -1,4 +1,6 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { SealedCredentialRow } from '../cluster-registry/sealed-credential-row';
+import { Columns } from '../database/column.decorator';
 
 /**
  * A cluster's Prometheus source (server mode). Like a cluster's connection, the source itself —
@@ -6,28 +8,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * cluster id); `target` and `auth_type` are kept in clear for listing and are not secrets.
  */
 @Entity('telemetry_source')
-export class TelemetrySourceEntity {
-  @PrimaryColumn({ name: 'cluster_id', type: 'varchar', length: 36 })
-  clusterId: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  type: string;
-
-  @Column({ type: 'varchar', length: 2048, nullable: true })
-  target: string | null;
-
-  @Column({ name: 'auth_type', type: 'varchar', length: 16 })
-  authType: string;
-
-  @Column({ name: 'credential_key_id', type: 'varchar', length: 32 })
-  credentialKeyId: string;
-
-  @Column({ name: 'credential_nonce', type: 'varchar', length: 32 })
-  credentialNonce: string;
-
-  @Column({ name: 'credential_ciphertext', type: 'text' })
-  credentialCiphertext: string;
-
-  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
-  updatedAt: string;
+export class TelemetrySourceEntity extends SealedCredentialRow {
+  @Columns.clusterIdPrimary() clusterId: string;
+  @Columns.varchar(16) type: string;
+  @Columns.varchar(2048, { nullable: true }) target: string | null;
+  @Columns.varchar(16, { name: 'auth_type' }) authType: string;
+  @Columns.updatedAt() updatedAt: string;
 }

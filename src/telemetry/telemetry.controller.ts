@@ -16,6 +16,12 @@ import {
 } from './telemetry.dto';
 
 const AS_DATA = 'Prometheus failures are data (telemetry.state error), never an error response';
+const Signals = ClusterEndpoint.with({ access: 'cluster', response: SignalsListDto });
+const Admin = ClusterEndpoint.with({
+  access: 'cluster-wide',
+  role: 'admin',
+  errors: ['NOT_AVAILABLE_IN_INSTANT_MODE'],
+});
 
 @ApiTags('telemetry')
 @Controller('api/v1/clusters/:clusterId/telemetry')
@@ -27,21 +33,15 @@ export class TelemetryController {
   ) {}
 
   @Get('services')
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary: `Golden signals and Kiali-style health per Service (rate, 5xx/4xx/gRPC error ratios, p50/p95/p99). ${AS_DATA}`,
-    response: SignalsListDto,
-  })
+  @Signals(
+    `Golden signals and Kiali-style health per Service (rate, 5xx/4xx/gRPC error ratios, p50/p95/p99). ${AS_DATA}`,
+  )
   services(@ClusterIdParam() clusterId: string, @Query() query: SignalsQueryDto) {
     return this.signals.list(clusterId, 'service', query);
   }
 
   @Get('workloads')
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary: `Golden signals and health per workload, inbound and outbound. ${AS_DATA}`,
-    response: SignalsListDto,
-  })
+  @Signals(`Golden signals and health per workload, inbound and outbound. ${AS_DATA}`)
   workloads(@ClusterIdParam() clusterId: string, @Query() query: SignalsQueryDto) {
     return this.signals.list(clusterId, 'workload', query);
   }
@@ -68,15 +68,10 @@ export class TelemetryController {
   }
 
   @Put('source')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary:
-      'Set the Prometheus source: a URL (Prometheus, Thanos, Mimir, VictoriaMetrics) with bearer/basic auth and CA, or the in-cluster Prometheus through the API server; stored encrypted',
-    role: 'admin',
-    response: TelemetrySourceDto,
-    errors: ['NOT_AVAILABLE_IN_INSTANT_MODE'],
-    errorFamilies: ['connection'],
-  })
+  @Admin(
+    'Set the Prometheus source: a URL (Prometheus, Thanos, Mimir, VictoriaMetrics) with bearer/basic auth and CA, or the in-cluster Prometheus through the API server; stored encrypted',
+    { response: TelemetrySourceDto, errorFamilies: ['connection'] },
+  )
   setSource(
     @ClusterIdParam() clusterId: string,
     @Body() body: TelemetrySourceInputDto,
@@ -85,12 +80,7 @@ export class TelemetryController {
   }
 
   @Delete('source')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary: 'Remove the Prometheus source (telemetry becomes notConfigured)',
-    role: 'admin',
-    errors: ['NOT_AVAILABLE_IN_INSTANT_MODE'],
-  })
+  @Admin('Remove the Prometheus source (telemetry becomes notConfigured)')
   removeSource(@ClusterIdParam() clusterId: string): Promise<void> {
     return this.sources.remove(clusterId);
   }

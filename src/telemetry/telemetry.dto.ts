@@ -91,6 +91,12 @@ export class TelemetryStateDto {
    * `telemetry.viewCacheSeconds`: how long ago that evaluation ended (0 when both waited for it).
    */
   cacheAgeMs?: number;
+  /**
+   * Set (true) when a namespace's answer was taken from the cluster-wide evaluation of the same
+   * view and window, shared at that moment, instead of queries of its own: the same numbers,
+   * since the namespace's series are among the cluster's (docs/telemetry.md).
+   */
+  derivedFromCluster?: boolean;
 }
 
 export class TelemetryClusterDto {

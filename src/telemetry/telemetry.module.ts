@@ -5,6 +5,7 @@ import { InstantTelemetrySources } from './instant-telemetry-sources';
 import { LiveUsage } from './live-usage';
 import { MetricsQueryService } from './metrics-query.service';
 import { PrometheusConnections } from './prometheus-connections';
+import { RecentViews } from './recent-views';
 import { RegistryTelemetrySources } from './registry-telemetry-sources';
 import { SignalsService } from './signals.service';
 import { TelemetryController } from './telemetry.controller';
@@ -12,15 +13,18 @@ import { TelemetrySourceEntity } from './telemetry-source.entity';
 import { TelemetrySourceService } from './telemetry-source.service';
 import { TelemetryRunner } from './telemetry-runner';
 import { TelemetrySources } from './telemetry-sources';
+import { ViewWarmer } from './view-warmer';
 
 const SERVICES = [
   PrometheusConnections,
   TelemetryRunner,
+  RecentViews,
   SignalsService,
   GraphService,
   TelemetrySourceService,
   MetricsQueryService,
   LiveUsage,
+  ViewWarmer,
 ];
 
 /**

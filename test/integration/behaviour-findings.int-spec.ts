@@ -173,6 +173,8 @@ beforeAll(async () => {
     CLOUDPILOT_BEHAVIOUR_VOLUME_WINDOW_SECONDS: String(VOLUME_WINDOW_S),
     // The history tick reads usage from Prometheus too: kept out of the queries counted below.
     CLOUDPILOT_MONITOR_REFRESH_INTERVAL_SECONDS: '3600',
+    // So would the job keeping the telemetry views warm (this suite reads none of them).
+    CLOUDPILOT_TELEMETRY_WARM_INTERVAL_SECONDS: '0',
   });
   await register(t, 'beh');
   // Before a source is set, an evaluation finds nothing and says why, as data.

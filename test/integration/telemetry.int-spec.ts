@@ -332,9 +332,7 @@ describe('health at run time', () => {
 
 describe('live usage in the overview', () => {
   it('comes from Prometheus (cAdvisor) when metrics.k8s.io is absent', async () => {
-    const own = await oneValue(
-      'sum(rate(container_cpu_usage_seconds_total{container!="",container!="POD"}[2m]))',
-    );
+    const expr = 'sum(rate(container_cpu_usage_seconds_total{container!="",container!="POD"}[2m]))';
     const deadline = Date.now() + 60_000;
     let usage: number | null = null;
     while (usage === null && Date.now() < deadline) {
@@ -342,6 +340,18 @@ describe('live usage in the overview', () => {
       usage = res.body.data.cpu.usage;
       if (usage === null) await new Promise((r) => setTimeout(r, 1000));
     }
-    expectNear(usage as number, own, 0.1);
+    // The reading is up to its refresh old, and the cluster-wide rate moves while other suites'
+    // pods start and stop on the shared cluster: it must match the rate at one instant of the
+    // last 30 s, each read from Prometheus here.
+    const at = Date.now() / 1000;
+    const recent = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => promQuery(expr, at - 2 * i)),
+    );
+    const values = recent.map((r) => r[0]?.value ?? NaN).filter((v) => !Number.isNaN(v));
+    const closest = values.reduce(
+      (best, v) => (Math.abs(v - usage!) < Math.abs(best - usage!) ? v : best),
+      Number.POSITIVE_INFINITY,
+    );
+    expectNear(usage as number, closest, 0.1);
   }, 90_000);
 });

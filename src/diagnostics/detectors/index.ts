@@ -1,4 +1,4 @@
-import type { CachedKindName } from '../../monitor/cluster-snapshot';
+import { POD_TEMPLATE_KINDS } from '../../monitor/cluster-snapshot';
 import { containerRequests } from './container-requests.detector';
 import { defaultClasses } from './default-classes.detector';
 import { podHygiene, workloadHygiene } from './container-hygiene.detector';
@@ -36,14 +36,7 @@ import { webhooks } from './webhooks.detector';
 import { workloadAvailability } from './workload-availability.detector';
 
 /** The kinds whose pod templates container hygiene judges (see pod-hygiene.ts). */
-const WORKLOADS: CachedKindName[] = [
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-  'replicasets',
-  'jobs',
-  'cronjobs',
-];
+const WORKLOADS = [...POD_TEMPLATE_KINDS];
 
 /**
  * Every detector, in the order their findings are listed for one object: its name, the kinds it

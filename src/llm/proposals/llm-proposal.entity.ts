@@ -1,64 +1,35 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { Columns } from '../../database/column.decorator';
 
 export type ProposalStatus = 'pending' | 'applying' | 'applied' | 'rejected' | 'expired' | 'failed';
 
 /** A change the assistant drafted: dry-run result and diff, waiting for an operator until it expires. */
 @Entity('llm_proposal')
 export class LlmProposal {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
-  @Column({ name: 'session_id', type: 'varchar', length: 36, nullable: true })
-  sessionId: string | null;
-
-  @Column({ type: 'varchar', length: 128 })
-  owner: string;
-
-  @Column({ name: 'cluster_id', type: 'varchar', length: 64 })
-  clusterId: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  action: string;
-
-  @Column({ name: 'target_kind', type: 'varchar', length: 256 })
-  targetKind: string;
-
-  @Column({ name: 'target_namespace', type: 'varchar', length: 63, nullable: true })
-  targetNamespace: string | null;
-
-  @Column({ name: 'target_name', type: 'varchar', length: 253, nullable: true })
-  targetName: string | null;
+  @Columns.uuidPrimary() id: string;
+  @Columns.varchar(36, { name: 'session_id', nullable: true }) sessionId: string | null;
+  @Columns.varchar(128) owner: string;
+  @Columns.clusterId(64) clusterId: string;
+  @Columns.varchar(16) action: string;
+  @Columns.varchar(256, { name: 'target_kind' }) targetKind: string;
+  @Columns.varchar(63, { name: 'target_namespace', nullable: true }) targetNamespace: string | null;
+  @Columns.varchar(253, { name: 'target_name', nullable: true }) targetName: string | null;
 
   /** JSON of the action's parameters (replicas, manifest…). */
-  @Column({ type: 'text' })
-  params: string;
+  @Columns.text() params: string;
 
-  @Column({ type: 'text' })
-  reason: string;
+  @Columns.text() reason: string;
 
   /** JSON of the dry run: the server's answer (slim view) and the diff. */
-  @Column({ type: 'text' })
-  preview: string;
+  @Columns.text() preview: string;
 
   /** The target's resourceVersion when proposed; approval refuses if it moved. */
-  @Column({ name: 'resource_version', type: 'varchar', length: 64, nullable: true })
-  resourceVersion: string | null;
+  @Columns.varchar(64, { name: 'resource_version', nullable: true }) resourceVersion: string | null;
 
-  @Column({ type: 'varchar', length: 16 })
-  status: ProposalStatus;
-
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt: string;
-
-  @Column({ name: 'expires_at', type: 'varchar', length: 32 })
-  expiresAt: string;
-
-  @Column({ name: 'decided_by', type: 'varchar', length: 128, nullable: true })
-  decidedBy: string | null;
-
-  @Column({ name: 'decided_at', type: 'varchar', length: 32, nullable: true })
-  decidedAt: string | null;
-
-  @Column({ name: 'result_code', type: 'varchar', length: 64, nullable: true })
-  resultCode: string | null;
+  @Columns.varchar(16) status: ProposalStatus;
+  @Columns.createdAt() createdAt: string;
+  @Columns.isoTime({ name: 'expires_at' }) expiresAt: string;
+  @Columns.varchar(128, { name: 'decided_by', nullable: true }) decidedBy: string | null;
+  @Columns.isoTime({ name: 'decided_at', nullable: true }) decidedAt: string | null;
+  @Columns.varchar(64, { name: 'result_code', nullable: true }) resultCode: string | null;
 }

@@ -1,8 +1,17 @@
 import type { DiffEntry } from '../../k8s-resources/object-diff';
 import type { ProposalStatus } from './llm-proposal.entity';
 
-export type ProposalAction =
-  'scale' | 'restart' | 'rollback' | 'delete-pod' | 'cordon' | 'uncordon' | 'apply';
+/** What a proposal may do, in the order the API document lists them. */
+export const PROPOSAL_ACTIONS = [
+  'apply',
+  'scale',
+  'restart',
+  'cordon',
+  'rollback',
+  'uncordon',
+  'delete-pod',
+] as const;
+export type ProposalAction = (typeof PROPOSAL_ACTIONS)[number];
 
 /** What a proposing tool asks for; the service adds the dry run, the diff and the expiry. */
 export interface ProposalDraft {

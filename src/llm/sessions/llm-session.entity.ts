@@ -1,43 +1,25 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { Columns } from '../../database/column.decorator';
 
 /** One conversation with the assistant, owned by the token that opened it. */
 @Entity('llm_session')
 export class LlmSession {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
+  @Columns.uuidPrimary() id: string;
 
   /** The API token id (or principal name without auth) that owns it; nobody else may read it. */
-  @Column({ type: 'varchar', length: 128 })
-  owner: string;
+  @Columns.varchar(128) owner: string;
 
-  @Column({ type: 'varchar', length: 256 })
-  title: string;
-
-  @Column({ name: 'cluster_id', type: 'varchar', length: 64 })
-  clusterId: string;
-
-  @Column({ type: 'varchar', length: 32 })
-  provider: string;
-
-  @Column({ type: 'varchar', length: 128 })
-  model: string;
-
-  @Column({ type: 'varchar', length: 8 })
-  language: string;
-
-  @Column({ name: 'prompt_tokens', type: 'integer' })
-  promptTokens: number;
-
-  @Column({ name: 'completion_tokens', type: 'integer' })
-  completionTokens: number;
+  @Columns.varchar(256) title: string;
+  @Columns.clusterId(64) clusterId: string;
+  @Columns.varchar(32) provider: string;
+  @Columns.varchar(128) model: string;
+  @Columns.varchar(8) language: string;
+  @Columns.integer({ name: 'prompt_tokens' }) promptTokens: number;
+  @Columns.integer({ name: 'completion_tokens' }) completionTokens: number;
 
   /** Cost in millionths of a USD, so both databases store it exactly as an integer. */
-  @Column({ name: 'cost_micro_usd', type: 'integer' })
-  costMicroUsd: number;
+  @Columns.integer({ name: 'cost_micro_usd' }) costMicroUsd: number;
 
-  @Column({ name: 'created_at', type: 'varchar', length: 32 })
-  createdAt: string;
-
-  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
-  updatedAt: string;
+  @Columns.createdAt() createdAt: string;
+  @Columns.updatedAt() updatedAt: string;
 }

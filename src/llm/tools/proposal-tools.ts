@@ -1,119 +1,112 @@
 import { z } from 'zod';
+import type { ProposalDraft } from '../proposals/proposal-types';
 import { namespace, objectName, reason } from './schemas';
 import { tool, ToolDescriptor } from './tool-descriptor';
 
 const NOTE =
   'Changes nothing: drafts the change, runs it as a server-side dry run and returns a proposal an operator must approve.';
 
+/** One proposing tool: what it asks for and the draft it makes of the arguments. */
+interface ProposalTool<I extends z.ZodObject> {
+  name: string;
+  access: ToolDescriptor['access'];
+  /** What it proposes; the note that it changes nothing is appended. */
+  proposes: string;
+  input: I;
+  deadlineMs?: number;
+  draft(args: z.infer<I>): ProposalDraft;
+}
+
+/** Proposing needs no more than viewer: nothing changes until an operator approves. */
+function proposal<I extends z.ZodObject>(p: ProposalTool<I>): ToolDescriptor {
+  return tool({
+    name: p.name,
+    access: p.access,
+    description: `${p.proposes} ${NOTE}`,
+    input: p.input,
+    role: 'viewer',
+    deadlineMs: p.deadlineMs ?? 15_000,
+    proposes: true,
+    handler: (a, ctx, deps) => deps.propose(ctx, p.draft(a)),
+  });
+}
+
+const name = objectName('name');
+/** The named object of a namespace, and why. */
+const namedObject = z.object({ namespace, name, reason });
+const target = (a: z.infer<typeof namedObject>) => ({
+  namespace: a.namespace,
+  name: a.name,
+  reason: a.reason,
+});
+
 /**
- * Mutations as proposals only. Proposing needs no more than viewer (nothing changes); applying
- * is `POST /api/v1/llm/proposals/:id/approve`, operator only.
+ * Mutations as proposals only. Applying one is `POST /api/v1/llm/proposals/:id/approve`, operator
+ * only.
  */
 export const PROPOSAL_TOOLS: ToolDescriptor[] = [
-  tool({
+  proposal({
     name: 'propose_scale',
     access: 'namespaced',
-    description: `Propose setting the replicas of a Deployment or StatefulSet. ${NOTE}`,
+    proposes: 'Propose setting the replicas of a Deployment or StatefulSet.',
     input: z.object({
       kind: z.enum(['deployments', 'statefulsets']),
       namespace,
-      name: objectName('name'),
+      name,
       replicas: z.number().int().min(0).max(1000),
       reason,
     }),
-    role: 'viewer',
-    deadlineMs: 15_000,
-    proposes: true,
-    handler: (a, ctx, deps) =>
-      deps.propose(ctx, {
-        action: 'scale',
-        kind: a.kind,
-        namespace: a.namespace,
-        name: a.name,
-        params: { replicas: a.replicas },
-        reason: a.reason,
-      }),
+    draft: (a) => ({
+      action: 'scale',
+      kind: a.kind,
+      ...target(a),
+      params: { replicas: a.replicas },
+    }),
   }),
-  tool({
+  proposal({
     name: 'propose_restart',
     access: 'namespaced',
-    description: `Propose a rollout restart of a Deployment, StatefulSet or DaemonSet. ${NOTE}`,
+    proposes: 'Propose a rollout restart of a Deployment, StatefulSet or DaemonSet.',
     input: z.object({
       kind: z.enum(['deployments', 'statefulsets', 'daemonsets']),
       namespace,
-      name: objectName('name'),
+      name,
       reason,
     }),
-    role: 'viewer',
-    deadlineMs: 15_000,
-    proposes: true,
-    handler: (a, ctx, deps) =>
-      deps.propose(ctx, {
-        action: 'restart',
-        kind: a.kind,
-        namespace: a.namespace,
-        name: a.name,
-        params: {},
-        reason: a.reason,
-      }),
+    draft: (a) => ({ action: 'restart', kind: a.kind, ...target(a), params: {} }),
   }),
-  tool({
+  proposal({
     name: 'propose_rollback',
     access: 'namespaced',
-    description: `Propose returning a Deployment to its previous revision (kubectl rollout undo), e.g. when finding_suspects names its template change as the cause. ${NOTE}`,
-    input: z.object({ namespace, name: objectName('name'), reason }),
-    role: 'viewer',
-    deadlineMs: 15_000,
-    proposes: true,
-    handler: (a, ctx, deps) =>
-      deps.propose(ctx, {
-        action: 'rollback',
-        kind: 'deployments',
-        namespace: a.namespace,
-        name: a.name,
-        params: {},
-        reason: a.reason,
-      }),
+    proposes:
+      'Propose returning a Deployment to its previous revision (kubectl rollout undo), e.g. when finding_suspects names its template change as the cause.',
+    input: namedObject,
+    draft: (a) => ({ action: 'rollback', kind: 'deployments', ...target(a), params: {} }),
   }),
-  tool({
+  proposal({
     name: 'propose_delete_pod',
     access: 'namespaced',
-    description: `Propose deleting a pod (its controller recreates it). ${NOTE}`,
-    input: z.object({ namespace, name: objectName('name'), reason }),
-    role: 'viewer',
-    deadlineMs: 15_000,
-    proposes: true,
-    handler: (a, ctx, deps) =>
-      deps.propose(ctx, {
-        action: 'delete-pod',
-        kind: 'pods',
-        namespace: a.namespace,
-        name: a.name,
-        params: {},
-        reason: a.reason,
-      }),
+    proposes: 'Propose deleting a pod (its controller recreates it).',
+    input: namedObject,
+    draft: (a) => ({ action: 'delete-pod', kind: 'pods', ...target(a), params: {} }),
   }),
-  tool({
+  proposal({
     name: 'propose_cordon',
     access: 'cluster-wide',
-    description: `Propose cordoning (or uncordoning) a node. ${NOTE}`,
+    proposes: 'Propose cordoning (or uncordoning) a node.',
     input: z.object({ node: objectName('node'), schedulable: z.boolean().default(false), reason }),
-    role: 'viewer',
-    deadlineMs: 15_000,
-    proposes: true,
-    handler: (a, ctx, deps) =>
-      deps.propose(ctx, {
-        action: a.schedulable ? 'uncordon' : 'cordon',
-        kind: 'nodes',
-        name: a.node,
-        params: {},
-        reason: a.reason,
-      }),
+    draft: (a) => ({
+      action: a.schedulable ? 'uncordon' : 'cordon',
+      kind: 'nodes',
+      name: a.node,
+      params: {},
+      reason: a.reason,
+    }),
   }),
-  tool({
+  proposal({
     name: 'propose_apply',
     access: 'cluster-wide',
-    description: `Propose a server-side apply of a YAML manifest (one or more documents). ${NOTE}`,
+    proposes: 'Propose a server-side apply of a YAML manifest (one or more documents).',
     input: z.object({
       manifest: z
         .string()
@@ -122,16 +115,13 @@ export const PROPOSAL_TOOLS: ToolDescriptor[] = [
       namespace: namespace.optional(),
       reason,
     }),
-    role: 'viewer',
     deadlineMs: 20_000,
-    proposes: true,
-    handler: (a, ctx, deps) =>
-      deps.propose(ctx, {
-        action: 'apply',
-        kind: 'manifest',
-        namespace: a.namespace,
-        params: { manifest: a.manifest },
-        reason: a.reason,
-      }),
+    draft: (a) => ({
+      action: 'apply',
+      kind: 'manifest',
+      namespace: a.namespace,
+      params: { manifest: a.manifest },
+      reason: a.reason,
+    }),
   }),
 ];
