@@ -61,7 +61,7 @@ const LAYERS = [
   ['health', 'auth'],
   ['coordination', 'cluster-registry'],
   ['monitor', 'access'],
-  ['telemetry'],
+  ['telemetry', 'sharding'],
   ['audit', 'system', 'overview', 'k8s-resources', 'istio-gateway'],
   ['diagnostics'],
   ['history', 'forecasts', 'changes', 'behaviour'],

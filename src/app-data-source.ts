@@ -16,6 +16,7 @@ import { NotificationDelivery } from './notifications/notification-delivery.enti
 import { NotificationEventRow } from './notifications/notification-event.entity';
 import { NotificationRoute } from './notifications/notification-route.entity';
 import { NotifiedFinding } from './notifications/notified-finding.entity';
+import { ReplicaMember } from './sharding/replica-member.entity';
 
 /**
  * Every entity of the service; the migrations create exactly these tables. Listed here, at the
@@ -39,6 +40,7 @@ export const ENTITIES = [
   NotifiedFinding,
   AlertReceiver,
   ReceivedAlert,
+  ReplicaMember,
 ];
 
 /** The service's data source for a DATABASE_URL: the adapter's options with every entity. */

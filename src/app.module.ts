@@ -39,6 +39,8 @@ import { LoggingModule } from './logging/logging.module';
 import { McpModule } from './mcp/mcp.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OverviewModule } from './overview/overview.module';
+import { ShardingModule } from './sharding/sharding.module';
+import { ShardProxyMiddleware } from './sharding/shard-proxy.middleware';
 import { SystemModule } from './system/system.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -91,6 +93,7 @@ export class AppModule implements NestModule {
         DiagnosticsModule,
         NotificationsModule,
         IntegrationsModule,
+        ShardingModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -106,13 +109,17 @@ export class AppModule implements NestModule {
     };
   }
 
-  /** One ordered chain: context first (request id), then observers, then body parsing. */
+  /**
+   * One ordered chain: context first (request id), then observers, then forwarding a read of a
+   * cluster another replica watches (sharding), then body parsing.
+   */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(
         RequestContextMiddleware,
         HttpMetricsMiddleware,
         AccessLogMiddleware,
+        ShardProxyMiddleware,
         AuditMiddleware,
         BodyParserMiddleware,
       )

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
 import { MoreThanOrEqual, LessThan, Repository } from 'typeorm';
@@ -6,7 +6,13 @@ import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
 import { MetricsService } from '../health/metrics.service';
-import { ClusterSnapshot, ClusterSnapshots, SnapshotChange } from '../monitor/cluster-snapshot';
+import {
+  ClusterPlacement,
+  ClusterSnapshot,
+  ClusterSnapshots,
+  EveryCluster,
+  SnapshotChange,
+} from '../monitor/cluster-snapshot';
 import { ChangeBudget, dayOf } from './change-budget';
 import { changeFromEvent, changeRow, ChangeRow } from './change-events';
 import { ChangeRecord } from './change-record.entity';
@@ -25,8 +31,8 @@ interface Attached {
 }
 
 /**
- * Leader-only: turns the snapshot's watch events into the change timeline (docs/changes.md). The
- * listener runs on the watch's event path, so it only compares two small maps and appends to a
+ * Leader-only (sharded: each replica for the clusters it owns first): turns the snapshot's watch
+ * events into the change timeline (docs/changes.md). The listener runs on the watch's event path, so it only compares two small maps and appends to a
  * buffer; the periodic flush stores the buffer in batches, off the request path. Followers keep no
  * buffer: only the leader writes, and the id of a change makes a hand-over's overlap one row.
  */
@@ -40,6 +46,7 @@ export class ChangeRecorder implements OnModuleDestroy {
   private readonly recorded: Counter<'cluster'>;
   private readonly dropped: Counter<'cluster' | 'reason'>;
   private lastPrune = 0;
+  private readonly placement: ClusterPlacement;
 
   constructor(
     @InjectRepository(ChangeRecord) private readonly records: Repository<ChangeRecord>,
@@ -48,7 +55,9 @@ export class ChangeRecorder implements OnModuleDestroy {
     private readonly coordination: ReplicaCoordination,
     metrics: MetricsService,
     jobs: PeriodicJobs,
+    @Optional() placement?: ClusterPlacement,
   ) {
+    this.placement = placement ?? new EveryCluster();
     const registers = [metrics.registry];
     this.recorded = new Counter({
       name: 'cloudpilot_changes_recorded_total',
@@ -68,7 +77,7 @@ export class ChangeRecorder implements OnModuleDestroy {
     this.job = jobs.register({
       name: 'changes',
       everyMs: FLUSH_EVERY_MS,
-      runsOn: 'leader',
+      runsOn: configProvider.config.sharding.enabled ? 'every-replica' : 'leader',
       tick: (now) => this.tick(now),
     });
   }
@@ -92,7 +101,8 @@ export class ChangeRecorder implements OnModuleDestroy {
     const rows = this.buffer;
     this.buffer = [];
     const stored = await this.store(rows, now);
-    if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
+    if (this.coordination.isLeader() && now - this.lastPrune >= PRUNE_EVERY_MS)
+      await this.prune(now);
     return stored;
   }
 
@@ -112,7 +122,9 @@ export class ChangeRecorder implements OnModuleDestroy {
   }
 
   private onEvent(snapshot: ClusterSnapshot, event: SnapshotChange): void {
-    if (!this.coordination.isLeader()) {
+    if (this.placement.sharded) {
+      if (!this.placement.samples(snapshot.clusterId)) return;
+    } else if (!this.coordination.isLeader()) {
       // The next time this replica leads, it counts the day from the database again.
       this.budget.reset();
       return;

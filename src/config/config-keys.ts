@@ -10,6 +10,7 @@ import {
   oneOf,
   Parser,
   secretToken,
+  str,
 } from './config-parsers';
 import { llmProviders, price, regexList } from './llm-config-parsers';
 import { grantMappings, oidcIssuers } from './auth-config-parsers';
@@ -390,6 +391,56 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 2,
     parse: intRange(1, 15),
     doc: 'How often followers try for leadership and the leader checks its database session: a dead leader is replaced within about this long',
+  },
+  {
+    path: 'sharding.enabled',
+    env: 'CLOUDPILOT_SHARDING',
+    default: false,
+    parse: bool,
+    doc: 'Share the clusters among the replicas (PostgreSQL only, docs/scaling.md): each cluster is watched by its owner(s) only, and any replica answers by asking an owner over the internal port. Off: every replica watches every cluster',
+  },
+  {
+    path: 'sharding.minClusters',
+    env: 'CLOUDPILOT_SHARDING_MIN_CLUSTERS',
+    default: 0,
+    parse: intRange(0, 100000),
+    doc: 'With sharding enabled, share the clusters only once at least this many are registered; below it every replica watches every cluster',
+  },
+  {
+    path: 'sharding.replicationFactor',
+    env: 'CLOUDPILOT_SHARDING_REPLICATION_FACTOR',
+    default: 2,
+    parse: intRange(1, 2),
+    doc: 'How many replicas watch each cluster: 2 keeps a warm cache on the next owner, so a replica death costs no cold sync',
+  },
+  {
+    path: 'sharding.memberTimeoutSeconds',
+    env: 'CLOUDPILOT_SHARDING_MEMBER_TIMEOUT_SECONDS',
+    default: 6,
+    parse: intRange(2, 300),
+    doc: 'A replica whose heartbeat (every coordination.retryIntervalSeconds) is older than this by the database clock is dead, and its clusters move to the next owners; never less than 3 heartbeats',
+  },
+  {
+    path: 'sharding.internalPort',
+    env: 'CLOUDPILOT_SHARDING_INTERNAL_PORT',
+    default: 8081,
+    parse: intRange(1, 65535),
+    doc: 'The port, on server.host, where a replica answers the requests the other replicas forward to it (signed with sharding.internalSecret, nothing else accepted)',
+  },
+  {
+    path: 'sharding.internalAddress',
+    env: 'CLOUDPILOT_SHARDING_INTERNAL_ADDRESS',
+    default: '',
+    parse: (raw) => (str(raw).trim() ? httpUrl(raw) : ''),
+    doc: "The URL of this replica's internal port as the other replicas reach it (the pod IP in Kubernetes); empty: http://<hostname>:<internalPort>",
+  },
+  {
+    path: 'sharding.internalSecret',
+    env: 'CLOUDPILOT_SHARDING_SECRET',
+    default: undefined,
+    parse: secretToken,
+    secret: true,
+    doc: 'The secret every replica of the deployment shares to sign forwarded requests (HMAC-SHA256); required with sharding.enabled',
   },
   {
     path: 'history.retentionDays',

@@ -220,6 +220,25 @@ function crossChecks(config: AppConfig): ConfigProblem[] {
       message: 'postgres needs DATABASE_URL to be a PostgreSQL URL (SQLite runs one replica)',
     });
   }
+  problems.push(...shardingChecks(config));
+  return problems;
+}
+
+function shardingChecks(config: AppConfig): ConfigProblem[] {
+  if (!config.sharding.enabled) return [];
+  const problems: ConfigProblem[] = [];
+  if (!config.database.url.startsWith('postgres'))
+    problems.push({
+      key: 'sharding.enabled',
+      origin: 'sharding',
+      message: 'needs DATABASE_URL to be a PostgreSQL URL (SQLite runs one replica)',
+    });
+  if (!config.sharding.internalSecret)
+    problems.push({
+      key: 'sharding.internalSecret',
+      origin: 'CLOUDPILOT_SHARDING_SECRET',
+      message: 'is required when sharding.enabled is true',
+    });
   return problems;
 }
 

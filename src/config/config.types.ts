@@ -116,6 +116,16 @@ export interface AppConfig {
     coldSyncConcurrency: number;
   };
   coordination: { leaderElection: 'auto' | 'postgres' | 'none'; retryIntervalSeconds: number };
+  sharding: {
+    enabled: boolean;
+    minClusters: number;
+    replicationFactor: number;
+    memberTimeoutSeconds: number;
+    internalPort: number;
+    /** Where the other replicas reach this one's internal port; empty: http://<hostname>:<port>. */
+    internalAddress: string;
+    internalSecret?: string;
+  };
   history: { retentionDays: number; nodePoolLabels: string[] };
   changes: {
     enabled: boolean;

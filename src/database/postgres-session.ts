@@ -20,6 +20,8 @@ export class PostgresSession {
     private readonly url: string,
     private readonly applicationName: string,
     private readonly handlers: PostgresSessionHandlers,
+    /** A round trip that takes longer fails and drops the session (0: wait as long as it takes). */
+    private readonly queryTimeoutMs = 0,
   ) {}
 
   get connected(): boolean {
@@ -33,6 +35,7 @@ export class PostgresSession {
       application_name: this.applicationName,
       keepAlive: true,
       connectionTimeoutMillis: 5000,
+      ...(this.queryTimeoutMs ? { query_timeout: this.queryTimeoutMs } : {}),
     });
     client.on('notification', (m) => this.handlers.onNotification(m.channel, m.payload ?? ''));
     client.on('error', (error) => this.lose(client, error));
@@ -76,9 +79,10 @@ export class PostgresSession {
     await client?.end().catch(() => undefined);
   }
 
-  private async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  /** One statement on this session; a failure drops the session, to be opened again by connect(). */
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const client = this.client;
-    if (!client) throw new Error('the coordination connection is not open');
+    if (!client) throw new Error('the database session is not open');
     try {
       return (await client.query(sql, params)).rows as T[];
     } catch (error) {

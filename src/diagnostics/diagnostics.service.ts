@@ -153,7 +153,7 @@ export class DiagnosticsService implements OnApplicationShutdown {
         const { score, counts } = healthScore(this.viewOf(engine).counted());
         return { score, counts, evaluatedAt: iso(engine.evaluatedAt) };
       },
-      { failure: 'Diagnostics of the cluster failed' },
+      { failure: 'Diagnostics of the cluster failed', route: '/api/v1/diagnostics' },
     );
   }
 

@@ -1,9 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
-import { ClusterSnapshot, ClusterSnapshots, ClusterUsage } from '../monitor/cluster-snapshot';
+import { ReplicaCoordination } from '../coordination/replica-coordination';
+import {
+  ClusterPlacement,
+  ClusterSnapshot,
+  ClusterSnapshots,
+  ClusterUsage,
+  EveryCluster,
+} from '../monitor/cluster-snapshot';
 import { LiveUsage } from '../telemetry/live-usage';
 import { FindingCounts, withFindingCounts } from './finding-counts';
 import { HistorySample } from './history-sample.entity';
@@ -22,7 +29,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 const INSERT_CHUNK = 200;
 
 /**
- * Leader-only: writes one history sample per cluster (and per namespace, node, node pool and
+ * Leader-only (with sharding: each replica for the clusters it owns first): writes one history sample per cluster (and per namespace, node, node pool and
  * restarting workload) per monitor tick. Ticks are aligned to the middle of their slot on the wall
  * clock, so every replica's timer agrees on which tick is which: a new leader continues the series
  * where the old one stopped, and a tick two replicas both sample is stored once (the slot is in the
@@ -33,6 +40,7 @@ export class HistorySampler {
   private readonly logger = new Logger('History');
   private readonly job: PeriodicJob<number>;
   private lastPrune = 0;
+  private readonly placement: ClusterPlacement;
 
   constructor(
     @InjectRepository(HistorySample) private readonly samples: Repository<HistorySample>,
@@ -41,11 +49,15 @@ export class HistorySampler {
     private readonly findingCounts: FindingCounts,
     private readonly liveUsage: LiveUsage,
     jobs: PeriodicJobs,
+    private readonly coordination: ReplicaCoordination,
+    @Optional() placement?: ClusterPlacement,
   ) {
+    this.placement = placement ?? new EveryCluster();
     this.job = jobs.register({
       name: 'history',
       everyMs: this.intervalMs,
-      runsOn: 'leader',
+      // Sharded, every replica samples the clusters it owns first; retention stays the leader's.
+      runsOn: configProvider.config.sharding.enabled ? 'every-replica' : 'leader',
       alignToSlot: true,
       tick: (now) => this.write(now),
     });
@@ -64,8 +76,13 @@ export class HistorySampler {
     const slot = slotOf(now, this.intervalMs);
     const at = new Date(now).toISOString();
     const rows: HistoryRow[] = [];
+    const leads = this.coordination.isLeader();
+    // Until the clusters are shared out, the leader alone samples them all, as without sharding.
+    const sampled = (id: string) => (this.placement.sharded ? this.placement.samples(id) : leads);
     // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
-    const live = [...this.snapshots.all().values()].filter((s) => s.settled && !s.down);
+    const live = [...this.snapshots.all().values()].filter(
+      (s) => sampled(s.clusterId) && s.settled && !s.down,
+    );
     // Each cluster's Prometheus is read at once: a dead one costs one deadline, not one each.
     const usages = await Promise.all(live.map((s) => this.usageOf(s)));
     for (const [i, snapshot] of live.entries()) {
@@ -80,7 +97,7 @@ export class HistorySampler {
       );
     }
     await this.insert(rows);
-    if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
+    if (leads && now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
     return rows.length;
   }
 

@@ -2,7 +2,8 @@ import type { AppError } from '../common/app-error';
 import type { ListWatchState } from '../kubernetes/list-watch';
 import type { CachedKindName, CachedRecords, KindStatus, SnapshotListener } from './cached-records';
 import type { ClusterAggregates } from './cluster-aggregates';
-import type { ClusterRef, FanOutOptions, FleetEntry } from './fleet';
+import type { FleetOptions } from './cluster-placement';
+import type { ClusterRef, FleetEntry } from './fleet';
 import type { ClusterUsage } from './node-usage';
 
 /**
@@ -94,7 +95,7 @@ export abstract class ClusterSnapshots {
    */
   abstract fleet<T>(
     each: (snapshot: ClusterSnapshot, cluster: ClusterRef) => Promise<T>,
-    options: FanOutOptions,
+    options: FleetOptions,
   ): Promise<Fleet<T>>;
 
   /**
@@ -114,6 +115,8 @@ export { SnapshotMirror } from './snapshot-mirror';
 export type { MirrorBatch, MirroredChange } from './snapshot-mirror';
 export { emptyNamespaceAggregate } from './cluster-aggregates';
 export { fanOut, firstSyncTimeout } from './fleet';
+export { ClusterPlacement, EveryCluster } from './cluster-placement';
+export type { FleetOptions, FleetPlan } from './cluster-placement';
 export type { ClusterRef, FanOutOptions, FleetEntry, FleetError } from './fleet';
 export type { ClusterUsage } from './node-usage';
 export type {

@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ClusterEvents } from '../cluster-registry/cluster-events';
 import { AppError } from '../common/app-error';
@@ -10,9 +16,10 @@ import { collectionPath, kindOf } from '../kubernetes/kinds';
 import type { KubeClient } from '../kubernetes/kube-client';
 import type { CachedKindSpec } from './cached-kinds';
 import { ClusterCache } from './cluster-cache';
+import { ClusterPlacement, EveryCluster, FleetOptions } from './cluster-placement';
 import { ColdSyncQueue } from './cold-sync-queue';
 import { ClusterSnapshot, ClusterSnapshots, Fleet } from './cluster-snapshot';
-import { ClusterRef, fanOut, FanOutOptions } from './fleet';
+import { ClusterRef, fanOut, FleetEntry } from './fleet';
 
 /**
  * Owns one live ClusterCache per registered cluster: started at start-up and on registration,
@@ -34,6 +41,7 @@ export class MonitorService
     () => this.configProvider.config.monitor.coldSyncConcurrency,
   );
   private unsubscribe: (() => void) | undefined;
+  private readonly placement: ClusterPlacement;
 
   constructor(
     private readonly directory: ClusterDirectory,
@@ -41,8 +49,11 @@ export class MonitorService
     private readonly configProvider: ConfigProvider,
     private readonly discovery: ClusterDiscovery,
     readiness: ReadinessRegistry,
+    // Sharding (docs/scaling.md) narrows the clusters this replica watches; without it, all of them.
+    @Optional() placement?: ClusterPlacement,
   ) {
     super();
+    this.placement = placement ?? new EveryCluster();
     // Ready once every cluster has finished its first sync or said why it cannot.
     readiness.register({
       name: 'monitor',
@@ -51,10 +62,19 @@ export class MonitorService
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = this.events.subscribe(
+    const unsubscribeEvents = this.events.subscribe(
       (event) => void this.onClusterEvent(event.type, event.clusterId),
     );
-    await this.reconcile().catch((error) =>
+    const unsubscribePlacement = this.placement.onChange(() => void this.reconcileLogged());
+    this.unsubscribe = () => {
+      unsubscribeEvents();
+      unsubscribePlacement();
+    };
+    await this.reconcileLogged();
+  }
+
+  private reconcileLogged(): Promise<void> {
+    return this.reconcile().catch((error) =>
       this.logger.warn(`Could not list clusters to monitor: ${(error as Error).message}`),
     );
   }
@@ -64,9 +84,9 @@ export class MonitorService
     await Promise.all([...this.caches.keys()].map((id) => this.stopCache(id)));
   }
 
-  /** Starts caches for new clusters, restarts changed ones, stops removed ones. */
+  /** Starts caches for new clusters, restarts changed ones, stops removed (or no longer owned) ones. */
   async reconcile(): Promise<void> {
-    const clusters = await this.directory.list();
+    const clusters = (await this.directory.list()).filter((c) => this.placement.watches(c.id));
     const wanted = new Set(clusters.map((c) => c.id));
     for (const id of [...this.caches.keys()]) if (!wanted.has(id)) await this.stopCache(id);
     await Promise.all(
@@ -109,17 +129,21 @@ export class MonitorService
     return this.configProvider.config.monitor.fleetDeadlineSeconds * 1000;
   }
 
+  /** Every cluster's answer: this replica's own clusters here, the others from their owners. */
   async fleet<T>(
     each: (snapshot: ClusterSnapshot, cluster: ClusterRef) => Promise<T>,
-    options: FanOutOptions,
+    options: FleetOptions,
   ): Promise<Fleet<T>> {
     const deadlineSeconds = this.configProvider.config.monitor.fleetDeadlineSeconds;
     const clusters = (await this.directory.list()).map((c) => ({ id: c.id, name: c.name }));
-    const items = await fanOut(
-      clusters,
-      async (cluster) => each(await this.settled(cluster.id), cluster),
-      options,
-    );
+    const here = (refs: ClusterRef[]) =>
+      fanOut(refs, async (cluster) => each(await this.settled(cluster.id), cluster), options);
+    const plan = this.placement.plan(clusters, options);
+    const [local, remote] = await Promise.all([here(plan.local), plan.remote]);
+    const answered = [...local, ...(remote.entries as FleetEntry<T>[])];
+    answered.push(...(await here(remote.fallback)));
+    const byId = new Map(answered.map((entry) => [entry.cluster.id, entry]));
+    const items = clusters.flatMap((c) => byId.get(c.id) ?? []);
     return { items, deadlineSeconds };
   }
 
@@ -186,7 +210,7 @@ export class MonitorService
 
   private async onClusterEvent(type: 'changed' | 'removed', id: string): Promise<void> {
     try {
-      if (type === 'removed') await this.stopCache(id);
+      if (type === 'removed' || !this.placement.watches(id)) await this.stopCache(id);
       else await this.ensure(id);
     } catch (error) {
       this.logger.warn(

@@ -1,13 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import type { Finding } from '../cluster-state/finding';
 import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
-import { ReplicaCoordination } from '../coordination/replica-coordination';
+import { LeadershipStatus, ReplicaCoordination } from '../coordination/replica-coordination';
 import { DiagnosticsService } from '../diagnostics/diagnostics.service';
 import { LlmProposal } from '../llm/proposals/llm-proposal.entity';
-import { ClusterSnapshots } from '../monitor/cluster-snapshot';
+import { ClusterPlacement, ClusterSnapshots, EveryCluster } from '../monitor/cluster-snapshot';
 import { diffFindings, FindingDiff, NotifiedState } from './finding-diff';
 import { ToldWhileLeading } from './told-while-leading';
 import { NotificationEventRow } from './notification-event.entity';
@@ -44,17 +44,24 @@ const toState = (row: NotifiedFinding): NotifiedState => ({
 });
 
 /**
- * Leader-only: commits what changed since the last notification to the outbox, before anything
- * is sent. Per cluster, one transaction compares the current findings with what was last
+ * Leader-only (with sharding: each replica for the clusters it owns first; reminders and
+ * proposals stay the leader's): commits what changed since the last notification to the outbox,
+ * before anything is sent. Per cluster, one transaction compares the current findings with what was last
  * notified (notified_finding) and writes the events, their deliveries and the new states
  * together, so a crash leaves either all of them or none, and the next leader finds the same
  * difference again. A cluster that cannot be read is skipped: its findings are unknown, not gone.
+ * Two replicas that briefly both record a cluster (a membership change in flight) compute the
+ * same event keys from the same notified state: the second commit fails on the unique key and
+ * rolls back, so no event is stored twice.
  */
 @Injectable()
 export class OutboxRecorder {
   private readonly logger = new Logger('Notifications');
   private readonly job: PeriodicJob<number>;
   private readonly told = new ToldWhileLeading<Told>();
+  private readonly placement: ClusterPlacement;
+  /** When the clusters this replica records may last have changed hands (epoch ms). */
+  private placementChangedAt = 0;
 
   constructor(
     @InjectRepository(NotifiedFinding) private readonly notified: Repository<NotifiedFinding>,
@@ -66,11 +73,15 @@ export class OutboxRecorder {
     private readonly coordination: ReplicaCoordination,
     configProvider: ConfigProvider,
     jobs: PeriodicJobs,
+    @Optional() placement?: ClusterPlacement,
   ) {
+    this.placement = placement ?? new EveryCluster();
+    this.placement.onChange(() => (this.placementChangedAt = Date.now()));
     this.job = jobs.register({
       name: 'notifications-record',
       everyMs: configProvider.config.notifications.scanIntervalSeconds * 1000,
-      runsOn: 'leader',
+      // Sharded, every replica records the clusters it owns first, as the history does.
+      runsOn: configProvider.config.sharding.enabled ? 'every-replica' : 'leader',
       tick: (now) => this.record(now),
     });
   }
@@ -82,11 +93,15 @@ export class OutboxRecorder {
 
   private async record(now: number): Promise<number> {
     const routes = await this.store.allRoutes();
+    const leads = this.coordination.isLeader();
+    // Until the clusters are shared out, the leader alone records them all, as without sharding.
+    const records = (id: string) => (this.placement.sharded ? this.placement.samples(id) : leads);
     let committed = 0;
     for (const clusterId of this.snapshots.all().keys()) {
+      if (!records(clusterId)) continue;
       // Read before the findings: a change in between is diffed again at the next scan.
       const stamp = this.diagnostics.changeStamp(clusterId);
-      const remembered = this.told.get(clusterId, this.coordination.status());
+      const remembered = this.told.get(clusterId, this.tenure());
       if (stamp !== undefined && remembered?.stamp === stamp) continue;
       const current = await this.currentFindings(clusterId);
       if (current)
@@ -95,8 +110,23 @@ export class OutboxRecorder {
           stamp,
         });
     }
+    if (!leads) return committed;
     committed += await this.reminders.record(routes, now);
     return committed + (await this.recordProposals(routes, now));
+  }
+
+  /**
+   * Under which tenure this replica alone has written a cluster's notified state: its leadership,
+   * or with sharding its first ownership since the clusters last changed hands.
+   */
+  private tenure(): LeadershipStatus {
+    const status = this.coordination.status();
+    const leaderSince = status.since ? Date.parse(status.since) : 0;
+    const leader = this.placement.sharded || status.leader;
+    const from = this.placement.sharded
+      ? this.placementChangedAt
+      : Math.max(leaderSince, this.placementChangedAt);
+    return { ...status, leader, since: leader ? iso(from) : null };
   }
 
   private async currentFindings(clusterId: string): Promise<Finding[] | undefined> {
@@ -109,8 +139,9 @@ export class OutboxRecorder {
   }
 
   /**
-   * What was last notified comes from the database, or, while this replica has led without a
-   * break since it last committed (no other leader could have written), from its own memory:
+   * What was last notified comes from the database, or, while this replica has led (sharded: owned
+   * the cluster) without a break since it last committed (no one else could have written), from
+   * its own memory:
    * reading and parsing every notified finding of a large cluster each scan held the event loop
    * for hundreds of milliseconds.
    */

@@ -104,7 +104,7 @@ export class OverviewService {
         if (failure) throw failure;
         return resourceOverview(snapshot(cluster, cache, status, this.usageOf(cache)));
       },
-      { failure: 'The cluster overview failed', details: true },
+      { failure: 'The cluster overview failed', details: true, route: '/api/v1/overview' },
     );
   }
 

@@ -7,6 +7,7 @@ import { DiagnosticsSilences1764600000000 } from './1764600000000-diagnostics-si
 import { Changes1764700000000 } from './1764700000000-changes';
 import { AccessGrants1764800000000 } from './1764800000000-access-grants';
 import { Integrations1764900000000 } from './1764900000000-integrations';
+import { ReplicaMembers1765100000000 } from './1765100000000-replica-members';
 
 /** In order of application. A migration, once released, is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Changes1764700000000,
   AccessGrants1764800000000,
   Integrations1764900000000,
+  ReplicaMembers1765100000000,
 ];

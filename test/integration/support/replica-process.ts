@@ -30,13 +30,18 @@ function exited(child: ChildProcess): Promise<void> {
   );
 }
 
-/** Starts a replica with only the given environment (plus PATH/HOME) and waits until /readyz is 200. */
+/**
+ * Starts a replica with only the given environment (plus PATH/HOME) and waits until /readyz is 200.
+ * `port`: its public port, when the caller hands out ports itself (a free port probed here may be
+ * the one the caller just probed for another listener of the replicas).
+ */
 export async function startReplica(
   name: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
+  port?: number,
 ): Promise<ReplicaProcess> {
-  const port = await freePort();
+  port ??= await freePort();
   const root = join(__dirname, '..', '..', '..');
   const child = spawn(process.execPath, [join(root, 'dist', 'main.js'), '--port', String(port)], {
     cwd: root,
