@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
+import { hygienicPodSpec } from './support/hygienic-pod';
 import { SignedReceiver } from './support/signed-receiver';
 import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
 
@@ -24,17 +25,7 @@ const crasher = () => ({
     namespace: ns,
     labels: { 'cloudpilot.dev/fault': 'CrashLoopBackOff' },
   },
-  spec: {
-    automountServiceAccountToken: false,
-    containers: [
-      {
-        name: 'app',
-        image: 'registry.example/app:1',
-        readinessProbe: { httpGet: { path: '/', port: 8080 } },
-        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
-      },
-    ],
-  },
+  spec: hygienicPodSpec(),
 });
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {

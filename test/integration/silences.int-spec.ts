@@ -12,6 +12,7 @@ import {
   startServer,
   TestApp,
 } from './support/cloudpilot-app';
+import { hygienicPodSpec } from './support/hygienic-pod';
 import { parseSse, SseMessage } from './support/sse-schema';
 import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
 import { startPostgres } from '../support/postgres-server';
@@ -48,20 +49,7 @@ const pod = (name: string, fault: string, annotations: Record<string, string> = 
     labels: { team: 'payments', 'cloudpilot.dev/fault': fault },
     annotations,
   },
-  spec: {
-    // A hygienic template (probe, memory limit, no default token), like the requests: the info
-    // codes (CONTAINER_NO_REQUESTS, the container hygiene codes) stay out of the namespace's
-    // findings, which this suite counts.
-    automountServiceAccountToken: false,
-    containers: [
-      {
-        name: 'app',
-        image: 'registry.example/app:1',
-        readinessProbe: { httpGet: { path: '/', port: 8080 } },
-        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
-      },
-    ],
-  },
+  spec: hygienicPodSpec(),
 });
 
 /** A Deployment annotated on its own metadata (not its pod template): its pods' finding is its. */
