@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
 import type { RequestOptions } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { Logger } from '@nestjs/common';
-import { Agent, Client, Pool } from 'undici';
+import { Agent } from 'undici';
 
 /** What decides whether two clients may share connections: where, and with which TLS identity. */
 export interface AgentIdentity {
@@ -91,7 +89,6 @@ function pem(value: unknown): string {
  */
 export function newAgent(tls: RequestOptions, lookup?: LookupFunction): Agent {
   return new Agent({
-    factory: poolWithListenedClients,
     connect: {
       ca: tls.ca,
       cert: tls.cert,
@@ -104,26 +101,4 @@ export function newAgent(tls: RequestOptions, lookup?: LookupFunction): Agent {
       lookup,
     },
   });
-}
-
-const logger = new Logger('Kubernetes');
-
-/**
- * undici fails a queued request when its connection goes (an HTTP/2 session closed after idling),
- * and if the request's handler throws while being failed, it emits that error on the connection's
- * Client, which has no 'error' listener inside an Agent's Pool: Node then throws it out of a timer
- * and the process dies (seen as "Unhandled error … socket idle timeout" in a test run). The
- * request has already failed to its caller, so the event is only logged.
- */
-export function poolWithListenedClients(origin: URL | string, options: Pool.Options): Pool {
-  return new Pool(origin, { ...options, factory: listenedClient });
-}
-
-export function listenedClient(origin: URL | string, options: Client.Options): Client {
-  const client = new Client(origin, options);
-  // Not in undici's typed events, but emitted (lib/core/util.js errorRequest).
-  (client as unknown as EventEmitter).on('error', (error: Error) =>
-    logger.debug(`A connection to ${String(origin)} reported: ${error.message}`),
-  );
-  return client;
 }
