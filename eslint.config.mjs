@@ -136,7 +136,6 @@ export default tseslint.config(
       'src/**/*.spec.ts',
       'src/config/config-keys.ts',
       'src/common/error-codes.ts',
-      'src/database/migrations/**',
     ],
     rules: {
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],

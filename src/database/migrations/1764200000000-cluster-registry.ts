@@ -1,37 +1,27 @@
-import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { col, CreateTablesMigration, table } from './migration-kit';
+
+const cluster = table('cluster', [
+  col.uuid('id', 'primary'),
+  col.varchar('name', 63, 'unique'),
+  col.varchar('display_name', 256),
+  col.varchar('description', 1024),
+  col.text('labels'),
+  col.varchar('server', 2048),
+  col.varchar('auth_type', 32),
+  col.varchar('credential_key_id', 32),
+  col.varchar('credential_nonce', 32),
+  col.text('credential_ciphertext'),
+  col.boolean('is_default'),
+  col.isoTime('created_at'),
+  col.isoTime('updated_at'),
+  col.varchar('last_status', 16),
+  col.varchar('last_error_code', 64, 'nullable'),
+  col.varchar('kubernetes_version', 64, 'nullable'),
+  col.isoTime('checked_at', 'nullable'),
+]);
 
 /** The cluster registry of server mode; credentials only as AES-256-GCM ciphertext. */
-export class ClusterRegistry1764200000000 implements MigrationInterface {
+export class ClusterRegistry1764200000000 extends CreateTablesMigration {
   name = 'ClusterRegistry1764200000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.createTable(
-      new Table({
-        name: 'cluster',
-        columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'name', type: 'varchar', length: '63', isUnique: true },
-          { name: 'display_name', type: 'varchar', length: '256' },
-          { name: 'description', type: 'varchar', length: '1024' },
-          { name: 'labels', type: 'text' },
-          { name: 'server', type: 'varchar', length: '2048' },
-          { name: 'auth_type', type: 'varchar', length: '32' },
-          { name: 'credential_key_id', type: 'varchar', length: '32' },
-          { name: 'credential_nonce', type: 'varchar', length: '32' },
-          { name: 'credential_ciphertext', type: 'text' },
-          { name: 'is_default', type: 'boolean' },
-          { name: 'created_at', type: 'varchar', length: '32' },
-          { name: 'updated_at', type: 'varchar', length: '32' },
-          { name: 'last_status', type: 'varchar', length: '16' },
-          { name: 'last_error_code', type: 'varchar', length: '64', isNullable: true },
-          { name: 'kubernetes_version', type: 'varchar', length: '64', isNullable: true },
-          { name: 'checked_at', type: 'varchar', length: '32', isNullable: true },
-        ],
-      }),
-    );
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.dropTable('cluster');
-  }
+  protected tables = [cluster];
 }

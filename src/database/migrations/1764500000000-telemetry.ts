@@ -1,28 +1,18 @@
-import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { col, CreateTablesMigration, table } from './migration-kit';
+
+const telemetrySource = table('telemetry_source', [
+  col.uuid('cluster_id', 'primary'),
+  col.varchar('type', 16),
+  col.varchar('target', 2048, 'nullable'),
+  col.varchar('auth_type', 16),
+  col.varchar('credential_key_id', 32),
+  col.varchar('credential_nonce', 32),
+  col.text('credential_ciphertext'),
+  col.isoTime('updated_at'),
+]);
 
 /** Per-cluster Prometheus sources, sealed like cluster credentials (issue #28). */
-export class Telemetry1764500000000 implements MigrationInterface {
+export class Telemetry1764500000000 extends CreateTablesMigration {
   name = 'Telemetry1764500000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.createTable(
-      new Table({
-        name: 'telemetry_source',
-        columns: [
-          { name: 'cluster_id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'type', type: 'varchar', length: '16' },
-          { name: 'target', type: 'varchar', length: '2048', isNullable: true },
-          { name: 'auth_type', type: 'varchar', length: '16' },
-          { name: 'credential_key_id', type: 'varchar', length: '32' },
-          { name: 'credential_nonce', type: 'varchar', length: '32' },
-          { name: 'credential_ciphertext', type: 'text' },
-          { name: 'updated_at', type: 'varchar', length: '32' },
-        ],
-      }),
-    );
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.dropTable('telemetry_source');
-  }
+  protected tables = [telemetrySource];
 }

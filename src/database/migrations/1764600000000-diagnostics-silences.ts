@@ -1,35 +1,19 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { col, CreateTablesMigration, index, table } from './migration-kit';
+
+const diagnosticsSilence = table('diagnostics_silence', [
+  col.uuid('id', 'primary'),
+  col.uuid('cluster_id'),
+  col.text('matchers'),
+  col.varchar('comment', 1024),
+  col.varchar('author', 128),
+  col.isoTime('created_at'),
+  col.isoTime('expires_at'),
+  index('diagnostics_silence_cluster', 'cluster_id'),
+  index('diagnostics_silence_expires', 'expires_at'),
+]);
 
 /** Silences of diagnostics findings (issue #33): matchers, expiry, comment and author. */
-export class DiagnosticsSilences1764600000000 implements MigrationInterface {
+export class DiagnosticsSilences1764600000000 extends CreateTablesMigration {
   name = 'DiagnosticsSilences1764600000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.createTable(
-      new Table({
-        name: 'diagnostics_silence',
-        columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'cluster_id', type: 'varchar', length: '36' },
-          { name: 'matchers', type: 'text' },
-          { name: 'comment', type: 'varchar', length: '1024' },
-          { name: 'author', type: 'varchar', length: '128' },
-          { name: 'created_at', type: 'varchar', length: '32' },
-          { name: 'expires_at', type: 'varchar', length: '32' },
-        ],
-      }),
-    );
-    await runner.createIndex(
-      'diagnostics_silence',
-      new TableIndex({ name: 'diagnostics_silence_cluster', columnNames: ['cluster_id'] }),
-    );
-    await runner.createIndex(
-      'diagnostics_silence',
-      new TableIndex({ name: 'diagnostics_silence_expires', columnNames: ['expires_at'] }),
-    );
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.dropTable('diagnostics_silence');
-  }
+  protected tables = [diagnosticsSilence];
 }

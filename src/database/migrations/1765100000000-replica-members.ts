@@ -1,23 +1,13 @@
-import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { col, CreateTablesMigration, table } from './migration-kit';
+
+const replicaMember = table('replica_member', [
+  col.varchar('id', 128, 'primary'),
+  col.varchar('address', 512),
+  col.bigint('heartbeat_at'),
+]);
 
 /** Membership of sharded replicas (issue #34): each replica's internal address and last heartbeat. */
-export class ReplicaMembers1765100000000 implements MigrationInterface {
+export class ReplicaMembers1765100000000 extends CreateTablesMigration {
   name = 'ReplicaMembers1765100000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.createTable(
-      new Table({
-        name: 'replica_member',
-        columns: [
-          { name: 'id', type: 'varchar', length: '128', isPrimary: true },
-          { name: 'address', type: 'varchar', length: '512' },
-          { name: 'heartbeat_at', type: 'bigint' },
-        ],
-      }),
-    );
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.dropTable('replica_member');
-  }
+  protected tables = [replicaMember];
 }
