@@ -6,7 +6,7 @@ const apiToken = table('api_token', [
   col.varchar('role', 16),
   col.varchar('public_id', 32, 'unique'),
   col.varchar('secret_hash', 64),
-  col.isoTime('created_at'),
+  col.createdAt(),
   col.isoTime('expires_at', 'nullable'),
   col.isoTime('last_used_at', 'nullable'),
 ]);

@@ -1,7 +1,7 @@
 import { col, CreateTablesMigration, index, table } from './migration-kit';
 
 const historySample = table('history_sample', [
-  col.uuid('cluster_id', 'primary'),
+  col.clusterId(36, 'primary'),
   col.varchar('scope', 16, 'primary'),
   col.varchar('name', 253, 'primary'),
   col.integer('slot', 'primary'),

@@ -2,11 +2,11 @@ import { col, CreateTablesMigration, index, table } from './migration-kit';
 
 const diagnosticsSilence = table('diagnostics_silence', [
   col.uuid('id', 'primary'),
-  col.uuid('cluster_id'),
+  col.clusterId(36),
   col.text('matchers'),
   col.varchar('comment', 1024),
   col.varchar('author', 128),
-  col.isoTime('created_at'),
+  col.createdAt(),
   col.isoTime('expires_at'),
   index('diagnostics_silence_cluster', 'cluster_id'),
   index('diagnostics_silence_expires', 'expires_at'),

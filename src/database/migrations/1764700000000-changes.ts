@@ -2,7 +2,7 @@ import { col, CreateTablesMigration, index, table } from './migration-kit';
 
 const changeRecord = table('change_record', [
   col.varchar('id', 32, 'primary'),
-  col.uuid('cluster_id'),
+  col.clusterId(36),
   col.isoTime('at'),
   col.varchar('api_group', 253),
   col.varchar('kind', 64),

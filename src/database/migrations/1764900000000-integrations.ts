@@ -11,16 +11,16 @@ const notificationRoute = table('notification_route', [
   col.integer('group_wait_seconds'),
   col.integer('repeat_interval_seconds'),
   col.integer('rate_per_minute'),
-  col.isoTime('created_at'),
+  col.createdAt(),
 ]);
 
 const notificationEvent = table('notification_event', [
   col.serialId('id'),
   col.varchar('key', 128, 'unique'),
   col.varchar('type', 32),
-  col.varchar('cluster_id', 64),
+  col.clusterId(64),
   col.text('payload'),
-  col.isoTime('created_at'),
+  col.createdAt(),
 ]);
 
 const notificationDelivery = table('notification_delivery', [
@@ -33,7 +33,7 @@ const notificationDelivery = table('notification_delivery', [
   col.isoTime('next_attempt_at'),
   col.varchar('last_error', 512, 'nullable'),
   col.isoTime('delivered_at', 'nullable'),
-  col.isoTime('created_at'),
+  col.createdAt(),
   index('idx_delivery_queue', 'route_id', 'status', 'next_attempt_at'),
   index('idx_delivery_subject', 'route_id', 'subject', 'status'),
   index('idx_delivery_event', 'event_id'),
@@ -41,12 +41,12 @@ const notificationDelivery = table('notification_delivery', [
 
 const notifiedFinding = table('notified_finding', [
   col.varchar('finding_id', 16, 'primary'),
-  col.varchar('cluster_id', 64),
+  col.clusterId(64),
   col.varchar('severity', 16),
   col.integer('seq'),
   col.boolean('open'),
   col.text('finding'),
-  col.isoTime('updated_at'),
+  col.updatedAt(),
   index('idx_notified_finding_cluster', 'cluster_id', 'open'),
 ]);
 
@@ -55,7 +55,7 @@ const alertReceiver = table('alert_receiver', [
   col.varchar('name', 128, 'unique'),
   col.varchar('public_id', 32, 'unique'),
   col.varchar('secret_hash', 64),
-  col.isoTime('created_at'),
+  col.createdAt(),
 ]);
 
 const receivedAlert = table('received_alert', [
@@ -64,7 +64,7 @@ const receivedAlert = table('received_alert', [
   col.varchar('fingerprint', 64),
   col.varchar('status', 16),
   col.varchar('alertname', 256),
-  col.varchar('cluster_id', 64, 'nullable'),
+  col.clusterId(64, 'nullable'),
   col.text('labels'),
   col.text('annotations'),
   col.varchar('starts_at', 40),

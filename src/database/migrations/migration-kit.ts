@@ -61,10 +61,40 @@ const serialId = (name: string): TableColumnOptions => ({
 });
 
 /**
- * The column kinds, as `col.varchar('name', 128, 'unique')`: each a column of that name and kind,
- * NOT NULL unless flagged `nullable`.
+ * The registered cluster a row belongs to (`cluster_id`): 36 characters (a UUID) in some released
+ * tables and 64 in others, as the entities' `Columns.clusterId` keeps them.
  */
-export const col = { varchar, uuid, isoTime, text, integer, bigint, boolean, serialId };
+const clusterId = (width: 36 | 64, ...flags: ColumnFlag[]) =>
+  column('cluster_id', 'varchar', flags, width);
+
+/**
+ * The three columns a sealed credential is stored in, as the entities' `SealedCredentialRow`:
+ * key id, nonce and AES-256-GCM ciphertext.
+ */
+const sealedCredential = (): TableColumnOptions[] => [
+  varchar('credential_key_id', 32),
+  varchar('credential_nonce', 32),
+  text('credential_ciphertext'),
+];
+
+/**
+ * The column kinds, as `col.varchar('name', 128, 'unique')`: each a column of that name and kind,
+ * NOT NULL unless flagged `nullable`. The named ones mirror the entities' `Columns`.
+ */
+export const col = {
+  varchar,
+  uuid,
+  isoTime,
+  text,
+  integer,
+  bigint,
+  boolean,
+  serialId,
+  clusterId,
+  sealedCredential,
+  createdAt: () => isoTime('created_at'),
+  updatedAt: () => isoTime('updated_at'),
+};
 
 /** An index or a multi-column unique constraint, listed after a table's columns as in SQL. */
 export interface TableConstraint {
