@@ -132,11 +132,7 @@ export default tseslint.config(
   {
     // Sizes a reader can hold (../shared/STYLE.md): tables are data, not code, and are left out.
     files: ['src/**/*.ts'],
-    ignores: [
-      'src/**/*.spec.ts',
-      'src/config/config-keys.ts',
-      'src/common/error-codes.ts',
-    ],
+    ignores: ['src/**/*.spec.ts', 'src/config/config-keys.ts', 'src/common/error-codes.ts'],
     rules: {
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
       'max-lines': ['error', { max: 300 }],

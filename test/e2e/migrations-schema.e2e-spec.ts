@@ -97,7 +97,15 @@ async function checkMigrations(url: string, snapshot: Snapshot, fixture: string)
   ).join('\n');
   const file = join(FIXTURES, fixture);
   if (process.env.CLOUDPILOT_WRITE_SCHEMA_FIXTURES === '1') writeFileSync(file, text);
-  expect(text).toBe(readFileSync(file, 'utf8'));
+  const recorded = readFileSync(file, 'utf8');
+  const unrecorded = MIGRATIONS.map((m) => m.name).filter((n) => !recorded.includes(`## ${n}\n`));
+  if (unrecorded.length > 0)
+    throw new Error(
+      `no recorded schema for ${unrecorded.join(', ')} in test/fixtures/schema/${fixture}: record a ` +
+        `new migration with CLOUDPILOT_WRITE_SCHEMA_FIXTURES=1 and check that the fixture's diff ` +
+        `only adds its section`,
+    );
+  expect(text).toBe(recorded);
 
   const reverted = await withSource(url, MIGRATIONS.length, async (source) => {
     const after: string[][] = [];

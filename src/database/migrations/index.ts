@@ -9,7 +9,10 @@ import { AccessGrants1764800000000 } from './1764800000000-access-grants';
 import { Integrations1764900000000 } from './1764900000000-integrations';
 import { ReplicaMembers1765100000000 } from './1765100000000-replica-members';
 
-/** In order of application. A migration, once released, is never edited: add a new one. */
+/**
+ * In order of application. A released migration never changes its effect (the schema test in
+ * test/e2e/migrations-schema.e2e-spec.ts pins it): a schema change is a new migration.
+ */
 export const MIGRATIONS = [
   InitialSchema1764100000000,
   ClusterRegistry1764200000000,
