@@ -5,15 +5,32 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ACCESS_RULES } from '../../src/common/access-rule';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
-import { createNamespace, deleteNamespace, kubectlOk } from './support/test-cluster';
+import {
+  createNamedNamespace,
+  createNamespace,
+  deleteNamespace,
+  ensureLeanCluster,
+  kubectlOk,
+  releaseLeanCluster,
+  testCluster,
+  until,
+} from './support/test-cluster';
 
 jest.setTimeout(120_000);
 
 /**
+ * `beta` is a second API server of its own, so an answer built from the wrong cluster's objects
+ * shows. Lean (one node, no Istio CRDs, no Prometheus): no principal but the admin reaches it, and
+ * the admin only lists its Deployments. Named after the main cluster, so parallel runs on other
+ * clusters never share it.
+ */
+const BETA_CLUSTER = `${testCluster.name.slice(0, 26)}-beta`;
+
+/**
  * The access matrix, generated from the committed OpenAPI document (the openapi e2e test keeps it
  * equal to the live one): every /api operation, for a namespace-scoped viewer, a namespace-scoped
- * operator, a cluster-scoped operator and an admin, on two registered clusters. A new route is
- * covered without editing this file; a route without an access rule fails it.
+ * operator, a cluster-scoped operator and an admin, on two real clusters (two API servers). A new
+ * route is covered without editing this file; a route without an access rule fails it.
  */
 type Operation = {
   parameters?: Array<{ name: string; in: string }>;
@@ -54,8 +71,12 @@ describe('access matrix (generated from the OpenAPI document)', () => {
   let port: number;
   let alpha: Record<string, any>;
   let beta: Record<string, any>;
+  let betaCluster: { kubeconfigDir: string; started: boolean };
   let granted: string;
   let hidden: string;
+  /** Deployments that exist on one cluster only: the marks that tell the API servers apart. */
+  const alphaOnly = `alpha-only-${randomUUID().slice(0, 6)}`;
+  const betaOnly = `beta-only-${randomUUID().slice(0, 6)}`;
   const principals: Principal[] = [];
 
   const mint = async (name: string, role: string, grants: unknown[]) => {
@@ -68,24 +89,35 @@ describe('access matrix (generated from the OpenAPI document)', () => {
     return res.body.data.token as string;
   };
 
+  /** The same namespaces and objects on both clusters, plus one Deployment only each has. */
+  const seed = (kubeconfigDir: string | undefined, only: string) => {
+    for (const ns of [granted, hidden]) {
+      if (kubeconfigDir) createNamedNamespace(ns, kubeconfigDir);
+      for (const name of ['web', only])
+        kubectlOk('admin', ['create', 'deployment', name, '-n', ns, '--image=web:1'], {
+          kubeconfigDir,
+        });
+      kubectlOk('admin', ['create', 'configmap', 'settings', '-n', ns, '--from-literal=a=b'], {
+        kubeconfigDir,
+      });
+    }
+  };
+
   beforeAll(async () => {
+    betaCluster = ensureLeanCluster(BETA_CLUSTER);
     t = await startServer();
-    // Two registrations: each is a cluster with its own id, name and labels to CloudPilot.
     alpha = await register(t, `alpha-${randomUUID().slice(0, 6)}`);
-    beta = await register(t, `beta-${randomUUID().slice(0, 6)}`);
+    beta = await register(
+      t,
+      `beta-${randomUUID().slice(0, 6)}`,
+      'admin',
+      '',
+      betaCluster.kubeconfigDir,
+    );
     granted = createNamespace('acc-granted');
     hidden = createNamespace('acc-hidden');
-    for (const ns of [granted, hidden]) {
-      kubectlOk('admin', [
-        'create',
-        'deployment',
-        'web',
-        '-n',
-        ns,
-        '--image=registry.example/web:1',
-      ]);
-      kubectlOk('admin', ['create', 'configmap', 'settings', '-n', ns, '--from-literal=a=b']);
-    }
+    seed(undefined, alphaOnly);
+    seed(betaCluster.kubeconfigDir, betaOnly);
     const inGranted = { clusters: [alpha.name], namespaces: [granted] };
     principals.push(
       {
@@ -108,13 +140,16 @@ describe('access matrix (generated from the OpenAPI document)', () => {
     );
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
-    deleteNamespace(granted);
-    deleteNamespace(hidden);
-    await t.close();
-  });
+    for (const ns of [granted, hidden]) {
+      deleteNamespace(ns);
+      if (betaCluster) deleteNamespace(ns, betaCluster.kubeconfigDir);
+    }
+    await t?.close();
+    releaseLeanCluster(BETA_CLUSTER, betaCluster?.started);
+  }, 120_000);
 
   /** One request as the principal; SSE answers are read for a moment, then dropped. */
   const call = (method: string, url: string, token: string, sse: boolean): Promise<Answer> =>
@@ -184,7 +219,7 @@ describe('access matrix (generated from the OpenAPI document)', () => {
 
     it('returns and changes nothing outside each principal’s grants', async () => {
       for (const p of principals) {
-        // Another cluster: never reachable, whatever the route.
+        // Another cluster (another API server, same namespace names): never reachable.
         if (clusterBound) {
           const other = await call(method, urlFor(path, op, beta, granted), p.token, sse);
           expect([p.label, other.status, other.text.includes(hidden)]).toEqual([
@@ -192,10 +227,22 @@ describe('access matrix (generated from the OpenAPI document)', () => {
             expect.any(Number),
             false,
           ]);
+          expect([p.label, other.text.includes(betaOnly)]).toEqual([p.label, false]);
           expect([p.label, [403, 404].includes(other.status)]).toEqual([p.label, true]);
           if (other.status === 404) expect(other.code).toBe('CLUSTER_NOT_FOUND');
         }
-        if (!p.namespaceScoped) continue;
+        if (!p.namespaceScoped) {
+          // All of alpha is granted: its answers still hold nothing served by beta's API server.
+          if (reads) {
+            const own = await call(method, urlFor(path, op, alpha), p.token, sse);
+            expect([p.label, own.text.includes(betaOnly), own.text.includes(beta.id)]).toEqual([
+              p.label,
+              false,
+              false,
+            ]);
+          }
+          continue;
+        }
         // A namespace outside the grants: refused before any work, or trimmed away.
         const outside = await call(method, urlFor(path, op, alpha, hidden), p.token, sse);
         expect([p.label, outside.status < 500 || outside.status === 503]).toEqual([p.label, true]);
@@ -205,11 +252,12 @@ describe('access matrix (generated from the OpenAPI document)', () => {
           expect([p.label, [403, 404].includes(outside.status)]).toEqual([p.label, true]);
         if (reads) {
           const inside = await call(method, urlFor(path, op, alpha, granted), p.token, sse);
-          expect([p.label, inside.text.includes(hidden), inside.text.includes(beta.id)]).toEqual([
+          expect([
             p.label,
-            false,
-            false,
-          ]);
+            inside.text.includes(hidden),
+            inside.text.includes(beta.id),
+            inside.text.includes(betaOnly),
+          ]).toEqual([p.label, false, false, false]);
         }
       }
     });
@@ -260,5 +308,88 @@ describe('access matrix (generated from the OpenAPI document)', () => {
     expect(
       kubectlOk('admin', ['get', 'configmap', 'settings', '-n', hidden, '-o', 'name']),
     ).toContain('settings');
+  });
+
+  /** Deployment names in a list answer (polls: objects made after registration arrive by watch). */
+  const deploymentsOf = (cluster: Record<string, any>, token: string, namespace?: string) =>
+    until(`deployments of ${cluster.name}`, async () => {
+      const query = namespace ? `?namespace=${namespace}` : '';
+      const res = await t
+        .http()
+        .get(`/api/v1/clusters/${cluster.id}/resources/deployments${query}`)
+        .set(bearer(token));
+      const names: string[] = (res.body.data?.items ?? []).map((d: any) => d.metadata?.name);
+      return names.includes(cluster === alpha ? alphaOnly : betaOnly) ? names : undefined;
+    });
+
+  it('shows the admin each object only under the cluster whose API server holds it', async () => {
+    const [onAlpha, onBeta] = [
+      await deploymentsOf(alpha, ADMIN_TOKEN),
+      await deploymentsOf(beta, ADMIN_TOKEN),
+    ];
+    expect([onAlpha.includes(betaOnly), onBeta.includes(alphaOnly)]).toEqual([false, false]);
+    const one = (cluster: Record<string, any>, name: string) =>
+      t
+        .http()
+        .get(`/api/v1/clusters/${cluster.id}/resources/deployments/${name}?namespace=${granted}`)
+        .set(bearer(ADMIN_TOKEN));
+    expect((await one(beta, betaOnly)).status).toBe(200);
+    expect((await one(alpha, alphaOnly)).status).toBe(200);
+    expect((await one(alpha, betaOnly)).status).toBe(404);
+    expect((await one(beta, alphaOnly)).status).toBe(404);
+  });
+
+  it('lets a cluster operator of alpha neither read nor change beta’s objects (404)', async () => {
+    const operator = principals[2].token;
+    const target = `/api/v1/clusters/${beta.id}/resources/deployments/${betaOnly}`;
+    const answers = [
+      await t.http().get(`${target}?namespace=${granted}`).set(bearer(operator)),
+      await t
+        .http()
+        .put(`${target}/scale?namespace=${granted}`)
+        .set(bearer(operator))
+        .send({ replicas: 3 }),
+      await t.http().post(`${target}/restart?namespace=${granted}`).set(bearer(operator)).send({}),
+    ];
+    expect(answers.map((a) => [a.status, a.body.code])).toEqual(
+      answers.map(() => [404, 'CLUSTER_NOT_FOUND']),
+    );
+    const onBeta = JSON.parse(
+      kubectlOk('admin', ['get', 'deployment', betaOnly, '-n', granted, '-o', 'json'], {
+        kubeconfigDir: betaCluster.kubeconfigDir,
+      }),
+    );
+    expect(onBeta.spec.replicas).toBe(1);
+    expect(
+      onBeta.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'],
+    ).toBeUndefined();
+  });
+
+  it('shows a viewer of one namespace on both clusters each cluster’s own objects there', async () => {
+    const both = await mint('two-cluster-viewer', 'viewer', [
+      { role: 'viewer', clusters: [alpha.name, beta.name], namespaces: [granted] },
+    ]);
+    const clusters = await call('get', '/api/v1/clusters', both, false);
+    expect(
+      JSON.parse(clusters.text)
+        .data.map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual([alpha.id, beta.id].sort());
+    const [onAlpha, onBeta] = [
+      await deploymentsOf(alpha, both, granted),
+      await deploymentsOf(beta, both, granted),
+    ];
+    expect([onAlpha.includes(betaOnly), onBeta.includes(alphaOnly)]).toEqual([false, false]);
+    const outside = await call(
+      'get',
+      `/api/v1/clusters/${beta.id}/resources/deployments?namespace=${hidden}`,
+      both,
+      false,
+    );
+    expect([outside.status, outside.code, outside.text.includes(hidden)]).toEqual([
+      404,
+      'OUT_OF_SCOPE',
+      false,
+    ]);
   });
 });

@@ -81,24 +81,27 @@ export function clusterCli(args: string[], timeoutMs = 300_000): CommandResult {
 
 /** Creates a namespace with a random suffix; delete it in afterAll with deleteNamespace. */
 export function createNamespace(prefix: string): string {
-  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  kubectlOk('admin', ['create', 'namespace', name]);
+  return createNamedNamespace(`${prefix}-${randomBytes(3).toString('hex')}`);
+}
+
+/** Creates the namespace `name` (in another cluster with `kubeconfigDir`) and waits until it is usable. */
+export function createNamedNamespace(name: string, kubeconfigDir?: string): string {
+  kubectlOk('admin', ['create', 'namespace', name], { kubeconfigDir });
   // Pods need the namespace's default ServiceAccount, which controller-manager adds shortly after.
-  const wait = kubectl('admin', [
-    'wait',
-    '-n',
-    name,
-    '--for=create',
-    'serviceaccount/default',
-    '--timeout=30s',
-  ]);
+  const wait = kubectl(
+    'admin',
+    ['wait', '-n', name, '--for=create', 'serviceaccount/default', '--timeout=30s'],
+    { kubeconfigDir },
+  );
   if (wait.status !== 0)
     throw new Error(`namespace ${name}: default ServiceAccount never appeared: ${wait.stderr}`);
   return name;
 }
 
-export function deleteNamespace(name: string): void {
-  kubectl('admin', ['delete', 'namespace', name, '--wait=false', '--ignore-not-found']);
+export function deleteNamespace(name: string, kubeconfigDir?: string): void {
+  kubectl('admin', ['delete', 'namespace', name, '--wait=false', '--ignore-not-found'], {
+    kubeconfigDir,
+  });
 }
 
 export async function eventually<T>(
@@ -224,4 +227,23 @@ export function readyzStatus(server: string, ca: Buffer): Promise<number> {
     req.on('timeout', () => req.destroy());
     req.end();
   });
+}
+
+/**
+ * A lean second cluster (one node, no Istio CRDs, no Prometheus) for suites that need another API
+ * server. Reused when it already runs; `started` says whether this call created it, so the caller
+ * stops only what it started (and keeps it with CLOUDPILOT_KEEP_CLUSTER=1, like the main one).
+ */
+export function ensureLeanCluster(name: string): { kubeconfigDir: string; started: boolean } {
+  const up = clusterCli(['up', '--name', name, '--no-istio', '--no-prometheus', '--nodes', '1']);
+  if (up.status !== 0) throw new Error(`cluster:up ${name} failed: ${up.stderr}`);
+  return {
+    kubeconfigDir: up.stdout.trim().split('\n').at(-1)!,
+    started: !up.stderr.includes('already running'),
+  };
+}
+
+/** Stops a cluster from ensureLeanCluster if this run started it and nobody asked to keep it. */
+export function releaseLeanCluster(name: string, started: boolean): void {
+  if (started && process.env.CLOUDPILOT_KEEP_CLUSTER !== '1') clusterCli(['down', '--name', name]);
 }
