@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -438,5 +440,69 @@ describe('access matrix (generated from the OpenAPI document)', () => {
       'OUT_OF_SCOPE',
       false,
     ]);
+  });
+
+  describe('MCP tools, each with arguments from its own input schema', () => {
+    const clients: Client[] = [];
+    const connect = async (token: string) => {
+      const client = new Client({ name: 'access-matrix', version: '1.0.0' });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
+          requestInit: { headers: bearer(token) },
+        }),
+      );
+      clients.push(client);
+      return client;
+    };
+    afterAll(() => Promise.all(clients.map((c) => c.close())));
+
+    /**
+     * Every tool, called on a cluster with the matrix's names for what its schema asks. A new tool
+     * needing an argument not known here fails below: refused for its input, not as out of scope.
+     */
+    const callAll = async (client: Client, cluster: Record<string, any>) => {
+      const known: Record<string, string> = {
+        clusterId: cluster.id,
+        kind: 'deployments',
+        namespace: granted,
+        name: 'web',
+        pod: 'web',
+        findingId: '0123456789abcdef',
+        query: 'up',
+      };
+      const { tools } = await client.listTools();
+      const answers: Array<[string, boolean, string]> = [];
+      for (const tool of tools) {
+        const props = Object.keys(tool.inputSchema.properties ?? {});
+        const args = Object.fromEntries(props.filter((k) => k in known).map((k) => [k, known[k]]));
+        const res = await client.callTool({ name: tool.name, arguments: args });
+        const text = (res.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('');
+        answers.push([tool.name, !!res.isError, text]);
+      }
+      return answers;
+    };
+
+    it('answer the admin from the API server of the cluster named, and the cluster operator of alpha nothing of beta', async () => {
+      const admin = await connect(ADMIN_TOKEN);
+      const seen: string[] = [];
+      for (const [cluster, own, other] of [
+        [alpha, 'alpha', 'beta'],
+        [beta, 'beta', 'alpha'],
+      ] as const) {
+        for (const [tool, , text] of await callAll(admin, cluster)) {
+          expect([cluster.name, tool, leaks(text, other)]).toEqual([cluster.name, tool, []]);
+          if (leaks(text, own).length) seen.push(`${own} ${tool}`);
+        }
+      }
+      expect(seen).toEqual(expect.arrayContaining(['alpha list_resources', 'beta list_resources']));
+      const operator = await connect(principals[2].token);
+      for (const [tool, isError, text] of await callAll(operator, beta))
+        expect([tool, isError, text.includes('CLUSTER_NOT_FOUND'), leaks(text, 'beta')]).toEqual([
+          tool,
+          true,
+          true,
+          [],
+        ]);
+    });
   });
 });
