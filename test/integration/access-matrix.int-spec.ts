@@ -73,7 +73,8 @@ describe('access matrix (generated from the OpenAPI document)', () => {
   let port: number;
   let alpha: Record<string, any>;
   let beta: Record<string, any>;
-  let betaCluster: { kubeconfigDir: string; started: boolean };
+  let betaUp: ReturnType<typeof ensureLeanCluster> | undefined;
+  let betaCluster: Awaited<ReturnType<typeof ensureLeanCluster>>;
   let granted: string;
   let hidden: string;
   /** Deployments that exist on one cluster only: the marks that tell the API servers apart. */
@@ -125,9 +126,14 @@ describe('access matrix (generated from the OpenAPI document)', () => {
   };
 
   beforeAll(async () => {
-    betaCluster = ensureLeanCluster(BETA_CLUSTER);
+    betaUp = ensureLeanCluster(BETA_CLUSTER);
+    betaUp.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     t = await startServer();
     alpha = await register(t, `alpha-${randomUUID().slice(0, 6)}`);
+    granted = createNamespace('acc-granted');
+    hidden = createNamespace('acc-hidden');
+    marks.alpha = seed(undefined, alphaOnly);
+    betaCluster = await betaUp;
     beta = await register(
       t,
       `beta-${randomUUID().slice(0, 6)}`,
@@ -135,9 +141,6 @@ describe('access matrix (generated from the OpenAPI document)', () => {
       '',
       betaCluster.kubeconfigDir,
     );
-    granted = createNamespace('acc-granted');
-    hidden = createNamespace('acc-hidden');
-    marks.alpha = seed(undefined, alphaOnly);
     marks.beta = seed(betaCluster.kubeconfigDir, betaOnly);
     const inGranted = { clusters: [alpha.name], namespaces: [granted] };
     principals.push(
@@ -164,12 +167,14 @@ describe('access matrix (generated from the OpenAPI document)', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const ns of [granted, hidden]) {
+    for (const ns of [granted, hidden].filter(Boolean)) {
       deleteNamespace(ns);
       if (betaCluster) deleteNamespace(ns, betaCluster.kubeconfigDir);
     }
     await t?.close();
-    releaseLeanCluster(BETA_CLUSTER, betaCluster?.started);
+    // Even when set-up failed before it awaited beta: a cluster still starting is stopped too.
+    const started = (await betaUp?.catch(() => undefined))?.started;
+    if (started !== undefined) releaseLeanCluster(BETA_CLUSTER, started);
   }, 120_000);
 
   /** One request as the principal; SSE answers are read for a moment, then dropped. */

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -64,11 +64,15 @@ export function kubectlOk(
   return res.stdout;
 }
 
+const cliArgs = (args: string[]) => [
+  join(requiredEnv('CLOUDPILOT_REPO_ROOT'), 'scripts/cluster/cli.mjs'),
+  ...args,
+];
+
 /** Runs the cluster CLI (scripts/cluster/cli.mjs) with the Node that runs the tests. */
 export function clusterCli(args: string[], timeoutMs = 300_000): CommandResult {
-  const root = requiredEnv('CLOUDPILOT_REPO_ROOT');
-  const res = spawnSync(process.execPath, [join(root, 'scripts/cluster/cli.mjs'), ...args], {
-    cwd: root,
+  const res = spawnSync(process.execPath, cliArgs(args), {
+    cwd: requiredEnv('CLOUDPILOT_REPO_ROOT'),
     encoding: 'utf8',
     timeout: timeoutMs,
   });
@@ -234,13 +238,25 @@ export function readyzStatus(server: string, ca: Buffer): Promise<number> {
  * server. Reused when it already runs; `started` says whether this call created it, so the caller
  * stops only what it started (and keeps it with CLOUDPILOT_KEEP_CLUSTER=1, like the main one).
  */
-export function ensureLeanCluster(name: string): { kubeconfigDir: string; started: boolean } {
-  const up = clusterCli(['up', '--name', name, '--no-istio', '--no-prometheus', '--nodes', '1']);
-  if (up.status !== 0) throw new Error(`cluster:up ${name} failed: ${up.stderr}`);
-  return {
-    kubeconfigDir: up.stdout.trim().split('\n').at(-1)!,
-    started: !up.stderr.includes('already running'),
-  };
+export function ensureLeanCluster(
+  name: string,
+): Promise<{ kubeconfigDir: string; started: boolean }> {
+  // Asynchronous, so a suite can set up the main cluster while this one starts.
+  const args = cliArgs(['up', '--name', name, '--no-istio', '--no-prometheus', '--nodes', '1']);
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      args,
+      { cwd: requiredEnv('CLOUDPILOT_REPO_ROOT'), timeout: 300_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`cluster:up ${name} failed: ${stderr || error.message}`))
+          : resolve({
+              kubeconfigDir: stdout.trim().split('\n').at(-1)!,
+              started: !stderr.includes('already running'),
+            }),
+    ),
+  );
 }
 
 /** Stops a cluster from ensureLeanCluster if this run started it and nobody asked to keep it. */
