@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ACCESS_RULES } from '../../src/common/access-rule';
+import { ScriptedLlm } from '../support/scripted-llm';
 import { ADMIN_TOKEN, bearer, register, startServer, TestApp } from './support/cloudpilot-app';
 import {
   createNamedNamespace,
@@ -91,6 +92,7 @@ describe('access matrix (generated from the OpenAPI document)', () => {
   /** Routes whose admin answer held its own cluster's marks: proof the leak check saw data. */
   const ownSeen: Record<'alpha' | 'beta', string[]> = { alpha: [], beta: [] };
   const principals: Principal[] = [];
+  const llm = new ScriptedLlm();
 
   const mint = async (name: string, role: string, grants: unknown[]) => {
     const res = await t
@@ -128,7 +130,12 @@ describe('access matrix (generated from the OpenAPI document)', () => {
   beforeAll(async () => {
     betaUp = ensureLeanCluster(BETA_CLUSTER);
     betaUp.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    t = await startServer();
+    t = await startServer({
+      LLM_PROVIDER: 'openai',
+      LLM_API_KEY: 'sk-test-matrix',
+      LLM_MODEL: 'scripted-model',
+      CLOUDPILOT_LLM_BASE_URL: await llm.start(),
+    });
     alpha = await register(t, `alpha-${randomUUID().slice(0, 6)}`);
     granted = createNamespace('acc-granted');
     hidden = createNamespace('acc-hidden');
@@ -172,15 +179,22 @@ describe('access matrix (generated from the OpenAPI document)', () => {
       if (betaCluster) deleteNamespace(ns, betaCluster.kubeconfigDir);
     }
     await t?.close();
+    await llm.close();
     // Even when set-up failed before it awaited beta: a cluster still starting is stopped too.
     const started = (await betaUp?.catch(() => undefined))?.started;
     if (started !== undefined) releaseLeanCluster(BETA_CLUSTER, started);
   }, 120_000);
 
   /** One request as the principal; SSE answers are read for a moment, then dropped. */
-  const call = (method: string, url: string, token: string, sse: boolean): Promise<Answer> =>
+  const call = (
+    method: string,
+    url: string,
+    token: string,
+    sse: boolean,
+    payload: object = {},
+  ): Promise<Answer> =>
     new Promise((resolve, reject) => {
-      const body = method === 'get' || method === 'delete' ? undefined : '{}';
+      const body = method === 'get' || method === 'delete' ? undefined : JSON.stringify(payload);
       const req = httpRequest(
         {
           host: '127.0.0.1',
@@ -509,5 +523,31 @@ describe('access matrix (generated from the OpenAPI document)', () => {
           [],
         ]);
     });
+  });
+
+  it('runs the assistant’s tools on the API server of the session’s cluster, and refuses beta to alpha’s operator', async () => {
+    const readBy = async (token: string, cluster: Record<string, any>) => {
+      llm.play([
+        { kind: 'tools', calls: [{ name: 'list_resources', arguments: { kind: 'deployments' } }] },
+        { kind: 'text', text: 'done' },
+      ]);
+      const session = await t
+        .http()
+        .post('/api/v1/llm/sessions')
+        .set(bearer(token))
+        .send({ clusterId: cluster.id, title: 'matrix' });
+      if (session.status !== 201) return session.body.code as string;
+      await call('post', `/api/v1/llm/sessions/${session.body.data.id}/messages`, token, false, {
+        content: 'look',
+      });
+      return llm.requests[1]?.raw ?? '';
+    };
+    const [toModelOnAlpha, toModelOnBeta] = [
+      await readBy(ADMIN_TOKEN, alpha),
+      await readBy(ADMIN_TOKEN, beta),
+    ];
+    expect([toModelOnAlpha.includes(alphaOnly), leaks(toModelOnAlpha, 'beta')]).toEqual([true, []]);
+    expect([toModelOnBeta.includes(betaOnly), leaks(toModelOnBeta, 'alpha')]).toEqual([true, []]);
+    expect(await readBy(principals[2].token, beta)).toBe('CLUSTER_NOT_FOUND');
   });
 });
