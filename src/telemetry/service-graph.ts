@@ -1,5 +1,5 @@
+import { EdgeRef, EdgeSeries, GraphSeries, NodeRef, resolveSeries } from './graph-series';
 import type { Sample } from './prometheus-client';
-import { serviceNamespace } from './golden-signals';
 
 export type NodeType = 'workload' | 'service' | 'unknown';
 
@@ -35,9 +35,7 @@ export interface ServiceGraph {
 }
 
 interface EdgeTally {
-  source: string;
-  target: string;
-  kind: 'call' | 'route';
+  edge: EdgeRef;
   total: number;
   errors: number;
   clientErrors: number;
@@ -56,75 +54,6 @@ export interface GraphAnswers {
   tcp: readonly Sample[];
 }
 
-function nodeIds(m: Record<string, string>): {
-  caller: GraphNode;
-  service?: GraphNode;
-  callee?: GraphNode;
-} {
-  const unknownCaller = !m.source_workload || m.source_workload === 'unknown';
-  const caller: GraphNode = unknownCaller
-    ? { id: 'unknown', type: 'unknown', namespace: null, name: 'unknown' }
-    : workload(m.source_workload_namespace, m.source_workload);
-  const ns = serviceNamespace(m.destination_service);
-  const service =
-    ns && m.destination_service_name
-      ? {
-          id: `service:${ns}/${m.destination_service_name}`,
-          type: 'service' as const,
-          namespace: ns,
-          name: m.destination_service_name,
-        }
-      : undefined;
-  const known = m.destination_workload && m.destination_workload !== 'unknown';
-  const callee = known
-    ? workload(m.destination_workload_namespace, m.destination_workload)
-    : undefined;
-  return { caller, service, callee };
-}
-
-function workload(namespace: string, name: string): GraphNode {
-  return { id: `workload:${namespace}/${name}`, type: 'workload', namespace, name };
-}
-
-/** The edges one series stands for: caller → Service, and Service → workload when one answered. */
-function edgesOf(
-  m: Record<string, string>,
-  nodes: Map<string, GraphNode>,
-): Array<[string, string, 'call' | 'route']> {
-  const { caller, service, callee } = nodeIds(m);
-  const out: Array<[string, string, 'call' | 'route']> = [];
-  for (const n of [caller, service, callee]) if (n) nodes.set(n.id, n);
-  if (service) out.push([caller.id, service.id, 'call']);
-  if (service && callee) out.push([service.id, callee.id, 'route']);
-  if (!service && callee) out.push([caller.id, callee.id, 'call']);
-  return out;
-}
-
-function tallyFor(
-  tallies: Map<string, EdgeTally>,
-  [source, target, kind]: [string, string, 'call' | 'route'],
-): EdgeTally {
-  const key = `${source}>${target}`;
-  let t = tallies.get(key);
-  if (!t) {
-    t = {
-      source,
-      target,
-      kind,
-      total: 0,
-      errors: 0,
-      clientErrors: 0,
-      mtls: 0,
-      reported: 0,
-      tcp: 0,
-      p95: null,
-      protocols: new Map(),
-    };
-    tallies.set(key, t);
-  }
-  return t;
-}
-
 function isFailure(m: Record<string, string>): boolean {
   const code = m.response_code ?? '';
   if (m.request_protocol === 'grpc') {
@@ -136,33 +65,64 @@ function isFailure(m: Record<string, string>): boolean {
 
 type Visit = (t: EdgeTally, m: Record<string, string>, value: number) => void;
 
-function visit(
-  samples: readonly Sample[],
-  nodes: Map<string, GraphNode>,
-  tallies: Map<string, EdgeTally>,
-  fn: Visit,
-): void {
-  for (const s of samples) {
-    if (!Number.isFinite(s.value)) continue;
-    for (const edge of edgesOf(s.metric, nodes)) fn(tallyFor(tallies, edge), s.metric, s.value);
+/** Tallies by edge slot, made on first use; `made` keeps them in the order they were made. */
+class Tallies {
+  private readonly slots: Array<EdgeTally | undefined>;
+  readonly made: EdgeTally[] = [];
+
+  constructor(size: number) {
+    this.slots = new Array<EdgeTally | undefined>(size);
+  }
+
+  visit(series: readonly EdgeSeries[], fn: Visit): void {
+    for (const s of series) {
+      if (!Number.isFinite(s.value)) continue;
+      for (const edge of s.edges) fn(this.of(edge), s.metric, s.value);
+    }
+  }
+
+  private of(edge: EdgeRef): EdgeTally {
+    let t = this.slots[edge.index];
+    if (!t) {
+      t = {
+        edge,
+        total: 0,
+        errors: 0,
+        clientErrors: 0,
+        mtls: 0,
+        reported: 0,
+        tcp: 0,
+        p95: null,
+        protocols: new Map(),
+      };
+      this.slots[edge.index] = t;
+      this.made.push(t);
+    }
+    return t;
   }
 }
 
-/** localeCompare's order, without building its collator at each of a large graph's comparisons. */
-const byText = new Intl.Collator().compare;
+const round = (v: number, scale = 1000) => Math.round(v * scale) / scale;
+/** Four decimals: the scale `round` takes for rates and percents. */
+const FOUR = 10_000;
+const percent = (part: number, whole: number) =>
+  whole > 0 ? round((100 * part) / whole, FOUR) : 0;
 
-const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
-const percent = (part: number, whole: number) => (whole > 0 ? round((100 * part) / whole, 4) : 0);
+/** The protocol with the most requests (the first seen of equals), else tcp or http. */
+function mainProtocol(t: EdgeTally): string {
+  let best: string | undefined;
+  let most = -Infinity;
+  for (const [protocol, rate] of t.protocols) if (rate > most) [best, most] = [protocol, rate];
+  return best ?? (t.tcp > 0 ? 'tcp' : 'http');
+}
 
 function finish(t: EdgeTally): GraphEdge {
-  const protocol =
-    [...t.protocols].sort((a, b) => b[1] - a[1])[0]?.[0] ?? (t.tcp > 0 ? 'tcp' : 'http');
   return {
-    source: t.source,
-    target: t.target,
-    kind: t.kind,
-    protocol,
-    requestsPerSecond: round(t.total, 4),
+    source: t.edge.source.node.id,
+    target: t.edge.target.node.id,
+    kind: t.edge.kind,
+    protocol: mainProtocol(t),
+    requestsPerSecond: round(t.total, FOUR),
     errorPercent: percent(t.errors, t.total),
     clientErrorPercent: percent(t.clientErrors, t.total),
     p95Ms: t.p95 === null ? null : round(t.p95),
@@ -177,9 +137,13 @@ function finish(t: EdgeTally): GraphEdge {
  * versioned-app graph. Edges and nodes come sorted, so one state gives one graph.
  */
 export function buildGraph(answers: GraphAnswers): ServiceGraph {
-  const nodes = new Map<string, GraphNode>();
-  const tallies = new Map<string, EdgeTally>();
-  visit(answers.requests, nodes, tallies, (t, m, v) => {
+  return graphOf(resolveSeries(answers));
+}
+
+/** The graph of resolved series (the cluster's, or a namespace's part of them): buildGraph. */
+export function graphOf(series: GraphSeries): ServiceGraph {
+  const tallies = new Tallies(series.edgeCount);
+  tallies.visit(series.requests, (t, m, v) => {
     if (v <= 0) return;
     t.total += v;
     if (isFailure(m)) t.errors += v;
@@ -187,23 +151,24 @@ export function buildGraph(answers: GraphAnswers): ServiceGraph {
     const protocol = m.request_protocol || 'http';
     t.protocols.set(protocol, (t.protocols.get(protocol) ?? 0) + v);
   });
-  visit(answers.mtls, nodes, tallies, (t, m, v) => {
+  tallies.visit(series.mtls, (t, m, v) => {
     t.reported += v;
     if (m.connection_security_policy === 'mutual_tls') t.mtls += v;
   });
-  visit(answers.p95, nodes, tallies, (t, _m, v) => (t.p95 = Math.max(t.p95 ?? 0, v)));
-  visit(answers.tcp, nodes, tallies, (t, _m, v) => {
+  tallies.visit(series.p95, (t, _m, v) => (t.p95 = Math.max(t.p95 ?? 0, v)));
+  tallies.visit(series.tcp, (t, _m, v) => {
     t.tcp += v;
     if (v > 0 && t.total === 0) t.protocols.set('tcp', v);
   });
-  const edges = [...tallies.values()]
+  // Edges are numbered in the graph's order (by source, then target, as the collator orders ids).
+  const kept = tallies.made
     .filter((t) => t.total > 0 || t.tcp > 0)
-    .map(finish)
-    .sort((a, b) => byText(a.source, b.source) || byText(a.target, b.target));
-  const used = new Set(edges.flatMap((e) => [e.source, e.target]));
+    .sort((a, b) => a.edge.index - b.edge.index);
+  const used = new Set<NodeRef>();
+  for (const t of kept) used.add(t.edge.source).add(t.edge.target);
   return {
-    nodes: [...nodes.values()].filter((n) => used.has(n.id)).sort((a, b) => byText(a.id, b.id)),
-    edges,
+    nodes: [...used].sort((a, b) => a.rank - b.rank).map((n) => n.node),
+    edges: kept.map(finish),
   };
 }
 

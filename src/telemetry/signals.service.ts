@@ -102,7 +102,7 @@ export class SignalsService {
         );
         return { ...subject, inbound: inSignals, outbound: outSignals, health };
       })
-      .sort((a, b) => severity(b) - severity(a) || keyOf(a).localeCompare(keyOf(b)));
+      .sort((a, b) => severity(b) - severity(a) || byText(keyOf(a), keyOf(b)));
   }
 
   private async direction(
@@ -125,6 +125,9 @@ export class SignalsService {
     };
   }
 }
+
+/** localeCompare's order, without building its collator at each comparison of a large list. */
+const byText = new Intl.Collator().compare;
 
 const RANK = { failure: 3, degraded: 2, healthy: 1, noTraffic: 0 } as const;
 
