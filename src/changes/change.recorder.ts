@@ -11,6 +11,7 @@ import {
   ClusterSnapshot,
   ClusterSnapshots,
   EveryCluster,
+  recordingRunsOn,
   SnapshotChange,
 } from '../monitor/cluster-snapshot';
 import { ChangeBudget, dayOf } from './change-budget';
@@ -74,7 +75,7 @@ export class ChangeRecorder implements OnModuleDestroy {
     this.job = jobs.register({
       name: 'changes',
       everyMs: FLUSH_EVERY_MS,
-      runsOn: configProvider.config.sharding.enabled ? 'every-replica' : 'leader',
+      runsOn: recordingRunsOn(configProvider.config.sharding.enabled),
       tick: (now) => this.tick(now),
     });
   }
