@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { MoreThanOrEqual, LessThan, Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
@@ -11,6 +11,7 @@ import {
   ClusterSnapshot,
   ClusterSnapshots,
   EveryCluster,
+  recordingRunsOn,
   SnapshotChange,
 } from '../monitor/cluster-snapshot';
 import { ChangeBudget, dayOf } from './change-budget';
@@ -58,26 +59,23 @@ export class ChangeRecorder implements OnModuleDestroy {
     @Optional() placement?: ClusterPlacement,
   ) {
     this.placement = placement ?? new EveryCluster();
-    const registers = [metrics.registry];
-    this.recorded = new Counter({
-      name: 'cloudpilot_changes_recorded_total',
-      help: 'Changes stored in the change timeline, by cluster',
-      labelNames: ['cluster'] as const,
-      registers,
-    });
-    this.dropped = new Counter({
-      name: 'cloudpilot_changes_dropped_total',
-      help: 'Changes not stored: over the per-day bound (budget) or a full buffer (buffer)',
-      labelNames: ['cluster', 'reason'] as const,
-      registers,
-    });
+    this.recorded = metrics.counter(
+      'cloudpilot_changes_recorded_total',
+      'Changes stored in the change timeline, by cluster',
+      ['cluster'],
+    );
+    this.dropped = metrics.counter(
+      'cloudpilot_changes_dropped_total',
+      'Changes not stored: over the per-day bound (budget) or a full buffer (buffer)',
+      ['cluster', 'reason'],
+    );
     this.budget = new ChangeBudget(this.config.maxPerClusterPerDay, (clusterId, day) =>
       this.records.countBy({ clusterId, at: MoreThanOrEqual(`${day}T00:00:00.000Z`) }),
     );
     this.job = jobs.register({
       name: 'changes',
       everyMs: FLUSH_EVERY_MS,
-      runsOn: configProvider.config.sharding.enabled ? 'every-replica' : 'leader',
+      runsOn: recordingRunsOn(configProvider.config.sharding.enabled),
       tick: (now) => this.tick(now),
     });
   }

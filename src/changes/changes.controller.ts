@@ -8,6 +8,8 @@ import { ChangeDto, ChangePageDto, ChangeQueryDto, SuspectsDto } from './changes
 import { ChangesService } from './changes.service';
 import { SuspectsService } from './suspects.service';
 
+const Timeline = ClusterEndpoint.with({ access: 'cluster' });
+
 @ApiTags('changes')
 @Controller('api/v1/clusters/:clusterId')
 export class ChangesController {
@@ -17,20 +19,16 @@ export class ChangesController {
   ) {}
 
   @Get('changes')
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary:
-      'The change timeline recorded from the watches (filters: namespace, kind, name, category, since, until; paged, newest first)',
-    response: ChangePageDto,
-  })
+  @Timeline(
+    'The change timeline recorded from the watches (filters: namespace, kind, name, category, since, until; paged, newest first)',
+    { response: ChangePageDto },
+  )
   list(@ClusterIdParam() clusterId: string, @Query() q: ChangeQueryDto): Promise<ChangePageDto> {
     return this.changes.list(clusterId, q);
   }
 
   @Get('changes/:changeId')
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary: 'One recorded change with its structured diff',
+  @Timeline('One recorded change with its structured diff', {
     response: ChangeDto,
     errors: ['CHANGE_NOT_FOUND'],
   })

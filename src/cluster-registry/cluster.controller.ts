@@ -31,6 +31,7 @@ const Register = ApiEndpoint.with({
   errorFamilies: ['connection'],
 });
 const Admin = ClusterEndpoint.with({ access: 'cluster-wide', role: 'admin', errors: WRITE_ERRORS });
+const Viewer = ClusterEndpoint.with({ access: 'cluster' });
 
 @ApiTags('clusters')
 @Controller('api/v1/clusters')
@@ -72,11 +73,7 @@ export class ClusterController {
   }
 
   @Get(':clusterId')
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary: 'Get a cluster by id or name',
-    response: ClusterResponseDto,
-  })
+  @Viewer('Get a cluster by id or name', { response: ClusterResponseDto })
   get(@ClusterIdParam() clusterId: string): Promise<ClusterResponseDto> {
     return this.clusters.get(clusterId);
   }
@@ -101,9 +98,7 @@ export class ClusterController {
   }
 
   @Post(':clusterId/test')
-  @ClusterEndpoint({
-    access: 'cluster',
-    summary: 'Test reachability, read the Kubernetes version and what CloudPilot may do there',
+  @Viewer('Test reachability, read the Kubernetes version and what CloudPilot may do there', {
     response: ClusterTestResponseDto,
     errors: CONNECTION_ERRORS,
   })

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { AppError } from '../common/app-error';
+import { AppError, refusedInInstantMode } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
 import { probeCluster } from '../kubernetes/cluster-probe';
 import { KubeClient } from '../kubernetes/kube-client';
@@ -7,6 +7,9 @@ import { KubeClientPool } from '../kubernetes/kube-client.pool';
 import { ClusterDirectory } from './cluster-directory';
 import { ClusterResponseDto, ClusterStatusDto, ClusterTestResponseDto } from './cluster.dto';
 import { InstantSource, resolveInstantSource } from './instant-connection';
+
+const CLUSTERS_FROM_CONFIG =
+  'Instant mode serves exactly one cluster from its configuration; run in server mode to manage clusters';
 
 /** Instant mode: exactly one cluster from the start-up configuration; the registry is read-only. */
 @Injectable()
@@ -97,26 +100,19 @@ export class InstantClusterDirectory
   }
 
   create(): Promise<never> {
-    return this.readOnly();
+    return refusedInInstantMode(CLUSTERS_FROM_CONFIG);
   }
   importKubeconfig(): Promise<never> {
-    return this.readOnly();
+    return refusedInInstantMode(CLUSTERS_FROM_CONFIG);
   }
   update(): Promise<never> {
-    return this.readOnly();
+    return refusedInInstantMode(CLUSTERS_FROM_CONFIG);
   }
   remove(): Promise<never> {
-    return this.readOnly();
+    return refusedInInstantMode(CLUSTERS_FROM_CONFIG);
   }
   setDefault(): Promise<never> {
-    return this.readOnly();
-  }
-
-  private async readOnly(): Promise<never> {
-    throw new AppError(
-      'NOT_AVAILABLE_IN_INSTANT_MODE',
-      'Instant mode serves exactly one cluster from its configuration; run in server mode to manage clusters',
-    );
+    return refusedInInstantMode(CLUSTERS_FROM_CONFIG);
   }
 
   private assertKnown(idOrName: string): void {

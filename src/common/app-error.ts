@@ -19,3 +19,11 @@ export class AppError extends Error {
     this.status = statusOf(code);
   }
 }
+
+/**
+ * The refusal of a write instant mode cannot make (its clusters and sources come from
+ * configuration), as the rejected promise the refused method answers; `instead` says what to do.
+ */
+export function refusedInInstantMode(instead: string): Promise<never> {
+  return Promise.reject(new AppError('NOT_AVAILABLE_IN_INSTANT_MODE', instead));
+}

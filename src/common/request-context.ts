@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { AccessScope, everywhere } from './access-grants';
+import { asyncScope } from './async-scope';
 import type { Role } from './roles';
 
 /** How the caller proved who it is. */
@@ -40,16 +40,7 @@ export interface RequestContext {
   auditNote?: string;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
-
-export const requestContext = {
-  run<T>(context: RequestContext, fn: () => T): T {
-    return storage.run(context, fn);
-  },
-  current(): RequestContext | undefined {
-    return storage.getStore();
-  },
-};
+export const requestContext = asyncScope<RequestContext>();
 
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

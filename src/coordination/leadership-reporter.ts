@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Gauge } from 'prom-client';
 import { MetricsService } from '../health/metrics.service';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { ReplicaCoordination } from './replica-coordination';
@@ -19,16 +18,15 @@ export class LeadershipReporter {
       name: 'leadership',
       check: async () => ({ ...coordination.status() }),
     });
-    new Gauge({
-      name: 'cloudpilot_leader',
-      help: '1 when this replica leads singleton work (history sampling, retention), else 0',
-      labelNames: ['method', 'replica'] as const,
-      registers: [metrics.registry],
-      collect() {
+    metrics.gauge(
+      'cloudpilot_leader',
+      '1 when this replica leads singleton work (history sampling, retention), else 0',
+      ['method', 'replica'],
+      function () {
         const status = coordination.status();
         this.reset();
         this.set({ method: status.method, replica: status.replicaId }, status.leader ? 1 : 0);
       },
-    });
+    );
   }
 }

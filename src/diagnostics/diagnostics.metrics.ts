@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Gauge, Histogram } from 'prom-client';
+import type { Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '../health/metrics.service';
 import type { Finding } from '../cluster-state/finding';
 import { healthScore } from './health-score';
@@ -14,26 +14,22 @@ export class DiagnosticsMetrics {
   private readonly labelled = new Map<string, string[][]>();
 
   constructor(metrics: MetricsService) {
-    const registers = [metrics.registry];
-    this.findings = new Gauge({
-      name: 'cloudpilot_diagnostics_findings',
-      help: 'Current diagnostics findings by cluster, severity and code',
-      labelNames: ['cluster', 'severity', 'code'] as const,
-      registers,
-    });
-    this.score = new Gauge({
-      name: 'cloudpilot_diagnostics_health_score',
-      help: 'Cluster health score, 0-100 (docs/diagnostics.md)',
-      labelNames: ['cluster'] as const,
-      registers,
-    });
-    this.duration = new Histogram({
-      name: 'cloudpilot_diagnostics_evaluation_seconds',
-      help: 'Time of one full diagnostics evaluation of a cluster',
-      labelNames: ['cluster'] as const,
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers,
-    });
+    this.findings = metrics.gauge(
+      'cloudpilot_diagnostics_findings',
+      'Current diagnostics findings by cluster, severity and code',
+      ['cluster', 'severity', 'code'],
+    );
+    this.score = metrics.gauge(
+      'cloudpilot_diagnostics_health_score',
+      'Cluster health score, 0-100 (docs/diagnostics.md)',
+      ['cluster'],
+    );
+    this.duration = metrics.histogram(
+      'cloudpilot_diagnostics_evaluation_seconds',
+      'Time of one full diagnostics evaluation of a cluster',
+      ['cluster'],
+      [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    );
   }
 
   /** Counts and score of the findings that cost points; `evaluationMs` when an evaluation ran. */

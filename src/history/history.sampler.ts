@@ -10,6 +10,7 @@ import {
   ClusterSnapshots,
   ClusterUsage,
   EveryCluster,
+  recordingRunsOn,
 } from '../monitor/cluster-snapshot';
 import { LiveUsage } from '../telemetry/live-usage';
 import { FindingCounts, withFindingCounts } from './finding-counts';
@@ -57,7 +58,7 @@ export class HistorySampler {
       name: 'history',
       everyMs: this.intervalMs,
       // Sharded, every replica samples the clusters it owns first; retention stays the leader's.
-      runsOn: configProvider.config.sharding.enabled ? 'every-replica' : 'leader',
+      runsOn: recordingRunsOn(configProvider.config.sharding.enabled),
       alignToSlot: true,
       tick: (now) => this.write(now),
     });
@@ -77,8 +78,7 @@ export class HistorySampler {
     const at = new Date(now).toISOString();
     const rows: HistoryRow[] = [];
     const leads = this.coordination.isLeader();
-    // Until the clusters are shared out, the leader alone samples them all, as without sharding.
-    const sampled = (id: string) => (this.placement.sharded ? this.placement.samples(id) : leads);
+    const sampled = (id: string) => this.placement.records(id, leads);
     // A cache on its first sync, or with every watch down, would record zeros, not the cluster.
     const live = [...this.snapshots.all().values()].filter(
       (s) => sampled(s.clusterId) && s.settled && !s.down,

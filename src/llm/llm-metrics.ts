@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { MetricsService } from '../health/metrics.service';
 import type { ResolvedProvider } from './llm-providers';
 import { costOf } from './llm-providers';
@@ -13,31 +13,26 @@ export class LlmMetrics {
   private readonly tools: Counter<'tool' | 'outcome' | 'via'>;
 
   constructor(metrics: MetricsService) {
-    const registers = [metrics.registry];
-    this.tokens = new Counter({
-      name: 'cloudpilot_llm_tokens_total',
-      help: 'Tokens used by the assistant, by provider, model and type (prompt, completion)',
-      labelNames: ['provider', 'model', 'type'],
-      registers,
-    });
-    this.cost = new Counter({
-      name: 'cloudpilot_llm_cost_usd_total',
-      help: 'Estimated USD spent, at the configured prices per million tokens',
-      labelNames: ['provider', 'model'],
-      registers,
-    });
-    this.calls = new Counter({
-      name: 'cloudpilot_llm_requests_total',
-      help: 'Questions answered by the assistant, by outcome (ok or an error code)',
-      labelNames: ['provider', 'model', 'outcome'],
-      registers,
-    });
-    this.tools = new Counter({
-      name: 'cloudpilot_llm_tool_calls_total',
-      help: 'Tool calls by tool, outcome (ok or an error code) and caller (assistant or mcp)',
-      labelNames: ['tool', 'outcome', 'via'],
-      registers,
-    });
+    this.tokens = metrics.counter(
+      'cloudpilot_llm_tokens_total',
+      'Tokens used by the assistant, by provider, model and type (prompt, completion)',
+      ['provider', 'model', 'type'],
+    );
+    this.cost = metrics.counter(
+      'cloudpilot_llm_cost_usd_total',
+      'Estimated USD spent, at the configured prices per million tokens',
+      ['provider', 'model'],
+    );
+    this.calls = metrics.counter(
+      'cloudpilot_llm_requests_total',
+      'Questions answered by the assistant, by outcome (ok or an error code)',
+      ['provider', 'model', 'outcome'],
+    );
+    this.tools = metrics.counter(
+      'cloudpilot_llm_tool_calls_total',
+      'Tool calls by tool, outcome (ok or an error code) and caller (assistant or mcp)',
+      ['tool', 'outcome', 'via'],
+    );
   }
 
   usage(p: ResolvedProvider, promptTokens: number, completionTokens: number): number {

@@ -28,6 +28,13 @@ export abstract class ClusterPlacement {
   abstract watches(clusterId: string): boolean;
   /** True when this replica writes the cluster's history (its first owner, when sharded). */
   abstract samples(clusterId: string): boolean;
+  /**
+   * True when this replica writes the cluster's records (history, changes, notifications): its
+   * first owner when sharded; until the clusters are shared out, the leader alone records them all.
+   */
+  records(clusterId: string, leads: boolean): boolean {
+    return this.sharded ? this.samples(clusterId) : leads;
+  }
   /** Calls the listener whenever the clusters this replica watches may have changed. */
   abstract onChange(listener: () => void): () => void;
   abstract plan(clusters: readonly ClusterRef[], options: FleetOptions): FleetPlan;
@@ -48,4 +55,12 @@ export class EveryCluster extends ClusterPlacement {
   plan(clusters: readonly ClusterRef[]): FleetPlan {
     return { local: [...clusters], remote: Promise.resolve({ entries: [], fallback: [] }) };
   }
+}
+
+/**
+ * Where a job that writes per-cluster records runs: with sharding on every replica, each for the
+ * clusters it owns first (ClusterPlacement.records); without it on the leader alone.
+ */
+export function recordingRunsOn(shardingEnabled: boolean): 'every-replica' | 'leader' {
+  return shardingEnabled ? 'every-replica' : 'leader';
 }

@@ -115,7 +115,7 @@ export { SnapshotMirror } from './snapshot-mirror';
 export type { MirrorBatch, MirroredChange } from './snapshot-mirror';
 export { emptyNamespaceAggregate } from './cluster-aggregates';
 export { fanOut, firstSyncTimeout } from './fleet';
-export { ClusterPlacement, EveryCluster } from './cluster-placement';
+export { ClusterPlacement, EveryCluster, recordingRunsOn } from './cluster-placement';
 export type { FleetOptions, FleetPlan } from './cluster-placement';
 export type { ClusterRef, FanOutOptions, FleetEntry, FleetError } from './fleet';
 export type { ClusterUsage } from './node-usage';

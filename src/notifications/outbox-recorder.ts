@@ -7,7 +7,12 @@ import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
 import { LeadershipStatus, ReplicaCoordination } from '../coordination/replica-coordination';
 import { DiagnosticsService } from '../diagnostics/diagnostics.service';
 import { LlmProposal } from '../llm/proposals/llm-proposal.entity';
-import { ClusterPlacement, ClusterSnapshots, EveryCluster } from '../monitor/cluster-snapshot';
+import {
+  ClusterPlacement,
+  ClusterSnapshots,
+  EveryCluster,
+  recordingRunsOn,
+} from '../monitor/cluster-snapshot';
 import { diffFindings, FindingDiff, NotifiedState } from './finding-diff';
 import { ToldWhileLeading } from './told-while-leading';
 import { NotificationEventRow } from './notification-event.entity';
@@ -81,7 +86,7 @@ export class OutboxRecorder {
       name: 'notifications-record',
       everyMs: configProvider.config.notifications.scanIntervalSeconds * 1000,
       // Sharded, every replica records the clusters it owns first, as the history does.
-      runsOn: configProvider.config.sharding.enabled ? 'every-replica' : 'leader',
+      runsOn: recordingRunsOn(configProvider.config.sharding.enabled),
       tick: (now) => this.record(now),
     });
   }
@@ -94,8 +99,7 @@ export class OutboxRecorder {
   private async record(now: number): Promise<number> {
     const routes = await this.store.allRoutes();
     const leads = this.coordination.isLeader();
-    // Until the clusters are shared out, the leader alone records them all, as without sharding.
-    const records = (id: string) => (this.placement.sharded ? this.placement.samples(id) : leads);
+    const records = (id: string) => this.placement.records(id, leads);
     let committed = 0;
     for (const clusterId of this.snapshots.all().keys()) {
       if (!records(clusterId)) continue;

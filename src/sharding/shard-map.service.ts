@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Gauge } from 'prom-client';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { ConfigProvider } from '../config/config.provider';
 import { MetricsService } from '../health/metrics.service';
@@ -21,16 +20,15 @@ export class ShardMapService {
   ) {
     const caches = () => this.local.all().size;
     const self = () => membership.self;
-    new Gauge({
-      name: 'cloudpilot_monitored_clusters',
-      help: 'Clusters whose live cache (and its watches) runs on this replica: its own with sharding, else all',
-      labelNames: ['replica'] as const,
-      registers: [metrics.registry],
-      collect() {
+    metrics.gauge(
+      'cloudpilot_monitored_clusters',
+      'Clusters whose live cache (and its watches) runs on this replica: its own with sharding, else all',
+      ['replica'],
+      function () {
         this.reset();
         this.set({ replica: self() }, caches());
       },
-    });
+    );
   }
 
   /** The open watches of this replica's caches: kinds in watch mode (not polled) and synced. */

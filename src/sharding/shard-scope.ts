@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { asyncScope } from '../common/async-scope';
 
 /** What a fleet answer needs of the request it serves, to ask the other replicas on its behalf. */
 export interface ShardScope {
@@ -8,16 +8,7 @@ export interface ShardScope {
   clusters?: ReadonlySet<string>;
 }
 
-const storage = new AsyncLocalStorage<ShardScope>();
-
-export const shardScope = {
-  run<T>(scope: ShardScope, fn: () => T): T {
-    return storage.run(scope, fn);
-  },
-  current(): ShardScope | undefined {
-    return storage.getStore();
-  },
-};
+export const shardScope = asyncScope<ShardScope>();
 
 /** Requests that arrived on the internal port with a valid signature, and who forwarded them. */
 export const forwardedRequests = new WeakMap<object, { from: string; clusters?: Set<string> }>();

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { connectionPolicy } from '../cluster-registry/cluster-mapping';
-import { AppError } from '../common/app-error';
+import { refusedInInstantMode } from '../common/app-error';
 import { ConfigProvider } from '../config/config.provider';
 import { sourceFromConfig } from './source-input';
 import { StoredSource, TelemetrySources } from './telemetry-sources';
+
+const SOURCE_FROM_CONFIG =
+  'Instant mode reads the Prometheus source from telemetry.* configuration; run in server mode to set it per cluster';
 
 /** Instant mode: the one cluster's source comes from the telemetry.* config keys, read-only. */
 @Injectable()
@@ -28,17 +31,10 @@ export class InstantTelemetrySources extends TelemetrySources {
   }
 
   set(): Promise<void> {
-    return this.readOnly();
+    return refusedInInstantMode(SOURCE_FROM_CONFIG);
   }
 
   remove(): Promise<void> {
-    return this.readOnly();
-  }
-
-  private async readOnly(): Promise<never> {
-    throw new AppError(
-      'NOT_AVAILABLE_IN_INSTANT_MODE',
-      'Instant mode reads the Prometheus source from telemetry.* configuration; run in server mode to set it per cluster',
-    );
+    return refusedInInstantMode(SOURCE_FROM_CONFIG);
   }
 }

@@ -61,6 +61,19 @@ function rateOf(series: string[], windowSeconds: number): string {
   return series.map((s) => `rate(${s}[${windowSeconds}s])`).join(' or ');
 }
 
+/** The view's series of `metric` (one namespace, or all), rated over the window and summed by `by`. */
+function summedRate(
+  metric: string,
+  by: string[],
+  scope: Scope,
+  direction: Direction,
+  windowSeconds: number,
+  namespace?: string,
+): string {
+  const series = reported(metric, scope, direction, namespaceFilter(scope, direction, namespace));
+  return `sum by (${by.join(', ')}) (${rateOf(series, windowSeconds)})`;
+}
+
 /** Request rate per group and outcome (code, gRPC status, protocol): one query. */
 export function requestRates(
   scope: Scope,
@@ -68,14 +81,8 @@ export function requestRates(
   windowSeconds: number,
   namespace?: string,
 ): string {
-  const by = [...GROUP_LABELS[scope][direction], ...OUTCOME_LABELS].join(', ');
-  const series = reported(
-    'istio_requests_total',
-    scope,
-    direction,
-    namespaceFilter(scope, direction, namespace),
-  );
-  return `sum by (${by}) (${rateOf(series, windowSeconds)})`;
+  const by = [...GROUP_LABELS[scope][direction], ...OUTCOME_LABELS];
+  return summedRate('istio_requests_total', by, scope, direction, windowSeconds, namespace);
 }
 
 /**
@@ -89,14 +96,9 @@ export function latencyBuckets(
   windowSeconds: number,
   namespace?: string,
 ): string {
-  const by = ['le', ...GROUP_LABELS[scope][direction]].join(', ');
-  const series = reported(
-    'istio_request_duration_milliseconds_bucket',
-    scope,
-    direction,
-    namespaceFilter(scope, direction, namespace),
-  );
-  return `sum by (${by}) (${rateOf(series, windowSeconds)})`;
+  const by = ['le', ...GROUP_LABELS[scope][direction]];
+  const metric = 'istio_request_duration_milliseconds_bucket';
+  return summedRate(metric, by, scope, direction, windowSeconds, namespace);
 }
 
 /** One latency quantile per group, computed by Prometheus: for a view that needs only one. */

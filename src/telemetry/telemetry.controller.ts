@@ -17,6 +17,9 @@ import {
 
 const AS_DATA = 'Prometheus failures are data (telemetry.state error), never an error response';
 const Signals = ClusterEndpoint.with({ access: 'cluster', response: SignalsListDto });
+// The source, the graph: its edges name both ends by id, so filtering nodes by namespace would
+// still show who calls whom.
+const ClusterWide = ClusterEndpoint.with({ access: 'cluster-wide' });
 const Admin = ClusterEndpoint.with({
   access: 'cluster-wide',
   role: 'admin',
@@ -47,20 +50,16 @@ export class TelemetryController {
   }
 
   @Get('graph')
-  @ClusterEndpoint({
-    // Edges name both ends by id: filtering nodes by namespace would still show who calls whom.
-    access: 'cluster-wide',
-    summary: `The service graph of a namespace or the cluster: workloads, Services and unknown callers; edges with rate, error %, p95, protocol, mTLS share (format=mermaid adds a flowchart). ${AS_DATA}`,
-    response: ServiceGraphDto,
-  })
+  @ClusterWide(
+    `The service graph of a namespace or the cluster: workloads, Services and unknown callers; edges with rate, error %, p95, protocol, mTLS share (format=mermaid adds a flowchart). ${AS_DATA}`,
+    { response: ServiceGraphDto },
+  )
   graph(@ClusterIdParam() clusterId: string, @Query() query: GraphQueryDto) {
     return this.graphs.graph(clusterId, query);
   }
 
   @Get('source')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary: "The cluster's Prometheus source (never its credential)",
+  @ClusterWide("The cluster's Prometheus source (never its credential)", {
     response: TelemetrySourceDto,
   })
   source(@ClusterIdParam() clusterId: string): Promise<TelemetrySourceDto> {
@@ -86,9 +85,7 @@ export class TelemetryController {
   }
 
   @Post('source/test')
-  @ClusterEndpoint({
-    access: 'cluster-wide',
-    summary: `Test the Prometheus source with one query. ${AS_DATA}`,
+  @ClusterWide(`Test the Prometheus source with one query. ${AS_DATA}`, {
     response: TelemetrySourceTestDto,
   })
   testSource(@ClusterIdParam() clusterId: string): Promise<TelemetrySourceTestDto> {

@@ -2,6 +2,8 @@ import { RawFinding } from '../../cluster-state/finding';
 import { DetectorInput } from './detector';
 
 interface ClassKind {
+  /** The snapshot kind its objects are cached as. */
+  cache: 'storageclasses' | 'ingressclasses';
   code: string;
   kind: 'StorageClass' | 'IngressClass';
   group: string;
@@ -11,6 +13,7 @@ interface ClassKind {
 }
 
 const STORAGE: ClassKind = {
+  cache: 'storageclasses',
   code: 'STORAGE_CLASS_MULTIPLE_DEFAULTS',
   kind: 'StorageClass',
   group: 'storage.k8s.io',
@@ -19,6 +22,7 @@ const STORAGE: ClassKind = {
 };
 
 const INGRESS: ClassKind = {
+  cache: 'ingressclasses',
   code: 'INGRESS_CLASS_MULTIPLE_DEFAULTS',
   kind: 'IngressClass',
   group: 'networking.k8s.io',
@@ -26,7 +30,12 @@ const INGRESS: ClassKind = {
   effect: 'an Ingress without ingressClassName is served by whichever controller claims it',
 };
 
-function several(k: ClassKind, defaults: string[]): RawFinding[] {
+function several(input: DetectorInput, k: ClassKind): RawFinding[] {
+  if (!input.caches(k.cache)) return [];
+  const defaults = input
+    .list(k.cache)
+    .filter((c) => c.isDefault)
+    .map((c) => c.name);
   if (defaults.length < 2) return [];
   const sorted = [...defaults].sort();
   return [
@@ -44,22 +53,6 @@ function several(k: ClassKind, defaults: string[]): RawFinding[] {
 
 /** More than one default StorageClass or IngressClass: which one applies is not what anyone chose. */
 export const defaultClasses = (input: DetectorInput): RawFinding[] => [
-  ...(input.caches('storageclasses')
-    ? several(
-        STORAGE,
-        input
-          .list('storageclasses')
-          .filter((c) => c.isDefault)
-          .map((c) => c.name),
-      )
-    : []),
-  ...(input.caches('ingressclasses')
-    ? several(
-        INGRESS,
-        input
-          .list('ingressclasses')
-          .filter((c) => c.isDefault)
-          .map((c) => c.name),
-      )
-    : []),
+  ...several(input, STORAGE),
+  ...several(input, INGRESS),
 ];

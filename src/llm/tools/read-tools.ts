@@ -14,7 +14,7 @@ import {
   since,
 } from './schemas';
 import { TELEMETRY_TOOLS } from './telemetry-tools';
-import { tool, ToolContext, ToolDeps, ToolDescriptor } from './tool-descriptor';
+import { readTool, ToolContext, ToolDeps, ToolDescriptor } from './tool-descriptor';
 
 const LOG_TAIL_MAX_LINES = 200;
 const LIST_MAX_ITEMS = 50;
@@ -33,39 +33,47 @@ async function refuseSecrets(deps: ToolDeps, ctx: ToolContext, kind: string): Pr
     throw new AppError('FORBIDDEN', 'Secrets are not readable by the assistant');
 }
 
+/** A tool without arguments that answers what the overview routes answer, from the live cache. */
+function overviewTool(
+  name: string,
+  access: ToolDescriptor['access'],
+  description: string,
+  read: (overview: ToolDeps['overview'], clusterId: string) => Promise<unknown>,
+): ToolDescriptor {
+  return readTool({
+    name,
+    access,
+    description,
+    input: z.object({}),
+    deadlineMs: 10_000,
+    handler: (_a, ctx, deps) => read(deps.overview, ctx.clusterId),
+  });
+}
+
 /**
  * The read tools: each one a call of the feature service that already serves the same data over
  * HTTP, so views (Secret-free), limits and error codes are the same.
  */
 export const READ_TOOLS: ToolDescriptor[] = [
-  tool({
-    name: 'cluster_overview',
-    access: 'cluster-wide',
-    description: 'Counts and health of nodes, pods, workloads and services, with requests/limits',
-    input: z.object({}),
-    role: 'viewer',
-    deadlineMs: 10_000,
-    handler: (_a, ctx, deps) => deps.overview.overview(ctx.clusterId),
-  }),
-  tool({
-    name: 'list_namespaces',
-    access: 'namespaces',
-    description: 'Every namespace with its pod phases, workload counts and resource sums',
-    input: z.object({}),
-    role: 'viewer',
-    deadlineMs: 10_000,
-    handler: (_a, ctx, deps) => deps.overview.namespaces(ctx.clusterId),
-  }),
-  tool({
-    name: 'list_nodes',
-    access: 'cluster-wide',
-    description: 'Every node: readiness, schedulability, capacity, allocatable, requests and usage',
-    input: z.object({}),
-    role: 'viewer',
-    deadlineMs: 10_000,
-    handler: (_a, ctx, deps) => deps.overview.nodes(ctx.clusterId),
-  }),
-  tool({
+  overviewTool(
+    'cluster_overview',
+    'cluster-wide',
+    'Counts and health of nodes, pods, workloads and services, with requests/limits',
+    (overview, clusterId) => overview.overview(clusterId),
+  ),
+  overviewTool(
+    'list_namespaces',
+    'namespaces',
+    'Every namespace with its pod phases, workload counts and resource sums',
+    (overview, clusterId) => overview.namespaces(clusterId),
+  ),
+  overviewTool(
+    'list_nodes',
+    'cluster-wide',
+    'Every node: readiness, schedulability, capacity, allocatable, requests and usage',
+    (overview, clusterId) => overview.nodes(clusterId),
+  ),
+  readTool({
     name: 'list_resources',
     access: 'cluster',
     description: `List objects of any kind (summary view where one exists), at most ${LIST_MAX_ITEMS}`,
@@ -75,7 +83,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
       labelSelector: labelSelector.optional(),
       limit: z.number().int().min(1).max(LIST_MAX_ITEMS).optional(),
     }),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: async (a, ctx, deps) => {
       await refuseSecrets(deps, ctx, a.kind);
@@ -87,19 +94,18 @@ export const READ_TOOLS: ToolDescriptor[] = [
       });
     },
   }),
-  tool({
+  readTool({
     name: 'get_resource',
     access: 'namespaced',
     description: 'One object of any kind (slim view: no managedFields)',
     input: z.object({ kind: kindRef, name: objectName('name'), namespace: namespace.optional() }),
-    role: 'viewer',
     deadlineMs: 10_000,
     handler: async (a, ctx, deps) => {
       await refuseSecrets(deps, ctx, a.kind);
       return deps.resources.get(ctx.clusterId, a.kind, a.name, { namespace: a.namespace });
     },
   }),
-  tool({
+  readTool({
     name: 'list_events',
     access: 'cluster',
     description: 'Events, folded by object and reason; filter by namespace, type, object, window',
@@ -110,11 +116,10 @@ export const READ_TOOLS: ToolDescriptor[] = [
       involvedName: objectName('involvedName').optional(),
       since: since.optional(),
     }),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: (a, ctx, deps) => deps.events.list(ctx.clusterId, a),
   }),
-  tool({
+  readTool({
     name: 'pod_logs',
     access: 'namespaced',
     description: `The last lines (at most ${LOG_TAIL_MAX_LINES}) of a pod container's log, or of its previous instance`,
@@ -125,7 +130,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
       tailLines: z.number().int().min(1).max(LOG_TAIL_MAX_LINES).optional(),
       previous: z.boolean().optional(),
     }),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: async (a, ctx, deps) => {
       const log = await deps.logs.read(ctx.clusterId, a.pod, {
@@ -139,17 +143,16 @@ export const READ_TOOLS: ToolDescriptor[] = [
       return { ...log, text, truncated: log.truncated || text.length < log.text.length };
     },
   }),
-  tool({
+  readTool({
     name: 'istio_validations',
     access: 'cluster',
     description:
       'Problems in Istio Gateways, VirtualServices and DestinationRules (Kiali-like checks)',
     input: z.object({ namespace: namespace.optional() }),
-    role: 'viewer',
     deadlineMs: 20_000,
     handler: (a, ctx, deps) => deps.mesh.validate(ctx.clusterId, a.namespace),
   }),
-  tool({
+  readTool({
     name: 'diagnostics_findings',
     access: 'cluster',
     description:
@@ -162,22 +165,20 @@ export const READ_TOOLS: ToolDescriptor[] = [
       silenced: z.boolean().optional(),
       limit: z.number().int().min(1).max(50).optional(),
     }),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: (a, ctx, deps) =>
       deps.diagnostics.findings(ctx.clusterId, { ...a, limit: a.limit ?? 20 }),
   }),
-  tool({
+  readTool({
     name: 'cluster_health',
     access: 'cluster-wide',
     description:
       "The cluster's health score (0-100) and each namespace's, with the findings that cost points",
     input: z.object({}),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: (_a, ctx, deps) => deps.diagnostics.health(ctx.clusterId),
   }),
-  tool({
+  readTool({
     name: 'recent_changes',
     access: 'cluster',
     description:
@@ -189,7 +190,6 @@ export const READ_TOOLS: ToolDescriptor[] = [
       since: since.optional(),
       limit: z.number().int().min(1).max(LIST_MAX_ITEMS).optional(),
     }),
-    role: 'viewer',
     deadlineMs: 10_000,
     handler: (a, ctx, deps) =>
       deps.changes.list(ctx.clusterId, {
@@ -201,13 +201,12 @@ export const READ_TOOLS: ToolDescriptor[] = [
         offset: 0,
       }),
   }),
-  tool({
+  readTool({
     name: 'finding_suspects',
     access: 'cluster-wide',
     description:
       'The recent changes most likely to have caused a diagnostics finding, ranked by how shortly before it began and how closely related they are, each with a one-sentence reason',
     input: z.object({ findingId }),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: (a, ctx, deps) => deps.suspects.of(ctx.clusterId, a.findingId),
   }),

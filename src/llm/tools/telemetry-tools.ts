@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ServiceSignalsDto } from '../../telemetry/telemetry.dto';
 import { MAX_QUERY_LENGTH, MAX_RANGE_MINUTES } from '../../telemetry/metrics-query.service';
 import { namespace, objectName } from './schemas';
-import { tool, ToolDescriptor } from './tool-descriptor';
+import { readTool, ToolDescriptor } from './tool-descriptor';
 
 const MAX_ITEMS = 50;
 const windowSeconds = z
@@ -44,7 +44,7 @@ function brief(item: ServiceSignalsDto) {
  * /telemetry routes. "Not configured" and Prometheus failures come back in `telemetry`, as data.
  */
 export const TELEMETRY_TOOLS: ToolDescriptor[] = [
-  tool({
+  readTool({
     name: 'service_health',
     access: 'cluster',
     description:
@@ -56,7 +56,6 @@ export const TELEMETRY_TOOLS: ToolDescriptor[] = [
       windowSeconds: windowSeconds.optional(),
       limit: z.number().int().min(1).max(MAX_ITEMS).optional(),
     }),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: async (a, ctx, deps) => {
       const list = await deps.telemetry.signals.list(ctx.clusterId, a.scope ?? 'service', {
@@ -69,7 +68,7 @@ export const TELEMETRY_TOOLS: ToolDescriptor[] = [
       return { ...list, items: list.items.map(brief) };
     },
   }),
-  tool({
+  readTool({
     name: 'service_graph',
     access: 'cluster-wide',
     description:
@@ -78,7 +77,6 @@ export const TELEMETRY_TOOLS: ToolDescriptor[] = [
       namespace: namespace.optional(),
       windowSeconds: windowSeconds.optional(),
     }),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: async (a, ctx, deps) => {
       const graph = await deps.telemetry.graphs.graph(ctx.clusterId, {
@@ -98,7 +96,7 @@ export const TELEMETRY_TOOLS: ToolDescriptor[] = [
       };
     },
   }),
-  tool({
+  readTool({
     name: 'query_metrics',
     // PromQL reads any namespace's series.
     access: 'cluster-wide',
@@ -109,7 +107,6 @@ export const TELEMETRY_TOOLS: ToolDescriptor[] = [
       stepSeconds: z.number().int().min(1).max(3600).optional(),
       limit: z.number().int().min(1).max(20).optional(),
     }),
-    role: 'viewer',
     deadlineMs: 15_000,
     handler: (a, ctx, deps) => deps.telemetry.metrics.query(ctx.clusterId, a),
   }),

@@ -66,3 +66,10 @@ export interface ToolDescriptor<I extends z.ZodObject = z.ZodObject> {
 export function tool<I extends z.ZodObject>(d: ToolDescriptor<I>): ToolDescriptor {
   return d as unknown as ToolDescriptor;
 }
+
+/** A tool that only reads: every viewer may run it, as every viewer may read the same over HTTP. */
+export function readTool<I extends z.ZodObject>(
+  d: Omit<ToolDescriptor<I>, 'role' | 'proposes'>,
+): ToolDescriptor {
+  return tool({ ...d, role: 'viewer' });
+}
