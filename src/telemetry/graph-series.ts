@@ -1,6 +1,23 @@
 import { serviceNamespace } from './golden-signals';
 import type { Sample } from './prometheus-client';
-import type { GraphAnswers, GraphNode } from './service-graph';
+
+export type NodeType = 'workload' | 'service' | 'unknown';
+
+export interface GraphNode {
+  /** workload:<ns>/<name>, service:<ns>/<name>, or unknown (callers outside the mesh). */
+  id: string;
+  type: NodeType;
+  namespace: string | null;
+  name: string;
+}
+
+/** The answers of graphQueries: one series list per query. */
+export interface GraphAnswers {
+  requests: readonly Sample[];
+  mtls: readonly Sample[];
+  p95: readonly Sample[];
+  tcp: readonly Sample[];
+}
 
 /** A node with its place in the graph's order (its id's, by the collator localeCompare uses). */
 export interface NodeRef {

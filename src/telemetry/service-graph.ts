@@ -1,15 +1,16 @@
-import { EdgeRef, EdgeSeries, GraphSeries, NodeRef, resolveSeries } from './graph-series';
+import {
+  EdgeRef,
+  EdgeSeries,
+  GraphAnswers,
+  GraphNode,
+  GraphSeries,
+  NodeRef,
+  resolveSeries,
+} from './graph-series';
+
+// The graph's input and node shapes live with the series they are resolved from (graph-series.ts).
+export type { GraphAnswers, GraphNode, NodeType } from './graph-series';
 import type { Sample } from './prometheus-client';
-
-export type NodeType = 'workload' | 'service' | 'unknown';
-
-export interface GraphNode {
-  /** workload:<ns>/<name>, service:<ns>/<name>, or unknown (callers outside the mesh). */
-  id: string;
-  type: NodeType;
-  namespace: string | null;
-  name: string;
-}
 
 /** call: a caller to a Service; route: a Service to the workload that answered. */
 export interface GraphEdge {
@@ -45,13 +46,6 @@ interface EdgeTally {
   tcp: number;
   p95: number | null;
   protocols: Map<string, number>;
-}
-
-export interface GraphAnswers {
-  requests: readonly Sample[];
-  mtls: readonly Sample[];
-  p95: readonly Sample[];
-  tcp: readonly Sample[];
 }
 
 function isFailure(m: Record<string, string>): boolean {
