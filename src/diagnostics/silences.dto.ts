@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { FINDING_CODE_RULE, ISO_TIME_RULE, ruleProblem } from '../common/input-vocabulary';
 import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
-import { labelKeyProblem, labelValueProblem } from '../common/selector-grammar';
+import { LABEL_VALUE, labelKeyProblem, labelValueProblem } from '../common/selector-grammar';
 import { IsIntegerIn } from '../common/integer.decorator';
 import { IsIn } from 'class-validator';
 import { namePatternProblem, SilenceMatchers } from './silence-matching';
@@ -111,7 +111,7 @@ export class SilenceMatchersDto implements SilenceMatchers {
   @ApiProperty({
     required: false,
     type: Object,
-    additionalProperties: { type: 'string' },
+    additionalProperties: { type: 'string', maxLength: 63, pattern: LABEL_VALUE.source },
     minProperties: 1,
     maxProperties: 20,
   })
@@ -123,6 +123,7 @@ export class CreateSilenceDto {
   @IsObject()
   @ValidateNested()
   @Type(() => SilenceMatchersDto)
+  @ApiProperty({ type: () => SilenceMatchersDto, minProperties: 1 })
   @Checked('someMatcher', (v) =>
     MATCHER_KEYS.some((k) => (v as SilenceMatchers | undefined)?.[k] != null)
       ? null
