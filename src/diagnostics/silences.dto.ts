@@ -79,9 +79,19 @@ export const MATCHER_KEYS: Array<keyof SilenceMatchers> = [
  * one of expiresAt and durationSeconds.
  */
 export const CREATE_SILENCE_BODY = () => ({
+  example: {
+    matchers: { code: 'HPA_AT_MAX_REPLICAS', namespace: 'shop' },
+    durationSeconds: 86400,
+    comment: 'capacity raise planned, OPS-1234',
+  },
   allOf: [
     { $ref: getSchemaPath(CreateSilenceDto) },
-    { oneOf: [{ required: ['expiresAt'] }, { required: ['durationSeconds'] }] },
+    {
+      oneOf: [
+        { required: ['expiresAt'], not: { required: ['durationSeconds'] } },
+        { required: ['durationSeconds'], not: { required: ['expiresAt'] } },
+      ],
+    },
   ],
 });
 
