@@ -67,3 +67,12 @@ export function IsEachIn(values: readonly string[], options: FieldOptions = {}):
     IsIn(values, { each: true }),
   );
 }
+
+/** One of `values`, documented as that enum (the plugin cannot read a list kept in a constant). */
+export function IsOneOf(values: readonly string[], options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ required: !options.optional, type: String, enum: values }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsIn(values),
+  );
+}

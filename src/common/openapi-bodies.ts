@@ -1,10 +1,11 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { CLOSED_VARIANTS } from './discriminated-body';
 
 type Schema = Record<string, any>;
 
 const PREFIX = '#/components/schemas/';
 
-/** The component schemas a property refers to, directly, as array items or through allOf. */
+/** The component schemas a property or body refers to, directly, as array items or through allOf. */
 function refsOf(property: Schema): string[] {
   return [property, property.items ?? {}, ...((property.allOf as Schema[] | undefined) ?? [])]
     .map((s: Schema) => s.$ref as string | undefined)
@@ -14,8 +15,8 @@ function refsOf(property: Schema): string[] {
 /**
  * A body read as a DTO refuses properties it does not declare (the ValidationPipe's
  * forbidNonWhitelisted, nested DTOs included), so its schema says `additionalProperties: false`.
- * Bodies documented another way (the Istio objects' oneOf, kept as sent; a merge patch) stay
- * open. Done on the finished document: the Swagger plugin has no class-level switch for it.
+ * The variants of a discriminated body are read the same way and closed too. Bodies documented
+ * another way (the Istio objects' oneOf, kept as sent; a merge patch) stay open. Done on the finished document: the Swagger plugin has no class-level switch for it.
  */
 export function closeDtoBodies(document: OpenAPIObject): OpenAPIObject {
   const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
@@ -31,8 +32,9 @@ export function closeDtoBodies(document: OpenAPIObject): OpenAPIObject {
   };
   for (const item of Object.values(document.paths))
     for (const operation of Object.values(item as Record<string, Schema>)) {
-      const ref = operation?.requestBody?.content?.['application/json']?.schema?.$ref;
-      if (typeof ref === 'string' && ref.startsWith(PREFIX)) close(ref);
+      const schema = operation?.requestBody?.content?.['application/json']?.schema;
+      if (schema) refsOf(schema).forEach(close);
     }
+  CLOSED_VARIANTS.forEach((name) => close(`${PREFIX}${name}`));
   return document;
 }

@@ -8,7 +8,9 @@ import {
   SilenceObjectMeta,
   silenceOf,
 } from './silence-matching';
-import { expiryProblem } from './silences.dto';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CreateSilenceDto, expiryOf, expiryProblem } from './silences.dto';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
@@ -190,5 +192,28 @@ describe('expiry', () => {
     expect(expiryProblem('2026-06-01T13:00:00', NOW)).toMatch(/with a zone/);
     expect(expiryProblem('tomorrow', NOW)).toMatch(/ISO-8601/);
     expect(expiryProblem(42, NOW)).toMatch(/must be a string/);
+  });
+
+  it('is expiresAt or durationSeconds (up to a year), exactly one of them', () => {
+    const refused = (expiry: object) =>
+      validateSync(
+        plainToInstance(CreateSilenceDto, {
+          matchers: { code: 'POD_CRASH_LOOP' },
+          comment: 'OPS-1',
+          ...expiry,
+        }),
+      ).map((e) => e.property);
+    const soon = new Date(Date.now() + 3600_000).toISOString();
+    expect(refused({ expiresAt: soon })).toEqual([]);
+    expect(refused({ durationSeconds: 3600 })).toEqual([]);
+    expect(refused({ durationSeconds: 366 * 24 * 3600 })).toEqual([]);
+    expect(refused({ durationSeconds: 366 * 24 * 3600 + 1 })).toEqual(['durationSeconds']);
+    expect(refused({ durationSeconds: 0 })).toEqual(['durationSeconds']);
+    expect(refused({})).toEqual(['expiresAt']);
+    expect(refused({ expiresAt: soon, durationSeconds: 60 })).toEqual(['durationSeconds']);
+    expect(expiryOf({ durationSeconds: 60 }, NOW)).toBe(NOW + 60_000);
+    expect(expiryOf({ expiresAt: '2026-06-02T00:00:00Z' }, NOW)).toBe(
+      Date.parse('2026-06-02T00:00:00Z'),
+    );
   });
 });

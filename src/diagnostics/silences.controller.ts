@@ -1,8 +1,14 @@
 import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ClusterIdParam, UuidParam } from '../common/route-params.decorator';
-import { CreateSilenceDto, SilenceDto, SilencePageDto, SilenceQueryDto } from './silences.dto';
+import {
+  CREATE_SILENCE_BODY,
+  CreateSilenceDto,
+  SilenceDto,
+  SilencePageDto,
+  SilenceQueryDto,
+} from './silences.dto';
 import { SilencesService } from './silences.service';
 
 // Silences match across namespaces (a matcher without a namespace covers all of them), so they
@@ -14,15 +20,17 @@ const Operator = ClusterEndpoint.with({ access: 'cluster-wide', role: 'operator'
  * diagnostics controller, whose `:findingId` route would otherwise take `silences` for an id.
  */
 @ApiTags('diagnostics')
+@ApiExtraModels(CreateSilenceDto)
 @Controller('api/v1/clusters/:clusterId/diagnostics/silences')
 export class SilencesController {
   constructor(private readonly silences: SilencesService) {}
 
   @Post()
   @Operator(
-    'Silence findings (matchers on code, namespace, kind, name pattern, labels) until an expiry',
+    'Silence findings (matchers on code, namespace, kind, name pattern, labels) until an expiry (expiresAt, or durationSeconds from now)',
     { status: 201, response: SilenceDto },
   )
+  @ApiBody({ schema: CREATE_SILENCE_BODY() })
   create(@ClusterIdParam() clusterId: string, @Body() dto: CreateSilenceDto): Promise<SilenceDto> {
     return this.silences.create(clusterId, dto);
   }

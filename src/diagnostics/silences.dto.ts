@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -8,11 +8,12 @@ import {
   Length,
   MaxLength,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { FINDING_CODE_RULE, ISO_TIME_RULE, ruleProblem } from '../common/input-vocabulary';
 import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-validators';
-import { labelKeyProblem, labelValueProblem } from '../common/selector-grammar';
+import { LABEL_VALUE, labelKeyProblem, labelValueProblem } from '../common/selector-grammar';
 import { IsIntegerIn } from '../common/integer.decorator';
 import { IsIn } from 'class-validator';
 import { namePatternProblem, SilenceMatchers } from './silence-matching';
@@ -45,6 +46,16 @@ export function expiryProblem(value: unknown, now = Date.now()): string | null {
   return null;
 }
 
+/** When a validated new silence ends, in ms: its expiresAt, or durationSeconds from `now`. */
+export function expiryOf(
+  dto: Pick<CreateSilenceDto, 'expiresAt' | 'durationSeconds'>,
+  now: number,
+): number {
+  return dto.durationSeconds !== undefined
+    ? now + dto.durationSeconds * 1000
+    : Date.parse(dto.expiresAt!);
+}
+
 /** A property checked by `problem` (null: valid), its message being the problem. */
 const Checked = (name: string, problem: (value: unknown) => string | null) =>
   ValidateBy({
@@ -62,6 +73,27 @@ export const MATCHER_KEYS: Array<keyof SilenceMatchers> = [
   'name',
   'labels',
 ];
+
+/**
+ * The body of a new silence, documented with what validation holds beyond the properties: exactly
+ * one of expiresAt and durationSeconds.
+ */
+export const CREATE_SILENCE_BODY = () => ({
+  example: {
+    matchers: { code: 'HPA_AT_MAX_REPLICAS', namespace: 'shop' },
+    durationSeconds: 86400,
+    comment: 'capacity raise planned, OPS-1234',
+  },
+  allOf: [
+    { $ref: getSchemaPath(CreateSilenceDto) },
+    {
+      oneOf: [
+        { required: ['expiresAt'], not: { required: ['durationSeconds'] } },
+        { required: ['durationSeconds'], not: { required: ['expiresAt'] } },
+      ],
+    },
+  ],
+});
 
 /** Which findings a silence covers; every matcher given must hold, and at least one is needed. */
 export class SilenceMatchersDto implements SilenceMatchers {
@@ -89,7 +121,7 @@ export class SilenceMatchersDto implements SilenceMatchers {
   @ApiProperty({
     required: false,
     type: Object,
-    additionalProperties: { type: 'string' },
+    additionalProperties: { type: 'string', maxLength: 63, pattern: LABEL_VALUE.source },
     minProperties: 1,
     maxProperties: 20,
   })
@@ -101,6 +133,7 @@ export class CreateSilenceDto {
   @IsObject()
   @ValidateNested()
   @Type(() => SilenceMatchersDto)
+  @ApiProperty({ type: () => SilenceMatchersDto, minProperties: 1 })
   @Checked('someMatcher', (v) =>
     MATCHER_KEYS.some((k) => (v as SilenceMatchers | undefined)?.[k] != null)
       ? null
@@ -108,10 +141,22 @@ export class CreateSilenceDto {
   )
   matchers: SilenceMatchersDto;
 
-  /** When the silence ends: ISO-8601 with a zone, in the future and within a year. */
+  /** When the silence ends: ISO-8601 with a zone, in the future and within a year (or durationSeconds). */
+  @ValidateIf((dto: CreateSilenceDto) => dto.durationSeconds === undefined)
   @Checked('futureTime', (v) => expiryProblem(v))
-  @ApiProperty({ type: String, format: 'date-time' })
-  expiresAt: string;
+  @ApiProperty({ type: String, format: 'date-time', required: false })
+  expiresAt?: string;
+
+  /** How long the silence lasts from now, in seconds, up to a year (366 days); instead of expiresAt. */
+  @IsIntegerIn(1, MAX_SILENCE_MS / 1000, { optional: true })
+  @ValidateBy({
+    name: 'oneExpiry',
+    validator: {
+      validate: (_v: unknown, args) => (args?.object as CreateSilenceDto).expiresAt === undefined,
+      defaultMessage: () => 'give expiresAt or durationSeconds, not both',
+    },
+  })
+  durationSeconds?: number;
 
   /** Why the finding is accepted (who decided, the ticket). */
   @IsString()

@@ -12,6 +12,7 @@ import { DiagnosticsSilence } from './silence.entity';
 import { ActiveSilence, compileNamePattern, SilenceMatchers } from './silence-matching';
 import {
   CreateSilenceDto,
+  expiryOf,
   MATCHER_KEYS,
   SilenceDto,
   SilencePageDto,
@@ -89,7 +90,7 @@ export class SilencesService implements OnModuleInit, OnModuleDestroy {
       comment: dto.comment,
       author: principal?.name ?? 'anonymous',
       createdAt: iso(Date.now()),
-      expiresAt: iso(Date.parse(dto.expiresAt)),
+      expiresAt: iso(expiryOf(dto, Date.now())),
     });
     await this.rows.insert(row);
     this.note(row.id);

@@ -137,4 +137,13 @@ describe('checkIstioBody', () => {
       }),
     ).toEqual(['kind']);
   });
+
+  it("takes an apiVersion of the kind's own group only", () => {
+    const rule = (apiVersion: string) =>
+      fields('DestinationRule', { apiVersion, metadata: { name: 'x' }, spec: { host: 'web' } });
+    expect(rule('networking.istio.io/v1')).toEqual([]);
+    expect(rule('networking.istio.io/v1beta1')).toEqual([]);
+    expect(rule('gateway.networking.k8s.io/v1')).toEqual(['apiVersion']);
+    expect(rule('v1')).toEqual(['apiVersion']);
+  });
 });

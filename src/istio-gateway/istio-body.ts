@@ -2,18 +2,15 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError } from '../common/app-error';
 import { fieldErrors, FieldError } from '../common/validation.pipe';
-import { DestinationRuleBodyDto, GatewayBodyDto, VirtualServiceBodyDto } from './istio-object.dto';
+import { ISTIO_BODIES } from './istio-object.dto';
 
-const BODIES: Record<string, new () => object> = {
-  Gateway: GatewayBodyDto,
-  VirtualService: VirtualServiceBodyDto,
-  DestinationRule: DestinationRuleBodyDto,
-};
+const BODIES: Record<string, new () => object> = ISTIO_BODIES;
 const CREDENTIAL_MODES = new Set(['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL']);
 
 /**
  * Checks an Istio object against its typed DTO without whitelisting: the DTO's fields must be
- * valid, and every field it does not declare is kept as sent (Istio's API is larger). Returns one
+ * valid (a `kind` only the route's, an `apiVersion` only of the kind's group), and every field it
+ * does not declare is kept as sent (Istio's API is larger). Returns one
  * entry per invalid field; pure, so unit-testable without Nest.
  */
 export function checkIstioBody(kind: string, body: unknown): FieldError[] {
@@ -27,9 +24,6 @@ export function checkIstioBody(kind: string, body: unknown): FieldError[] {
       forbidUnknownValues: false,
     }),
   );
-  const declared = (body as { kind?: unknown }).kind;
-  if (declared !== undefined && declared !== kind)
-    errors.push({ field: 'kind', errors: [`kind must be ${kind} on this route`] });
   return [...errors, ...serverTlsErrors(kind, body as Record<string, any>)];
 }
 

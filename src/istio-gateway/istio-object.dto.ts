@@ -10,7 +10,8 @@ import {
 } from '../common/k8s-validators';
 import { DestinationRuleSpecDto, GatewaySpecDto, VirtualServiceSpecDto } from './istio-spec.dto';
 import { IsStringMap } from './string-map.validator';
-import { IsNested } from '../common/dto-field.decorator';
+import { IsNested, IsOneOf } from '../common/dto-field.decorator';
+import { ISTIO_KINDS } from './mesh-kinds';
 
 export class MeshListQueryDto {
   /** Only this namespace; all namespaces when absent. */
@@ -94,39 +95,64 @@ export class ObjectMetaDto {
   resourceVersion?: string;
 }
 
+/** The apiVersions a body of `kind` may state: its group with each version CloudPilot knows. */
+function apiVersionsOf(kind: string): string[] {
+  const { group, versions } = ISTIO_KINDS.find((k) => k.descriptor.kind === kind)!.descriptor;
+  return versions.map((version) => `${group}/${version}`);
+}
+
 /** What every Istio body has; exported so the Swagger plugin metadata can describe the inherited fields. */
 export abstract class IstioBodyDto {
-  /** Ignored: CloudPilot sends the version the cluster serves (see the response's apiVersion). */
-  @IsOptional()
-  @IsString()
-  apiVersion?: string;
-
-  @IsOptional()
-  @IsString()
-  kind?: string;
-
   @IsObject()
   @IsNested(() => ObjectMetaDto)
   metadata: ObjectMetaDto;
 }
 
+// apiVersion is the one the client wrote; CloudPilot sends the version the cluster serves (see the
+// response's apiVersion). kind may be left out: the route names it, and a body never contradicts it.
+
 export class GatewayBodyDto extends IstioBodyDto {
+  @IsOneOf(apiVersionsOf('Gateway'), { optional: true })
+  apiVersion?: string;
+
+  @IsOneOf(['Gateway'], { optional: true })
+  kind?: 'Gateway';
+
   @IsObject()
   @IsNested(() => GatewaySpecDto)
   spec: GatewaySpecDto;
 }
 
 export class VirtualServiceBodyDto extends IstioBodyDto {
+  @IsOneOf(apiVersionsOf('VirtualService'), { optional: true })
+  apiVersion?: string;
+
+  @IsOneOf(['VirtualService'], { optional: true })
+  kind?: 'VirtualService';
+
   @IsObject()
   @IsNested(() => VirtualServiceSpecDto)
   spec: VirtualServiceSpecDto;
 }
 
 export class DestinationRuleBodyDto extends IstioBodyDto {
+  @IsOneOf(apiVersionsOf('DestinationRule'), { optional: true })
+  apiVersion?: string;
+
+  @IsOneOf(['DestinationRule'], { optional: true })
+  kind?: 'DestinationRule';
+
   @IsObject()
   @IsNested(() => DestinationRuleSpecDto)
   spec: DestinationRuleSpecDto;
 }
+
+/** The body DTO of each Istio kind CloudPilot writes, by kind. */
+export const ISTIO_BODIES = {
+  Gateway: GatewayBodyDto,
+  VirtualService: VirtualServiceBodyDto,
+  DestinationRule: DestinationRuleBodyDto,
+};
 
 export class ObjectRefDto {
   group: string;

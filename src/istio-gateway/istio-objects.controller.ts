@@ -9,6 +9,7 @@ import {
   IstioDeleteQueryDto,
   IstioWriteQueryDto,
   IstioWriteResultDto,
+  ISTIO_BODIES,
   MeshListQueryDto,
   MeshObjectDto,
   MeshObjectListDto,
@@ -28,12 +29,19 @@ const READ: ErrorCode[] = [
 ];
 const WRITE: ErrorCode[] = [...READ, 'K8S_CONFLICT', 'K8S_INVALID'];
 const dry = (q: { dryRun?: boolean }) => q.dryRun === true;
+// One operation serves the three kinds, so the body is keyed by its kind; it must be the route's.
 const BODY = ApiBody({
-  description: 'The object; fields beyond the typed ones are kept as sent',
+  description:
+    "The object, of the route's kind (gateways: Gateway, virtual-services: VirtualService, " +
+    'destination-rules: DestinationRule; kind may be left out); fields beyond the typed ones are kept as sent',
   schema: {
-    oneOf: [GatewayBodyDto, VirtualServiceBodyDto, DestinationRuleBodyDto].map((d) => ({
-      $ref: getSchemaPath(d),
-    })),
+    oneOf: Object.values(ISTIO_BODIES).map((d) => ({ $ref: getSchemaPath(d) })),
+    discriminator: {
+      propertyName: 'kind',
+      mapping: Object.fromEntries(
+        Object.entries(ISTIO_BODIES).map(([kind, d]) => [kind, getSchemaPath(d)]),
+      ),
+    },
   },
 });
 type RawObject = Record<string, unknown>;

@@ -1,8 +1,16 @@
 import { AppError } from '../common/app-error';
 import type { ConnectionPolicy } from '../kubernetes/cluster-connection';
 import { assertSafeServerUrl, formatServerUrl } from '../kubernetes/server-url-guard';
-import type { TelemetrySourceInputDto } from './telemetry.dto';
+import type {
+  InClusterTelemetrySourceDto,
+  TelemetrySourceInput,
+  UrlTelemetrySourceDto,
+} from './telemetry.dto';
 import type { PrometheusAuth, TelemetrySource } from './telemetry-source';
+
+/** Every field of either variant: input from the config, or a body, may carry another variant's. */
+type SourceFields = Pick<TelemetrySourceInput, 'type'> &
+  Partial<Omit<UrlTelemetrySourceDto, 'type'> & Omit<InClusterTelemetrySourceDto, 'type'>>;
 
 function invalid(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', 'Request validation failed', [
@@ -10,7 +18,7 @@ function invalid(field: string, message: string): AppError {
   ]);
 }
 
-function authOf(input: TelemetrySourceInputDto): PrometheusAuth {
+function authOf(input: SourceFields): PrometheusAuth {
   const basic = input.username !== undefined || input.password !== undefined;
   if (input.bearerToken && basic)
     throw invalid('bearerToken', 'give either bearerToken or username + password, not both');
@@ -24,8 +32,8 @@ function authOf(input: TelemetrySourceInputDto): PrometheusAuth {
 const URL_ONLY = ['bearerToken', 'username', 'password', 'caData', 'tlsServerName'] as const;
 const IN_CLUSTER_ONLY = ['namespace', 'service', 'port'] as const;
 
-function refuseFields(input: TelemetrySourceInputDto, fields: readonly string[], type: string) {
-  const given = fields.find((f) => input[f as keyof TelemetrySourceInputDto] !== undefined);
+function refuseFields(input: SourceFields, fields: readonly string[], type: string) {
+  const given = fields.find((f) => input[f as keyof SourceFields] !== undefined);
   if (given) throw invalid(given, `${given} does not apply to type ${type}`);
 }
 
@@ -33,10 +41,7 @@ function refuseFields(input: TelemetrySourceInputDto, fields: readonly string[],
  * The untrusted source of a request as a checked TelemetrySource: a URL passes the same guards
  * as a cluster URL (and its DNS answers are checked again at every connect).
  */
-export function sourceFromInput(
-  input: TelemetrySourceInputDto,
-  policy: ConnectionPolicy,
-): TelemetrySource {
+export function sourceFromInput(input: SourceFields, policy: ConnectionPolicy): TelemetrySource {
   if (input.type === 'inCluster') {
     refuseFields(input, [...URL_ONLY, 'url'], 'inCluster');
     if (!input.service && (input.namespace || input.port))

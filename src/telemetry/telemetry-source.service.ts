@@ -9,7 +9,7 @@ import { TelemetryRunner } from './telemetry-runner';
 import { TelemetrySources } from './telemetry-sources';
 import type {
   TelemetrySourceDto,
-  TelemetrySourceInputDto,
+  TelemetrySourceInput,
   TelemetrySourceTestDto,
 } from './telemetry.dto';
 
@@ -38,7 +38,7 @@ export class TelemetrySourceService {
     return stored ? { configured: true, ...describeSource(stored.source) } : NOT_CONFIGURED;
   }
 
-  async set(clusterIdOrName: string, input: TelemetrySourceInputDto): Promise<TelemetrySourceDto> {
+  async set(clusterIdOrName: string, input: TelemetrySourceInput): Promise<TelemetrySourceDto> {
     const { id } = await this.directory.get(clusterIdOrName);
     const source = sourceFromInput(input, connectionPolicy(this.configProvider));
     await this.sources.set(id, source);

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, Post, Put, Query } from '@nestjs/common';
+import { Controller, Delete, Get, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ClusterIdParam } from '../common/route-params.decorator';
+import { ApiDiscriminatedBody, DiscriminatedBody } from '../common/discriminated-body';
 import { GraphService } from './graph.service';
 import { SignalsService } from './signals.service';
 import { TelemetrySourceService } from './telemetry-source.service';
@@ -11,7 +12,8 @@ import {
   SignalsListDto,
   SignalsQueryDto,
   TelemetrySourceDto,
-  TelemetrySourceInputDto,
+  TELEMETRY_SOURCE_BODY,
+  TelemetrySourceInput,
   TelemetrySourceTestDto,
 } from './telemetry.dto';
 
@@ -71,9 +73,10 @@ export class TelemetryController {
     'Set the Prometheus source: a URL (Prometheus, Thanos, Mimir, VictoriaMetrics) with bearer/basic auth and CA, or the in-cluster Prometheus through the API server; stored encrypted',
     { response: TelemetrySourceDto, errorFamilies: ['connection'] },
   )
+  @ApiDiscriminatedBody(TELEMETRY_SOURCE_BODY)
   setSource(
     @ClusterIdParam() clusterId: string,
-    @Body() body: TelemetrySourceInputDto,
+    @DiscriminatedBody(TELEMETRY_SOURCE_BODY) body: TelemetrySourceInput,
   ): Promise<TelemetrySourceDto> {
     return this.sources.set(clusterId, body);
   }

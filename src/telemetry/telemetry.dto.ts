@@ -6,23 +6,24 @@ import { BASE64_TEXT, DNS_LABEL_RULE } from '../common/input-vocabulary';
 import { MatchesDocumented } from '../common/documented-pattern.decorator';
 const HEALTH_STATES = ['healthy', 'degraded', 'failure', 'noTraffic'] as const;
 
-/** A cluster's Prometheus source: a URL with its credential, or the in-cluster Prometheus. */
-export class TelemetrySourceInputDto {
-  @IsIn(['url', 'inCluster'])
-  type: 'url' | 'inCluster';
+/** A Prometheus-compatible query API at a URL, with its credential. */
+export class UrlTelemetrySourceDto {
+  @IsIn(['url'])
+  @ApiProperty({ enum: ['url'] })
+  type: 'url';
 
-  /** type url: the query API's base URL (https; http only for loopback when allowed), path prefix kept. */
-  @IsOptional()
+  /** The query API's base URL (https; http only for loopback when allowed), path prefix kept. */
   @IsString()
   @MaxLength(2048)
-  url?: string;
+  url: string;
 
-  /** type url: bearer token (give either this or username + password). */
+  /** Bearer token (give either this or username + password). */
   @IsOptional()
   @IsString()
   @MaxLength(16384)
   bearerToken?: string;
 
+  /** Basic auth, with password. */
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -33,7 +34,7 @@ export class TelemetrySourceInputDto {
   @MaxLength(1024)
   password?: string;
 
-  /** type url: base64 PEM of the CA that signed the server's certificate. */
+  /** Base64 PEM of the CA that signed the server's certificate. */
   @IsOptional()
   @MatchesDocumented(BASE64_TEXT, { optional: true })
   @MaxLength(65536)
@@ -43,19 +44,35 @@ export class TelemetrySourceInputDto {
   @IsString()
   @MaxLength(253)
   tlsServerName?: string;
+}
 
-  /** type inCluster: the Service's namespace and name; absent, the first well-known one found. */
+/** The in-cluster Prometheus, reached through the API server's Service proxy. */
+export class InClusterTelemetrySourceDto {
+  @IsIn(['inCluster'])
+  @ApiProperty({ enum: ['inCluster'] })
+  type: 'inCluster';
+
+  /** The Service's namespace and name (both or neither); absent, the first well-known one found. */
   @IsK8sNamespace({ optional: true })
   namespace?: string;
 
   @FollowsRule(DNS_LABEL_RULE, { optional: true })
   service?: string;
 
-  /** type inCluster: port name or number (default: web, http, 9090 or the first). */
+  /** Port name or number (default: web, http, 9090 or the first); needs service. */
   @IsOptional()
   @Matches(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/)
   port?: string;
 }
+
+/** A cluster's Prometheus source: a URL with its credential, or the in-cluster Prometheus. */
+export type TelemetrySourceInput = UrlTelemetrySourceDto | InClusterTelemetrySourceDto;
+
+/** The body of PUT …/telemetry/source, read by the DTO its `type` names. */
+export const TELEMETRY_SOURCE_BODY = {
+  tag: 'type',
+  variants: { url: UrlTelemetrySourceDto, inCluster: InClusterTelemetrySourceDto },
+};
 
 /** A stored source as it is shown: never its credential. */
 export class TelemetrySourceDto {

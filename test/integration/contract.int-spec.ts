@@ -32,6 +32,8 @@ const MAX_TIME = Number(process.env.CLOUDPILOT_CONTRACT_MAX_TIME ?? 0) || undefi
 // The deep run's examples per operation and phase; with a time budget, fuzzing and stateful
 // testing cycle until it is spent, so a moderate number reaches every operation first.
 const DEEP_EXAMPLES = Number(process.env.CLOUDPILOT_CONTRACT_MAX_EXAMPLES ?? 0) || 300;
+// Measuring only: cluster ids and namespaces generated, not pinned (see FuzzOptions.generatedIds).
+const GENERATED_IDS = process.env.CLOUDPILOT_CONTRACT_GENERATED_IDS === '1';
 type Role = 'admin' | 'operator' | 'viewer';
 
 // CI: a bounded sample per operation (a few minutes on 2 cores). Deep: many examples, every
@@ -109,6 +111,7 @@ describe.each<Mode>(['server', 'instant'])('the %s-mode API against its own /doc
           seed,
           maxTimeSeconds: MAX_TIME,
           cassette,
+          generatedIds: GENERATED_IDS,
           ...plan,
         });
       let result = run(SEED);

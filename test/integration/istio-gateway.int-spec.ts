@@ -323,6 +323,11 @@ describe('Istio Gateway, VirtualService and DestinationRule management against t
       { metadata: { name: 'x' } },
       { metadata: 'x', spec: 'y' },
       { kind: 'Gateway', metadata: { name: 'x' }, spec: { host: 'web' } },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        metadata: { name: 'x' },
+        spec: { host: 'web' },
+      },
     ]) {
       await expect(
         call('post', `/destination-rules?namespace=${ns}`, operator, body),

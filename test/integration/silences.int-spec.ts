@@ -243,6 +243,9 @@ it('refuses a viewer, and bad matchers with VALIDATION_FAILED naming the field',
     [{ ...valid, expiresAt: inSeconds(-60) }, /expiresAt must be in the future/],
     [{ ...valid, expiresAt: 'tomorrow' }, /expiresAt must be an ISO-8601 time/],
     [{ ...valid, comment: '' }, /comment/],
+    [{ ...valid, durationSeconds: 60 }, /not both/],
+    [{ ...valid, expiresAt: undefined }, /expiresAt/],
+    [{ ...valid, expiresAt: undefined, durationSeconds: 366 * 24 * 3600 + 1 }, /durationSeconds/],
   ];
   for (const [body, message] of bad) {
     const res = await silence(body);
@@ -338,6 +341,18 @@ it('a silence survives a restart (a new app on the same database), and can be ex
   expect(removed.status).toBe(200);
   const again = await app.http().delete(`${base()}/silences/${id}`).set(bearer(operator));
   expect([again.status, again.body.code]).toEqual([404, 'SILENCE_NOT_FOUND']);
+
+  // A duration instead of an instant: the stored silence ends that long after it was made.
+  const before = Date.now();
+  const timed = await silence({
+    matchers: { code: 'NO_SUCH_FINDING' },
+    durationSeconds: 120,
+    comment: 'for two minutes',
+  });
+  expect(timed.status).toBe(201);
+  const ends = Date.parse(timed.body.data.expiresAt);
+  expect(ends).toBeGreaterThanOrEqual(before + 120_000 - 1000);
+  expect(ends).toBeLessThanOrEqual(Date.now() + 120_000);
 });
 
 it('an annotation removed from the object brings its finding back at the next evaluation', async () => {

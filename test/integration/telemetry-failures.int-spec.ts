@@ -164,6 +164,13 @@ describe('telemetry when Prometheus fails', () => {
   it('an in-cluster source is looked up through the API server; none found, or none answering, is data', async () => {
     const put = (body: object) =>
       t.http().put('/api/v1/clusters/tel-a/telemetry/source').set(bearer(ADMIN_TOKEN)).send(body);
+    // Each type is read by its own DTO: a field of the other type is refused, naming it.
+    const mixed = await put({ type: 'inCluster', url: 'https://prom.example.com' });
+    expect([mixed.status, mixed.body.code, mixed.body.details?.[0]?.field]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'url',
+    ]);
     expect((await put({ type: 'inCluster' })).status).toBe(200);
     const none = await api('/clusters/tel-a/telemetry/services');
     expect(none.body.data.telemetry.error.code).toBe('PROMETHEUS_NOT_FOUND');
