@@ -10,7 +10,6 @@ import {
 
 // The graph's input and node shapes live with the series they are resolved from (graph-series.ts).
 export type { GraphAnswers, GraphNode, NodeType } from './graph-series';
-import type { Sample } from './prometheus-client';
 
 /** call: a caller to a Service; route: a Service to the workload that answered. */
 export interface GraphEdge {
