@@ -37,22 +37,18 @@ export function startServer(env: Record<string, string> = {}): Promise<TestApp> 
   });
 }
 
-/**
- * Registers a cluster from a role's kubeconfig (of the test cluster, or of the one in
- * `kubeconfigDir`) and returns its response body.
- */
+/** Registers a cluster from a role's kubeconfig and returns its response body. */
 export async function register(
   t: TestApp,
   name: string,
   role: KubeconfigRole = 'admin',
   query = '',
-  kubeconfigDir?: string,
 ): Promise<Record<string, any>> {
   const res = await t
     .http()
     .post(`/api/v1/clusters${query}`)
     .set(bearer(ADMIN_TOKEN))
-    .send({ name, kubeconfig: kubeconfigText(role, kubeconfigDir) });
+    .send({ name, kubeconfig: kubeconfigText(role) });
   if (res.status !== 201)
     throw new Error(`register ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data;

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -64,15 +64,11 @@ export function kubectlOk(
   return res.stdout;
 }
 
-const cliArgs = (args: string[]) => [
-  join(requiredEnv('CLOUDPILOT_REPO_ROOT'), 'scripts/cluster/cli.mjs'),
-  ...args,
-];
-
 /** Runs the cluster CLI (scripts/cluster/cli.mjs) with the Node that runs the tests. */
 export function clusterCli(args: string[], timeoutMs = 300_000): CommandResult {
-  const res = spawnSync(process.execPath, cliArgs(args), {
-    cwd: requiredEnv('CLOUDPILOT_REPO_ROOT'),
+  const root = requiredEnv('CLOUDPILOT_REPO_ROOT');
+  const res = spawnSync(process.execPath, [join(root, 'scripts/cluster/cli.mjs'), ...args], {
+    cwd: root,
     encoding: 'utf8',
     timeout: timeoutMs,
   });
@@ -85,27 +81,24 @@ export function clusterCli(args: string[], timeoutMs = 300_000): CommandResult {
 
 /** Creates a namespace with a random suffix; delete it in afterAll with deleteNamespace. */
 export function createNamespace(prefix: string): string {
-  return createNamedNamespace(`${prefix}-${randomBytes(3).toString('hex')}`);
-}
-
-/** Creates the namespace `name` (in another cluster with `kubeconfigDir`) and waits until it is usable. */
-export function createNamedNamespace(name: string, kubeconfigDir?: string): string {
-  kubectlOk('admin', ['create', 'namespace', name], { kubeconfigDir });
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  kubectlOk('admin', ['create', 'namespace', name]);
   // Pods need the namespace's default ServiceAccount, which controller-manager adds shortly after.
-  const wait = kubectl(
-    'admin',
-    ['wait', '-n', name, '--for=create', 'serviceaccount/default', '--timeout=30s'],
-    { kubeconfigDir },
-  );
+  const wait = kubectl('admin', [
+    'wait',
+    '-n',
+    name,
+    '--for=create',
+    'serviceaccount/default',
+    '--timeout=30s',
+  ]);
   if (wait.status !== 0)
     throw new Error(`namespace ${name}: default ServiceAccount never appeared: ${wait.stderr}`);
   return name;
 }
 
-export function deleteNamespace(name: string, kubeconfigDir?: string): void {
-  kubectl('admin', ['delete', 'namespace', name, '--wait=false', '--ignore-not-found'], {
-    kubeconfigDir,
-  });
+export function deleteNamespace(name: string): void {
+  kubectl('admin', ['delete', 'namespace', name, '--wait=false', '--ignore-not-found']);
 }
 
 export async function eventually<T>(
@@ -231,35 +224,4 @@ export function readyzStatus(server: string, ca: Buffer): Promise<number> {
     req.on('timeout', () => req.destroy());
     req.end();
   });
-}
-
-/**
- * A lean second cluster (one node, no Istio CRDs, no Prometheus) for suites that need another API
- * server. Reused when it already runs; `started` says whether this call created it, so the caller
- * stops only what it started (and keeps it with CLOUDPILOT_KEEP_CLUSTER=1, like the main one).
- */
-export function ensureLeanCluster(
-  name: string,
-): Promise<{ kubeconfigDir: string; started: boolean }> {
-  // Asynchronous, so a suite can set up the main cluster while this one starts.
-  const args = cliArgs(['up', '--name', name, '--no-istio', '--no-prometheus', '--nodes', '1']);
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      args,
-      { cwd: requiredEnv('CLOUDPILOT_REPO_ROOT'), timeout: 300_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) =>
-        error
-          ? reject(new Error(`cluster:up ${name} failed: ${stderr || error.message}`))
-          : resolve({
-              kubeconfigDir: stdout.trim().split('\n').at(-1)!,
-              started: !stderr.includes('already running'),
-            }),
-    ),
-  );
-}
-
-/** Stops a cluster from ensureLeanCluster if this run started it and nobody asked to keep it. */
-export function releaseLeanCluster(name: string, started: boolean): void {
-  if (started && process.env.CLOUDPILOT_KEEP_CLUSTER !== '1') clusterCli(['down', '--name', name]);
 }
