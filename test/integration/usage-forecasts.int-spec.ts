@@ -297,10 +297,21 @@ describe('usage forecasts from Prometheus', () => {
   }, 90_000);
 
   it("sends the same queries whatever the number of workloads, by Prometheus's own counter", async () => {
-    const perAnswer = async () => {
+    const once = async () => {
       const served = await promQueriesServed();
       const { telemetry } = await forecasts();
       return { counted: telemetry.queries, served: (await promQueriesServed()) - served };
+    };
+    // The harness's Prometheus is shared: a suite running beside this one (in CI, the other
+    // worker) can query it during the answer, which only ever adds to the served count. So the
+    // fewest served over a few answers is this answer's own; more queries per answer still fail.
+    const perAnswer = async () => {
+      let best = await once();
+      for (let i = 0; i < 4 && best.served !== best.counted; i += 1) {
+        const next = await once();
+        if (next.served < best.served) best = next;
+      }
+      return best;
     };
     const before = await perAnswer();
     kubectlOk('admin', ['apply', '-f', '-'], {
