@@ -106,7 +106,9 @@ describe('the MCP endpoint, through the SDK client, against the real cluster', (
       expect(await call('list_events', { namespace: ns })).toMatchObject({ isError: false });
       expect(await call('istio_validations', { namespace: ns })).toMatchObject({ isError: false });
       expect(text(await call('diagnostics_findings', { namespace: ns }))).toMatch(/"items"/);
-      expect(text(await call('cluster_health', {}))).toMatch(/"score"/);
+      // A cluster with many findings (other suites' leftovers) gets the answer truncated, its
+      // partial JSON quoted inside the envelope: the score is there either way.
+      expect(text(await call('cluster_health', {}))).toMatch(/\\?"score\\?":/);
       // No Prometheus source for this cluster: a state in the answer, not a tool error.
       for (const [tool, args] of [
         ['service_health', { namespace: ns }],
