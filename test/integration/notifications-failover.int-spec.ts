@@ -107,9 +107,14 @@ describe('two replicas on PostgreSQL: the new leader sends what the killed one c
     // Liveness bounds, not the property under test (that is the exact count and order below):
     // this wait covers a cold sync and the first evaluation in a replica, and in CI the other
     // worker may be running the 3-replica, 60-cluster sharding suite at the same time.
+    let seen: number | undefined;
     await until('every change committed', 180_000, async () =>
-      (await committed(r1)) === SERVICES ? true : undefined,
-    );
+      (seen = await committed(r1)) === SERVICES ? true : undefined,
+    ).catch((error: Error) => {
+      // Say what was seen: a count stuck above or below SERVICES is not slowness.
+      const tails = replicas.map((r) => `${r.name}: ${r.logs().slice(-1500)}`).join('\n');
+      throw new Error(`${error.message} (last seen ${seen} of ${SERVICES})\n${tails}`);
+    });
     const leader = await until('a leader', 15_000, async () => {
       const states = await Promise.all(replicas.map(leads));
       return states.filter(Boolean).length === 1 ? replicas[states.indexOf(true)] : undefined;
