@@ -67,11 +67,11 @@ export function PathField(rule: InputRule): PropertyDecorator {
 /**
  * Every path parameter of a route as one DTO whose fields are PathFields (e.g. ObjectPathDto):
  * checked by the global validation pipe, and documented parameter by parameter, in place, with
- * the same schemas as RuleParam gives.
+ * the same schemas as RuleParam gives. `pipes` run on the DTO after validation.
  */
-export function PathParams(): ParameterDecorator {
+export function PathParams(...pipes: PipeTransform[]): ParameterDecorator {
   return (target, key, index) => {
-    Param()(target, key!, index);
+    Param(...pipes)(target, key!, index);
     const dto = Reflect.getMetadata('design:paramtypes', target, key!)[index] as {
       prototype: object;
     };

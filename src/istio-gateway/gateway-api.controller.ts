@@ -9,9 +9,7 @@ import {
   MeshObjectQueryDto,
 } from './istio-object.dto';
 import { IstioObjectsService } from './istio-objects.service';
-import { GatewayApiKindParam } from './mesh-kind.pipe';
-import type { MeshKind } from './mesh-kinds';
-import { ClusterIdParam, NameParam } from '../common/route-params.decorator';
+import { GatewayApiPath, MeshKindPath, MeshObjectPath } from './mesh-kind.pipe';
 
 const READ: ErrorCode[] = [
   'ROUTE_NOT_FOUND',
@@ -34,11 +32,10 @@ export class GatewayApiController {
     errors: ['K8S_INVALID'],
   })
   list(
-    @ClusterIdParam() clusterId: string,
-    @GatewayApiKindParam() kind: MeshKind,
+    @GatewayApiPath() at: MeshKindPath,
     @Query() q: MeshListQueryDto,
   ): Promise<MeshObjectListDto> {
-    return this.objects.list(clusterId, kind, q);
+    return this.objects.list(at.clusterId, at.kind, q);
   }
 
   @Get(':kind/:name')
@@ -47,11 +44,9 @@ export class GatewayApiController {
     response: MeshObjectDto,
   })
   get(
-    @ClusterIdParam() clusterId: string,
-    @GatewayApiKindParam() kind: MeshKind,
-    @NameParam() name: string,
+    @GatewayApiPath() at: MeshObjectPath,
     @Query() q: MeshObjectQueryDto,
   ): Promise<MeshObjectDto> {
-    return this.objects.get(clusterId, kind, name, q, true);
+    return this.objects.get(at.clusterId, at.kind, at.name, q, true);
   }
 }

@@ -17,9 +17,7 @@ import {
   VirtualServiceBodyDto,
 } from './istio-object.dto';
 import { IstioObjectsService } from './istio-objects.service';
-import { IstioKindParam } from './mesh-kind.pipe';
-import type { MeshKind } from './mesh-kinds';
-import { ClusterIdParam, NameParam } from '../common/route-params.decorator';
+import { IstioPath, MeshKindPath, MeshObjectPath } from './mesh-kind.pipe';
 
 const READ: ErrorCode[] = [
   'ROUTE_NOT_FOUND',
@@ -65,12 +63,8 @@ export class IstioObjectsController {
     'List Istio Gateways, VirtualServices or DestinationRules (namespace, labelSelector, paged)',
     { access: 'cluster', response: MeshObjectListDto, errors: ['K8S_INVALID'] },
   )
-  list(
-    @ClusterIdParam() clusterId: string,
-    @IstioKindParam() kind: MeshKind,
-    @Query() q: MeshListQueryDto,
-  ): Promise<MeshObjectListDto> {
-    return this.objects.list(clusterId, kind, q);
+  list(@IstioPath() at: MeshKindPath, @Query() q: MeshListQueryDto): Promise<MeshObjectListDto> {
+    return this.objects.list(at.clusterId, at.kind, q);
   }
 
   @Get(':kind/:name')
@@ -78,38 +72,30 @@ export class IstioObjectsController {
     access: 'namespaced',
     response: MeshObjectDto,
   })
-  get(
-    @ClusterIdParam() clusterId: string,
-    @IstioKindParam() kind: MeshKind,
-    @NameParam() name: string,
-    @Query() q: MeshObjectQueryDto,
-  ): Promise<MeshObjectDto> {
-    return this.objects.get(clusterId, kind, name, q, true);
+  get(@IstioPath() at: MeshObjectPath, @Query() q: MeshObjectQueryDto): Promise<MeshObjectDto> {
+    return this.objects.get(at.clusterId, at.kind, at.name, q, true);
   }
 
   @Post(':kind')
   @BODY
   @Write('Create an Istio object (dryRun=true: validate only, store nothing)', { status: 201 })
   create(
-    @ClusterIdParam() clusterId: string,
-    @IstioKindParam() kind: MeshKind,
+    @IstioPath() at: MeshKindPath,
     @Query() q: IstioCreateQueryDto,
     @Body() body: RawObject,
   ): Promise<IstioWriteResultDto> {
-    return this.objects.create(clusterId, kind, body, q.namespace, dry(q));
+    return this.objects.create(at.clusterId, at.kind, body, q.namespace, dry(q));
   }
 
   @Put(':kind/:name')
   @BODY
   @Write('Replace an Istio object; metadata.resourceVersion makes it conditional (409 if stale)')
   replace(
-    @ClusterIdParam() clusterId: string,
-    @IstioKindParam() kind: MeshKind,
-    @NameParam() name: string,
+    @IstioPath() at: MeshObjectPath,
     @Query() q: IstioWriteQueryDto,
     @Body() body: RawObject,
   ): Promise<IstioWriteResultDto> {
-    return this.objects.replace(clusterId, kind, name, body, q.namespace, dry(q));
+    return this.objects.replace(at.clusterId, at.kind, at.name, body, q.namespace, dry(q));
   }
 
   @Patch(':kind/:name')
@@ -120,23 +106,19 @@ export class IstioObjectsController {
   })
   @Write('Merge-patch an Istio object; the patched result is validated before it is sent')
   patch(
-    @ClusterIdParam() clusterId: string,
-    @IstioKindParam() kind: MeshKind,
-    @NameParam() name: string,
+    @IstioPath() at: MeshObjectPath,
     @Query() q: IstioWriteQueryDto,
     @Body() body: RawObject,
   ): Promise<IstioWriteResultDto> {
-    return this.objects.patch(clusterId, kind, name, body, q.namespace, dry(q));
+    return this.objects.patch(at.clusterId, at.kind, at.name, body, q.namespace, dry(q));
   }
 
   @Delete(':kind/:name')
   @Write('Delete an Istio object (resourceVersion: only that version; dryRun=true: store nothing)')
   remove(
-    @ClusterIdParam() clusterId: string,
-    @IstioKindParam() kind: MeshKind,
-    @NameParam() name: string,
+    @IstioPath() at: MeshObjectPath,
     @Query() q: IstioDeleteQueryDto,
   ): Promise<IstioWriteResultDto> {
-    return this.objects.remove(clusterId, kind, name, q, dry(q));
+    return this.objects.remove(at.clusterId, at.kind, at.name, q, dry(q));
   }
 }
