@@ -141,7 +141,12 @@ export interface KindInfo {
   category(diff: FieldChange[]): ChangeCategory;
 }
 
-const fixed = (category: ChangeCategory) => (): ChangeCategory => category;
+/** A kind whose updates always fall in one category. */
+const fixed = (kind: string, group: string, category: ChangeCategory): KindInfo => ({
+  kind,
+  group,
+  category: () => category,
+});
 
 const workload = (kind: string): KindInfo => ({
   kind,
@@ -154,33 +159,21 @@ export const TRACKED_KINDS: Readonly<Record<string, KindInfo>> = {
   deployments: workload('Deployment'),
   statefulsets: workload('StatefulSet'),
   daemonsets: workload('DaemonSet'),
-  configmaps: { kind: 'ConfigMap', group: '', category: fixed('data') },
-  secrets: { kind: 'Secret', group: '', category: fixed('secret') },
+  configmaps: fixed('ConfigMap', '', 'data'),
+  secrets: fixed('Secret', '', 'secret'),
   services: {
     kind: 'Service',
     group: '',
     category: (diff) => (diff.some((d) => d.path.startsWith('selector')) ? 'selector' : 'spec'),
   },
-  nodes: { kind: 'Node', group: '', category: fixed('node') },
-  ingresses: { kind: 'Ingress', group: 'networking.k8s.io', category: fixed('spec') },
-  networkpolicies: { kind: 'NetworkPolicy', group: 'networking.k8s.io', category: fixed('spec') },
-  horizontalpodautoscalers: {
-    kind: 'HorizontalPodAutoscaler',
-    group: 'autoscaling',
-    category: fixed('autoscaling'),
-  },
-  poddisruptionbudgets: { kind: 'PodDisruptionBudget', group: 'policy', category: fixed('spec') },
-  istioGateways: { kind: 'Gateway', group: 'networking.istio.io', category: fixed('spec') },
-  virtualServices: {
-    kind: 'VirtualService',
-    group: 'networking.istio.io',
-    category: fixed('spec'),
-  },
-  destinationRules: {
-    kind: 'DestinationRule',
-    group: 'networking.istio.io',
-    category: fixed('spec'),
-  },
+  nodes: fixed('Node', '', 'node'),
+  ingresses: fixed('Ingress', 'networking.k8s.io', 'spec'),
+  networkpolicies: fixed('NetworkPolicy', 'networking.k8s.io', 'spec'),
+  horizontalpodautoscalers: fixed('HorizontalPodAutoscaler', 'autoscaling', 'autoscaling'),
+  poddisruptionbudgets: fixed('PodDisruptionBudget', 'policy', 'spec'),
+  istioGateways: fixed('Gateway', 'networking.istio.io', 'spec'),
+  virtualServices: fixed('VirtualService', 'networking.istio.io', 'spec'),
+  destinationRules: fixed('DestinationRule', 'networking.istio.io', 'spec'),
 };
 
 /** An update of a tracked object as a change, or undefined when no tracked field moved. */
