@@ -65,6 +65,13 @@ export interface CacheOptIns {
 const row = <K extends CachedKindName>(spec: CachedKindSpec<K>): CachedKindSpec =>
   spec as unknown as CachedKindSpec;
 
+/** A kind kept as its records alone, keyed by its plural (and group; '' for the core group). */
+const plural = <K extends CachedKindName>(
+  name: K,
+  group: string,
+  transform: CachedKindSpec<K>['transform'],
+): CachedKindSpec => row({ name, kind: group ? `${name}.${group}` : name, transform });
+
 /**
  * ConfigMaps: the overview counts them, and the change timeline keeps a hash per data key (the
  * data itself is dropped on arrival), so they are watched whole rather than as metadata.
@@ -119,7 +126,7 @@ const KINDS: readonly CachedKindSpec[] = [
     transform: withTracking(slimNode, nodeFields),
     feed: (a, r, s) => a.node(r, s),
   }),
-  row({ name: 'namespaces', kind: 'namespaces', transform: slimNamespace }),
+  plural('namespaces', '', slimNamespace),
   row({ name: 'pods', kind: 'pods', transform: slimPod, feed: (a, r, s) => a.pod(r, s) }),
   workload('deployments', 'deployments.apps'),
   workload('statefulsets', 'statefulsets.apps', slimStatefulSet),
@@ -139,81 +146,29 @@ const KINDS: readonly CachedKindSpec[] = [
     feed: (a, r, s) => a.named('secrets', r, s),
   }),
   // Read by diagnostics only (docs/diagnostics.md): what its detectors need, slim.
-  row({
-    name: 'replicasets',
-    kind: 'replicasets.apps',
-    transform: withTracking(slimWorkload, replicaSetFields),
-  }),
-  row({ name: 'jobs', kind: 'jobs.batch', transform: slimJob }),
-  row({ name: 'cronjobs', kind: 'cronjobs.batch', transform: slimCronJob }),
-  row({
-    name: 'endpointslices',
-    kind: 'endpointslices.discovery.k8s.io',
-    transform: slimEndpointSlice,
-  }),
-  row({
-    name: 'ingresses',
-    kind: 'ingresses.networking.k8s.io',
-    transform: withTracking(slimIngress, specFields, true),
-  }),
-  row({
-    name: 'ingressclasses',
-    kind: 'ingressclasses.networking.k8s.io',
-    transform: slimIngressClass,
-  }),
-  row({
-    name: 'networkpolicies',
-    kind: 'networkpolicies.networking.k8s.io',
-    transform: withTracking(slimNetworkPolicy, specFields, true),
-  }),
+  plural('replicasets', 'apps', withTracking(slimWorkload, replicaSetFields)),
+  plural('jobs', 'batch', slimJob),
+  plural('cronjobs', 'batch', slimCronJob),
+  plural('endpointslices', 'discovery.k8s.io', slimEndpointSlice),
+  plural('ingresses', 'networking.k8s.io', withTracking(slimIngress, specFields, true)),
+  plural('ingressclasses', 'networking.k8s.io', slimIngressClass),
+  plural('networkpolicies', 'networking.k8s.io', withTracking(slimNetworkPolicy, specFields, true)),
   // Whole objects (small: no data): the image pull Secrets their pods inherit, and
   // automountServiceAccountToken, which decides whether the default account's token reaches its
   // pods (POD_DEFAULT_SERVICE_ACCOUNT_TOKEN).
-  row({ name: 'serviceaccounts', kind: 'serviceaccounts', transform: slimServiceAccount }),
-  row({ name: 'persistentvolumeclaims', kind: 'persistentvolumeclaims', transform: slimPvc }),
-  row({ name: 'persistentvolumes', kind: 'persistentvolumes', transform: slimPv }),
-  row({
-    name: 'storageclasses',
-    kind: 'storageclasses.storage.k8s.io',
-    transform: slimStorageClass,
-  }),
-  row({
-    name: 'horizontalpodautoscalers',
-    kind: 'horizontalpodautoscalers.autoscaling',
-    transform: withTracking(slimHpa, hpaFields, true),
-  }),
-  row({
-    name: 'poddisruptionbudgets',
-    kind: 'poddisruptionbudgets.policy',
-    transform: withTracking(slimPdb, specFields, true),
-  }),
-  row({
-    name: 'mutatingwebhookconfigurations',
-    kind: 'mutatingwebhookconfigurations.admissionregistration.k8s.io',
-    transform: slimWebhookConfig,
-  }),
-  row({
-    name: 'validatingwebhookconfigurations',
-    kind: 'validatingwebhookconfigurations.admissionregistration.k8s.io',
-    transform: slimWebhookConfig,
-  }),
+  plural('serviceaccounts', '', slimServiceAccount),
+  plural('persistentvolumeclaims', '', slimPvc),
+  plural('persistentvolumes', '', slimPv),
+  plural('storageclasses', 'storage.k8s.io', slimStorageClass),
+  plural('horizontalpodautoscalers', 'autoscaling', withTracking(slimHpa, hpaFields, true)),
+  plural('poddisruptionbudgets', 'policy', withTracking(slimPdb, specFields, true)),
+  plural('mutatingwebhookconfigurations', 'admissionregistration.k8s.io', slimWebhookConfig),
+  plural('validatingwebhookconfigurations', 'admissionregistration.k8s.io', slimWebhookConfig),
   // RBAC objects by name, and what each binding grants to which ServiceAccounts.
-  row({ name: 'roles', kind: 'roles.rbac.authorization.k8s.io', transform: slimRole }),
-  row({
-    name: 'clusterroles',
-    kind: 'clusterroles.rbac.authorization.k8s.io',
-    transform: slimRole,
-  }),
-  row({
-    name: 'rolebindings',
-    kind: 'rolebindings.rbac.authorization.k8s.io',
-    transform: slimRoleBinding,
-  }),
-  row({
-    name: 'clusterrolebindings',
-    kind: 'clusterrolebindings.rbac.authorization.k8s.io',
-    transform: slimRoleBinding,
-  }),
+  plural('roles', 'rbac.authorization.k8s.io', slimRole),
+  plural('clusterroles', 'rbac.authorization.k8s.io', slimRole),
+  plural('rolebindings', 'rbac.authorization.k8s.io', slimRoleBinding),
+  plural('clusterrolebindings', 'rbac.authorization.k8s.io', slimRoleBinding),
   // Only Warning events: Normal ones are most of the traffic and prove nothing is wrong.
   row({
     name: 'warningevents',
