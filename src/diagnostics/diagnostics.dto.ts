@@ -5,7 +5,6 @@ import { FollowsRule, IsK8sKindName, IsK8sNamespace } from '../common/k8s-valida
 import type { Finding, Severity } from '../cluster-state/finding';
 import { SEVERITIES } from '../cluster-state/finding';
 import { IsQueryFlag } from '../common/query-flag.decorator';
-import type { SilenceMarker } from './silence-matching';
 
 /** Filters and paging of a cluster's findings. */
 export class FindingQueryDto {
@@ -45,7 +44,7 @@ export class FindingStreamQueryDto {
 }
 
 /** Why a finding is silenced (docs/diagnostics.md#silences). */
-export class SilenceMarkerDto implements SilenceMarker {
+export class SilenceMarkerDto {
   /** `silence` (a stored silence) or `annotation` (cloudpilot.dev/ignore on the object or an owner). */
   by: 'silence' | 'annotation';
   silenceId?: string;

@@ -2,6 +2,7 @@ import type { Finding, ObjectRef } from '../cluster-state/finding';
 import { refText } from '../cluster-state/finding';
 import { IGNORE_ANNOTATION } from '../cluster-state/records/silence-meta';
 import { mapMatches } from './selectors';
+import type { SilenceMarkerDto } from './diagnostics.dto';
 
 /** Which findings a silence covers: every matcher given must hold (none given is refused). */
 export interface SilenceMatchers {
@@ -26,18 +27,11 @@ export interface ActiveSilence {
   expiresAtMs: number;
 }
 
-/** Why a finding is silenced: a stored silence, or the annotation of an object. */
-export interface SilenceMarker {
-  by: 'silence' | 'annotation';
-  /** With `silence`: the silence's id, comment, author and expiry. */
-  silenceId?: string;
-  comment?: string;
-  author?: string;
-  expiresAt?: string;
-  /** With `annotation`: the annotation and the object that carries it (the finding's or an owner). */
-  annotation?: string;
-  object?: string;
-}
+/**
+ * Why a finding is silenced: a stored silence (its id, comment, author and expiry), or the
+ * annotation of an object (the finding's or an owner's). The shape is the one the API answers.
+ */
+export type SilenceMarker = SilenceMarkerDto;
 
 /** What silencing reads of a cached object; undefined when the object is not cached. */
 export interface SilenceObjectMeta {
