@@ -2,8 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { CHANGE_ID_RULE } from '../common/input-vocabulary';
-import { ClusterIdParam, RuleParam } from '../common/route-params.decorator';
-import { FindingIdParam } from '../diagnostics/finding-id.pipe';
+import { ClusterIdParam, PathParams, RuleParam } from '../common/route-params.decorator';
+import { FindingPathDto } from '../common/object-path.dto';
 import { ChangeDto, ChangePageDto, ChangeQueryDto, SuspectsDto } from './changes.dto';
 import { ChangesService } from './changes.service';
 import { SuspectsService } from './suspects.service';
@@ -48,10 +48,7 @@ export class ChangesController {
     response: SuspectsDto,
     errors: ['FINDING_NOT_FOUND', 'CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'SERVICE_UNAVAILABLE'],
   })
-  findingSuspects(
-    @ClusterIdParam() clusterId: string,
-    @FindingIdParam() findingId: string,
-  ): Promise<SuspectsDto> {
-    return this.suspects.of(clusterId, findingId);
+  findingSuspects(@PathParams() at: FindingPathDto): Promise<SuspectsDto> {
+    return this.suspects.of(at.clusterId, at.findingId);
   }
 }

@@ -1,4 +1,9 @@
-import { CLUSTER_REF_RULE, KIND_REF_RULE, OBJECT_NAME_RULE } from './input-vocabulary';
+import {
+  CLUSTER_REF_RULE,
+  FINDING_ID_RULE,
+  KIND_REF_RULE,
+  OBJECT_NAME_RULE,
+} from './input-vocabulary';
 import { PathField } from './route-params.decorator';
 
 // The path of the routes on Kubernetes objects, taken whole with PathParams(). Their fields carry
@@ -26,4 +31,13 @@ export class KindPathDto {
 export class ObjectPathDto extends KindPathDto {
   @PathField(OBJECT_NAME_RULE)
   name: string;
+}
+
+/** `:clusterId/…/:findingId`: one diagnostics finding of a cluster. */
+export class FindingPathDto {
+  @PathField(CLUSTER_REF_RULE)
+  clusterId: string;
+
+  @PathField(FINDING_ID_RULE)
+  findingId: string;
 }

@@ -13,8 +13,8 @@ import {
 } from './diagnostics.dto';
 import { FINDING_STREAM_EVENTS, streamFindings } from './diagnostics-stream';
 import { DiagnosticsService } from './diagnostics.service';
-import { FindingIdParam } from './finding-id.pipe';
-import { ClusterIdParam } from '../common/route-params.decorator';
+import { FindingPathDto } from '../common/object-path.dto';
+import { ClusterIdParam, PathParams } from '../common/route-params.decorator';
 
 // Findings come from the live cache: its first sync can fail or time out, not be refused.
 const ERRORS: ErrorCode[] = ['CLUSTER_UNREACHABLE', 'CLUSTER_TIMEOUT', 'SERVICE_UNAVAILABLE'];
@@ -66,11 +66,8 @@ export class DiagnosticsController {
     response: FindingDto,
     errors: ['FINDING_NOT_FOUND'],
   })
-  finding(
-    @ClusterIdParam() clusterId: string,
-    @FindingIdParam() findingId: string,
-  ): Promise<FindingDto> {
-    return this.diagnostics.finding(clusterId, findingId);
+  finding(@PathParams() at: FindingPathDto): Promise<FindingDto> {
+    return this.diagnostics.finding(at.clusterId, at.findingId);
   }
 
   @Get('clusters/:clusterId/health')

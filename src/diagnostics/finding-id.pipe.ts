@@ -1,12 +1,7 @@
 import { PipeTransform } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { FINDING_ID } from '../cluster-state/finding-id';
-import {
-  EXPLAINABLE_FINDING_ID_RULE,
-  FINDING_ID_RULE,
-  ruleSchema,
-} from '../common/input-vocabulary';
-import { DocumentedParam } from '../common/route-params.decorator';
+import { EXPLAINABLE_FINDING_ID_RULE } from '../common/input-vocabulary';
 
 /**
  * The `findingId` path parameter: a finding id (see src/cluster-state/finding-id.ts). Given `{ meshIds: true }` it
@@ -26,7 +21,3 @@ export class FindingIdPipe implements PipeTransform<string, string> {
     return value;
   }
 }
-
-/** `:findingId`: a diagnostics finding's id, taken through FindingIdPipe and documented by its rule. */
-export const FindingIdParam = () =>
-  DocumentedParam('findingId', new FindingIdPipe(), ruleSchema(FINDING_ID_RULE));

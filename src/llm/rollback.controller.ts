@@ -2,8 +2,8 @@ import { Controller, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import type { Principal } from '../common/request-context';
-import { ClusterIdParam } from '../common/route-params.decorator';
-import { FindingIdParam } from '../diagnostics/finding-id.pipe';
+import { PathParams } from '../common/route-params.decorator';
+import { FindingPathDto } from '../common/object-path.dto';
 import { Caller } from '../common/caller.decorator';
 import { ProposalDto } from './llm.dto';
 import { RollbackProposals } from './proposals/rollback-proposals';
@@ -29,11 +29,7 @@ export class RollbackController {
       'CLUSTER_TIMEOUT',
     ],
   })
-  propose(
-    @ClusterIdParam() clusterId: string,
-    @FindingIdParam() findingId: string,
-    @Caller() caller: Principal,
-  ): Promise<ProposalDto> {
-    return this.rollbacks.forFinding(clusterId, findingId, caller);
+  propose(@PathParams() at: FindingPathDto, @Caller() caller: Principal): Promise<ProposalDto> {
+    return this.rollbacks.forFinding(at.clusterId, at.findingId, caller);
   }
 }
