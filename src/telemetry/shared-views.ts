@@ -12,6 +12,19 @@ interface Entry {
   refreshing?: boolean;
 }
 
+/**
+ * One value to share: its key, whose it is (a value of another owner, e.g. a changed Prometheus
+ * client, is never served), how long it is fresh (`ttlMs`) and then served stale (`staleMs`), and
+ * the evaluation that makes it and says whether to keep it.
+ */
+export interface ShareRequest<T> {
+  key: string;
+  owner: object;
+  ttlMs: number;
+  staleMs?: number;
+  evaluate: () => Promise<{ value: T; keep: boolean }>;
+}
+
 export interface Shared<T> {
   value: T;
   /** Null when this caller's evaluation made the value; else how long ago the shared one ended. */
@@ -35,15 +48,10 @@ export class SharedViews {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async share<T>(
-    key: string,
-    owner: object,
-    ttlMs: number,
-    evaluate: () => Promise<{ value: T; keep: boolean }>,
-    staleMs = 0,
-  ): Promise<Shared<T>> {
-    const found = this.ifShared(key, owner, ttlMs, evaluate, staleMs);
+  async share<T>(request: ShareRequest<T>): Promise<Shared<T>> {
+    const found = this.ifShared(request);
     if (found) return found;
+    const { key, owner, ttlMs, evaluate, staleMs = 0 } = request;
     const entry: Entry = { owner, pending: evaluate(), finishedAt: undefined, expiresAt: Infinity };
     this.remember(key, entry, staleMs);
     try {
@@ -61,13 +69,8 @@ export class SharedViews {
    * its time, or one served stale while ONE refresh starts), or undefined when a reader would have
    * to wait for a new evaluation: a caller can then choose a cheaper one of its own.
    */
-  ifShared<T>(
-    key: string,
-    owner: object,
-    ttlMs: number,
-    evaluate: () => Promise<{ value: T; keep: boolean }>,
-    staleMs = 0,
-  ): Promise<Shared<T>> | undefined {
+  ifShared<T>(request: ShareRequest<T>): Promise<Shared<T>> | undefined {
+    const { key, owner, staleMs = 0 } = request;
     const found = this.entries.get(key);
     if (!found || found.owner !== owner) return undefined;
     const now = this.now();
@@ -77,7 +80,7 @@ export class SharedViews {
         ageMs: Math.max(0, this.now() - (found.finishedAt ?? this.now())),
       }));
     if (!found.kept || now >= found.expiresAt + staleMs) return undefined;
-    if (!found.refreshing) void this.refresh(key, found, ttlMs, evaluate);
+    if (!found.refreshing) void this.refresh(request, found);
     return Promise.resolve({ value: found.kept.value as T, ageMs: now - found.finishedAt! });
   }
 
@@ -87,29 +90,21 @@ export class SharedViews {
    * evaluation already running. A kept value past its time goes on being served while this one
    * runs, and is replaced by it (or dropped when it fails), exactly as a reader's refresh.
    */
-  async renew<T>(
-    key: string,
-    owner: object,
-    ttlMs: number,
-    evaluate: () => Promise<{ value: T; keep: boolean }>,
-    staleMs = 0,
-  ): Promise<T | undefined> {
-    const found = this.entries.get(key);
+  async renew<T>(request: ShareRequest<T>): Promise<T | undefined> {
+    const found = this.entries.get(request.key);
     const now = this.now();
-    if (found && found.owner === owner) {
+    if (found && found.owner === request.owner) {
       if (now < found.expiresAt || found.refreshing) return undefined;
-      if (found.kept && now < found.expiresAt + staleMs)
-        return (await this.refresh(key, found, ttlMs, evaluate)).value;
+      if (found.kept && now < found.expiresAt + (request.staleMs ?? 0))
+        return (await this.refresh(request, found)).value;
     }
-    return (await this.share(key, owner, ttlMs, evaluate, staleMs)).value;
+    return (await this.share(request)).value;
   }
 
   /** One evaluation in the background; the stale entry answers until it ends. */
   private refresh<T>(
-    key: string,
+    { key, ttlMs, evaluate }: ShareRequest<T>,
     stale: Entry,
-    ttlMs: number,
-    evaluate: () => Promise<{ value: T; keep: boolean }>,
   ): Promise<{ value: T; keep: boolean }> {
     stale.refreshing = true;
     const next: Entry = {

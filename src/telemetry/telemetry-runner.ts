@@ -5,7 +5,7 @@ import { ConfigProvider } from '../config/config.provider';
 import { PrometheusClient, RangeSeries, Sample } from './prometheus-client';
 import { PrometheusConnections } from './prometheus-connections';
 import { timedOut } from './prometheus-transport';
-import { Shared, SharedViews } from './shared-views';
+import { Shared, SharedViews, ShareRequest } from './shared-views';
 import type { TelemetryClusterDto, TelemetryStateDto } from './telemetry.dto';
 
 /** The queries of one request: counted, and cancelled together at the request's deadline. */
@@ -92,16 +92,8 @@ export class TelemetryRunner {
   ): Promise<TelemetryRun<T>> {
     const c = await this.connect(clusterIdOrName);
     if (!c.client) return { cluster: c.cluster, telemetry: c.state, data: own.empty };
-    const { ttlMs, staleMs } = this.sharing();
     const found =
-      ttlMs > 0 &&
-      this.shared.ifShared(
-        this.keyOf(c, whole.key),
-        c.client,
-        ttlMs,
-        this.kept(c, c.client, whole),
-        staleMs,
-      );
+      this.sharing().ttlMs > 0 && this.shared.ifShared(this.request(c, c.client, whole));
     if (!found) return this.shareOrEvaluate(c, c.client, own);
     const run = this.answer(c, await found);
     if (run.telemetry.state !== 'ok') return { ...run, data: own.empty };
@@ -117,16 +109,8 @@ export class TelemetryRunner {
   async renew<T>(clusterId: string, spec: SharedView<T>): Promise<'skipped' | RunState> {
     const c = await this.connect(clusterId);
     if (!c.client) return c.state.state;
-    const { ttlMs, staleMs } = this.sharing();
-    if (ttlMs <= 0) return 'skipped';
-    const key = this.keyOf(c, spec.key);
-    const run = await this.shared.renew(
-      key,
-      c.client,
-      ttlMs,
-      this.kept(c, c.client, spec),
-      staleMs,
-    );
+    if (this.sharing().ttlMs <= 0) return 'skipped';
+    const run = await this.shared.renew(this.request(c, c.client, spec));
     return run?.telemetry.state ?? 'skipped';
   }
 
@@ -151,17 +135,18 @@ export class TelemetryRunner {
     return { ttlMs: viewCacheSeconds * 1000, staleMs: viewStaleSeconds * 1000 };
   }
 
-  private keyOf(c: Connected, key: string): string {
-    return `${c.cluster.id}\n${key}`;
-  }
-
-  /** The evaluation as SharedViews takes it: only an ok answer is kept. */
-  private kept<T>(c: Connected, client: PrometheusClient, spec: Omit<SharedView<T>, 'key'>) {
-    return () =>
+  /** The view of the cluster as SharedViews takes it: keyed per cluster, only an ok answer kept. */
+  private request<T>(
+    c: Connected,
+    client: PrometheusClient,
+    spec: SharedView<T>,
+  ): ShareRequest<TelemetryRun<T>> {
+    const evaluate = () =>
       this.evaluate(c.cluster, client, spec.empty, spec.view, c.started).then((run) => ({
         value: run,
         keep: run.telemetry.state === 'ok',
       }));
+    return { key: `${c.cluster.id}\n${spec.key}`, owner: client, ...this.sharing(), evaluate };
   }
 
   private async shareOrEvaluate<T>(
@@ -169,13 +154,11 @@ export class TelemetryRunner {
     client: PrometheusClient,
     spec: Omit<SharedView<T>, 'key'> & { key?: string },
   ): Promise<TelemetryRun<T>> {
-    const { ttlMs, staleMs } = this.sharing();
-    if (!spec.key || ttlMs <= 0)
+    if (!spec.key || this.sharing().ttlMs <= 0)
       return this.evaluate(c.cluster, client, spec.empty, spec.view, c.started);
-    const key = this.keyOf(c, spec.key);
     return this.answer(
       c,
-      await this.shared.share(key, client, ttlMs, this.kept(c, client, spec), staleMs),
+      await this.shared.share(this.request(c, client, { ...spec, key: spec.key })),
     );
   }
 
