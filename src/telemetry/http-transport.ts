@@ -8,7 +8,7 @@ import {
   PrometheusRequest,
   PrometheusTransport,
   timedOut,
-  tooLarge,
+  answerTooLarge,
 } from './prometheus-transport';
 
 export interface HttpTarget {
@@ -98,7 +98,7 @@ async function readCapped(
     size += chunk.length;
     if (size > maxBytes) {
       body.destroy();
-      throw tooLarge(`${Math.round(maxBytes / 1048576)} MiB`);
+      throw answerTooLarge(maxBytes);
     }
     chunks.push(chunk);
   }

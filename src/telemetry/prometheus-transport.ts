@@ -35,3 +35,8 @@ export function tooLarge(what: string): AppError {
     `The Prometheus answer exceeds ${what}; narrow the query (labels, range, step)`,
   );
 }
+
+/** An answer longer than the request's `maxBytes`, whichever transport read it: the cap in MiB. */
+export function answerTooLarge(maxBytes: number): AppError {
+  return tooLarge(`${Math.round(maxBytes / 1048576)} MiB`);
+}

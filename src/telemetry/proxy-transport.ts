@@ -8,7 +8,7 @@ import {
   PrometheusRequest,
   PrometheusTransport,
   timedOut,
-  tooLarge,
+  answerTooLarge,
 } from './prometheus-transport';
 
 /** The API server's answers about the proxied call, as telemetry codes (details stay out). */
@@ -55,8 +55,7 @@ export class ProxyTransport implements PrometheusTransport {
     } catch (error) {
       throw fromCluster(error, req.timeoutMs);
     }
-    if (Buffer.byteLength(body) > req.maxBytes)
-      throw tooLarge(`${Math.round(req.maxBytes / 1048576)} MiB`);
+    if (Buffer.byteLength(body) > req.maxBytes) throw answerTooLarge(req.maxBytes);
     return { status: 200, body };
   }
 
