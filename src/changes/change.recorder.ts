@@ -14,13 +14,13 @@ import {
   recordingRunsOn,
   SnapshotChange,
 } from '../monitor/cluster-snapshot';
+import { insertNew } from '../database/insert-new';
 import { ChangeBudget, dayOf } from './change-budget';
 import { changeFromEvent, changeRow, ChangeRow } from './change-events';
 import { ChangeRecord } from './change-record.entity';
 
 /** A flush every quarter second keeps a change within 1 s of its write, in one batch insert. */
 export const FLUSH_EVERY_MS = 250;
-const INSERT_CHUNK = 200;
 const PRUNE_EVERY_MS = 3_600_000;
 /** What the buffer holds at most between flushes (a stalled database must not grow memory). */
 const MAX_BUFFERED = 50_000;
@@ -146,13 +146,7 @@ export class ChangeRecorder implements OnModuleDestroy {
       if (granted < ofCluster.length)
         this.dropped.inc({ cluster: clusterId, reason: 'budget' }, ofCluster.length - granted);
     }
-    for (let i = 0; i < kept.length; i += INSERT_CHUNK)
-      await this.records
-        .createQueryBuilder()
-        .insert()
-        .values(kept.slice(i, i + INSERT_CHUNK))
-        .orIgnore()
-        .execute();
+    await insertNew(this.records, kept);
     return kept.length;
   }
 

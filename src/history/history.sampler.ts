@@ -14,6 +14,7 @@ import {
 } from '../monitor/cluster-snapshot';
 import { LiveUsage } from '../telemetry/live-usage';
 import { FindingCounts, withFindingCounts } from './finding-counts';
+import { insertNew } from '../database/insert-new';
 import { HistorySample } from './history-sample.entity';
 import { HistoryRetention } from './history-retention';
 import type { HistoryRow } from './history-row';
@@ -27,7 +28,6 @@ const pick = (s: ClusterSnapshot) => ({
 });
 
 const PRUNE_EVERY_MS = 3_600_000;
-const INSERT_CHUNK = 200;
 
 /**
  * Leader-only (with sharding: each replica for the clusters it owns first): writes one history sample per cluster (and per namespace, node, node pool and
@@ -96,7 +96,10 @@ export class HistorySampler {
         ...hpaRows(snapshot, slot, at),
       );
     }
-    await this.insert(rows);
+    await insertNew(
+      this.samples,
+      rows.map(({ values, ...key }) => ({ ...key, data: JSON.stringify(values) })),
+    );
     if (leads && now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
     return rows.length;
   }
@@ -109,16 +112,6 @@ export class HistorySampler {
     const prometheus = await this.liveUsage.current(snapshot).catch(() => undefined);
     if (!snapshot.usage) return prometheus;
     return { ...snapshot.usage, byNamespace: prometheus?.byNamespace };
-  }
-
-  private async insert(rows: HistoryRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK).map(({ values, ...key }) => ({
-        ...key,
-        data: JSON.stringify(values),
-      }));
-      await this.samples.createQueryBuilder().insert().values(chunk).orIgnore().execute();
-    }
   }
 
   private async prune(now: number): Promise<void> {
