@@ -148,3 +148,14 @@ export function kindOf(key: string): KindDescriptor {
 export function findKind(key: string): KindDescriptor | undefined {
   return KINDS.find((k) => kindKey(k) === key);
 }
+
+/**
+ * The key of the one kind of the table with this plural (e.g. jobs → jobs.batch); throws when the
+ * table holds none or several (nodes: Node and NodeMetrics), which then need their full key.
+ */
+export function keyOfPlural(plural: string): string {
+  const found = KINDS.filter((k) => k.plural === plural);
+  if (found.length !== 1)
+    throw new Error(`Plural ${plural} names ${found.length} kinds of the table`);
+  return kindKey(found[0]);
+}

@@ -31,6 +31,7 @@ import {
   withTracking,
   workloadFields,
 } from '../cluster-state/records/change-fields';
+import { keyOfPlural } from '../kubernetes/kinds';
 import { ClusterAggregates } from './cluster-aggregates';
 import { CachedKindName, CachedRecords, POD_TEMPLATE_KINDS } from './cached-records';
 
@@ -65,12 +66,11 @@ export interface CacheOptIns {
 const row = <K extends CachedKindName>(spec: CachedKindSpec<K>): CachedKindSpec =>
   spec as unknown as CachedKindSpec;
 
-/** A kind kept as its records alone, keyed by its plural (and group; '' for the core group). */
+/** A kind kept as its records alone, named by its plural; the adapter's table knows its group. */
 const plural = <K extends CachedKindName>(
   name: K,
-  group: string,
   transform: CachedKindSpec<K>['transform'],
-): CachedKindSpec => row({ name, kind: group ? `${name}.${group}` : name, transform });
+): CachedKindSpec => row({ name, kind: keyOfPlural(name), transform });
 
 /**
  * ConfigMaps: the overview counts them, and the change timeline keeps a hash per data key (the
@@ -126,7 +126,7 @@ const KINDS: readonly CachedKindSpec[] = [
     transform: withTracking(slimNode, nodeFields),
     feed: (a, r, s) => a.node(r, s),
   }),
-  plural('namespaces', '', slimNamespace),
+  plural('namespaces', slimNamespace),
   row({ name: 'pods', kind: 'pods', transform: slimPod, feed: (a, r, s) => a.pod(r, s) }),
   workload('deployments', 'deployments.apps'),
   workload('statefulsets', 'statefulsets.apps', slimStatefulSet),
@@ -146,29 +146,29 @@ const KINDS: readonly CachedKindSpec[] = [
     feed: (a, r, s) => a.named('secrets', r, s),
   }),
   // Read by diagnostics only (docs/diagnostics.md): what its detectors need, slim.
-  plural('replicasets', 'apps', withTracking(slimWorkload, replicaSetFields)),
-  plural('jobs', 'batch', slimJob),
-  plural('cronjobs', 'batch', slimCronJob),
-  plural('endpointslices', 'discovery.k8s.io', slimEndpointSlice),
-  plural('ingresses', 'networking.k8s.io', withTracking(slimIngress, specFields, true)),
-  plural('ingressclasses', 'networking.k8s.io', slimIngressClass),
-  plural('networkpolicies', 'networking.k8s.io', withTracking(slimNetworkPolicy, specFields, true)),
+  plural('replicasets', withTracking(slimWorkload, replicaSetFields)),
+  plural('jobs', slimJob),
+  plural('cronjobs', slimCronJob),
+  plural('endpointslices', slimEndpointSlice),
+  plural('ingresses', withTracking(slimIngress, specFields, true)),
+  plural('ingressclasses', slimIngressClass),
+  plural('networkpolicies', withTracking(slimNetworkPolicy, specFields, true)),
   // Whole objects (small: no data): the image pull Secrets their pods inherit, and
   // automountServiceAccountToken, which decides whether the default account's token reaches its
   // pods (POD_DEFAULT_SERVICE_ACCOUNT_TOKEN).
-  plural('serviceaccounts', '', slimServiceAccount),
-  plural('persistentvolumeclaims', '', slimPvc),
-  plural('persistentvolumes', '', slimPv),
-  plural('storageclasses', 'storage.k8s.io', slimStorageClass),
-  plural('horizontalpodautoscalers', 'autoscaling', withTracking(slimHpa, hpaFields, true)),
-  plural('poddisruptionbudgets', 'policy', withTracking(slimPdb, specFields, true)),
-  plural('mutatingwebhookconfigurations', 'admissionregistration.k8s.io', slimWebhookConfig),
-  plural('validatingwebhookconfigurations', 'admissionregistration.k8s.io', slimWebhookConfig),
+  plural('serviceaccounts', slimServiceAccount),
+  plural('persistentvolumeclaims', slimPvc),
+  plural('persistentvolumes', slimPv),
+  plural('storageclasses', slimStorageClass),
+  plural('horizontalpodautoscalers', withTracking(slimHpa, hpaFields, true)),
+  plural('poddisruptionbudgets', withTracking(slimPdb, specFields, true)),
+  plural('mutatingwebhookconfigurations', slimWebhookConfig),
+  plural('validatingwebhookconfigurations', slimWebhookConfig),
   // RBAC objects by name, and what each binding grants to which ServiceAccounts.
-  plural('roles', 'rbac.authorization.k8s.io', slimRole),
-  plural('clusterroles', 'rbac.authorization.k8s.io', slimRole),
-  plural('rolebindings', 'rbac.authorization.k8s.io', slimRoleBinding),
-  plural('clusterrolebindings', 'rbac.authorization.k8s.io', slimRoleBinding),
+  plural('roles', slimRole),
+  plural('clusterroles', slimRole),
+  plural('rolebindings', slimRoleBinding),
+  plural('clusterrolebindings', slimRoleBinding),
   // Only Warning events: Normal ones are most of the traffic and prove nothing is wrong.
   row({
     name: 'warningevents',
