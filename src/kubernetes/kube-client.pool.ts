@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigProvider } from '../config/config.provider';
 import { ClusterConnection, ConnectionPolicy } from './cluster-connection';
 import { ResolvedAddressGuard } from './resolved-address-guard';
 import { buildKubeConfig } from './kubeconfig-builder';
 import { KubeClient } from './kube-client';
 import { SharedAgents } from './shared-agents';
+
+/** How long shutdown waits for requests still open (a log followed, a stream) before going on. */
+const SHUTDOWN_WAIT_MS = 2_000;
 
 /**
  * One KubeClient per cluster, reused across requests so its keep-alive agent is too. Clients that
@@ -13,7 +16,7 @@ import { SharedAgents } from './shared-agents';
  * cluster changes.
  */
 @Injectable()
-export class KubeClientPool {
+export class KubeClientPool implements OnApplicationShutdown {
   private readonly clients = new Map<string, { fingerprint: string; client: KubeClient }>();
   private readonly agents = new SharedAgents();
 
@@ -47,6 +50,23 @@ export class KubeClientPool {
   /** Forgets the cluster's client, so the next get() builds one from the changed connection. */
   drop(clusterId: string): void {
     this.clients.delete(clusterId);
+  }
+
+  /**
+   * Closes every client's connections, last: Nest shuts modules down from the root inwards, so the
+   * modules that import this one (the Monitor's caches, with their watches) have stopped by now.
+   * Left to the keep-alive timeout instead, a socket could time out (or be destroyed) while Jest or
+   * the process tears down, as an error nobody listens to. Requests still open get a bounded wait.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    const clients = [...this.clients.values()].map((c) => c.client);
+    this.clients.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const bounded = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_WAIT_MS).unref();
+    });
+    await Promise.race([Promise.all(clients.map((c) => c.close())), bounded]);
+    clearTimeout(timer);
   }
 
   /** For a cluster that is gone (or a one-off probe): forgets its client and closes its connections. */

@@ -17,7 +17,6 @@ import { diffFindings, FindingDiff, NotifiedState } from './finding-diff';
 import { ToldWhileLeading } from './told-while-leading';
 import { NotificationEventRow } from './notification-event.entity';
 import type { NotificationEvent } from './notification-event';
-import { NotificationRoute } from './notification-route.entity';
 import { NotifiedFinding } from './notified-finding.entity';
 import { OutboxReminders } from './outbox-reminders';
 import { OutboxStore } from './outbox-store';
@@ -97,7 +96,6 @@ export class OutboxRecorder {
   }
 
   private async record(now: number): Promise<number> {
-    const routes = await this.store.allRoutes();
     const leads = this.coordination.isLeader();
     const records = (id: string) => this.placement.records(id, leads);
     let committed = 0;
@@ -109,14 +107,14 @@ export class OutboxRecorder {
       if (stamp !== undefined && remembered?.stamp === stamp) continue;
       const current = await this.currentFindings(clusterId);
       if (current)
-        committed += await this.commitCluster(clusterId, current, routes, now, {
+        committed += await this.commitCluster(clusterId, current, now, {
           remembered: remembered?.states,
           stamp,
         });
     }
     if (!leads) return committed;
-    committed += await this.reminders.record(routes, now);
-    return committed + (await this.recordProposals(routes, now));
+    committed += await this.reminders.record(await this.store.allRoutes(), now);
+    return committed + (await this.recordProposals(now));
   }
 
   /**
@@ -152,7 +150,6 @@ export class OutboxRecorder {
   private async commitCluster(
     clusterId: string,
     current: Finding[],
-    routes: NotificationRoute[],
     now: number,
     { remembered, stamp }: { remembered?: Map<string, NotifiedState>; stamp?: number },
   ): Promise<number> {
@@ -174,9 +171,7 @@ export class OutboxRecorder {
           events: diff.events.slice(i, i + COMMIT_BATCH),
           states: diff.states.slice(i, i + COMMIT_BATCH),
         };
-        committed += await this.notified.manager.transaction((tx) =>
-          this.write(tx, part, routes, now),
-        );
+        committed += await this.notified.manager.transaction((tx) => this.write(tx, part, now));
         for (const state of part.states) after.set(state.findingId, state);
       }
       this.told.set(clusterId, { states: after, stamp });
@@ -192,13 +187,12 @@ export class OutboxRecorder {
     return new Map(rows.map((row) => [row.findingId, toState(row)]));
   }
 
-  /** The new states, the events and their deliveries, in the caller's transaction. */
-  private async write(
-    tx: EntityManager,
-    diff: FindingDiff,
-    routes: NotificationRoute[],
-    now: number,
-  ): Promise<number> {
+  /**
+   * The new states, the events and their deliveries, in the caller's transaction. The routes are
+   * read here, after the findings: a route created while a scan waited for them (a cluster's first
+   * sync) takes the changes seen since, as the route created before them expects.
+   */
+  private async write(tx: EntityManager, diff: FindingDiff, now: number): Promise<number> {
     const states = diff.states.map((s) => ({
       ...s,
       finding: JSON.stringify(s.finding),
@@ -206,11 +200,11 @@ export class OutboxRecorder {
     }));
     for (let i = 0; i < states.length; i += CHUNK)
       await tx.upsert(NotifiedFinding, states.slice(i, i + CHUNK), ['findingId']);
-    return this.store.append(tx, diff.events, routes, now);
+    return this.store.append(tx, diff.events, await this.store.allRoutes(tx), now);
   }
 
   /** Proposals waiting for approval, each told once: its event key is the proposal's id. */
-  private async recordProposals(routes: NotificationRoute[], now: number): Promise<number> {
+  private async recordProposals(now: number): Promise<number> {
     const waiting = await this.proposals.find({
       where: { status: 'pending', expiresAt: MoreThan(iso(now)) },
       order: { createdAt: 'ASC' },
@@ -227,7 +221,8 @@ export class OutboxRecorder {
       const events = waiting
         .filter((p) => !known.has(`proposal:${p.id}`))
         .map((p) => proposalEvent(p, now));
-      return events.length ? this.store.append(tx, events, routes, now) : 0;
+      // Routes read after the proposals, like the findings' (see write).
+      return events.length ? this.store.append(tx, events, await this.store.allRoutes(tx), now) : 0;
     });
   }
 }

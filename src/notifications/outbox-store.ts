@@ -26,8 +26,13 @@ export class OutboxStore {
     private readonly configProvider: ConfigProvider,
   ) {}
 
-  allRoutes(): Promise<NotificationRoute[]> {
-    return this.routes.find({ order: { createdAt: 'ASC' } });
+  /**
+   * Every route, in the caller's transaction when given. Events are matched against the routes
+   * read after what they tell was observed: a list read earlier misses a route created in between,
+   * and its events would be committed without a delivery to it, for good.
+   */
+  allRoutes(tx?: EntityManager): Promise<NotificationRoute[]> {
+    return (tx ?? this.routes.manager).find(NotificationRoute, { order: { createdAt: 'ASC' } });
   }
 
   /** The link a person follows, when CloudPilot knows its public URL. */

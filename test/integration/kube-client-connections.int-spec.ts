@@ -1,6 +1,8 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ClusterConnection, ConnectionPolicy } from '../../src/kubernetes/cluster-connection';
+import type { ConfigProvider } from '../../src/config/config.provider';
 import { KubeClient } from '../../src/kubernetes/kube-client';
+import { KubeClientPool } from '../../src/kubernetes/kube-client.pool';
 import { buildKubeConfig } from '../../src/kubernetes/kubeconfig-builder';
 import { parseUntrustedKubeconfig } from '../../src/kubernetes/kubeconfig-guard';
 import { ResolvedAddressGuard } from '../../src/kubernetes/resolved-address-guard';
@@ -76,6 +78,24 @@ describe("the adapter's connections to an API server", () => {
     await adapter.request({ path: '/api/v1/namespaces/default/configmaps' });
     expect(proxy.accepted).toBe(1);
     expect(proxy.open).toBe(1);
+  });
+
+  it('closes every pooled connection at shutdown, before the keep-alive timeout would', async () => {
+    const config = {
+      config: { kubernetes: { requestTimeoutSeconds: 10 } },
+    } as unknown as ConfigProvider;
+    const pool = new KubeClientPool(config);
+    const connection = adminVia(`https://127.0.0.1:${proxy.port}`);
+    // Two registrations of one server share an agent: shutdown must let go of both.
+    const clients = ['a', 'b'].map((id) => pool.get(id, connection, 'v1', policy));
+    await Promise.all(clients.map((c) => c.request({ path: '/api/v1' })));
+    expect(proxy.open).toBe(1);
+    const started = Date.now();
+    await pool.onApplicationShutdown();
+    // The relay sees the close a moment later; undici's idle timeout (4 s) would take longer.
+    while (proxy.open > 0 && Date.now() - started < 1_000)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(proxy.open).toBe(0);
   });
 
   describe('against DNS rebinding', () => {

@@ -34,6 +34,40 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
+/** What the route's deliveries are, and those beyond one opening per Service: a stuck count's parts. */
+async function outboxSummary(r: ReplicaProcess, routeId: string): Promise<string> {
+  const page = await call(
+    r,
+    'GET',
+    `/api/v1/notifications/deliveries?routeId=${routeId}&limit=500`,
+  );
+  const items = page.body.data.items as {
+    eventKey: string;
+    eventType: string;
+    createdAt: string;
+  }[];
+  const types: Record<string, number> = {};
+  for (const d of items) types[d.eventType] = (types[d.eventType] ?? 0) + 1;
+  const extra = items
+    .filter((d) => d.eventType !== 'finding.opened' || !d.eventKey.endsWith('#0'))
+    .map((d) => `${d.eventType} ${d.eventKey} at ${d.createdAt}`);
+  return `outbox: ${JSON.stringify(types)}; beyond the openings: ${extra.join(', ') || 'none'}`;
+}
+
+/** The findings a replica's board holds in the suite's namespace, by code. */
+async function findingsSeen(r: ReplicaProcess, clusterId: string): Promise<string> {
+  const page = await call(
+    r,
+    'GET',
+    `/api/v1/clusters/${clusterId}/diagnostics?namespace=${NAMESPACE}&silenced=true&limit=500`,
+  );
+  if (page.status !== 200) return `HTTP ${page.status} ${JSON.stringify(page.body?.error)}`;
+  const codes: Record<string, number> = {};
+  for (const f of page.body.data.items as { code: string }[])
+    codes[f.code] = (codes[f.code] ?? 0) + 1;
+  return JSON.stringify(codes);
+}
+
 const leads = async (r: ReplicaProcess) =>
   ((await (await fetch(`${r.baseUrl}/readyz`)).json()) as any).info.leadership.leader === true;
 
@@ -72,14 +106,12 @@ describe('two replicas on PostgreSQL: the new leader sends what the killed one c
 
   it('delivers every committed event exactly once per key after the leader is killed', async () => {
     const [r1] = replicas;
-    expect(
-      (
-        await call(r1, 'POST', '/api/v1/clusters', {
-          name: 'failover',
-          kubeconfig: kubeconfigText('admin'),
-        })
-      ).status,
-    ).toBe(201);
+    const registered = await call(r1, 'POST', '/api/v1/clusters', {
+      name: 'failover',
+      kubeconfig: kubeconfigText('admin'),
+    });
+    expect(registered.status).toBe(201);
+    const clusterId = registered.body.data.id as string;
     const route = await call(r1, 'POST', '/api/v1/notifications/routes', {
       name: 'failover',
       target: { type: 'webhook', url: receiver.url, secret: SECRET },
@@ -110,10 +142,19 @@ describe('two replicas on PostgreSQL: the new leader sends what the killed one c
     let seen: number | undefined;
     await until('every change committed', 180_000, async () =>
       (seen = await committed(r1)) === SERVICES ? true : undefined,
-    ).catch((error: Error) => {
+    ).catch(async (error: Error) => {
       // Say what was seen: a count stuck above or below SERVICES is not slowness.
       const tails = replicas.map((r) => `${r.name}: ${r.logs().slice(-1500)}`).join('\n');
-      throw new Error(`${error.message} (last seen ${seen} of ${SERVICES})\n${tails}`);
+      const held = await outboxSummary(r1, route.body.data.id).catch((e: Error) => e.message);
+      const boards = await Promise.all(
+        replicas.map(async (r) => {
+          const codes = await findingsSeen(r, clusterId).catch((e: Error) => e.message);
+          return `${r.name}'s findings in the namespace: ${codes}`;
+        }),
+      );
+      throw new Error(
+        `${error.message} (last seen ${seen} of ${SERVICES})\n${held}\n${boards.join('\n')}\n${tails}`,
+      );
     });
     const leader = await until('a leader', 15_000, async () => {
       const states = await Promise.all(replicas.map(leads));
