@@ -12,14 +12,15 @@ const OPEN_BODIES = new Set<string>();
 /**
  * Documents a body that `model` checks without whitelisting: properties it does not declare are
  * kept as sent (an Istio object: Istio's API is larger than the DTO), so its schema and the
- * nested ones stay open. `also` states what validation holds beyond the DTO (a required name).
+ * nested ones stay open. `also` states what validation holds beyond the DTO (a required name,
+ * a rule across fields).
  */
-export function ApiOpenBody(model: Type<object>, description: string, also?: Schema) {
+export function ApiOpenBody(model: Type<object>, description: string, ...also: Schema[]) {
   OPEN_BODIES.add(model.name);
   const ref = { $ref: getSchemaPath(model) };
   return applyDecorators(
     ApiExtraModels(model),
-    ApiBody({ description, schema: also ? { allOf: [ref, also] } : ref }),
+    ApiBody({ description, schema: also.length ? { allOf: [ref, ...also] } : ref }),
   );
 }
 

@@ -27,6 +27,7 @@ import {
   MeshObjectQueryDto,
 } from './istio-object.dto';
 import { IstioObjectsService } from './istio-objects.service';
+import { ISTIO_BODY_RULES } from './istio-body';
 import { ISTIO_KINDS, MeshKind } from './mesh-kinds';
 
 const READ: ErrorCode[] = ['ISTIO_NOT_INSTALLED', 'K8S_NOT_FOUND', 'K8S_THROTTLED'];
@@ -57,56 +58,17 @@ const MergePatchBody = (kindName: string) =>
 const pascal = (segment: string) =>
   segment.replace(/(^|-)([a-z])/g, (_m, _dash, letter: string) => letter.toUpperCase());
 
-/** The reads of one Istio kind: the list, and one object with its findings inline. */
-function readRoutes(kind: MeshKind) {
-  const kindName = kind.descriptor.kind;
-  class IstioReads {
-    constructor(@Inject(IstioObjectsService) protected readonly objects: IstioObjectsService) {}
-
-    @Get()
-    @Read(`List Istio ${kindName}s (namespace, labelSelector, paged)`, {
-      access: 'cluster',
-      response: MeshObjectListDto,
-      errors: ['K8S_INVALID'],
-    })
-    list(
-      @ClusterIdParam() clusterId: string,
-      @Query() q: MeshListQueryDto,
-    ): Promise<MeshObjectListDto> {
-      return this.objects.list(clusterId, kind, q);
-    }
-
-    @Get(':name')
-    @Read(`One Istio ${kindName} with its validation findings inline (validate=false skips them)`, {
-      access: 'namespaced',
-      response: MeshObjectDto,
-    })
-    get(
-      @ClusterIdParam() clusterId: string,
-      @NameParam() name: string,
-      @Query() q: MeshObjectQueryDto,
-    ): Promise<MeshObjectDto> {
-      return this.objects.get(clusterId, kind, name, q, true);
-    }
-  }
-  return IstioReads;
-}
-
-/**
- * The routes of one Istio kind, under `istio/<segment>`: one operation per kind and method, so
- * each write documents its own kind's body (one operation for the three could only document a
- * union of them, and a client or a fuzzer could not tell which body a path takes).
- */
-export function istioKindController(kind: MeshKind): Type<unknown> {
+/** The writes of one Istio kind, each documenting the kind's own body. */
+function writeRoutes(kind: MeshKind) {
   const kindName = kind.descriptor.kind;
   const model = ISTIO_BODIES[kindName as keyof typeof ISTIO_BODIES];
   const object = `A ${kindName} (kind may be left out); ${KEPT}`;
+  const rules = ISTIO_BODY_RULES[kindName];
+  class IstioWrites {
+    constructor(@Inject(IstioObjectsService) protected readonly objects: IstioObjectsService) {}
 
-  @ApiTags('istio')
-  @Controller(`api/v1/clusters/:clusterId/istio/${kind.segment}`)
-  class IstioKindController extends readRoutes(kind) {
     @Post()
-    @ApiOpenBody(model, `${object}; metadata.name is required`, NAMED)
+    @ApiOpenBody(model, `${object}; metadata.name is required`, NAMED, ...rules)
     @Write(`Create an Istio ${kindName} (dryRun=true: validate only, store nothing)`, {
       status: 201,
     })
@@ -119,7 +81,7 @@ export function istioKindController(kind: MeshKind): Type<unknown> {
     }
 
     @Put(':name')
-    @ApiOpenBody(model, `${object}; metadata.name, when given, must be the path's`)
+    @ApiOpenBody(model, `${object}; metadata.name, when given, must be the path's`, ...rules)
     @Write(
       `Replace an Istio ${kindName}; metadata.resourceVersion makes it conditional (409 if stale)`,
     )
@@ -154,6 +116,47 @@ export function istioKindController(kind: MeshKind): Type<unknown> {
       @Query() q: IstioDeleteQueryDto,
     ): Promise<IstioWriteResultDto> {
       return this.objects.remove(clusterId, kind, name, q, dry(q));
+    }
+  }
+  return IstioWrites;
+}
+
+/**
+ * The routes of one Istio kind, under `istio/<segment>`: one operation per kind and method, so
+ * each write documents its own kind's body (one operation for the three could only document a
+ * union of them, and a client or a fuzzer could not tell which body a path takes). The reads
+ * come first in the document, as the subclass's methods do.
+ */
+export function istioKindController(kind: MeshKind): Type<unknown> {
+  const kindName = kind.descriptor.kind;
+
+  @ApiTags('istio')
+  @Controller(`api/v1/clusters/:clusterId/istio/${kind.segment}`)
+  class IstioKindController extends writeRoutes(kind) {
+    @Get()
+    @Read(`List Istio ${kindName}s (namespace, labelSelector, paged)`, {
+      access: 'cluster',
+      response: MeshObjectListDto,
+      errors: ['K8S_INVALID'],
+    })
+    list(
+      @ClusterIdParam() clusterId: string,
+      @Query() q: MeshListQueryDto,
+    ): Promise<MeshObjectListDto> {
+      return this.objects.list(clusterId, kind, q);
+    }
+
+    @Get(':name')
+    @Read(`One Istio ${kindName} with its validation findings inline (validate=false skips them)`, {
+      access: 'namespaced',
+      response: MeshObjectDto,
+    })
+    get(
+      @ClusterIdParam() clusterId: string,
+      @NameParam() name: string,
+      @Query() q: MeshObjectQueryDto,
+    ): Promise<MeshObjectDto> {
+      return this.objects.get(clusterId, kind, name, q, true);
     }
   }
   // The document's operationIds are the class name's: IstioGateways_create, IstioVirtualServices_…
