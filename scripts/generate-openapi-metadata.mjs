@@ -5,6 +5,11 @@
 // responses, so the plugin cannot add a bare-DTO response beside the envelope.
 import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
 import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
+import { rmSync } from 'node:fs';
+
+// The generator type-checks src/, this file included: a metadata.ts left by another checkout
+// (a DTO renamed or removed since) would fail the check it is about to replace.
+rmSync(`${process.cwd()}/src/metadata.ts`, { force: true });
 
 const generator = new PluginMetadataGenerator();
 generator.generate({

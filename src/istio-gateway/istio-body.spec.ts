@@ -1,4 +1,6 @@
-import { checkIstioBody } from './istio-body';
+import Ajv from 'ajv';
+import { anyCase, SERVER_PROTOCOLS } from './istio-spec.dto';
+import { checkIstioBody, ISTIO_BODY_RULES } from './istio-body';
 
 const fields = (kind: string, body: unknown) =>
   checkIstioBody(kind, body)
@@ -145,5 +147,54 @@ describe('checkIstioBody', () => {
     expect(rule('networking.istio.io/v1beta1')).toEqual([]);
     expect(rule('gateway.networking.k8s.io/v1')).toEqual(['apiVersion']);
     expect(rule('v1')).toEqual(['apiVersion']);
+  });
+
+  it("is mirrored by the document's Gateway rules: each server accepted by one is by the other", () => {
+    const documented = new Ajv({ strict: false }).compile({ allOf: ISTIO_BODY_RULES.Gateway });
+    const servers: Array<[Record<string, unknown>, string]> = [
+      [{}, 'HTTPS'],
+      [{}, 'https'],
+      [{}, 'HTTP'],
+      [{ tls: {} }, 'HTTPS'],
+      [{ tls: { mode: 'PASSTHROUGH' } }, 'TLS'],
+      [{ tls: { mode: 'ISTIO_MUTUAL' } }, 'HTTPS'],
+      [{ tls: { mode: 'SIMPLE' } }, 'HTTPS'],
+      [{ tls: { mode: 'SIMPLE', credentialName: '' } }, 'HTTPS'],
+      [{ tls: { mode: 'SIMPLE', credentialName: 'cert' } }, 'HTTPS'],
+      [{ tls: { mode: 'MUTUAL', serverCertificate: '/c.pem' } }, 'HTTPS'],
+      [{ tls: { mode: 'MUTUAL', serverCertificate: '/c.pem', privateKey: '/k.pem' } }, 'TLS'],
+      [{ tls: { mode: 'OPTIONAL_MUTUAL', credentialNames: ['a', 'b'] } }, 'HTTPS'],
+    ];
+    const verdicts = servers.map(([server, protocol]) => {
+      const body = gateway({ ...server, port: { number: 443, name: 'p', protocol } });
+      return [checkIstioBody('Gateway', body).length === 0, documented(body)];
+    });
+    expect(verdicts.map(([valid]) => valid)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(verdicts.map(([, schema]) => schema)).toEqual(verdicts.map(([valid]) => valid));
+  });
+
+  it('states the protocols in any case as a pattern without flags, as validation reads them', () => {
+    const pattern = anyCase(SERVER_PROTOCOLS);
+    expect(['HTTP', 'grpc-web', 'Http2', 'tls'].map((p) => pattern.test(p))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['SMTP', 'HTTP ', 'HTTPS2', 'grpc_web'].some((p) => pattern.test(p))).toBe(false);
+    expect(pattern.flags).toBe('');
   });
 });

@@ -3,9 +3,55 @@ import { validateSync } from 'class-validator';
 import { AppError } from '../common/app-error';
 import { fieldErrors, FieldError } from '../common/validation.pipe';
 import { ISTIO_BODIES } from './istio-object.dto';
+import { anyCase } from './istio-spec.dto';
 
 const BODIES: Record<string, new () => object> = ISTIO_BODIES;
-const CREDENTIAL_MODES = new Set(['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL']);
+const CREDENTIAL_MODES = ['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'];
+const needsCredential = new Set(CREDENTIAL_MODES);
+const nonEmpty = { type: 'string', minLength: 1 };
+const HTTPS = anyCase(['HTTPS']).source;
+
+/**
+ * serverTlsErrors' rules as a schema of a Gateway body, for the document: an HTTPS server has
+ * `tls`, and a TLS mode that needs a certificate names one. Where validation takes any truthy
+ * value, the schema states the usual type (a non-empty string, an array).
+ */
+const GATEWAY_SERVER_RULES = {
+  allOf: [
+    {
+      anyOf: [
+        { required: ['tls'] },
+        {
+          properties: {
+            port: { properties: { protocol: { not: { pattern: HTTPS } } } },
+          },
+        },
+      ],
+    },
+    {
+      properties: {
+        tls: {
+          anyOf: [
+            { properties: { mode: { not: { enum: CREDENTIAL_MODES } } } },
+            { required: ['credentialName'], properties: { credentialName: nonEmpty } },
+            {
+              required: ['serverCertificate', 'privateKey'],
+              properties: { serverCertificate: nonEmpty, privateKey: nonEmpty },
+            },
+            { required: ['credentialNames'], properties: { credentialNames: { type: 'array' } } },
+          ],
+        },
+      },
+    },
+  ],
+};
+
+/** What validation holds of a kind's body beyond its DTO, as schemas for the document. */
+export const ISTIO_BODY_RULES: Record<string, object[]> = {
+  Gateway: [{ properties: { spec: { properties: { servers: { items: GATEWAY_SERVER_RULES } } } } }],
+  VirtualService: [],
+  DestinationRule: [],
+};
 
 /**
  * Checks an Istio object against its typed DTO without whitelisting: the DTO's fields must be
@@ -38,7 +84,7 @@ function serverTlsErrors(kind: string, body: Record<string, any>): FieldError[] 
       return [{ field: `spec.servers.${i}.tls`, errors: ['an HTTPS server needs tls settings'] }];
     const needsCert =
       tls &&
-      CREDENTIAL_MODES.has(tls.mode) &&
+      needsCredential.has(tls.mode) &&
       !tls.credentialName &&
       !(tls.serverCertificate && tls.privateKey) &&
       !tls.credentialNames;

@@ -154,18 +154,20 @@ export const ISTIO_BODIES = {
   DestinationRule: DestinationRuleBodyDto,
 };
 
-export class ObjectRefDto {
+// Mesh…: the diagnostics module has a FindingDto and an ObjectRefDto of another shape, and the
+// document keys schemas by class name (with one name, one of the two shapes was documented for both).
+export class MeshObjectRefDto {
   group: string;
   kind: string;
   namespace: string;
   name: string;
 }
 
-export class FindingDto {
+export class MeshFindingDto {
   /** CloudPilot's stable code, e.g. ISTIO_GW_SELECTOR_NO_PODS (docs/istio-validations.md). */
   code: string;
   severity: 'error' | 'warning' | 'info';
-  object: ObjectRefDto;
+  object: MeshObjectRefDto;
   /** JSON path of the offending field, e.g. spec.servers[0].tls.credentialName. */
   path: string;
   message: string;
@@ -189,7 +191,7 @@ export class ValidationCountsDto {
 export class ValidationReportDto {
   namespace: string | null;
   counts: ValidationCountsDto;
-  findings: FindingDto[];
+  findings: MeshFindingDto[];
   /** Checks that did not run because an input could not be read; they reported nothing. */
   skipped: SkippedCheckDto[];
 }
@@ -207,7 +209,7 @@ export class MeshObjectDto {
   kind: string;
   object: Record<string, unknown>;
   /** Findings about this object (null for Gateway API objects and with validate=false). */
-  validations: FindingDto[] | null;
+  validations: MeshFindingDto[] | null;
   skippedChecks: SkippedCheckDto[] | null;
 }
 

@@ -3,7 +3,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -11,7 +10,8 @@ import {
   MaxLength,
 } from 'class-validator';
 import { IsStringMap } from './string-map.validator';
-import { IsNested } from '../common/dto-field.decorator';
+import { IsNested, IsOneOf } from '../common/dto-field.decorator';
+import { MatchesDocumented } from '../common/documented-pattern.decorator';
 
 /**
  * Typed views of the parts of Istio's API that CloudPilot validates before sending. They are
@@ -46,6 +46,16 @@ export const SERVER_TLS_MODES = [
   'ISTIO_MUTUAL',
   'OPTIONAL_MUTUAL',
 ];
+/**
+ * Any of `words` in any case, as a pattern a JSON schema can state (it has no `i` flag): each
+ * letter a class of its two cases.
+ */
+export function anyCase(words: readonly string[]): RegExp {
+  const letters = (word: string) =>
+    [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c));
+  return new RegExp(`^(${words.map((w) => letters(w).join('')).join('|')})$`);
+}
+const PROTOCOL = anyCase(SERVER_PROTOCOLS);
 const hostMessage = {
   each: true,
   message: '$property must hold host names such as example.com, *.example.com or *',
@@ -62,7 +72,7 @@ export class PortDto {
 
   /** HTTP, HTTPS, GRPC, GRPC-WEB, HTTP2, MONGO, TCP or TLS (any case). */
   @IsString()
-  @Matches(new RegExp(`^(${SERVER_PROTOCOLS.join('|')})$`, 'i'), {
+  @MatchesDocumented(PROTOCOL, {
     message: `protocol must be one of ${SERVER_PROTOCOLS.join(', ')}`,
   })
   protocol: string;
@@ -72,8 +82,7 @@ export class PortDto {
 }
 
 export class ServerTlsDto {
-  @IsOptional()
-  @IsIn(SERVER_TLS_MODES)
+  @IsOneOf(SERVER_TLS_MODES, { optional: true })
   mode?: string;
 
   /** Name of the TLS Secret, looked up in the namespace of the gateway pods. */
@@ -94,7 +103,7 @@ export class ServerDto {
   /** `[namespace/]host`: the namespace part limits which VirtualServices may bind. */
   @IsArray()
   @ArrayMinSize(1)
-  @Matches(GATEWAY_HOST, {
+  @MatchesDocumented(GATEWAY_HOST, {
     each: true,
     message: 'each host must be [namespace/]host, e.g. example.com, prod/*.example.com or */*',
   })
@@ -122,7 +131,7 @@ export class DestinationPortDto {
 export class DestinationDto {
   /** A Service (short names resolve in the VirtualService's namespace) or ServiceEntry host. */
   @IsString()
-  @Matches(HOST, {
+  @MatchesDocumented(HOST, {
     message:
       'host must be a host name such as reviews, reviews.prod.svc.cluster.local or api.example.com',
   })
@@ -159,14 +168,15 @@ export class RouteDto {
 export class VirtualServiceSpecDto {
   @IsOptional()
   @IsArray()
-  @Matches(HOST, hostMessage)
+  @MatchesDocumented(HOST, { ...hostMessage, optional: true })
   hosts?: string[];
 
   /** `mesh`, `name` (this namespace) or `namespace/name`. */
   @IsOptional()
   @IsArray()
-  @Matches(GATEWAY_REF, {
+  @MatchesDocumented(GATEWAY_REF, {
     each: true,
+    optional: true,
     message: 'each gateway must be mesh, name or namespace/name',
   })
   gateways?: string[];
@@ -187,14 +197,14 @@ export class VirtualServiceSpecDto {
 }
 
 export class LoadBalancerDto {
-  @IsOptional()
-  @IsIn(['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST'])
+  @IsOneOf(['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST'], {
+    optional: true,
+  })
   simple?: string;
 }
 
 export class ClientTlsDto {
-  @IsOptional()
-  @IsIn(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'])
+  @IsOneOf(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'], { optional: true })
   mode?: string;
 }
 
@@ -230,7 +240,7 @@ export class SubsetDto {
 
 export class DestinationRuleSpecDto {
   @IsString()
-  @Matches(HOST, {
+  @MatchesDocumented(HOST, {
     message:
       'host must be a host name such as reviews, reviews.prod.svc.cluster.local or *.example.com',
   })

@@ -4,7 +4,7 @@ import { Allow } from 'class-validator';
 import { AppError } from '../common/app-error';
 import { CLUSTER_REF_RULE, OBJECT_NAME_RULE } from '../common/input-vocabulary';
 import { PathField, PathParams } from '../common/route-params.decorator';
-import { GATEWAY_API_KINDS, ISTIO_KINDS, MeshKind } from './mesh-kinds';
+import { GATEWAY_API_KINDS, MeshKind } from './mesh-kinds';
 
 function pick(kinds: readonly MeshKind[], segment: string): MeshKind {
   const kind = kinds.find((k) => k.segment === segment);
@@ -55,9 +55,6 @@ function MeshPath(kinds: readonly MeshKind[]): ParameterDecorator {
     ApiParam({ name: 'kind', required: true, schema: kindSchema })(target, key!, descriptor);
   };
 }
-
-/** The path of an Istio route (kind: gateways, virtual-services or destination-rules). */
-export const IstioPath = () => MeshPath(ISTIO_KINDS);
 
 /** The path of a Gateway API route (kind: gateways or http-routes). */
 export const GatewayApiPath = () => MeshPath(GATEWAY_API_KINDS);

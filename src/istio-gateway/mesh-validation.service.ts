@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { KubeClient } from '../kubernetes/kube-client';
-import { FindingDto, SkippedCheckDto, ValidationReportDto } from './istio-object.dto';
+import { MeshFindingDto, SkippedCheckDto, ValidationReportDto } from './istio-object.dto';
 import { MeshApiService } from './mesh-api.service';
 import { ISTIO_KINDS } from './mesh-kinds';
 import { MeshSnapshotService } from './mesh-snapshot.service';
@@ -12,7 +12,7 @@ import { runValidations, ValidationReport } from './validations/run-validations'
  * validations routes answer in their own documented shape (error/warning/info, path,
  * suggestedFix, Kiali/istioctl codes). This is the one place the first becomes the second.
  */
-function findingDto(f: MeshFinding): FindingDto {
+function findingDto(f: MeshFinding): MeshFindingDto {
   return {
     code: f.code,
     severity: f.severity === 'critical' ? 'error' : f.severity,
@@ -58,7 +58,7 @@ export class MeshValidationService {
     kind: string,
     namespace: string,
     name: string,
-  ): Promise<{ findings: FindingDto[]; skipped: SkippedCheckDto[] }> {
+  ): Promise<{ findings: MeshFindingDto[]; skipped: SkippedCheckDto[] }> {
     const { snapshot, unavailable } = await this.snapshots.fetch(client.clusterId);
     return reportDto(
       runValidations(

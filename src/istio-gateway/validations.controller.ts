@@ -5,7 +5,6 @@ import { ValidationReportDto, ValidationsQueryDto } from './istio-object.dto';
 import { MeshValidationService } from './mesh-validation.service';
 import { ClusterIdParam } from '../common/route-params.decorator';
 
-/** Registered before IstioObjectsController so `validations` is not read as a `:kind`. */
 @ApiTags('istio')
 @Controller('api/v1/clusters/:clusterId/istio/validations')
 export class ValidationsController {

@@ -31,7 +31,6 @@ const OPERATIONS: Array<[string, string, Operation]> = Object.entries(
   );
 
 const KIND_BY_PREFIX: Array<[RegExp, string]> = [
-  [/\/istio\/\{kind\}/, 'virtualservices'],
   [/\/gateway-api\/\{kind\}/, 'httproutes'],
   [/\/resources\/\{kind\}/, 'deployments'],
 ];

@@ -363,18 +363,20 @@ describe('Istio Gateway, VirtualService and DestinationRule management against t
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const k of KINDS) {
-      const mine = entries.filter((e) => e.target.includes(`kind=${k.segment}`));
+      // Each kind has its own routes, so the route names the kind.
+      const route = `/api/v1/clusters/:clusterId/istio/${k.segment}`;
+      const mine = entries.filter((e) => e.route.startsWith(route));
       expect(new Set(mine.map((e) => `${e.method} ${e.route} ${e.resultCode}`))).toEqual(
         new Set([
-          'POST /api/v1/clusters/:clusterId/istio/:kind OK',
-          'PUT /api/v1/clusters/:clusterId/istio/:kind/:name OK',
-          'PUT /api/v1/clusters/:clusterId/istio/:kind/:name K8S_CONFLICT',
-          'PATCH /api/v1/clusters/:clusterId/istio/:kind/:name OK',
-          'PATCH /api/v1/clusters/:clusterId/istio/:kind/:name K8S_CONFLICT',
-          'PATCH /api/v1/clusters/:clusterId/istio/:kind/:name VALIDATION_FAILED',
-          'DELETE /api/v1/clusters/:clusterId/istio/:kind/:name OK',
-          'DELETE /api/v1/clusters/:clusterId/istio/:kind/:name K8S_CONFLICT',
-          'POST /api/v1/clusters/:clusterId/istio/:kind VALIDATION_FAILED',
+          `POST ${route} OK`,
+          `PUT ${route}/:name OK`,
+          `PUT ${route}/:name K8S_CONFLICT`,
+          `PATCH ${route}/:name OK`,
+          `PATCH ${route}/:name K8S_CONFLICT`,
+          `PATCH ${route}/:name VALIDATION_FAILED`,
+          `DELETE ${route}/:name OK`,
+          `DELETE ${route}/:name K8S_CONFLICT`,
+          `POST ${route} VALIDATION_FAILED`,
         ]),
       );
     }
