@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startApp, startFloor, stopChild, cpuMsOf, rssMiBOf } from './lib/http-targets.mjs';
+import { interleave } from './lib/interleaved-ab.mjs';
 import { loopSummary } from './lib/loop-summary.mjs';
 import { percentile, repoRoot } from './lib/kube.mjs';
 
@@ -35,6 +36,10 @@ const HELP = `bench/http-load.mjs: open-loop GET load on the app's overview, app
                      --loop-probe /tmp/cloudpilot-soak-loop.json (explicit flags win)
   --node-args "…"    the app's Node flags (--max-semi-space-size=16, what the image uses)
   --url URL          measure an app already running there (with --token); no CPU figures
+  --versus DIR       interleaved A/B: this checkout's app and DIR's side by side (ports P, P+2),
+                     the load alternating between them --slices times for --slice-seconds each
+                     (10, 5): both see the same minutes of a loaded machine, and each one's CPU
+                     while the other is loaded is its idle CPU, subtracted (no --floor, --idle)
   --json FILE        also write the result there`;
 
 const { values: given } = parseArgs({
@@ -56,6 +61,9 @@ const { values: given } = parseArgs({
     'rss-every': { type: 'string' },
     'loop-probe': { type: 'string' },
     soak: { type: 'boolean', default: false },
+    versus: { type: 'string' },
+    slices: { type: 'string', default: '10' },
+    'slice-seconds': { type: 'string', default: '5' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -178,6 +186,18 @@ try {
         log,
       });
   if (app.child) children.push(app.child);
+  const result = values.versus
+    ? await versus(app, adminToken)
+    : await single(app, adminToken, probeOut);
+  if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result));
+} finally {
+  agent.destroy();
+  for (const child of children) await stopChild(child);
+}
+
+/** One app measured alone (then the floor, with --floor). */
+async function single(app, adminToken, probeOut) {
   const token =
     values['token-kind'] === 'minted' ? await mintViewer(app.url, adminToken) : adminToken;
   const appTarget = target(app.url, token, app.pid);
@@ -204,11 +224,34 @@ try {
       ratio: { cpuMsPerRequest: ratio('cpuMsPerRequest'), p50: ratio('p50'), p99: ratio('p99') },
     };
   }
-  if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n');
-  console.log(JSON.stringify(result));
-} finally {
-  agent.destroy();
-  for (const child of children) await stopChild(child);
+  return result;
+}
+
+/** --versus: this checkout's app (already started) and DIR's, interleaved. */
+async function versus(app, adminToken) {
+  const other = await startApp({
+    appDir: values.versus,
+    port: String(Number(values.port) + 2),
+    nodeArgs: values['node-args'],
+    token: adminToken,
+    log,
+  });
+  children.push(other.child);
+  const tokenOf = (url) =>
+    values['token-kind'] === 'minted' ? mintViewer(url, adminToken) : adminToken;
+  const sides = [
+    target(app.url, await tokenOf(app.url), app.pid),
+    target(other.url, await tokenOf(other.url), other.pid),
+  ];
+  for (const side of sides) await phase(side, Number(values.warmup), false);
+  const [mine, theirs] = await interleave({
+    sides,
+    slices: Number(values.slices),
+    seconds: Number(values['slice-seconds']),
+    phase,
+    cpuMsOf,
+  });
+  return { this: mine, versus: theirs, versusDir: values.versus, loadavg: loadavg().map(round) };
 }
 
 function target(url, token, pid) {

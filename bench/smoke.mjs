@@ -32,6 +32,13 @@ const BENCHES = [
   ],
   ['http', ['bench/http-load.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1', '--floor']],
   [
+    'http-versus',
+    [
+      ...['bench/http-load.mjs', '--rate', '50', '--warmup', '1', '--slices', '2'],
+      ...['--slice-seconds', '1', '--versus', repoRoot, '--port', '8133'],
+    ],
+  ],
+  [
     'changes-overview',
     [
       ...['bench/changes-overview.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1'],

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Token format `cpt_<publicId>_<secret>`: the public id finds the row, the 32-byte random secret
@@ -13,7 +13,7 @@ export interface IssuedToken {
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 export function issueToken(): IssuedToken {
@@ -38,7 +38,7 @@ export function constantTimeEquals(a: string, b: string): boolean {
 
 /** The SHA-256 of a secret the server compares against often (the admin token): hashed once. */
 export function digestOf(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 /** Constant-time: does `presented` hash to `digest`? */

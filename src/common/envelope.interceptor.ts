@@ -6,12 +6,13 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { AppError } from './app-error';
-import { successEnvelope } from './envelope';
+import { successEnvelope, successEnvelopeJson } from './envelope';
 import { perHandler } from './handler-memo';
 import { requestContext, requestIdFrom } from './request-context';
+import { SerializedAnswer } from './serialized-answer';
 
 const RAW_RESPONSE = 'cloudpilot:raw-response';
 
@@ -38,7 +39,17 @@ export class EnvelopeInterceptor implements NestInterceptor {
     const ctx = requestContext.current();
     const requestId = ctx?.requestId ?? requestIdFrom(request.headers['x-request-id']);
     return next.handle().pipe(
-      map((data: unknown) => {
+      map((answer: unknown) => {
+        if (answer instanceof SerializedAnswer && !ctx?.visible) {
+          if (ctx) ctx.resultCode = 'OK';
+          // What res.json() would set; a string body is then sent as it is.
+          context
+            .switchToHttp()
+            .getResponse<Response>()
+            .setHeader('Content-Type', 'application/json');
+          return successEnvelopeJson(answer.json, requestId);
+        }
+        const data: unknown = answer instanceof SerializedAnswer ? answer.value : answer;
         const shown = ctx?.visible && data !== undefined ? ctx.visible(data) : data;
         // The whole answer is outside the grants: the same 404 whether or not it exists.
         if (shown === undefined && data !== undefined)

@@ -20,6 +20,17 @@ export function successEnvelope<T>(data: T, requestId: string): Envelope<T> {
   };
 }
 
+/**
+ * The text JSON.stringify(successEnvelope(data, requestId)) gives, for data already serialised as
+ * `dataJson`: the same keys in the same order, so a client cannot tell the two apart.
+ */
+export function successEnvelopeJson(dataJson: string, requestId: string): string {
+  return (
+    `{"success":true,"code":"OK","message":"OK","data":${dataJson},` +
+    `"requestId":${JSON.stringify(requestId)},"timestamp":"${new Date().toISOString()}"}`
+  );
+}
+
 export function errorEnvelope(
   code: string,
   message: string,

@@ -7,7 +7,16 @@ import { PINO } from './logging.module';
 /** One line per finished request: method, route, status, duration, actor. Never headers or bodies. */
 @Injectable()
 export class AccessLogMiddleware implements NestMiddleware {
-  constructor(@Inject(PINO) private readonly pino: Pino) {}
+  /**
+   * The app's logger without its path redaction: a line's fields here are scalars, which paths
+   * such as `*.token` (keys of nested objects) can never match, and looking for them cost more
+   * than the rest of the line. The redaction of secrets in the written text still applies.
+   */
+  private readonly lines: Pino;
+
+  constructor(@Inject(PINO) pino: Pino) {
+    this.lines = pino.child({}, { redact: { paths: [] } });
+  }
 
   use(request: Request, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
@@ -25,7 +34,7 @@ export class AccessLogMiddleware implements NestMiddleware {
         actor: ctx?.principal?.name,
         code: ctx?.resultCode,
       };
-      this.pino.info(fields, 'request completed');
+      this.lines.info(fields, 'request completed');
     });
     next();
   }

@@ -49,6 +49,7 @@ export class ClusterCache implements ClusterSnapshot {
   private readonly listeners = new Set<SnapshotListener>();
   private readonly statusMemo = new KindStatusMemo();
   private lastChange = 0;
+  private changes = 0;
   private recovery: NodeJS.Timeout | undefined;
   private probing = false;
   private stopped = false;
@@ -169,6 +170,10 @@ export class ClusterCache implements ClusterSnapshot {
     return this.lastChange;
   }
 
+  get revision(): number {
+    return this.changes;
+  }
+
   /** Cuts every backoff wait short (the scheduled tick calls this for failed watches). */
   retryFailed(): void {
     for (const section of this.sections.values())
@@ -220,6 +225,7 @@ export class ClusterCache implements ClusterSnapshot {
           },
           onSynced: () => {
             this.lastChange = Date.now();
+            this.changes++;
           },
           onStateChange: (state, error) => this.stateChanged(section, state, error),
         },
@@ -230,6 +236,7 @@ export class ClusterCache implements ClusterSnapshot {
 
   private changed(change: SnapshotChange): void {
     this.lastChange = Date.now();
+    this.changes++;
     for (const listener of this.listeners) {
       try {
         listener(change);

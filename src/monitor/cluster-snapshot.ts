@@ -49,6 +49,11 @@ export interface ClusterSnapshot {
   whenSettled(timeoutMs: number): Promise<void>;
   /** Epoch ms of the last change applied to any kind, or of the last complete sync. */
   readonly lastUpdated: number;
+  /**
+   * Grows with every change applied and every completed sync: while it is the same, so are the
+   * records and the aggregates (lastUpdated alone cannot say so: two changes may share a ms).
+   */
+  readonly revision: number;
   /** Counts and request/limit sums, maintained on every change. */
   readonly aggregates: Readonly<ClusterAggregates>;
   /** metrics.k8s.io usage as of the last scheduled tick; undefined when that API is not served. */

@@ -16,6 +16,8 @@ type StatusMap = Partial<Record<CachedKindName, KindStatus>>;
  */
 export class KindStatusMemo {
   private facts: unknown[] = [];
+  /** Reused by every check: it runs on every overview request, and a new array per kind was garbage. */
+  private readonly scratch: unknown[] = [];
   private value: StatusMap | undefined;
   private builtAt = 0;
 
@@ -33,7 +35,7 @@ export class KindStatusMemo {
     let i = 0;
     for (const [key, { watch }] of watches) {
       if (this.facts[i++] !== key) return false;
-      for (const fact of factsOf(watch)) if (this.facts[i++] !== fact) return false;
+      for (const fact of factsOf(watch, this.scratch)) if (this.facts[i++] !== fact) return false;
     }
     return i === this.facts.length;
   }
@@ -41,9 +43,11 @@ export class KindStatusMemo {
 
 type Watches = ReadonlyMap<CachedKindName, { watch: ListWatch<any> }>;
 
-function factsOf(watch: ListWatch<any>): unknown[] {
+/** What a kind's status is built from, written into `into` (a new array unless given). */
+function factsOf(watch: ListWatch<any>, into: unknown[] = []): unknown[] {
   const stats = watch.stats;
-  return [
+  into.length = 0;
+  into.push(
     watch.state,
     watch.mode,
     watch.size,
@@ -51,7 +55,8 @@ function factsOf(watch: ListWatch<any>): unknown[] {
     watch.lastError,
     stats.lists,
     stats.relistsAfterGone,
-  ];
+  );
+  return into;
 }
 
 /** Shared by every caller until the next rebuild: frozen, so no caller can change another's. */

@@ -11,6 +11,7 @@ import {
 import { OverviewService } from './overview.service';
 import { ClusterIdParam, PathParams } from '../common/route-params.decorator';
 import { NamedPathDto } from '../common/object-path.dto';
+import { SerializedAnswer } from '../common/serialized-answer';
 
 // The live cache's first sync asks the API server: its failures, and any other it relays.
 const Live = ClusterEndpoint.with({
@@ -40,8 +41,8 @@ export class OverviewController {
     'ResourceOverview from the live cache: nodes, counts, pod phases, CPU and memory, cache state per kind',
     { response: ResourceOverviewDto },
   )
-  overview(@ClusterIdParam() clusterId: string): Promise<ResourceOverviewDto> {
-    return this.overviews.overview(clusterId);
+  overview(@ClusterIdParam() clusterId: string): Promise<SerializedAnswer<ResourceOverviewDto>> {
+    return this.overviews.overviewAnswer(clusterId);
   }
 
   @Get('clusters/:clusterId/namespaces')

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterDirectory } from '../cluster-registry/cluster-directory';
 import { AppError } from '../common/app-error';
+import { SameInputsMemo } from '../common/same-inputs-memo';
+import { SerializedAnswer } from '../common/serialized-answer';
 import {
   ClusterRef,
   ClusterSnapshot,
@@ -34,6 +36,8 @@ import {
  */
 @Injectable()
 export class OverviewService {
+  private readonly answers = new SameInputsMemo<ClusterSnapshot, Answer>();
+
   constructor(
     private readonly snapshots: ClusterSnapshots,
     private readonly directory: ClusterDirectory,
@@ -46,8 +50,24 @@ export class OverviewService {
   }
 
   async overview(clusterId: string): Promise<ResourceOverviewDto> {
+    return (await this.overviewAnswer(clusterId)).value;
+  }
+
+  /**
+   * The overview as the route sends it: made and serialised again only when something it reads
+   * changed (a record, a kind's status, usage, health), not once per request. Shared by every
+   * caller until then: read-only.
+   */
+  async overviewAnswer(clusterId: string): Promise<Answer> {
     const { cluster, cache, status } = await this.live(clusterId);
-    return resourceOverview(snapshot(cluster, cache, status, this.usageOf(cache)));
+    const usage = this.usageOf(cache);
+    const inputs: unknown[] = [cluster.id, cluster.name, cache.revision, cache.lastUpdated];
+    inputs.push(usage, cache.health, ...OVERVIEW_KINDS.map((kind) => status[kind]));
+    return this.answers.get(
+      cache,
+      inputs,
+      () => new SerializedAnswer(resourceOverview(snapshot(cluster, cache, status, usage))),
+    );
   }
 
   async namespaces(clusterId: string): Promise<NamespaceListDto> {
@@ -129,6 +149,7 @@ export class OverviewService {
 const iso = (ms: number): string | null => (ms ? new Date(ms).toISOString() : null);
 
 type CacheStatus = OverviewStatus;
+type Answer = SerializedAnswer<ResourceOverviewDto>;
 
 function snapshot(
   cluster: ClusterRef,
