@@ -6,11 +6,11 @@ export interface K8sStream {
   /** The body as a web stream, for relays that pipe it on (followed logs). */
   readonly body: ReadableStream<Uint8Array>;
   /**
-   * The same body chunk by chunk, without the web-stream machinery: a watch held open this way
-   * costs about 7 KiB of heap instead of 32 (bench/cluster-cost.mjs: 29 watches per cluster).
-   * Read either this or `body`, not both.
+   * The same body as the Node stream it is, without the web-stream machinery: a watch read from
+   * it by `data` events costs a few KiB of heap instead of 32 (bench/cluster-cost.mjs: 29 watches
+   * per cluster). Read either this or `body`, not both.
    */
-  readonly chunks: AsyncIterable<Uint8Array>;
+  readonly readable: Readable;
   close(): void;
 }
 
@@ -38,7 +38,7 @@ export class OpenStreams {
       get body() {
         return (web ??= Readable.toWeb(body) as ReadableStream<Uint8Array>);
       },
-      chunks: body,
+      readable: body,
       close: () => {
         release();
         controller.abort();

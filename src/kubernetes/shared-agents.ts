@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { RequestOptions } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Agent } from 'undici';
+import type { TlsMaterial } from './client-credentials';
 
 /** What decides whether two clients may share connections: where, and with which TLS identity. */
 export interface AgentIdentity {
@@ -87,7 +87,7 @@ function pem(value: unknown): string {
  * A keep-alive agent with the TLS material of a cluster (HTTP/2 when the API server offers it, as
  * kube-apiserver does). `lookup`: the address guard's, so the address checked is the one dialled.
  */
-export function newAgent(tls: RequestOptions, lookup?: LookupFunction): Agent {
+export function newAgent(tls: TlsMaterial, lookup?: LookupFunction): Agent {
   return new Agent({
     connect: {
       ca: tls.ca,

@@ -1,25 +1,23 @@
+import { Readable } from 'node:stream';
 import { K8sStream } from './kube-client';
-import { WatchEvent, WatchIdleError, readWatchEvents } from './watch-stream';
+import { LineSplitter, WatchEvent, WatchIdleError, readWatchEvents } from './watch-stream';
 
 /** An in-memory stream that delivers the given chunks, then ends unless `hang` keeps it open. */
 function streamOf(chunks: (string | Uint8Array)[], hang = false): K8sStream & { closed: boolean } {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-      for (const chunk of chunks)
-        c.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
-      if (!hang) c.close();
-    },
-  });
+  const readable = new Readable({ read: () => undefined });
+  for (const chunk of chunks) readable.push(Buffer.from(chunk));
+  if (!hang) readable.push(null);
   const result = {
-    body,
-    chunks: body,
+    get body(): never {
+      throw new Error('a watch reads the Node stream');
+    },
+    readable,
     closed: false,
     close: () => {
       if (result.closed) return;
       result.closed = true;
-      if (hang) controller.error(new Error('aborted'));
+      // As an aborted request's body: destroyed with an error.
+      readable.destroy(new Error('aborted'));
     },
   };
   return result;
@@ -86,5 +84,46 @@ describe('readWatchEvents', () => {
     });
     await expect(failing).rejects.toThrow('handler refused');
     expect(stream.closed).toBe(true);
+  });
+
+  it('fails a stream that closes before its end', async () => {
+    const stream = streamOf([line('ADDED', 'a')], true);
+    setTimeout(() => stream.readable.destroy(), 20);
+    await expect(collect(stream)).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  });
+
+  it('stops at the event whose handler throws: the rest of the chunk is not delivered', async () => {
+    const seen: string[] = [];
+    const stream = streamOf([line('ADDED', 'a') + line('ERROR', 'x') + line('ADDED', 'b')], true);
+    const read = readWatchEvents('c1', stream, 5_000, (e) => {
+      seen.push(e.type);
+      if (e.type === 'ERROR') throw new Error('gone');
+    });
+    await expect(read).rejects.toThrow('gone');
+    expect(seen).toEqual(['ADDED', 'ERROR']);
+  });
+});
+
+describe('LineSplitter', () => {
+  const split = (chunks: string[]): string[] => {
+    const splitter = new LineSplitter();
+    const lines: string[] = [];
+    for (const chunk of chunks) splitter.push(Buffer.from(chunk), (l) => lines.push(l));
+    const rest = splitter.end();
+    return rest ? [...lines, rest] : lines;
+  };
+
+  it('cuts lines across chunks and keeps the unfinished end only until it is complete', () => {
+    expect(split(['ab', 'c\nd', 'e\n\nf\n', 'g'])).toEqual(['abc', 'de', 'f', 'g']);
+  });
+
+  it('keeps no reference to a chunk whose unfinished end it holds', () => {
+    const splitter = new LineSplitter();
+    const chunk = Buffer.from('{"a":1}\n{"b"');
+    splitter.push(chunk, () => undefined);
+    chunk.fill(0x20);
+    const lines: string[] = [];
+    splitter.push(Buffer.from(':2}\n'), (l) => lines.push(l));
+    expect(lines).toEqual(['{"b":2}']);
   });
 });
