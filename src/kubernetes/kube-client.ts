@@ -7,6 +7,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Agent } from 'undici';
 import { AppError } from '../common/app-error';
+import { ChunkStream, followAbort, openChunkStream } from './chunk-stream';
 import { ClientCredentials, clientCredentials } from './client-credentials';
 import { mapK8sResponse, mapK8sTransportError } from './k8s-error-mapping';
 import { ResolvedAddressGuard } from './resolved-address-guard';
@@ -162,7 +163,7 @@ export class KubeClient {
     // One controller per stream, cancelled by the caller's signal through a listener rather than
     // AbortSignal.any, whose combined signal and weak references were kept for every open watch.
     const controller = new AbortController();
-    const unfollow = follow(req.signal, controller);
+    const unfollow = followAbort(req.signal, (reason) => controller.abort(reason));
     let headersLate = false;
     const deadline = setTimeout(() => {
       headersLate = true;
@@ -187,6 +188,27 @@ export class KubeClient {
     } finally {
       clearTimeout(deadline);
     }
+  }
+
+  /**
+   * A long-lived GET read chunk by chunk (watches): the same checks, deadline and errors as
+   * stream(), without a response stream per request (see ChunkHandler).
+   */
+  async streamChunks(req: K8sStreamRequest): Promise<ChunkStream> {
+    const [{ origin, path, headers }, dispatcher] = await Promise.all([
+      this.target(req),
+      this.dispatcher(),
+    ]).catch((error: unknown) => {
+      throw error instanceof AppError ? error : mapK8sTransportError(this.clusterId, error, false);
+    });
+    return openChunkStream({
+      dispatch: (handler) => dispatcher.dispatch({ origin, path, method: 'GET', headers }, handler),
+      headersTimeoutMs: req.connectTimeoutMs ?? this.defaultTimeoutMs,
+      signal: req.signal,
+      hold: () => this.openStreams.hold(req.path),
+      refusal: ({ statusCode, text, retryAfter }) => this.failure(statusCode, text, retryAfter),
+      failure: (error, headersLate) => mapK8sTransportError(this.clusterId, error, headersLate),
+    });
   }
 
   /** Paths of the streams this client holds open (watches, followed logs): see OpenStreams. */
@@ -250,18 +272,6 @@ export class KubeClient {
     this.releaseShared = shared.release;
     return shared.agent;
   }
-}
-
-/** Aborts `controller` when `signal` does; returns what stops following it. */
-function follow(signal: AbortSignal | undefined, controller: AbortController): () => void {
-  if (!signal) return () => undefined;
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return () => undefined;
-  }
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => signal.removeEventListener('abort', onAbort);
 }
 
 /** A wait that the request's deadline or cancellation cuts short (rejecting with its reason). */

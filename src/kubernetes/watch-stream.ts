@@ -1,6 +1,5 @@
-import type { Readable } from 'node:stream';
 import { AppError } from '../common/app-error';
-import { K8sStream } from './kube-client';
+import type { ChunkStream } from './chunk-stream';
 
 /** One line of a watch stream. https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes */
 export interface WatchEvent {
@@ -16,14 +15,6 @@ export class WatchIdleError extends AppError {
       `Watch on cluster ${cluster} was silent for ${Math.round(idleMs / 1000)} s`,
       { cluster },
     );
-  }
-}
-
-/** What a stream that closed before its end is, as Node's async iterator also calls it. */
-class PrematureCloseError extends Error {
-  readonly code = 'ERR_STREAM_PREMATURE_CLOSE';
-  constructor() {
-    super('Premature close');
   }
 }
 
@@ -86,20 +77,20 @@ function copyOf(chunk: Buffer, start: number): Buffer {
 
 /**
  * Reads newline-delimited watch events until the server ends the stream, calling `onEvent` for
- * each in order. The stream is closed (its socket released) when it has been silent for
+ * each in order. The stream is closed (its request released) when it has been silent for
  * `idleTimeoutMs`, which then rejects with WatchIdleError; any read failure, or an exception of
- * `onEvent`, rejects as is. Read by `data` events into one line splitter: a watch is open for
- * minutes, and an async iterator with its generator, promises and decoder per watch was a
- * measurable part of what each cluster costs a replica (docs/scaling.md).
+ * `onEvent`, rejects as is. Chunks go straight into one line splitter: a watch is open for
+ * minutes, and a response stream read through an async iterator, with its generator, promises and
+ * decoder per watch, was a measurable part of what each cluster costs a replica
+ * (docs/scaling.md).
  */
 export function readWatchEvents(
   cluster: string,
-  stream: K8sStream,
+  stream: ChunkStream,
   idleTimeoutMs: number,
   onEvent: (event: WatchEvent) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const body = stream.readable;
     const lines = new LineSplitter();
     const onLine = (line: string): void => onEvent(parseLine(cluster, line));
     let done = false;
@@ -107,7 +98,6 @@ export function readWatchEvents(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      unlisten(body, listeners);
       stream.close();
       if (error === undefined) resolve();
       else reject(error);
@@ -116,8 +106,9 @@ export function readWatchEvents(
       () => finish(new WatchIdleError(cluster, idleTimeoutMs)),
       idleTimeoutMs,
     );
-    const listeners: StreamListeners = {
-      data: (chunk: Buffer) => {
+    stream.attach({
+      data: (chunk) => {
+        if (done) return;
         timer.refresh();
         guarded(finish, () => lines.push(chunk, onLine));
       },
@@ -127,24 +118,9 @@ export function readWatchEvents(
           if (rest) onLine(rest);
           finish();
         }),
-      error: (error: unknown) => finish(error),
-      close: () => finish(new PrematureCloseError()),
-    };
-    for (const [name, listener] of Object.entries(listeners)) body.on(name, listener);
+      error: (error) => finish(error),
+    });
   });
-}
-
-interface StreamListeners {
-  data(chunk: Buffer): void;
-  end(): void;
-  error(error: unknown): void;
-  close(): void;
-}
-
-function unlisten(body: Readable, listeners: StreamListeners): void {
-  for (const [name, listener] of Object.entries(listeners)) body.off(name, listener);
-  // A late error of the destroyed body has no reader left; without a listener it would be thrown.
-  body.on('error', () => undefined);
 }
 
 /** Runs `step`; an exception finishes the read with it. */
