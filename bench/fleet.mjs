@@ -173,6 +173,21 @@ async function quietRssKiB(app) {
   return Math.min(...samples);
 }
 
+/**
+ * The main thread's heap from the app's own /metrics (prom-client's default metrics), MiB: used
+ * (all spaces) and the young generation's committed size, which follows the allocation rate of the
+ * moment (up to 2 x --max-semi-space-size), not the number of clusters, and so is most of the
+ * noise in an RSS difference.
+ */
+async function heapMiB() {
+  const text = await fetch(`${base}/metrics`, { headers }).then((r) => r.text());
+  const value = (re) => Number(re.exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return {
+    used: r1(value(/^nodejs_heap_size_used_bytes (\S+)/m)),
+    newSpace: r1(value(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m)),
+  };
+}
+
 /** A loopback port that accepts connections and never answers: a cluster that went away. */
 function hangingServer() {
   const sockets = [];
@@ -198,6 +213,7 @@ try {
   await allSynced(BASE);
   await fleetLatencies(app);
   const rssBase = await quietRssKiB(app);
+  const heapBase = await heapMiB();
   log(`registering ${N - BASE} more`);
   const t0 = performance.now();
   await register(BASE, N);
@@ -205,8 +221,16 @@ try {
   result.syncedAfterRegisterMs = await allSynced(N);
   result.latency = await fleetLatencies(app);
   const rssAll = await quietRssKiB(app);
+  const heapAll = await heapMiB();
   result.rssMiB = { base: r1(rssBase / 1024), all: r1(rssAll / 1024) };
-  result.rssPerAddedClusterKiB = Math.round((rssAll - rssBase) / (N - BASE));
+  result.heapMiB = { base: heapBase, all: heapAll };
+  const perAdded = (mib) => Math.round((mib * 1024) / (N - BASE));
+  result.rssPerAddedClusterKiB = perAdded((rssAll - rssBase) / 1024);
+  // The same without the change in the young generation's size (see heapMiB).
+  result.rssLessNewSpacePerAddedClusterKiB = perAdded(
+    (rssAll - rssBase) / 1024 - (heapAll.newSpace - heapBase.newSpace),
+  );
+  result.heapUsedPerAddedClusterKiB = perAdded(heapAll.used - heapBase.used);
   log(JSON.stringify(result));
   if (!values['no-restart']) {
     await stopApp(app);

@@ -27,8 +27,6 @@ export interface ChunkStreamOpening {
   opened(stream: ChunkStream): void;
   refused(answer: RefusedAnswer): void;
   failed(error: unknown): void;
-  /** The stream is over (ended, failed or closed), whether it opened or not. */
-  released(): void;
 }
 
 /** An error answer is only read for its Status message: more is not worth holding. */
@@ -50,15 +48,33 @@ export class ChunkHandler implements Dispatcher.DispatchHandler, ChunkStream {
   private settled = false;
   private over = false;
   private abortReason: Error | undefined;
+  /** Dropped once settled, with whatever its callbacks hold (the request, the promise's scope). */
+  private opening: ChunkStreamOpening | undefined;
+  private settleHooks: (() => void)[] = [];
+  private releaseHooks: (() => void)[] = [];
 
-  constructor(private readonly opening: ChunkStreamOpening) {}
+  constructor(opening: ChunkStreamOpening) {
+    this.opening = opening;
+  }
+
+  /** Runs `hook` once the opening is settled (opened, refused or failed). */
+  onSettled(hook: () => void): void {
+    if (this.settled) hook();
+    else this.settleHooks.push(hook);
+  }
+
+  /** Runs `hook` once the stream is over (ended, failed or closed), whether it opened or not. */
+  onReleased(hook: () => void): void {
+    if (this.over) hook();
+    else this.releaseHooks.push(hook);
+  }
 
   /** Aborts the request: before the answer, the opening fails with `reason`. */
   abort(reason: Error): void {
     if (this.over) return;
     this.abortReason = reason;
     this.controller?.abort(reason);
-    if (!this.settled) this.finishOpening(() => this.opening.failed(reason));
+    if (!this.settled) this.finishOpening((o) => o.failed(reason));
     this.release();
   }
 
@@ -92,7 +108,7 @@ export class ChunkHandler implements Dispatcher.DispatchHandler, ChunkStream {
       this.refusal = { statusCode, retryAfter, chunks: [] };
       return;
     }
-    this.finishOpening(() => this.opening.opened(this));
+    this.finishOpening((o) => o.opened(this));
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -109,13 +125,13 @@ export class ChunkHandler implements Dispatcher.DispatchHandler, ChunkStream {
     if (refusal) {
       const text = Buffer.concat(refusal.chunks).toString('utf8');
       const answer = { statusCode: refusal.statusCode, text, retryAfter: refusal.retryAfter };
-      this.finishOpening(() => this.opening.refused(answer));
+      this.finishOpening((o) => o.refused(answer));
     } else this.deliver({ end: true });
     this.release();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
-    if (!this.settled) this.finishOpening(() => this.opening.failed(error));
+    if (!this.settled) this.finishOpening((o) => o.failed(error));
     else this.deliver({ error });
     this.release();
   }
@@ -132,18 +148,27 @@ export class ChunkHandler implements Dispatcher.DispatchHandler, ChunkStream {
     else sink.error(item.error);
   }
 
-  private finishOpening(settle: () => void): void {
-    if (this.settled) return;
+  private finishOpening(settle: (opening: ChunkStreamOpening) => void): void {
+    const opening = this.opening;
+    if (this.settled || !opening) return;
     this.settled = true;
-    settle();
+    this.opening = undefined;
+    runAll(this.settleHooks);
+    this.settleHooks = [];
+    settle(opening);
   }
 
   private release(): void {
     if (this.over) return;
     this.over = true;
     this.controller = undefined;
-    this.opening.released();
+    runAll(this.releaseHooks);
+    this.releaseHooks = [];
   }
+}
+
+function runAll(hooks: readonly (() => void)[]): void {
+  for (const hook of hooks) hook();
 }
 
 /** What opening a chunk stream needs from its client. */
@@ -168,28 +193,26 @@ export interface ChunkStreamRequest {
 export function openChunkStream(request: ChunkStreamRequest): Promise<ChunkStream> {
   return new Promise((resolve, reject) => {
     let headersLate = false;
-    const unhold = request.hold();
-    let unfollow = (): void => undefined;
+    // Everything this scope holds is let go when the opening settles: only the hooks below, made
+    // outside it, live as long as the watch.
     const handler = new ChunkHandler({
-      opened: (stream) => {
-        clearTimeout(deadline);
-        resolve(stream);
-      },
+      opened: resolve,
       refused: (answer) => reject(request.refusal(answer)),
       failed: (error) => reject(request.failure(error, headersLate)),
-      released: () => {
-        clearTimeout(deadline);
-        unfollow();
-        unhold();
-      },
     });
+    handler.onReleased(request.hold());
+    handler.onReleased(followAbort(request.signal, abortOf(handler)));
     const deadline = setTimeout(() => {
       headersLate = true;
       handler.abort(new DOMException('No response headers in time', 'TimeoutError'));
     }, request.headersTimeoutMs);
-    unfollow = followAbort(request.signal, (reason) => handler.abort(reason));
+    handler.onSettled(() => clearTimeout(deadline));
     if (!request.signal?.aborted) request.dispatch(handler);
   });
+}
+
+function abortOf(handler: ChunkHandler): (reason: Error) => void {
+  return (reason) => handler.abort(reason);
 }
 
 /** Calls `onAbort` when `signal` aborts (at once if it has); returns what stops following it. */
