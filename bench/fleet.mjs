@@ -1,14 +1,16 @@
 // A fleet on one replica (docs/scaling.md): the built app in server mode (dist/main.js, SQLite
 // file), the bench cluster registered --clusters times through the API (each registration has its
 // own cache and watches), then:
-//   1. RSS with --base clusters (fleet answers warmed up) and with all of them: RSS per added cluster;
+//   1. RSS with --base clusters (fleet answers warmed up) and with all of them: RSS per added cluster,
+//      beside the main thread's heap used and young generation from the app's /metrics (RSS is
+//      read without a forced GC: what V8 has not collected yet is most of its spread);
 //   2. the time until every cache is synced, and the fleet overview and fleet diagnostics latency
 //      (closed loop, --requests each, app CPU per request from /proc);
 //   3. --restart: the same database in a new process, so every cache starts at once at boot
 //      (staggered by monitor.coldSyncConcurrency): time to /readyz, peak RSS, latencies again;
 //   4. --dead: a loopback port that never answers registered too; the fleet answers again.
 //   BENCH_CLUSTER=dev npm run bench:fleet -- [--clusters 200] [--base 10] [--requests 200]
-//     [--cold-sync 8] [--no-restart] [--no-dead] [--port 8124] [--json out.json]
+//     [--cold-sync 8] [--malloc-arena-max 2] [--no-restart] [--no-dead] [--port 8124] [--json out.json]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     base: { type: 'string', default: '10' },
     requests: { type: 'string', default: '200' },
     'cold-sync': { type: 'string', default: '8' },
+    'malloc-arena-max': { type: 'string', default: '2' },
     'no-restart': { type: 'boolean', default: false },
     'no-dead': { type: 'boolean', default: false },
     port: { type: 'string', default: '8124' },
@@ -51,6 +54,8 @@ const env = {
   CLOUDPILOT_ALLOW_LOOPBACK_CLUSTERS: 'true',
   CLOUDPILOT_MONITOR_COLD_SYNC_CONCURRENCY: values['cold-sync'],
   LOG_LEVEL: 'warn',
+  // As the image sets it (docker/Dockerfile); 0 leaves glibc's default (8 arenas per core).
+  ...(values['malloc-arena-max'] !== '0' ? { MALLOC_ARENA_MAX: values['malloc-arena-max'] } : {}),
 };
 const base = `http://127.0.0.1:${values.port}`;
 const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
@@ -173,6 +178,21 @@ async function quietRssKiB(app) {
   return Math.min(...samples);
 }
 
+/**
+ * The main thread's heap from the app's own /metrics (prom-client's default metrics), MiB: used
+ * (all spaces) and the young generation's committed size, which follows the allocation rate of the
+ * moment (up to 2 x --max-semi-space-size), not the number of clusters, and so is most of the
+ * noise in an RSS difference.
+ */
+async function heapMiB() {
+  const text = await fetch(`${base}/metrics`, { headers }).then((r) => r.text());
+  const value = (re) => Number(re.exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return {
+    used: r1(value(/^nodejs_heap_size_used_bytes (\S+)/m)),
+    newSpace: r1(value(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m)),
+  };
+}
+
 /** A loopback port that accepts connections and never answers: a cluster that went away. */
 function hangingServer() {
   const sockets = [];
@@ -190,7 +210,12 @@ function hangingServer() {
   );
 }
 
-const result = { clusters: N, base: BASE, coldSyncConcurrency: Number(values['cold-sync']) };
+const result = {
+  clusters: N,
+  base: BASE,
+  coldSyncConcurrency: Number(values['cold-sync']),
+  mallocArenaMax: Number(values['malloc-arena-max']),
+};
 let app = await startApp();
 try {
   log(`app ready in ${app.readyMs} ms; registering ${BASE} clusters`);
@@ -198,6 +223,7 @@ try {
   await allSynced(BASE);
   await fleetLatencies(app);
   const rssBase = await quietRssKiB(app);
+  const heapBase = await heapMiB();
   log(`registering ${N - BASE} more`);
   const t0 = performance.now();
   await register(BASE, N);
@@ -205,8 +231,16 @@ try {
   result.syncedAfterRegisterMs = await allSynced(N);
   result.latency = await fleetLatencies(app);
   const rssAll = await quietRssKiB(app);
+  const heapAll = await heapMiB();
   result.rssMiB = { base: r1(rssBase / 1024), all: r1(rssAll / 1024) };
-  result.rssPerAddedClusterKiB = Math.round((rssAll - rssBase) / (N - BASE));
+  result.heapMiB = { base: heapBase, all: heapAll };
+  const perAdded = (mib) => Math.round((mib * 1024) / (N - BASE));
+  result.rssPerAddedClusterKiB = perAdded((rssAll - rssBase) / 1024);
+  // The same without the change in the young generation's size (see heapMiB).
+  result.rssLessNewSpacePerAddedClusterKiB = perAdded(
+    (rssAll - rssBase) / 1024 - (heapAll.newSpace - heapBase.newSpace),
+  );
+  result.heapUsedPerAddedClusterKiB = perAdded(heapAll.used - heapBase.used);
   log(JSON.stringify(result));
   if (!values['no-restart']) {
     await stopApp(app);

@@ -31,6 +31,30 @@ export interface Discovery {
   fetchedAt: number;
 }
 
+/** Distinct served kinds kept for sharing; past this, new ones are kept by their cluster alone. */
+const MAX_SHARED_KINDS = 20_000;
+const sharedKinds = new Map<string, ServedKind>();
+
+/**
+ * One frozen instance per distinct served kind, shared by every cluster's discovery: clusters of
+ * one Kubernetes version (and the same CRDs) serve the same hundred-odd resources, and a replica
+ * watching 200 of them kept 200 copies, about 30 KiB each (docs/scaling.md). Frozen, so no reader
+ * can change another cluster's entry.
+ */
+export function sharedKind(kind: ServedKind): ServedKind {
+  const { group, version, plural, namespaced, verbs, shortNames } = kind;
+  const key = [group, version, kind.kind, plural, namespaced, verbs, shortNames].join('|');
+  const known = sharedKinds.get(key);
+  if (known) return known;
+  const frozen = Object.freeze({
+    ...kind,
+    verbs: Object.freeze([...verbs]) as string[],
+    shortNames: Object.freeze([...shortNames]) as string[],
+  });
+  if (sharedKinds.size < MAX_SHARED_KINDS) sharedKinds.set(key, frozen);
+  return frozen;
+}
+
 const AGGREGATED_ACCEPT =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
 
@@ -65,15 +89,17 @@ export function parseAggregated(list: AggregatedList, failed: FailedGroup[]): Se
         continue;
       }
       for (const r of v.resources ?? []) {
-        served.push({
-          group: name,
-          version: v.version,
-          kind: r.responseKind?.kind ?? '',
-          plural: r.resource,
-          namespaced: r.scope === 'Namespaced',
-          verbs: r.verbs ?? [],
-          shortNames: r.shortNames ?? [],
-        });
+        served.push(
+          sharedKind({
+            group: name,
+            version: v.version,
+            kind: r.responseKind?.kind ?? '',
+            plural: r.resource,
+            namespaced: r.scope === 'Namespaced',
+            verbs: r.verbs ?? [],
+            shortNames: r.shortNames ?? [],
+          }),
+        );
       }
     }
   }
@@ -97,15 +123,17 @@ interface GroupList {
 function fromResourceList(list: ResourceList, group: string, version: string): ServedKind[] {
   return list.resources
     .filter((r) => !r.name.includes('/')) // subresources (pods/log, deployments/scale) are not kinds
-    .map((r) => ({
-      group,
-      version,
-      kind: r.kind,
-      plural: r.name,
-      namespaced: r.namespaced,
-      verbs: r.verbs,
-      shortNames: r.shortNames ?? [],
-    }));
+    .map((r) =>
+      sharedKind({
+        group,
+        version,
+        kind: r.kind,
+        plural: r.name,
+        namespaced: r.namespaced,
+        verbs: r.verbs,
+        shortNames: r.shortNames ?? [],
+      }),
+    );
 }
 
 /** The pre-1.30 way: /api, /apis, then one request per group version; a failing one is reported. */

@@ -5,9 +5,10 @@ import {
   RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import type { RequestOptions } from 'node:https';
 import type { Agent } from 'undici';
 import { AppError } from '../common/app-error';
+import { ChunkStream, followAbort, openChunkStream } from './chunk-stream';
+import { ClientCredentials, clientCredentials } from './client-credentials';
 import { mapK8sResponse, mapK8sTransportError } from './k8s-error-mapping';
 import { ResolvedAddressGuard } from './resolved-address-guard';
 import { K8sStream, OpenStreams } from './open-streams';
@@ -72,6 +73,7 @@ export class KubeClient {
   private releaseShared: (() => Promise<void>) | undefined;
   private readonly openStreams = new OpenStreams();
   private throttled = 0;
+  private readonly credentials: ClientCredentials;
 
   constructor(
     readonly clusterId: string,
@@ -81,7 +83,9 @@ export class KubeClient {
     private readonly addressGuard?: ResolvedAddressGuard,
     /** Where clients connecting the same way share one agent; absent: this client's own. */
     private readonly agents?: SharedAgents,
-  ) {}
+  ) {
+    this.credentials = clientCredentials(kc);
+  }
 
   /** Closes the pooled connections (or lets go of shared ones); open requests finish first. */
   async close(): Promise<void> {
@@ -156,10 +160,10 @@ export class KubeClient {
    * Non-2xx answers and transport failures throw AppErrors exactly as request() does.
    */
   async stream(req: K8sStreamRequest): Promise<K8sStream> {
+    // One controller per stream, cancelled by the caller's signal through a listener rather than
+    // AbortSignal.any, whose combined signal and weak references were kept for every open watch.
     const controller = new AbortController();
-    const signal = req.signal
-      ? AbortSignal.any([controller.signal, req.signal])
-      : controller.signal;
+    const unfollow = followAbort(req.signal, (reason) => controller.abort(reason));
     let headersLate = false;
     const deadline = setTimeout(() => {
       headersLate = true;
@@ -169,18 +173,42 @@ export class KubeClient {
       // The agent's own request API, not fetch: no Request, Response or web streams per watch.
       const { origin, path, headers } = await this.target(req);
       const dispatcher = await this.dispatcher();
+      const signal = controller.signal;
       const response = await dispatcher.request({ origin, path, method: 'GET', headers, signal });
       const { statusCode, body } = response;
       if (statusCode < 200 || statusCode >= 300)
         throw this.failure(statusCode, await body.text(), response.headers['retry-after']);
+      body.once('close', unfollow);
       return this.openStreams.track(req.path, body, controller);
     } catch (error) {
+      unfollow();
       controller.abort();
       if (error instanceof AppError) throw error;
       throw mapK8sTransportError(this.clusterId, error, headersLate);
     } finally {
       clearTimeout(deadline);
     }
+  }
+
+  /**
+   * A long-lived GET read chunk by chunk (watches): the same checks, deadline and errors as
+   * stream(), without a response stream per request (see ChunkHandler).
+   */
+  async streamChunks(req: K8sStreamRequest): Promise<ChunkStream> {
+    const [{ origin, path, headers }, dispatcher] = await Promise.all([
+      this.target(req),
+      this.dispatcher(),
+    ]).catch((error: unknown) => {
+      throw error instanceof AppError ? error : mapK8sTransportError(this.clusterId, error, false);
+    });
+    return openChunkStream({
+      dispatch: (handler) => dispatcher.dispatch({ origin, path, method: 'GET', headers }, handler),
+      headersTimeoutMs: req.connectTimeoutMs ?? this.defaultTimeoutMs,
+      signal: req.signal,
+      hold: () => this.openStreams.hold(req.path),
+      refusal: ({ statusCode, text, retryAfter }) => this.failure(statusCode, text, retryAfter),
+      failure: (error, headersLate) => mapK8sTransportError(this.clusterId, error, headersLate),
+    });
   }
 
   /** Paths of the streams this client holds open (watches, followed logs): see OpenStreams. */
@@ -208,12 +236,9 @@ export class KubeClient {
     url.pathname = `${new URL(this.server).pathname.replace(/\/$/, '')}${req.path}`;
     for (const [key, value] of Object.entries(req.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, String(value));
-    const headers: Record<string, string> = { Accept: req.accept ?? 'application/json' };
     // Credentials as headers only; the TLS material lives in the (shared) agent.
-    const auth: RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(auth);
-    for (const [name, value] of Object.entries(auth.headers ?? {}))
-      if (value !== undefined) headers[name] = String(value);
+    const headers = await this.credentials.headers();
+    headers.Accept = req.accept ?? 'application/json';
     return { url, origin: url.origin, path: `${url.pathname}${url.search}`, headers };
   }
 
@@ -226,8 +251,7 @@ export class KubeClient {
   }
 
   private async createAgent(): Promise<Agent> {
-    const tls: RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(tls);
+    const tls = await this.credentials.tls();
     if (this.server.startsWith('http:') && !this.kc.getCurrentCluster()?.skipTLSVerify)
       // client-node's own rule, kept: plain http only where the registry allowed it for loopback.
       throw new AppError('CLUSTER_URL_INSECURE_SCHEME', 'Plain http needs skipTLSVerify');

@@ -205,7 +205,7 @@ export class ListWatch<T = Record<string, any>> {
     this.counters.watches += 1;
     this.watching = true;
     const request = watchRequest(this.options, this.resourceVersion, initial, this.abort.signal);
-    const stream = await this.client.stream(request).catch((error: unknown) => {
+    const stream = await this.client.streamChunks(request).catch((error: unknown) => {
       if (!initial || !refusesStreamingList(error)) throw error;
       this.streamingList = false;
     });

@@ -223,7 +223,7 @@ export class ObjectApi {
     const kind = await this.resolve(ref.kind);
     const path = this.path(kind, { namespace: ref.namespace });
     return this.client
-      .stream({ path, query: { ...query, watch: 1 }, signal })
+      .streamChunks({ path, query: { ...query, watch: 1 }, signal })
       .catch(inNamespace(ref.namespace));
   }
 

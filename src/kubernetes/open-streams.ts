@@ -5,12 +5,6 @@ import type { ReadableStream } from 'node:stream/web';
 export interface K8sStream {
   /** The body as a web stream, for relays that pipe it on (followed logs). */
   readonly body: ReadableStream<Uint8Array>;
-  /**
-   * The same body chunk by chunk, without the web-stream machinery: a watch held open this way
-   * costs about 7 KiB of heap instead of 32 (bench/cluster-cost.mjs: 29 watches per cluster).
-   * Read either this or `body`, not both.
-   */
-  readonly chunks: AsyncIterable<Uint8Array>;
   close(): void;
 }
 
@@ -25,20 +19,24 @@ export class OpenStreams {
     return [...this.open.values()];
   }
 
-  /** Registers a response body until it is closed by its reader or ends by itself. */
-  track(path: string, body: Readable, controller: AbortController): K8sStream {
+  /** Registers an open stream of `path`; returns what unregisters it. */
+  hold(path: string): () => void {
     const id = Symbol(path);
     this.open.set(id, path);
-    const release = (): void => {
+    return () => {
       this.open.delete(id);
     };
+  }
+
+  /** Registers a response body until it is closed by its reader or ends by itself. */
+  track(path: string, body: Readable, controller: AbortController): K8sStream {
+    const release = this.hold(path);
     body.once('close', release);
     let web: ReadableStream<Uint8Array> | undefined;
     return {
       get body() {
         return (web ??= Readable.toWeb(body) as ReadableStream<Uint8Array>);
       },
-      chunks: body,
       close: () => {
         release();
         controller.abort();

@@ -1,26 +1,26 @@
-import { K8sStream } from './kube-client';
-import { WatchEvent, WatchIdleError, readWatchEvents } from './watch-stream';
+import type { ChunkSink, ChunkStream } from './chunk-stream';
+import { LineSplitter, WatchEvent, WatchIdleError, readWatchEvents } from './watch-stream';
+
+type TestStream = ChunkStream & { closed: boolean; fail(error: Error): void };
 
 /** An in-memory stream that delivers the given chunks, then ends unless `hang` keeps it open. */
-function streamOf(chunks: (string | Uint8Array)[], hang = false): K8sStream & { closed: boolean } {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-      for (const chunk of chunks)
-        c.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
-      if (!hang) c.close();
+function streamOf(chunks: (string | Uint8Array)[], hang = false): TestStream {
+  let sink: ChunkSink | undefined;
+  const result: TestStream = {
+    attach: (s) => {
+      sink = s;
+      // Delivered later, as a connection would: after the reader has set itself up.
+      setImmediate(() => {
+        for (const chunk of chunks) if (!result.closed) s.data(Buffer.from(chunk));
+        if (!hang && !result.closed) s.end();
+      });
     },
-  });
-  const result = {
-    body,
-    chunks: body,
     closed: false,
     close: () => {
-      if (result.closed) return;
       result.closed = true;
-      if (hang) controller.error(new Error('aborted'));
+      sink = undefined;
     },
+    fail: (error) => sink?.error(error),
   };
   return result;
 }
@@ -28,7 +28,7 @@ function streamOf(chunks: (string | Uint8Array)[], hang = false): K8sStream & { 
 const line = (type: string, name: string) =>
   `${JSON.stringify({ type, object: { metadata: { name } } })}\n`;
 
-async function collect(stream: K8sStream, idleMs = 5_000): Promise<string[]> {
+async function collect(stream: ChunkStream, idleMs = 5_000): Promise<string[]> {
   const seen: string[] = [];
   await readWatchEvents('c1', stream, idleMs, (e: WatchEvent) =>
     seen.push(`${e.type} ${e.object.metadata.name}`),
@@ -86,5 +86,47 @@ describe('readWatchEvents', () => {
     });
     await expect(failing).rejects.toThrow('handler refused');
     expect(stream.closed).toBe(true);
+  });
+
+  it('fails with the error of a stream that breaks, and closes it', async () => {
+    const stream = streamOf([line('ADDED', 'a')], true);
+    setTimeout(() => stream.fail(new Error('connection reset')), 20);
+    await expect(collect(stream)).rejects.toThrow('connection reset');
+    expect(stream.closed).toBe(true);
+  });
+
+  it('stops at the event whose handler throws: the rest of the chunk is not delivered', async () => {
+    const seen: string[] = [];
+    const stream = streamOf([line('ADDED', 'a') + line('ERROR', 'x') + line('ADDED', 'b')], true);
+    const read = readWatchEvents('c1', stream, 5_000, (e) => {
+      seen.push(e.type);
+      if (e.type === 'ERROR') throw new Error('gone');
+    });
+    await expect(read).rejects.toThrow('gone');
+    expect(seen).toEqual(['ADDED', 'ERROR']);
+  });
+});
+
+describe('LineSplitter', () => {
+  const split = (chunks: string[]): string[] => {
+    const splitter = new LineSplitter();
+    const lines: string[] = [];
+    for (const chunk of chunks) splitter.push(Buffer.from(chunk), (l) => lines.push(l));
+    const rest = splitter.end();
+    return rest ? [...lines, rest] : lines;
+  };
+
+  it('cuts lines across chunks and keeps the unfinished end only until it is complete', () => {
+    expect(split(['ab', 'c\nd', 'e\n\nf\n', 'g'])).toEqual(['abc', 'de', 'f', 'g']);
+  });
+
+  it('keeps no reference to a chunk whose unfinished end it holds', () => {
+    const splitter = new LineSplitter();
+    const chunk = Buffer.from('{"a":1}\n{"b"');
+    splitter.push(chunk, () => undefined);
+    chunk.fill(0x20);
+    const lines: string[] = [];
+    splitter.push(Buffer.from(':2}\n'), (l) => lines.push(l));
+    expect(lines).toEqual(['{"b":2}']);
   });
 });

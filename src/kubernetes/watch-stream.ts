@@ -1,5 +1,5 @@
 import { AppError } from '../common/app-error';
-import { K8sStream } from './kube-client';
+import type { ChunkStream } from './chunk-stream';
 
 /** One line of a watch stream. https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes */
 export interface WatchEvent {
@@ -31,42 +31,103 @@ function parseLine(cluster: string, line: string): WatchEvent {
   });
 }
 
+const NEWLINE = 0x0a;
+
+/**
+ * Splits a byte stream into lines. A newline byte never occurs inside a multi-byte UTF-8
+ * character, so lines are cut on bytes and each is decoded whole: no TextDecoder per stream. Only
+ * the unfinished end of a chunk is kept, copied to its exact size, so no chunk (nor the pool slab
+ * it may be a slice of) outlives its own events; between events a stream holds nothing.
+ */
+export class LineSplitter {
+  private pending: Buffer[] = [];
+
+  /** Calls `onLine` for each complete non-blank line of `chunk`; an exception stops the split. */
+  push(chunk: Buffer, onLine: (line: string) => void): void {
+    let start = 0;
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      const line = this.take(chunk, start, end);
+      start = end + 1;
+      if (line.trim()) onLine(line);
+    }
+    if (start < chunk.length) this.pending.push(copyOf(chunk, start));
+  }
+
+  /** The last line when the stream ended without a newline ('' when none). */
+  end(): string {
+    const rest = this.pending.length ? Buffer.concat(this.pending).toString('utf8') : '';
+    this.pending = [];
+    return rest.trim() ? rest : '';
+  }
+
+  private take(chunk: Buffer, start: number, end: number): string {
+    if (!this.pending.length) return chunk.toString('utf8', start, end);
+    const line = Buffer.concat([...this.pending, chunk.subarray(start, end)]).toString('utf8');
+    this.pending = [];
+    return line;
+  }
+}
+
+/** An unpooled copy: a pooled one would keep a whole 64 KiB allocation slab alive. */
+function copyOf(chunk: Buffer, start: number): Buffer {
+  const copy = Buffer.allocUnsafeSlow(chunk.length - start);
+  chunk.copy(copy, 0, start);
+  return copy;
+}
+
 /**
  * Reads newline-delimited watch events until the server ends the stream, calling `onEvent` for
- * each in order. The stream is closed (its socket released) when it has been silent for
- * `idleTimeoutMs`, which then throws WatchIdleError; any read failure is rethrown as is.
+ * each in order. The stream is closed (its request released) when it has been silent for
+ * `idleTimeoutMs`, which then rejects with WatchIdleError; any read failure, or an exception of
+ * `onEvent`, rejects as is. Chunks go straight into one line splitter: a watch is open for
+ * minutes, and a response stream read through an async iterator, with its generator, promises and
+ * decoder per watch, was a measurable part of what each cluster costs a replica
+ * (docs/scaling.md).
  */
-export async function readWatchEvents(
+export function readWatchEvents(
   cluster: string,
-  stream: K8sStream,
+  stream: ChunkStream,
   idleTimeoutMs: number,
   onEvent: (event: WatchEvent) => void,
 ): Promise<void> {
-  const decoder = new TextDecoder();
-  let idle = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      idle = true;
+  return new Promise((resolve, reject) => {
+    const lines = new LineSplitter();
+    const onLine = (line: string): void => onEvent(parseLine(cluster, line));
+    let done = false;
+    const finish = (error?: unknown): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
       stream.close();
-    }, idleTimeoutMs);
-  };
-  let buffered = '';
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const timer = setTimeout(
+      () => finish(new WatchIdleError(cluster, idleTimeoutMs)),
+      idleTimeoutMs,
+    );
+    stream.attach({
+      data: (chunk) => {
+        if (done) return;
+        timer.refresh();
+        guarded(finish, () => lines.push(chunk, onLine));
+      },
+      end: () =>
+        guarded(finish, () => {
+          const rest = lines.end();
+          if (rest) onLine(rest);
+          finish();
+        }),
+      error: (error) => finish(error),
+    });
+  });
+}
+
+/** Runs `step`; an exception finishes the read with it. */
+function guarded(finish: (error?: unknown) => void, step: () => void): void {
   try {
-    arm();
-    for await (const chunk of stream.chunks) {
-      arm();
-      buffered += decoder.decode(chunk, { stream: true });
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) onEvent(parseLine(cluster, line));
-    }
-    if (buffered.trim()) onEvent(parseLine(cluster, buffered));
+    step();
   } catch (error) {
-    throw idle ? new WatchIdleError(cluster, idleTimeoutMs) : error;
-  } finally {
-    clearTimeout(timer);
-    stream.close();
+    finish(error);
   }
 }

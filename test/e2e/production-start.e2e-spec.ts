@@ -44,6 +44,7 @@ function startProduction(
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NODE_ENV: 'production',
     NODE_OPTIONS: '--max-semi-space-size=16',
+    MALLOC_ARENA_MAX: '2',
     DATABASE_URL: `sqlite:///${join(dataDir, 'cloudpilot.db')}`,
     CLOUDPILOT_ENCRYPTION_KEY_FILE: join(dataDir, 'cloudpilot.key'),
     // Instant mode needs a cluster source; nothing is contacted at start-up.

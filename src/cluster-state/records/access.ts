@@ -1,4 +1,4 @@
-import { internString } from './intern';
+import { InternPool, internString } from './intern';
 import { arrayOf, K8sObject } from './object-fields';
 
 /** A Role or ClusterRole, known by name (namespace '' for ClusterRoles). */
@@ -37,18 +37,38 @@ export function slimRole(object: K8sObject): RoleRecord {
   };
 }
 
+type RoleRef = RoleBindingRecord['roleRef'];
+type SubjectList = RoleBindingRecord['serviceAccounts'];
+
+/**
+ * Bindings repeat the same role references and subject lists, across namespaces and across
+ * clusters (every cluster's bootstrap policy is the same ~50 bindings): one frozen instance each.
+ */
+const roleRefs = new InternPool<RoleRef>(10_000);
+const subjectLists = new InternPool<SubjectList>(10_000);
+
+function sharedRoleRef(kind: string, name: string): RoleRef {
+  return roleRefs.get(`${kind}/${name}`, () => Object.freeze({ kind, name }));
+}
+
+function sharedSubjects(list: SubjectList): SubjectList {
+  return subjectLists.get(
+    JSON.stringify(list),
+    () => Object.freeze(list.map((s) => Object.freeze(s))) as SubjectList,
+  );
+}
+
 export function slimRoleBinding(object: K8sObject): RoleBindingRecord {
   const namespace = String(object.metadata?.namespace ?? '');
   const record: RoleBindingRecord = {
     name: String(object.metadata?.name ?? ''),
     namespace,
-    roleRef: {
-      kind: String(object.roleRef?.kind ?? ''),
-      name: String(object.roleRef?.name ?? ''),
-    },
-    serviceAccounts: arrayOf(object.subjects)
-      .filter((s) => s?.kind === 'ServiceAccount' && s.name)
-      .map((s) => ({ namespace: String(s.namespace ?? namespace), name: String(s.name) })),
+    roleRef: sharedRoleRef(String(object.roleRef?.kind ?? ''), String(object.roleRef?.name ?? '')),
+    serviceAccounts: sharedSubjects(
+      arrayOf(object.subjects)
+        .filter((s) => s?.kind === 'ServiceAccount' && s.name)
+        .map((s) => ({ namespace: String(s.namespace ?? namespace), name: String(s.name) })),
+    ),
   };
   if (object.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults')
     record.bootstrap = true;

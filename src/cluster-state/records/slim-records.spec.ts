@@ -152,4 +152,18 @@ describe('what the cause-naming detectors read', () => {
       serviceAccounts: [{ namespace: 'shop', name: 'app' }],
     });
   });
+
+  it('shares the role reference and subject list of bindings that repeat them', () => {
+    const binding = (name: string, namespace: string) =>
+      slimRoleBinding({
+        metadata: { name, namespace },
+        roleRef: { kind: 'ClusterRole', name: 'view' },
+        subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'tools' }],
+      });
+    const [a, b] = [binding('x', 'shop'), binding('y', 'billing')];
+    expect(b.roleRef).toBe(a.roleRef);
+    expect(b.serviceAccounts).toBe(a.serviceAccounts);
+    expect(Object.isFrozen(a.roleRef) && Object.isFrozen(a.serviceAccounts[0])).toBe(true);
+    expect(binding('z', 'shop').serviceAccounts).toEqual([{ namespace: 'tools', name: 'ci' }]);
+  });
 });
