@@ -181,13 +181,18 @@ describe('workload identity, MCP and assistant tools within the grants', () => {
     let text = '';
     const deadline = Date.now() + 60_000;
     let settleUntil = Infinity;
+    // One read stays pending across the 500 ms polls: a read abandoned to a poll would still take
+    // the next chunk and drop it (under load every event and heartbeat was lost that way).
+    let pending: ReturnType<typeof reader.read> | undefined;
     try {
       while (Date.now() < Math.min(deadline, settleUntil)) {
-        const timeout = new Promise<{ value: undefined }>((resolve) =>
-          setTimeout(() => resolve({ value: undefined }), 500),
+        const timeout = new Promise<undefined>((resolve) =>
+          setTimeout(() => resolve(undefined), 500),
         );
-        const { value } = await Promise.race([reader.read(), timeout]);
-        text += value ?? '';
+        pending ??= reader.read();
+        const result = await Promise.race([pending, timeout]);
+        if (result) pending = undefined;
+        text += result?.value ?? '';
         // Once ours arrived, wait a little more for anything about the hidden namespace.
         if (settleUntil === Infinity && text.includes(`"namespace":"${granted}"`))
           settleUntil = Date.now() + 3_000;
