@@ -53,6 +53,37 @@ describe('WatchCache', () => {
     expect(events).toEqual(['add a@1']);
   });
 
+  it('emits nothing when only what the record drops changed, and keeps the old record', () => {
+    const events: string[] = [];
+    const slim = (o: Record<string, any>) => ({ name: o.metadata.name, ready: o.status.ready });
+    const cache = new WatchCache(slim, {
+      onAdd: (r) => events.push(`add ${r.name} ${r.ready}`),
+      onUpdate: (r, p) => events.push(`update ${r.name} ${p.ready}->${r.ready}`),
+    });
+    const node = (rv: string, ready: boolean, heartbeat: string) =>
+      obj('n1', rv, '', { status: { ready, heartbeat } });
+    cache.upsert(node('1', true, '10:00:00'));
+    const kept = cache.get('n1');
+    cache.upsert(node('2', true, '10:00:10'));
+    expect(cache.get('n1')).toBe(kept);
+    cache.upsert(node('3', false, '10:00:20'));
+    cache.upsert(node('3', false, '10:00:20'));
+    expect(events).toEqual(['add n1 true', 'update n1 true->false']);
+  });
+
+  it('keeps through a relist an object whose new version has the same record', () => {
+    const events: string[] = [];
+    const cache = new WatchCache((o) => ({ name: o.metadata.name }), {
+      onDelete: (r) => events.push(`delete ${r.name}`),
+    });
+    cache.upsert(obj('a', '1'));
+    cache.beginRelist();
+    cache.upsert(obj('a', '2'));
+    cache.endRelist();
+    expect(cache.size).toBe(1);
+    expect(events).toEqual([]);
+  });
+
   it('ignores the deletion of an unknown object', () => {
     const { cache, events } = recordingCache();
     cache.remove(obj('ghost', '9'));

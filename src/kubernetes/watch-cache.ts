@@ -1,3 +1,5 @@
+import { sameRecord } from './same-record';
+
 /** The metadata every listed or watched object carries, full or PartialObjectMetadata. */
 export interface ObjectMeta {
   name?: string;
@@ -74,7 +76,10 @@ export class WatchCache<T> {
     return records;
   }
 
-  /** Adds or replaces an object; an unchanged resourceVersion (a relist of the same object) emits nothing. */
+  /**
+   * Adds or replaces an object. An unchanged resourceVersion (a relist of the same object) or an
+   * unchanged record emits nothing.
+   */
   upsert(object: Record<string, any>): void {
     const meta = object.metadata as ObjectMeta | undefined;
     const name = meta?.name ?? '';
@@ -86,7 +91,16 @@ export class WatchCache<T> {
       this.seen?.add(previous);
       return;
     }
-    const entry = { resourceVersion, record: this.transform(object) };
+    const record = this.transform(object);
+    // A change the slim record does not keep (a node's heartbeat, a status time) is no change for
+    // anything that reads the cache: the old record stays and nothing is told, so one heartbeat
+    // per node does not re-run every consumer (diagnostics re-evaluates the whole cluster).
+    if (previous && sameRecord(record, previous.record)) {
+      previous.resourceVersion = resourceVersion;
+      this.seen?.add(previous);
+      return;
+    }
+    const entry = { resourceVersion, record };
     if (!entries) this.namespaces.set(namespace, (entries = new Map()));
     entries.set(name, entry);
     this.seen?.add(entry);
