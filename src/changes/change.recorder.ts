@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Counter } from 'prom-client';
 import { MoreThanOrEqual, LessThan, Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
 import { PeriodicJob, PeriodicJobs, retentionJob } from '../coordination/periodic-jobs';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
+import type { MetricOf } from '../health/metric-catalogue';
 import { MetricsService } from '../health/metrics.service';
 import {
   ClusterPlacement,
@@ -43,8 +43,8 @@ export class ChangeRecorder implements OnModuleDestroy {
   private buffer: ChangeRow[] = [];
   private readonly job: PeriodicJob<number>;
   private readonly budget: ChangeBudget;
-  private readonly recorded: Counter<'cluster'>;
-  private readonly dropped: Counter<'cluster' | 'reason'>;
+  private readonly recorded: MetricOf<'cloudpilot_changes_recorded_total'>;
+  private readonly dropped: MetricOf<'cloudpilot_changes_dropped_total'>;
   private readonly placement: ClusterPlacement;
 
   constructor(
@@ -57,16 +57,8 @@ export class ChangeRecorder implements OnModuleDestroy {
     @Optional() placement?: ClusterPlacement,
   ) {
     this.placement = placement ?? new EveryCluster();
-    this.recorded = metrics.counter(
-      'cloudpilot_changes_recorded_total',
-      'Changes stored in the change timeline, by cluster',
-      ['cluster'],
-    );
-    this.dropped = metrics.counter(
-      'cloudpilot_changes_dropped_total',
-      'Changes not stored: over the per-day bound (budget) or a full buffer (buffer)',
-      ['cluster', 'reason'],
-    );
+    this.recorded = metrics.of('cloudpilot_changes_recorded_total');
+    this.dropped = metrics.of('cloudpilot_changes_dropped_total');
     this.budget = new ChangeBudget(this.config.maxPerClusterPerDay, (clusterId, day) =>
       this.records.countBy({ clusterId, at: MoreThanOrEqual(`${day}T00:00:00.000Z`) }),
     );
