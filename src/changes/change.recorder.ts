@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Counter } from 'prom-client';
 import { MoreThanOrEqual, LessThan, Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
-import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
+import { PeriodicJob, PeriodicJobs, retentionJob } from '../coordination/periodic-jobs';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
+import type { MetricOf } from '../health/metric-catalogue';
 import { MetricsService } from '../health/metrics.service';
 import {
   ClusterPlacement,
@@ -21,7 +21,6 @@ import { ChangeRecord } from './change-record.entity';
 
 /** A flush every quarter second keeps a change within 1 s of its write, in one batch insert. */
 export const FLUSH_EVERY_MS = 250;
-const PRUNE_EVERY_MS = 3_600_000;
 /** What the buffer holds at most between flushes (a stalled database must not grow memory). */
 const MAX_BUFFERED = 50_000;
 const DAY_MS = 86_400_000;
@@ -44,9 +43,8 @@ export class ChangeRecorder implements OnModuleDestroy {
   private buffer: ChangeRow[] = [];
   private readonly job: PeriodicJob<number>;
   private readonly budget: ChangeBudget;
-  private readonly recorded: Counter<'cluster'>;
-  private readonly dropped: Counter<'cluster' | 'reason'>;
-  private lastPrune = 0;
+  private readonly recorded: MetricOf<'cloudpilot_changes_recorded_total'>;
+  private readonly dropped: MetricOf<'cloudpilot_changes_dropped_total'>;
   private readonly placement: ClusterPlacement;
 
   constructor(
@@ -59,16 +57,8 @@ export class ChangeRecorder implements OnModuleDestroy {
     @Optional() placement?: ClusterPlacement,
   ) {
     this.placement = placement ?? new EveryCluster();
-    this.recorded = metrics.counter(
-      'cloudpilot_changes_recorded_total',
-      'Changes stored in the change timeline, by cluster',
-      ['cluster'],
-    );
-    this.dropped = metrics.counter(
-      'cloudpilot_changes_dropped_total',
-      'Changes not stored: over the per-day bound (budget) or a full buffer (buffer)',
-      ['cluster', 'reason'],
-    );
+    this.recorded = metrics.of('cloudpilot_changes_recorded_total');
+    this.dropped = metrics.of('cloudpilot_changes_dropped_total');
     this.budget = new ChangeBudget(this.config.maxPerClusterPerDay, (clusterId, day) =>
       this.records.countBy({ clusterId, at: MoreThanOrEqual(`${day}T00:00:00.000Z`) }),
     );
@@ -78,6 +68,7 @@ export class ChangeRecorder implements OnModuleDestroy {
       runsOn: recordingRunsOn(configProvider.config.sharding.enabled),
       tick: (now) => this.tick(now),
     });
+    jobs.register(retentionJob('changes-retention', (now) => this.prune(now)));
   }
 
   private get config() {
@@ -98,10 +89,7 @@ export class ChangeRecorder implements OnModuleDestroy {
     if (this.config.enabled) this.attach();
     const rows = this.buffer;
     this.buffer = [];
-    const stored = await this.store(rows, now);
-    if (this.coordination.isLeader() && now - this.lastPrune >= PRUNE_EVERY_MS)
-      await this.prune(now);
-    return stored;
+    return this.store(rows, now);
   }
 
   /** Follows every running snapshot, and a cluster's new snapshot when its cache was replaced. */
@@ -151,7 +139,6 @@ export class ChangeRecorder implements OnModuleDestroy {
   }
 
   private async prune(now: number): Promise<void> {
-    this.lastPrune = now;
     const cutoff = new Date(now - this.config.retentionDays * DAY_MS).toISOString();
     const result = await this.records.delete({ at: LessThan(cutoff) });
     if (result.affected) this.logger.log(`Expired ${result.affected} changes`);

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiEndpoint, ClusterEndpoint } from '../common/api-endpoint.decorator';
+import { ApiEndpoint, ClusterEndpoint, EndpointSpec } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
 import { ClusterDirectory } from './cluster-directory';
 import {
@@ -22,14 +22,18 @@ const CONNECTION_ERRORS: ErrorCode[] = [
 ];
 const WRITE_ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'NOT_AVAILABLE_IN_INSTANT_MODE'];
 const SAVE_ERRORS: ErrorCode[] = ['CLUSTER_NAME_TAKEN', ...CONNECTION_ERRORS];
-const Register = ApiEndpoint.with({
-  access: 'installation',
+/**
+ * A write that saves a connection (a registration, or a change that may replace it): tested
+ * first, and answered with the saved cluster.
+ */
+const SAVING = {
   role: 'admin',
-  status: 201,
   response: ClusterResponseDto,
   errors: [...WRITE_ERRORS, ...SAVE_ERRORS],
   errorFamilies: ['connection'],
-});
+} satisfies Partial<EndpointSpec>;
+const Register = ApiEndpoint.with({ ...SAVING, access: 'installation', status: 201 });
+const Save = ClusterEndpoint.with({ ...SAVING, access: 'cluster-wide' });
 const Admin = ClusterEndpoint.with({ access: 'cluster-wide', role: 'admin', errors: WRITE_ERRORS });
 const Viewer = ClusterEndpoint.with({ access: 'cluster' });
 
@@ -79,11 +83,7 @@ export class ClusterController {
   }
 
   @Patch(':clusterId')
-  @Admin('Change display name, description, labels or the connection', {
-    response: ClusterResponseDto,
-    errors: SAVE_ERRORS,
-    errorFamilies: ['connection'],
-  })
+  @Save('Change display name, description, labels or the connection')
   update(
     @ClusterIdParam() clusterId: string,
     @Body() dto: UpdateClusterDto,

@@ -18,15 +18,10 @@ export class LeadershipReporter {
       name: 'leadership',
       check: async () => ({ ...coordination.status() }),
     });
-    metrics.gauge(
-      'cloudpilot_leader',
-      '1 when this replica leads singleton work (history sampling, retention), else 0',
-      ['method', 'replica'],
-      function () {
-        const status = coordination.status();
-        this.reset();
-        this.set({ method: status.method, replica: status.replicaId }, status.leader ? 1 : 0);
-      },
-    );
+    metrics.of('cloudpilot_leader', function () {
+      const status = coordination.status();
+      this.reset();
+      this.set({ method: status.method, replica: status.replicaId }, status.leader ? 1 : 0);
+    });
   }
 }

@@ -23,6 +23,18 @@ export interface PeriodicJobSpec<T> {
   tick(now: number): Promise<T>;
 }
 
+/**
+ * The retention of stored records (deleting or compacting old rows): hourly at half past on the
+ * wall clock, so every replica agrees on the moment and a replica restarted more often than
+ * hourly still keeps it; the leader alone, as the rows are shared.
+ */
+export function retentionJob(
+  name: string,
+  tick: (now: number) => Promise<void>,
+): PeriodicJobSpec<void> {
+  return { name, everyMs: 3_600_000, runsOn: 'leader', alignToSlot: true, tick };
+}
+
 /** A registered job: its one guarded entry, what the timer calls and what tests call. */
 export interface PeriodicJob<T> {
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Gauge, Histogram } from 'prom-client';
+import type { MetricOf } from '../health/metric-catalogue';
 import { MetricsService } from '../health/metrics.service';
 import type { Finding } from '../cluster-state/finding';
 import { healthScore } from './health-score';
@@ -7,29 +7,16 @@ import { healthScore } from './health-score';
 /** Prometheus view of the findings: counts by cluster, severity and code, the score, evaluation time. */
 @Injectable()
 export class DiagnosticsMetrics {
-  private readonly findings: Gauge<'cluster' | 'severity' | 'code'>;
-  private readonly score: Gauge<'cluster'>;
-  private readonly duration: Histogram<'cluster'>;
+  private readonly findings: MetricOf<'cloudpilot_diagnostics_findings'>;
+  private readonly score: MetricOf<'cloudpilot_diagnostics_health_score'>;
+  private readonly duration: MetricOf<'cloudpilot_diagnostics_evaluation_seconds'>;
   /** Label sets set per cluster at the last update, so codes that resolved are removed. */
   private readonly labelled = new Map<string, string[][]>();
 
   constructor(metrics: MetricsService) {
-    this.findings = metrics.gauge(
-      'cloudpilot_diagnostics_findings',
-      'Current diagnostics findings by cluster, severity and code',
-      ['cluster', 'severity', 'code'],
-    );
-    this.score = metrics.gauge(
-      'cloudpilot_diagnostics_health_score',
-      'Cluster health score, 0-100 (docs/diagnostics.md)',
-      ['cluster'],
-    );
-    this.duration = metrics.histogram(
-      'cloudpilot_diagnostics_evaluation_seconds',
-      'Time of one full diagnostics evaluation of a cluster',
-      ['cluster'],
-      [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    );
+    this.findings = metrics.of('cloudpilot_diagnostics_findings');
+    this.score = metrics.of('cloudpilot_diagnostics_health_score');
+    this.duration = metrics.of('cloudpilot_diagnostics_evaluation_seconds');
   }
 
   /** Counts and score of the findings that cost points; `evaluationMs` when an evaluation ran. */

@@ -7,58 +7,43 @@ import {
   Histogram,
   Registry,
 } from 'prom-client';
+import { METRIC_CATALOGUE, MetricName, MetricOf, MetricSpec } from './metric-catalogue';
+
+type Collect = GaugeConfiguration<string>['collect'];
 
 /** The Prometheus registry of this process; one per application instance so tests stay isolated. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  readonly httpDuration = this.histogram(
-    'cloudpilot_http_request_duration_seconds',
-    'HTTP request duration by method, route pattern and status',
-    ['method', 'route', 'status'],
-    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  );
-  /** Periodic jobs (PeriodicJobs): how long each tick took, and whether it threw. */
-  readonly jobDuration = this.histogram(
-    'cloudpilot_job_duration_seconds',
-    'Duration of one tick of a periodic job, by job and outcome (ok or error)',
-    ['job', 'outcome'],
-    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-  );
-  /** Ticks not run: the previous one still ran (overlap), or this replica does not lead (follower). */
-  readonly jobSkips = this.counter(
-    'cloudpilot_job_skips_total',
-    'Ticks of a periodic job not run, by job and reason (overlap or follower)',
-    ['job', 'reason'],
-  );
+  private readonly made = new Map<MetricName, unknown>();
+  readonly httpDuration = this.of('cloudpilot_http_request_duration_seconds');
+  readonly jobDuration = this.of('cloudpilot_job_duration_seconds');
+  readonly jobSkips = this.of('cloudpilot_job_skips_total');
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /* The factories below are the one place a metric joins this process's registry: a metric made
-   * elsewhere with its own `registers` would silently miss /metrics if that list were wrong. */
-
-  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  /**
+   * The metric of this name in this process's registry, made on first use from the catalogue:
+   * the one place a metric joins the registry (a metric made elsewhere with its own `registers`
+   * would silently miss /metrics if that list were wrong). `collect` (a gauge read from elsewhere)
+   * sets the value at scrape time.
+   */
+  of<N extends MetricName>(name: N, collect?: Collect): MetricOf<N> {
+    let metric = this.made.get(name);
+    if (!metric) {
+      metric = this.make(name, METRIC_CATALOGUE[name], collect);
+      this.made.set(name, metric);
+    }
+    return metric as MetricOf<N>;
   }
 
-  /** `collect` (optional) sets the value at scrape time, for a gauge read from elsewhere. */
-  gauge<L extends string>(
-    name: string,
-    help: string,
-    labelNames: readonly L[],
-    collect?: GaugeConfiguration<L>['collect'],
-  ): Gauge<L> {
-    return new Gauge({ name, help, labelNames, collect, registers: [this.registry] });
-  }
-
-  histogram<L extends string>(
-    name: string,
-    help: string,
-    labelNames: readonly L[],
-    buckets: number[],
-  ): Histogram<L> {
-    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  private make(name: string, spec: MetricSpec, collect: Collect | undefined): unknown {
+    const { help, labels } = spec;
+    const common = { name, help, labelNames: labels, registers: [this.registry] };
+    if (spec.type === 'counter') return new Counter(common);
+    if (spec.type === 'gauge') return new Gauge({ ...common, collect });
+    return new Histogram({ ...common, buckets: [...spec.buckets] });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConfigProvider } from '../config/config.provider';
-import { PeriodicJob, PeriodicJobs } from '../coordination/periodic-jobs';
+import { PeriodicJob, PeriodicJobs, retentionJob } from '../coordination/periodic-jobs';
 import { ReplicaCoordination } from '../coordination/replica-coordination';
 import {
   ClusterPlacement,
@@ -27,8 +27,6 @@ const pick = (s: ClusterSnapshot) => ({
   list: s.list.bind(s),
 });
 
-const PRUNE_EVERY_MS = 3_600_000;
-
 /**
  * Leader-only (with sharding: each replica for the clusters it owns first): writes one history sample per cluster (and per namespace, node, node pool and
  * restarting workload) per monitor tick. Ticks are aligned to the middle of their slot on the wall
@@ -40,7 +38,6 @@ const PRUNE_EVERY_MS = 3_600_000;
 export class HistorySampler {
   private readonly logger = new Logger('History');
   private readonly job: PeriodicJob<number>;
-  private lastPrune = 0;
   private readonly placement: ClusterPlacement;
 
   constructor(
@@ -62,6 +59,7 @@ export class HistorySampler {
       alignToSlot: true,
       tick: (now) => this.write(now),
     });
+    jobs.register(retentionJob('history-retention', (now) => this.prune(now)));
   }
 
   private get intervalMs(): number {
@@ -100,7 +98,6 @@ export class HistorySampler {
       this.samples,
       rows.map(({ values, ...key }) => ({ ...key, data: JSON.stringify(values) })),
     );
-    if (leads && now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune(now);
     return rows.length;
   }
 
@@ -117,7 +114,6 @@ export class HistorySampler {
   private async prune(now: number): Promise<void> {
     const retention = new HistoryRetention(this.samples, this.intervalMs);
     const deleted = await retention.compact(now, this.configProvider.config.history.retentionDays);
-    this.lastPrune = now;
     if (deleted) this.logger.log(`Downsampled or expired ${deleted} history samples`);
   }
 }

@@ -14,7 +14,8 @@ import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { ClusterEndpoint } from '../common/api-endpoint.decorator';
 import { ErrorCode } from '../common/error-codes';
 import { ApiOpenBody } from '../common/openapi-bodies';
-import { ClusterIdParam, NameParam } from '../common/route-params.decorator';
+import { NamedPathDto } from '../common/object-path.dto';
+import { ClusterIdParam, PathParams } from '../common/route-params.decorator';
 import {
   IstioCreateQueryDto,
   IstioDeleteQueryDto,
@@ -86,24 +87,22 @@ function writeRoutes(kind: MeshKind) {
       `Replace an Istio ${kindName}; metadata.resourceVersion makes it conditional (409 if stale)`,
     )
     replace(
-      @ClusterIdParam() clusterId: string,
-      @NameParam() name: string,
+      @PathParams() at: NamedPathDto,
       @Query() q: IstioWriteQueryDto,
       @Body() body: RawObject,
     ): Promise<IstioWriteResultDto> {
-      return this.objects.replace(clusterId, kind, name, body, q.namespace, dry(q));
+      return this.objects.replace(at.clusterId, kind, at.name, body, q.namespace, dry(q));
     }
 
     @Patch(':name')
     @MergePatchBody(kindName)
     @Write(`Merge-patch an Istio ${kindName}; the patched result is validated before it is sent`)
     patch(
-      @ClusterIdParam() clusterId: string,
-      @NameParam() name: string,
+      @PathParams() at: NamedPathDto,
       @Query() q: IstioWriteQueryDto,
       @Body() body: RawObject,
     ): Promise<IstioWriteResultDto> {
-      return this.objects.patch(clusterId, kind, name, body, q.namespace, dry(q));
+      return this.objects.patch(at.clusterId, kind, at.name, body, q.namespace, dry(q));
     }
 
     @Delete(':name')
@@ -111,11 +110,10 @@ function writeRoutes(kind: MeshKind) {
       `Delete an Istio ${kindName} (resourceVersion: only that version; dryRun=true: store nothing)`,
     )
     remove(
-      @ClusterIdParam() clusterId: string,
-      @NameParam() name: string,
+      @PathParams() at: NamedPathDto,
       @Query() q: IstioDeleteQueryDto,
     ): Promise<IstioWriteResultDto> {
-      return this.objects.remove(clusterId, kind, name, q, dry(q));
+      return this.objects.remove(at.clusterId, kind, at.name, q, dry(q));
     }
   }
   return IstioWrites;
@@ -151,12 +149,8 @@ export function istioKindController(kind: MeshKind): Type<unknown> {
       access: 'namespaced',
       response: MeshObjectDto,
     })
-    get(
-      @ClusterIdParam() clusterId: string,
-      @NameParam() name: string,
-      @Query() q: MeshObjectQueryDto,
-    ): Promise<MeshObjectDto> {
-      return this.objects.get(clusterId, kind, name, q, true);
+    get(@PathParams() at: NamedPathDto, @Query() q: MeshObjectQueryDto): Promise<MeshObjectDto> {
+      return this.objects.get(at.clusterId, kind, at.name, q, true);
     }
   }
   // The document's operationIds are the class name's: IstioGateways_create, IstioVirtualServices_…

@@ -20,15 +20,10 @@ export class ShardMapService {
   ) {
     const caches = () => this.local.all().size;
     const self = () => membership.self;
-    metrics.gauge(
-      'cloudpilot_monitored_clusters',
-      'Clusters whose live cache (and its watches) runs on this replica: its own with sharding, else all',
-      ['replica'],
-      function () {
-        this.reset();
-        this.set({ replica: self() }, caches());
-      },
-    );
+    metrics.of('cloudpilot_monitored_clusters', function () {
+      this.reset();
+      this.set({ replica: self() }, caches());
+    });
   }
 
   /** The open watches of this replica's caches: kinds in watch mode (not polled) and synced. */
