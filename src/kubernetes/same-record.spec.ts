@@ -19,6 +19,17 @@ describe('sameRecord', () => {
     expect(sameRecord({ a: '1' }, { a: 1 })).toBe(false);
   });
 
+  it('sees a difference in hidden properties: symbols and non-enumerable keys', () => {
+    const hidden = Symbol('tracked');
+    const withHidden = (value: string) =>
+      Object.defineProperty({ name: 'settings' }, hidden, { value: { LEVEL: value } });
+    expect(sameRecord(withHidden('info'), withHidden('info'))).toBe(true);
+    expect(sameRecord(withHidden('info'), withHidden('debug'))).toBe(false);
+    expect(sameRecord(withHidden('info'), { name: 'settings' })).toBe(false);
+    const secret = (v: number) => Object.defineProperty({ a: 1 }, 'b', { value: v });
+    expect(sameRecord(secret(1), secret(2))).toBe(false);
+  });
+
   it('compares anything but plain data by identity, so it can only find a difference', () => {
     const when = new Date(0);
     expect(sameRecord({ when }, { when })).toBe(true);

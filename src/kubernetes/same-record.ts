@@ -8,14 +8,16 @@ export function sameRecord(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) return sameArray(a, b);
   if (!isPlain(a) || !isPlain(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
+  // Every own key, symbols and non-enumerable ones too: a record may carry hidden state (the change
+  // timeline's tracked fields hide under a symbol) that JSON and Object.keys do not show.
+  const keys = Reflect.ownKeys(a);
+  if (keys.length !== Reflect.ownKeys(b).length) return false;
   for (const key of keys)
     if (!Object.hasOwn(b, key) || !sameRecord((a as Plain)[key], (b as Plain)[key])) return false;
   return true;
 }
 
-type Plain = Record<string, unknown>;
+type Plain = Record<string | symbol, unknown>;
 
 function sameArray(a: object, b: object): boolean {
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
