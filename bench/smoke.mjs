@@ -39,6 +39,13 @@ const BENCHES = [
     ],
   ],
   [
+    'http-paired',
+    [
+      ...['bench/http-paired.mjs', '--trials', '2', '--requests', '50', '--warmup', '20'],
+      ...['--versus', repoRoot, '--port', '8137'],
+    ],
+  ],
+  [
     'changes-overview',
     [
       ...['bench/changes-overview.mjs', '--rate', '50', '--seconds', '3', '--warmup', '1'],

@@ -9,7 +9,6 @@ import { ChangesModule } from './changes/changes.module';
 import { ClusterRegistryModule } from './cluster-registry/cluster-registry.module';
 import { BODY_LIMIT_BYTES, BodyParserMiddleware } from './common/body-parser.middleware';
 import { EnvelopeExceptionFilter } from './common/envelope-exception.filter';
-import { QueryParamsInterceptor } from './common/query-params.interceptor';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { createValidationPipe } from './common/validation.pipe';
@@ -39,8 +38,8 @@ import { LoggingModule } from './logging/logging.module';
 import { McpModule } from './mcp/mcp.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OverviewModule } from './overview/overview.module';
+import { RequestChainMiddleware } from './request-chain.middleware';
 import { ShardingModule } from './sharding/sharding.module';
-import { ShardProxyMiddleware } from './sharding/shard-proxy.middleware';
 import { SystemModule } from './system/system.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -102,27 +101,23 @@ export class AppModule implements NestModule {
           inject: [ConfigProvider],
           useFactory: (provider: ConfigProvider) => provider.config.server.bodyLimitBytes,
         },
-        { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         { provide: APP_FILTER, useClass: EnvelopeExceptionFilter },
+        RequestContextMiddleware,
+        HttpMetricsMiddleware,
+        AccessLogMiddleware,
+        AuditMiddleware,
+        BodyParserMiddleware,
+        RequestChainMiddleware,
       ],
     };
   }
 
   /**
-   * One ordered chain: context first (request id), then observers, then forwarding a read of a
-   * cluster another replica watches (sharding), then body parsing.
+   * The chain (RequestChainMiddleware says its order) is mounted once on '/', which the router
+   * matches without a pattern: on '{*path}' every request paid a wildcard match and decode.
    */
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(
-        RequestContextMiddleware,
-        HttpMetricsMiddleware,
-        AccessLogMiddleware,
-        ShardProxyMiddleware,
-        AuditMiddleware,
-        BodyParserMiddleware,
-      )
-      .forRoutes('{*path}');
+    consumer.apply(RequestChainMiddleware).forRoutes('/');
   }
 }

@@ -36,8 +36,13 @@ export class BodyParserMiddleware implements NestMiddleware {
     });
   }
 
-  async use(request: Request, response: Response, next: NextFunction): Promise<void> {
+  // Not async: a request without a body (every read) passes with no promise made for it.
+  use(request: Request, response: Response, next: NextFunction): void | Promise<void> {
     if (!BODY_METHODS.has(request.method) || !hasBody(request)) return next();
+    return this.parsed(request, response, next);
+  }
+
+  private async parsed(request: Request, response: Response, next: NextFunction): Promise<void> {
     if (!isJson(request)) {
       const type = request.headers['content-type'] ?? 'none';
       throw new AppError(

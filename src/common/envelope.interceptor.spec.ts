@@ -5,13 +5,14 @@ import { EnvelopeInterceptor } from './envelope.interceptor';
 import { RequestContext, requestContext } from './request-context';
 import { SerializedAnswer } from './serialized-answer';
 
-function call(answer: unknown, ctx: RequestContext) {
+function call(answer: unknown, ctx: RequestContext, query: Record<string, string> = {}) {
   const headers: Record<string, string> = {};
-  const request = { path: '/api/v1/clusters/a/overview', headers: {} };
+  const request = { path: '/api/v1/clusters/a/overview', headers: {}, query };
   const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
   const context = {
     getHandler: () => call,
     getClass: () => EnvelopeInterceptor,
+    getType: () => 'http',
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ExecutionContext;
   const next: CallHandler = { handle: () => of(answer) };
@@ -44,5 +45,24 @@ describe('EnvelopeInterceptor with a serialized answer', () => {
     const { body, headers } = call(new SerializedAnswer(value), ctx);
     expect(await body).toMatchObject({ success: true, data: { items: [{ namespace: 'a' }] } });
     expect(headers).toEqual({});
+  });
+});
+
+describe('EnvelopeInterceptor and the query-parameter rule', () => {
+  it('refuses a query parameter the operation does not declare, before the handler runs', () => {
+    let handled = false;
+    const request = { path: '/api/v1/clusters/a/overview', headers: {}, query: { surprise: '1' } };
+    const context = {
+      getHandler: () => call,
+      getClass: () => EnvelopeInterceptor,
+      getType: () => 'http',
+      switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
+    } as unknown as ExecutionContext;
+    const next: CallHandler = { handle: () => ((handled = true), of(null)) };
+    const interceptor = new EnvelopeInterceptor(new Reflector());
+    expect(() => interceptor.intercept(context, next)).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
+    expect(handled).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import { map, Observable } from 'rxjs';
 import { AppError } from './app-error';
 import { successEnvelope, successEnvelopeJson } from './envelope';
 import { perHandler } from './handler-memo';
+import { refuseUndeclaredQuery } from './query-params.rule';
 import { requestContext, requestIdFrom } from './request-context';
 import { SerializedAnswer } from './serialized-answer';
 
@@ -19,7 +20,10 @@ const RAW_RESPONSE = 'cloudpilot:raw-response';
 /** Marks a handler whose response is not JSON (a download, a stream) and so is not enveloped. */
 export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
 
-/** Wraps every successful /api response in the success envelope, showing only what the caller may see. */
+/**
+ * Wraps every successful /api response in the success envelope, showing only what the caller may
+ * see; first refuses a query parameter the operation does not declare (the rule lives beside).
+ */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   private readonly isRaw = perHandler((context) =>
@@ -35,6 +39,7 @@ export class EnvelopeInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
+    refuseUndeclaredQuery(context, request);
     if (this.isRaw(context) || !request.path.startsWith('/api/')) return next.handle();
     const ctx = requestContext.current();
     const requestId = ctx?.requestId ?? requestIdFrom(request.headers['x-request-id']);

@@ -25,3 +25,16 @@ describe('createRedactor', () => {
     expect(redact(`token=${token}!`)).toBe('token=[REDACTED]!');
   });
 });
+
+describe('createRedactor on lines without credentials', () => {
+  const redact = createRedactor(['super-secret-value']);
+
+  it('returns such a line unchanged, and still redacts credentials in any letter case', () => {
+    const line =
+      '{"route":"/api/v1/clusters/:clusterId/overview","status":200,"actor":"env-admin"}';
+    expect(redact(line)).toBe(line);
+    expect(redact('BEARER abcdefgh12345 and bAsIc dXNlcjpwYXNz')).toBe(
+      'BEARER [REDACTED] and bAsIc [REDACTED]',
+    );
+  });
+});

@@ -34,8 +34,13 @@ export class ShardProxyMiddleware implements NestMiddleware {
     private readonly caches: LocalCaches,
   ) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+  // Not async: without sharding (the default) a request passes with no promise made for it.
+  use(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     if (!this.membership.enabled) return next();
+    return this.sharded(req, res, next);
+  }
+
+  private sharded(req: Request, res: Response, next: NextFunction): Promise<void> {
     res.setHeader(SERVED_BY_HEADER, this.membership.self);
     const forwarded = forwardedRequests.get(req);
     const scope = {
