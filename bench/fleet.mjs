@@ -2,8 +2,9 @@
 // file), the bench cluster registered --clusters times through the API (each registration has its
 // own cache and watches), then:
 //   1. RSS with --base clusters (fleet answers warmed up) and with all of them: RSS per added cluster,
-//      beside the main thread's heap used and young generation from the app's /metrics (RSS is
-//      read without a forced GC: what V8 has not collected yet is most of its spread);
+//      beside the heap used per added cluster in the main thread and in the worker threads (the
+//      diagnostics worker), each read after forced full GCs in every isolate of the app through its
+//      inspector (the app runs with --inspect=127.0.0.1:0; bench/lib/inspector-gc.mjs);
 //   2. the time until every cache is synced, and the fleet overview and fleet diagnostics latency
 //      (closed loop, --requests each, app CPU per request from /proc);
 //   3. --restart: the same database in a new process, so every cache starts at once at boot
@@ -19,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { collectEverywhere, connectInspector, inspectorUrl } from './lib/inspector-gc.mjs';
 import { kubeconfigPath, percentile, repoRoot, sleep } from './lib/kube.mjs';
 
 const { values } = parseArgs({
@@ -62,14 +64,18 @@ const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application
 const kubeconfig = readFileSync(kubeconfigPath(), 'utf8');
 const r1 = (x) => Math.round(x * 10) / 10;
 
-/** The app process; `peakRssKiB` follows its RSS every 100 ms from /proc. */
+/**
+ * The app process, its inspector session open (for the forced GCs of `settledMemory`);
+ * `peakRssKiB` follows its RSS every 100 ms from /proc.
+ */
 async function startApp() {
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=16', 'dist/main.js', '--port', values.port],
-    { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] },
+    ['--inspect=127.0.0.1:0', '--max-semi-space-size=16', 'dist/main.js', '--port', values.port],
+    { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const app = { child, peakRssKiB: 0 };
+  app.inspector = await connectInspector(await inspectorUrl(child.stderr));
   app.sampler = setInterval(() => {
     app.peakRssKiB = Math.max(app.peakRssKiB, rssKiB(app));
   }, 100);
@@ -90,6 +96,7 @@ async function startApp() {
 
 async function stopApp(app) {
   clearInterval(app.sampler);
+  app.inspector.close();
   if (app.child.exitCode !== null) return;
   const exited = new Promise((resolve) => app.child.once('exit', resolve));
   app.child.kill('SIGTERM');
@@ -171,26 +178,20 @@ async function fleetLatencies(app) {
   };
 }
 
-/** RSS once the app is quiet: a few samples 1 s apart, the lowest (a GC may be under way). */
-async function quietRssKiB(app) {
-  const samples = [];
-  for (let i = 0; i < 5; i++, await sleep(1000)) samples.push(rssKiB(app));
-  return Math.min(...samples);
-}
-
 /**
- * The main thread's heap from the app's own /metrics (prom-client's default metrics), MiB: used
- * (all spaces) and the young generation's committed size, which follows the allocation rate of the
- * moment (up to 2 x --max-semi-space-size), not the number of clusters, and so is most of the
- * noise in an RSS difference.
+ * Memory with nothing left to collect: three rounds of forced full GCs in every isolate of the app
+ * (main thread and workers), each followed by RSS from /proc half a second later (V8 hands freed
+ * pages back on a background thread); the lowest RSS and the last round's heaps, KiB.
  */
-async function heapMiB() {
-  const text = await fetch(`${base}/metrics`, { headers }).then((r) => r.text());
-  const value = (re) => Number(re.exec(text)?.[1] ?? NaN) / 1024 / 1024;
-  return {
-    used: r1(value(/^nodejs_heap_size_used_bytes (\S+)/m)),
-    newSpace: r1(value(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m)),
-  };
+async function settledMemory(app) {
+  let rss = Infinity;
+  let heaps;
+  for (let i = 0; i < 3; i++) {
+    heaps = await collectEverywhere(app.inspector);
+    await sleep(500);
+    rss = Math.min(rss, rssKiB(app));
+  }
+  return { rssKiB: rss, ...heaps };
 }
 
 /** A loopback port that accepts connections and never answers: a cluster that went away. */
@@ -222,25 +223,21 @@ try {
   await register(0, BASE);
   await allSynced(BASE);
   await fleetLatencies(app);
-  const rssBase = await quietRssKiB(app);
-  const heapBase = await heapMiB();
+  const atBase = await settledMemory(app);
   log(`registering ${N - BASE} more`);
   const t0 = performance.now();
   await register(BASE, N);
   result.registerMs = Math.round(performance.now() - t0);
   result.syncedAfterRegisterMs = await allSynced(N);
   result.latency = await fleetLatencies(app);
-  const rssAll = await quietRssKiB(app);
-  const heapAll = await heapMiB();
-  result.rssMiB = { base: r1(rssBase / 1024), all: r1(rssAll / 1024) };
-  result.heapMiB = { base: heapBase, all: heapAll };
-  const perAdded = (mib) => Math.round((mib * 1024) / (N - BASE));
-  result.rssPerAddedClusterKiB = perAdded((rssAll - rssBase) / 1024);
-  // The same without the change in the young generation's size (see heapMiB).
-  result.rssLessNewSpacePerAddedClusterKiB = perAdded(
-    (rssAll - rssBase) / 1024 - (heapAll.newSpace - heapBase.newSpace),
-  );
-  result.heapUsedPerAddedClusterKiB = perAdded(heapAll.used - heapBase.used);
+  const atAll = await settledMemory(app);
+  result.settledKiB = { base: atBase, all: atAll };
+  const perAdded = (key) => Math.round((atAll[key] - atBase[key]) / (N - BASE));
+  result.perAddedClusterKiB = {
+    rss: perAdded('rssKiB'),
+    mainHeap: perAdded('mainHeapKiB'),
+    workerHeap: perAdded('workerHeapKiB'),
+  };
   log(JSON.stringify(result));
   if (!values['no-restart']) {
     await stopApp(app);
@@ -250,7 +247,7 @@ try {
       syncedMs: app.readyMs + (await allSynced(N)),
       peakRssMiB: r1(app.peakRssKiB / 1024),
       latency: await fleetLatencies(app),
-      rssMiB: r1((await quietRssKiB(app)) / 1024),
+      settledKiB: await settledMemory(app),
     };
     log(JSON.stringify(result.restart));
   }
