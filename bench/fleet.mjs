@@ -11,7 +11,8 @@
 //      (staggered by monitor.coldSyncConcurrency): time to /readyz, peak RSS, latencies again;
 //   4. --dead: a loopback port that never answers registered too; the fleet answers again.
 //   BENCH_CLUSTER=dev npm run bench:fleet -- [--clusters 200] [--base 10] [--requests 200]
-//     [--cold-sync 8] [--malloc-arena-max 2] [--no-restart] [--no-dead] [--port 8124] [--json out.json]
+//     [--cold-sync 8] [--register-concurrency 8] [--malloc-arena-max 2] [--no-restart] [--no-dead]
+//     [--port 8124] [--json out.json]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     base: { type: 'string', default: '10' },
     requests: { type: 'string', default: '200' },
     'cold-sync': { type: 'string', default: '8' },
+    'register-concurrency': { type: 'string', default: '8' },
     'malloc-arena-max': { type: 'string', default: '2' },
     'no-restart': { type: 'boolean', default: false },
     'no-dead': { type: 'boolean', default: false },
@@ -130,13 +132,18 @@ async function api(method, path, body) {
 }
 
 /**
- * Registers clusters [from, to), one at a time: concurrent registrations on SQLite answer 500
- * today (two transactions on its one connection). Without the connection test (`skipTest`): on
- * a loaded machine its probes outlast the request deadline, and the cluster is known to answer.
+ * Registers clusters [from, to), --register-concurrency at a time (registrations on SQLite run
+ * their transactions one after another: src/database/serial-transactions.ts). Without the
+ * connection test (`skipTest`): on a loaded machine its probes outlast the request deadline, and
+ * the cluster is known to answer.
  */
 async function register(from, to) {
-  for (let i = from; i < to; i++)
-    await api('POST', '/api/v1/clusters?skipTest=true', { name: `fleet-${i}`, kubeconfig });
+  let next = from;
+  const worker = async () => {
+    for (let i = next++; i < to; i = next++)
+      await api('POST', '/api/v1/clusters?skipTest=true', { name: `fleet-${i}`, kubeconfig });
+  };
+  await Promise.all(Array.from({ length: Number(values['register-concurrency']) }, worker));
 }
 
 /** Waits until the fleet overview has `count` entries with data in state synced. */
@@ -181,9 +188,11 @@ async function fleetLatencies(app) {
 /**
  * Memory with nothing left to collect: three rounds of forced full GCs in every isolate of the app
  * (main thread and workers), each followed by RSS from /proc half a second later (V8 hands freed
- * pages back on a background thread); the lowest RSS and the last round's heaps, KiB.
+ * pages back on a background thread); the lowest RSS and the last round's heaps, KiB. Also the RSS
+ * just before, as the app happened to be: the old, noisy reading.
  */
 async function settledMemory(app) {
+  const rssBeforeGcKiB = rssKiB(app);
   let rss = Infinity;
   let heaps;
   for (let i = 0; i < 3; i++) {
@@ -191,7 +200,7 @@ async function settledMemory(app) {
     await sleep(500);
     rss = Math.min(rss, rssKiB(app));
   }
-  return { rssKiB: rss, ...heaps };
+  return { rssBeforeGcKiB, rssKiB: rss, ...heaps };
 }
 
 /** A loopback port that accepts connections and never answers: a cluster that went away. */
@@ -215,6 +224,7 @@ const result = {
   clusters: N,
   base: BASE,
   coldSyncConcurrency: Number(values['cold-sync']),
+  registerConcurrency: Number(values['register-concurrency']),
   mallocArenaMax: Number(values['malloc-arena-max']),
 };
 let app = await startApp();
@@ -235,6 +245,7 @@ try {
   const perAdded = (key) => Math.round((atAll[key] - atBase[key]) / (N - BASE));
   result.perAddedClusterKiB = {
     rss: perAdded('rssKiB'),
+    rssBeforeGc: perAdded('rssBeforeGcKiB'),
     mainHeap: perAdded('mainHeapKiB'),
     workerHeap: perAdded('workerHeapKiB'),
   };
