@@ -27,7 +27,8 @@ export function inspectorUrl(stderr, echo = process.stderr) {
  * (the diagnostics worker starts with the first engine) gets a session of its own through it.
  */
 export async function connectInspector(url) {
-  const ws = new WebSocket(url);
+  // Node 22+ has a WebSocket client built in (the scripts run on the pinned Node 24).
+  const ws = new globalThis.WebSocket(url);
   await new Promise((resolve, reject) => {
     ws.addEventListener('open', resolve, { once: true });
     ws.addEventListener('error', () => reject(new Error(`inspector ${url} refused`)), {
