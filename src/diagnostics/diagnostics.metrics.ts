@@ -19,8 +19,8 @@ export class DiagnosticsMetrics {
     this.duration = metrics.of('cloudpilot_diagnostics_evaluation_seconds');
   }
 
-  /** Counts and score of the findings that cost points; `evaluationMs` when an evaluation ran. */
-  update(clusterId: string, findings: readonly Finding[], evaluationMs?: number): void {
+  /** Counts and score of the findings that cost points. */
+  update(clusterId: string, findings: readonly Finding[]): void {
     for (const [severity, code] of this.labelled.get(clusterId) ?? [])
       this.findings.remove({ cluster: clusterId, severity, code });
     const counts = new Map<string, number>();
@@ -36,8 +36,11 @@ export class DiagnosticsMetrics {
     }
     this.labelled.set(clusterId, labels);
     this.score.set({ cluster: clusterId }, healthScore(findings).score);
-    if (evaluationMs !== undefined)
-      this.duration.observe({ cluster: clusterId }, evaluationMs / 1000);
+  }
+
+  /** How long an evaluation of the cluster took. */
+  evaluated(clusterId: string, evaluationMs: number): void {
+    this.duration.observe({ cluster: clusterId }, evaluationMs / 1000);
   }
 
   forget(clusterId: string): void {

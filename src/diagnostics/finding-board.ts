@@ -31,6 +31,11 @@ export abstract class FindingBoard {
     return this.findings.get(id);
   }
 
+  /** How many findings there are, without listing them. */
+  get size(): number {
+    return this.findings.size;
+  }
+
   onChange(listener: FindingListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

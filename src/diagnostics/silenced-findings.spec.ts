@@ -42,16 +42,23 @@ const silence = (code: string, expiresAtMs = NOW + 60_000): ActiveSilence => ({
   expiresAtMs,
 });
 
-function setUp(annotations: Record<string, SilenceObjectMeta> = {}) {
+function setUp(annotations: Record<string, SilenceObjectMeta> = {}, followObjects = false) {
   const board = new TestBoard();
   let silences: ActiveSilence[] = [];
+  const objectListeners = new Set<() => void>();
   const view = new SilencedFindings(
     board,
     () => silences,
     (r) => annotations[r.name],
     () => NOW,
+    followObjects
+      ? (listener) => {
+          objectListeners.add(listener);
+          return () => objectListeners.delete(listener);
+        }
+      : undefined,
   );
-  view.start();
+  const stop = view.start();
   const changes: MarkedChange[] = [];
   view.onChange((c) => changes.push(c));
   const shown = (include: boolean) =>
@@ -59,7 +66,16 @@ function setUp(annotations: Record<string, SilenceObjectMeta> = {}) {
       .map((c) => streamChange(c, include))
       .filter((c) => c !== undefined)
       .map((c) => `${c.type} ${c.finding.object.name}`);
-  return { board, view, changes, shown, set: (s: ActiveSilence[]) => (silences = s) };
+  const objectChanged = () => objectListeners.forEach((listener) => listener());
+  return {
+    board,
+    view,
+    changes,
+    shown,
+    stop,
+    objectChanged,
+    set: (s: ActiveSilence[]) => (silences = s),
+  };
 }
 
 describe('SilencedFindings', () => {
@@ -107,5 +123,37 @@ describe('SilencedFindings', () => {
     set([]);
     board.open(finding('a', 'POD_CRASH_LOOP', 'web'));
     expect(view.counted().map((f) => f.id)).toEqual(['a']);
+  });
+
+  it('after an evaluation, recomputes markers only once an object changed (when it follows them)', () => {
+    const annotations: Record<string, SilenceObjectMeta> = {};
+    const { board, view, shown, stop, objectChanged } = setUp(annotations, true);
+    board.open(finding('a', 'POD_CRASH_LOOP', 'web'));
+    view.refreshAfterEvaluation(); // the first one always runs
+    const before = view.version;
+    annotations.web = { ignore: ['POD_CRASH_LOOP'] };
+    view.refreshAfterEvaluation(); // no object changed: the annotation is not read
+    expect(shown(false)).toEqual(['opened web']);
+    expect(view.version).toBe(before);
+    objectChanged();
+    view.refreshAfterEvaluation();
+    expect(shown(false)).toEqual(['opened web', 'resolved web']);
+    expect(view.version).toBe(before + 1);
+    expect(view.counted()).toEqual([]);
+    stop();
+    delete annotations.web;
+    objectChanged(); // unsubscribed: no longer heard
+    view.refreshAfterEvaluation();
+    expect(view.counted()).toEqual([]);
+  });
+
+  it('without a source of object changes, recomputes markers after every evaluation', () => {
+    const annotations: Record<string, SilenceObjectMeta> = {};
+    const { board, view, shown } = setUp(annotations);
+    board.open(finding('a', 'POD_CRASH_LOOP', 'web'));
+    view.refreshAfterEvaluation();
+    annotations.web = { ignore: ['POD_CRASH_LOOP'] };
+    view.refreshAfterEvaluation();
+    expect(shown(false)).toEqual(['opened web', 'resolved web']);
   });
 });

@@ -28,23 +28,45 @@ const marked = (finding: Finding, marker: SilenceMarker | undefined): MarkedFind
  * A cluster's findings with their silence markers, on the request thread. Silencing never reaches
  * the engine: silenced findings are still computed (and leave the list only when their condition
  * does); they are marked, cost no points and are hidden by default. Markers are recomputed after
- * every evaluation (an annotation arrives with its object's change), whenever the silences change
- * and when one expires (the store's timer), so an expired silence does not wait for a cluster change.
+ * every evaluation that follows a change of the cluster's objects (an annotation or a label
+ * arrives with its object's change), whenever the silences change and when one expires (the
+ * store's timer), so an expired silence does not wait for a cluster change.
  */
 export class SilencedFindings {
   private markers = new Map<string, SilenceMarker>();
   private readonly listeners = new Set<MarkedListener>();
+  /** Whether an object changed since the last refresh; always, without `objectChanges`. */
+  private objectsChanged = true;
+  private announced = 0;
 
+  /**
+   * `objectChanges` subscribes to every change of the cluster's objects (the snapshot): without
+   * one, every evaluation recomputes every marker.
+   */
   constructor(
     private readonly board: FindingBoard,
     private readonly silences: () => readonly ActiveSilence[],
     private readonly lookup: SilenceMetaLookup,
     private readonly clock: () => number = Date.now,
+    private readonly objectChanges?: (listener: () => void) => () => void,
   ) {}
 
-  /** Follows the board's changes; returns the unsubscribe. */
+  /** Follows the board's changes and the objects'; returns the unsubscribe. */
   start(): () => void {
-    return this.board.onChange((change) => this.relay(change));
+    const stopRelay = this.board.onChange((change) => this.relay(change));
+    const stopObjects = this.objectChanges?.(() => (this.objectsChanged = true));
+    return () => {
+      stopRelay();
+      stopObjects?.();
+    };
+  }
+
+  /**
+   * A number that differs whenever a finding or a marker was announced since it was read: a
+   * reader of `counted()` compares it to skip an unchanged cluster.
+   */
+  get version(): number {
+    return this.announced;
   }
 
   /** Every current finding, marked. */
@@ -67,8 +89,19 @@ export class SilencedFindings {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * After an evaluation. Its changed findings were marked as they arrived (relay), and silences
+   * and their expiry refresh on their own: what is left is an object whose labels or annotation
+   * changed. Without any object change the markers stand, and 20,000 findings are not walked
+   * again (~50 ms of the event loop every resync at 10k pods).
+   */
+  refreshAfterEvaluation(now = this.clock()): void {
+    if (this.objectsChanged) this.refresh(now);
+  }
+
   /** Recomputes every marker at `now`; each finding whose marker changed is announced. */
   refresh(now = this.clock()): void {
+    this.objectsChanged = !this.objectChanges;
     const silences = this.silences();
     const next = new Map<string, SilenceMarker>();
     for (const finding of this.board.list()) {
@@ -95,6 +128,7 @@ export class SilencedFindings {
   }
 
   private emit(change: MarkedChange): void {
+    this.announced++;
     for (const listener of this.listeners) {
       try {
         listener(change);
