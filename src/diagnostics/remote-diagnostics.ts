@@ -7,6 +7,7 @@ import type {
 } from '../monitor/cluster-snapshot';
 import { FindingBoard, FindingChange, findingSignature } from './finding-board';
 import type { DiagnosticsIsolate } from './diagnostics-isolate';
+import { withSharedTexts } from './shared-texts';
 import { usableKinds } from './snapshot-input';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
@@ -257,6 +258,6 @@ export class RemoteDiagnostics extends FindingBoard {
   private apply(changes: FindingChange[]): void {
     for (const { type, finding } of changes)
       if (type === 'resolved') this.findings.delete(finding.id);
-      else this.findings.set(finding.id, finding);
+      else this.findings.set(finding.id, withSharedTexts(finding));
   }
 }
