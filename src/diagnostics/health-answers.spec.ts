@@ -27,7 +27,11 @@ const critical = (id: string, namespace: string): Finding => ({
 
 function setUp() {
   const board = new TestBoard();
-  const view = new SilencedFindings(board, () => [], () => undefined);
+  const view = new SilencedFindings(
+    board,
+    () => [],
+    () => undefined,
+  );
   view.start();
   return { board, view };
 }
